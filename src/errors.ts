@@ -1,0 +1,49 @@
+/**
+ * The one error class of smsgw. Callers branch on `code` (a closed list) and `retryable`,
+ * never on the message text. Messages and fields never hold a decrypted recipient or body.
+ */
+export const errorCodes = {
+  badBase64: 'SMSGW_BAD_BASE64',
+  badMagic: 'SMSGW_BAD_MAGIC',
+  truncated: 'SMSGW_TRUNCATED',
+  wrongKey: 'SMSGW_WRONG_KEY',
+  badPadding: 'SMSGW_BAD_PADDING',
+  tampered: 'SMSGW_TAMPERED',
+  unknownKey: 'SMSGW_UNKNOWN_KEY',
+  unsupportedKey: 'SMSGW_UNSUPPORTED_KEY',
+  vaultUnreadable: 'SMSGW_VAULT_UNREADABLE',
+  vaultPassword: 'SMSGW_VAULT_PASSWORD',
+  vaultEntryExists: 'SMSGW_VAULT_ENTRY_EXISTS',
+  vaultEntryMissing: 'SMSGW_VAULT_ENTRY_MISSING',
+  badAsn1: 'SMSGW_BAD_ASN1',
+  badPublicKey: 'SMSGW_BAD_PUBLIC_KEY',
+  badSmsText: 'SMSGW_BAD_SMS_TEXT',
+  usage: 'SMSGW_USAGE',
+  config: 'SMSGW_CONFIG'
+} as const
+
+export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]
+export const allowedErrorCodes: readonly ErrorCode[] = Object.values(errorCodes)
+
+export interface SmsgwErrorOptions {
+  cause?: unknown
+  /** Whether trying the same operation again may succeed. */
+  retryable?: boolean
+}
+
+export class SmsgwError extends Error {
+  readonly code: ErrorCode
+  readonly retryable: boolean
+
+  constructor (code: ErrorCode, message: string, options: SmsgwErrorOptions = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause })
+    this.name = 'SmsgwError'
+    this.code = code
+    this.retryable = options.retryable ?? false
+  }
+}
+
+/** True when `value` is an SmsgwError with the given code (or any code when none is given). */
+export function isSmsgwError (value: unknown, code?: ErrorCode): value is SmsgwError {
+  return value instanceof SmsgwError && (code === undefined || value.code === code)
+}
