@@ -1,0 +1,111 @@
+import { createHmac, createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { SmsgwError, errorCodes } from '../../errors.ts'
+import type { GcmCipher } from './aes-gcm.ts'
+
+// HPKE (RFC 9180), base mode, single-shot: one message per context, so the nonce is
+// base_nonce itself (sequence 0). KEM DHKEM(X25519, HKDF-SHA256), KDF HKDF-SHA256, AEAD
+// AES-256-GCM; AES-128-GCM is kept so the RFC's appendix A.1 vectors test the construction.
+
+const KEM_X25519_HKDF_SHA256 = 0x0020
+const KDF_HKDF_SHA256 = 0x0001
+export const hpkeAeads = {
+  aes128gcm: { id: 0x0001, cipher: 'aes-128-gcm', keyBytes: 16 },
+  aes256gcm: { id: 0x0002, cipher: 'aes-256-gcm', keyBytes: 32 }
+} as const satisfies Record<string, { id: number, cipher: GcmCipher, keyBytes: number }>
+export type HpkeAead = typeof hpkeAeads[keyof typeof hpkeAeads]
+
+export const X25519_KEY_BYTES = 32
+const NONCE_BYTES = 12
+const SHARED_SECRET_BYTES = 32
+const MODE_BASE = 0x00
+const HPKE_V1 = Buffer.from('HPKE-v1')
+// DER prefixes that turn a raw X25519 key into SPKI / PKCS#8 (RFC 8410).
+const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
+const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
+
+/** The AEAD key and nonce of one single-shot HPKE context. */
+export interface HpkeContext {
+  cipher: GcmCipher
+  key: Buffer
+  nonce: Buffer
+}
+
+export function x25519PublicKeyFromRaw (raw: Buffer): KeyObject {
+  return createPublicKey({ key: Buffer.concat([X25519_SPKI_PREFIX, raw]), format: 'der', type: 'spki' })
+}
+
+export function x25519PrivateKeyFromRaw (raw: Buffer): KeyObject {
+  return createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' })
+}
+
+const rawPublicKeys = new WeakMap<KeyObject, Buffer>()
+
+/** The 32 raw bytes of an X25519 public key, cached per KeyObject (the hot path asks often). */
+export function rawX25519PublicKey (publicKey: KeyObject): Buffer {
+  let raw = rawPublicKeys.get(publicKey)
+  if (raw === undefined) {
+    raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length)
+    rawPublicKeys.set(publicKey, raw)
+  }
+  return raw
+}
+
+/** SetupBaseS: a fresh ephemeral key (or the given one, for known-answer tests) and the context. */
+export function setupBaseSender (recipient: KeyObject, info: Buffer, aead: HpkeAead, ephemeral?: KeyObject): { enc: Buffer, context: HpkeContext } {
+  const ephemeralKey = ephemeral ?? generateKeyPairSync('x25519').privateKey
+  const enc = rawX25519PublicKey(createPublicKey(ephemeralKey))
+  const dh = diffieHellman({ privateKey: ephemeralKey, publicKey: recipient })
+  const sharedSecret = extractAndExpand(dh, Buffer.concat([enc, rawX25519PublicKey(recipient)]))
+  return { enc, context: keySchedule(sharedSecret, info, aead) }
+}
+
+/** SetupBaseR for the key pair (`privateKey`, `publicKey`). Rejects on a malformed or low-order `enc`. */
+export function setupBaseReceiver (enc: Buffer, privateKey: KeyObject, publicKey: KeyObject, info: Buffer, aead: HpkeAead): HpkeContext {
+  if (enc.length !== X25519_KEY_BYTES) throw new SmsgwError(errorCodes.truncated, 'payload has a malformed encapsulated key')
+  let dh: Buffer
+  try {
+    dh = diffieHellman({ privateKey, publicKey: x25519PublicKeyFromRaw(enc) })
+  } catch (cause) {
+    // OpenSSL refuses an all-zero shared secret from a low-order point (RFC 9180 §7.1.4).
+    throw new SmsgwError(errorCodes.tampered, 'payload failed authentication (bad encapsulated key)', { cause })
+  }
+  const sharedSecret = extractAndExpand(dh, Buffer.concat([enc, rawX25519PublicKey(publicKey)]))
+  return keySchedule(sharedSecret, info, aead)
+}
+
+function extractAndExpand (dh: Buffer, kemContext: Buffer): Buffer {
+  const suite = Buffer.concat([Buffer.from('KEM'), u16(KEM_X25519_HKDF_SHA256)])
+  const eaePrk = labeledExtract(suite, Buffer.alloc(0), 'eae_prk', dh)
+  return labeledExpand(suite, eaePrk, 'shared_secret', kemContext, SHARED_SECRET_BYTES)
+}
+
+function keySchedule (sharedSecret: Buffer, info: Buffer, aead: HpkeAead): HpkeContext {
+  const suite = Buffer.concat([Buffer.from('HPKE'), u16(KEM_X25519_HKDF_SHA256), u16(KDF_HKDF_SHA256), u16(aead.id)])
+  const empty = Buffer.alloc(0)
+  const pskIdHash = labeledExtract(suite, empty, 'psk_id_hash', empty)
+  const infoHash = labeledExtract(suite, empty, 'info_hash', info)
+  const context = Buffer.concat([Buffer.of(MODE_BASE), pskIdHash, infoHash])
+  const secret = labeledExtract(suite, sharedSecret, 'secret', empty)
+  return {
+    cipher: aead.cipher,
+    key: labeledExpand(suite, secret, 'key', context, aead.keyBytes),
+    nonce: labeledExpand(suite, secret, 'base_nonce', context, NONCE_BYTES)
+  }
+}
+
+function labeledExtract (suite: Buffer, salt: Buffer, label: string, ikm: Buffer): Buffer {
+  // HKDF-Extract with an empty salt is HMAC keyed with zeros, which HMAC's key padding gives.
+  return createHmac('sha256', salt).update(HPKE_V1).update(suite).update(label).update(ikm).digest()
+}
+
+function labeledExpand (suite: Buffer, prk: Buffer, label: string, info: Buffer, lengthBytes: number): Buffer {
+  // Every output here fits in one SHA-256 block, so HKDF-Expand is T(1) alone.
+  const labeledInfo = Buffer.concat([u16(lengthBytes), HPKE_V1, suite, Buffer.from(label), info, Buffer.of(1)])
+  return createHmac('sha256', prk).update(labeledInfo).digest().subarray(0, lengthBytes)
+}
+
+function u16 (value: number): Buffer {
+  const bytes = Buffer.alloc(2)
+  bytes.writeUInt16BE(value)
+  return bytes
+}

@@ -1,0 +1,2 @@
+export { allowedPayloadFormats, openPayload, payloadFormats, sealPayload } from './sealed-payload.ts'
+export type { PayloadFormat } from './sealed-payload.ts'
