@@ -33,7 +33,9 @@ export function parseSmsText (text: string): SmsText {
     const match = HEADER_LINE.exec(line)
     if (match === null) throw new SmsgwError(errorCodes.badSmsText, `Invalid message header: '${line}'`)
     const [, name, value] = match as unknown as [string, string, string | undefined]
-    if (value !== undefined) headers.set(name, value)
+    // As in the older gateway, an empty value removes the header, even one set earlier.
+    if (value === undefined) headers.delete(name)
+    else headers.set(name, value)
   }
   if (index >= lines.length) throw new SmsgwError(errorCodes.badSmsText, 'Invalid message: headers not terminated by empty line')
   return { headers, body: lines.slice(index + 1).join('\n') }

@@ -28,8 +28,8 @@ test('parseSmsText accepts CR line endings, spaces around the colon, and keeps t
   })
 })
 
-test('parseSmsText keeps an earlier value when a repeated header is empty', () => {
-  assert.deepEqual(parsed('To: +1\nTo:\n\nx'), { headers: { To: '+1' }, body: 'x' })
+test('parseSmsText removes a header when a repeated one is empty, as the older gateway did', () => {
+  assert.deepEqual(parsed('To: +1\nSender: A\nTo:\n\nx'), { headers: { Sender: 'A' }, body: 'x' })
 })
 
 test('parseSmsText gives an empty body when nothing follows the empty line', () => {

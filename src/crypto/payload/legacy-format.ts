@@ -1,4 +1,4 @@
-import { constants, createCipheriv, createDecipheriv, createHash, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto'
+import { constants, createCipheriv, createDecipheriv, hash, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto'
 import { SmsgwError, errorCodes } from '../../errors.ts'
 
 // The legacy "ENC" format of the Java gateway (spec §3):
@@ -55,7 +55,7 @@ export function openLegacy (privateKey: KeyObject, sealed: Buffer): Buffer {
 }
 
 function ivFor (key: Buffer): Buffer {
-  return createHash('md5').update(key).digest()
+  return hash('md5', key, 'buffer')
 }
 
 // CFB is a stream mode, so Node neither adds nor strips padding; Java's
