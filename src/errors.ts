@@ -15,6 +15,7 @@ export const errorCodes = {
   vaultPassword: 'SMSGW_VAULT_PASSWORD',
   vaultEntryExists: 'SMSGW_VAULT_ENTRY_EXISTS',
   vaultEntryMissing: 'SMSGW_VAULT_ENTRY_MISSING',
+  vaultUnsupported: 'SMSGW_VAULT_UNSUPPORTED',
   badAsn1: 'SMSGW_BAD_ASN1',
   badPublicKey: 'SMSGW_BAD_PUBLIC_KEY',
   badSmsText: 'SMSGW_BAD_SMS_TEXT',

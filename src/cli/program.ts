@@ -1,0 +1,40 @@
+import { Command, CommanderError } from 'commander'
+import { errorCodes, isSmsgwError } from '../errors.ts'
+import { addPayloadCommands } from './payload-commands.ts'
+import type { ProgramIo } from './program-io.ts'
+import { addVaultCommands } from './vault-commands.ts'
+
+export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const
+
+/** Builds the `smsgw` command tree. Commands throw; `runProgram` turns errors into exit codes. */
+export function buildProgram (io: ProgramIo): Command {
+  const program = new Command('smsgw')
+    .description('privacy-first SMS gateway: sealed requests in, SMPP out, statuses back')
+    .showHelpAfterError('(add --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeErr: text => process.stderr.write(text.startsWith('error: ') ? `smsgw: ${text.slice(7)}` : text) })
+  addVaultCommands(program, io)
+  addPayloadCommands(program, io)
+  return program
+}
+
+/** Runs the CLI on `argv` (without node and script) and resolves to the exit code. */
+export async function runProgram (argv: readonly string[], io: ProgramIo): Promise<number> {
+  const program = buildProgram(io)
+  try {
+    await program.parseAsync(argv, { from: 'user' })
+    return exitCodes.ok
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version are "errors" to commander; they already printed.
+      return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage
+    }
+    io.warn(describe(error))
+    return isSmsgwError(error, errorCodes.usage) ? exitCodes.usage : exitCodes.failure
+  }
+}
+
+function describe (error: unknown): string {
+  if (error instanceof Error) return error.message
+  return String(error)
+}

@@ -1,0 +1,30 @@
+import { randomUUID } from 'node:crypto'
+
+/**
+ * The environment variable that carries the test run's broker address (`host:port`). The global
+ * setup sets it in the test runner's process and node:test hands the environment on to every test
+ * file's child process; set it yourself to run the tests against a broker you started.
+ */
+export const testKafkaEnv = 'SMSGW_TEST_KAFKA'
+
+/**
+ * The bootstrap address of the test run's broker. Throws when there is none, naming the ways to
+ * get one.
+ */
+export function kafkaBrokers (): string {
+  const brokers = process.env[testKafkaEnv]
+  if (brokers === undefined || brokers === '') {
+    throw new Error(`${testKafkaEnv} is not set: run the tests with ` +
+      '--test-global-setup=test/harness/global-setup.ts, or start a broker with ' +
+      `\`eval "$(scripts/kafka.sh start)"\` and export ${testKafkaEnv}=$KAFKA_BROKERS`)
+  }
+  return brokers
+}
+
+/**
+ * A topic name no other test uses: the tests of a run share one broker, and a broker reused
+ * across runs keeps the topics of earlier runs.
+ */
+export function uniqueTopicName (purpose: string): string {
+  return `test-${purpose}-${randomUUID()}`
+}
