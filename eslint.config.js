@@ -5,7 +5,9 @@ export default [
   {
     files: ['**/*.ts'],
     rules: {
-      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }]
+      '@typescript-eslint/consistent-type-imports': ['error', { prefer: 'type-imports' }],
+      // `void promise` marks a promise deliberately left to run (its errors handled inside).
+      'no-void': ['error', { allowAsStatement: true }]
     }
   }
 ]

@@ -20,6 +20,7 @@ export const errorCodes = {
   badPublicKey: 'SMSGW_BAD_PUBLIC_KEY',
   badSmsText: 'SMSGW_BAD_SMS_TEXT',
   usage: 'SMSGW_USAGE',
+  timeout: 'SMSGW_TIMEOUT',
   config: 'SMSGW_CONFIG'
 } as const
 

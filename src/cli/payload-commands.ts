@@ -1,10 +1,10 @@
 import type { Command } from 'commander'
-import { createPublicKey, type KeyObject } from 'node:crypto'
-import { readFile } from 'node:fs/promises'
-import { decodeBase64 } from '../crypto/base64.ts'
-import { allowedPayloadFormats, openPayload, sealPayload, type PayloadFormat } from '../crypto/payload/index.ts'
+import { allowedPayloadFormats, openPayload, sealPayload } from '../crypto/payload/index.ts'
+import type { Vault, VaultKey } from '../crypto/vault/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
 import { formatSmsText } from '../sms/sms-text.ts'
+import { checkFormat } from './choices.ts'
+import { readPublicKeyFile } from './public-key-file.ts'
 import type { ProgramIo } from './program-io.ts'
 import { loadVault, passwordOption, splitLegacyPassword, type VaultOptions } from './vault-access.ts'
 
@@ -16,8 +16,10 @@ export function addPayloadCommands (program: Command, io: ProgramIo): void {
     .argument('<pubfile>', 'file with the client\'s public key: base64 SubjectPublicKeyInfo DER')
     .option(...formatOption)
     .action(async (pubfile: string, options: { format: string }) => {
+      // Usage errors come before reading the key file and standard input, which may be a terminal.
+      const format = checkFormat(options.format)
       const publicKey = await readPublicKeyFile(pubfile)
-      await io.writeStdout(sealPayload(publicKey, await io.readStdin(), checkFormat(options.format)))
+      await io.writeStdout(sealPayload(publicKey, await io.readStdin(), format))
     })
 
   program.command('enc-sms')
@@ -28,9 +30,10 @@ export function addPayloadCommands (program: Command, io: ProgramIo): void {
     .argument('<message...>', 'message body; several words are joined by spaces')
     .option(...formatOption)
     .action(async (pubfile: string, recipient: string, sender: string, words: string[], options: { format: string }) => {
+      const format = checkFormat(options.format)
       const publicKey = await readPublicKeyFile(pubfile)
       const text = formatSmsText({ To: recipient, Sender: sender }, words.join(' '))
-      await io.writeStdout(sealPayload(publicKey, Buffer.from(text, 'utf8'), checkFormat(options.format)))
+      await io.writeStdout(sealPayload(publicKey, Buffer.from(text, 'utf8'), format))
     })
 
   passwordOption(program.command('decrypt'))
@@ -40,27 +43,19 @@ export function addPayloadCommands (program: Command, io: ProgramIo): void {
     .action(async (vaultFile: string, words: string[], options: VaultOptions) => {
       const { password, value: alias } = splitLegacyPassword(words, 'ALIAS')
       const vault = await loadVault(vaultFile, options, password, io)
-      const keys = vault.keysFor(alias)
+      const keys = keysForAlias(vault, alias)
       if (keys.length === 0) throw new SmsgwError(errorCodes.vaultEntryMissing, `no key for ${alias} in ${vaultFile}`)
       await io.writeStdout(openPayload((await io.readStdin()).toString('latin1'), keys))
     })
 }
 
-function checkFormat (format: string): PayloadFormat {
-  if (!(allowedPayloadFormats as readonly string[]).includes(format)) {
-    throw new SmsgwError(errorCodes.usage, `unknown format '${format}': use ${allowedPayloadFormats.join(' or ')}`)
-  }
-  return format as PayloadFormat
-}
-
-async function readPublicKeyFile (file: string): Promise<KeyObject> {
-  const text = await readFile(file, 'utf8').catch((cause: unknown) => {
-    throw new SmsgwError(errorCodes.badPublicKey, `cannot read public key file ${file}`, { cause })
-  })
-  const der = decodeBase64(text, `public key in ${file}`)
-  try {
-    return createPublicKey({ key: der, format: 'der', type: 'spki' })
-  } catch (cause) {
-    throw new SmsgwError(errorCodes.badPublicKey, `${file} does not hold a SubjectPublicKeyInfo public key`, { cause })
-  }
+/**
+ * A client-id gives its current and retired keys. Any other alias that `vault aliases` lists
+ * (a retired `client~<key id>`) gives its own key, as `vault pubkey` does.
+ */
+function keysForAlias (vault: Vault, alias: string): readonly VaultKey[] {
+  const keys = vault.keysFor(alias)
+  if (keys.length > 0) return keys
+  const key = vault.key(alias)
+  return key === undefined ? [] : [key]
 }

@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander'
 import { errorCodes, isSmsgwError } from '../errors.ts'
+import { addGatewayCommand } from './gateway-command.ts'
+import { addKafkaClientCommands } from './kafka-client-commands.ts'
 import { addPayloadCommands } from './payload-commands.ts'
 import type { ProgramIo } from './program-io.ts'
 import { addVaultCommands } from './vault-commands.ts'
@@ -15,6 +17,8 @@ export function buildProgram (io: ProgramIo): Command {
     .configureOutput({ writeErr: text => process.stderr.write(text.startsWith('error: ') ? `smsgw: ${text.slice(7)}` : text) })
   addVaultCommands(program, io)
   addPayloadCommands(program, io)
+  addGatewayCommand(program, io)
+  addKafkaClientCommands(program, io)
   return program
 }
 

@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
-import { allowedKeyTypes, createKeyPair, removeEntry, rotateKey, type KeyType } from '../crypto/vault/index.ts'
+import { allowedKeyTypes, createKeyPair, removeEntry, rotateKey } from '../crypto/vault/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
+import { checkKeyType } from './choices.ts'
 import type { ProgramIo } from './program-io.ts'
 import { loadVault, passwordOption, splitLegacyPassword, vaultPassword, type VaultOptions } from './vault-access.ts'
 
@@ -26,8 +27,10 @@ function addNewKeypair (parent: Command, io: ProgramIo, legacyName: boolean): vo
     .argument('<client...>', 'client-id (Java order VAULT PASSWORD CLIENT also works)')
     .option('--type <type>', `key type: ${allowedKeyTypes.join(' or ')}`, 'rsa')
     .action(async (file: string, words: string[], options: KeyTypeOptions) => {
+      // Usage errors come before the password, which may be a prompt.
+      const type = checkKeyType(options.type)
       const { password, value: client } = splitLegacyPassword(words, 'CLIENT')
-      await createKeyPair(file, await vaultPassword(options, password, io), client, checkKeyType(options.type))
+      await createKeyPair(file, await vaultPassword(options, password, io), client, type)
     })
 }
 
@@ -72,13 +75,7 @@ function addRotate (parent: Command, io: ProgramIo): void {
     .argument('<client>', 'client-id')
     .option('--type <type>', `key type: ${allowedKeyTypes.join(' or ')}`, 'rsa')
     .action(async (file: string, client: string, options: KeyTypeOptions) => {
-      await rotateKey(file, await vaultPassword(options, undefined, io), client, checkKeyType(options.type))
+      const type = checkKeyType(options.type)
+      await rotateKey(file, await vaultPassword(options, undefined, io), client, type)
     })
-}
-
-function checkKeyType (type: string): KeyType {
-  if (!(allowedKeyTypes as readonly string[]).includes(type)) {
-    throw new SmsgwError(errorCodes.usage, `unknown key type '${type}': use ${allowedKeyTypes.join(' or ')}`)
-  }
-  return type as KeyType
 }

@@ -1,0 +1,48 @@
+import type { Command } from 'commander'
+import { BUILTIN_VAULT_FILE, loadConfig, type GatewayConfig } from '../config/index.ts'
+import { createLogger } from '../log/logger.ts'
+import { startKafkaGateway } from '../transport/kafka/kafka-gateway.ts'
+import type { ProgramIo } from './program-io.ts'
+import { resolveVaultPassword } from './vault-password.ts'
+
+// The older gateway ships its built-in vault with this password (spec §8); it guards only the
+// public key pair of the loop-back client `test`.
+const BUILTIN_VAULT_PASSWORD = '123456'
+
+/** `smsgw gateway`: the outbound gateway on Kafka, until SIGTERM or SIGINT. */
+export function addGatewayCommand (program: Command, io: ProgramIo): void {
+  program.command('gateway')
+    .description('run the outbound gateway: consume send-sms, open, route, report on sms-status')
+    .option('--config <file>', 'configuration file: YAML, JSON, or the Java gateway\'s .properties')
+    .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
+    .action(async (options: { config?: string, brokers?: string }) => {
+      const config = await loadConfig({
+        file: options.config,
+        env: process.env,
+        overrides: options.brokers === undefined ? {} : { kafka: { brokers: options.brokers.split(',') } }
+      })
+      const log = createLogger({ level: config.log.level })
+      const password = await vaultPasswordOf(config, io)
+      const running = await startKafkaGateway(config, password, log)
+      let signals = 0
+      const onSignal = (signal: NodeJS.Signals): void => {
+        // A second signal means "now": the ledger keeps unsettled requests from being sent twice.
+        if (++signals > 1) process.exit(130)
+        log.info({ signal }, 'stopping')
+        void running.shutdown()
+      }
+      process.on('SIGTERM', onSignal)
+      process.on('SIGINT', onSignal)
+      await running.done
+      await running.shutdown()
+      process.off('SIGTERM', onSignal)
+      process.off('SIGINT', onSignal)
+      log.flush()
+    })
+}
+
+async function vaultPasswordOf (config: GatewayConfig, io: ProgramIo): Promise<string> {
+  if (config.vault.password !== undefined) return config.vault.password
+  if (config.vault.passwordFile === undefined && config.vault.file === BUILTIN_VAULT_FILE && process.env.SMSGW_VAULT_PASSWORD === undefined) return BUILTIN_VAULT_PASSWORD
+  return await resolveVaultPassword({ passwordFile: config.vault.passwordFile }, io.warn)
+}

@@ -1,0 +1,36 @@
+import type { OutboundSms } from '../stages/validate-sms.ts'
+import type { StatusVerdict } from '../stages/verdict.ts'
+import type { SmsStatus } from '../status/status-event.ts'
+
+/** A request ready to leave the gateway. `message` is plaintext: never log or persist it. */
+export interface Submission {
+  readonly clientId: string
+  readonly correlId: string
+  readonly deadline: Date
+  readonly message: OutboundSms
+}
+
+/** A status a backend reports for a submission; the sink adds who and when. */
+export interface StatusReport {
+  readonly status: SmsStatus
+  readonly recallId?: string
+  readonly errorText?: string
+}
+
+export type ReportStatus = (report: StatusReport) => Promise<void>
+
+/** Where requests go: the loop-back for client `test`, an SMSC, later others. */
+export interface Backend {
+  readonly name: string
+  /**
+   * True when handing the same request over again has no effect outside the gateway, so a
+   * request abandoned by a crashed instance may be replayed. False for anything that talks to
+   * a network: there, a claimed but unfinished request has an unknown outcome (spec §7).
+   */
+  readonly replayable: boolean
+  /** The backend's own checks on a message (spec §5, backend table); undefined when it passes. */
+  check: (message: OutboundSms) => StatusVerdict | undefined
+  /** Hands the request over and resolves once every status it will ever report is reported. */
+  submit: (submission: Submission, report: ReportStatus) => Promise<void>
+  close: () => Promise<void>
+}

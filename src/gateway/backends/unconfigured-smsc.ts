@@ -1,0 +1,20 @@
+import { smsStatuses } from '../status/status-event.ts'
+import type { Backend } from './backend.ts'
+
+export const SMSC_FAILURE_TEXT = 'Failed to send SMS through SMSC'
+
+/**
+ * The backend for real recipients while no SMSC connection is configured: every request
+ * fails cleanly (spec §7's text, with the reason) instead of waiting for a bind that never comes.
+ */
+export function unconfiguredSmscBackend (): Backend {
+  return {
+    name: 'smsc',
+    replayable: true,
+    check: () => undefined,
+    submit: async (_submission, report) => {
+      await report({ status: smsStatuses.failed, errorText: `${SMSC_FAILURE_TEXT}: no SMSC connection is configured` })
+    },
+    close: async () => {}
+  }
+}

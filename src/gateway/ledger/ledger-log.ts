@@ -1,0 +1,14 @@
+import type { LedgerEntry, LedgerRecord } from './ledger-record.ts'
+
+/**
+ * Where ledger records are kept: a Kafka topic, a table, or memory. All instances sharing a
+ * log see its records in one order and fold them with applyLedgerRecord.
+ */
+export interface LedgerLog {
+  /** Appends a record and resolves once it has been applied to this instance's view. */
+  append: (key: string, record: LedgerRecord | null) => Promise<void>
+  /** This instance's current view of a key. */
+  entry: (key: string) => LedgerEntry | undefined
+  /** Calls `listener` after every change to `key`; returns a function that stops it. */
+  watch: (key: string, listener: () => void) => () => void
+}

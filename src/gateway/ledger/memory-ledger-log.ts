@@ -1,0 +1,44 @@
+import type { LedgerLog } from './ledger-log.ts'
+import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from './ledger-record.ts'
+
+/**
+ * A ledger log in this process's memory: for one instance without Kafka, and for tests. It
+ * guards against duplicates within the process only; it forgets everything on restart.
+ */
+export class MemoryLedgerLog implements LedgerLog {
+  readonly #entries = new Map<string, LedgerEntry>()
+  readonly #listeners = new Map<string, Set<() => void>>()
+
+  async append (key: string, record: LedgerRecord | null): Promise<void> {
+    this.apply(key, record)
+  }
+
+  /** Folds one record into the view and tells the key's watchers. */
+  apply (key: string, record: LedgerRecord | null): void {
+    const next = applyLedgerRecord(this.#entries.get(key), record)
+    if (next === undefined) this.#entries.delete(key)
+    else this.#entries.set(key, next)
+    for (const listener of [...(this.#listeners.get(key) ?? [])]) listener()
+  }
+
+  entry (key: string): LedgerEntry | undefined {
+    return this.#entries.get(key)
+  }
+
+  get size (): number {
+    return this.#entries.size
+  }
+
+  watch (key: string, listener: () => void): () => void {
+    let listeners = this.#listeners.get(key)
+    if (listeners === undefined) {
+      listeners = new Set()
+      this.#listeners.set(key, listeners)
+    }
+    listeners.add(listener)
+    return () => {
+      listeners.delete(listener)
+      if (listeners.size === 0) this.#listeners.delete(key)
+    }
+  }
+}

@@ -1,0 +1,88 @@
+import { randomUUID } from 'node:crypto'
+import type { LedgerLog } from './ledger-log.ts'
+import { ledgerStates, type LedgerEntry } from './ledger-record.ts'
+
+/**
+ * What the ledger says about handing a request to a backend:
+ * - `owned`: this attempt owns it; hand it over, then call `complete`.
+ * - `completed`: an earlier attempt produced all its statuses; do nothing again.
+ * - `abandoned`: an earlier attempt claimed it and never finished, so it may have reached the
+ *   backend; a replayable backend may take it over (`claim` again with `takeover`), others
+ *   must report no status (spec §7: unknown outcome).
+ */
+export type ClaimVerdict =
+  | { kind: 'owned', token: string }
+  | { kind: 'completed' }
+  | { kind: 'abandoned' }
+
+export interface RequestLedgerOptions {
+  /** A claim older than this with no `done` is taken to be abandoned by a dead instance. */
+  takeoverMs: number
+  now?: () => number
+}
+
+/** The claim protocol over a LedgerLog: compare-and-set by log order. */
+export class RequestLedger {
+  readonly #log: LedgerLog
+  readonly #takeoverMs: number
+  readonly #now: () => number
+  readonly #instance = randomUUID()
+  #attempts = 0
+
+  constructor (log: LedgerLog, options: RequestLedgerOptions) {
+    this.#log = log
+    this.#takeoverMs = options.takeoverMs
+    this.#now = options.now ?? Date.now
+  }
+
+  /**
+   * Claims a request. Waits while another live attempt holds it (a duplicate in flight, or
+   * the previous owner of a rebalanced partition), until it completes or is abandoned.
+   * With `takeover`, an abandoned claim is superseded and this attempt owns the request.
+   */
+  async claim (key: string, source: string, options: { takeover: boolean, signal?: AbortSignal }): Promise<ClaimVerdict> {
+    for (;;) {
+      options.signal?.throwIfAborted()
+      const entry = this.#log.entry(key)
+      if (entry?.done === true) return { kind: 'completed' }
+      if (entry !== undefined && !this.#isAbandoned(entry)) {
+        await this.#changeOrTimeout(key, entry, options.signal)
+        continue
+      }
+      if (entry !== undefined && !options.takeover) return { kind: 'abandoned' }
+      const token = `${this.#instance}/${++this.#attempts}`
+      const record = { token, state: ledgerStates.claimed, source, atMs: this.#now(), ...(entry === undefined ? {} : { supersedes: entry.token }) }
+      await this.#log.append(key, record)
+      if (this.#log.entry(key)?.token === token) return { kind: 'owned', token }
+    }
+  }
+
+  /** Marks an owned request as finished: all its statuses are out. */
+  async complete (key: string, token: string, source: string): Promise<void> {
+    await this.#log.append(key, { token, state: ledgerStates.done, source, atMs: this.#now() })
+  }
+
+  /** Forgets a request once its offset is committed: it can no longer be redelivered. */
+  async forget (key: string): Promise<void> {
+    if (this.#log.entry(key) !== undefined) await this.#log.append(key, null)
+  }
+
+  #isAbandoned (entry: LedgerEntry): boolean {
+    return this.#now() - entry.claimedAtMs >= this.#takeoverMs
+  }
+
+  async #changeOrTimeout (key: string, entry: LedgerEntry, signal: AbortSignal | undefined): Promise<void> {
+    const waitMs = Math.max(1, entry.claimedAtMs + this.#takeoverMs - this.#now())
+    await new Promise<void>(resolve => {
+      const timer = setTimeout(finish, waitMs)
+      const stopWatching = this.#log.watch(key, finish)
+      signal?.addEventListener('abort', finish, { once: true })
+      function finish (): void {
+        clearTimeout(timer)
+        stopWatching()
+        signal?.removeEventListener('abort', finish)
+        resolve()
+      }
+    })
+  }
+}

@@ -1,0 +1,75 @@
+import { Worker } from 'node:worker_threads'
+import type { OpenVerdict } from '../stages/open-request.ts'
+import { statusVerdict } from '../stages/verdict.ts'
+import { smsStatuses } from '../status/status-event.ts'
+import type { OpenTask, OpenWorkerData } from './open-worker.ts'
+import type { PayloadOpener } from './payload-opener.ts'
+
+// A crashed worker is a server error, not a client's: FAILED (spec §4), and the pipeline goes on.
+export const WORKER_FAILURE_TEXT = 'Failed to open request payload: the opening worker stopped'
+
+interface PoolWorker {
+  readonly worker: Worker
+  readonly pending: Map<number, (verdict: OpenVerdict) => void>
+}
+
+/**
+ * Opens payloads on a pool of worker threads; each task goes to the worker with the fewest
+ * tasks pending. A worker that dies is replaced, and its pending tasks end FAILED.
+ */
+export class WorkerOpener implements PayloadOpener {
+  readonly #data: OpenWorkerData
+  #pool: PoolWorker[] = []
+  #nextId = 0
+  #closing = false
+
+  private constructor (data: OpenWorkerData) {
+    this.#data = data
+  }
+
+  /** Resolves once every worker has loaded the vault; rejects if one cannot. */
+  static async start (options: OpenWorkerData & { workers: number }): Promise<WorkerOpener> {
+    const { workers, ...data } = options
+    const opener = new WorkerOpener(data)
+    opener.#pool = await Promise.all(Array.from({ length: workers }, async () => await opener.#startWorker()))
+    return opener
+  }
+
+  async open (clientId: string, payload: string): Promise<OpenVerdict> {
+    if (this.#pool.length === 0) return statusVerdict(smsStatuses.failed, WORKER_FAILURE_TEXT)
+    const target = this.#pool.reduce((best, candidate) => candidate.pending.size < best.pending.size ? candidate : best)
+    const id = this.#nextId++
+    return await new Promise<OpenVerdict>(resolve => {
+      target.pending.set(id, resolve)
+      target.worker.postMessage({ id, clientId, payload } satisfies OpenTask)
+    })
+  }
+
+  async close (): Promise<void> {
+    this.#closing = true
+    await Promise.all(this.#pool.map(async ({ worker }) => await worker.terminate()))
+  }
+
+  async #startWorker (): Promise<PoolWorker> {
+    const worker = new Worker(new URL('./open-worker.ts', import.meta.url), { workerData: this.#data })
+    const entry: PoolWorker = { worker, pending: new Map() }
+    await new Promise<void>((resolve, reject) => {
+      worker.once('error', reject)
+      worker.once('message', () => { worker.off('error', reject); resolve() })
+    })
+    worker.on('message', ({ id, verdict }: { id: number, verdict: OpenVerdict }) => {
+      entry.pending.get(id)?.(verdict)
+      entry.pending.delete(id)
+    })
+    worker.on('exit', () => { void this.#replace(entry) })
+    return entry
+  }
+
+  async #replace (dead: PoolWorker): Promise<void> {
+    this.#pool = this.#pool.filter(entry => entry !== dead)
+    for (const resolve of dead.pending.values()) resolve(statusVerdict(smsStatuses.failed, WORKER_FAILURE_TEXT))
+    dead.pending.clear()
+    if (this.#closing) return
+    this.#pool.push(await this.#startWorker())
+  }
+}

@@ -1,0 +1,89 @@
+import type { Logger } from '../log/logger.ts'
+import type { Backend, StatusReport } from './backends/backend.ts'
+import type { RequestOutcome } from './gateway.ts'
+import { ledgerKey } from './ledger/ledger-record.ts'
+import type { RequestLedger } from './ledger/request-ledger.ts'
+import type { PayloadOpener } from './opener/payload-opener.ts'
+import type { IncomingRequest } from './request-source.ts'
+import { isPastDeadline } from './stages/deadline.ts'
+import { parseSendRequest } from './stages/parse-request.ts'
+import { routeRequest, type RouteRule } from './stages/route.ts'
+import { validateRequest } from './stages/validate-request.ts'
+import { validateSms } from './stages/validate-sms.ts'
+import { reportDurably } from './status/durable-report.ts'
+import { smsStatuses } from './status/status-event.ts'
+import type { StatusSink } from './status/status-sink.ts'
+
+export interface PipelineOptions {
+  allowedClients: ReadonlySet<string>
+  opener: PayloadOpener
+  backends: ReadonlyMap<string, Backend>
+  routes: readonly RouteRule[]
+  defaultBackend: string
+  ledger: RequestLedger
+  sink: StatusSink
+  log: Logger
+  now?: () => Date
+  /** Aborts waits (ledger, status retries) on shutdown. */
+  signal?: AbortSignal
+}
+
+/**
+ * The outbound pipeline as one function: parse -> validate -> open -> validate SMS -> route ->
+ * backend checks -> claim -> submit, with every status through the one sink. Plaintext exists
+ * between `open` and `submit` only, in local variables; nothing here logs it.
+ */
+export function createPipeline (options: PipelineOptions): (request: IncomingRequest) => Promise<RequestOutcome> {
+  const { log, sink, ledger, signal } = options
+  const now = options.now ?? (() => new Date())
+
+  return async function handleRequest ({ value, stream, offset }: IncomingRequest): Promise<RequestOutcome> {
+    const source = `${stream}/${offset}`
+    const parsed = parseSendRequest(value)
+    if (parsed.kind === 'rejected') {
+      // Spec §5 rows 1-3: no one to address a status to.
+      log.warn({ source, reason: parsed.reason }, 'request dropped')
+      return {}
+    }
+    const { clientId, correlId } = parsed.request
+    const report = async (status: StatusReport): Promise<void> => {
+      await reportDurably(sink, { clientId, correlId, timestamp: now(), ...status }, log, signal)
+    }
+
+    const checked = validateRequest(parsed.request, { allowedClients: options.allowedClients, now: now() })
+    if (checked.kind === 'status') return await finish(report, checked)
+    const opened = await options.opener.open(clientId, checked.payload)
+    if (opened.kind === 'status') return await finish(report, opened)
+    const valid = validateSms(opened.sms)
+    if (valid.kind === 'status') return await finish(report, valid)
+
+    const backendName = routeRequest({ clientId, to: valid.message.to }, options.routes, options.defaultBackend)
+    const backend = options.backends.get(backendName)
+    if (backend === undefined) throw new Error(`route names backend '${backendName}', which is not configured`)
+    const rejected = backend.check(valid.message)
+    if (rejected !== undefined) return await finish(report, rejected)
+    // Opening on a busy worker takes time: check the deadline again before handing it over.
+    if (isPastDeadline(checked.deadline, now())) return await finish(report, { status: smsStatuses.expired })
+
+    const key = ledgerKey(clientId, correlId)
+    const claim = await ledger.claim(key, source, { takeover: backend.replayable, signal })
+    if (claim.kind === 'completed') {
+      log.info({ source, clientId, correlId }, 'request already handled; not submitted again')
+      return { ledgerKey: key }
+    }
+    if (claim.kind === 'abandoned') {
+      // Spec §7: the earlier attempt may have reached the SMSC; at most once wins.
+      log.warn({ source, clientId, correlId, backend: backend.name }, 'request claimed by an attempt that did not finish; outcome unknown, no status')
+      return { ledgerKey: key }
+    }
+    await backend.submit({ clientId, correlId, deadline: checked.deadline, message: valid.message }, report)
+    await ledger.complete(key, claim.token, source)
+    log.debug({ source, clientId, correlId, backend: backend.name }, 'request handled')
+    return { ledgerKey: key }
+  }
+}
+
+async function finish (report: (status: StatusReport) => Promise<void>, verdict: StatusReport): Promise<RequestOutcome> {
+  await report(verdict.errorText === undefined ? { status: verdict.status } : { status: verdict.status, errorText: verdict.errorText })
+  return {}
+}

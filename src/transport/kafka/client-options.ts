@@ -1,0 +1,21 @@
+/** What every Kafka client of the gateway needs to reach the cluster. */
+export interface KafkaConnection {
+  readonly brokers: readonly string[]
+  readonly clientId: string
+}
+
+// Stated explicitly (STYLE.md): `strict` validates our options, `handleBackPressure` honours
+// socket write() returning false; both are off by default in @platformatic/kafka.
+export function clientOptions (connection: KafkaConnection, role: string): { clientId: string, bootstrapBrokers: string[], strict: true, handleBackPressure: true, timeout: number, retries: number } {
+  return {
+    clientId: `${connection.clientId}-${role}`,
+    bootstrapBrokers: [...connection.brokers],
+    strict: true,
+    handleBackPressure: true,
+    timeout: KAFKA_REQUEST_TIMEOUT_MS,
+    retries: KAFKA_RETRIES
+  }
+}
+
+export const KAFKA_REQUEST_TIMEOUT_MS = 10_000
+export const KAFKA_RETRIES = 5

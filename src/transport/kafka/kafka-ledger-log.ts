@@ -1,0 +1,86 @@
+import type { LedgerLog } from '../../gateway/ledger/ledger-log.ts'
+import { decodeLedgerRecord, encodeLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
+import { MemoryLedgerLog } from '../../gateway/ledger/memory-ledger-log.ts'
+import type { KafkaConnection } from './client-options.ts'
+import type { CoalescingProducer } from './coalescing-producer.ts'
+import { CompactedTopicReader } from './compacted-topic-reader.ts'
+
+/**
+ * The request ledger on a compacted Kafka topic. Every instance reads the whole topic and
+ * folds it in log order into a MemoryLedgerLog view. `append` produces a record and waits
+ * until this instance has read it back, so the view then reflects the outcome of the race
+ * between instances for that key (a Kafka partition is the arbiter of order).
+ */
+export class KafkaLedgerLog implements LedgerLog {
+  readonly #view = new MemoryLedgerLog()
+  readonly #reader: CompactedTopicReader
+  readonly #producer: CoalescingProducer
+  readonly #topic: string
+  /** Appends waiting to see their own record read back, by `key + token + state`. */
+  readonly #echoes = new Map<string, () => void>()
+
+  constructor (options: { connection: KafkaConnection, topic: string, groupPrefix: string, producer: CoalescingProducer }) {
+    this.#topic = options.topic
+    this.#producer = options.producer
+    this.#reader = new CompactedTopicReader({
+      connection: options.connection,
+      topic: options.topic,
+      groupPrefix: options.groupPrefix,
+      onRecord: (key, value) => this.#onRecord(key, value)
+    })
+  }
+
+  async start (): Promise<void> {
+    await this.#reader.start()
+  }
+
+  async append (key: string, record: LedgerRecord | null): Promise<void> {
+    if (record === null) {
+      await this.#producer.send({ topic: this.#topic, key, value: null })
+      return
+    }
+    const echo = echoKey(key, record)
+    const readBack = new Promise<void>(resolve => this.#echoes.set(echo, resolve))
+    try {
+      await this.#producer.send({ topic: this.#topic, key, value: encodeLedgerRecord(record) })
+    } catch (error) {
+      this.#echoes.delete(echo)
+      throw error
+    }
+    await readBack
+  }
+
+  entry (key: string): LedgerEntry | undefined {
+    return this.#view.entry(key)
+  }
+
+  watch (key: string, listener: () => void): () => void {
+    return this.#view.watch(key, listener)
+  }
+
+  /** How many requests the view holds: claimed and not yet forgotten. */
+  get size (): number {
+    return this.#view.size
+  }
+
+  #onRecord (key: string, value: string | null): void {
+    const record = value === null ? null : decodeLedgerRecord(value)
+    // A value that is not a ledger record was not written by us: skip it rather than let it
+    // forget a live claim.
+    if (value !== null && record === null) return
+    this.#view.apply(key, record)
+    if (record !== null) {
+      const echo = echoKey(key, record)
+      this.#echoes.get(echo)?.()
+      this.#echoes.delete(echo)
+    }
+  }
+
+  async close (): Promise<void> {
+    await this.#reader.close()
+  }
+}
+
+function echoKey (key: string, record: LedgerRecord): string {
+  return `${key}\u0000${record.token}\u0000${record.state}`
+}

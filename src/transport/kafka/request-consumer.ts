@@ -1,0 +1,67 @@
+import { Consumer, type MessagesStream } from '@platformatic/kafka'
+import type { IncomingRequest, RequestSource } from '../../gateway/request-source.ts'
+import { clientOptions, type KafkaConnection } from './client-options.ts'
+
+export interface RequestConsumerOptions {
+  connection: KafkaConnection
+  topic: string
+  groupId: string
+  /** Records fetched ahead of the pipeline; small, so a backlog stays in Kafka, not in memory. */
+  highWaterMark?: number
+}
+
+const DEFAULT_HIGH_WATER_MARK = 64
+// A sealed request is ~1 KiB; this bounds one fetch response, which arrives whole.
+const MAX_FETCH_BYTES = 1024 * 1024
+const FETCH_WAIT_MS = 200
+
+/**
+ * The `send-sms` topic as a RequestSource: a consumer group member that commits only what the
+ * gateway says is done (autocommit off; the library's default commits on fetch). A new group
+ * starts at the earliest offset: requests queued before the first start are not skipped.
+ */
+export class RequestConsumer implements RequestSource {
+  readonly #consumer: Consumer<Buffer, Buffer, Buffer, Buffer>
+  readonly #options: RequestConsumerOptions
+  #stream: MessagesStream<Buffer, Buffer, Buffer, Buffer> | undefined
+
+  constructor (options: RequestConsumerOptions) {
+    this.#options = options
+    this.#consumer = new Consumer({
+      ...clientOptions(options.connection, 'requests'),
+      groupId: options.groupId,
+      autocommit: false,
+      maxWaitTime: FETCH_WAIT_MS,
+      maxBytes: MAX_FETCH_BYTES,
+      highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 1_000
+    })
+  }
+
+  async start (): Promise<void> {
+    this.#stream = await this.#consumer.consume({ topics: [this.#options.topic], mode: 'committed', fallbackMode: 'earliest' })
+  }
+
+  async * [Symbol.asyncIterator] (): AsyncIterator<IncomingRequest> {
+    if (this.#stream === undefined) throw new Error('RequestConsumer.start() was not called')
+    for await (const message of this.#stream) {
+      yield {
+        value: message.value ?? Buffer.alloc(0),
+        stream: `${message.topic}/${message.partition}`,
+        offset: message.offset,
+        commit: async () => { await message.commit() }
+      }
+    }
+  }
+
+  async close (): Promise<void> {
+    await this.#stream?.close()
+  }
+
+  /** Leaves the group, so the partitions move to the other instances at once. */
+  async disconnect (): Promise<void> {
+    await this.close()
+    await this.#consumer.close()
+  }
+}
