@@ -1,0 +1,142 @@
+// Stage 1: the value of a `send-sms` record into a SendRequest (spec §2, §5 rows 1–3).
+//   {"client-id": "test", "correl-id": "C123", "deadline": "2100-01-01T00:00:00Z", "payload": "ENCBA…"}
+
+/**
+ * Values longer than this are refused unread, as not a request. A sealed SMS is about 1 KiB of
+ * base64 (a long one a few KiB), so this leaves room without letting one record cost much.
+ */
+export const MAX_REQUEST_BYTES = 64 * 1024
+
+/**
+ * Values nested deeper than this are not requests: Jackson's default limit (2.15+), and far
+ * below the depth at which JSON.parse's reviver runs out of stack, so the outcome does not
+ * depend on the stack size.
+ */
+export const MAX_REQUEST_NESTING = 1000
+
+/** A request that names its client and correlation: enough to address a status to. */
+export interface SendRequest {
+  readonly clientId: string
+  readonly correlId: string
+  /** As sent; validateRequest parses it. */
+  readonly deadline?: string
+  /** The sealed SMS as sent (base64); openRequest opens it. */
+  readonly payload?: string
+}
+
+export type ParsedRequest =
+  | { readonly kind: 'request', readonly request: SendRequest }
+  /** No status can be produced (there is no one to address it to): log the reason. */
+  | { readonly kind: 'rejected', readonly reason: string }
+
+export const requestRejections = {
+  notJson: 'Failed to parse request JSON',
+  noClientId: 'Request lacks Client ID field',
+  noCorrelId: 'Request lacks Correlation ID field'
+} as const
+
+const fieldNames = { clientId: 'client-id', correlId: 'correl-id', deadline: 'deadline', payload: 'payload' } as const
+
+// Strict: bad UTF-8 is not a request (rather than a request with U+FFFD in it). A leading BOM is dropped.
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/**
+ * Parses a `send-sms` value. Never throws: anything that is not a request is `rejected` with
+ * the contract's text (rows 1–3).
+ *
+ * - Surrounding whitespace and a UTF-8 BOM are ignored (kcat flattens JSON to one line with a
+ *   trailing space). Anything else around the object, such as a second object, is not a request.
+ * - A field's value is taken as text when it is a JSON string, number or boolean (a number as its
+ *   exact source text, so 12345678901234567890 and 1.50 stay as written; a boolean as `true` or
+ *   `false`), as the older gateway's Jackson did. JSON null, an object or an array counts as a
+ *   missing field (ours: Jackson refused the whole value, so the client heard nothing; a missing
+ *   payload or deadline gets it a status). An empty client-id or correl-id counts as missing; an
+ *   empty deadline or payload does not (validation reports it, as the older gateway did).
+ * - Unknown fields are ignored (ours); of repeated fields the last counts.
+ */
+export function parseSendRequest (value: Uint8Array | string | null | undefined): ParsedRequest {
+  const text = decodeValue(value)
+  if (text === null || nestsDeeperThan(text, MAX_REQUEST_NESTING)) return rejected(requestRejections.notJson)
+  let fields: unknown
+  try {
+    fields = JSON.parse(text, scalarsAsText)
+  } catch {
+    // SyntaxError for bad JSON; a RangeError (too deep for the stack) cannot happen below the nesting limit.
+    return rejected(requestRejections.notJson)
+  }
+  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return rejected(requestRejections.notJson)
+  const clientId = textField(fields, fieldNames.clientId)
+  if (clientId === undefined || clientId === '') return rejected(requestRejections.noClientId)
+  const correlId = textField(fields, fieldNames.correlId)
+  if (correlId === undefined || correlId === '') return rejected(requestRejections.noCorrelId)
+  const deadline = textField(fields, fieldNames.deadline)
+  const payload = textField(fields, fieldNames.payload)
+  return {
+    kind: 'request',
+    request: {
+      clientId,
+      correlId,
+      ...(deadline === undefined ? {} : { deadline }),
+      ...(payload === undefined ? {} : { payload })
+    }
+  }
+}
+
+const rejected = (reason: string): ParsedRequest => ({ kind: 'rejected', reason })
+
+/** The value as trimmed text, or null when it is absent, too long or not UTF-8. */
+function decodeValue (value: Uint8Array | string | null | undefined): string | null {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'string') {
+    // A UTF-16 code unit takes at least one byte in UTF-8: the cheap test first.
+    if (value.length > MAX_REQUEST_BYTES || Buffer.byteLength(value, 'utf8') > MAX_REQUEST_BYTES) return null
+    return value.trim()
+  }
+  if (value.byteLength > MAX_REQUEST_BYTES) return null
+  try {
+    return utf8.decode(value).trim()
+  } catch {
+    return null
+  }
+}
+
+/**
+ * A JSON.parse reviver that turns numbers and booleans into their source text (JSON.parse source
+ * text access, Node 22+), so no digit of a long number is lost to a double. Every value of the
+ * document passes here, nested ones too; only the top-level fields are read afterwards.
+ */
+function scalarsAsText (_key: string, value: unknown, context?: { source?: string }): unknown {
+  if (typeof value === 'number' || typeof value === 'boolean') return context?.source ?? String(value)
+  return value
+}
+
+const QUOTE = 0x22
+const BACKSLASH = 0x5c
+const openers = new Set([0x5b, 0x7b])
+const closers = new Set([0x5d, 0x7d])
+
+/** Whether brackets and braces outside strings nest deeper than `limit`; the text need not be valid JSON. */
+function nestsDeeperThan (text: string, limit: number): boolean {
+  let depth = 0
+  let inString = false
+  for (let index = 0; index < text.length; index++) {
+    const code = text.charCodeAt(index)
+    if (inString) {
+      if (code === BACKSLASH) index++
+      else if (code === QUOTE) inString = false
+    } else if (code === QUOTE) {
+      inString = true
+    } else if (openers.has(code)) {
+      if (++depth > limit) return true
+    } else if (closers.has(code)) {
+      depth--
+    }
+  }
+  return false
+}
+
+function textField (fields: object, name: string): string | undefined {
+  if (!Object.hasOwn(fields, name)) return undefined
+  const value: unknown = (fields as Record<string, unknown>)[name]
+  return typeof value === 'string' ? value : undefined
+}
