@@ -1,6 +1,8 @@
 import { smsStatuses } from '../status/status-event.ts'
 import type { Backend } from './backend.ts'
 
+/** The name of the backend that real recipients are routed to by default. */
+export const SMSC_BACKEND = 'smsc'
 export const SMSC_FAILURE_TEXT = 'Failed to send SMS through SMSC'
 
 /**
@@ -9,7 +11,7 @@ export const SMSC_FAILURE_TEXT = 'Failed to send SMS through SMSC'
  */
 export function unconfiguredSmscBackend (): Backend {
   return {
-    name: 'smsc',
+    name: SMSC_BACKEND,
     replayable: true,
     check: () => undefined,
     submit: async (_submission, report) => {

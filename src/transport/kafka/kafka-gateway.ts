@@ -2,14 +2,14 @@ import type { GatewayConfig } from '../../config/index.ts'
 import { Vault } from '../../crypto/vault/vault.ts'
 import type { Backend } from '../../gateway/backends/backend.ts'
 import { loopbackBackend } from '../../gateway/backends/loopback/loopback-backend.ts'
-import { unconfiguredSmscBackend } from '../../gateway/backends/unconfigured-smsc.ts'
+import { SMSC_BACKEND, unconfiguredSmscBackend } from '../../gateway/backends/unconfigured-smsc.ts'
 import { Gateway } from '../../gateway/gateway.ts'
 import { RequestLedger } from '../../gateway/ledger/request-ledger.ts'
 import { inlineOpener } from '../../gateway/opener/inline-opener.ts'
 import type { PayloadOpener } from '../../gateway/opener/payload-opener.ts'
 import { WorkerOpener } from '../../gateway/opener/worker-opener.ts'
 import { createPipeline } from '../../gateway/pipeline.ts'
-import { defaultRoutes } from '../../gateway/stages/route.ts'
+import { defaultRoutes, LOOPBACK_BACKEND, type RouteRule } from '../../gateway/stages/route.ts'
 import { ClientLog } from '../../gateway/status/client-log.ts'
 import { StatusFanOut } from '../../gateway/status/status-sink.ts'
 import type { Logger } from '../../log/logger.ts'
@@ -30,12 +30,20 @@ export interface RunningGateway {
   shutdown: () => Promise<void>
 }
 
+/** Parts a caller may supply instead of the ones built from configuration. */
+export interface GatewayParts {
+  /** Backends by name; they replace the configured ones of the same name. */
+  backends?: ReadonlyMap<string, Backend>
+  routes?: readonly RouteRule[]
+  defaultBackend?: string
+}
+
 /**
  * The composition of the outbound gateway on Kafka: builds every part from the configuration,
  * starts them in dependency order (tables caught up before the first request is pulled), and
  * returns the running gateway.
  */
-export async function startKafkaGateway (config: GatewayConfig, vaultPassword: string, log: Logger): Promise<RunningGateway> {
+export async function startKafkaGateway (config: GatewayConfig, vaultPassword: string, log: Logger, parts: GatewayParts = {}): Promise<RunningGateway> {
   const connection: KafkaConnection = { brokers: config.kafka.brokers, clientId: config.kafka.clientId }
   const { topics } = config.kafka
   if (config.kafka.createTopics) {
@@ -66,8 +74,9 @@ export async function startKafkaGateway (config: GatewayConfig, vaultPassword: s
     log.warn({ err: error, clientId: event.clientId, correlId: event.correlId }, 'client log not written')
   })
   const backends = new Map<string, Backend>([
-    ['loopback', loopbackBackend(config.loopback)],
-    ['smsc', unconfiguredSmscBackend()]
+    [LOOPBACK_BACKEND, loopbackBackend(config.loopback)],
+    [SMSC_BACKEND, unconfiguredSmscBackend()],
+    ...(parts.backends ?? [])
   ])
 
   const consumer = new RequestConsumer({ connection, topic: topics.sendSms, groupId: config.kafka.groupId })
@@ -81,8 +90,8 @@ export async function startKafkaGateway (config: GatewayConfig, vaultPassword: s
       allowedClients: new Set(config.clients.allowed),
       opener,
       backends,
-      routes: defaultRoutes,
-      defaultBackend: 'smsc',
+      routes: parts.routes ?? defaultRoutes,
+      defaultBackend: parts.defaultBackend ?? SMSC_BACKEND,
       ledger,
       sink,
       log,
