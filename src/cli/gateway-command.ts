@@ -19,7 +19,7 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
       const config = await loadConfig({
         file: options.config,
         env: process.env,
-        overrides: options.brokers === undefined ? {} : { kafka: { brokers: options.brokers.split(',') } }
+        overrides: options.brokers === undefined ? {} : { kafka: { brokers: options.brokers.split(',').map(broker => broker.trim()) } }
       })
       const log = createLogger({ level: config.log.level })
       const password = await vaultPasswordOf(config, io)

@@ -1,0 +1,57 @@
+import type { ConfigIssue, MergedLayers, PlainObject } from './config-layer.ts'
+import { isPlainObject } from './config-layer.ts'
+
+/** Settings that exclude each other: giving both is an error naming both. */
+const exclusiveSettings: readonly (readonly [readonly string[], readonly string[]])[] = [
+  [['vault', 'password'], ['vault', 'passwordFile']]
+]
+
+function valueAt (root: PlainObject, path: readonly string[]): unknown {
+  let value: unknown = root
+  for (const name of path) value = isPlainObject(value) ? value[name] : undefined
+  return value
+}
+
+function checkExclusive (merged: MergedLayers): ConfigIssue[] {
+  const issues: ConfigIssue[] = []
+  for (const [first, second] of exclusiveSettings) {
+    if (valueAt(merged.values, first) === undefined || valueAt(merged.values, second) === undefined) continue
+    const [firstName, secondName] = [first.join('.'), second.join('.')]
+    issues.push({
+      path: firstName,
+      problem: `excludes ${secondName}; give only one of them ` +
+        `(${firstName} from ${merged.sourceOf(first)}, ${secondName} from ${merged.sourceOf(second)})`
+    })
+  }
+  return issues
+}
+
+/**
+ * Each topic has one role: statuses written to the request topic would come back as requests,
+ * and the compacted topics would lose records to each other.
+ */
+function checkDistinctTopics (merged: MergedLayers): ConfigIssue[] {
+  const topics = valueAt(merged.values, ['kafka', 'topics'])
+  if (!isPlainObject(topics)) return []
+  const issues: ConfigIssue[] = []
+  const firstWithName = new Map<unknown, string>()
+  for (const [role, topic] of Object.entries(topics)) {
+    const earlier = firstWithName.get(topic)
+    if (earlier === undefined) {
+      firstWithName.set(topic, role)
+      continue
+    }
+    issues.push({
+      path: `kafka.topics.${role}`,
+      problem: `must differ from kafka.topics.${earlier} (from ${merged.sourceOf(['kafka', 'topics', earlier])}), ` +
+        `both are ${JSON.stringify(topic)}`,
+      source: merged.sourceOf(['kafka', 'topics', role])
+    })
+  }
+  return issues
+}
+
+/** Rules across settings, which the schema cannot say. */
+export function checkConfigRules (merged: MergedLayers): ConfigIssue[] {
+  return [...checkExclusive(merged), ...checkDistinctTopics(merged)]
+}

@@ -1,0 +1,81 @@
+import { fileURLToPath } from 'node:url'
+import { deepFreeze } from './deep-freeze.ts'
+import { logLevels } from './schema.ts'
+import type { GatewayConfig } from './schema.ts'
+
+/**
+ * The vault shipped with smsgw: the older gateway's `builtin.vault` (spec §8), holding the key
+ * of the loop-back client `test`. Its password is public; it protects nothing real.
+ */
+export const BUILTIN_VAULT_FILE = fileURLToPath(new URL('../../assets/builtin.vault', import.meta.url))
+
+export const DEFAULT_KAFKA_BROKERS: readonly string[] = Object.freeze(['127.0.0.1:9092'])
+export const DEFAULT_KAFKA_CLIENT_ID = 'sms-gateway'
+/** The older gateway's consumer group, so that a migrated deployment keeps its offsets. */
+export const DEFAULT_KAFKA_GROUP_ID = 'sms-gateway'
+export const DEFAULT_SEND_SMS_TOPIC = 'send-sms'
+export const DEFAULT_SMS_STATUS_TOPIC = 'sms-status'
+export const DEFAULT_CORREL_ID_TOPIC = 'correl-id'
+export const DEFAULT_CLAIMS_TOPIC = 'sms-gateway-claims'
+export const DEFAULT_INBOUND_TOPIC = 'sms-inbound'
+export const DEFAULT_KAFKA_PARTITIONS = 3
+export const DEFAULT_KAFKA_REPLICATION_FACTOR = 1
+export const DEFAULT_VAULT_RELOAD_INTERVAL_MS = 5_000
+export const DEFAULT_ALLOWED_CLIENTS: readonly string[] = Object.freeze(['test'])
+/** spec §6 */
+export const DEFAULT_LOOPBACK_NORMAL_DELAY_MS = 100
+/** spec §6 */
+export const DEFAULT_LOOPBACK_LONG_DELAY_MS = 1_500
+/** The port IANA registered for SMPP. */
+export const DEFAULT_SMPP_PORT = 2775
+/** spec §7 */
+export const DEFAULT_SMPP_SYSTEM_TYPE = 'smpp'
+export const DEFAULT_MAX_IN_FLIGHT = 1_000
+export const DEFAULT_OPEN_WORKERS = 2
+export const DEFAULT_CLAIM_TAKEOVER_MS = 60_000
+export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
+export const DEFAULT_LOG_LEVEL = logLevels.info
+
+/** The configuration when no file, environment variable or override sets anything. */
+export const defaultConfig: GatewayConfig = deepFreeze({
+  kafka: {
+    brokers: [...DEFAULT_KAFKA_BROKERS],
+    clientId: DEFAULT_KAFKA_CLIENT_ID,
+    groupId: DEFAULT_KAFKA_GROUP_ID,
+    topics: {
+      sendSms: DEFAULT_SEND_SMS_TOPIC,
+      smsStatus: DEFAULT_SMS_STATUS_TOPIC,
+      correlId: DEFAULT_CORREL_ID_TOPIC,
+      claims: DEFAULT_CLAIMS_TOPIC,
+      inbound: DEFAULT_INBOUND_TOPIC
+    },
+    createTopics: true,
+    partitions: DEFAULT_KAFKA_PARTITIONS,
+    replicationFactor: DEFAULT_KAFKA_REPLICATION_FACTOR
+  },
+  vault: {
+    file: BUILTIN_VAULT_FILE,
+    reloadIntervalMs: DEFAULT_VAULT_RELOAD_INTERVAL_MS
+  },
+  clients: {
+    allowed: [...DEFAULT_ALLOWED_CLIENTS]
+  },
+  clientLog: {},
+  loopback: {
+    normalDelayMs: DEFAULT_LOOPBACK_NORMAL_DELAY_MS,
+    longDelayMs: DEFAULT_LOOPBACK_LONG_DELAY_MS
+  },
+  smpp: {
+    port: DEFAULT_SMPP_PORT,
+    systemType: DEFAULT_SMPP_SYSTEM_TYPE
+  },
+  pipeline: {
+    maxInFlight: DEFAULT_MAX_IN_FLIGHT,
+    openWorkers: DEFAULT_OPEN_WORKERS,
+    claimTakeoverMs: DEFAULT_CLAIM_TAKEOVER_MS,
+    shutdownTimeoutMs: DEFAULT_SHUTDOWN_TIMEOUT_MS
+  },
+  log: {
+    level: DEFAULT_LOG_LEVEL
+  }
+})

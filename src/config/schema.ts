@@ -1,0 +1,113 @@
+import Type from 'typebox'
+import type { Static, TInteger, TString } from 'typebox'
+import type { DeepReadonly } from './deep-types.ts'
+
+/** Log levels, lowest first; `silent` turns the application log off. */
+export const logLevels = {
+  trace: 'trace',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  silent: 'silent'
+} as const
+
+export type LogLevel = typeof logLevels[keyof typeof logLevels]
+export const allowedLogLevels: readonly LogLevel[] = Object.values(logLevels)
+
+/** `host:port`, where host is a name, an IPv4 address or a bracketed IPv6 address. */
+export const BROKER_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}$'
+
+/** Kafka's own rule for topic names (legal characters; at most 249 of them). */
+export const TOPIC_PATTERN = '^[A-Za-z0-9._-]{1,249}$'
+
+/** What a value failing one of the patterns above must look like, for error messages. */
+export const patternDescriptions: Readonly<Record<string, string>> = {
+  [BROKER_PATTERN]: 'must be host:port',
+  [TOPIC_PATTERN]: 'must be a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)'
+}
+
+const closed = { additionalProperties: false } as const
+
+export const MIN_VAULT_RELOAD_INTERVAL_MS = 100
+
+function text (): TString {
+  return Type.String({ minLength: 1 })
+}
+
+function topic (): TString {
+  return Type.String({ pattern: TOPIC_PATTERN })
+}
+
+function count (minimum: number, maximum?: number): TInteger {
+  return Type.Integer(maximum === undefined ? { minimum } : { minimum, maximum })
+}
+
+/**
+ * The whole configuration of `smsgw gateway`. Every property is required here: the defaults
+ * object (defaults.ts) fills in what the sources leave out before validation. Names carry units.
+ */
+export const gatewayConfigSchema = Type.Object({
+  kafka: Type.Object({
+    brokers: Type.Array(Type.String({ pattern: BROKER_PATTERN }), { minItems: 1 }),
+    clientId: text(),
+    groupId: text(),
+    topics: Type.Object({
+      /** Requests in (spec §1). */
+      sendSms: topic(),
+      /** Statuses out (spec §1, §4). */
+      smsStatus: topic(),
+      /** SMSC message id to request, compacted (spec §1). */
+      correlId: topic(),
+      /** Which instance holds which request, compacted. */
+      claims: topic(),
+      /** Mobile-originated SMS received from the SMSC (spec §7). */
+      inbound: topic()
+    }, closed),
+    createTopics: Type.Boolean(),
+    partitions: count(1),
+    replicationFactor: count(1)
+  }, closed),
+  vault: Type.Object({
+    file: text(),
+    password: Type.Optional(text()),
+    passwordFile: Type.Optional(text()),
+    /** How often the vault file is checked for changes; a floor keeps the check from spinning. */
+    reloadIntervalMs: count(MIN_VAULT_RELOAD_INTERVAL_MS)
+  }, closed),
+  clients: Type.Object({
+    allowed: Type.Array(text(), { minItems: 1 })
+  }, closed),
+  clientLog: Type.Object({
+    /** Directory of the per-client logs (spec §9); absent turns them off. */
+    dir: Type.Optional(text())
+  }, closed),
+  loopback: Type.Object({
+    normalDelayMs: count(0),
+    longDelayMs: count(0)
+  }, closed),
+  smpp: Type.Object({
+    host: Type.Optional(text()),
+    port: count(1, 65535),
+    systemId: Type.Optional(text()),
+    password: Type.Optional(text()),
+    /** May be empty: an ESME may bind with a NULL system_type (SMPP 3.4 bind PDUs). */
+    systemType: Type.String()
+  }, closed),
+  pipeline: Type.Object({
+    maxInFlight: count(1),
+    /** 0 opens sealed payloads on the main thread. */
+    openWorkers: count(0),
+    claimTakeoverMs: count(1),
+    shutdownTimeoutMs: count(0)
+  }, closed),
+  log: Type.Object({
+    level: Type.Enum([...allowedLogLevels])
+  }, closed)
+}, closed)
+
+/** The validated configuration, deeply frozen. */
+export type GatewayConfig = DeepReadonly<Static<typeof gatewayConfigSchema>>
+
+/** Paths whose values are secrets: never echoed in error messages. */
+export const secretPaths: readonly string[] = ['vault.password', 'smpp.password']

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { configKeys } from '../../src/config/config-keys.ts'
+import { readEnvLayer } from '../../src/config/env.ts'
+
+test('configKeys names one environment variable per setting, in upper snake case', () => {
+  assert.deepStrictEqual(configKeys.map(key => [key.name, key.envVar, key.kind]), [
+    ['kafka.brokers', 'SMSGW_KAFKA_BROKERS', 'string-list'],
+    ['kafka.clientId', 'SMSGW_KAFKA_CLIENT_ID', 'string'],
+    ['kafka.groupId', 'SMSGW_KAFKA_GROUP_ID', 'string'],
+    ['kafka.topics.sendSms', 'SMSGW_KAFKA_TOPICS_SEND_SMS', 'string'],
+    ['kafka.topics.smsStatus', 'SMSGW_KAFKA_TOPICS_SMS_STATUS', 'string'],
+    ['kafka.topics.correlId', 'SMSGW_KAFKA_TOPICS_CORREL_ID', 'string'],
+    ['kafka.topics.claims', 'SMSGW_KAFKA_TOPICS_CLAIMS', 'string'],
+    ['kafka.topics.inbound', 'SMSGW_KAFKA_TOPICS_INBOUND', 'string'],
+    ['kafka.createTopics', 'SMSGW_KAFKA_CREATE_TOPICS', 'boolean'],
+    ['kafka.partitions', 'SMSGW_KAFKA_PARTITIONS', 'integer'],
+    ['kafka.replicationFactor', 'SMSGW_KAFKA_REPLICATION_FACTOR', 'integer'],
+    ['vault.file', 'SMSGW_VAULT_FILE', 'string'],
+    ['vault.password', 'SMSGW_VAULT_PASSWORD', 'string'],
+    ['vault.passwordFile', 'SMSGW_VAULT_PASSWORD_FILE', 'string'],
+    ['vault.reloadIntervalMs', 'SMSGW_VAULT_RELOAD_INTERVAL_MS', 'integer'],
+    ['clients.allowed', 'SMSGW_CLIENTS_ALLOWED', 'string-list'],
+    ['clientLog.dir', 'SMSGW_CLIENT_LOG_DIR', 'string'],
+    ['loopback.normalDelayMs', 'SMSGW_LOOPBACK_NORMAL_DELAY_MS', 'integer'],
+    ['loopback.longDelayMs', 'SMSGW_LOOPBACK_LONG_DELAY_MS', 'integer'],
+    ['smpp.host', 'SMSGW_SMPP_HOST', 'string'],
+    ['smpp.port', 'SMSGW_SMPP_PORT', 'integer'],
+    ['smpp.systemId', 'SMSGW_SMPP_SYSTEM_ID', 'string'],
+    ['smpp.password', 'SMSGW_SMPP_PASSWORD', 'string'],
+    ['smpp.systemType', 'SMSGW_SMPP_SYSTEM_TYPE', 'string'],
+    ['pipeline.maxInFlight', 'SMSGW_PIPELINE_MAX_IN_FLIGHT', 'integer'],
+    ['pipeline.openWorkers', 'SMSGW_PIPELINE_OPEN_WORKERS', 'integer'],
+    ['pipeline.claimTakeoverMs', 'SMSGW_PIPELINE_CLAIM_TAKEOVER_MS', 'integer'],
+    ['pipeline.shutdownTimeoutMs', 'SMSGW_PIPELINE_SHUTDOWN_TIMEOUT_MS', 'integer'],
+    ['log.level', 'SMSGW_LOG_LEVEL', 'string']
+  ])
+})
+
+test('readEnvLayer converts variables by the type of their setting', () => {
+  const layer = readEnvLayer({
+    SMSGW_KAFKA_BROKERS: 'host1:9092,host2:9092, host3:9092',
+    SMSGW_KAFKA_CREATE_TOPICS: 'FALSE',
+    SMSGW_PIPELINE_MAX_IN_FLIGHT: ' 50 ',
+    SMSGW_VAULT_PASSWORD: ' spaces kept ',
+    SMSGW_LOG_LEVEL: 'debug'
+  })
+  assert.deepStrictEqual(layer, {
+    values: {
+      kafka: { brokers: ['host1:9092', 'host2:9092', 'host3:9092'], createTopics: false },
+      vault: { password: ' spaces kept ' },
+      pipeline: { maxInFlight: 50 },
+      log: { level: 'debug' }
+    },
+    sources: new Map([
+      ['kafka.brokers', 'environment variable SMSGW_KAFKA_BROKERS'],
+      ['kafka.createTopics', 'environment variable SMSGW_KAFKA_CREATE_TOPICS'],
+      ['vault.password', 'environment variable SMSGW_VAULT_PASSWORD'],
+      ['pipeline.maxInFlight', 'environment variable SMSGW_PIPELINE_MAX_IN_FLIGHT'],
+      ['log.level', 'environment variable SMSGW_LOG_LEVEL']
+    ]),
+    issues: []
+  })
+})
+
+test('readEnvLayer keeps text that does not convert, for validation to report', () => {
+  const layer = readEnvLayer({ SMSGW_SMPP_PORT: '27x5', SMSGW_KAFKA_CREATE_TOPICS: 'yes', SMSGW_PIPELINE_OPEN_WORKERS: '1.5' })
+  assert.deepStrictEqual(layer.values, { kafka: { createTopics: 'yes' }, smpp: { port: '27x5' }, pipeline: { openWorkers: '1.5' } })
+})
+
+test('readEnvLayer counts an empty variable as not set', () => {
+  assert.deepStrictEqual(readEnvLayer({ SMSGW_SMPP_HOST: '', SMSGW_KAFKA_BROKERS: '' }), { values: {}, sources: new Map(), issues: [] })
+})
+
+test('readEnvLayer reports unknown variables of a section and leaves other SMSGW_ variables alone', () => {
+  const layer = readEnvLayer({
+    SMSGW_KAFKA_BROKER: 'localhost:9092',
+    SMSGW_PIPELINE_MAXINFLIGHT: '5',
+    SMSGW_SMPP_TLS: 'true',
+    SMSGW_BENCH_BUDGET_MS: '1000',
+    SMSGW_VAULT_PASSWORD: 'secret',
+    PATH: '/usr/bin'
+  })
+  assert.deepStrictEqual(layer.issues, [
+    { path: 'SMSGW_KAFKA_BROKER', problem: 'not a setting; did you mean SMSGW_KAFKA_BROKERS?', source: 'the environment' },
+    { path: 'SMSGW_PIPELINE_MAXINFLIGHT', problem: 'not a setting; did you mean SMSGW_PIPELINE_MAX_IN_FLIGHT?', source: 'the environment' },
+    { path: 'SMSGW_SMPP_TLS', problem: 'not a setting', source: 'the environment' }
+  ])
+})
