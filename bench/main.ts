@@ -2,6 +2,8 @@
 // the same run, because absolute numbers on a shared 2-core machine are noise.
 import { execFileSync } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
+import { startKafkaBroker } from '../test/harness/kafka-broker.ts'
+import { runKafkaBench, type EndToEndResult } from './kafka-bench.ts'
 import { runPayloadBench } from './payload-bench.ts'
 import { fmt, goalLine, measurementTable, peakRssMiB } from './report.ts'
 
@@ -23,7 +25,33 @@ console.log()
 console.log(goalLine('legacy open / RSA ceiling', payload.legacy.perSecond / payload.rsaCeiling.perSecond, 0.9))
 console.log(goalLine('v2 X25519 open / legacy open', payload.v2X25519.perSecond / payload.legacy.perSecond, 10, 'x'))
 console.log(`context: this machine's X25519 primitive is ${fmt(payload.x25519Ceiling.perSecond / payload.rsaCeiling.perSecond, 1)}x its RSA-2048 private operation (node); ${opensslRatio()}`)
-console.log(`\npeak RSS: ${fmt(peakRssMiB(), 1)} MiB`)
+console.log(`\npeak RSS so far: ${fmt(peakRssMiB(), 1)} MiB`)
+
+if (process.env.SMSGW_BENCH_SKIP_KAFKA !== '1') {
+  console.log('\n## End to end on Kafka: send-sms -> gateway (loop-back, zero delay) -> final status on sms-status\n')
+  const broker = await startKafkaBroker()
+  try {
+    const requests = Number(process.env.SMSGW_BENCH_E2E_REQUESTS ?? 6000)
+    const rows = []
+    for (const format of ['legacy', 'v2'] as const) {
+      const { burst, paced } = await runKafkaBench(broker.brokers, format, format === 'v2' ? requests * 2 : requests, 0.5)
+      rows.push(burst, paced)
+    }
+    const machineCeiling = payload.rsaCeiling.perSecond * availableParallelism()
+    console.log('| run | requests | requests/s | p50 ms | p99 ms | ratio to RSA ceiling (all cores) |')
+    console.log('|---|---:|---:|---:|---:|---:|')
+    for (const row of rows) console.log(`| ${row.name} | ${fmt(row.requests)} | ${fmt(row.perSecond)} | ${fmt(row.p50Ms, 1)} | ${fmt(row.p99Ms, 1)} | ${fmt(row.perSecond / machineCeiling, 2)} |`)
+    const [legacyBurst, legacyPaced, v2Burst, v2Paced] = rows as [EndToEndResult, EndToEndResult, EndToEndResult, EndToEndResult]
+    console.log()
+    console.log(goalLine('legacy RSA-2048 end to end, requests/s', legacyBurst.perSecond, 1000))
+    console.log(goalLine('v2 X25519 end to end, requests/s', v2Burst.perSecond, 3000))
+    console.log(`goal p99 < 50 ms at half rate: legacy ${fmt(legacyPaced.p99Ms, 1)} ms, v2 ${fmt(v2Paced.p99Ms, 1)} ms ${legacyPaced.p99Ms < 50 && v2Paced.p99Ms < 50 ? 'MET' : 'MISSED'}`)
+    const rss = peakRssMiB()
+    console.log(`goal peak RSS < 200 MiB (this process: gateway, its 2 opening workers, the bench's producer and consumer; the broker is a separate JVM): ${fmt(rss, 1)} MiB ${rss < 200 ? 'MET' : 'MISSED'}`)
+  } finally {
+    await broker.stop()
+  }
+}
 
 // OpenSSL's own figures, where the openssl binary is present, show how much of the gap is
 // the hardware and how much is Node's per-call overhead.
