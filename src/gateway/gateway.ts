@@ -16,8 +16,12 @@ export interface GatewayOptions {
   /** Called with the outcomes whose offsets were committed. */
   onCommitted?: (outcomes: readonly RequestOutcome[]) => void
   maxInFlight: number
+  /** How long finished requests wait to be committed together; default 100 ms. */
+  commitIntervalMs?: number
   log: Logger
 }
+
+export const DEFAULT_COMMIT_INTERVAL_MS = 100
 
 type Progress = PartitionProgress<{ request: IncomingRequest, outcome: RequestOutcome }>
 
@@ -31,6 +35,8 @@ export class Gateway {
   readonly #limit: InFlightLimit
   readonly #progress = new Map<string, Progress>()
   readonly #commits = new Map<string, Promise<void>>()
+  readonly #pendingCommits = new Map<string, { request: IncomingRequest, outcomes: RequestOutcome[] }>()
+  #commitTimer: NodeJS.Timeout | undefined
   #stopping = false
   #handled = 0
 
@@ -47,6 +53,7 @@ export class Gateway {
       if (this.#stopping) break
     }
     await this.#limit.idle()
+    this.#flushCommits()
     await Promise.all(this.#commits.values())
   }
 
@@ -57,10 +64,14 @@ export class Gateway {
    */
   async stop (timeoutMs: number): Promise<boolean> {
     this.#stopping = true
+    this.#flushCommits()
     await this.#options.source.close()
     let timer: NodeJS.Timeout | undefined
     const settled = await Promise.race([
-      this.#limit.idle().then(async () => { await Promise.all(this.#commits.values()) }).then(() => true),
+      this.#limit.idle().then(async () => {
+        this.#flushCommits()
+        await Promise.all(this.#commits.values())
+      }).then(() => true),
       new Promise<boolean>(resolve => { timer = setTimeout(() => resolve(false), timeoutMs) })
     ])
     clearTimeout(timer)
@@ -93,21 +104,40 @@ export class Gateway {
     if (last !== undefined) this.#commit(request.stream, last.note.request, committable.map(item => item.note.outcome))
   }
 
-  // Commits of one stream run one after another, so an older offset never lands after a newer one.
+  // Commits are gathered for `commitIntervalMs` and sent as one per stream: committing after
+  // every request would cost the broker a round trip per SMS. Waiting longer only delays the
+  // commit; the statuses are already out.
   #commit (stream: string, request: IncomingRequest, outcomes: RequestOutcome[]): void {
-    const previous = this.#commits.get(stream) ?? Promise.resolve()
-    const next = previous.then(async () => {
-      try {
-        await request.commit()
-        this.#options.onCommitted?.(outcomes)
-      } catch (error) {
-        // After a rebalance the partition may belong to another instance: it redelivers, and
-        // the ledger keeps those requests from reaching a backend twice.
-        this.#options.log.warn({ err: error, stream, offset: String(request.offset) }, 'offset commit failed')
-      }
-    })
-    this.#commits.set(stream, next)
-    void next.finally(() => { if (this.#commits.get(stream) === next) this.#commits.delete(stream) })
+    const pending = this.#pendingCommits.get(stream)
+    if (pending === undefined) this.#pendingCommits.set(stream, { request, outcomes })
+    else {
+      pending.request = request
+      pending.outcomes.push(...outcomes)
+    }
+    if (this.#stopping) this.#flushCommits()
+    else this.#commitTimer ??= setTimeout(() => this.#flushCommits(), this.#options.commitIntervalMs ?? DEFAULT_COMMIT_INTERVAL_MS)
+  }
+
+  // Commits of one stream run one after another, so an older offset never lands after a newer one.
+  #flushCommits (): void {
+    clearTimeout(this.#commitTimer)
+    this.#commitTimer = undefined
+    for (const [stream, { request, outcomes }] of this.#pendingCommits) {
+      const previous = this.#commits.get(stream) ?? Promise.resolve()
+      const next = previous.then(async () => {
+        try {
+          await request.commit()
+          this.#options.onCommitted?.(outcomes)
+        } catch (error) {
+          // After a rebalance the partition may belong to another instance: it redelivers, and
+          // the ledger keeps those requests from reaching a backend twice.
+          this.#options.log.warn({ err: error, stream, offset: String(request.offset) }, 'offset commit failed')
+        }
+      })
+      this.#commits.set(stream, next)
+      void next.finally(() => { if (this.#commits.get(stream) === next) this.#commits.delete(stream) })
+    }
+    this.#pendingCommits.clear()
   }
 
   // Requests keep the tracker they started in: after a rebalance hands a partition back at an

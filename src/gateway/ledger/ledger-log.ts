@@ -5,8 +5,11 @@ import type { LedgerEntry, LedgerRecord } from './ledger-record.ts'
  * log see its records in one order and fold them with applyLedgerRecord.
  */
 export interface LedgerLog {
-  /** Appends a record and resolves once it has been applied to this instance's view. */
-  append: (key: string, record: LedgerRecord | null) => Promise<void>
+  /**
+   * Appends a record and resolves once it is durable. With `readBack`, resolves only once it
+   * has also been applied to this instance's view (what a claim needs to learn who won).
+   */
+  append: (key: string, record: LedgerRecord | null, options?: { readBack: boolean }) => Promise<void>
   /** This instance's current view of a key. */
   entry: (key: string) => LedgerEntry | undefined
   /** Calls `listener` after every change to `key`; returns a function that stops it. */

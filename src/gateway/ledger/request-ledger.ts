@@ -52,7 +52,7 @@ export class RequestLedger {
       if (entry !== undefined && !options.takeover) return { kind: 'abandoned' }
       const token = `${this.#instance}/${++this.#attempts}`
       const record = { token, state: ledgerStates.claimed, source, atMs: this.#now(), ...(entry === undefined ? {} : { supersedes: entry.token }) }
-      await this.#log.append(key, record)
+      await this.#log.append(key, record, { readBack: true })
       if (this.#log.entry(key)?.token === token) return { kind: 'owned', token }
     }
   }

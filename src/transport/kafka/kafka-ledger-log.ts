@@ -34,9 +34,9 @@ export class KafkaLedgerLog implements LedgerLog {
     await this.#reader.start()
   }
 
-  async append (key: string, record: LedgerRecord | null): Promise<void> {
-    if (record === null) {
-      await this.#producer.send({ topic: this.#topic, key, value: null })
+  async append (key: string, record: LedgerRecord | null, options = { readBack: false }): Promise<void> {
+    if (record === null || !options.readBack) {
+      await this.#producer.send({ topic: this.#topic, key, value: record === null ? null : encodeLedgerRecord(record) })
       return
     }
     const echo = echoKey(key, record)
