@@ -3,7 +3,9 @@ import { execFile } from 'node:child_process'
 import { createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
+import fc from 'fast-check'
 import { openPayload, sealPayload } from '../../../src/crypto/payload/index.ts'
+import { isSmsgwError } from '../../../src/errors.ts'
 import { keyIdOf, type VaultKey } from '../../../src/crypto/vault/vault-key.ts'
 import { Vault } from '../../../src/crypto/vault/vault.ts'
 import { sharedPath, VECTOR_VAULT_PASSWORD } from '../../harness/shared.ts'
@@ -116,3 +118,24 @@ function runJavaRef (args: string[], input: string): Promise<string> {
     child.stdin?.end(input)
   })
 }
+
+test('openPayload fails only with a labelled SmsgwError on arbitrary input', () => {
+  const x25519 = generatedKey('x25519')
+  const seeds = [Buffer.from(vectors[0]?.payload ?? '', 'base64'), Buffer.from(sealPayload(x25519.publicKey, Buffer.from('To: +1\n\nx'), 'v2'), 'base64')]
+  fc.assert(fc.property(fc.oneof(
+    fc.string(),
+    fc.uint8Array({ maxLength: 600 }).map(bytes => Buffer.from(bytes).toString('base64')),
+    // Mutations of real payloads reach deeper than random bytes do.
+    fc.tuple(fc.constantFrom(...seeds), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.nat()).map(([seed, at, flip, cut]) => {
+      const bytes = Buffer.from(seed)
+      bytes[at % bytes.length] = (bytes[at % bytes.length] ?? 0) ^ flip
+      return bytes.subarray(0, bytes.length - (cut % 40)).toString('base64')
+    })
+  ), text => {
+    try {
+      openPayload(text, [...testKeys, x25519])
+    } catch (error) {
+      assert.ok(isSmsgwError(error), `unlabelled ${String(error)}`)
+    }
+  }), { numRuns: 400 })
+})
