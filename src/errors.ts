@@ -13,6 +13,7 @@ export const errorCodes = {
   unsupportedKey: 'SMSGW_UNSUPPORTED_KEY',
   vaultUnreadable: 'SMSGW_VAULT_UNREADABLE',
   vaultPassword: 'SMSGW_VAULT_PASSWORD',
+  vaultUnwritable: 'SMSGW_VAULT_UNWRITABLE',
   vaultEntryExists: 'SMSGW_VAULT_ENTRY_EXISTS',
   vaultEntryMissing: 'SMSGW_VAULT_ENTRY_MISSING',
   vaultUnsupported: 'SMSGW_VAULT_UNSUPPORTED',

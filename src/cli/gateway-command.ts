@@ -1,7 +1,5 @@
 import type { Command } from 'commander'
-import { BUILTIN_VAULT_FILE, loadConfig, type GatewayConfig } from '../config/index.ts'
-import { createLogger } from '../log/logger.ts'
-import { startKafkaGateway } from '../transport/kafka/kafka-gateway.ts'
+import type { GatewayConfig } from '../config/index.ts'
 import type { ProgramIo } from './program-io.ts'
 import { resolveVaultPassword } from './vault-password.ts'
 
@@ -16,6 +14,10 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
     .option('--config <file>', 'configuration file: YAML, JSON, or the Java gateway\'s .properties')
     .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
     .action(async (options: { config?: string, brokers?: string }) => {
+      // Loaded here, not at the top: the other commands need none of it and start faster.
+      const { loadConfig } = await import('../config/index.ts')
+      const { createLogger } = await import('../log/logger.ts')
+      const { startKafkaGateway } = await import('../transport/kafka/kafka-gateway.ts')
       const config = await loadConfig({
         file: options.config,
         env: process.env,
@@ -42,6 +44,7 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
 }
 
 async function vaultPasswordOf (config: GatewayConfig, io: ProgramIo): Promise<string> {
+  const { BUILTIN_VAULT_FILE } = await import('../config/index.ts')
   if (config.vault.password !== undefined) return config.vault.password
   if (config.vault.passwordFile === undefined && config.vault.file === BUILTIN_VAULT_FILE && process.env.SMSGW_VAULT_PASSWORD === undefined) return BUILTIN_VAULT_PASSWORD
   return await resolveVaultPassword({ passwordFile: config.vault.passwordFile }, io.warn)

@@ -1,22 +1,23 @@
 import { randomUUID } from 'node:crypto'
-import { Consumer, Producer, stringSerializers } from '@platformatic/kafka'
 import type { Command } from 'commander'
 import { sealPayload } from '../crypto/payload/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { decodeStatusEvent, encodeStatusEvent } from '../gateway/status/status-event.ts'
 import { formatSmsText } from '../sms/sms-text.ts'
-import { clientOptions } from '../transport/kafka/client-options.ts'
 import { checkFormat } from './choices.ts'
 import type { ProgramIo } from './program-io.ts'
 import { readPublicKeyFile } from './public-key-file.ts'
 
 const DEFAULT_BROKERS = process.env.SMSGW_KAFKA_BROKERS ?? '127.0.0.1:9092'
 const DEFAULT_DEADLINE_MS = 60 * 60 * 1000
+const brokersOption = ['--brokers <list>', 'Kafka bootstrap brokers, comma-separated (default $SMSGW_KAFKA_BROKERS)', DEFAULT_BROKERS] as const
 
 interface SendOptions { brokers: string, topic: string, client: string, correlId?: string, deadline?: string, pubkey: string, format: string }
 interface ListenOptions { brokers: string, topic: string, client?: string, correlId?: string, fromBeginning?: boolean, count?: string, timeoutMs?: string }
 
-/** `smsgw send` and `smsgw listen`: a client's view of the gateway, for operators and demos. */
+/**
+ * `smsgw send` and `smsgw listen`: a client's view of the gateway, for operators and demos.
+ * The Kafka client loads only when one of them runs, so the other commands start fast.
+ */
 export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
   program.command('send')
     .description('seal an SMS to the client\'s public key and queue the request on send-sms; prints the correl-id')
@@ -28,21 +29,16 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     .option('--correl-id <id>', 'correlation id (default: a random UUID)')
     .option('--deadline <instant>', 'ISO-8601 deadline with seconds and zone (default: in one hour)')
     .option('--format <format>', 'payload format: legacy or v2', 'legacy')
-    .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (default $SMSGW_KAFKA_BROKERS)', DEFAULT_BROKERS)
+    .option(...brokersOption)
     .option('--topic <topic>', 'request topic', 'send-sms')
     .action(async (recipient: string, sender: string, words: string[], options: SendOptions) => {
+      const format = checkFormat(options.format)
       const publicKey = await readPublicKeyFile(options.pubkey)
       const correlId = options.correlId ?? randomUUID()
-      const payload = sealPayload(publicKey, Buffer.from(formatSmsText({ To: recipient, Sender: sender }, words.join(' '))), checkFormat(options.format))
+      const payload = sealPayload(publicKey, Buffer.from(formatSmsText({ To: recipient, Sender: sender }, words.join(' '))), format)
       const deadline = options.deadline ?? new Date(Date.now() + DEFAULT_DEADLINE_MS).toISOString().replace(/\.\d+Z$/, 'Z')
-      const request = JSON.stringify({ 'client-id': options.client, 'correl-id': correlId, deadline, payload })
-      const producer = new Producer({ ...clientOptions(connectionOf(options.brokers), 'send'), serializers: stringSerializers })
-      try {
-        // Like the older clients: no key; the gateway ignores one anyway (spec §1).
-        await producer.send({ messages: [{ topic: options.topic, value: request }] })
-      } finally {
-        await producer.close()
-      }
+      const { sendRequests } = await import('../transport/kafka/request-sender.ts')
+      await sendRequests(connectionOf(options.brokers), options.topic, [JSON.stringify({ 'client-id': options.client, 'correl-id': correlId, deadline, payload })])
       await io.writeStdout(`${correlId}\n`)
     })
 
@@ -52,40 +48,23 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     .option('--correl-id <id>', 'only statuses of this correl-id')
     .option('--from-beginning', 'start at the oldest status, not the newest')
     .option('--count <n>', 'exit after this many statuses')
-    .option('--timeout-ms <ms>', 'exit (status 1) when no status arrives for this long')
-    .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (default $SMSGW_KAFKA_BROKERS)', DEFAULT_BROKERS)
+    .option('--timeout-ms <ms>', 'exit (status 1 when --count was not reached) after this long without a status')
+    .option(...brokersOption)
     .option('--topic <topic>', 'status topic', 'sms-status')
     .action(async (options: ListenOptions) => {
-      const consumer = new Consumer({ ...clientOptions(connectionOf(options.brokers), 'listen'), groupId: `smsgw-listen-${randomUUID()}`, autocommit: false, maxWaitTime: 200 })
-      const stream = await consumer.consume({ topics: [options.topic], mode: options.fromBeginning === true ? 'earliest' : 'latest' })
+      const { followStatuses } = await import('../transport/kafka/status-follower.ts')
+      const { encodeStatusEvent } = await import('../gateway/status/status-event.ts')
       const wanted = options.count === undefined ? Infinity : Number(options.count)
-      const idleMs = options.timeoutMs === undefined ? undefined : Number(options.timeoutMs)
+      const idleTimeoutMs = options.timeoutMs === undefined ? undefined : Number(options.timeoutMs)
       let seen = 0
-      let timer: NodeJS.Timeout | undefined
-      let timedOut = false
-      const arm = (): void => {
-        if (idleMs === undefined) return
-        clearTimeout(timer)
-        timer = setTimeout(() => { timedOut = true; void stream.close() }, idleMs)
+      for await (const event of followStatuses(connectionOf(options.brokers), { topic: options.topic, fromBeginning: options.fromBeginning === true, idleTimeoutMs })) {
+        if (options.client !== undefined && event.clientId !== options.client) continue
+        if (options.correlId !== undefined && event.correlId !== options.correlId) continue
+        await io.writeStdout(`${encodeStatusEvent(event)}\n`)
+        if (++seen >= wanted) break
       }
-      try {
-        arm()
-        for await (const message of stream) {
-          const event = decodeStatusEvent(message.value ?? Buffer.alloc(0))
-          if (event === null) continue
-          if (options.client !== undefined && event.clientId !== options.client) continue
-          if (options.correlId !== undefined && event.correlId !== options.correlId) continue
-          await io.writeStdout(`${encodeStatusEvent(event)}\n`)
-          arm()
-          if (++seen >= wanted) break
-        }
-      } finally {
-        clearTimeout(timer)
-        await stream.close()
-        await consumer.close()
-      }
-      if (timedOut && seen < wanted && options.count !== undefined) {
-        throw new SmsgwError(errorCodes.timeout, `only ${seen} of ${wanted} statuses arrived within ${idleMs} ms of quiet`)
+      if (seen < wanted && options.count !== undefined) {
+        throw new SmsgwError(errorCodes.timeout, `only ${seen} of ${wanted} statuses arrived within ${idleTimeoutMs} ms of quiet`)
       }
     })
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto'
 import { open, rename, unlink } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
+import { SmsgwError, errorCodes } from '../../errors.ts'
 
 /** Vault files hold private keys: readable by their owner only. */
 export const VAULT_FILE_MODE = 0o600
@@ -23,9 +24,10 @@ export async function writeFileAtomic (file: string, bytes: Buffer, mode = VAULT
       await handle.close()
     }
     await rename(temporary, file)
-  } catch (error) {
+  } catch (cause) {
     await unlink(temporary).catch(() => {})
-    throw error
+    const reason = (cause as NodeJS.ErrnoException).code === 'ENOENT' ? 'its folder does not exist' : (cause as Error).message
+    throw new SmsgwError(errorCodes.vaultUnwritable, `cannot write ${file}: ${reason}`, { cause })
   }
   const folderHandle = await open(folder, 'r')
   try {

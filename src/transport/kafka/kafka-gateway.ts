@@ -112,7 +112,10 @@ export async function startKafkaGateway (config: GatewayConfig, vaultPassword: s
       const settled = await gateway.stop(config.pipeline.shutdownTimeoutMs)
       if (!settled) log.warn({ inFlight: gateway.inFlight }, 'shutdown timed out; unsettled requests are redelivered on the next start')
       shutdownSignal.abort()
-      await done.catch(() => {})
+      // A request still inside a backend when the timeout ran out may never settle (a submit
+      // that gets no answer): waiting for it would make the timeout meaningless. It is given up
+      // uncommitted, and its claim keeps the next start from submitting it again.
+      if (settled) await done.catch(() => {})
       await producer.flush()
       await consumer.disconnect()
       await Promise.all([ledgerLog.close(), correlations.close(), opener.close()])

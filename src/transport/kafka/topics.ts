@@ -1,4 +1,4 @@
-import { Admin } from '@platformatic/kafka'
+import { Admin, findErrorBy } from '@platformatic/kafka'
 import { clientOptions, type KafkaConnection } from './client-options.ts'
 
 export interface TopicPlan {
@@ -25,7 +25,9 @@ export async function ensureTopics (connection: KafkaConnection, topics: readonl
         })
         created.push(topic.name)
       } catch (error) {
-        // Another instance may have created it between our list and our create.
+        // Another instance may have created it between our list and our create. The broker says
+        // so before its metadata lists the new topic, so listing again is not enough.
+        if (findErrorBy(error as Error, 'apiId', 'TOPIC_ALREADY_EXISTS') !== null) continue
         if (!(await admin.listTopics()).includes(topic.name)) throw error
       }
     }
