@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto'
-import { mkdtemp } from 'node:fs/promises'
+import { spawn } from 'node:child_process'
+import { mkdtemp, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { Consumer, Producer } from '@platformatic/kafka'
+import { Admin, Consumer, Producer } from '@platformatic/kafka'
 import { BUILTIN_VAULT_FILE, loadConfig, type GatewayConfig } from '../src/config/index.ts'
 import { sealPayload, type PayloadFormat } from '../src/crypto/payload/index.ts'
 import { createKeyPair, Vault } from '../src/crypto/vault/index.ts'
 import { decodeStatusEvent, isFinalStatus } from '../src/gateway/status/status-event.ts'
-import { createLogger } from '../src/log/logger.ts'
 import { formatSmsText } from '../src/sms/sms-text.ts'
 import { clientOptions } from '../src/transport/kafka/client-options.ts'
-import { startKafkaGateway } from '../src/transport/kafka/kafka-gateway.ts'
 import { percentile } from './measure.ts'
 
 export interface EndToEndResult {
@@ -31,9 +31,9 @@ const PRODUCE_BATCH = 200
  * delay) in this process, final statuses read from sms-status. Throughput is measured on a
  * backlog produced as fast as possible; latency on a paced run at `pacedFraction` of it.
  */
-export async function runKafkaBench (brokers: string, format: PayloadFormat, requests: number, pacedFraction: number): Promise<{ burst: EndToEndResult, paced: EndToEndResult }> {
-  const { config, password } = await benchConfig(brokers, format)
-  const running = await startKafkaGateway(config, password, createLogger({ level: 'warn' }), {})
+export async function runKafkaBench (brokers: string, format: PayloadFormat, requests: number, pacedFraction: number): Promise<{ burst: EndToEndResult, paced: EndToEndResult, gatewayPeakRssMiB: number, gatewayCpuMsPerRequest: number }> {
+  const { config, password, env } = await benchConfig(brokers, format)
+  const gateway = await startGatewayProcess(env)
   const statuses = new Consumer({ ...clientOptions({ brokers: [brokers], clientId: 'bench' }, 'status'), groupId: `bench-${randomUUID()}`, autocommit: false, maxWaitTime: 20 })
   const stream = await statuses.consume({ topics: [config.kafka.topics.smsStatus], mode: 'earliest' })
   const producer = new Producer({ ...clientOptions({ brokers: [brokers], clientId: 'bench' }, 'producer') })
@@ -95,10 +95,10 @@ export async function runKafkaBench (brokers: string, format: PayloadFormat, req
     }
     await waitForFinals(pacedBase + pacedRequests)
     const paced = summary(`paced at ${Math.round(rate)}/s, ${format}`, pacedRequests, pacedRequests / ((performance.now() - pacedStart) / 1000), latencies)
-    return { burst, paced }
+    return { burst, paced, gatewayPeakRssMiB: await gateway.peakRssMiB(), gatewayCpuMsPerRequest: (await gateway.cpuSeconds()) * 1000 / (requests + pacedRequests + 200) }
   } finally {
     await producer.close()
-    await running.shutdown()
+    await gateway.stop()
     await stream.close()
     await reading
     await statuses.close()
@@ -110,18 +110,76 @@ function summary (name: string, requests: number, perSecond: number, latencies: 
   return { name, requests, perSecond, p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) }
 }
 
-async function benchConfig (brokers: string, format: PayloadFormat): Promise<{ config: GatewayConfig, password: string }> {
+// The gateway runs as its own process, as in production, so its memory is its own and the
+// bench's producer and consumer do not share its event loop. Configured by environment only.
+async function benchConfig (brokers: string, format: PayloadFormat): Promise<{ config: GatewayConfig, password: string, env: Record<string, string> }> {
   const id = randomUUID()
   const password = '123456'
   const topic = (name: string): string => `bench-${name}-${id}`
-  const overrides = {
-    kafka: { brokers: [brokers], groupId: topic('group'), topics: { sendSms: topic('send-sms'), smsStatus: topic('sms-status'), correlId: topic('correl-id'), claims: topic('claims'), inbound: topic('inbound') } },
-    vault: { file: format === 'v2' ? await x25519Vault(password) : BUILTIN_VAULT_FILE, password },
-    loopback: { normalDelayMs: 0, longDelayMs: 0 },
-    pipeline: { maxInFlight: 2000, openWorkers: 2 },
-    log: { level: 'warn' as const }
+  const env = {
+    SMSGW_KAFKA_BROKERS: brokers,
+    SMSGW_KAFKA_GROUP_ID: topic('group'),
+    SMSGW_KAFKA_TOPICS_SEND_SMS: topic('send-sms'),
+    SMSGW_KAFKA_TOPICS_SMS_STATUS: topic('sms-status'),
+    SMSGW_KAFKA_TOPICS_CORREL_ID: topic('correl-id'),
+    SMSGW_KAFKA_TOPICS_CLAIMS: topic('claims'),
+    SMSGW_KAFKA_TOPICS_INBOUND: topic('inbound'),
+    SMSGW_VAULT_FILE: format === 'v2' ? await x25519Vault(password) : BUILTIN_VAULT_FILE,
+    SMSGW_VAULT_PASSWORD: password,
+    SMSGW_LOOPBACK_NORMAL_DELAY_MS: '0',
+    SMSGW_LOOPBACK_LONG_DELAY_MS: '0',
+    SMSGW_LOG_LEVEL: 'warn'
   }
-  return { config: await loadConfig({ env: {}, overrides }), password }
+  return { config: await loadConfig({ env }), password, env }
+}
+
+interface GatewayProcess {
+  stop: () => Promise<void>
+  peakRssMiB: () => Promise<number>
+  /** CPU time the gateway process has used so far, all its threads, in seconds. */
+  cpuSeconds: () => Promise<number>
+}
+
+async function startGatewayProcess (env: Record<string, string>): Promise<GatewayProcess> {
+  const child = spawn(fileURLToPath(new URL('../bin/smsgw', import.meta.url)), ['gateway'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
+  // The gateway is ready once it has joined the group; it logs nothing at warn level, so wait
+  // for its consumer group to show up instead of a log line.
+  await waitForGroup(env.SMSGW_KAFKA_BROKERS as string, env.SMSGW_KAFKA_GROUP_ID as string)
+  let peakKiB = 0
+  const sample = async (): Promise<void> => {
+    const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '')
+    peakKiB = Math.max(peakKiB, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0))
+  }
+  return {
+    peakRssMiB: async () => { await sample(); return peakKiB / 1024 },
+    cpuSeconds: async () => await processCpuSeconds(child.pid ?? 0),
+    stop: async () => {
+      await sample()
+      child.kill('SIGTERM')
+      await exited
+    }
+  }
+}
+
+async function processCpuSeconds (pid: number): Promise<number> {
+  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ') ')).split(') ')[1]?.split(' ') ?? []
+  // utime and stime, in clock ticks (100 a second on Linux).
+  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100
+}
+
+async function waitForGroup (brokers: string, groupId: string): Promise<void> {
+  const admin = new Admin(clientOptions({ brokers: [brokers], clientId: 'bench' }, 'admin'))
+  try {
+    for (let attempt = 0; attempt < 300; attempt++) {
+      const groups = await admin.listGroups().catch(() => new Map())
+      if (groups.has(groupId)) return
+      await sleep(100)
+    }
+    throw new Error(`the gateway did not join ${groupId} within 30 s`)
+  } finally {
+    await admin.close()
+  }
 }
 
 // v2 payloads use an X25519 key for client `test`: a fresh vault with one.

@@ -14,9 +14,14 @@ export function measurementTable (rows: ReadonlyArray<{ row: Measurement, ceilin
   return lines.join('\n')
 }
 
-/** One goal line: `goal <text>: <value> MET|MISSED`. */
+/** One goal line for a floor: `goal <text>: <value> (target >= <target>) MET|MISSED`. */
 export function goalLine (text: string, value: number, target: number, unit = ''): string {
-  return `goal ${text}: ${fmt(value, 2)}${unit} (target ${fmt(target, 2)}${unit}) ${value >= target ? 'MET' : 'MISSED'}`
+  return `goal ${text}: ${fmt(value, 2)}${unit} (target >= ${fmt(target, 2)}${unit}) ${value >= target ? 'MET' : 'MISSED'}`
+}
+
+/** One goal line for a ceiling: `goal <text>: <value> (target < <limit>) MET|MISSED`. */
+export function limitLine (text: string, value: number, limit: number, unit = ''): string {
+  return `goal ${text}: ${fmt(value, 1)}${unit} (target < ${fmt(limit, 1)}${unit}) ${value < limit ? 'MET' : 'MISSED'}`
 }
 
 export function peakRssMiB (): number {

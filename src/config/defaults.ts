@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { deepFreeze } from './deep-freeze.ts'
 import { logLevels } from './schema.ts'
@@ -31,7 +32,9 @@ export const DEFAULT_SMPP_PORT = 2775
 /** spec §7 */
 export const DEFAULT_SMPP_SYSTEM_TYPE = 'smpp'
 export const DEFAULT_MAX_IN_FLIGHT = 1_000
-export const DEFAULT_OPEN_WORKERS = 2
+// One core stays with the event loop (Kafka I/O, the pipeline); the rest open payloads. Each
+// worker costs ~45 MiB (its own V8 isolate, type stripper and copy of the vault).
+export const DEFAULT_OPEN_WORKERS = Math.max(1, availableParallelism() - 1)
 export const DEFAULT_CLAIM_TAKEOVER_MS = 60_000
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
 export const DEFAULT_LOG_LEVEL = logLevels.info

@@ -36,6 +36,7 @@ export interface PipelineOptions {
 export function createPipeline (options: PipelineOptions): (request: IncomingRequest) => Promise<RequestOutcome> {
   const { log, sink, ledger, signal } = options
   const now = options.now ?? (() => new Date())
+  const replayableInFlight = new Set<string>()
 
   return async function handleRequest ({ value, stream, offset }: IncomingRequest): Promise<RequestOutcome> {
     const source = `${stream}/${offset}`
@@ -66,7 +67,24 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
     if (isPastDeadline(checked.deadline, now())) return await finish(report, { status: smsStatuses.expired })
 
     const key = ledgerKey(clientId, correlId)
-    const claim = await ledger.claim(key, source, { takeover: backend.replayable, signal })
+    const submission = { clientId, correlId, deadline: checked.deadline, message: valid.message }
+    if (backend.replayable) {
+      // A replayable backend has no effect outside the gateway, so a second hand-over after a
+      // crash or rebalance harms nothing and the ledger's Kafka round trips buy nothing. A
+      // duplicate sent while the first is in flight is still caught, in this instance.
+      if (replayableInFlight.has(key)) {
+        log.info({ source, clientId, correlId }, 'same request already in flight; not submitted again')
+        return {}
+      }
+      replayableInFlight.add(key)
+      try {
+        await backend.submit(submission, report)
+      } finally {
+        replayableInFlight.delete(key)
+      }
+      return {}
+    }
+    const claim = await ledger.claim(key, source, { takeover: false, signal })
     if (claim.kind === 'completed') {
       log.info({ source, clientId, correlId }, 'request already handled; not submitted again')
       return { ledgerKey: key }
@@ -76,7 +94,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
       log.warn({ source, clientId, correlId, backend: backend.name }, 'request claimed by an attempt that did not finish; outcome unknown, no status')
       return { ledgerKey: key }
     }
-    await backend.submit({ clientId, correlId, deadline: checked.deadline, message: valid.message }, report)
+    await backend.submit(submission, report)
     await ledger.complete(key, claim.token, source)
     log.debug({ source, clientId, correlId, backend: backend.name }, 'request handled')
     return { ledgerKey: key }

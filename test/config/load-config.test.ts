@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { isSmsgwError } from '../../src/errors.ts'
-import { BUILTIN_VAULT_FILE, defaultConfig, loadConfig } from '../../src/config/index.ts'
+import { BUILTIN_VAULT_FILE, DEFAULT_OPEN_WORKERS, defaultConfig, loadConfig } from '../../src/config/index.ts'
 import type { GatewayConfig } from '../../src/config/index.ts'
 
 let directory = ''
@@ -56,7 +56,7 @@ const defaults: GatewayConfig = {
   clientLog: {},
   loopback: { normalDelayMs: 100, longDelayMs: 1500 },
   smpp: { port: 2775, systemType: 'smpp' },
-  pipeline: { maxInFlight: 1000, openWorkers: 2, claimTakeoverMs: 60000, shutdownTimeoutMs: 10000 },
+  pipeline: { maxInFlight: 1000, openWorkers: DEFAULT_OPEN_WORKERS, claimTakeoverMs: 60000, shutdownTimeoutMs: 10000 },
   log: { level: 'info' }
 }
 

@@ -8,6 +8,8 @@ import type { PayloadOpener } from './payload-opener.ts'
 // A crashed worker is a server error, not a client's: FAILED (spec §4), and the pipeline goes on.
 export const WORKER_FAILURE_TEXT = 'Failed to open request payload: the opening worker stopped'
 
+const WORKER_YOUNG_GENERATION_MB = 4
+
 interface PoolWorker {
   readonly worker: Worker
   readonly pending: Map<number, (verdict: OpenVerdict) => void>
@@ -51,7 +53,8 @@ export class WorkerOpener implements PayloadOpener {
   }
 
   async #startWorker (): Promise<PoolWorker> {
-    const worker = new Worker(new URL('./open-worker.ts', import.meta.url), { workerData: this.#data })
+    // Opening allocates little and briefly: a small young generation keeps each worker's memory low.
+    const worker = new Worker(new URL('./open-worker.ts', import.meta.url), { workerData: this.#data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } })
     const entry: PoolWorker = { worker, pending: new Map() }
     await new Promise<void>((resolve, reject) => {
       worker.once('error', reject)
