@@ -22,7 +22,12 @@ export const errorCodes = {
   badSmsText: 'SMSGW_BAD_SMS_TEXT',
   usage: 'SMSGW_USAGE',
   timeout: 'SMSGW_TIMEOUT',
-  config: 'SMSGW_CONFIG'
+  config: 'SMSGW_CONFIG',
+  tooManyParts: 'SMSGW_TOO_MANY_PARTS',
+  unencodableText: 'SMSGW_UNENCODABLE_TEXT',
+  smppFraming: 'SMSGW_SMPP_FRAMING',
+  smppMalformed: 'SMSGW_SMPP_MALFORMED',
+  smppEncoding: 'SMSGW_SMPP_ENCODING'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]
