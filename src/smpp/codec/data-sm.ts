@@ -1,0 +1,47 @@
+import { fields } from './fields.ts'
+import type { PduReader } from './pdu-reader.ts'
+import type { PduWriter } from './pdu-writer.ts'
+import type { DataSmBody } from './pdu.ts'
+import { decodeTlvs, encodeTlvs } from './tlv.ts'
+
+// data_sm (§4.7.1); data_sm_resp shares the message-id codec of short-message.ts:
+//   service_type         C-Octet String  Var. max 6
+//   source_addr_ton      Integer         1
+//   source_addr_npi      Integer         1
+//   source_addr          C-Octet String  Var. max 65
+//   dest_addr_ton        Integer         1
+//   dest_addr_npi        Integer         1
+//   destination_addr     C-Octet String  Var. max 65
+//   esm_class            Integer         1
+//   registered_delivery  Integer         1
+//   data_coding          Integer         1
+//   TLVs                 optional (message_payload carries the message)
+export function encodeDataSm (writer: PduWriter, body: DataSmBody): void {
+  writer.writeCString(body.serviceType, fields.serviceType)
+  writer.writeUint8(body.sourceAddrTon, fields.sourceAddrTon)
+  writer.writeUint8(body.sourceAddrNpi, fields.sourceAddrNpi)
+  writer.writeCString(body.sourceAddr, fields.dataSmSourceAddr)
+  writer.writeUint8(body.destAddrTon, fields.destAddrTon)
+  writer.writeUint8(body.destAddrNpi, fields.destAddrNpi)
+  writer.writeCString(body.destinationAddr, fields.dataSmDestinationAddr)
+  writer.writeUint8(body.esmClass, fields.esmClass)
+  writer.writeUint8(body.registeredDelivery, fields.registeredDelivery)
+  writer.writeUint8(body.dataCoding, fields.dataCoding)
+  encodeTlvs(writer, body.tlvs)
+}
+
+export function decodeDataSm (reader: PduReader): DataSmBody {
+  return {
+    serviceType: reader.readCString(fields.serviceType),
+    sourceAddrTon: reader.readUint8(fields.sourceAddrTon),
+    sourceAddrNpi: reader.readUint8(fields.sourceAddrNpi),
+    sourceAddr: reader.readCString(fields.dataSmSourceAddr),
+    destAddrTon: reader.readUint8(fields.destAddrTon),
+    destAddrNpi: reader.readUint8(fields.destAddrNpi),
+    destinationAddr: reader.readCString(fields.dataSmDestinationAddr),
+    esmClass: reader.readUint8(fields.esmClass),
+    registeredDelivery: reader.readUint8(fields.registeredDelivery),
+    dataCoding: reader.readUint8(fields.dataCoding),
+    tlvs: decodeTlvs(reader)
+  }
+}
