@@ -56,7 +56,8 @@ export function decodeLedgerRecord (text: string): LedgerRecord | null {
   }
   if (typeof value !== 'object' || value === null) return null
   const { token, state, supersedes, source, atMs } = value as Record<string, unknown>
-  if (typeof token !== 'string' || typeof source !== 'string' || typeof atMs !== 'number') return null
+  // JSON reads 1e999 as Infinity: not a time, and a claim dated then would never be abandoned.
+  if (typeof token !== 'string' || typeof source !== 'string' || typeof atMs !== 'number' || !Number.isFinite(atMs)) return null
   if (state !== ledgerStates.claimed && state !== ledgerStates.done) return null
   if (supersedes !== undefined && typeof supersedes !== 'string') return null
   return supersedes === undefined ? { token, state, source, atMs } : { token, state, supersedes, source, atMs }
