@@ -15,6 +15,7 @@ export interface CorrelationRecord {
  */
 export class CorrelationStore {
   readonly #records = new Map<string, CorrelationRecord>()
+  readonly #waiters = new Map<string, Set<(record: CorrelationRecord) => void>>()
   readonly #reader: CompactedTopicReader
   readonly #producer: CoalescingProducer
   readonly #topic: string
@@ -36,12 +37,34 @@ export class CorrelationStore {
 
   /** Records a submitted request; resolves once the record is durable on the topic. */
   async put (record: CorrelationRecord): Promise<void> {
-    this.#records.set(record.recallId, record)
+    this.#remember(record)
     await this.#producer.send({ topic: this.#topic, key: record.recallId, value: encodeCorrelationRecord(record) })
   }
 
   get (recallId: string): CorrelationRecord | undefined {
     return this.#records.get(recallId)
+  }
+
+  /**
+   * Resolves with the record of `recallId` once it is known here (written by this instance or
+   * read from the topic), or undefined after `timeoutMs`: a receipt may overtake the record.
+   */
+  async waitFor (recallId: string, timeoutMs: number): Promise<CorrelationRecord | undefined> {
+    const known = this.#records.get(recallId)
+    if (known !== undefined) return known
+    return await new Promise(resolve => {
+      const waiters = this.#waiters.get(recallId) ?? new Set()
+      this.#waiters.set(recallId, waiters)
+      const done = (record: CorrelationRecord | undefined): void => {
+        clearTimeout(timer)
+        waiters.delete(found)
+        if (waiters.size === 0) this.#waiters.delete(recallId)
+        resolve(record)
+      }
+      const found = (record: CorrelationRecord): void => done(record)
+      const timer = setTimeout(() => done(undefined), timeoutMs)
+      waiters.add(found)
+    })
   }
 
   /** Forgets a request after its final receipt (a tombstone, so compaction drops it). */
@@ -53,7 +76,12 @@ export class CorrelationStore {
   #onRecord (key: string, value: string | null): void {
     const record = value === null ? null : decodeCorrelationRecord(value)
     if (record === null) this.#records.delete(key)
-    else this.#records.set(key, record)
+    else this.#remember(record)
+  }
+
+  #remember (record: CorrelationRecord): void {
+    this.#records.set(record.recallId, record)
+    for (const waiter of [...(this.#waiters.get(record.recallId) ?? [])]) waiter(record)
   }
 
   async close (): Promise<void> {

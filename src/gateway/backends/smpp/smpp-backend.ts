@@ -1,0 +1,96 @@
+import { isSmsgwError } from '../../../errors.ts'
+import type { Logger } from '../../../log/logger.ts'
+import { normaliseMessageId } from '../../../smpp/receipts/index.ts'
+import type { CorrelationRecord } from '../../../transport/kafka/correlation-store.ts'
+import { isPastDeadline } from '../../stages/deadline.ts'
+import { backendErrorTexts, validateForBackend } from '../../stages/validate-for-backend.ts'
+import { statusVerdict } from '../../stages/verdict.ts'
+import { smsStatuses } from '../../status/status-event.ts'
+import type { Backend } from '../backend.ts'
+import { SMSC_BACKEND, SMSC_FAILURE_TEXT } from '../unconfigured-smsc.ts'
+import { linksFor, type SmscLink } from './smsc-link.ts'
+import { submitParts } from './submit-parts.ts'
+
+/** Where the backend records which request an SMSC message id belongs to (the `correl-id` topic). */
+export interface CorrelationWriter {
+  put: (record: CorrelationRecord) => Promise<void>
+}
+
+export interface SmppBackendOptions {
+  links: readonly SmscLink[]
+  correlations: CorrelationWriter
+  log: Logger
+  now?: () => Date
+}
+
+/** A submit failure as the SMPP session reports it: whether the bytes may have left. */
+interface SubmitFailure {
+  readonly written?: boolean
+  readonly commandStatus?: number
+}
+
+/**
+ * The SMPP backend (spec §7): picks the SMSC connection by recipient prefix (fail-over to the
+ * next when one is down), submits the parts, and reports SENT with the last part's message id.
+ * The correlation record is written after SENT is out, so whichever instance a receipt reaches
+ * finds the record only once SENT precedes anything the receipt reports (spec §4, ours).
+ */
+export function smppBackend (options: SmppBackendOptions): Backend {
+  const { links, correlations, log } = options
+  const now = options.now ?? (() => new Date())
+  let referenceNumber = Math.floor(Math.random() * 256)
+
+  return {
+    name: SMSC_BACKEND,
+    replayable: false,
+    check: message => {
+      const candidates = linksFor(message.to, links)
+      const first = candidates[0]
+      if (first === undefined) return statusVerdict(smsStatuses.invalid, backendErrorTexts.foreignRecipient(message.to))
+      const verdict = validateForBackend(message, first.numberPattern === undefined ? { allowedPrefixes: [] } : { allowedPrefixes: [], numberPattern: first.numberPattern })
+      return verdict.kind === 'status' ? verdict : undefined
+    },
+    submit: async ({ clientId, correlId, deadline, message }, report) => {
+      const verdict = validateForBackend(message, { allowedPrefixes: [] })
+      if (verdict.kind === 'status') return await report(verdict)
+      // A request that waited for a window slot past its deadline is EXPIRED, not sent (spec §5).
+      if (isPastDeadline(deadline, now())) return await report({ status: smsStatuses.expired })
+      referenceNumber = (referenceNumber + 1) % 256
+      const candidates = linksFor(message.to, links)
+      for (const [index, link] of candidates.entries()) {
+        let parts
+        try {
+          parts = submitParts(verdict.message, deadline, link, referenceNumber)
+        } catch (error) {
+          if (!isSmsgwError(error)) throw error
+          return await report({ status: smsStatuses.invalid, errorText: error.message })
+        }
+        const messageIds: string[] = []
+        try {
+          for (const part of parts) messageIds.push((await link.channel.submit(part)).messageId)
+        } catch (error) {
+          const failure = error as SubmitFailure
+          if (failure.written === true && failure.commandStatus === undefined) {
+            // Spec §7: written but never answered; the PDU may have gone out, and an unknown
+            // outcome gets no status. (An answer with an error status is a clear FAILED.)
+            log.warn({ clientId, correlId, connection: link.name, partsAccepted: messageIds.length }, 'submit outcome unknown; no status')
+            return
+          }
+          const nextLink = candidates[index + 1]
+          if (messageIds.length === 0 && failure.commandStatus === undefined && nextLink !== undefined) {
+            log.warn({ clientId, correlId, connection: link.name, next: nextLink.name }, 'SMSC connection unavailable; failing over')
+            continue
+          }
+          log.warn({ clientId, correlId, connection: link.name, commandStatus: failure.commandStatus, partsAccepted: messageIds.length }, 'submit failed')
+          return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })
+        }
+        const recallId = messageIds.at(-1) as string
+        await report({ status: smsStatuses.sent, recallId })
+        await correlations.put({ recallId: normaliseMessageId(recallId, link.messageIds.resp), clientId, correlId })
+        return
+      }
+      return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })
+    },
+    close: async () => {}
+  }
+}

@@ -1,0 +1,107 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { createReceiptHandler, type CorrelationLookup } from '../../../../src/gateway/backends/smpp/receipt-handler.ts'
+import type { StatusEvent } from '../../../../src/gateway/status/status-event.ts'
+import { createLogger } from '../../../../src/log/logger.ts'
+import { createPdu, type PduOf, type Tlv } from '../../../../src/smpp/codec/index.ts'
+import type { CorrelationRecord } from '../../../../src/transport/kafka/correlation-store.ts'
+
+const log = createLogger({ level: 'silent' })
+const NOW = new Date('2026-11-21T10:00:00Z')
+
+class MemoryCorrelations implements CorrelationLookup {
+  readonly records = new Map<string, CorrelationRecord>()
+  readonly removed: string[] = []
+  #waiters: Array<() => void> = []
+  get (recallId: string): CorrelationRecord | undefined { return this.records.get(recallId) }
+  async waitFor (recallId: string, timeoutMs: number): Promise<CorrelationRecord | undefined> {
+    const deadline = Date.now() + timeoutMs
+    while (Date.now() < deadline) {
+      const record = this.records.get(recallId)
+      if (record !== undefined) return record
+      await new Promise<void>(resolve => { this.#waiters.push(resolve); setTimeout(resolve, 5) })
+    }
+    return undefined
+  }
+
+  async remove (recallId: string): Promise<void> {
+    this.records.delete(recallId)
+    this.removed.push(recallId)
+  }
+
+  put (record: CorrelationRecord): void {
+    this.records.set(record.recallId, record)
+    for (const waiter of this.#waiters.splice(0)) waiter()
+  }
+}
+
+function receipt (text: string, tlvs: Tlv[] = []): PduOf<'deliver_sm'> {
+  return createPdu('deliver_sm', 7, {
+    serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '255712345678', destAddrTon: 5, destAddrNpi: 0, destinationAddr: 'ACME',
+    esmClass: 0x04, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '', validityPeriod: '', registeredDelivery: 0, replaceIfPresentFlag: 0,
+    dataCoding: 0, smDefaultMsgId: 0, shortMessage: Buffer.from(text, 'latin1'), tlvs
+  }) as PduOf<'deliver_sm'>
+}
+
+function setup (raceWaitMs = 50): { correlations: MemoryCorrelations, events: StatusEvent[], handle: ReturnType<typeof createReceiptHandler> } {
+  const correlations = new MemoryCorrelations()
+  correlations.put({ recallId: '41', clientId: 'acme', correlId: 'c1' })
+  const events: StatusEvent[] = []
+  const handle = createReceiptHandler({ correlations, report: async event => { events.push(event) }, log, raceWaitMs, now: () => NOW })
+  return { correlations, events, handle }
+}
+
+const text = (id: string, stat: string, err = '000'): string => `id:${id} sub:001 dlvrd:001 submit date:2611211000 done date:2611211001 stat:${stat} err:${err} text:secret body`
+
+test('receipt handler maps every state of spec §7 to its status and text', async () => {
+  const expected: Record<string, [string, string | undefined]> = {
+    DELIVRD: ['DELIVERED', undefined],
+    ACCEPTD: ['SENT', undefined],
+    ENROUTE: ['SENT', undefined],
+    EXPIRED: ['EXPIRED', undefined],
+    DELETED: ['FAILED', 'Message was deleted'],
+    UNDELIV: ['FAILED', 'Message was undeliverable: 001'],
+    UNKNOWN: ['FAILED', 'SMSC delivery state UNKNOWN: 001'],
+    REJECTD: ['INVALID', 'SMSC rejects message: 001'],
+    WEIRD: ['FAILED', 'Unknown delivery state: WEIRD: 001']
+  }
+  for (const [stat, [status, errorText]] of Object.entries(expected)) {
+    const { events, handle } = setup()
+    assert.equal(await handle(receipt(text('0041', stat, '001')), 'main', 'strip-leading-zeros'), 'reported')
+    assert.deepEqual(events, [{ clientId: 'acme', correlId: 'c1', timestamp: NOW, status, recallId: '41', ...(errorText === undefined ? {} : { errorText }) }], stat)
+  }
+})
+
+test('receipt handler forgets the request after a final state only', async () => {
+  const { correlations, handle } = setup()
+  await handle(receipt(text('41', 'ENROUTE')), 'main', 'as-is')
+  assert.deepEqual(correlations.removed, [])
+  await handle(receipt(text('41', 'DELIVRD')), 'main', 'as-is')
+  assert.deepEqual(correlations.removed, ['41'])
+})
+
+test('receipt handler reads the id and state from TLVs, normalising hex ids', async () => {
+  const { events, handle } = setup()
+  // 0x29 = 41: this SMSC writes receipt ids in hex.
+  await handle(receipt('', [{ name: 'receipted_message_id', value: '29' }, { name: 'message_state', value: 2 }]), 'main', 'hex')
+  assert.deepEqual(events.map(event => [event.status, event.recallId]), [['DELIVERED', '41']])
+})
+
+test('receipt handler waits for a record that the submit response has not written yet', async () => {
+  const { correlations, events, handle } = setup(2_000)
+  const handled = handle(receipt(text('77', 'DELIVRD')), 'main', 'as-is')
+  setTimeout(() => correlations.put({ recallId: '77', clientId: 'acme', correlId: 'late' }), 30)
+  assert.equal(await handled, 'reported')
+  assert.deepEqual(events.map(event => event.correlId), ['late'])
+})
+
+test('receipt handler reports nothing for an unknown id, after the race wait', async () => {
+  const { events, handle } = setup(20)
+  assert.equal(await handle(receipt(text('999', 'DELIVRD')), 'main', 'as-is'), 'unmatched')
+  assert.deepEqual(events, [])
+})
+
+test('receipt handler says not-a-receipt for a message without an id', async () => {
+  const { handle } = setup()
+  assert.equal(await handle(receipt('just an MO text'), 'main', 'as-is'), 'not-a-receipt')
+})
