@@ -37,9 +37,24 @@ class MemoryCorrelations implements CorrelationLookup {
 
 function receipt (text: string, tlvs: Tlv[] = []): PduOf<'deliver_sm'> {
   return createPdu('deliver_sm', 7, {
-    serviceType: '', sourceAddrTon: 1, sourceAddrNpi: 1, sourceAddr: '255712345678', destAddrTon: 5, destAddrNpi: 0, destinationAddr: 'ACME',
-    esmClass: 0x04, protocolId: 0, priorityFlag: 0, scheduleDeliveryTime: '', validityPeriod: '', registeredDelivery: 0, replaceIfPresentFlag: 0,
-    dataCoding: 0, smDefaultMsgId: 0, shortMessage: Buffer.from(text, 'latin1'), tlvs
+    serviceType: '',
+    sourceAddrTon: 1,
+    sourceAddrNpi: 1,
+    sourceAddr: '255712345678',
+    destAddrTon: 5,
+    destAddrNpi: 0,
+    destinationAddr: 'ACME',
+    esmClass: 0x04,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 0,
+    replaceIfPresentFlag: 0,
+    dataCoding: 0,
+    smDefaultMsgId: 0,
+    shortMessage: Buffer.from(text, 'latin1'),
+    tlvs
   }) as PduOf<'deliver_sm'>
 }
 
