@@ -47,6 +47,8 @@ function kindOf (schema: TSchema): ValueKind {
 }
 
 function collectKeys (schema: TSchema, path: readonly string[], into: ConfigKey[]): void {
+  // A list of objects (smpp.connections) is set in a file only: no one text value holds it.
+  if (Type.IsArray(schema) && Type.IsObject(schema.items)) return
   if (!Type.IsObject(schema)) {
     const name = path.join('.')
     into.push({ path, name, kind: kindOf(schema), envVar: envVarName(path), secret: secretPaths.includes(name) })

@@ -51,7 +51,32 @@ function checkDistinctTopics (merged: MergedLayers): ConfigIssue[] {
   return issues
 }
 
+/** Number patterns must compile, and connection names must tell the connections apart. */
+function checkSmscConnections (merged: MergedLayers): ConfigIssue[] {
+  const smpp = valueAt(merged.values, ['smpp'])
+  if (!isPlainObject(smpp)) return []
+  const extra = Array.isArray(smpp.connections) ? smpp.connections.filter(isPlainObject) : []
+  const issues: ConfigIssue[] = []
+  const names = new Set<unknown>([smpp.name])
+  extra.forEach((connection, index) => {
+    const path = `smpp.connections.${index}`
+    if (typeof connection.name !== 'string' || connection.name === '') issues.push({ path: `${path}.name`, problem: 'is required for every extra connection' })
+    else if (names.has(connection.name)) issues.push({ path: `${path}.name`, problem: `must differ from the other connections' names, got ${JSON.stringify(connection.name)}` })
+    names.add(connection.name)
+    if (typeof connection.host !== 'string' || connection.host === '') issues.push({ path: `${path}.host`, problem: 'is required for every extra connection' })
+  })
+  for (const [path, pattern] of [['smpp.numberPattern', smpp.numberPattern], ...extra.map((connection, index) => [`smpp.connections.${index}.numberPattern`, connection.numberPattern])]) {
+    if (typeof pattern !== 'string' || pattern === '') continue
+    try {
+      RegExp(pattern)
+    } catch (error) {
+      issues.push({ path: String(path), problem: `is not a regular expression: ${(error as Error).message}` })
+    }
+  }
+  return issues
+}
+
 /** Rules across settings, which the schema cannot say. */
 export function checkConfigRules (merged: MergedLayers): ConfigIssue[] {
-  return [...checkExclusive(merged), ...checkDistinctTopics(merged)]
+  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged)]
 }

@@ -31,6 +31,18 @@ export const DEFAULT_LOOPBACK_LONG_DELAY_MS = 1_500
 export const DEFAULT_SMPP_PORT = 2775
 /** spec §7 */
 export const DEFAULT_SMPP_SYSTEM_TYPE = 'smpp'
+export const DEFAULT_SMSC_CONNECTION_NAME = 'smsc'
+/** A long message beyond six parts is more likely a mistake than a message. */
+export const DEFAULT_MAX_PARTS = 6
+/** International, as most SMSCs expect for numeric senders. */
+export const DEFAULT_NUMERIC_SENDER_TON = 1
+export const DEFAULT_SMPP_WINDOW_SIZE = 10
+export const DEFAULT_ENQUIRE_LINK_INTERVAL_MS = 30_000
+export const DEFAULT_SMPP_RESPONSE_TIMEOUT_MS = 10_000
+/** First reconnect delay; it doubles (with jitter) up to a minute. The older gateway used 12 s flat. */
+export const DEFAULT_SMPP_RECONNECT_DELAY_MS = 1_000
+export const DEFAULT_RECEIPT_RACE_WAIT_MS = 5_000
+export const DEFAULT_INBOUND_REASSEMBLY_MS = 60_000
 export const DEFAULT_MAX_IN_FLIGHT = 1_000
 // One core stays with the event loop (Kafka I/O, the pipeline); the rest open payloads. Each
 // worker costs ~45 MiB (its own V8 isolate, type stripper and copy of the vault).
@@ -69,8 +81,26 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     longDelayMs: DEFAULT_LOOPBACK_LONG_DELAY_MS
   },
   smpp: {
+    name: DEFAULT_SMSC_CONNECTION_NAME,
     port: DEFAULT_SMPP_PORT,
-    systemType: DEFAULT_SMPP_SYSTEM_TYPE
+    systemType: DEFAULT_SMPP_SYSTEM_TYPE,
+    tls: false,
+    prefixes: [],
+    numberPattern: '',
+    dataCoding: 'auto',
+    maxParts: DEFAULT_MAX_PARTS,
+    numericSenderTon: DEFAULT_NUMERIC_SENDER_TON,
+    respIdStyle: 'as-is',
+    receiptIdStyle: 'as-is',
+    validityPeriod: true,
+    windowSize: DEFAULT_SMPP_WINDOW_SIZE,
+    maxSubmitsPerSecond: 0,
+    enquireLinkIntervalMs: DEFAULT_ENQUIRE_LINK_INTERVAL_MS,
+    responseTimeoutMs: DEFAULT_SMPP_RESPONSE_TIMEOUT_MS,
+    reconnectDelayMs: DEFAULT_SMPP_RECONNECT_DELAY_MS,
+    connections: [],
+    receiptRaceWaitMs: DEFAULT_RECEIPT_RACE_WAIT_MS,
+    inboundReassemblyMs: DEFAULT_INBOUND_REASSEMBLY_MS
   },
   pipeline: {
     maxInFlight: DEFAULT_MAX_IN_FLIGHT,

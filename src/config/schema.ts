@@ -43,6 +43,45 @@ function count (minimum: number, maximum?: number): TInteger {
   return Type.Integer(maximum === undefined ? { minimum } : { minimum, maximum })
 }
 
+/** How an SMSC writes message ids; the gateway normalises both sides to match receipts (docs/encodings.md). */
+export const allowedMessageIdStyles = ['as-is', 'decimal', 'hex', 'strip-leading-zeros'] as const
+export const allowedDataCodings = ['auto', 'gsm7', 'ucs2'] as const
+
+/**
+ * The settings of one SMSC connection (spec §7). The `smpp` block holds the primary one (the
+ * older gateway's only one, so its .properties keys and SMSGW_SMPP_* variables reach it);
+ * `smpp.connections` adds more, in a file, each with these settings (defaults from the primary).
+ */
+const smscConnectionProperties = {
+  /** Names the connection in logs and in the `connection` field of inbound SMS. */
+  name: text(),
+  host: Type.Optional(text()),
+  port: count(1, 65535),
+  systemId: Type.Optional(text()),
+  password: Type.Optional(text()),
+  /** May be empty: an ESME may bind with a NULL system_type (SMPP 3.4 bind PDUs). */
+  systemType: Type.String(),
+  tls: Type.Boolean(),
+  /** Recipient prefixes this SMSC takes (`+255`); empty takes all. First matching bound connection wins. */
+  prefixes: Type.Array(text()),
+  /** A regular expression the whole recipient must match; empty for none. */
+  numberPattern: Type.String(),
+  dataCoding: Type.Enum([...allowedDataCodings]),
+  maxParts: count(1, 255),
+  /** TON of numeric senders: 1 international, 2 national (text senders use 5). */
+  numericSenderTon: count(0, 6),
+  respIdStyle: Type.Enum([...allowedMessageIdStyles]),
+  receiptIdStyle: Type.Enum([...allowedMessageIdStyles]),
+  /** Send the request's deadline as validity_period. */
+  validityPeriod: Type.Boolean(),
+  windowSize: count(1, 1000),
+  /** 0 for no limit. */
+  maxSubmitsPerSecond: count(0),
+  enquireLinkIntervalMs: count(1000),
+  responseTimeoutMs: count(100),
+  reconnectDelayMs: count(100)
+}
+
 /**
  * The whole configuration of `smsgw gateway`. Every property is required here: the defaults
  * object (defaults.ts) fills in what the sources leave out before validation. Names carry units.
@@ -87,12 +126,13 @@ export const gatewayConfigSchema = Type.Object({
     longDelayMs: count(0)
   }, closed),
   smpp: Type.Object({
-    host: Type.Optional(text()),
-    port: count(1, 65535),
-    systemId: Type.Optional(text()),
-    password: Type.Optional(text()),
-    /** May be empty: an ESME may bind with a NULL system_type (SMPP 3.4 bind PDUs). */
-    systemType: Type.String()
+    ...smscConnectionProperties,
+    /** More SMSC connections (file only), each overriding the primary's settings it names. */
+    connections: Type.Array(Type.Partial(Type.Object(smscConnectionProperties, closed))),
+    /** How long a receipt waits for its request's record (the race with the submit response). */
+    receiptRaceWaitMs: count(0),
+    /** How long parts of a concatenated inbound SMS are awaited before it is published incomplete. */
+    inboundReassemblyMs: count(1000)
   }, closed),
   pipeline: Type.Object({
     maxInFlight: count(1),

@@ -24,11 +24,28 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['clientLog.dir', 'SMSGW_CLIENT_LOG_DIR', 'string'],
     ['loopback.normalDelayMs', 'SMSGW_LOOPBACK_NORMAL_DELAY_MS', 'integer'],
     ['loopback.longDelayMs', 'SMSGW_LOOPBACK_LONG_DELAY_MS', 'integer'],
+    ['smpp.name', 'SMSGW_SMPP_NAME', 'string'],
     ['smpp.host', 'SMSGW_SMPP_HOST', 'string'],
     ['smpp.port', 'SMSGW_SMPP_PORT', 'integer'],
     ['smpp.systemId', 'SMSGW_SMPP_SYSTEM_ID', 'string'],
     ['smpp.password', 'SMSGW_SMPP_PASSWORD', 'string'],
     ['smpp.systemType', 'SMSGW_SMPP_SYSTEM_TYPE', 'string'],
+    ['smpp.tls', 'SMSGW_SMPP_TLS', 'boolean'],
+    ['smpp.prefixes', 'SMSGW_SMPP_PREFIXES', 'string-list'],
+    ['smpp.numberPattern', 'SMSGW_SMPP_NUMBER_PATTERN', 'string'],
+    ['smpp.dataCoding', 'SMSGW_SMPP_DATA_CODING', 'string'],
+    ['smpp.maxParts', 'SMSGW_SMPP_MAX_PARTS', 'integer'],
+    ['smpp.numericSenderTon', 'SMSGW_SMPP_NUMERIC_SENDER_TON', 'integer'],
+    ['smpp.respIdStyle', 'SMSGW_SMPP_RESP_ID_STYLE', 'string'],
+    ['smpp.receiptIdStyle', 'SMSGW_SMPP_RECEIPT_ID_STYLE', 'string'],
+    ['smpp.validityPeriod', 'SMSGW_SMPP_VALIDITY_PERIOD', 'boolean'],
+    ['smpp.windowSize', 'SMSGW_SMPP_WINDOW_SIZE', 'integer'],
+    ['smpp.maxSubmitsPerSecond', 'SMSGW_SMPP_MAX_SUBMITS_PER_SECOND', 'integer'],
+    ['smpp.enquireLinkIntervalMs', 'SMSGW_SMPP_ENQUIRE_LINK_INTERVAL_MS', 'integer'],
+    ['smpp.responseTimeoutMs', 'SMSGW_SMPP_RESPONSE_TIMEOUT_MS', 'integer'],
+    ['smpp.reconnectDelayMs', 'SMSGW_SMPP_RECONNECT_DELAY_MS', 'integer'],
+    ['smpp.receiptRaceWaitMs', 'SMSGW_SMPP_RECEIPT_RACE_WAIT_MS', 'integer'],
+    ['smpp.inboundReassemblyMs', 'SMSGW_SMPP_INBOUND_REASSEMBLY_MS', 'integer'],
     ['pipeline.maxInFlight', 'SMSGW_PIPELINE_MAX_IN_FLIGHT', 'integer'],
     ['pipeline.openWorkers', 'SMSGW_PIPELINE_OPEN_WORKERS', 'integer'],
     ['pipeline.claimTakeoverMs', 'SMSGW_PIPELINE_CLAIM_TAKEOVER_MS', 'integer'],
@@ -76,7 +93,7 @@ test('readEnvLayer reports unknown variables of a section and leaves other SMSGW
   const layer = readEnvLayer({
     SMSGW_KAFKA_BROKER: 'localhost:9092',
     SMSGW_PIPELINE_MAXINFLIGHT: '5',
-    SMSGW_SMPP_TLS: 'true',
+    SMSGW_SMPP_TLS_CA: 'ca.pem',
     SMSGW_BENCH_BUDGET_MS: '1000',
     SMSGW_VAULT_PASSWORD: 'secret',
     PATH: '/usr/bin'
@@ -84,6 +101,6 @@ test('readEnvLayer reports unknown variables of a section and leaves other SMSGW
   assert.deepStrictEqual(layer.issues, [
     { path: 'SMSGW_KAFKA_BROKER', problem: 'not a setting; did you mean SMSGW_KAFKA_BROKERS?', source: 'the environment' },
     { path: 'SMSGW_PIPELINE_MAXINFLIGHT', problem: 'not a setting; did you mean SMSGW_PIPELINE_MAX_IN_FLIGHT?', source: 'the environment' },
-    { path: 'SMSGW_SMPP_TLS', problem: 'not a setting', source: 'the environment' }
+    { path: 'SMSGW_SMPP_TLS_CA', problem: 'not a setting; did you mean SMSGW_SMPP_TLS?', source: 'the environment' }
   ])
 })

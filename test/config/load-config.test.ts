@@ -55,7 +55,7 @@ const defaults: GatewayConfig = {
   clients: { allowed: ['test'] },
   clientLog: {},
   loopback: { normalDelayMs: 100, longDelayMs: 1500 },
-  smpp: { port: 2775, systemType: 'smpp' },
+  smpp: defaultConfig.smpp,
   pipeline: { maxInFlight: 1000, openWorkers: DEFAULT_OPEN_WORKERS, claimTakeoverMs: 60000, shutdownTimeoutMs: 10000 },
   log: { level: 'info' }
 }
@@ -126,7 +126,7 @@ test('loadConfig reads the Java gateway\'s application-prod.properties', async (
     clients: { allowed: ['test', 'scheduler', 'appointments'] },
     clientLog: { dir: '/var/log/sms-gateway' },
     loopback: { normalDelayMs: 2000, longDelayMs: 16000 },
-    smpp: { host: 'smsc.operator.example', port: 2776, systemId: 'esme01', password: 'pw!2', systemType: 'smpp' },
+    smpp: { ...defaultConfig.smpp, host: 'smsc.operator.example', port: 2776, systemId: 'esme01', password: 'pw!2', systemType: 'smpp' },
     log: { level: 'warn' }
   })
 })
@@ -170,7 +170,7 @@ test('loadConfig reads a JSON file', async () => {
     ...defaults,
     clients: { allowed: ['test', 'scheduler'] },
     loopback: { normalDelayMs: 0, longDelayMs: 1500 },
-    smpp: { host: '10.0.0.5', port: 2775, systemId: 'esme', password: 'secret', systemType: 'smpp' }
+    smpp: { ...defaultConfig.smpp, host: '10.0.0.5', port: 2775, systemId: 'esme', password: 'secret', systemType: 'smpp' }
   })
 })
 
@@ -387,4 +387,26 @@ test('defaultConfig is deeply frozen', () => {
     [defaultConfig, defaultConfig.kafka.brokers, defaultConfig.kafka.topics, defaultConfig.clients.allowed].map(Object.isFrozen),
     [true, true, true, true]
   )
+})
+
+test('loadConfig reads extra SMSC connections from a YAML file and checks their names and patterns', async () => {
+  const file = join(directory, 'smsc.yaml')
+  await writeFile(file, [
+    'smpp:',
+    '  host: smsc-a.example',
+    '  prefixes: ["+255"]',
+    '  connections:',
+    '    - { name: backup, host: smsc-b.example, windowSize: 50 }'
+  ].join('\n'))
+  const config = await loadConfig({ env: {}, file })
+  assert.deepStrictEqual([config.smpp.host, config.smpp.prefixes, config.smpp.connections], ['smsc-a.example', ['+255'], [{ name: 'backup', host: 'smsc-b.example', windowSize: 50 }]])
+
+  await writeFile(file, ['smpp:', '  numberPattern: "^(+"', '  connections:', '    - { name: smsc, port: 2776 }'].join('\n'))
+  const problems = await problemsOf(loadConfig({ env: {}, file }))
+  assert.deepStrictEqual(problems.map(line => line.replace(/ \(from .*\)$/, '').replace(/: Invalid regular expression.*$/, '')), [
+    'invalid configuration (3 problems):',
+    '  smpp.connections.0.name: must differ from the other connections\' names, got "smsc"',
+    '  smpp.connections.0.host: is required for every extra connection',
+    '  smpp.numberPattern: is not a regular expression'
+  ])
 })
