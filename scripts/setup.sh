@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 say () { printf 'setup: %s\n' "$*" >&2; }
 
 missing=()
-command -v java > /dev/null || missing+=(default-jre-headless)
+command -v javac > /dev/null || missing+=(default-jdk-headless)
 command -v mvn > /dev/null || missing+=(maven)
 command -v kcat > /dev/null || missing+=(kcat)
 command -v openssl > /dev/null || missing+=(openssl)
@@ -25,5 +25,6 @@ npm ci --no-audit --no-fund --loglevel=error
 
 say 'fetching the Kafka broker from Maven Central (cached after the first time)'
 scripts/kafka.sh install
+bash test/interop/jsmpp/fetch.sh > /dev/null # jsmpp, the SMSC of the SMPP interop tests (Maven Central, cached)
 
 say "ready: Node $(node_modules/.bin/node --version), $(java -version 2>&1 | head -n 1)"

@@ -27,7 +27,16 @@ export const errorCodes = {
   unencodableText: 'SMSGW_UNENCODABLE_TEXT',
   smppFraming: 'SMSGW_SMPP_FRAMING',
   smppMalformed: 'SMSGW_SMPP_MALFORMED',
-  smppEncoding: 'SMSGW_SMPP_ENCODING'
+  smppEncoding: 'SMSGW_SMPP_ENCODING',
+  smppBind: 'SMSGW_SMPP_BIND',
+  smppSubmit: 'SMSGW_SMPP_SUBMIT',
+  smppResponseTimeout: 'SMSGW_SMPP_RESPONSE_TIMEOUT',
+  smppConnection: 'SMSGW_SMPP_CONNECTION',
+  smppInactivity: 'SMSGW_SMPP_INACTIVITY',
+  smppPeerUnbind: 'SMSGW_SMPP_PEER_UNBIND',
+  smppNotBound: 'SMSGW_SMPP_NOT_BOUND',
+  smppClosed: 'SMSGW_SMPP_CLOSED',
+  smscSimDelivery: 'SMSGW_SMSC_SIM_DELIVERY'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]

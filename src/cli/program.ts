@@ -4,6 +4,7 @@ import { addGatewayCommand } from './gateway-command.ts'
 import { addKafkaClientCommands } from './kafka-client-commands.ts'
 import { addPayloadCommands } from './payload-commands.ts'
 import type { ProgramIo } from './program-io.ts'
+import { addSmscSimCommand } from './smsc-sim-command.ts'
 import { addVaultCommands } from './vault-commands.ts'
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const
@@ -19,6 +20,7 @@ export function buildProgram (io: ProgramIo): Command {
   addPayloadCommands(program, io)
   addGatewayCommand(program, io)
   addKafkaClientCommands(program, io)
+  addSmscSimCommand(program, io)
   return program
 }
 

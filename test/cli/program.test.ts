@@ -148,5 +148,5 @@ test('program fails with exit 1 and one smsgw line when the vault cannot be writ
   const result = await smsgw(['vault', 'new-keypair', '--type', 'x25519', join(folder, 'no-such-folder', 'v.p12'), 'client1'],
     { env: vectorEnv })
   assert.deepStrictEqual({ code: result.code, stdout: result.stdout.length, lines: smsgwLines(result.stderr).length }, { code: 1, stdout: 0, lines: 1 })
-  assert.match(result.stderr, /^smsgw: ENOENT: no such file or directory, .*\n$/)
+  assert.match(result.stderr, /^smsgw: cannot write .*no-such-folder\/v.p12: its folder does not exist\n$/)
 })

@@ -4,7 +4,7 @@ import type { TlvName } from './constants.ts'
 import type { PduReader } from './pdu-reader.ts'
 import type { PduWriter } from './pdu-writer.ts'
 
-/** network_error_code (§5.3.2.31): the network type (1 GSM, 2 ANSI-136, 3 IS-95) and its error code. */
+/** network_error_code (§5.3.2.31): the network type (1 ANSI-136, 2 IS-95, 3 GSM, 4–8 others) and its error code. */
 export interface NetworkErrorCode {
   readonly networkType: number
   readonly errorCode: number

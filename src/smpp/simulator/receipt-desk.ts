@@ -1,0 +1,123 @@
+import { errorCodes, isSmsgwError } from '../../errors.ts'
+import { encodeReceiptBody } from './delivery-receipt.ts'
+import type { ReceiptPlan } from './receipt-rules.ts'
+import type { ReceiptStat } from '../receipts/index.ts'
+import type { SmscSession } from './smsc-session.ts'
+import type { SubmittedMessage } from './submitted-message.ts'
+
+// Receipts wait for their delay, then go to a session bound to receive with the system_id that
+// submitted the message. Like a real SMSC, the desk keeps a receipt it cannot deliver (no such
+// session, the session closed or did not answer) and sends it again after the next bind of that
+// system_id, so an ESME that reconnects gets its receipts, sometimes twice.
+
+/** Receipts kept per system_id while no session can take them; the oldest go first past this. */
+export const MAX_QUEUED_RECEIPTS = 10_000
+
+/** A receipt the ESME answered. `destination` is the recipient: mask it before logging. */
+export interface ReceiptEvent {
+  /** The id of the submit_sm_resp. */
+  readonly messageId: string
+  /** The id as the receipt wrote it. */
+  readonly receiptId: string
+  readonly systemId: string
+  readonly destination: string
+  readonly outcome: ReceiptStat
+  readonly err: string
+  /** The command_status of the ESME's deliver_sm_resp. */
+  readonly commandStatus: number
+}
+
+export interface ReceiptJob {
+  readonly submitted: SubmittedMessage
+  readonly plan: ReceiptPlan
+  readonly receiptId: string
+}
+
+export interface ReceiptDeskContext {
+  /** A session bound to receive for `systemId`, `preferred` when it can; undefined when none. */
+  readonly receivingSession: (systemId: string, preferred?: SmscSession) => SmscSession | undefined
+  readonly answered: (event: ReceiptEvent) => void
+}
+
+export class ReceiptDesk {
+  readonly #context: ReceiptDeskContext
+  readonly #timers = new Set<NodeJS.Timeout>()
+  readonly #queued = new Map<string, ReceiptJob[]>()
+  #stopped = false
+
+  constructor (context: ReceiptDeskContext) {
+    this.#context = context
+  }
+
+  /** Receipts waiting for their delay or for a session. */
+  get pending (): number {
+    let queued = 0
+    for (const jobs of this.#queued.values()) queued += jobs.length
+    return this.#timers.size + queued
+  }
+
+  /** Sends `job` after its delay, or at once (to `preferred` when it can receive) when `now`. */
+  schedule (job: ReceiptJob, now: boolean, preferred?: SmscSession): void {
+    if (this.#stopped) return
+    if (now) {
+      this.#send(job, preferred)
+      return
+    }
+    const timer = setTimeout(() => {
+      this.#timers.delete(timer)
+      this.#send(job)
+    }, job.plan.delayMs)
+    this.#timers.add(timer)
+  }
+
+  /** Sends the receipts kept for `systemId`, after a session bound to receive for it. */
+  flush (systemId: string): void {
+    const jobs = this.#queued.get(systemId)
+    if (jobs === undefined) return
+    this.#queued.delete(systemId)
+    for (const job of jobs) this.#send(job)
+  }
+
+  /** Cancels every receipt not yet sent. */
+  stop (): void {
+    this.#stopped = true
+    for (const timer of this.#timers) clearTimeout(timer)
+    this.#timers.clear()
+    this.#queued.clear()
+  }
+
+  #send (job: ReceiptJob, preferred?: SmscSession): void {
+    if (this.#stopped) return
+    const systemId = job.submitted.systemId
+    const session = this.#context.receivingSession(systemId, preferred)
+    if (session === undefined) {
+      this.#keep(job)
+      return
+    }
+    const body = encodeReceiptBody(job.submitted, { receiptId: job.receiptId, outcome: job.plan.outcome, err: job.plan.err, doneAt: new Date() })
+    session.deliver(body).then(commandStatus => {
+      this.#context.answered({
+        messageId: job.submitted.messageId,
+        receiptId: job.receiptId,
+        systemId,
+        destination: job.submitted.destination,
+        outcome: job.plan.outcome,
+        err: job.plan.err,
+        commandStatus
+      })
+    }, (error: unknown) => {
+      // The body is built from a submit_sm the codec read, so every field fits: only the
+      // session can fail, and then the receipt waits for the next bind.
+      if (isSmsgwError(error, errorCodes.smscSimDelivery) || isSmsgwError(error, errorCodes.timeout)) this.#keep(job)
+    })
+  }
+
+  #keep (job: ReceiptJob): void {
+    if (this.#stopped) return
+    const systemId = job.submitted.systemId
+    const jobs = this.#queued.get(systemId) ?? []
+    jobs.push(job)
+    if (jobs.length > MAX_QUEUED_RECEIPTS) jobs.shift()
+    this.#queued.set(systemId, jobs)
+  }
+}
