@@ -49,6 +49,11 @@ export class Gateway {
   async run (): Promise<void> {
     for await (const request of this.#options.source) {
       await this.#limit.acquire()
+      // Pulled while waiting for a slot, and stop came meanwhile: not started, so redelivered.
+      if (this.#stopping) {
+        this.#limit.release()
+        break
+      }
       void this.#handle(request, this.#startProgress(request))
       if (this.#stopping) break
     }
@@ -111,7 +116,8 @@ export class Gateway {
     const pending = this.#pendingCommits.get(stream)
     if (pending === undefined) this.#pendingCommits.set(stream, { request, outcomes })
     else {
-      pending.request = request
+      // After a rebalance two trackers may feed one stream: never move its commit backwards.
+      if (request.offset > pending.request.offset) pending.request = request
       pending.outcomes.push(...outcomes)
     }
     if (this.#stopping) this.#flushCommits()

@@ -64,6 +64,9 @@ export class WorkerOpener implements PayloadOpener {
       entry.pending.get(id)?.(verdict)
       entry.pending.delete(id)
     })
+    // Without a listener, a worker's uncaught exception (or ERR_WORKER_OUT_OF_MEMORY) would be
+    // thrown in this thread and end the process; 'exit' follows and replaces the worker.
+    worker.on('error', () => {})
     worker.on('exit', () => { void this.#replace(entry) })
     return entry
   }
@@ -73,6 +76,15 @@ export class WorkerOpener implements PayloadOpener {
     for (const resolve of dead.pending.values()) resolve(statusVerdict(smsStatuses.failed, WORKER_FAILURE_TEXT))
     dead.pending.clear()
     if (this.#closing) return
-    this.#pool.push(await this.#startWorker())
+    let fresh: PoolWorker
+    try {
+      fresh = await this.#startWorker()
+    } catch {
+      // The vault cannot be read just now: go on with one worker fewer (none left: open() is FAILED).
+      return
+    }
+    // close() may have come while it started: it must not outlive the opener.
+    if (this.#closing) await fresh.worker.terminate()
+    else this.#pool.push(fresh)
   }
 }

@@ -1,0 +1,309 @@
+import assert from 'node:assert/strict'
+import { afterEach, beforeEach, mock, test } from 'node:test'
+import fc from 'fast-check'
+import type { LedgerLog } from '../../../src/gateway/ledger/ledger-log.ts'
+import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord } from '../../../src/gateway/ledger/ledger-record.ts'
+import { MemoryLedgerLog } from '../../../src/gateway/ledger/memory-ledger-log.ts'
+import { RequestLedger, type ClaimVerdict } from '../../../src/gateway/ledger/request-ledger.ts'
+
+const TAKEOVER_MS = 30_000
+const KEY = ledgerKey('acme', 'C1')
+
+/** Lets every pending promise reaction and I/O callback run (setImmediate is not mocked here). */
+const settle = async (): Promise<void> => {
+  for (let round = 0; round < 5; round++) await new Promise(resolve => setImmediate(resolve))
+}
+
+/** A promise's state without waiting for it. */
+function track<T> (promise: Promise<T>): { readonly settled: boolean, readonly value: T | undefined, readonly error: unknown } {
+  const state: { settled: boolean, value: T | undefined, error: unknown } = { settled: false, value: undefined, error: undefined }
+  promise.then(value => { state.settled = true; state.value = value }, (error: unknown) => { state.settled = true; state.error = error })
+  return state
+}
+
+const ownedBy = (verdict: ClaimVerdict | undefined): string => {
+  assert.equal(verdict?.kind, 'owned')
+  return (verdict as { token: string }).token
+}
+
+beforeEach(() => { mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 }) })
+afterEach(() => { mock.timers.reset() })
+
+test('RequestLedger claim owns a free key and records the claim', async () => {
+  const log = new MemoryLedgerLog()
+  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/7', { takeover: false }))
+  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: false })
+})
+
+test('RequestLedger claim gives each attempt its own token', async () => {
+  const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
+  const first = ownedBy(await ledger.claim(ledgerKey('acme', 'C1'), 's/0', { takeover: false }))
+  const second = ownedBy(await ledger.claim(ledgerKey('acme', 'C2'), 's/1', { takeover: false }))
+  assert.notEqual(first, second)
+})
+
+test('RequestLedger claim says completed when the request was completed, from any source', async () => {
+  const log = new MemoryLedgerLog()
+  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/7', { takeover: false }))
+  await ledger.complete(KEY, token, 'send-sms/0/7')
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3', { takeover: false }), { kind: 'completed' })
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3', { takeover: true }), { kind: 'completed' })
+  // Even long after: a completed request is never abandoned.
+  mock.timers.tick(10 * TAKEOVER_MS)
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3', { takeover: true }), { kind: 'completed' })
+  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: true })
+})
+
+test('RequestLedger claim lets exactly one of two concurrent claims own the key; the other waits and then says completed', async () => {
+  const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
+  const first = track(ledger.claim(KEY, 'send-sms/0/1', { takeover: true }))
+  const second = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: true }))
+  await settle()
+  assert.equal(first.settled, true)
+  const token = ownedBy(first.value)
+  assert.equal(second.settled, false)
+  mock.timers.tick(TAKEOVER_MS - 1)
+  await settle()
+  assert.equal(second.settled, false)
+  await ledger.complete(KEY, token, 'send-sms/0/1')
+  await settle()
+  assert.deepStrictEqual(second.value, { kind: 'completed' })
+})
+
+test('RequestLedger claim says abandoned without takeover when the claim is older than takeoverMs and unfinished', async () => {
+  const log = new MemoryLedgerLog()
+  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  mock.timers.tick(TAKEOVER_MS)
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2', { takeover: false }), { kind: 'abandoned' })
+  // Saying so changes nothing: the old claim stands.
+  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/1', claimedAtMs: 1_000_000, done: false })
+})
+
+test('RequestLedger claim waits for a live claim and says abandoned without takeover when it reaches takeoverMs', async () => {
+  const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
+  ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  mock.timers.tick(1_000)
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: false }))
+  mock.timers.tick(TAKEOVER_MS - 1_000 - 1)
+  await settle()
+  assert.equal(waiting.settled, false)
+  mock.timers.tick(1)
+  await settle()
+  assert.deepStrictEqual(waiting.value, { kind: 'abandoned' })
+})
+
+test('RequestLedger claim takes over an abandoned claim with takeover, and the old owner\'s late complete is ignored', async () => {
+  const log = new MemoryLedgerLog()
+  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const old = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: true }))
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/9', { takeover: true }))
+  mock.timers.tick(TAKEOVER_MS)
+  await settle()
+  const fresh = ownedBy(waiting.value)
+  assert.notEqual(fresh, old)
+  assert.deepStrictEqual(log.entry(KEY), { token: fresh, source: 'send-sms/0/9', claimedAtMs: 1_000_000 + TAKEOVER_MS, done: false })
+
+  await ledger.complete(KEY, old, 'send-sms/0/1')
+  assert.deepStrictEqual(log.entry(KEY), { token: fresh, source: 'send-sms/0/9', claimedAtMs: 1_000_000 + TAKEOVER_MS, done: false })
+  // A third attempt still waits for the new owner.
+  const third = track(ledger.claim(KEY, 'send-sms/0/10', { takeover: true }))
+  await settle()
+  assert.equal(third.settled, false)
+  await ledger.complete(KEY, fresh, 'send-sms/0/9')
+  await settle()
+  assert.deepStrictEqual(third.value, { kind: 'completed' })
+})
+
+test('RequestLedger forget frees the key for a new claim', async () => {
+  const log = new MemoryLedgerLog()
+  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  await ledger.complete(KEY, first, 'send-sms/0/1')
+  await ledger.forget(KEY)
+  assert.equal(log.entry(KEY), undefined)
+  assert.equal(log.size, 0)
+  const second = ownedBy(await ledger.claim(KEY, 'send-sms/0/2', { takeover: false }))
+  assert.notEqual(second, first)
+})
+
+test('RequestLedger forget appends nothing when the key is free', async () => {
+  const log = new MemoryLedgerLog()
+  const append = mock.method(log, 'append')
+  await new RequestLedger(log, { takeoverMs: TAKEOVER_MS }).forget(KEY)
+  assert.equal(append.mock.callCount(), 0)
+})
+
+test('RequestLedger forget wakes a waiting claim, which then owns the key', async () => {
+  const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
+  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: false }))
+  await settle()
+  assert.equal(waiting.settled, false)
+  await ledger.forget(KEY)
+  await settle()
+  assert.notEqual(ownedBy(waiting.value), first)
+})
+
+test('RequestLedger claim rejects with the abort reason when the signal aborts while it waits', async () => {
+  const log = new MemoryLedgerLog()
+  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  let watching = 0
+  const watch = log.watch.bind(log)
+  mock.method(log, 'watch', (key: string, listener: () => void) => {
+    const stop = watch(key, listener)
+    watching++
+    return () => { watching--; stop() }
+  })
+  const controller = new AbortController()
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: true, signal: controller.signal }))
+  await settle()
+  assert.deepStrictEqual({ settled: waiting.settled, watching }, { settled: false, watching: 1 })
+  const reason = new Error('shutting down')
+  controller.abort(reason)
+  await settle()
+  assert.deepStrictEqual({ error: waiting.error, watching }, { error: reason, watching: 0 })
+})
+
+test('RequestLedger claim rejects at once and appends nothing when the signal is already aborted', async () => {
+  const log = new MemoryLedgerLog()
+  const append = mock.method(log, 'append')
+  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  await assert.rejects(ledger.claim(KEY, 'send-sms/0/1', { takeover: false, signal: AbortSignal.abort() }), { name: 'AbortError' })
+  assert.equal(append.mock.callCount(), 0)
+})
+
+/**
+ * The log several gateway instances share, as the claims topic: every instance has its own view,
+ * and every record reaches every view in the one log order, some time after it was appended.
+ * `deliver` plays the broker; by default it runs on the next turn of the event loop.
+ */
+interface Appended { key: string, record: LedgerRecord | null, applied: () => void }
+
+class SharedLog {
+  readonly #views: MemoryLedgerLog[] = []
+  readonly #pending: Appended[] = []
+  readonly #auto: boolean
+
+  constructor (options: { auto: boolean }) {
+    this.#auto = options.auto
+  }
+
+  /** A new instance's LedgerLog onto this shared log. */
+  instance (): LedgerLog {
+    const view = new MemoryLedgerLog()
+    this.#views.push(view)
+    return {
+      // Durable once in the shared log; with readBack, once this instance's view applied it.
+      append: async (key, record, options) => {
+        await new Promise<void>(resolve => {
+          this.#pending.push({ key, record, applied: options?.readBack === true ? resolve : () => {} })
+          if (options?.readBack !== true) resolve()
+          if (this.#auto) setImmediate(() => this.deliver())
+        })
+      },
+      entry: (key: string): LedgerEntry | undefined => view.entry(key),
+      watch: (key, listener) => view.watch(key, listener)
+    }
+  }
+
+  get pending (): number {
+    return this.#pending.length
+  }
+
+  /** Puts the pending records in the log in the order given (default: as appended) and applies them everywhere. */
+  deliver (order: readonly number[] = this.#pending.map((_, index) => index)): void {
+    const batch = order.map(index => this.#pending[index] as Appended)
+    this.#pending.splice(0)
+    for (const { key, record } of batch) for (const view of this.#views) view.apply(key, record)
+    for (const { applied } of batch) applied()
+  }
+}
+
+test('RequestLedger lets one of two instances sharing a log own a key when both claim it at once', async () => {
+  const shared = new SharedLog({ auto: true })
+  const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
+  const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
+  const claimA = track(a.claim(KEY, 'send-sms/0/1', { takeover: true }))
+  const claimB = track(b.claim(KEY, 'send-sms/0/1', { takeover: true }))
+  // Both saw a free key and appended a claim before either was read back.
+  assert.equal(shared.pending, 2)
+  await settle()
+  const token = ownedBy(claimA.value)
+  assert.equal(claimB.settled, false)
+  await a.complete(KEY, token, 'send-sms/0/1')
+  await settle()
+  assert.deepStrictEqual(claimB.value, { kind: 'completed' })
+})
+
+test('RequestLedger lets the instance whose claim the log puts first own the key, whoever appended first', async () => {
+  const shared = new SharedLog({ auto: false })
+  const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
+  const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
+  const claimA = track(a.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  const claimB = track(b.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  shared.deliver([1, 0])
+  await settle()
+  const token = ownedBy(claimB.value)
+  assert.equal(claimA.settled, false)
+  const completing = b.complete(KEY, token, 'send-sms/0/1')
+  shared.deliver()
+  await completing
+  await settle()
+  assert.deepStrictEqual(claimA.value, { kind: 'completed' })
+})
+
+test('RequestLedger lets one of two instances take over an abandoned claim when both try at once', async () => {
+  const shared = new SharedLog({ auto: true })
+  const crashed = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
+  const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
+  const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
+  const old = ownedBy(await crashed.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  mock.timers.tick(TAKEOVER_MS)
+  const claimA = track(a.claim(KEY, 'send-sms/0/1', { takeover: true }))
+  const claimB = track(b.claim(KEY, 'send-sms/0/1', { takeover: true }))
+  await settle()
+  const token = ownedBy(claimA.value)
+  assert.notEqual(token, old)
+  assert.equal(claimB.settled, false)
+  // The crashed instance comes back and finishes late: its done no longer counts.
+  await crashed.complete(KEY, old, 'send-sms/0/1')
+  await settle()
+  assert.equal(claimB.settled, false)
+  await a.complete(KEY, token, 'send-sms/0/1')
+  await settle()
+  assert.deepStrictEqual(claimB.value, { kind: 'completed' })
+})
+
+test('RequestLedger lets exactly one of many instances own a key, in any log order', async () => {
+  await fc.assert(fc.asyncProperty(fc.integer({ min: 2, max: 6 }).chain(count => fc.tuple(fc.constant(count), fc.shuffledSubarray([...Array(count).keys()], { minLength: count }))), async ([count, order]) => {
+    const shared = new SharedLog({ auto: false })
+    const ledgers = Array.from({ length: count }, () => new RequestLedger(shared.instance(), { takeoverMs: 3_600_000 }))
+    const claims = ledgers.map(ledger => track(ledger.claim(KEY, 'send-sms/0/1', { takeover: true })))
+    shared.deliver(order)
+    await settle()
+    const winner = order[0] as number
+    assert.deepStrictEqual(claims.map(claim => claim.settled), ledgers.map((_, index) => index === winner))
+    const completing = (ledgers[winner] as RequestLedger).complete(KEY, ownedBy(claims[winner]?.value), 'send-sms/0/1')
+    shared.deliver()
+    await completing
+    await settle()
+    assert.deepStrictEqual(claims.map(claim => claim.value?.kind), ledgers.map((_, index) => index === winner ? 'owned' : 'completed'))
+  }), { numRuns: 50 })
+})
+
+test('RequestLedger claim keeps waiting when a done comes from a token that does not own the key', async () => {
+  const log = new MemoryLedgerLog()
+  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  await log.append(KEY, { token: 'stranger/1', state: ledgerStates.done, source: 'x', atMs: 0 })
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: false }))
+  await settle()
+  assert.equal(waiting.settled, false)
+  await ledger.complete(KEY, token, 'send-sms/0/1')
+  await settle()
+  assert.deepStrictEqual(waiting.value, { kind: 'completed' })
+})
