@@ -12,6 +12,7 @@ import { sealPayload, type PayloadFormat } from '../src/crypto/payload/index.ts'
 import { createKeyPair, Vault } from '../src/crypto/vault/index.ts'
 import { decodeStatusEvent, isFinalStatus } from '../src/gateway/status/status-event.ts'
 import { formatSmsText } from '../src/sms/sms-text.ts'
+import { SmscSimulator } from '../src/smpp/simulator/index.ts'
 import { clientOptions } from '../src/transport/kafka/client-options.ts'
 import { percentile } from './measure.ts'
 
@@ -24,6 +25,10 @@ export interface EndToEndResult {
 }
 
 const SAMPLE_PAYLOADS = 200
+/** The client whose requests the SMPP route carries (client `test` always goes to the loop-back). */
+const SMPP_CLIENT = 'bench'
+
+export type BenchRoute = 'loopback' | 'smpp'
 const PRODUCE_BATCH = 200
 
 /**
@@ -31,13 +36,17 @@ const PRODUCE_BATCH = 200
  * delay) in this process, final statuses read from sms-status. Throughput is measured on a
  * backlog produced as fast as possible; latency on a paced run at `pacedFraction` of it.
  */
-export async function runKafkaBench (brokers: string, format: PayloadFormat, requests: number, pacedFraction: number): Promise<{ burst: EndToEndResult, paced: EndToEndResult, gatewayPeakRssMiB: number, gatewayCpuMsPerRequest: number }> {
-  const { config, password, env } = await benchConfig(brokers, format)
+export async function runKafkaBench (brokers: string, format: PayloadFormat, route: BenchRoute, requests: number, pacedFraction: number): Promise<{ burst: EndToEndResult, paced: EndToEndResult, gatewayPeakRssMiB: number, gatewayCpuMsPerRequest: number }> {
+  // The SMPP route: an SMSC simulator in this process answers at once and sends each receipt
+  // at once, so the final status is DELIVERED from a real receipt over real SMPP.
+  const simulator = route === 'smpp' ? await SmscSimulator.start({ port: 0, retainSubmitted: 0, receiptDelayMs: 0 }) : undefined
+  const { config, password, env } = await benchConfig(brokers, format, simulator?.address.port)
+  const clientId = simulator === undefined ? 'test' : SMPP_CLIENT
   const gateway = await startGatewayProcess(env)
   const statuses = new Consumer({ ...clientOptions({ brokers: [brokers], clientId: 'bench' }, 'status'), groupId: `bench-${randomUUID()}`, autocommit: false, maxWaitTime: 20 })
   const stream = await statuses.consume({ topics: [config.kafka.topics.smsStatus], mode: 'earliest' })
   const producer = new Producer({ ...clientOptions({ brokers: [brokers], clientId: 'bench' }, 'producer') })
-  const payloads = await samplePayloads(format, config.vault.file, password)
+  const payloads = await samplePayloads(format, config.vault.file, password, clientId)
   const sentAt = new Map<string, number>()
   const latencies: number[] = []
   let finals = 0
@@ -62,7 +71,7 @@ export async function runKafkaBench (brokers: string, format: PayloadFormat, req
     const values = Array.from({ length: count }, (_, index) => {
       const correlId = randomUUID()
       sentAt.set(correlId, performance.now())
-      return Buffer.from(JSON.stringify({ 'client-id': 'test', 'correl-id': correlId, deadline: '2100-01-01T00:00:00Z', payload: payloads[index % payloads.length] }))
+      return Buffer.from(JSON.stringify({ 'client-id': clientId, 'correl-id': correlId, deadline: '2100-01-01T00:00:00Z', payload: payloads[index % payloads.length] }))
     })
     await producer.send({ messages: values.map(value => ({ topic: config.kafka.topics.sendSms, value })) })
   }
@@ -78,7 +87,7 @@ export async function runKafkaBench (brokers: string, format: PayloadFormat, req
     for (let sent = 0; sent < requests; sent += PRODUCE_BATCH) await produce(Math.min(PRODUCE_BATCH, requests - sent))
     await waitForFinals(base + requests)
     const burstSeconds = (performance.now() - burstStart) / 1000
-    const burst = summary(`burst of ${requests}, ${format}`, requests, requests / burstSeconds, latencies)
+    const burst = summary(`burst of ${requests}, ${format}, ${route}`, requests, requests / burstSeconds, latencies)
 
     latencies.length = 0
     const rate = burst.perSecond * pacedFraction
@@ -94,7 +103,7 @@ export async function runKafkaBench (brokers: string, format: PayloadFormat, req
       if (waitMs > 0) await sleep(waitMs)
     }
     await waitForFinals(pacedBase + pacedRequests)
-    const paced = summary(`paced at ${Math.round(rate)}/s, ${format}`, pacedRequests, pacedRequests / ((performance.now() - pacedStart) / 1000), latencies)
+    const paced = summary(`paced at ${Math.round(rate)}/s, ${format}, ${route}`, pacedRequests, pacedRequests / ((performance.now() - pacedStart) / 1000), latencies)
     return { burst, paced, gatewayPeakRssMiB: await gateway.peakRssMiB(), gatewayCpuMsPerRequest: (await gateway.cpuSeconds()) * 1000 / (requests + pacedRequests + 200) }
   } finally {
     await producer.close()
@@ -102,6 +111,7 @@ export async function runKafkaBench (brokers: string, format: PayloadFormat, req
     await stream.close()
     await reading
     await statuses.close()
+    await simulator?.close()
   }
 }
 
@@ -112,7 +122,7 @@ function summary (name: string, requests: number, perSecond: number, latencies: 
 
 // The gateway runs as its own process, as in production, so its memory is its own and the
 // bench's producer and consumer do not share its event loop. Configured by environment only.
-async function benchConfig (brokers: string, format: PayloadFormat): Promise<{ config: GatewayConfig, password: string, env: Record<string, string> }> {
+async function benchConfig (brokers: string, format: PayloadFormat, smscPort: number | undefined): Promise<{ config: GatewayConfig, password: string, env: Record<string, string> }> {
   const id = randomUUID()
   const password = '123456'
   const topic = (name: string): string => `bench-${name}-${id}`
@@ -124,11 +134,14 @@ async function benchConfig (brokers: string, format: PayloadFormat): Promise<{ c
     SMSGW_KAFKA_TOPICS_CORREL_ID: topic('correl-id'),
     SMSGW_KAFKA_TOPICS_CLAIMS: topic('claims'),
     SMSGW_KAFKA_TOPICS_INBOUND: topic('inbound'),
-    SMSGW_VAULT_FILE: format === 'v2' ? await x25519Vault(password) : BUILTIN_VAULT_FILE,
+    SMSGW_VAULT_FILE: smscPort === undefined && format === 'legacy' ? BUILTIN_VAULT_FILE : await benchVault(password, format),
     SMSGW_VAULT_PASSWORD: password,
     SMSGW_LOOPBACK_NORMAL_DELAY_MS: '0',
     SMSGW_LOOPBACK_LONG_DELAY_MS: '0',
-    SMSGW_LOG_LEVEL: 'warn'
+    SMSGW_LOG_LEVEL: 'warn',
+    ...(smscPort === undefined
+      ? {}
+      : { SMSGW_CLIENTS_ALLOWED: SMPP_CLIENT, SMSGW_SMPP_HOST: '127.0.0.1', SMSGW_SMPP_PORT: String(smscPort), SMSGW_SMPP_SYSTEM_ID: 'smsgw', SMSGW_SMPP_PASSWORD: 'secret', SMSGW_SMPP_WINDOW_SIZE: '100' })
   }
   return { config: await loadConfig({ env }), password, env }
 }
@@ -182,16 +195,18 @@ async function waitForGroup (brokers: string, groupId: string): Promise<void> {
   }
 }
 
-// v2 payloads use an X25519 key for client `test`: a fresh vault with one.
-async function x25519Vault (password: string): Promise<string> {
-  const file = join(await mkdtemp(join(tmpdir(), 'smsgw-bench-')), 'x25519.vault')
-  await createKeyPair(file, password, 'test', 'x25519')
+// A fresh vault with keys for `test` (loop-back) and the SMPP client: X25519 ones for v2.
+async function benchVault (password: string, format: PayloadFormat): Promise<string> {
+  const file = join(await mkdtemp(join(tmpdir(), 'smsgw-bench-')), 'bench.vault')
+  const type = format === 'v2' ? 'x25519' : 'rsa'
+  await createKeyPair(file, password, 'test', type)
+  await createKeyPair(file, password, SMPP_CLIENT, type)
   return file
 }
 
-async function samplePayloads (format: PayloadFormat, vaultFile: string, password: string): Promise<string[]> {
-  const key = (await Vault.load(vaultFile, password)).keysFor('test')[0]
-  if (key === undefined) throw new Error('bench vault lacks client test')
+async function samplePayloads (format: PayloadFormat, vaultFile: string, password: string, clientId: string): Promise<string[]> {
+  const key = (await Vault.load(vaultFile, password)).keysFor(clientId)[0]
+  if (key === undefined) throw new Error(`bench vault lacks client ${clientId}`)
   const text = Buffer.from(formatSmsText({ To: '+31629845432', Sender: 'BENCH' }, 'Your code is 123456.'))
   return Array.from({ length: SAMPLE_PAYLOADS }, () => sealPayload(key.publicKey, text, format))
 }

@@ -5,6 +5,7 @@ import { availableParallelism, cpus } from 'node:os'
 import { startKafkaBroker } from '../test/harness/kafka-broker.ts'
 import { runKafkaBench, type EndToEndResult } from './kafka-bench.ts'
 import { runPayloadBench } from './payload-bench.ts'
+import { runBindBench } from './smpp-bench.ts'
 import { fmt, goalLine, limitLine, measurementTable, peakRssMiB } from './report.ts'
 
 const budgetMs = Number(process.env.SMSGW_BENCH_BUDGET_MS ?? 3000)
@@ -27,18 +28,30 @@ console.log(goalLine('v2 X25519 open / legacy open', payload.v2X25519.perSecond 
 console.log(`context: this machine's X25519 primitive is ${fmt(payload.x25519Ceiling.perSecond / payload.rsaCeiling.perSecond, 1)}x its RSA-2048 private operation (node); ${opensslRatio()}`)
 console.log(`\npeak RSS of the payload bench: ${fmt(peakRssMiB(), 1)} MiB`)
 
+console.log('\n## SMPP: submit_sm per second through one bind (SMSC simulator)\n')
+console.log('| SMSC answers after | window | submits/s | p50 ms | p99 ms |')
+console.log('|---:|---:|---:|---:|---:|')
+for (const responseDelayMs of [0, 5]) {
+  for (const row of await runBindBench([1, 10, 100], responseDelayMs, Math.min(budgetMs, 2000))) {
+    console.log(`| ${row.responseDelayMs} ms | ${row.windowSize} | ${fmt(row.perSecond)} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} |`)
+  }
+}
+
 if (process.env.SMSGW_BENCH_SKIP_KAFKA !== '1') {
   console.log('\n## End to end on Kafka: send-sms -> gateway (loop-back, zero delay) -> final status on sms-status\n')
   const broker = await startKafkaBroker()
   try {
     const requests = Number(process.env.SMSGW_BENCH_E2E_REQUESTS ?? 6000)
+    // A fresh broker's JVM is cold: one discarded run lets its JIT warm up before anything counts.
+    await runKafkaBench(broker.brokers, 'v2', 'loopback', requests, 0.5)
     const rows = []
     let gatewayRssMiB = 0
     for (const format of ['legacy', 'v2'] as const) {
-      const { burst, paced, gatewayPeakRssMiB } = await runKafkaBench(broker.brokers, format, format === 'v2' ? requests * 2 : requests, 0.5)
+      const { burst, paced, gatewayPeakRssMiB } = await runKafkaBench(broker.brokers, format, 'loopback', format === 'v2' ? requests * 2 : requests, 0.5)
       rows.push(burst, paced)
       gatewayRssMiB = Math.max(gatewayRssMiB, gatewayPeakRssMiB)
     }
+    const smppRuns = await runKafkaBench(broker.brokers, 'v2', 'smpp', requests, 0.5)
     const machineCeiling = payload.rsaCeiling.perSecond * availableParallelism()
     console.log('| run | requests | requests/s | p50 ms | p99 ms | ratio to RSA ceiling (all cores) |')
     console.log('|---|---:|---:|---:|---:|---:|')
@@ -50,6 +63,11 @@ if (process.env.SMSGW_BENCH_SKIP_KAFKA !== '1') {
     console.log(limitLine('p99 at half the legacy rate', legacyPaced.p99Ms, 50, ' ms'))
     console.log(limitLine('p99 at half the v2 rate', v2Paced.p99Ms, 50, ' ms'))
     console.log(limitLine('gateway process peak RSS (VmHWM, opening workers included)', gatewayRssMiB, 200, ' MiB'))
+
+    console.log('\n## End to end over SMPP: send-sms -> gateway -> submit_sm to the simulator -> receipt -> DELIVERED\n')
+    console.log('| run | requests | requests/s | p50 ms | p99 ms | gateway CPU ms per request |')
+    console.log('|---|---:|---:|---:|---:|---:|')
+    for (const row of [smppRuns.burst, smppRuns.paced]) console.log(`| ${row.name} | ${fmt(row.requests)} | ${fmt(row.perSecond)} | ${fmt(row.p50Ms, 1)} | ${fmt(row.p99Ms, 1)} | ${fmt(smppRuns.gatewayCpuMsPerRequest, 2)} |`)
   } finally {
     await broker.stop()
   }
