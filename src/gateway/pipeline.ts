@@ -84,7 +84,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
       }
       return {}
     }
-    const claim = await ledger.claim(key, source, { takeover: false, signal })
+    const claim = await ledger.claim(key, source, { signal })
     if (claim.kind === 'completed') {
       log.info({ source, clientId, correlId }, 'request already handled; not submitted again')
       return { ledgerKey: key }

@@ -11,8 +11,6 @@ export interface LedgerRecord {
   /** Names one attempt to own the request: unique per instance and attempt. */
   readonly token: string
   readonly state: LedgerState
-  /** A claim that takes over an abandoned claim names the token it replaces. */
-  readonly supersedes?: string
   /** Where the request came from, e.g. `send-sms/2/1234`: for logs and diagnosis. */
   readonly source: string
   /** When the record was written, ms since the epoch (the writer's clock). */
@@ -29,15 +27,14 @@ export interface LedgerEntry {
 
 /**
  * Applies one record to the entry of its key and returns the new entry (undefined = none).
- * A claim wins only if the key is free, or if it supersedes the current unfinished claim;
- * `done` counts only from the current owner. Everything else is a lost race and changes nothing.
+ * A claim wins only if the key is free; `done` counts only from the current owner. Everything
+ * else is a lost race and changes nothing: once claimed, a key stays with its owner until a
+ * tombstone forgets it.
  */
 export function applyLedgerRecord (entry: LedgerEntry | undefined, record: LedgerRecord | null): LedgerEntry | undefined {
   if (record === null) return undefined
   if (record.state === ledgerStates.claimed) {
-    const free = entry === undefined && record.supersedes === undefined
-    const takeover = entry !== undefined && !entry.done && record.supersedes === entry.token
-    return free || takeover ? { token: record.token, source: record.source, claimedAtMs: record.atMs, done: false } : entry
+    return entry === undefined ? { token: record.token, source: record.source, claimedAtMs: record.atMs, done: false } : entry
   }
   return entry !== undefined && entry.token === record.token ? { ...entry, done: true } : entry
 }
@@ -46,7 +43,12 @@ export function encodeLedgerRecord (record: LedgerRecord): string {
   return JSON.stringify(record)
 }
 
-/** Parses a ledger record; null for anything that is not one (a foreign or corrupt value). */
+/**
+ * Parses a ledger record; null for anything that is not one (a foreign or corrupt value).
+ * Unknown fields are dropped. Among them is `supersedes`, which earlier versions wrote on a
+ * claim that took over an abandoned one: such a claim now reads as a plain claim, which wins
+ * only a free key, so an old record can keep a key claimed but never hand it to a new owner.
+ */
 export function decodeLedgerRecord (text: string): LedgerRecord | null {
   let value: unknown
   try {
@@ -55,12 +57,11 @@ export function decodeLedgerRecord (text: string): LedgerRecord | null {
     return null
   }
   if (typeof value !== 'object' || value === null) return null
-  const { token, state, supersedes, source, atMs } = value as Record<string, unknown>
+  const { token, state, source, atMs } = value as Record<string, unknown>
   // JSON reads 1e999 as Infinity: not a time, and a claim dated then would never be abandoned.
   if (typeof token !== 'string' || typeof source !== 'string' || typeof atMs !== 'number' || !Number.isFinite(atMs)) return null
   if (state !== ledgerStates.claimed && state !== ledgerStates.done) return null
-  if (supersedes !== undefined && typeof supersedes !== 'string') return null
-  return supersedes === undefined ? { token, state, source, atMs } : { token, state, supersedes, source, atMs }
+  return { token, state, source, atMs }
 }
 
 /** The ledger key of a request: client-id and correl-id, unambiguously joined. */

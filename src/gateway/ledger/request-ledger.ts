@@ -6,9 +6,9 @@ import { ledgerStates, type LedgerEntry } from './ledger-record.ts'
  * What the ledger says about handing a request to a backend:
  * - `owned`: this attempt owns it; hand it over, then call `complete`.
  * - `completed`: an earlier attempt produced all its statuses; do nothing again.
- * - `abandoned`: an earlier attempt claimed it and never finished, so it may have reached the
- *   backend; a replayable backend may take it over (`claim` again with `takeover`), others
- *   must report no status (spec §7: unknown outcome).
+ * - `abandoned`: an earlier attempt claimed it and has not finished within `takeoverMs`, so it
+ *   may have reached the backend: report no status (spec §7: unknown outcome). The claim is
+ *   never taken over; it stays until the request is forgotten (or its owner completes it late).
  */
 export type ClaimVerdict =
   | { kind: 'owned', token: string }
@@ -16,7 +16,10 @@ export type ClaimVerdict =
   | { kind: 'abandoned' }
 
 export interface RequestLedgerOptions {
-  /** A claim older than this with no `done` is taken to be abandoned by a dead instance. */
+  /**
+   * A claim older than this with no `done` is taken to be abandoned by a dead instance
+   * (config `pipeline.claimTakeoverMs`). Until then, a second claim waits for it.
+   */
   takeoverMs: number
   now?: () => number
 }
@@ -36,24 +39,24 @@ export class RequestLedger {
   }
 
   /**
-   * Claims a request. Waits while another live attempt holds it (a duplicate in flight, or
-   * the previous owner of a rebalanced partition), until it completes or is abandoned.
-   * With `takeover`, an abandoned claim is superseded and this attempt owns the request.
+   * Claims a request. Owns it only if the key is free and this attempt's claim comes first in
+   * the log. Waits while another live attempt holds it (a duplicate in flight, or the previous
+   * owner of a rebalanced partition), until it completes, is forgotten or is abandoned.
+   * Rejects with the signal's reason when `signal` aborts while it waits.
    */
-  async claim (key: string, source: string, options: { takeover: boolean, signal?: AbortSignal }): Promise<ClaimVerdict> {
+  async claim (key: string, source: string, options: { signal?: AbortSignal } = {}): Promise<ClaimVerdict> {
     for (;;) {
       options.signal?.throwIfAborted()
       const entry = this.#log.entry(key)
-      if (entry?.done === true) return { kind: 'completed' }
-      if (entry !== undefined && !this.#isAbandoned(entry)) {
-        await this.#changeOrTimeout(key, entry, options.signal)
+      if (entry === undefined) {
+        const token = `${this.#instance}/${++this.#attempts}`
+        await this.#log.append(key, { token, state: ledgerStates.claimed, source, atMs: this.#now() }, { readBack: true })
+        if (this.#log.entry(key)?.token === token) return { kind: 'owned', token }
         continue
       }
-      if (entry !== undefined && !options.takeover) return { kind: 'abandoned' }
-      const token = `${this.#instance}/${++this.#attempts}`
-      const record = { token, state: ledgerStates.claimed, source, atMs: this.#now(), ...(entry === undefined ? {} : { supersedes: entry.token }) }
-      await this.#log.append(key, record, { readBack: true })
-      if (this.#log.entry(key)?.token === token) return { kind: 'owned', token }
+      if (entry.done) return { kind: 'completed' }
+      if (this.#isAbandoned(entry)) return { kind: 'abandoned' }
+      await this.#changeOrTimeout(key, entry, options.signal)
     }
   }
 

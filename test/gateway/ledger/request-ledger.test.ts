@@ -32,34 +32,33 @@ afterEach(() => { mock.timers.reset() })
 test('RequestLedger claim owns a free key and records the claim', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/7', { takeover: false }))
+  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/7'))
   assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: false })
 })
 
 test('RequestLedger claim gives each attempt its own token', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  const first = ownedBy(await ledger.claim(ledgerKey('acme', 'C1'), 's/0', { takeover: false }))
-  const second = ownedBy(await ledger.claim(ledgerKey('acme', 'C2'), 's/1', { takeover: false }))
+  const first = ownedBy(await ledger.claim(ledgerKey('acme', 'C1'), 's/0'))
+  const second = ownedBy(await ledger.claim(ledgerKey('acme', 'C2'), 's/1'))
   assert.notEqual(first, second)
 })
 
 test('RequestLedger claim says completed when the request was completed, from any source', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/7', { takeover: false }))
+  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/7'))
   await ledger.complete(KEY, token, 'send-sms/0/7')
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3', { takeover: false }), { kind: 'completed' })
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3', { takeover: true }), { kind: 'completed' })
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3'), { kind: 'completed' })
   // Even long after: a completed request is never abandoned.
   mock.timers.tick(10 * TAKEOVER_MS)
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3', { takeover: true }), { kind: 'completed' })
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3'), { kind: 'completed' })
   assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: true })
 })
 
 test('RequestLedger claim lets exactly one of two concurrent claims own the key; the other waits and then says completed', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  const first = track(ledger.claim(KEY, 'send-sms/0/1', { takeover: true }))
-  const second = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: true }))
+  const first = track(ledger.claim(KEY, 'send-sms/0/1'))
+  const second = track(ledger.claim(KEY, 'send-sms/0/2'))
   await settle()
   assert.equal(first.settled, true)
   const token = ownedBy(first.value)
@@ -72,21 +71,34 @@ test('RequestLedger claim lets exactly one of two concurrent claims own the key;
   assert.deepStrictEqual(second.value, { kind: 'completed' })
 })
 
-test('RequestLedger claim says abandoned without takeover when the claim is older than takeoverMs and unfinished', async () => {
+test('RequestLedger claim says abandoned, and appends nothing, when the claim is older than takeoverMs and unfinished', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
   mock.timers.tick(TAKEOVER_MS)
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2', { takeover: false }), { kind: 'abandoned' })
-  // Saying so changes nothing: the old claim stands.
+  const append = mock.method(log, 'append')
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2'), { kind: 'abandoned' })
+  // Saying so changes nothing: the old claim stands, and later attempts say the same.
+  mock.timers.tick(10 * TAKEOVER_MS)
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/3'), { kind: 'abandoned' })
+  assert.equal(append.mock.callCount(), 0)
   assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/1', claimedAtMs: 1_000_000, done: false })
 })
 
-test('RequestLedger claim waits for a live claim and says abandoned without takeover when it reaches takeoverMs', async () => {
+test('RequestLedger claim says completed once the owner of an abandoned claim completes it late', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
+  mock.timers.tick(TAKEOVER_MS)
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2'), { kind: 'abandoned' })
+  await ledger.complete(KEY, token, 'send-sms/0/1')
+  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2'), { kind: 'completed' })
+})
+
+test('RequestLedger claim waits for a live claim and says abandoned when it reaches takeoverMs', async () => {
+  const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
+  ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
   mock.timers.tick(1_000)
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: false }))
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/2'))
   mock.timers.tick(TAKEOVER_MS - 1_000 - 1)
   await settle()
   assert.equal(waiting.settled, false)
@@ -95,37 +107,15 @@ test('RequestLedger claim waits for a live claim and says abandoned without take
   assert.deepStrictEqual(waiting.value, { kind: 'abandoned' })
 })
 
-test('RequestLedger claim takes over an abandoned claim with takeover, and the old owner\'s late complete is ignored', async () => {
-  const log = new MemoryLedgerLog()
-  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const old = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: true }))
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/9', { takeover: true }))
-  mock.timers.tick(TAKEOVER_MS)
-  await settle()
-  const fresh = ownedBy(waiting.value)
-  assert.notEqual(fresh, old)
-  assert.deepStrictEqual(log.entry(KEY), { token: fresh, source: 'send-sms/0/9', claimedAtMs: 1_000_000 + TAKEOVER_MS, done: false })
-
-  await ledger.complete(KEY, old, 'send-sms/0/1')
-  assert.deepStrictEqual(log.entry(KEY), { token: fresh, source: 'send-sms/0/9', claimedAtMs: 1_000_000 + TAKEOVER_MS, done: false })
-  // A third attempt still waits for the new owner.
-  const third = track(ledger.claim(KEY, 'send-sms/0/10', { takeover: true }))
-  await settle()
-  assert.equal(third.settled, false)
-  await ledger.complete(KEY, fresh, 'send-sms/0/9')
-  await settle()
-  assert.deepStrictEqual(third.value, { kind: 'completed' })
-})
-
 test('RequestLedger forget frees the key for a new claim', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
   await ledger.complete(KEY, first, 'send-sms/0/1')
   await ledger.forget(KEY)
   assert.equal(log.entry(KEY), undefined)
   assert.equal(log.size, 0)
-  const second = ownedBy(await ledger.claim(KEY, 'send-sms/0/2', { takeover: false }))
+  const second = ownedBy(await ledger.claim(KEY, 'send-sms/0/2'))
   assert.notEqual(second, first)
 })
 
@@ -138,8 +128,8 @@ test('RequestLedger forget appends nothing when the key is free', async () => {
 
 test('RequestLedger forget wakes a waiting claim, which then owns the key', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: false }))
+  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/2'))
   await settle()
   assert.equal(waiting.settled, false)
   await ledger.forget(KEY)
@@ -150,7 +140,7 @@ test('RequestLedger forget wakes a waiting claim, which then owns the key', asyn
 test('RequestLedger claim rejects with the abort reason when the signal aborts while it waits', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
   let watching = 0
   const watch = log.watch.bind(log)
   mock.method(log, 'watch', (key: string, listener: () => void) => {
@@ -159,7 +149,7 @@ test('RequestLedger claim rejects with the abort reason when the signal aborts w
     return () => { watching--; stop() }
   })
   const controller = new AbortController()
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: true, signal: controller.signal }))
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { signal: controller.signal }))
   await settle()
   assert.deepStrictEqual({ settled: waiting.settled, watching }, { settled: false, watching: 1 })
   const reason = new Error('shutting down')
@@ -172,7 +162,7 @@ test('RequestLedger claim rejects at once and appends nothing when the signal is
   const log = new MemoryLedgerLog()
   const append = mock.method(log, 'append')
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  await assert.rejects(ledger.claim(KEY, 'send-sms/0/1', { takeover: false, signal: AbortSignal.abort() }), { name: 'AbortError' })
+  await assert.rejects(ledger.claim(KEY, 'send-sms/0/1', { signal: AbortSignal.abort() }), { name: 'AbortError' })
   assert.equal(append.mock.callCount(), 0)
 })
 
@@ -227,8 +217,8 @@ test('RequestLedger lets one of two instances sharing a log own a key when both 
   const shared = new SharedLog({ auto: true })
   const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
-  const claimA = track(a.claim(KEY, 'send-sms/0/1', { takeover: true }))
-  const claimB = track(b.claim(KEY, 'send-sms/0/1', { takeover: true }))
+  const claimA = track(a.claim(KEY, 'send-sms/0/1'))
+  const claimB = track(b.claim(KEY, 'send-sms/0/1'))
   // Both saw a free key and appended a claim before either was read back.
   assert.equal(shared.pending, 2)
   await settle()
@@ -243,8 +233,8 @@ test('RequestLedger lets the instance whose claim the log puts first own the key
   const shared = new SharedLog({ auto: false })
   const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
-  const claimA = track(a.claim(KEY, 'send-sms/0/1', { takeover: false }))
-  const claimB = track(b.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  const claimA = track(a.claim(KEY, 'send-sms/0/1'))
+  const claimB = track(b.claim(KEY, 'send-sms/0/1'))
   shared.deliver([1, 0])
   await settle()
   const token = ownedBy(claimB.value)
@@ -256,33 +246,30 @@ test('RequestLedger lets the instance whose claim the log puts first own the key
   assert.deepStrictEqual(claimA.value, { kind: 'completed' })
 })
 
-test('RequestLedger lets one of two instances take over an abandoned claim when both try at once', async () => {
+test('RequestLedger lets every instance sharing a log say abandoned for the claim of a crashed instance, and none take it', async () => {
   const shared = new SharedLog({ auto: true })
   const crashed = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
-  const old = ownedBy(await crashed.claim(KEY, 'send-sms/0/1', { takeover: false }))
-  mock.timers.tick(TAKEOVER_MS)
-  const claimA = track(a.claim(KEY, 'send-sms/0/1', { takeover: true }))
-  const claimB = track(b.claim(KEY, 'send-sms/0/1', { takeover: true }))
+  const old = ownedBy(await crashed.claim(KEY, 'send-sms/0/1'))
+  const claimA = track(a.claim(KEY, 'send-sms/0/1'))
+  const claimB = track(b.claim(KEY, 'send-sms/0/1'))
   await settle()
-  const token = ownedBy(claimA.value)
-  assert.notEqual(token, old)
-  assert.equal(claimB.settled, false)
-  // The crashed instance comes back and finishes late: its done no longer counts.
+  assert.deepStrictEqual([claimA.settled, claimB.settled], [false, false])
+  mock.timers.tick(TAKEOVER_MS)
+  await settle()
+  assert.deepStrictEqual([claimA.value, claimB.value, shared.pending], [{ kind: 'abandoned' }, { kind: 'abandoned' }, 0])
+  // The crashed instance comes back and finishes late: its done still counts, everywhere.
   await crashed.complete(KEY, old, 'send-sms/0/1')
   await settle()
-  assert.equal(claimB.settled, false)
-  await a.complete(KEY, token, 'send-sms/0/1')
-  await settle()
-  assert.deepStrictEqual(claimB.value, { kind: 'completed' })
+  assert.deepStrictEqual([await a.claim(KEY, 'send-sms/0/1'), await b.claim(KEY, 'send-sms/0/1')], [{ kind: 'completed' }, { kind: 'completed' }])
 })
 
 test('RequestLedger lets exactly one of many instances own a key, in any log order', async () => {
   await fc.assert(fc.asyncProperty(fc.integer({ min: 2, max: 6 }).chain(count => fc.tuple(fc.constant(count), fc.shuffledSubarray([...Array(count).keys()], { minLength: count }))), async ([count, order]) => {
     const shared = new SharedLog({ auto: false })
     const ledgers = Array.from({ length: count }, () => new RequestLedger(shared.instance(), { takeoverMs: 3_600_000 }))
-    const claims = ledgers.map(ledger => track(ledger.claim(KEY, 'send-sms/0/1', { takeover: true })))
+    const claims = ledgers.map(ledger => track(ledger.claim(KEY, 'send-sms/0/1')))
     shared.deliver(order)
     await settle()
     const winner = order[0] as number
@@ -298,9 +285,9 @@ test('RequestLedger lets exactly one of many instances own a key, in any log ord
 test('RequestLedger claim keeps waiting when a done comes from a token that does not own the key', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1', { takeover: false }))
+  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
   await log.append(KEY, { token: 'stranger/1', state: ledgerStates.done, source: 'x', atMs: 0 })
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { takeover: false }))
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/2'))
   await settle()
   assert.equal(waiting.settled, false)
   await ledger.complete(KEY, token, 'send-sms/0/1')
