@@ -12,6 +12,8 @@ import { createPipeline } from '../../gateway/pipeline.ts'
 import { defaultRoutes, LOOPBACK_BACKEND, type RouteRule } from '../../gateway/stages/route.ts'
 import { ClientLog } from '../../gateway/status/client-log.ts'
 import { StatusFanOut } from '../../gateway/status/status-sink.ts'
+import { reportDurably } from '../../gateway/status/durable-report.ts'
+import { assembleSmpp } from '../../gateway/backends/smpp/smpp-assembly.ts'
 import type { Logger } from '../../log/logger.ts'
 import type { KafkaConnection } from './client-options.ts'
 import { CoalescingProducer } from './coalescing-producer.ts'
@@ -20,6 +22,7 @@ import { KafkaLedgerLog } from './kafka-ledger-log.ts'
 import { KafkaStatusPublisher } from './status-publisher.ts'
 import { RequestConsumer } from './request-consumer.ts'
 import { ensureTopics } from './topics.ts'
+import { InboundPublisher } from './inbound-publisher.ts'
 
 export interface RunningGateway {
   readonly gateway: Gateway
@@ -51,7 +54,8 @@ export async function startKafkaGateway (config: GatewayConfig, vaultPassword: s
       { name: topics.sendSms, compacted: false },
       { name: topics.smsStatus, compacted: false },
       { name: topics.correlId, compacted: true },
-      { name: topics.claims, compacted: true }
+      { name: topics.claims, compacted: true },
+      { name: topics.inbound, compacted: false }
     ], { partitions: config.kafka.partitions, replicationFactor: config.kafka.replicationFactor })
     if (created.length > 0) log.info({ topics: created }, 'created topics')
   }
@@ -73,15 +77,23 @@ export async function startKafkaGateway (config: GatewayConfig, vaultPassword: s
   const sink = new StatusFanOut(new KafkaStatusPublisher(producer, topics.smsStatus), secondary, (error, event) => {
     log.warn({ err: error, clientId: event.clientId, correlId: event.correlId }, 'client log not written')
   })
+  const shutdownSignal = new AbortController()
+  const inbound = new InboundPublisher(producer, topics.inbound)
+  const smpp = assembleSmpp({
+    config: config.smpp,
+    correlations,
+    reportStatus: async event => { await reportDurably(sink, event, log, shutdownSignal.signal) },
+    publishInbound: async sms => { await inbound.publish(sms) },
+    log
+  })
   const backends = new Map<string, Backend>([
     [LOOPBACK_BACKEND, loopbackBackend(config.loopback)],
-    [SMSC_BACKEND, unconfiguredSmscBackend()],
+    [SMSC_BACKEND, smpp?.backend ?? unconfiguredSmscBackend()],
     ...(parts.backends ?? [])
   ])
 
   const consumer = new RequestConsumer({ connection, topic: topics.sendSms, groupId: config.kafka.groupId })
   await consumer.start()
-  const shutdownSignal = new AbortController()
   const gateway = new Gateway({
     source: consumer,
     maxInFlight: config.pipeline.maxInFlight,
@@ -118,6 +130,7 @@ export async function startKafkaGateway (config: GatewayConfig, vaultPassword: s
       if (settled) await done.catch(() => {})
       await producer.flush()
       await consumer.disconnect()
+      await smpp?.close()
       await Promise.all([ledgerLog.close(), correlations.close(), opener.close()])
       await Promise.all([...backends.values()].map(async backend => await backend.close()))
       await producer.close()

@@ -1,0 +1,45 @@
+/** The states of a session, in the order it passes them; 'closed' is final. */
+export const smscSessionStates = {
+  connecting: 'connecting',
+  binding: 'binding',
+  bound: 'bound',
+  unbinding: 'unbinding',
+  closed: 'closed'
+} as const
+export type SmscSessionState = typeof smscSessionStates[keyof typeof smscSessionStates]
+export const allowedSmscSessionStates: readonly SmscSessionState[] = Object.values(smscSessionStates)
+
+/** What a submit resolves to: the SMSC's id for the message, as submit_sm_resp gave it. */
+export interface SubmitResult {
+  readonly messageId: string
+}
+
+/** Something from the SMSC that the session dropped (a late response, a PDU it could not read), for logs and metrics. */
+export interface UnexpectedPdu {
+  readonly command: string
+  readonly sequenceNumber: number
+  /** Names and sizes, never values. */
+  readonly reason: string
+}
+
+export interface ThrottleInfo {
+  /** ESME_RTHROTTLED or ESME_RMSGQFUL. */
+  readonly commandStatus: number
+  /** How long every submit of the session is held, in milliseconds. */
+  readonly delayMs: number
+}
+
+/** The events of SmscSession, for its typed EventEmitter. */
+export interface SmscSessionEvents {
+  /** Every change of state, 'closed' last. */
+  state: [state: SmscSessionState]
+  /** bind_transceiver_resp ESME_ROK: `systemId` is the SMSC's. */
+  bound: [info: { readonly systemId: string }]
+  /** `busy` turned false: there is room for a submit. */
+  drain: []
+  /** A submit was refused with ESME_RTHROTTLED or ESME_RMSGQFUL and the session holds submits. */
+  throttled: [info: ThrottleInfo]
+  unexpected: [info: UnexpectedPdu]
+  /** The session closed; undefined after close(), the reason otherwise. */
+  closed: [reason: Error | undefined]
+}
