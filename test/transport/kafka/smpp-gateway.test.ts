@@ -105,6 +105,33 @@ describe('SMPP gateway integration', { timeout: 120_000 }, () => {
     }
   })
 
+  test('gateway reports nothing for a submit the SMSC never answers, and does not send it again', async () => {
+    simulator.setFaults({ neverAnswerSubmits: true })
+    let unanswered = 0
+    const count = (): void => { unanswered++ }
+    simulator.on('submitRefused', count)
+    await produceValues(config, [await acme('unanswered', 'unanswered')])
+    await waitUntil(() => unanswered > 0, 10_000)
+    // Spec §7: written, never answered: the outcome is unknown, so no status, and never a resend.
+    await new Promise(resolve => setTimeout(resolve, 2_500))
+    simulator.setFaults({ neverAnswerSubmits: false })
+    simulator.off('submitRefused', count)
+    await produceValues(config, [await acme('after-unanswered', 'after')])
+    await statuses.waitFor(() => statuses.of('after-unanswered').includes('DELIVERED'), 20_000)
+    assert.deepEqual([statuses.of('unanswered'), unanswered], [[], 1])
+    assert.match(logs.text, /submit outcome unknown; no status/)
+  })
+
+  test('gateway recovers when the SMSC goes away and comes back on its port', async () => {
+    const port = simulator.address.port
+    await simulator.close()
+    await produceValues(config, [await acme('while-down', 'while down')])
+    await new Promise(resolve => setTimeout(resolve, 500))
+    simulator = await SmscSimulator.start({ port, idFormat: 'zero-padded', receiptIdFormat: 'hex', receiptDelayMs: 50 })
+    await statuses.waitFor(() => statuses.of('while-down').length >= 2, 30_000)
+    assert.deepEqual(statuses.of('while-down'), ['SENT', 'DELIVERED'])
+  })
+
   test('gateway publishes a mobile-originated SMS on the inbound topic', async () => {
     const inbound = new Consumer({ ...clientOptions({ brokers: config.kafka.brokers, clientId: 'test-inbound' }, 'consumer'), groupId: uniqueTopicName('inbound'), autocommit: false, maxWaitTime: 100 })
     const stream = await inbound.consume({ topics: [config.kafka.topics.inbound], mode: 'earliest' })
