@@ -63,7 +63,6 @@ function checkSmscConnections (merged: MergedLayers): ConfigIssue[] {
     if (typeof connection.name !== 'string' || connection.name === '') issues.push({ path: `${path}.name`, problem: 'is required for every extra connection' })
     else if (names.has(connection.name)) issues.push({ path: `${path}.name`, problem: `must differ from the other connections' names, got ${JSON.stringify(connection.name)}` })
     names.add(connection.name)
-    if (typeof connection.host !== 'string' || connection.host === '') issues.push({ path: `${path}.host`, problem: 'is required for every extra connection' })
   })
   for (const [path, pattern] of [['smpp.numberPattern', smpp.numberPattern], ...extra.map((connection, index) => [`smpp.connections.${index}.numberPattern`, connection.numberPattern])]) {
     if (typeof pattern !== 'string' || pattern === '') continue

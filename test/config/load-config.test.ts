@@ -404,9 +404,8 @@ test('loadConfig reads extra SMSC connections from a YAML file and checks their 
   await writeFile(file, ['smpp:', '  numberPattern: "^(+"', '  connections:', '    - { name: smsc, port: 2776 }'].join('\n'))
   const problems = await problemsOf(loadConfig({ env: {}, file }))
   assert.deepStrictEqual(problems.map(line => line.replace(/ \(from .*\)$/, '').replace(/: Invalid regular expression.*$/, '')), [
-    'invalid configuration (3 problems):',
+    'invalid configuration (2 problems):',
     '  smpp.connections.0.name: must differ from the other connections\' names, got "smsc"',
-    '  smpp.connections.0.host: is required for every extra connection',
     '  smpp.numberPattern: is not a regular expression'
   ])
 })

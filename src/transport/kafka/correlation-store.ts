@@ -7,11 +7,24 @@ export interface CorrelationRecord {
   recallId: string
   clientId: string
   correlId: string
+  /**
+   * The SMSC connection that gave the id (ours): ids are unique per SMSC only, and with several
+   * connections two SMSCs may both answer `1`. Absent in records of the older gateway.
+   */
+  connection?: string
 }
 
 /**
- * The correlation table on the compacted `correl-id` topic, keyed by recall-id. Every instance
- * reads all of it, so a delivery receipt reaching any instance finds its request.
+ * The record key: `<connection>:<recall-id>`, or the bare recall-id the older gateway wrote
+ * (spec §1), which lookups fall back to so receipts for its last messages still match.
+ */
+export function correlationKey (recallId: string, connection?: string): string {
+  return connection === undefined ? recallId : `${connection}:${recallId}`
+}
+
+/**
+ * The correlation table on the compacted `correl-id` topic. Every instance reads all of it, so
+ * a delivery receipt reaching any instance finds its request.
  */
 export class CorrelationStore {
   readonly #records = new Map<string, CorrelationRecord>()
@@ -37,28 +50,30 @@ export class CorrelationStore {
 
   /** Records a submitted request; resolves once the record is durable on the topic. */
   async put (record: CorrelationRecord): Promise<void> {
-    this.#remember(record)
-    await this.#producer.send({ topic: this.#topic, key: record.recallId, value: encodeCorrelationRecord(record) })
+    const key = correlationKey(record.recallId, record.connection)
+    this.#remember(key, record)
+    await this.#producer.send({ topic: this.#topic, key, value: encodeCorrelationRecord(record) })
   }
 
-  get (recallId: string): CorrelationRecord | undefined {
-    return this.#records.get(recallId)
+  get (recallId: string, connection?: string): CorrelationRecord | undefined {
+    return this.#records.get(correlationKey(recallId, connection)) ?? this.#records.get(recallId)
   }
 
   /**
    * Resolves with the record of `recallId` once it is known here (written by this instance or
    * read from the topic), or undefined after `timeoutMs`: a receipt may overtake the record.
    */
-  async waitFor (recallId: string, timeoutMs: number): Promise<CorrelationRecord | undefined> {
-    const known = this.#records.get(recallId)
+  async waitFor (recallId: string, timeoutMs: number, connection?: string): Promise<CorrelationRecord | undefined> {
+    const known = this.get(recallId, connection)
     if (known !== undefined) return known
+    const key = correlationKey(recallId, connection)
     return await new Promise(resolve => {
-      const waiters = this.#waiters.get(recallId) ?? new Set()
-      this.#waiters.set(recallId, waiters)
+      const waiters = this.#waiters.get(key) ?? new Set()
+      this.#waiters.set(key, waiters)
       const done = (record: CorrelationRecord | undefined): void => {
         clearTimeout(timer)
         waiters.delete(found)
-        if (waiters.size === 0) this.#waiters.delete(recallId)
+        if (waiters.size === 0) this.#waiters.delete(key)
         resolve(record)
       }
       const found = (record: CorrelationRecord): void => done(record)
@@ -68,20 +83,21 @@ export class CorrelationStore {
   }
 
   /** Forgets a request after its final receipt (a tombstone, so compaction drops it). */
-  async remove (recallId: string): Promise<void> {
-    this.#records.delete(recallId)
-    await this.#producer.send({ topic: this.#topic, key: recallId, value: null })
+  async remove (recallId: string, connection?: string): Promise<void> {
+    const key = this.#records.has(correlationKey(recallId, connection)) ? correlationKey(recallId, connection) : recallId
+    this.#records.delete(key)
+    await this.#producer.send({ topic: this.#topic, key, value: null })
   }
 
   #onRecord (key: string, value: string | null): void {
     const record = value === null ? null : decodeCorrelationRecord(value)
     if (record === null) this.#records.delete(key)
-    else this.#remember(record)
+    else this.#remember(key, record)
   }
 
-  #remember (record: CorrelationRecord): void {
-    this.#records.set(record.recallId, record)
-    for (const waiter of [...(this.#waiters.get(record.recallId) ?? [])]) waiter(record)
+  #remember (key: string, record: CorrelationRecord): void {
+    this.#records.set(key, record)
+    for (const waiter of [...(this.#waiters.get(key) ?? [])]) waiter(record)
   }
 
   async close (): Promise<void> {
@@ -90,7 +106,8 @@ export class CorrelationStore {
 }
 
 export function encodeCorrelationRecord (record: CorrelationRecord): string {
-  return JSON.stringify({ 'recall-id': record.recallId, 'client-id': record.clientId, 'correl-id': record.correlId })
+  const fields = { 'recall-id': record.recallId, 'client-id': record.clientId, 'correl-id': record.correlId }
+  return JSON.stringify(record.connection === undefined ? fields : { ...fields, connection: record.connection })
 }
 
 export function decodeCorrelationRecord (text: string): CorrelationRecord | null {
@@ -98,9 +115,9 @@ export function decodeCorrelationRecord (text: string): CorrelationRecord | null
     const value: unknown = JSON.parse(text)
     if (typeof value !== 'object' || value === null) return null
     const fields = value as Record<string, unknown>
-    const [recallId, clientId, correlId] = [fields['recall-id'], fields['client-id'], fields['correl-id']]
+    const [recallId, clientId, correlId, connection] = [fields['recall-id'], fields['client-id'], fields['correl-id'], fields.connection]
     if (typeof recallId !== 'string' || typeof clientId !== 'string' || typeof correlId !== 'string') return null
-    return { recallId, clientId, correlId }
+    return typeof connection === 'string' ? { recallId, clientId, correlId, connection } : { recallId, clientId, correlId }
   } catch {
     return null
   }

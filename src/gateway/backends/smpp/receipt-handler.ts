@@ -6,10 +6,11 @@ import { isFinalStatus, type StatusEvent } from '../../status/status-event.ts'
 
 /** The correlation table as the receipt handler needs it. */
 export interface CorrelationLookup {
-  get: (recallId: string) => CorrelationRecord | undefined
+  /** The record of a message id given by the SMSC connection `connection`. */
+  get: (recallId: string, connection: string) => CorrelationRecord | undefined
   /** Resolves with the record once it appears, or undefined after `timeoutMs`. */
-  waitFor: (recallId: string, timeoutMs: number) => Promise<CorrelationRecord | undefined>
-  remove: (recallId: string) => Promise<void>
+  waitFor: (recallId: string, timeoutMs: number, connection: string) => Promise<CorrelationRecord | undefined>
+  remove: (recallId: string, connection: string) => Promise<void>
 }
 
 export interface ReceiptHandlerOptions {
@@ -44,14 +45,14 @@ export function createReceiptHandler (options: ReceiptHandlerOptions): (pdu: Pdu
     if (rawId === undefined) return 'not-a-receipt'
     const stat = fields?.stat ?? (tlvState === undefined ? undefined : statOfMessageState(tlvState))
     const recallId = normaliseMessageId(rawId, receiptIds)
-    const record = correlations.get(recallId) ?? await correlations.waitFor(recallId, options.raceWaitMs)
+    const record = correlations.get(recallId, connection) ?? await correlations.waitFor(recallId, options.raceWaitMs, connection)
     if (record === undefined) {
       log.info({ connection, recallId }, 'receipt for no known request (an earlier part, or another gateway); acknowledged')
       return 'unmatched'
     }
     const mapped = receiptStatus(stat, fields?.err)
     await report({ clientId: record.clientId, correlId: record.correlId, timestamp: now(), status: mapped.status, recallId, ...(mapped.errorText === undefined ? {} : { errorText: mapped.errorText }) })
-    if (isFinalStatus(mapped.status)) await correlations.remove(recallId)
+    if (isFinalStatus(mapped.status)) await correlations.remove(recallId, connection)
     return 'reported'
   }
 }

@@ -86,7 +86,7 @@ export function smppBackend (options: SmppBackendOptions): Backend {
         }
         const recallId = messageIds.at(-1) as string
         await report({ status: smsStatuses.sent, recallId })
-        await correlations.put({ recallId: normaliseMessageId(recallId, link.messageIds.resp), clientId, correlId })
+        await correlations.put({ recallId: normaliseMessageId(recallId, link.messageIds.resp), clientId, correlId, connection: link.name })
         return
       }
       return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })

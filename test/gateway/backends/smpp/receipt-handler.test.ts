@@ -13,24 +13,24 @@ class MemoryCorrelations implements CorrelationLookup {
   readonly records = new Map<string, CorrelationRecord>()
   readonly removed: string[] = []
   #waiters: Array<() => void> = []
-  get (recallId: string): CorrelationRecord | undefined { return this.records.get(recallId) }
-  async waitFor (recallId: string, timeoutMs: number): Promise<CorrelationRecord | undefined> {
+  get (recallId: string, connection: string): CorrelationRecord | undefined { return this.records.get(`${connection}:${recallId}`) }
+  async waitFor (recallId: string, timeoutMs: number, connection: string): Promise<CorrelationRecord | undefined> {
     const deadline = Date.now() + timeoutMs
     while (Date.now() < deadline) {
-      const record = this.records.get(recallId)
+      const record = this.get(recallId, connection)
       if (record !== undefined) return record
       await new Promise<void>(resolve => { this.#waiters.push(resolve); setTimeout(resolve, 5) })
     }
     return undefined
   }
 
-  async remove (recallId: string): Promise<void> {
-    this.records.delete(recallId)
+  async remove (recallId: string, connection: string): Promise<void> {
+    this.records.delete(`${connection}:${recallId}`)
     this.removed.push(recallId)
   }
 
   put (record: CorrelationRecord): void {
-    this.records.set(record.recallId, record)
+    this.records.set(`${record.connection ?? 'main'}:${record.recallId}`, record)
     for (const waiter of this.#waiters.splice(0)) waiter()
   }
 }

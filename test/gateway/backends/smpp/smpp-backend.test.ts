@@ -50,7 +50,7 @@ test('smppBackend submits one part with the spec §7 addresses and reports SENT 
   assert.deepEqual(
     { source: [body?.sourceAddrTon, body?.sourceAddrNpi, body?.sourceAddr], dest: [body?.destAddrTon, body?.destAddrNpi, body?.destinationAddr], receipt: body?.registeredDelivery, validity: body?.validityPeriod, coding: body?.dataCoding, text: body?.shortMessage.toString('latin1') },
     { source: [5, 0, 'ACME'], dest: [1, 1, '255712345678'], receipt: 1, validity: '000101000000000+', coding: 0, text: 'hello' })
-  assert.deepEqual(records, [{ recallId: '41', clientId: 'acme', correlId: 'c1' }])
+  assert.deepEqual(records, [{ recallId: '41', clientId: 'acme', correlId: 'c1', connection: 'main' }])
 })
 
 test('smppBackend requests a receipt on the last part only and reports the last part\'s id', async () => {
