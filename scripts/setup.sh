@@ -12,6 +12,7 @@ command -v javac > /dev/null || missing+=(default-jdk-headless)
 command -v mvn > /dev/null || missing+=(maven)
 command -v kcat > /dev/null || missing+=(kcat)
 command -v openssl > /dev/null || missing+=(openssl)
+command -v chromium > /dev/null || missing+=(chromium)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=''
   [ "$(id -u)" -eq 0 ] || sudo='sudo'
