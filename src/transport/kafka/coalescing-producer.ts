@@ -4,7 +4,8 @@ import { clientOptions, type KafkaConnection } from './client-options.ts'
 /** One record to produce. A null value is a tombstone. */
 export interface OutgoingRecord {
   topic: string
-  key: string
+  /** None for requests on send-sms, which clients send without a key (spec §1). */
+  key?: string
   value: string | null
 }
 
@@ -22,7 +23,7 @@ export const DEFAULT_LINGER_MS = 1
  * once its batch is acknowledged by all in-sync replicas, and rejects if the batch failed.
  */
 export class CoalescingProducer {
-  readonly #producer: Producer<string, string | null, string, string>
+  readonly #producer: Producer<string | undefined, string | null, string, string>
   #pending: Array<{ record: OutgoingRecord, resolve: () => void, reject: (error: unknown) => void }> = []
   #scheduled = false
   #inFlight = new Set<Promise<void>>()
