@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { planSms } from '../src/sms/encoding/index.ts'
+import { shortMessageBody } from '../src/smpp/codec/index.ts'
 import type { ShortMessageBody } from '../src/smpp/codec/index.ts'
 import { SmscSession, socketConnector } from '../src/smpp/session/index.ts'
 import { SmscSimulator } from '../src/smpp/simulator/index.ts'
@@ -58,8 +59,7 @@ export async function runBindBench (windowSizes: readonly number[], responseDela
 function submitBody (): ShortMessageBody {
   const [part] = planSms('Your code is 123456.', { maxParts: 1, referenceNumber: 1 }).parts
   if (part === undefined) throw new Error('no part planned')
-  return {
-    serviceType: '',
+  return shortMessageBody({
     sourceAddrTon: 5,
     sourceAddrNpi: 0,
     sourceAddr: 'BENCH',
@@ -67,16 +67,9 @@ function submitBody (): ShortMessageBody {
     destAddrNpi: 1,
     destinationAddr: '255712345678',
     esmClass: part.esmClass,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
     // No receipts: this measures the bind, not the receipt path.
     registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
     dataCoding: part.dataCoding,
-    smDefaultMsgId: 0,
-    shortMessage: part.shortMessage,
-    tlvs: []
-  }
+    shortMessage: part.shortMessage
+  })
 }

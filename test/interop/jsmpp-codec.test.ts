@@ -8,25 +8,17 @@
 // session's policies; jsmpp-session.test.ts runs our SmscSession against the same SMSC.
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import {
-  commandStatus, esmClass, findTlv, messageStates, registeredDelivery, SMPP_VERSION_3_4, tons, npis
-} from '../../src/smpp/codec/index.ts'
-import type { BindBody, ShortMessageBody } from '../../src/smpp/codec/index.ts'
-import { parseReceiptText } from '../../src/smpp/receipts/index.ts'
+import { commandStatus, SMPP_VERSION_3_4, tons, npis } from '../../src/smpp/codec/index.ts'
+import type { BindBody } from '../../src/smpp/codec/index.ts'
 import { decodeUserData, encodeConcatUdh, encodeGsm7, encodeUcs2, planSms } from '../../src/sms/encoding/index.ts'
 import type { SmsPart } from '../../src/sms/encoding/index.ts'
 import { CodecEsme } from './codec-esme.ts'
+import { assertReceipt, assertSubmitSeen, recipient, START_TIMEOUT_MS, submitBody, WAIT_MS } from './interop-fixtures.ts'
 import { startJsmppSmsc } from './jsmpp-smsc.ts'
 import type { JsmppSmsc } from './jsmpp-smsc.ts'
 
-/** A first run on a fresh machine fetches jsmpp with mvn (~25 s) before the JVM starts (~1 s). */
-const START_TIMEOUT_MS = 5 * 60_000
 /** jsmpp sends enquire_link after this long without a PDU from us. */
 const SMSC_ENQUIRE_LINK_MS = 1_000
-const WAIT_MS = 5_000
-
-const sender = 'SMSGW'
-const recipient = '4915112345678'
 
 function bindBody (systemId: string, password: string): BindBody {
   return {
@@ -37,29 +29,6 @@ function bindBody (systemId: string, password: string): BindBody {
     addrTon: tons.unknown,
     addrNpi: npis.unknown,
     addressRange: ''
-  }
-}
-
-function submitBody (part: SmsPart, wantsReceipt: boolean): ShortMessageBody {
-  return {
-    serviceType: '',
-    sourceAddrTon: tons.alphanumeric,
-    sourceAddrNpi: npis.unknown,
-    sourceAddr: sender,
-    destAddrTon: tons.international,
-    destAddrNpi: npis.isdn,
-    destinationAddr: recipient,
-    esmClass: part.esmClass,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: wantsReceipt ? registeredDelivery.receiptOnFinal : registeredDelivery.noReceipt,
-    replaceIfPresentFlag: 0,
-    dataCoding: part.dataCoding,
-    smDefaultMsgId: 0,
-    shortMessage: part.shortMessage,
-    tlvs: []
   }
 }
 
@@ -74,12 +43,7 @@ describe('codec ESME against the jsmpp SMSC', () => {
     assert.equal(response.command, 'submit_sm_resp')
     assert.equal(response.commandStatus, commandStatus.ESME_ROK)
     const messageId = response.body.messageId
-    assert.match(messageId, /^[0-9a-f]+$/)
-    const seen = await smsc.waitFor(`SUBMIT ${messageId}`, WAIT_MS)
-    assert.equal(seen, `SUBMIT ${messageId} ${recipient} ${part.dataCoding} ${part.shortMessage.toString('hex')}`)
-    const detail = await smsc.waitFor(`SUBMIT_DETAIL ${messageId}`, WAIT_MS)
-    const receiptBits = wantsReceipt ? registeredDelivery.receiptOnFinal : registeredDelivery.noReceipt
-    assert.equal(detail, `SUBMIT_DETAIL ${messageId} esm_class=${part.esmClass} registered_delivery=${receiptBits} source=${sender}`)
+    await assertSubmitSeen(smsc, messageId, part, wantsReceipt)
     return messageId
   }
 
@@ -144,21 +108,8 @@ describe('codec ESME against the jsmpp SMSC', () => {
 
     const receipt = await esme.nextRequest('deliver_sm', WAIT_MS)
     assert.equal(await smsc.waitFor(`RECEIPT ${messageId}`, WAIT_MS), `RECEIPT ${messageId}`)
-    assert.equal(receipt.body.esmClass & esmClass.typeMask, esmClass.deliveryReceipt)
     assert.equal(receipt.body.dataCoding, 0)
-    // From the recipient back to the sender.
-    assert.equal(receipt.body.sourceAddr, recipient)
-    assert.equal(receipt.body.destinationAddr, sender)
-    assert.equal(findTlv(receipt.body.tlvs, 'receipted_message_id'), messageId)
-    assert.equal(findTlv(receipt.body.tlvs, 'message_state'), messageStates.delivered)
-
-    const fields = parseReceiptText(receipt.body.shortMessage.toString('latin1'))
-    assert.ok(fields, 'the receipt text parses')
-    const { submitDate, doneDate, ...rest } = fields
-    assert.deepStrictEqual(rest, { id: messageId, sub: 1, dlvrd: 1, stat: 'DELIVRD', err: '000', text: 'Receipt please: 1234' })
-    // jsmpp writes YYMMDDhhmm in the JVM's time zone: check the shape, not the instant.
-    assert.equal(submitDate?.second, 0)
-    assert.equal(doneDate?.second, 0)
+    assertReceipt(receipt, messageId)
   })
 
   test('deliver_sm MO that jsmpp sends in GSM 7-bit decodes to its text', async () => {

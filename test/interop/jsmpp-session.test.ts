@@ -6,24 +6,18 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { errorCodes } from '../../src/errors.ts'
-import { commandStatus, esmClass, findTlv, messageStates, npis, registeredDelivery, tons } from '../../src/smpp/codec/index.ts'
-import type { PduOf, ShortMessageBody } from '../../src/smpp/codec/index.ts'
-import { parseReceiptText } from '../../src/smpp/receipts/index.ts'
+import { commandStatus } from '../../src/smpp/codec/index.ts'
+import type { PduOf } from '../../src/smpp/codec/index.ts'
 import { smscSessionStates, SmscSession, socketConnector } from '../../src/smpp/session/index.ts'
 import type { SmscSessionOptions, UnexpectedPdu } from '../../src/smpp/session/index.ts'
 import { decodeUserData, planSms } from '../../src/sms/encoding/index.ts'
 import type { SmsPart } from '../../src/sms/encoding/index.ts'
+import { assertReceipt, assertSubmitSeen, recipient, START_TIMEOUT_MS, submitBody, WAIT_MS } from './interop-fixtures.ts'
 import { startJsmppSmsc } from './jsmpp-smsc.ts'
 import type { JsmppSmsc } from './jsmpp-smsc.ts'
 
-/** A first run on a fresh machine fetches jsmpp with mvn (~25 s) before the JVM starts (~1 s). */
-const START_TIMEOUT_MS = 5 * 60_000
-const WAIT_MS = 5_000
 /** Short, so that the keep-alive test sees several rounds in a second or two. */
 const ENQUIRE_LINK_INTERVAL_MS = 300
-
-const sender = 'SMSGW'
-const recipient = '4915112345678'
 
 type DeliverSm = PduOf<'deliver_sm'>
 
@@ -55,29 +49,6 @@ class Deliveries {
   }
 }
 
-function submitBody (part: SmsPart, wantsReceipt: boolean): ShortMessageBody {
-  return {
-    serviceType: '',
-    sourceAddrTon: tons.alphanumeric,
-    sourceAddrNpi: npis.unknown,
-    sourceAddr: sender,
-    destAddrTon: tons.international,
-    destAddrNpi: npis.isdn,
-    destinationAddr: recipient,
-    esmClass: part.esmClass,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: wantsReceipt ? registeredDelivery.receiptOnFinal : registeredDelivery.noReceipt,
-    replaceIfPresentFlag: 0,
-    dataCoding: part.dataCoding,
-    smDefaultMsgId: 0,
-    shortMessage: part.shortMessage,
-    tlvs: []
-  }
-}
-
 describe('SmscSession against the jsmpp SMSC', () => {
   let smsc: JsmppSmsc
   let session: SmscSession | undefined
@@ -101,12 +72,7 @@ describe('SmscSession against the jsmpp SMSC', () => {
   async function submitPart (part: SmsPart, wantsReceipt = false): Promise<string> {
     assert.ok(session)
     const { messageId } = await session.submit(submitBody(part, wantsReceipt))
-    assert.match(messageId, /^[0-9a-f]+$/)
-    const seen = await smsc.waitFor(`SUBMIT ${messageId}`, WAIT_MS)
-    assert.equal(seen, `SUBMIT ${messageId} ${recipient} ${part.dataCoding} ${part.shortMessage.toString('hex')}`)
-    const detail = await smsc.waitFor(`SUBMIT_DETAIL ${messageId}`, WAIT_MS)
-    const receiptBits = wantsReceipt ? registeredDelivery.receiptOnFinal : registeredDelivery.noReceipt
-    assert.equal(detail, `SUBMIT_DETAIL ${messageId} esm_class=${part.esmClass} registered_delivery=${receiptBits} source=${sender}`)
+    await assertSubmitSeen(smsc, messageId, part, wantsReceipt)
     return messageId
   }
 
@@ -165,18 +131,7 @@ describe('SmscSession against the jsmpp SMSC', () => {
     const receipt = await deliveries.next()
     // jsmpp prints RECEIPT once our deliver_sm_resp ESME_ROK came back.
     assert.equal(await smsc.waitFor(`RECEIPT ${messageId}`, WAIT_MS), `RECEIPT ${messageId}`)
-    assert.equal(receipt.body.esmClass & esmClass.typeMask, esmClass.deliveryReceipt)
-    assert.equal(receipt.body.sourceAddr, recipient)
-    assert.equal(receipt.body.destinationAddr, sender)
-    assert.equal(findTlv(receipt.body.tlvs, 'receipted_message_id'), messageId)
-    assert.equal(findTlv(receipt.body.tlvs, 'message_state'), messageStates.delivered)
-    const fields = parseReceiptText(receipt.body.shortMessage.toString('latin1'))
-    assert.ok(fields, 'the receipt text parses')
-    const { submitDate, doneDate, ...rest } = fields
-    assert.deepStrictEqual(rest, { id: messageId, sub: 1, dlvrd: 1, stat: 'DELIVRD', err: '000', text: 'Receipt please: 1234' })
-    // jsmpp writes YYMMDDhhmm in the JVM's time zone: check the shape, not the instant.
-    assert.equal(submitDate?.second, 0)
-    assert.equal(doneDate?.second, 0)
+    assertReceipt(receipt, messageId)
   })
 
   test('SmscSession onDeliver gets MO messages injected into jsmpp, GSM 7-bit and UCS-2', async () => {

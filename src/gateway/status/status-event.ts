@@ -1,3 +1,4 @@
+import { jsonFields } from './json-fields.ts'
 import { formatTimestamp, parseTimestamp } from './timestamp.ts'
 
 // The status JSON on `sms-status` (spec §4):
@@ -61,28 +62,20 @@ export function encodeStatusEvent (event: StatusEvent): string {
   return JSON.stringify(fields)
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
 /**
  * Reads a status JSON (ours or the older gateway's); null for anything that is not one: bad
  * UTF-8 or JSON, a missing or empty client-id or correl-id, a timestamp not in the §4 form,
  * an unknown status, a non-string field. Unknown fields are ignored. Never throws.
  */
 export function decodeStatusEvent (value: string | Uint8Array): StatusEvent | null {
-  let fields: unknown
-  try {
-    fields = JSON.parse(typeof value === 'string' ? value : utf8.decode(value))
-  } catch {
-    // Bad UTF-8 (TypeError), bad JSON (SyntaxError), or nesting too deep (RangeError).
-    return null
-  }
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return null
-  const clientId = ownField(fields, fieldNames.clientId)
-  const correlId = ownField(fields, fieldNames.correlId)
-  const timestamp = ownField(fields, fieldNames.timestamp)
-  const status = ownField(fields, fieldNames.status)
-  const recallId = optionalText(ownField(fields, fieldNames.recallId))
-  const errorText = optionalText(ownField(fields, fieldNames.errorText))
+  const field = jsonFields(value)
+  if (field === null) return null
+  const clientId = field(fieldNames.clientId)
+  const correlId = field(fieldNames.correlId)
+  const timestamp = field(fieldNames.timestamp)
+  const status = field(fieldNames.status)
+  const recallId = optionalText(field(fieldNames.recallId))
+  const errorText = optionalText(field(fieldNames.errorText))
   if (typeof clientId !== 'string' || clientId === '' || typeof correlId !== 'string' || correlId === '') return null
   if (typeof timestamp !== 'string' || !isSmsStatus(status) || recallId === null || errorText === null) return null
   const date = parseTimestamp(timestamp)
@@ -104,10 +97,6 @@ export function decodeStatusEvent (value: string | Uint8Array): StatusEvent | nu
 function optionalText (value: unknown): string | undefined | null {
   if (value === undefined || value === null || value === '') return undefined
   return typeof value === 'string' ? value : null
-}
-
-function ownField (fields: object, name: string): unknown {
-  return Object.hasOwn(fields, name) ? (fields as Record<string, unknown>)[name] : undefined
 }
 
 /**

@@ -1,6 +1,11 @@
 // Numbers of SMPP 3.4 (SMPP Developers Forum, issue 1.2, 1999): sizes, command ids (§5.1.2),
 // command_status codes (§5.1.3), TLV tags (§5.3.2) and the values of the one-octet fields we
 // branch on (§5.2). Each number is written here once; the codec and the session import it.
+// data_coding values and the esm_class UDHI bit belong to the SMS encoding layer (sms/ is below
+// smpp/ and does not import it); this file takes them from there and passes dataCodings on.
+import { dataCodings, ESM_CLASS_UDHI } from '../../sms/encoding/data-coding.ts'
+
+export { dataCodings }
 
 /** command_length, command_id, command_status and sequence_number: four Integers of 4 octets (§3.2). */
 export const HEADER_BYTES = 16
@@ -311,7 +316,7 @@ export const esmClass = {
   conversationAbort: 0x18,
   intermediateDeliveryNotification: 0x20,
   /** The short_message starts with a user data header (UDH), e.g. for concatenation. */
-  udhi: 0x40,
+  udhi: ESM_CLASS_UDHI,
   replyPath: 0x80
 } as const
 
@@ -339,12 +344,4 @@ export const messageStates = {
   rejected: 8
 } as const
 
-/** data_coding values we set or branch on (§5.2.19). */
-export const dataCodings = {
-  smscDefault: 0x00,
-  ia5: 0x01,
-  octetUnspecified: 0x02,
-  latin1: 0x03,
-  binary: 0x04,
-  ucs2: 0x08
-} as const
+export type MessageState = typeof messageStates[keyof typeof messageStates]

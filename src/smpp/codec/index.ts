@@ -5,11 +5,11 @@ export {
   tlvDefinitions, tlvTags, tons
 } from './constants.ts'
 export type {
-  AnsweredCommand, CommandName, CommandStatusName, Npi, ResponseCommand, ResponseTo, TlvName, Ton
+  AnsweredCommand, CommandName, CommandStatusName, MessageState, Npi, ResponseCommand, ResponseTo, TlvName, Ton
 } from './constants.ts'
 export { SmppCodecError } from './codec-error.ts'
 export type { SmppCodecErrorOptions } from './codec-error.ts'
-export { createPdu } from './pdu.ts'
+export { createPdu, shortMessageBody } from './pdu.ts'
 export type {
   BindBody, BindRespBody, DataSmBody, EmptyBody, MessageIdBody, OutbindBody, Pdu, PduBodies, PduOf, ShortMessageBody,
   SupportedCommand

@@ -60,6 +60,34 @@ export interface ShortMessageBody {
 }
 
 /**
+ * A submit_sm or deliver_sm body with `fields` set and every other field empty: empty strings,
+ * zeros, an empty short_message and no TLVs.
+ */
+export function shortMessageBody (fields: Partial<ShortMessageBody>): ShortMessageBody {
+  return {
+    serviceType: '',
+    sourceAddrTon: 0,
+    sourceAddrNpi: 0,
+    sourceAddr: '',
+    destAddrTon: 0,
+    destAddrNpi: 0,
+    destinationAddr: '',
+    esmClass: 0,
+    protocolId: 0,
+    priorityFlag: 0,
+    scheduleDeliveryTime: '',
+    validityPeriod: '',
+    registeredDelivery: 0,
+    replaceIfPresentFlag: 0,
+    dataCoding: 0,
+    smDefaultMsgId: 0,
+    shortMessage: Buffer.alloc(0),
+    tlvs: [],
+    ...fields
+  }
+}
+
+/**
  * submit_sm_resp, deliver_sm_resp (§4.4.2, §4.6.2). deliver_sm_resp leaves message_id empty.
  * SMPP 3.4 has no TLVs here; SMPP 5.0 adds some and we keep those that arrive.
  */

@@ -1,3 +1,4 @@
+import { jsonFields } from '../../gateway/status/json-fields.ts'
 import { formatTimestamp, parseTimestamp } from '../../gateway/status/timestamp.ts'
 import { allowedUserDataEncodings, type UserDataEncoding } from '../../sms/encoding/index.ts'
 
@@ -66,8 +67,6 @@ export function encodeInboundSms (sms: InboundSms): string {
   return JSON.stringify(fields)
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true })
-
 /**
  * Reads an inbound JSON as `encodeInboundSms` writes it; null for anything else: bad UTF-8 or
  * JSON, a missing or non-string sender, recipient, text or connection, a `received` not in the
@@ -75,15 +74,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
  * ascending part numbers. Unknown fields are ignored. Never throws.
  */
 export function decodeInboundSms (value: string | Uint8Array): InboundSms | null {
-  let fields: unknown
-  try {
-    fields = JSON.parse(typeof value === 'string' ? value : utf8.decode(value))
-  } catch {
-    // Bad UTF-8 (TypeError), bad JSON (SyntaxError), or nesting too deep (RangeError).
-    return null
-  }
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return null
-  const field = (name: string): unknown => Object.hasOwn(fields, name) ? (fields as Record<string, unknown>)[name] : undefined
+  const field = jsonFields(value)
+  if (field === null) return null
   const sender = field(fieldNames.sender)
   const recipient = field(fieldNames.recipient)
   const text = field(fieldNames.text)

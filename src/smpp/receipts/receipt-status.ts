@@ -1,4 +1,5 @@
 import { smsStatuses, type SmsStatus } from '../../gateway/status/status-event.ts'
+import { messageStates, type MessageState } from '../codec/index.ts'
 
 /** The `stat:` values of SMPP 3.4 Appendix B. */
 export const receiptStats = {
@@ -15,19 +16,10 @@ export const receiptStats = {
 export type ReceiptStat = typeof receiptStats[keyof typeof receiptStats]
 export const allowedReceiptStats: readonly ReceiptStat[] = Object.values(receiptStats)
 
-/** The `message_state` TLV values of SMPP 3.4 §5.2.28. */
-export const messageStates = {
-  enroute: 1,
-  delivered: 2,
-  expired: 3,
-  deleted: 4,
-  undeliverable: 5,
-  accepted: 6,
-  unknown: 7,
-  rejected: 8
-} as const
-
-export type MessageState = typeof messageStates[keyof typeof messageStates]
+// The `message_state` TLV values of SMPP 3.4 §5.2.28 live with the codec's numbers; the receipt
+// API passes them on next to the `stat:` names they pair with.
+export { messageStates }
+export type { MessageState }
 
 const statByMessageState: ReadonlyMap<number, ReceiptStat> = new Map(
   (Object.keys(messageStates) as Array<keyof typeof messageStates>).map(name => [messageStates[name], receiptStats[name]])

@@ -1,4 +1,4 @@
-import { esmClass, findTlv } from '../codec/index.ts'
+import { esmClass, findTlv, shortMessageBody } from '../codec/index.ts'
 import type { ShortMessageBody } from '../codec/index.ts'
 import { messageStates, receiptStats } from '../receipts/index.ts'
 import type { ReceiptStat } from '../receipts/index.ts'
@@ -63,8 +63,7 @@ function messageStart (submitted: SubmittedMessage): string {
  * submit_sm swapped), esm_class 0x04, data_coding 0, the text above and the two TLVs.
  */
 export function encodeReceiptBody (submitted: SubmittedMessage, content: ReceiptContent): ShortMessageBody {
-  return {
-    serviceType: '',
+  return shortMessageBody({
     sourceAddrTon: submitted.destAddrTon,
     sourceAddrNpi: submitted.destAddrNpi,
     sourceAddr: submitted.destination,
@@ -72,18 +71,10 @@ export function encodeReceiptBody (submitted: SubmittedMessage, content: Receipt
     destAddrNpi: submitted.sourceAddrNpi,
     destinationAddr: submitted.source,
     esmClass: esmClass.deliveryReceipt,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
     shortMessage: Buffer.from(formatReceiptText(submitted, content), 'latin1'),
     tlvs: [
       { name: 'receipted_message_id', value: content.receiptId },
       { name: 'message_state', value: messageStateOfStat.get(content.outcome) ?? messageStates.unknown }
     ]
-  }
+  })
 }

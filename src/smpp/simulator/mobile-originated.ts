@@ -1,4 +1,4 @@
-import { npis, tons } from '../codec/index.ts'
+import { npis, shortMessageBody, tons } from '../codec/index.ts'
 import type { ShortMessageBody, Tlv } from '../codec/index.ts'
 import { CONCAT_UDH_OCTETS, MAX_CONCAT_PARTS, planSms } from '../../sms/encoding/index.ts'
 import type { DataCodingChoice } from '../../sms/encoding/index.ts'
@@ -38,8 +38,7 @@ export function encodeMoBodies (mo: MobileOriginated, referenceNumber: number): 
   const source = addressOf(mo.from)
   const destination = addressOf(mo.to)
   const sar = mo.concatenation === concatenations.sar && plan.parts.length > 1
-  return plan.parts.map((part, index): ShortMessageBody => ({
-    serviceType: '',
+  return plan.parts.map((part, index) => shortMessageBody({
     sourceAddrTon: source.ton,
     sourceAddrNpi: source.npi,
     sourceAddr: source.address,
@@ -47,14 +46,7 @@ export function encodeMoBodies (mo: MobileOriginated, referenceNumber: number): 
     destAddrNpi: destination.npi,
     destinationAddr: destination.address,
     esmClass: sar ? 0 : part.esmClass,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
     dataCoding: part.dataCoding,
-    smDefaultMsgId: 0,
     shortMessage: sar ? part.shortMessage.subarray(CONCAT_UDH_OCTETS) : part.shortMessage,
     tlvs: sar ? sarTlvs(referenceNumber, plan.parts.length, index + 1) : []
   }))

@@ -1,6 +1,4 @@
-import type { KafkaConnection } from './client-options.ts'
-import type { CoalescingProducer } from './coalescing-producer.ts'
-import { CompactedTopicReader } from './compacted-topic-reader.ts'
+import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts'
 
 /** Which request an SMSC message id (recall-id) belongs to: the value on `correl-id` (spec §1). */
 export interface CorrelationRecord {
@@ -29,30 +27,21 @@ export function correlationKey (recallId: string, connection?: string): string {
 export class CorrelationStore {
   readonly #records = new Map<string, CorrelationRecord>()
   readonly #waiters = new Map<string, Set<(record: CorrelationRecord) => void>>()
-  readonly #reader: CompactedTopicReader
-  readonly #producer: CoalescingProducer
-  readonly #topic: string
+  readonly #table: CompactedTopic
 
-  constructor (options: { connection: KafkaConnection, topic: string, groupPrefix: string, producer: CoalescingProducer }) {
-    this.#topic = options.topic
-    this.#producer = options.producer
-    this.#reader = new CompactedTopicReader({
-      connection: options.connection,
-      topic: options.topic,
-      groupPrefix: options.groupPrefix,
-      onRecord: (key, value) => this.#onRecord(key, value)
-    })
+  constructor (options: CompactedTopicOptions) {
+    this.#table = new CompactedTopic({ ...options, onRecord: (key, value) => this.#onRecord(key, value) })
   }
 
   async start (): Promise<void> {
-    await this.#reader.start()
+    await this.#table.start()
   }
 
   /** Records a submitted request; resolves once the record is durable on the topic. */
   async put (record: CorrelationRecord): Promise<void> {
     const key = correlationKey(record.recallId, record.connection)
     this.#remember(key, record)
-    await this.#producer.send({ topic: this.#topic, key, value: encodeCorrelationRecord(record) })
+    await this.#table.write(key, encodeCorrelationRecord(record))
   }
 
   get (recallId: string, connection?: string): CorrelationRecord | undefined {
@@ -86,7 +75,7 @@ export class CorrelationStore {
   async remove (recallId: string, connection?: string): Promise<void> {
     const key = this.#records.has(correlationKey(recallId, connection)) ? correlationKey(recallId, connection) : recallId
     this.#records.delete(key)
-    await this.#producer.send({ topic: this.#topic, key, value: null })
+    await this.#table.write(key, null)
   }
 
   #onRecord (key: string, value: string | null): void {
@@ -101,7 +90,7 @@ export class CorrelationStore {
   }
 
   async close (): Promise<void> {
-    await this.#reader.close()
+    await this.#table.close()
   }
 }
 

@@ -1,9 +1,7 @@
 import type { LedgerLog } from '../../gateway/ledger/ledger-log.ts'
 import { decodeLedgerRecord, encodeLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
 import { MemoryLedgerLog } from '../../gateway/ledger/memory-ledger-log.ts'
-import type { KafkaConnection } from './client-options.ts'
-import type { CoalescingProducer } from './coalescing-producer.ts'
-import { CompactedTopicReader } from './compacted-topic-reader.ts'
+import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts'
 
 /**
  * The request ledger on a compacted Kafka topic. Every instance reads the whole topic and
@@ -13,36 +11,27 @@ import { CompactedTopicReader } from './compacted-topic-reader.ts'
  */
 export class KafkaLedgerLog implements LedgerLog {
   readonly #view = new MemoryLedgerLog()
-  readonly #reader: CompactedTopicReader
-  readonly #producer: CoalescingProducer
-  readonly #topic: string
+  readonly #table: CompactedTopic
   /** Appends waiting to see their own record read back, by `key + token + state`. */
   readonly #echoes = new Map<string, () => void>()
 
-  constructor (options: { connection: KafkaConnection, topic: string, groupPrefix: string, producer: CoalescingProducer }) {
-    this.#topic = options.topic
-    this.#producer = options.producer
-    this.#reader = new CompactedTopicReader({
-      connection: options.connection,
-      topic: options.topic,
-      groupPrefix: options.groupPrefix,
-      onRecord: (key, value) => this.#onRecord(key, value)
-    })
+  constructor (options: CompactedTopicOptions) {
+    this.#table = new CompactedTopic({ ...options, onRecord: (key, value) => this.#onRecord(key, value) })
   }
 
   async start (): Promise<void> {
-    await this.#reader.start()
+    await this.#table.start()
   }
 
   async append (key: string, record: LedgerRecord | null, options = { readBack: false }): Promise<void> {
     if (record === null || !options.readBack) {
-      await this.#producer.send({ topic: this.#topic, key, value: record === null ? null : encodeLedgerRecord(record) })
+      await this.#table.write(key, record === null ? null : encodeLedgerRecord(record))
       return
     }
     const echo = echoKey(key, record)
     const readBack = new Promise<void>(resolve => this.#echoes.set(echo, resolve))
     try {
-      await this.#producer.send({ topic: this.#topic, key, value: encodeLedgerRecord(record) })
+      await this.#table.write(key, encodeLedgerRecord(record))
     } catch (error) {
       this.#echoes.delete(echo)
       throw error
@@ -77,7 +66,7 @@ export class KafkaLedgerLog implements LedgerLog {
   }
 
   async close (): Promise<void> {
-    await this.#reader.close()
+    await this.#table.close()
   }
 }
 

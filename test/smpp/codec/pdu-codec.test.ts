@@ -3,30 +3,25 @@ import { test } from 'node:test'
 import fc from 'fast-check'
 import { commandStatus, MAX_PDU_BYTES } from '../../../src/smpp/codec/constants.ts'
 import { decodePdu, encodePdu, failureResponse } from '../../../src/smpp/codec/pdu-codec.ts'
-import { createPdu } from '../../../src/smpp/codec/pdu.ts'
+import { createPdu, shortMessageBody } from '../../../src/smpp/codec/pdu.ts'
 import type { Pdu, ShortMessageBody } from '../../../src/smpp/codec/pdu.ts'
 import { bytes, decodeFailure } from './codec-fixtures.ts'
 
-const submitBody: ShortMessageBody = {
-  serviceType: '',
+const submitBody: ShortMessageBody = shortMessageBody({
   sourceAddrTon: 5,
   sourceAddrNpi: 0,
   sourceAddr: 'smsgw',
   destAddrTon: 1,
   destAddrNpi: 1,
   destinationAddr: '4915112345678',
-  esmClass: 0,
-  protocolId: 0,
-  priorityFlag: 0,
-  scheduleDeliveryTime: '',
-  validityPeriod: '',
   registeredDelivery: 1,
-  replaceIfPresentFlag: 0,
-  dataCoding: 0,
-  smDefaultMsgId: 0,
-  shortMessage: Buffer.from('secret text'),
-  tlvs: []
-}
+  shortMessage: Buffer.from('secret text')
+})
+
+test('shortMessageBody leaves every field it is not given empty: a submit_sm of 17 zero octets and no TLVs', () => {
+  assert.deepStrictEqual(encodePdu(createPdu('submit_sm', 1, shortMessageBody({}))),
+    bytes('00000021000000040000000000000001' + '00'.repeat(17)))
+})
 
 test('decodePdu fails a frame shorter than a header with ESME_RINVCMDLEN and generic_nack', () => {
   assert.deepStrictEqual(decodeFailure(bytes('000000')), {

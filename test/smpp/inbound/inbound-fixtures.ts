@@ -1,27 +1,15 @@
-import { createPdu, type PduOf, type ShortMessageBody } from '../../../src/smpp/codec/index.ts'
+import { createPdu, shortMessageBody, type PduOf, type ShortMessageBody } from '../../../src/smpp/codec/index.ts'
 import { moPartOf, type MoPart } from '../../../src/smpp/inbound/mo-part.ts'
 
 /** A mobile-originated deliver_sm as an SMSC sends it: international sender, national short code. */
-export const moBody: ShortMessageBody = {
-  serviceType: '',
+export const moBody: ShortMessageBody = shortMessageBody({
   sourceAddrTon: 1,
   sourceAddrNpi: 1,
   sourceAddr: '4915112345678',
   destAddrTon: 0,
   destAddrNpi: 1,
-  destinationAddr: '40404',
-  esmClass: 0,
-  protocolId: 0,
-  priorityFlag: 0,
-  scheduleDeliveryTime: '',
-  validityPeriod: '',
-  registeredDelivery: 0,
-  replaceIfPresentFlag: 0,
-  dataCoding: 0,
-  smDefaultMsgId: 0,
-  shortMessage: Buffer.alloc(0),
-  tlvs: []
-}
+  destinationAddr: '40404'
+})
 
 export const receivedAt = new Date('2026-11-21T10:00:00.250Z')
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
-import { createPdu, decodePdu, encodePdu, PduFramer, responseOf } from '../../../src/smpp/codec/index.ts'
+import { createPdu, decodePdu, encodePdu, PduFramer, responseOf, shortMessageBody } from '../../../src/smpp/codec/index.ts'
 import type { AnsweredCommand, Pdu, PduBodies, PduOf, ShortMessageBody, SupportedCommand } from '../../../src/smpp/codec/index.ts'
-import type { SmppConnector, SmppTransport } from '../../../src/smpp/session/index.ts'
+import type { SmppConnector, SmppSubmitError, SmppTransport } from '../../../src/smpp/session/index.ts'
 
 type LinkState = 'open' | 'ended' | 'destroyed'
 
@@ -144,25 +144,27 @@ export class MemoryLink {
 
 /** A submit_sm body as the gateway builds it; the text is not secret in tests. */
 export function submitBody (text = 'hello', destinationAddr = '31612345678'): ShortMessageBody {
-  return {
-    serviceType: '',
+  return shortMessageBody({
     sourceAddrTon: 5,
     sourceAddrNpi: 0,
     sourceAddr: 'ACME',
     destAddrTon: 1,
     destAddrNpi: 1,
     destinationAddr,
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
     registeredDelivery: 1,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
-    shortMessage: Buffer.from(text, 'latin1'),
-    tlvs: []
+    shortMessage: Buffer.from(text, 'latin1')
+  })
+}
+
+/** What a failed submit tells its caller (code, status and flags), for deepStrictEqual. */
+export function submitFields (error: SmppSubmitError): object {
+  return {
+    code: error.code,
+    commandStatus: error.commandStatus,
+    written: error.written,
+    outcomeUnknown: error.outcomeUnknown,
+    retryable: error.retryable,
+    sessionSurvives: error.sessionSurvives
   }
 }
 

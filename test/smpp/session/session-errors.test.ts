@@ -4,27 +4,17 @@ import { commandStatus } from '../../../src/smpp/codec/index.ts'
 import {
   bindRefused, submitCutOff, submitNotBound, submitRefused, submitTimedOut
 } from '../../../src/smpp/session/session-errors.ts'
-
-function flags (error: { code: string, commandStatus: number | undefined, retryable: boolean, sessionSurvives: boolean, written?: boolean, outcomeUnknown?: boolean }): object {
-  return {
-    code: error.code,
-    commandStatus: error.commandStatus,
-    written: error.written,
-    outcomeUnknown: error.outcomeUnknown,
-    retryable: error.retryable,
-    sessionSurvives: error.sessionSurvives
-  }
-}
+import { submitFields } from './memory-link.ts'
 
 test('submit errors say whether the message may have gone out', () => {
   assert.deepStrictEqual([
-    flags(submitRefused('submit_sm_resp', commandStatus.ESME_RINVDSTADR)),
-    flags(submitRefused('submit_sm_resp', commandStatus.ESME_RSYSERR)),
-    flags(submitTimedOut(true, 10_000)),
-    flags(submitTimedOut(false, 10_000)),
-    flags(submitCutOff(true, undefined)),
-    flags(submitCutOff(false, undefined)),
-    flags(submitNotBound('binding'))
+    submitFields(submitRefused('submit_sm_resp', commandStatus.ESME_RINVDSTADR)),
+    submitFields(submitRefused('submit_sm_resp', commandStatus.ESME_RSYSERR)),
+    submitFields(submitTimedOut(true, 10_000)),
+    submitFields(submitTimedOut(false, 10_000)),
+    submitFields(submitCutOff(true, undefined)),
+    submitFields(submitCutOff(false, undefined)),
+    submitFields(submitNotBound('binding'))
   ], [
     { code: 'SMSGW_SMPP_SUBMIT', commandStatus: 0x0b, written: true, outcomeUnknown: false, retryable: false, sessionSurvives: true },
     { code: 'SMSGW_SMPP_SUBMIT', commandStatus: 0x08, written: true, outcomeUnknown: false, retryable: true, sessionSurvives: true },

@@ -5,7 +5,7 @@ import { commandStatus, createPdu, encodePdu } from '../../../src/smpp/codec/ind
 import type { PduOf } from '../../../src/smpp/codec/index.ts'
 import { sessionSettings, SmppSessionError, SmppSubmitError, SmscSession } from '../../../src/smpp/session/index.ts'
 import type { SmscSessionOptions, SmscSessionState } from '../../../src/smpp/session/index.ts'
-import { MemoryLink, receiptPdu, settle, submitBody } from './memory-link.ts'
+import { MemoryLink, receiptPdu, settle, submitBody, submitFields } from './memory-link.ts'
 
 afterEach(() => { mock.timers.reset() })
 
@@ -38,17 +38,6 @@ async function rejection (promise: Promise<unknown>): Promise<SmppSubmitError> {
   const outcome = await promise.then(() => undefined, (error: unknown) => error)
   assert.ok(outcome instanceof SmppSubmitError, `expected an SmppSubmitError, got ${String(outcome)}`)
   return outcome
-}
-
-function submitFields (error: SmppSubmitError): object {
-  return {
-    code: error.code,
-    commandStatus: error.commandStatus,
-    written: error.written,
-    outcomeUnknown: error.outcomeUnknown,
-    retryable: error.retryable,
-    sessionSurvives: error.sessionSurvives
-  }
 }
 
 function useFakeTime (): void {

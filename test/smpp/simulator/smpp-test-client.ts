@@ -2,7 +2,7 @@ import { once } from 'node:events'
 import { connect } from 'node:net'
 import type { Socket } from 'node:net'
 import {
-  commandStatus, createPdu, decodePdu, encodePdu, framePdus, responseOf
+  commandStatus, createPdu, decodePdu, encodePdu, framePdus, responseOf, shortMessageBody
 } from '../../../src/smpp/codec/index.ts'
 import type { AnsweredCommand, Pdu, PduBodies, ShortMessageBody, SupportedCommand } from '../../../src/smpp/codec/index.ts'
 import { encodeGsm7 } from '../../../src/sms/encoding/index.ts'
@@ -153,25 +153,15 @@ export class SmppTestClient {
 
 /** A submit_sm as the gateway sends it (spec §7), with `overrides`. */
 export function submitBody (overrides: Partial<ShortMessageBody> = {}): ShortMessageBody {
-  return {
-    serviceType: '',
+  return shortMessageBody({
     sourceAddrTon: 5,
     sourceAddrNpi: 0,
     sourceAddr: 'SMSGW',
     destAddrTon: 1,
     destAddrNpi: 1,
     destinationAddr: '31612345678',
-    esmClass: 0,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
     registeredDelivery: 1,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
     shortMessage: encodeGsm7('Hello from the tests') as Buffer,
-    tlvs: [],
     ...overrides
-  }
+  })
 }

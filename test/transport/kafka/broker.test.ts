@@ -31,6 +31,20 @@ describe('Kafka broker integration', { timeout: 120_000 }, () => {
     await admin?.close()
   })
 
+  /** A test consumer's options, in a consumer group of its own. */
+  function consumerOptions (groupId: string) {
+    return {
+      ...clientDefaults,
+      clientId: 'smsgw-test-consumer',
+      groupId,
+      bootstrapBrokers,
+      // The library commits every fetched batch by default, before the application has seen it.
+      autocommit: false,
+      maxWaitTime: 500,
+      highWaterMark: 16
+    }
+  }
+
   test('broker creates a topic with 3 partitions and a compacted topic', async () => {
     const plain = uniqueTopicName('plain')
     const compacted = uniqueTopicName('compacted')
@@ -81,15 +95,8 @@ describe('Kafka broker integration', { timeout: 120_000 }, () => {
 
     const groupId = uniqueTopicName('group')
     const consumer = new Consumer<Buffer, SmokeValue, Buffer, Buffer>({
-      ...clientDefaults,
-      clientId: 'smsgw-test-consumer',
-      groupId,
-      bootstrapBrokers,
-      deserializers: { value: jsonDeserializer },
-      // The library commits every fetched batch by default, before the application has seen it.
-      autocommit: false,
-      maxWaitTime: 500,
-      highWaterMark: 16
+      ...consumerOptions(groupId),
+      deserializers: { value: jsonDeserializer }
     })
     try {
       const stream = await consumer.consume({ topics: [topic], mode: 'earliest' })
@@ -114,15 +121,7 @@ describe('Kafka broker integration', { timeout: 120_000 }, () => {
     const expected = Buffer.from('{"id":"req-2","text":"caf\\u00e9 ✓"} ')
     await runKcat(['-P', '-b', bootstrapBrokers.join(','), '-t', topic], Buffer.concat([expected, Buffer.from('\n')]))
 
-    const consumer = new Consumer({
-      ...clientDefaults,
-      clientId: 'smsgw-test-consumer',
-      groupId: uniqueTopicName('group'),
-      bootstrapBrokers,
-      autocommit: false,
-      maxWaitTime: 500,
-      highWaterMark: 16
-    })
+    const consumer = new Consumer(consumerOptions(uniqueTopicName('group')))
     try {
       const stream = await consumer.consume({ topics: [topic], mode: 'earliest' })
       const message = await firstMessage(stream)

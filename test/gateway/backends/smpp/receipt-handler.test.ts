@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { createReceiptHandler, type CorrelationLookup } from '../../../../src/gateway/backends/smpp/receipt-handler.ts'
 import type { StatusEvent } from '../../../../src/gateway/status/status-event.ts'
 import { createLogger } from '../../../../src/log/logger.ts'
-import { createPdu, type PduOf, type Tlv } from '../../../../src/smpp/codec/index.ts'
+import { createPdu, shortMessageBody, type PduOf, type Tlv } from '../../../../src/smpp/codec/index.ts'
 import type { CorrelationRecord } from '../../../../src/transport/kafka/correlation-store.ts'
 
 const log = createLogger({ level: 'silent' })
@@ -36,8 +36,7 @@ class MemoryCorrelations implements CorrelationLookup {
 }
 
 function receipt (text: string, tlvs: Tlv[] = []): PduOf<'deliver_sm'> {
-  return createPdu('deliver_sm', 7, {
-    serviceType: '',
+  return createPdu('deliver_sm', 7, shortMessageBody({
     sourceAddrTon: 1,
     sourceAddrNpi: 1,
     sourceAddr: '255712345678',
@@ -45,17 +44,9 @@ function receipt (text: string, tlvs: Tlv[] = []): PduOf<'deliver_sm'> {
     destAddrNpi: 0,
     destinationAddr: 'ACME',
     esmClass: 0x04,
-    protocolId: 0,
-    priorityFlag: 0,
-    scheduleDeliveryTime: '',
-    validityPeriod: '',
-    registeredDelivery: 0,
-    replaceIfPresentFlag: 0,
-    dataCoding: 0,
-    smDefaultMsgId: 0,
     shortMessage: Buffer.from(text, 'latin1'),
     tlvs
-  }) as PduOf<'deliver_sm'>
+  })) as PduOf<'deliver_sm'>
 }
 
 function setup (raceWaitMs = 50): { correlations: MemoryCorrelations, events: StatusEvent[], handle: ReturnType<typeof createReceiptHandler> } {
