@@ -1,0 +1,87 @@
+import { createHash } from 'node:crypto'
+import { dashboardScript } from './dashboard-script.ts'
+import { dashboardStyle } from './dashboard-style.ts'
+
+function tile (id: string, label: string): string {
+  return `<div class="tile" id="${id}"><div class="label">${label}</div><div class="value">–<span class="unit"></span></div></div>`
+}
+
+/** The dashboard: one self-contained page, its style and script inline; data comes from `<page>/events`. */
+export const dashboardPage = `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="referrer" content="no-referrer">
+<link rel="icon" href="data:,">
+<title>smsgw dashboard</title>
+<style>${dashboardStyle}</style>
+</head>
+<body>
+<header>
+  <h1>smsgw<small>gateway dashboard</small></h1>
+  <div class="live" id="live" data-live="false"><span class="dot"></span><span id="updated">connecting…</span></div>
+</header>
+<section class="tiles">
+  ${tile('tile-requests', 'Requests')}
+  ${tile('tile-statuses', 'Statuses')}
+  ${tile('tile-in-flight', 'In flight')}
+  ${tile('tile-lag', 'Consumer lag')}
+  ${tile('tile-p50', 'Latency p50')}
+  ${tile('tile-p90', 'Latency p90')}
+  ${tile('tile-p99', 'Latency p99')}
+  ${tile('tile-decrypt', 'Decrypt failures')}
+</section>
+<section class="grid">
+  <div class="panel">
+    <h2>Throughput, last 5 minutes</h2>
+    <div class="legend"><span class="swatch-requests">requests/s</span><span class="swatch-statuses">statuses/s</span></div>
+    <div id="throughput-chart"></div>
+  </div>
+  <div class="panel">
+    <h2>Statuses by kind, per minute</h2>
+    <div class="legend">
+      <span class="swatch-sent">SENT</span><span class="swatch-delivered">DELIVERED</span><span class="swatch-expired">EXPIRED</span>
+      <span class="swatch-invalid">INVALID</span><span class="swatch-failed">FAILED</span>
+    </div>
+    <div id="kinds-chart"></div>
+  </div>
+</section>
+<section class="panel spaced">
+  <h2>SMSC connections</h2>
+  <table>
+    <thead><tr><th>Connection</th><th>State</th><th>Window in use</th><th>Submits</th><th>Throttled</th><th>Reconnects</th></tr></thead>
+    <tbody id="connections"></tbody>
+  </table>
+</section>
+<section class="panel">
+  <h2>Latest requests</h2>
+  <table>
+    <thead><tr><th>Time</th><th>Client-id</th><th>Correl-id</th><th>Status</th><th>Statuses</th><th>Recall-id</th></tr></thead>
+    <tbody id="requests"></tbody>
+  </table>
+  <div id="history"></div>
+</section>
+<script>${dashboardScript}</script>
+</body>
+</html>
+`
+
+function sourceHash (source: string): string {
+  return `'sha256-${createHash('sha256').update(source).digest('base64')}'`
+}
+
+/**
+ * The page's Content-Security-Policy: its own inline script and style by hash and nothing else,
+ * connections to this origin only (the event stream and the history).
+ */
+export const dashboardContentSecurityPolicy = [
+  "default-src 'none'",
+  `script-src ${sourceHash(dashboardScript)}`,
+  `style-src ${sourceHash(dashboardStyle)}`,
+  "connect-src 'self'",
+  "img-src 'self' data:",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'"
+].join('; ')

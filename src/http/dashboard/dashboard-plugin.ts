@@ -1,0 +1,90 @@
+import type { FastifyInstance } from 'fastify'
+import { Type } from 'typebox'
+import type { Static } from 'typebox'
+import type { SmsStatus } from '../../gateway/status/status-event.ts'
+import type { StatusFeed } from '../../gateway/status/status-feed.ts'
+import type { GatewayMetrics, MetricsView } from '../observability/gateway-metrics.ts'
+import { dashboardContentSecurityPolicy, dashboardPage } from './dashboard-page.ts'
+import type { DashboardSnapshot } from './dashboard-state.ts'
+import { SnapshotBroadcast } from './snapshot-broadcast.ts'
+
+export interface DashboardPluginOptions {
+  /** For the history of one request, when a row is clicked. */
+  statuses: StatusFeed
+  /** For connections, in-flight, lag, latency and totals. */
+  metrics: GatewayMetrics
+  /** The dashboard state's series and latest requests: `() => dashboardState.snapshot()`. */
+  snapshot: () => DashboardSnapshot
+  /** Milliseconds between frames on /dashboard/events; 1 000 by default. */
+  frameIntervalMs?: number
+  /** Most open event streams; 32 by default. */
+  maxViewers?: number
+}
+
+/** One frame of /dashboard/events: the state's snapshot and the metrics' current values. */
+export interface DashboardFrame extends DashboardSnapshot {
+  readonly metrics: MetricsView
+}
+
+/** One status in /dashboard/history; the error text is left out, as it can echo the recipient. */
+export interface HistoryEntry {
+  readonly status: SmsStatus
+  readonly time: string
+  readonly recallId?: string
+}
+
+const MAX_ID_LENGTH = 1024
+
+// TypeBox, so that it validates under the app's TypeBox compiler and Fastify's default one alike.
+const HistoryQuery = Type.Object({
+  'client-id': Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH }),
+  'correl-id': Type.String({ minLength: 1, maxLength: MAX_ID_LENGTH })
+})
+// Operator pages, not the client API: left out of the OpenAPI document.
+const hidden = { hide: true }
+
+/**
+ * GET /dashboard (the page), GET /dashboard/events (a frame per second as server-sent events)
+ * and GET /dashboard/history (one request's statuses). Ids and statuses only, never a recipient,
+ * a body or an error text. It has no authentication of its own: serve it where only operators reach.
+ */
+export async function dashboardPlugin (app: FastifyInstance, options: DashboardPluginOptions): Promise<void> {
+  const { statuses, metrics, snapshot } = options
+  const broadcast = new SnapshotBroadcast({
+    frame: (): DashboardFrame => ({ ...snapshot(), metrics: metrics.view() }),
+    onError: error => { app.log.error({ err: error }, 'dashboard frame failed') },
+    ...(options.frameIntervalMs === undefined ? {} : { intervalMs: options.frameIntervalMs }),
+    ...(options.maxViewers === undefined ? {} : { maxViewers: options.maxViewers })
+  })
+  // Open event streams would keep close() waiting for ever: end them first.
+  app.addHook('preClose', async () => { broadcast.close() })
+
+  app.get('/dashboard', { schema: hidden }, async (_request, reply) => {
+    return await reply
+      .type('text/html; charset=utf-8')
+      .header('content-security-policy', dashboardContentSecurityPolicy)
+      .header('cache-control', 'no-store')
+      .header('x-content-type-options', 'nosniff')
+      .header('referrer-policy', 'no-referrer')
+      .send(dashboardPage)
+  })
+
+  app.get('/dashboard/events', { schema: hidden }, async (request, reply) => {
+    reply.hijack()
+    if (!broadcast.add(reply.raw)) {
+      request.log.warn('dashboard event stream refused: too many viewers')
+      reply.raw.writeHead(503, { 'content-type': 'application/json', 'retry-after': '10' })
+      reply.raw.end(JSON.stringify({ error: 'too many dashboard viewers' }))
+    }
+  })
+
+  app.get<{ Querystring: Static<typeof HistoryQuery> }>('/dashboard/history', { schema: { ...hidden, querystring: HistoryQuery } }, async (request, reply) => {
+    const history = await statuses.history(request.query['client-id'], request.query['correl-id'])
+    const entries: HistoryEntry[] = history.map(event => ({
+      status: event.status,
+      time: event.timestamp.toISOString(),
+      ...(event.recallId === undefined || event.recallId === '' ? {} : { recallId: event.recallId })
+    }))
+    return await reply.header('cache-control', 'no-store').send({ statuses: entries })
+  })
+}
