@@ -1,0 +1,19 @@
+import assert from 'node:assert/strict'
+import type { SQLOutputValue } from 'node:sqlite'
+
+// Rows come back from node:sqlite as records of unknown column types; these read one column as
+// the type the schema gives it. A mismatch means the schema and the code disagree: a bug.
+
+type Row = Record<string, SQLOutputValue>
+
+export function integerColumn (row: Row, column: string): number {
+  const value = row[column]
+  assert.ok(typeof value === 'number' || typeof value === 'bigint', `column ${column} is not an integer`)
+  return Number(value)
+}
+
+export function textColumn (row: Row, column: string): string {
+  const value = row[column]
+  assert.ok(typeof value === 'string', `column ${column} is not text`)
+  return value
+}

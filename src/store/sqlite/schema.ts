@@ -1,0 +1,83 @@
+import type { DatabaseSync } from 'node:sqlite'
+
+// The embedded store's schema, versioned with SQLite's `PRAGMA user_version`: migration i takes
+// a database from version i to version i + 1. Append new migrations at the end and never edit
+// one that has shipped: databases in the field have already run it.
+//
+// - requests: the durable queue. `seq` is AUTOINCREMENT so a seq is never reused, not even after
+//   the newest rows were pruned: a seq names one request for as long as the file lives. `value`
+//   is the sealed request JSON (spec §2) as accepted; it holds no plaintext.
+// - statuses: every status reported, as its `sms-status` JSON (spec §4), oldest first per request.
+// - ledger: the request ledger's current entries (docs/delivery-guarantees.md); one row per key.
+// - correlations: which request an SMSC message id belongs to; the value of a `correl-id` record.
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE requests (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    value TEXT NOT NULL,
+    accepted_at_ms INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('queued', 'done'))
+  );
+  CREATE INDEX requests_queued ON requests (seq) WHERE state = 'queued';
+
+  CREATE TABLE statuses (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    client_id TEXT NOT NULL,
+    correl_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    reported_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX statuses_request ON statuses (client_id, correl_id, seq);
+
+  CREATE TABLE ledger (
+    key TEXT PRIMARY KEY,
+    token TEXT NOT NULL,
+    source TEXT NOT NULL,
+    claimed_at_ms INTEGER NOT NULL,
+    done INTEGER NOT NULL CHECK (done IN (0, 1))
+  ) WITHOUT ROWID;
+
+  CREATE TABLE correlations (
+    key TEXT PRIMARY KEY,
+    record TEXT NOT NULL,
+    stored_at_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX correlations_stored ON correlations (stored_at_ms);
+  `
+]
+
+/** The schema version this code reads and writes. */
+export const SCHEMA_VERSION = migrations.length
+
+/**
+ * Brings the database to SCHEMA_VERSION, one migration per transaction, and returns the version
+ * it found. The version is read again inside each write transaction, so two processes opening a
+ * new file at once migrate it once. Throws when the file is newer than this code (a later smsgw
+ * wrote it): reading it could lose what that version stores.
+ */
+export function migrate (db: DatabaseSync): number {
+  const found = userVersion(db)
+  for (;;) {
+    db.exec('BEGIN IMMEDIATE')
+    try {
+      const version = userVersion(db)
+      if (version > SCHEMA_VERSION) throw new Error(`the store's schema version ${version} is newer than this smsgw's (${SCHEMA_VERSION}); run a newer smsgw`)
+      if (version === SCHEMA_VERSION) {
+        db.exec('COMMIT')
+        return found
+      }
+      db.exec(migrations[version] as string)
+      // PRAGMA takes no bound parameters; the version is an integer we computed.
+      db.exec(`PRAGMA user_version = ${version + 1}`)
+      db.exec('COMMIT')
+    } catch (error) {
+      if (db.isTransaction) db.exec('ROLLBACK')
+      throw error
+    }
+  }
+}
+
+function userVersion (db: DatabaseSync): number {
+  const row = db.prepare('PRAGMA user_version').get()
+  return Number(row?.user_version ?? 0)
+}

@@ -1,0 +1,25 @@
+import type { RequestIngress } from '../../gateway/request-ingress.ts'
+import type { RequestQueue } from '../../store/sqlite/request-queue.ts'
+
+/**
+ * Accepts requests into the embedded durable queue: "accepted" means stored. A batch is stored
+ * in one transaction, all of it or none, and the promise resolves only after the commit; the
+ * source reading the same queue is woken at once.
+ */
+export class EmbeddedIngress implements RequestIngress {
+  readonly #queue: RequestQueue
+
+  constructor (queue: RequestQueue) {
+    this.#queue = queue
+  }
+
+  async accept (values: readonly string[]): Promise<void> {
+    await this.enqueue(values)
+  }
+
+  /** As accept, resolving with the requests' seqs in the queue (their offsets on `embedded/0`). */
+  async enqueue (values: readonly string[]): Promise<bigint[]> {
+    const seqs = await this.#queue.enqueue(values)
+    return seqs.map(seq => BigInt(seq))
+  }
+}

@@ -1,0 +1,65 @@
+import type { StatusEvent } from '../../gateway/status/status-event.ts'
+import type { StatusFeed } from '../../gateway/status/status-feed.ts'
+import type { StatusSink } from '../../gateway/status/status-sink.ts'
+import type { StatusStore } from '../../store/sqlite/status-store.ts'
+
+export interface EmbeddedStatusStoreOptions {
+  /**
+   * Called when a subscriber throws. The status is stored by then, so the error must not fail
+   * the report (the pipeline would store it again); default: a process warning.
+   */
+  onListenerError?: (error: unknown, event: StatusEvent) => void
+}
+
+/** Subscribers to every client's statuses. */
+const ALL_CLIENTS = Symbol('all clients')
+
+/**
+ * The embedded deployment's status sink and feed: every status is stored (durably, before
+ * `report` resolves), then handed to the subscribers of its client and of all clients, in the
+ * order stored. History and live events are what a follower of `sms-status` would read: the
+ * contract's JSON, timestamps in whole seconds.
+ */
+export class EmbeddedStatusStore implements StatusSink, StatusFeed {
+  readonly #statuses: StatusStore
+  readonly #onListenerError: (error: unknown, event: StatusEvent) => void
+  readonly #listeners = new Map<string | typeof ALL_CLIENTS, Set<(event: StatusEvent) => void>>()
+
+  constructor (statuses: StatusStore, options: EmbeddedStatusStoreOptions = {}) {
+    this.#statuses = statuses
+    this.#onListenerError = options.onListenerError ?? (error => { process.emitWarning(error instanceof Error ? error : new Error(String(error))) })
+  }
+
+  /** Resolves once the status is stored; subscribers have been called by then. */
+  async report (event: StatusEvent): Promise<void> {
+    const stored = await this.#statuses.append(event)
+    for (const key of [event.clientId, ALL_CLIENTS] as const) {
+      for (const listener of [...(this.#listeners.get(key) ?? [])]) {
+        try {
+          listener(stored)
+        } catch (error) {
+          this.#onListenerError(error, stored)
+        }
+      }
+    }
+  }
+
+  async history (clientId: string, correlId: string): Promise<StatusEvent[]> {
+    return this.#statuses.history(clientId, correlId)
+  }
+
+  subscribe (clientId: string | undefined, listener: (event: StatusEvent) => void): () => void {
+    const key = clientId ?? ALL_CLIENTS
+    let listeners = this.#listeners.get(key)
+    if (listeners === undefined) {
+      listeners = new Set()
+      this.#listeners.set(key, listeners)
+    }
+    // A function object subscribed twice is called once, and one call of the returned function stops it.
+    listeners.add(listener)
+    return () => {
+      listeners.delete(listener)
+      if (listeners.size === 0) this.#listeners.delete(key)
+    }
+  }
+}

@@ -1,0 +1,34 @@
+import assert from 'node:assert/strict'
+import { DatabaseSync } from 'node:sqlite'
+import { test } from 'node:test'
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
+import { tempStoreFiles } from '../temp-files.ts'
+
+const files = await tempStoreFiles('correlation-table')
+
+test('CorrelationTable put stores a record under its key, replacing the one there, and remove deletes it', async () => {
+  const store = SqliteStore.open(files.next())
+  const { correlations } = store
+  await correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C1', connection: 'smsc' })
+  await correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C2', connection: 'smsc' })
+  await correlations.put('7', { recallId: '7', clientId: 'test', correlId: 'C7' })
+  assert.deepStrictEqual([correlations.get('smsc:1'), correlations.get('7'), correlations.get('smsc:7')], [
+    { recallId: '1', clientId: 'test', correlId: 'C2', connection: 'smsc' },
+    { recallId: '7', clientId: 'test', correlId: 'C7' },
+    undefined
+  ])
+  assert.deepStrictEqual([await correlations.remove('smsc:1'), await correlations.remove('smsc:1'), correlations.get('smsc:1')], [true, false, undefined])
+  store.close()
+})
+
+test('CorrelationTable get reads the record JSON of the correl-id topic, and a value that is not one as none', async () => {
+  const store = SqliteStore.open(files.next())
+  const db = new DatabaseSync(store.file)
+  db.prepare('INSERT INTO correlations (key, record, stored_at_ms) VALUES (?, ?, 0), (?, ?, 0)').run(
+    '4711', '{"recall-id":"4711","client-id":"test","correl-id":"C1"}',
+    'broken', 'not json'
+  )
+  db.close()
+  assert.deepStrictEqual([store.correlations.get('4711'), store.correlations.get('broken')], [{ recallId: '4711', clientId: 'test', correlId: 'C1' }, undefined])
+  store.close()
+})
