@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander'
 import { errorCodes, isSmsgwError } from '../errors.ts'
+import { addApiKeyCommand } from './api-key-command.ts'
 import { addGatewayCommand } from './gateway-command.ts'
 import { addKafkaClientCommands } from './kafka-client-commands.ts'
 import { addPayloadCommands } from './payload-commands.ts'
@@ -21,6 +22,7 @@ export function buildProgram (io: ProgramIo): Command {
   addGatewayCommand(program, io)
   addKafkaClientCommands(program, io)
   addSmscSimCommand(program, io)
+  addApiKeyCommand(program, io)
   return program
 }
 

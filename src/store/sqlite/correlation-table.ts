@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import { decodeCorrelationRecord, encodeCorrelationRecord, type CorrelationRecord } from '../../transport/kafka/correlation-store.ts'
+import { decodeCorrelationRecord, encodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
 import { textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'
 import { deleteInChunks } from './retention.ts'

@@ -1,7 +1,7 @@
 import type { CorrelationLookup } from '../../gateway/backends/smpp/receipt-handler.ts'
 import type { CorrelationWriter } from '../../gateway/backends/smpp/smpp-backend.ts'
 import type { CorrelationTable } from '../../store/sqlite/correlation-table.ts'
-import { correlationKey, type CorrelationRecord } from '../kafka/correlation-store.ts'
+import { correlationKey, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
 
 /**
  * The correlation table of the embedded deployment (the `correl-id` topic of a Kafka one): the

@@ -1,24 +1,5 @@
+import { correlationKey, encodeCorrelationRecord, decodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
 import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts'
-
-/** Which request an SMSC message id (recall-id) belongs to: the value on `correl-id` (spec §1). */
-export interface CorrelationRecord {
-  recallId: string
-  clientId: string
-  correlId: string
-  /**
-   * The SMSC connection that gave the id (ours): ids are unique per SMSC only, and with several
-   * connections two SMSCs may both answer `1`. Absent in records of the older gateway.
-   */
-  connection?: string
-}
-
-/**
- * The record key: `<connection>:<recall-id>`, or the bare recall-id the older gateway wrote
- * (spec §1), which lookups fall back to so receipts for its last messages still match.
- */
-export function correlationKey (recallId: string, connection?: string): string {
-  return connection === undefined ? recallId : `${connection}:${recallId}`
-}
 
 /**
  * The correlation table on the compacted `correl-id` topic. Every instance reads all of it, so
@@ -91,23 +72,5 @@ export class CorrelationStore {
 
   async close (): Promise<void> {
     await this.#table.close()
-  }
-}
-
-export function encodeCorrelationRecord (record: CorrelationRecord): string {
-  const fields = { 'recall-id': record.recallId, 'client-id': record.clientId, 'correl-id': record.correlId }
-  return JSON.stringify(record.connection === undefined ? fields : { ...fields, connection: record.connection })
-}
-
-export function decodeCorrelationRecord (text: string): CorrelationRecord | null {
-  try {
-    const value: unknown = JSON.parse(text)
-    if (typeof value !== 'object' || value === null) return null
-    const fields = value as Record<string, unknown>
-    const [recallId, clientId, correlId, connection] = [fields['recall-id'], fields['client-id'], fields['correl-id'], fields.connection]
-    if (typeof recallId !== 'string' || typeof clientId !== 'string' || typeof correlId !== 'string') return null
-    return typeof connection === 'string' ? { recallId, clientId, correlId, connection } : { recallId, clientId, correlId }
-  } catch {
-    return null
   }
 }

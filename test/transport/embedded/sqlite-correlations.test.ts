@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
 import { SqliteCorrelations } from '../../../src/transport/embedded/sqlite-correlations.ts'
-import type { CorrelationRecord } from '../../../src/transport/kafka/correlation-store.ts'
+import type { CorrelationRecord } from '../../../src/gateway/backends/smpp/correlation-record.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
 
 const files = await tempStoreFiles('sqlite-correlations')

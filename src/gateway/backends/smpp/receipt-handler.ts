@@ -1,7 +1,7 @@
 import type { Logger } from '../../../log/logger.ts'
 import { findTlv, type PduOf } from '../../../smpp/codec/index.ts'
 import { normaliseMessageId, parseReceiptText, receiptStatus, statOfMessageState, type MessageIdStyle } from '../../../smpp/receipts/index.ts'
-import type { CorrelationRecord } from '../../../transport/kafka/correlation-store.ts'
+import type { CorrelationRecord } from './correlation-record.ts'
 import { isFinalStatus, type StatusEvent } from '../../status/status-event.ts'
 
 /** The correlation table as the receipt handler needs it. */

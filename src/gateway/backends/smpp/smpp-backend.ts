@@ -1,7 +1,7 @@
 import { isSmsgwError } from '../../../errors.ts'
 import type { Logger } from '../../../log/logger.ts'
 import { normaliseMessageId } from '../../../smpp/receipts/index.ts'
-import type { CorrelationRecord } from '../../../transport/kafka/correlation-store.ts'
+import type { CorrelationRecord } from './correlation-record.ts'
 import { isPastDeadline } from '../../stages/deadline.ts'
 import { backendErrorTexts, validateForBackend } from '../../stages/validate-for-backend.ts'
 import { statusVerdict } from '../../stages/verdict.ts'

@@ -4,7 +4,7 @@ import { createReceiptHandler, type CorrelationLookup } from '../../../../src/ga
 import type { StatusEvent } from '../../../../src/gateway/status/status-event.ts'
 import { createLogger } from '../../../../src/log/logger.ts'
 import { createPdu, shortMessageBody, type PduOf, type Tlv } from '../../../../src/smpp/codec/index.ts'
-import type { CorrelationRecord } from '../../../../src/transport/kafka/correlation-store.ts'
+import type { CorrelationRecord } from '../../../../src/gateway/backends/smpp/correlation-record.ts'
 
 const log = createLogger({ level: 'silent' })
 const NOW = new Date('2026-11-21T10:00:00Z')

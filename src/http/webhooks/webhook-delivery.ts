@@ -1,0 +1,272 @@
+import { createHash } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { StatusFeed } from '../../gateway/status/status-feed.ts'
+import { encodeStatusEvent, type StatusEvent } from '../../gateway/status/status-event.ts'
+import { formatTimestamp } from '../../gateway/status/timestamp.ts'
+import type { Logger } from '../../log/logger.ts'
+import { DEFAULT_WEBHOOK_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-policy.ts'
+import type { Webhook, WebhookDirectory } from './webhook-directory.ts'
+import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.ts'
+
+/** One POST may take this long, response headers included, before it counts as failed. */
+export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000
+/** Statuses waiting per client; past it the oldest waiting one is dropped. */
+export const DEFAULT_WEBHOOK_QUEUE_LIMIT = 1_000
+/** Statuses remembered for de-duplication, over all clients; the oldest are forgotten first. */
+export const DEFAULT_WEBHOOK_DEDUPE_ENTRIES = 100_000
+const DROP_LOG_INTERVAL_MS = 10_000
+
+export interface WebhookDeliveryOptions {
+  readonly statuses: StatusFeed
+  readonly directory: WebhookDirectory
+  readonly log: Logger
+  /** Overrides of DEFAULT_WEBHOOK_RETRY_POLICY. */
+  readonly retry?: Partial<RetryPolicy>
+  readonly timeoutMs?: number
+  readonly maxQueuedPerClient?: number
+  readonly dedupeEntries?: number
+  /** Default: the global fetch (undici). */
+  readonly fetch?: typeof globalThis.fetch
+}
+
+export interface WebhookDeliveryCounters {
+  /** Statuses a webhook answered with 2xx. */
+  delivered: number
+  /** Statuses given up: every attempt failed, or the webhook refused one (a 4xx other than 408 and 429, or a redirect). */
+  failed: number
+  /** Statuses dropped unsent because their client's queue was full. */
+  dropped: number
+  /** Statuses reported again and therefore not queued again. */
+  duplicates: number
+}
+
+export interface WebhookDelivery {
+  counters: () => WebhookDeliveryCounters
+  /** Resolves once nothing is queued or in flight (at once when nothing is). */
+  idle: () => Promise<void>
+  /** Stops listening, aborts what is in flight and forgets what waits; resolves once every queue has stopped. */
+  close: () => Promise<void>
+  [Symbol.asyncDispose]: () => Promise<void>
+}
+
+interface QueuedStatus {
+  readonly event: StatusEvent
+  /** The status JSON (spec §4): the exact bytes that are signed and sent. */
+  readonly body: string
+  /** The same for every attempt and every report of this status, so a receiver can de-duplicate too. */
+  readonly deliveryId: string
+}
+
+interface ClientQueue {
+  readonly waiting: QueuedStatus[]
+  running: boolean
+}
+
+type Outcome = { readonly kind: 'delivered' } | { readonly kind: 'retry' | 'refused', readonly reason: string }
+
+/**
+ * Posts each status of each client that has a webhook to it, from now on (spec §4 JSON, signed:
+ * docs/http-api.md). Driven by StatusFeed.subscribe.
+ *
+ * - One status at a time per client, in the order reported, so SENT arrives before DELIVERED;
+ *   clients do not wait for one another.
+ * - A status is delivered once: one reported again (same client-id, correl-id, status and
+ *   timestamp) is not queued again, as long as it is among the last `dedupeEntries` seen.
+ * - A failed attempt (a network error, a timeout, 408, 429 or 5xx) is tried again after an
+ *   exponential back-off (RetryPolicy), up to maxAttempts; then the status is given up and logged.
+ * - Each client's queue is bounded: past maxQueuedPerClient the oldest waiting status is dropped
+ *   and counted, with a warning logged at most every 10 s. This holds memory flat when a
+ *   webhook is down for long; the statuses stay available through GET /v1/messages/{correlId}.
+ * - Nothing is persisted: statuses queued when the process stops are not sent.
+ */
+export function startWebhookDelivery (options: WebhookDeliveryOptions): WebhookDelivery {
+  return new WebhookDispatcher(options)
+}
+
+class WebhookDispatcher implements WebhookDelivery {
+  readonly #directory: WebhookDirectory
+  readonly #log: Logger
+  readonly #retry: RetryPolicy
+  readonly #timeoutMs: number
+  readonly #maxQueued: number
+  readonly #dedupeEntries: number
+  readonly #fetch: typeof globalThis.fetch
+  readonly #queues = new Map<string, ClientQueue>()
+  /** Dedupe keys in the order seen (a Set keeps insertion order), oldest first. */
+  readonly #seen = new Set<string>()
+  readonly #abort = new AbortController()
+  readonly #counters: WebhookDeliveryCounters = { delivered: 0, failed: 0, dropped: 0, duplicates: 0 }
+  readonly #unsubscribe: () => void
+  #running = 0
+  #idleWaiters: Array<() => void> = []
+  #lastDropLogMs = Number.NEGATIVE_INFINITY
+
+  constructor (options: WebhookDeliveryOptions) {
+    this.#directory = options.directory
+    this.#log = options.log
+    this.#retry = { ...DEFAULT_WEBHOOK_RETRY_POLICY, ...options.retry }
+    this.#timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS
+    this.#maxQueued = options.maxQueuedPerClient ?? DEFAULT_WEBHOOK_QUEUE_LIMIT
+    this.#dedupeEntries = options.dedupeEntries ?? DEFAULT_WEBHOOK_DEDUPE_ENTRIES
+    this.#fetch = options.fetch ?? globalThis.fetch
+    this.#unsubscribe = options.statuses.subscribe(undefined, event => { this.#enqueue(event) })
+  }
+
+  counters (): WebhookDeliveryCounters {
+    return { ...this.#counters }
+  }
+
+  async idle (): Promise<void> {
+    if (this.#running === 0) return
+    await new Promise<void>(resolve => { this.#idleWaiters.push(resolve) })
+  }
+
+  async close (): Promise<void> {
+    if (!this.#abort.signal.aborted) {
+      this.#unsubscribe()
+      this.#abort.abort()
+    }
+    await this.idle()
+  }
+
+  async [Symbol.asyncDispose] (): Promise<void> {
+    await this.close()
+  }
+
+  #enqueue (event: StatusEvent): void {
+    if (this.#abort.signal.aborted) return
+    const key = JSON.stringify([event.clientId, event.correlId, event.status, formatTimestamp(event.timestamp)])
+    if (this.#seen.has(key)) {
+      this.#counters.duplicates++
+      return
+    }
+    this.#remember(key)
+    let queue = this.#queues.get(event.clientId)
+    if (queue === undefined) {
+      queue = { waiting: [], running: false }
+      this.#queues.set(event.clientId, queue)
+    }
+    queue.waiting.push({
+      event,
+      body: encodeStatusEvent(event),
+      deliveryId: createHash('sha256').update(key).digest('hex').slice(0, 32)
+    })
+    if (queue.waiting.length > this.#maxQueued) {
+      queue.waiting.shift()
+      this.#counters.dropped++
+      this.#logDrop(event.clientId)
+    }
+    if (!queue.running) {
+      queue.running = true
+      this.#running++
+      void this.#drain(event.clientId, queue)
+    }
+  }
+
+  #remember (key: string): void {
+    this.#seen.add(key)
+    if (this.#seen.size > this.#dedupeEntries) {
+      const oldest = this.#seen.values().next()
+      if (oldest.done !== true) this.#seen.delete(oldest.value)
+    }
+  }
+
+  #logDrop (clientId: string): void {
+    const now = Date.now()
+    if (now - this.#lastDropLogMs < DROP_LOG_INTERVAL_MS) return
+    this.#lastDropLogMs = now
+    this.#log.warn({ clientId, dropped: this.#counters.dropped, queueLimit: this.#maxQueued },
+      'webhook queue full: dropped the oldest waiting status')
+  }
+
+  async #drain (clientId: string, queue: ClientQueue): Promise<void> {
+    try {
+      for (let item = queue.waiting.shift(); item !== undefined; item = queue.waiting.shift()) {
+        if (this.#abort.signal.aborted) break
+        await this.#deliver(item)
+      }
+    } finally {
+      queue.running = false
+      // Empty queues go, so that client-ids seen once do not stay in memory.
+      if (queue.waiting.length === 0 && this.#queues.get(clientId) === queue) this.#queues.delete(clientId)
+      if (--this.#running === 0) {
+        const waiters = this.#idleWaiters
+        this.#idleWaiters = []
+        for (const resolve of waiters) resolve()
+      }
+    }
+  }
+
+  async #deliver (item: QueuedStatus): Promise<void> {
+    const { clientId, correlId, status } = item.event
+    const context = { clientId, correlId, status, deliveryId: item.deliveryId }
+    for (let attempt = 1; ; attempt++) {
+      let webhook: Webhook | undefined
+      let outcome: Outcome
+      try {
+        webhook = await this.#directory.webhookOf(clientId)
+        // A client without a webhook (or whose webhook was removed meanwhile): nothing to do.
+        if (webhook === undefined) return
+        outcome = await this.#post(webhook, item)
+      } catch (error) {
+        outcome = { kind: 'retry', reason: `webhook lookup failed: ${(error as Error).message}` }
+      }
+      if (this.#abort.signal.aborted) return
+      const where = webhook === undefined ? {} : { origin: originOf(webhook.url) }
+      if (outcome.kind === 'delivered') {
+        this.#counters.delivered++
+        this.#log.debug({ ...context, ...where, attempt }, 'webhook delivered')
+        return
+      }
+      if (outcome.kind === 'refused' || attempt >= this.#retry.maxAttempts) {
+        this.#counters.failed++
+        this.#log.warn({ ...context, ...where, attempts: attempt, reason: outcome.reason }, 'webhook delivery given up')
+        return
+      }
+      const delayMs = retryDelayMs(this.#retry, attempt)
+      this.#log.info({ ...context, ...where, attempt, reason: outcome.reason, retryInMs: delayMs }, 'webhook delivery failed; will retry')
+      try {
+        await sleep(delayMs, undefined, { signal: this.#abort.signal })
+      } catch {
+        return
+      }
+    }
+  }
+
+  async #post (webhook: Webhook, item: QueuedStatus): Promise<Outcome> {
+    let response: Response
+    try {
+      response = await this.#fetch(webhook.url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          'user-agent': 'smsgw-webhook',
+          [SIGNATURE_HEADER]: signWebhookBody(webhook.secret, item.body),
+          [DELIVERY_HEADER]: item.deliveryId
+        },
+        body: item.body,
+        // A redirect is the receiver's mistake, and following it would send the status elsewhere.
+        redirect: 'manual',
+        signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#timeoutMs)])
+      })
+    } catch (error) {
+      return { kind: 'retry', reason: describeFetchError(error, this.#timeoutMs) }
+    }
+    // The answer's body means nothing to us; cancelling it frees the connection without reading an unbounded amount.
+    await response.body?.cancel().catch(() => {})
+    if (response.status >= 200 && response.status < 300) return { kind: 'delivered' }
+    const retryable = response.status === 408 || response.status === 429 || response.status >= 500
+    return { kind: retryable ? 'retry' : 'refused', reason: `HTTP ${response.status}` }
+  }
+}
+
+/** Only the origin of a webhook URL is logged: its path or query may hold the receiver's own token. */
+function originOf (url: string): string {
+  return new URL(url).origin
+}
+
+function describeFetchError (error: unknown, timeoutMs: number): string {
+  if (error instanceof DOMException && error.name === 'TimeoutError') return `no answer within ${timeoutMs} ms`
+  const cause = (error as { cause?: { code?: string, message?: string } }).cause
+  return cause?.code ?? cause?.message ?? (error as Error).message
+}

@@ -1,0 +1,74 @@
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
+import { asText, smsgw, smsgwLines, temporaryFolder } from '../../cli/cli-fixtures.ts'
+
+// `smsgw api-key …` through bin/smsgw, against real files.
+
+const folder = await temporaryFolder()
+
+test('api-key create prints a key once, which the key file then verifies for that client', async () => {
+  const file = join(folder, 'create.json')
+  const result = asText(await smsgw(['api-key', 'create', 'test', '--file', file]))
+  assert.deepStrictEqual({ code: result.code, stderr: result.stderr }, { code: 0, stderr: '' })
+  assert.match(result.stdout, /^smsgw_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/)
+  const key = result.stdout
+  assert.deepStrictEqual(await (await ApiKeyFile.open(file)).verify(key), { keyId: key.slice(6, 18), clientId: 'test' })
+  assert.ok(!(await readFile(file, 'utf8')).includes(key.slice(19)))
+})
+
+test('api-key list prints ids, clients and creation times, never a secret; revoke removes a key by id or by key', async () => {
+  const file = join(folder, 'list.json')
+  const first = asText(await smsgw(['api-key', 'create', 'test', '--file', file])).stdout.trim()
+  const second = asText(await smsgw(['api-key', 'create', 'other', '--file', file])).stdout.trim()
+  const listed = asText(await smsgw(['api-key', 'list', '--file', file]))
+  const lines = listed.stdout.split('\n')
+  assert.deepStrictEqual({ code: listed.code, stderr: listed.stderr, lines: lines.map(line => line.split('\t').slice(0, 2)) }, {
+    code: 0,
+    stderr: '',
+    lines: [[first.slice(6, 18), 'test'], [second.slice(6, 18), 'other'], ['']]
+  })
+  assert.match(lines[0] ?? '', /\t\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+  assert.ok(!listed.stdout.includes(first.slice(19)) && !listed.stdout.includes(second.slice(19)))
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'revoke', first.slice(6, 18), '--file', file])), { code: 0, stdout: '', stderr: '' })
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'revoke', second, '--file', file])), { code: 0, stdout: '', stderr: '' })
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'list', '--file', file])), { code: 0, stdout: '', stderr: '' })
+})
+
+test('api-key revoke fails for an id the file does not have', async () => {
+  const file = join(folder, 'revoke.json')
+  const result = await smsgw(['api-key', 'revoke', '0123456789ab', '--file', file])
+  assert.deepStrictEqual({ code: result.code, lines: smsgwLines(result.stderr) }, { code: 1, lines: [`smsgw: no API key 0123456789ab in ${file}`] })
+})
+
+test('api-key create fails with a usage error for an empty client-id', async () => {
+  const result = await smsgw(['api-key', 'create', '', '--file', join(folder, 'usage.json')])
+  assert.deepStrictEqual({ code: result.code, lines: smsgwLines(result.stderr) },
+    { code: 2, lines: ['smsgw: client-id must be 1-256 characters without control characters or surrounding spaces: ""'] })
+})
+
+test('api-key takes its file from $SMSGW_API_KEYS_FILE', async () => {
+  const file = join(folder, 'env.json')
+  const created = asText(await smsgw(['api-key', 'create', 'test'], { env: { SMSGW_API_KEYS_FILE: file } }))
+  assert.equal(created.code, 0)
+  assert.deepStrictEqual((await (await ApiKeyFile.open(file)).list()).map(key => key.clientId), ['test'])
+})
+
+test('api-key webhook set prints the secret once; list shows clients and URLs; remove stops it', async () => {
+  const file = join(folder, 'webhooks.json')
+  const set = asText(await smsgw(['api-key', 'webhook', 'set', 'test', 'https://example.org/hook', '--file', file]))
+  assert.deepStrictEqual({ code: set.code, stderr: set.stderr }, { code: 0, stderr: '' })
+  assert.match(set.stdout, /^whsec_[A-Za-z0-9_-]{43}$/)
+  assert.deepStrictEqual(await (await ApiKeyFile.open(file)).webhookOf('test'),
+    { clientId: 'test', url: 'https://example.org/hook', secret: set.stdout })
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'webhook', 'list', '--file', file])),
+    { code: 0, stdout: 'test\thttps://example.org/hook\n', stderr: '' })
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'webhook', 'remove', 'test', '--file', file])), { code: 0, stdout: '', stderr: '' })
+  const again = await smsgw(['api-key', 'webhook', 'remove', 'test', '--file', file])
+  assert.deepStrictEqual({ code: again.code, lines: smsgwLines(again.stderr) }, { code: 1, lines: [`smsgw: client test has no webhook in ${file}`] })
+  const bad = await smsgw(['api-key', 'webhook', 'set', 'test', 'ftp://example.org/', '--file', file])
+  assert.deepStrictEqual({ code: bad.code, lines: smsgwLines(bad.stderr) },
+    { code: 2, lines: ['smsgw: webhook URL ftp://example.org/ is not an http: or https: URL'] })
+})

@@ -1,0 +1,223 @@
+import assert from 'node:assert/strict'
+import { createHmac } from 'node:crypto'
+import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { test } from 'node:test'
+import { startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
+import type { Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
+import { StatusFeedFake, capturingLogger, statusOf } from '../api/http-fakes.ts'
+
+// Webhook delivery to a real HTTP server on 127.0.0.1, with retries shortened to milliseconds.
+
+interface Received {
+  readonly headers: IncomingHttpHeaders
+  readonly body: string
+}
+
+/** An HTTP server that records each request and answers it through `answer` (which may hold the response). */
+async function receiver (t: test.TestContext, answer: (response: ServerResponse, index: number) => void = response => { response.writeHead(200).end() }) {
+  const requests: Received[] = []
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = []
+    request.on('data', (chunk: Buffer) => chunks.push(chunk))
+    request.on('end', () => {
+      requests.push({ headers: request.headers, body: Buffer.concat(chunks).toString('utf8') })
+      answer(response, requests.length - 1)
+    })
+  })
+  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve))
+  t.after(async () => {
+    server.closeAllConnections()
+    await new Promise(resolve => server.close(resolve))
+  })
+  return { requests, url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/smsgw?token=receiver-own` }
+}
+
+const SECRET = 'whsec_test-secret'
+
+function directoryOf (...webhooks: Webhook[]): WebhookDirectory {
+  const byClient = new Map(webhooks.map(webhook => [webhook.clientId, webhook]))
+  return { webhookOf: async clientId => byClient.get(clientId) }
+}
+
+function deliveryWith (t: test.TestContext, url: string, options: Partial<WebhookDeliveryOptions> = {}) {
+  const statuses = new StatusFeedFake()
+  const logged = capturingLogger('debug')
+  const delivery = startWebhookDelivery({
+    statuses,
+    directory: directoryOf({ clientId: 'test', url, secret: SECRET }),
+    log: logged.log,
+    retry: { maxAttempts: 4, firstDelayMs: 10, maxDelayMs: 40, jitter: 0 },
+    ...options
+  })
+  t.after(async () => { await delivery.close() })
+  return { statuses, delivery, logged }
+}
+
+const until = async (condition: () => boolean): Promise<void> => {
+  while (!condition()) await new Promise(resolve => setTimeout(resolve, 5))
+}
+
+test('webhook delivery posts the status JSON, signed with the client\'s secret, with a delivery id', async (t) => {
+  const { requests, url } = await receiver(t)
+  const { statuses, delivery } = deliveryWith(t, url)
+  statuses.report(statusOf('test', 'C1', 'INVALID', 0, { errorText: 'SMS body is empty' }))
+  await until(() => requests.length === 1)
+  await delivery.idle()
+  const [request] = requests
+  assert.ok(request !== undefined)
+  const body = '{"client-id":"test","correl-id":"C1","timestamp":"2026-11-21T10:00:00Z","sms-status":"INVALID","error-text":"SMS body is empty"}'
+  assert.deepStrictEqual({
+    body: request.body,
+    contentType: request.headers['content-type'],
+    signature: request.headers['x-smsgw-signature'],
+    deliveryId: /^[0-9a-f]{32}$/.test(String(request.headers['x-smsgw-delivery']))
+  }, {
+    body,
+    contentType: 'application/json',
+    // What a receiver computes with nothing but node:crypto.
+    signature: `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`,
+    deliveryId: true
+  })
+  assert.deepStrictEqual(delivery.counters(), { delivered: 1, failed: 0, dropped: 0, duplicates: 0 })
+})
+
+test('webhook delivery tries again after 5xx answers, with the same body and delivery id', async (t) => {
+  const { requests, url } = await receiver(t, (response, index) => { response.writeHead(index < 2 ? 500 : 200).end() })
+  const { statuses, delivery, logged } = deliveryWith(t, url)
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => requests.length === 3)
+  await delivery.idle()
+  assert.equal(new Set(requests.map(request => `${request.headers['x-smsgw-delivery']} ${request.headers['x-smsgw-signature']} ${request.body}`)).size, 1)
+  assert.deepStrictEqual(delivery.counters(), { delivered: 1, failed: 0, dropped: 0, duplicates: 0 })
+  const retries = logged.lines().split('\n').filter(line => line.includes('will retry')).map(line => JSON.parse(line))
+  assert.deepStrictEqual(retries.map(({ attempt, reason, retryInMs, origin }) => ({ attempt, reason, retryInMs, origin })), [
+    { attempt: 1, reason: 'HTTP 500', retryInMs: 10, origin: new URL(url).origin },
+    { attempt: 2, reason: 'HTTP 500', retryInMs: 20, origin: new URL(url).origin }
+  ])
+  // Only the origin is logged: the receiver's path and query may hold its own secret.
+  assert.ok(!logged.lines().includes('receiver-own'))
+})
+
+test('webhook delivery gives up after maxAttempts, and at once on a 4xx that is not 408 or 429', async (t) => {
+  const { requests, url } = await receiver(t, (response, index) => { response.writeHead(index < 4 ? 503 : 400).end() })
+  const { statuses, delivery, logged } = deliveryWith(t, url)
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  statuses.report(statusOf('test', 'C1', 'DELIVERED', 1))
+  await until(() => requests.length === 5)
+  await delivery.idle()
+  assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['sms-status']), ['SENT', 'SENT', 'SENT', 'SENT', 'DELIVERED'])
+  assert.deepStrictEqual(delivery.counters(), { delivered: 0, failed: 2, dropped: 0, duplicates: 0 })
+  const givenUp = logged.lines().split('\n').filter(line => line.includes('given up')).map(line => JSON.parse(line))
+  assert.deepStrictEqual(givenUp.map(({ level, status, attempts, reason }) => ({ level, status, attempts, reason })), [
+    { level: 'warn', status: 'SENT', attempts: 4, reason: 'HTTP 503' },
+    { level: 'warn', status: 'DELIVERED', attempts: 1, reason: 'HTTP 400' }
+  ])
+})
+
+test('webhook delivery counts a webhook that does not answer in time as a failed attempt', async (t) => {
+  const { requests, url } = await receiver(t, () => {})
+  const { statuses, delivery, logged } = deliveryWith(t, url, { timeoutMs: 50, retry: { maxAttempts: 2, firstDelayMs: 10, jitter: 0 } })
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => delivery.counters().failed === 1)
+  assert.equal(requests.length, 2)
+  assert.match(logged.lines(), /"reason":"no answer within 50 ms"/)
+})
+
+test('webhook delivery tries again when the webhook cannot be reached', async (t) => {
+  // A port that was free a moment ago. (Not a low one such as 1: fetch refuses those as "bad port".)
+  const probe = createServer()
+  await new Promise<void>(resolve => probe.listen(0, '127.0.0.1', resolve))
+  const port = (probe.address() as AddressInfo).port
+  await new Promise(resolve => probe.close(resolve))
+  const { statuses, delivery, logged } = deliveryWith(t, `http://127.0.0.1:${port}/closed`, { retry: { maxAttempts: 2, firstDelayMs: 10, jitter: 0 } })
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => delivery.counters().failed === 1)
+  assert.match(logged.lines(), /"reason":"ECONNREFUSED"/)
+})
+
+test('webhook delivery posts a status reported twice once', async (t) => {
+  const { requests, url } = await receiver(t)
+  const { statuses, delivery } = deliveryWith(t, url)
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await delivery.idle()
+  // Again after it was delivered, and with the milliseconds the status JSON does not carry.
+  statuses.report({ ...statusOf('test', 'C1', 'SENT'), timestamp: new Date(Date.UTC(2026, 10, 21, 10, 0, 0, 900)) })
+  // The same status at another time, or another status, is news.
+  statuses.report(statusOf('test', 'C1', 'SENT', 5))
+  statuses.report(statusOf('test', 'C1', 'DELIVERED', 5))
+  await until(() => requests.length === 3)
+  await delivery.idle()
+  assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)).map(status => `${status['sms-status']} ${status.timestamp}`), [
+    'SENT 2026-11-21T10:00:00Z', 'SENT 2026-11-21T10:00:05Z', 'DELIVERED 2026-11-21T10:00:05Z'
+  ])
+  assert.deepStrictEqual(delivery.counters(), { delivered: 3, failed: 0, dropped: 0, duplicates: 2 })
+})
+
+test('webhook delivery forgets the oldest statuses past dedupeEntries', async (t) => {
+  const { requests, url } = await receiver(t)
+  const { statuses, delivery } = deliveryWith(t, url, { dedupeEntries: 2 })
+  for (const second of [0, 1, 2, 0, 2]) {
+    statuses.report(statusOf('test', 'C1', 'SENT', second))
+    await delivery.idle()
+  }
+  // 0 was forgotten when 2 came, so it is news again; 2 is still remembered.
+  assert.deepStrictEqual(requests.map(request => JSON.parse(request.body).timestamp.slice(-3)), ['00Z', '01Z', '02Z', '00Z'])
+  assert.deepStrictEqual(delivery.counters(), { delivered: 4, failed: 0, dropped: 0, duplicates: 1 })
+})
+
+test('webhook delivery keeps each client\'s order, even across retries', async (t) => {
+  const { requests, url } = await receiver(t, (response, index) => { response.writeHead(index === 0 ? 502 : 200).end() })
+  const { statuses, delivery } = deliveryWith(t, url)
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  statuses.report(statusOf('test', 'C1', 'DELIVERED', 1))
+  await until(() => requests.length === 3)
+  await delivery.idle()
+  assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['sms-status']), ['SENT', 'SENT', 'DELIVERED'])
+})
+
+test('webhook delivery drops the oldest waiting status past the queue bound, and logs it', async (t) => {
+  const held: ServerResponse[] = []
+  const { requests, url } = await receiver(t, (response, index) => {
+    if (index === 0) held.push(response)
+    else response.writeHead(200).end()
+  })
+  const { statuses, delivery, logged } = deliveryWith(t, url, { maxQueuedPerClient: 2 })
+  for (let second = 0; second < 5; second++) statuses.report(statusOf('test', `C${second}`, 'SENT', second))
+  await until(() => held.length === 1)
+  held[0]?.writeHead(200).end()
+  await until(() => requests.length === 3)
+  await delivery.idle()
+  // C0 was in flight, C1 and C2 were dropped for C3 and C4.
+  assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['correl-id']), ['C0', 'C3', 'C4'])
+  assert.deepStrictEqual(delivery.counters(), { delivered: 3, failed: 0, dropped: 2, duplicates: 0 })
+  const warnings = logged.lines().split('\n').filter(line => line.includes('queue full')).map(line => JSON.parse(line))
+  // One warning per 10 s at most, with the count so far.
+  assert.deepStrictEqual(warnings.map(({ level, clientId, dropped, queueLimit }) => ({ level, clientId, dropped, queueLimit })), [
+    { level: 'warn', clientId: 'test', dropped: 1, queueLimit: 2 }
+  ])
+})
+
+test('webhook delivery posts nothing for a client without a webhook', async (t) => {
+  const { requests, url } = await receiver(t)
+  const { statuses, delivery } = deliveryWith(t, url)
+  statuses.report(statusOf('other', 'C1', 'SENT'))
+  statuses.report(statusOf('test', 'C2', 'SENT'))
+  await until(() => requests.length === 1)
+  await delivery.idle()
+  assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['client-id']), ['test'])
+})
+
+test('webhook delivery close() aborts what is in flight, stops listening, and resolves', async (t) => {
+  const { requests, url } = await receiver(t, () => {})
+  const { statuses, delivery } = deliveryWith(t, url)
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => requests.length === 1)
+  await delivery.close()
+  assert.equal(statuses.subscribers, 0)
+  statuses.report(statusOf('test', 'C2', 'SENT'))
+  await delivery.idle()
+  assert.deepStrictEqual({ requests: requests.length, counters: delivery.counters() },
+    { requests: 1, counters: { delivered: 0, failed: 0, dropped: 0, duplicates: 0 } })
+})
