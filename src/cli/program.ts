@@ -4,6 +4,7 @@ import { addApiKeyCommand } from './api-key-command.ts'
 import { addGatewayCommand } from './gateway-command.ts'
 import { addKafkaClientCommands } from './kafka-client-commands.ts'
 import { addPayloadCommands } from './payload-commands.ts'
+import { addRunCommand } from './run-command.ts'
 import type { ProgramIo } from './program-io.ts'
 import { addSmscSimCommand } from './smsc-sim-command.ts'
 import { addVaultCommands } from './vault-commands.ts'
@@ -20,6 +21,7 @@ export function buildProgram (io: ProgramIo): Command {
   addVaultCommands(program, io)
   addPayloadCommands(program, io)
   addGatewayCommand(program, io)
+  addRunCommand(program, io)
   addKafkaClientCommands(program, io)
   addSmscSimCommand(program, io)
   addApiKeyCommand(program, io)

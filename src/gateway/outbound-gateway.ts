@@ -2,6 +2,7 @@ import type { GatewayConfig } from '../config/index.ts'
 import { Vault } from '../crypto/vault/vault.ts'
 import type { Logger } from '../log/logger.ts'
 import type { InboundSms } from '../smpp/inbound/index.ts'
+import type { ReconnectingSession } from '../smpp/session/index.ts'
 import type { Backend } from './backends/backend.ts'
 import { loopbackBackend } from './backends/loopback/loopback-backend.ts'
 import type { CorrelationLookup } from './backends/smpp/receipt-handler.ts'
@@ -52,6 +53,8 @@ export interface RunningGateway {
   readonly recent: RecentStatuses
   /** Whether at least one SMSC connection is bound (true when none is configured). */
   readonly smscReady: () => boolean
+  /** The SMPP session of each SMSC connection by name (none when no SMSC is configured). */
+  readonly smscSessions: ReadonlyMap<string, ReconnectingSession>
   /** Resolves when the gateway stops: the source ended, or `shutdown` was called. */
   readonly done: Promise<void>
   /** Graceful stop: stop pulling, settle in-flight requests, flush, commit, disconnect. */
@@ -134,5 +137,5 @@ export async function startOutboundGateway (config: GatewayConfig, vaultPassword
     await stopping
   }
   const smscReady = (): boolean => smpp === undefined || smpp.links.some(link => link.channel.bound)
-  return { gateway, sink, recent, smscReady, done, shutdown }
+  return { gateway, sink, recent, smscReady, smscSessions: smpp?.sessions ?? new Map(), done, shutdown }
 }

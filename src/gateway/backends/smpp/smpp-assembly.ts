@@ -25,6 +25,8 @@ export interface SmppAssemblyOptions {
 export interface SmppAssembly {
   readonly backend: Backend
   readonly links: readonly SmscLink[]
+  /** The session of each connection by name, for metrics and the dashboard. */
+  readonly sessions: ReadonlyMap<string, ReconnectingSession>
   /** Flushes incomplete inbound messages, unbinds every connection. */
   close: () => Promise<void>
 }
@@ -55,7 +57,7 @@ export function assembleSmpp (options: SmppAssemblyOptions): SmppAssembly | unde
     timeoutMs: config.inboundReassemblyMs,
     onIncomplete: sms => { publish(sms).catch((error: unknown) => log.error({ err: error, connection: sms.connectionId }, 'incomplete inbound SMS not published')) }
   })
-  const sessions: ReconnectingSession[] = []
+  const sessions = new Map<string, ReconnectingSession>()
   const links = connections.map(connection => {
     const onDeliver = async (pdu: PduOf<'deliver_sm'>): Promise<void> => {
       if (isReceipt(pdu)) {
@@ -81,7 +83,7 @@ export function assembleSmpp (options: SmppAssemblyOptions): SmppAssembly | unde
     session.on('bound', ({ systemId }) => log.info({ connection: connection.name, smsc: systemId }, 'SMSC bound'))
     session.on('reconnecting', ({ attempt, delayMs, reason }) => log.warn({ connection: connection.name, attempt, delayMs, reason: reason?.message }, 'SMSC connection lost; reconnecting'))
     session.on('throttled', ({ commandStatus, delayMs }) => log.warn({ connection: connection.name, commandStatus, delayMs }, 'SMSC throttles; backing off'))
-    sessions.push(session)
+    sessions.set(connection.name, session)
     const link: SmscLink = {
       name: connection.name,
       prefixes: connection.prefixes,
@@ -101,9 +103,10 @@ export function assembleSmpp (options: SmppAssemblyOptions): SmppAssembly | unde
   return {
     backend: smppBackend({ links, correlations: options.correlations, log }),
     links,
+    sessions,
     close: async () => {
       reassembler.flush()
-      await Promise.all(sessions.map(async session => { await session.close() }))
+      await Promise.all([...sessions.values()].map(async session => { await session.close() }))
     }
   }
 }

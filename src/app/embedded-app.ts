@@ -1,0 +1,103 @@
+import { join } from 'node:path'
+import type { DeepPartial, GatewayConfig } from '../config/index.ts'
+import { loadConfig } from '../config/index.ts'
+import { buildHttpApp } from '../http/app.ts'
+import { ApiKeyFile } from '../http/api-keys/index.ts'
+import { dashboardPlugin } from '../http/dashboard/dashboard-plugin.ts'
+import { DashboardState } from '../http/dashboard/dashboard-state.ts'
+import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
+import { metricsStatusSink, watchGateway, watchSession } from '../http/observability/metric-sources.ts'
+import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
+import type { Logger } from '../log/logger.ts'
+import { SmscSimulator } from '../smpp/simulator/index.ts'
+import { startEmbeddedGateway } from '../transport/embedded/embedded-gateway.ts'
+import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, prepareDemo, type DemoFiles } from './demo-setup.ts'
+
+export interface EmbeddedAppOptions {
+  /** Folder of the store, the demo vault and the API keys. */
+  dataDir: string
+  /** A configuration file; without one, the demo defaults (vault, clients, SMSC simulator) apply. */
+  configFile?: string
+  httpHost: string
+  httpPort: number
+  /** Port of the SMSC simulator of the demo; 0 picks a free one. */
+  smscPort: number
+  log: Logger
+}
+
+export interface EmbeddedApp {
+  readonly url: string
+  readonly demo: DemoFiles | undefined
+  /** The demo client's API key when this start created it (it is shown once). */
+  readonly newApiKey: string | undefined
+  readonly smsc: string | undefined
+  close: () => Promise<void>
+}
+
+const DEMO_SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
+const RATE_LIMIT = { requestsPerSecond: 200, burst: 400 }
+
+/**
+ * The whole job on one machine (issue: embedded mode): the durable SQLite queue, the gateway
+ * over it, the HTTP API with its docs, metrics, health and the dashboard, and, for the demo,
+ * an SMSC simulator, a vault with the `test` and `demo` clients and an API key for `demo`.
+ */
+export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<EmbeddedApp> {
+  const { log } = options
+  const demo = options.configFile === undefined ? await prepareDemo(options.dataDir) : undefined
+  const simulator = demo === undefined ? undefined : await startSimulator(options.smscPort)
+  const overrides: DeepPartial<GatewayConfig> = demo === undefined || simulator === undefined
+    ? {}
+    : {
+        vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
+        clients: { allowed: ['test', DEMO_CLIENT] },
+        smpp: { host: '127.0.0.1', port: simulator.address.port, ...DEMO_SMSC_ACCOUNT },
+        pipeline: { maxInFlight: 500 }
+      }
+  const config = await loadConfig({ file: options.configFile, env: process.env, overrides })
+  const vaultPassword = config.vault.password ?? DEMO_VAULT_PASSWORD
+
+  const metrics = new GatewayMetrics({ clients: config.clients.allowed })
+  const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
+  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
+  const unwatch = [watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
+
+  const apiKeys = await ApiKeyFile.open(join(options.dataDir, 'api-keys.json'))
+  const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
+  const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
+  const app = await buildHttpApp({
+    ingress: transport.ingress,
+    statuses: transport.statuses,
+    apiKeys,
+    rateLimit: RATE_LIMIT,
+    log,
+    webhooks: { directory: apiKeys },
+    plugins: [
+      async app => { await observabilityPlugin(app, { metrics, readiness: async () => ({ ready: running.smscReady(), checks: { store: true, smsc: running.smscReady() } }) }) },
+      async app => { await dashboardPlugin(app, { statuses: transport.statuses, metrics, snapshot: () => dashboard.snapshot() }) }
+    ]
+  })
+  const url = await app.listen({ host: options.httpHost, port: options.httpPort })
+  return {
+    url,
+    demo,
+    newApiKey,
+    smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
+    close: async () => {
+      await app.close()
+      await running.shutdown()
+      for (const stop of unwatch) stop()
+      await simulator?.close()
+    }
+  }
+}
+
+async function startSimulator (port: number): Promise<SmscSimulator> {
+  const options = { accounts: [DEMO_SMSC_ACCOUNT], retainSubmitted: 0, receiptDelayMs: 500 }
+  try {
+    return await SmscSimulator.start({ ...options, port })
+  } catch {
+    // The port is taken (another simulator, a real SMSC): any free one does for the demo.
+    return await SmscSimulator.start({ ...options, port: 0 })
+  }
+}

@@ -1,0 +1,60 @@
+import type { Command } from 'commander'
+import type { ProgramIo } from './program-io.ts'
+
+interface RunOptions { data: string, config?: string, host: string, port: string, smscPort: string }
+
+/** `smsgw run`: everything on one machine, no Kafka: the default of `npm start`. */
+export function addRunCommand (program: Command, io: ProgramIo): void {
+  program.command('run')
+    .description('run the whole gateway on this machine: durable queue, HTTP API, dashboard, and a demo SMSC')
+    .option('--data <dir>', 'folder of the store, the demo vault and the API keys', process.env.SMSGW_DATA_DIR ?? 'smsgw-data')
+    .option('--config <file>', 'configuration file (without it the demo defaults apply)')
+    .option('--host <host>', 'address the HTTP API listens on', '127.0.0.1')
+    .option('--port <port>', 'port of the HTTP API', '8080')
+    .option('--smsc-port <port>', 'port of the demo SMSC simulator (a free one if taken)', '2775')
+    .action(async (options: RunOptions) => {
+      // Loaded here, not at the top: the other commands need none of it and start faster.
+      const { startEmbeddedApp } = await import('../app/embedded-app.ts')
+      const { createLogger } = await import('../log/logger.ts')
+      const log = createLogger({ level: (process.env.SMSGW_LOG_LEVEL ?? 'info') as 'info' })
+      const app = await startEmbeddedApp({ dataDir: options.data, configFile: options.config, httpHost: options.host, httpPort: Number(options.port), smscPort: Number(options.smscPort), log })
+      await io.writeStdout(welcome(app.url, options.data, app))
+      await new Promise<void>(resolve => {
+        let signals = 0
+        const stop = (): void => {
+          if (++signals > 1) process.exit(130)
+          resolve()
+        }
+        process.on('SIGINT', stop)
+        process.on('SIGTERM', stop)
+      })
+      await app.close()
+      log.flush()
+    })
+}
+
+function welcome (url: string, data: string, app: { demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, smsc: string | undefined }): string {
+  const lines = [
+    '',
+    `smsgw is running (store and keys in ${data}/):`,
+    `  dashboard   ${url}/dashboard`,
+    `  API docs    ${url}/docs`,
+    `  metrics     ${url}/metrics   health ${url}/healthz ${url}/readyz`
+  ]
+  if (app.smsc !== undefined) lines.push(`  SMSC        simulator on ${app.smsc} (clients: test answers by loop-back, demo goes over SMPP)`)
+  if (app.demo !== undefined) {
+    const key = app.newApiKey === undefined ? `<the demo key printed at the first start; or: bin/smsgw api-key create demo --file ${data}/api-keys.json>` : app.newApiKey
+    lines.push(
+      '',
+      app.newApiKey === undefined ? 'Send a first sealed SMS:' : `The demo client's API key (shown once): ${app.newApiKey}`,
+      '',
+      `  KEY=${key}`,
+      `  PAYLOAD=$(bin/smsgw enc-sms ${app.demo.publicKeys.demo ?? `${data}/demo.pub`} +255712345678 DEMO "Hello from smsgw")`,
+      `  curl -s -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\`,
+      `    -d "{\\"client-id\\":\\"demo\\",\\"correl-id\\":\\"first\\",\\"deadline\\":\\"2100-01-01T00:00:00Z\\",\\"payload\\":\\"$PAYLOAD\\"}" ${url}/v1/messages`,
+      `  curl -s -H "Authorization: Bearer $KEY" ${url}/v1/messages/first      # SENT, then DELIVERED`
+    )
+  }
+  lines.push('', 'Ctrl-C stops it.', '')
+  return lines.join('\n')
+}

@@ -1,0 +1,32 @@
+import type { GatewayConfig } from '../../config/index.ts'
+import { startOutboundGateway, type GatewayParts, type RunningGateway } from '../../gateway/outbound-gateway.ts'
+import type { Logger } from '../../log/logger.ts'
+import { openEmbeddedTransport, type EmbeddedTransport } from './embedded-transport.ts'
+
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000
+
+/**
+ * The outbound gateway on one machine without Kafka: the same pipeline fed by the durable
+ * SQLite queue in `file` (which the HTTP API writes to), statuses stored and served from it.
+ * Inbound SMS have no topic here: they are counted and logged without their text.
+ */
+export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword: string, file: string, log: Logger, parts: GatewayParts = {}): Promise<{ running: RunningGateway, transport: EmbeddedTransport }> {
+  const transport = await openEmbeddedTransport(file)
+  await transport.store.prune()
+  const pruning = setInterval(() => { transport.store.prune().catch((error: unknown) => log.warn({ err: error }, 'store pruning failed')) }, PRUNE_INTERVAL_MS)
+  pruning.unref()
+  const running = await startOutboundGateway(config, vaultPassword, {
+    source: transport.source,
+    statuses: transport.statuses,
+    ledgerLog: transport.ledgerLog,
+    correlations: transport.correlations,
+    publishInbound: async sms => { log.info({ connection: sms.connectionId, parts: sms.parts }, 'inbound SMS received; embedded mode publishes none') },
+    flush: async () => {},
+    close: async () => {
+      clearInterval(pruning)
+      await transport.close()
+    }
+  }, log, parts)
+  log.info({ store: file, openWorkers: config.pipeline.openWorkers }, 'embedded gateway started')
+  return { running, transport }
+}
