@@ -50,7 +50,7 @@ function welcome (url: string, data: string, app: { demo: { publicKeys: Readonly
       '',
       `  KEY=${key}`,
       `  PAYLOAD=$(bin/smsgw enc-sms ${app.demo.publicKeys.demo ?? `${data}/demo.pub`} +255712345678 DEMO "Hello from smsgw")`,
-      `  curl -s -H "Authorization: Bearer $KEY" -H 'Content-Type: application/json' \\`,
+      '  curl -s -H "Authorization: Bearer $KEY" -H \'Content-Type: application/json\' \\',
       `    -d "{\\"client-id\\":\\"demo\\",\\"correl-id\\":\\"first\\",\\"deadline\\":\\"2100-01-01T00:00:00Z\\",\\"payload\\":\\"$PAYLOAD\\"}" ${url}/v1/messages`,
       `  curl -s -H "Authorization: Bearer $KEY" ${url}/v1/messages/first      # SENT, then DELIVERED`
     )
