@@ -1,13 +1,11 @@
 import { join } from 'node:path'
 import type { DeepPartial, GatewayConfig } from '../config/index.ts'
 import { loadConfig } from '../config/index.ts'
-import { buildHttpApp } from '../http/app.ts'
 import { ApiKeyFile } from '../http/api-keys/index.ts'
-import { dashboardPlugin } from '../http/dashboard/dashboard-plugin.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
-import { metricsStatusSink, watchGateway, watchSession } from '../http/observability/metric-sources.ts'
-import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
+import { metricsStatusSink } from '../http/observability/metric-sources.ts'
+import { buildHttpFront } from './http-front.ts'
 import type { Logger } from '../log/logger.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
 import { startEmbeddedGateway } from '../transport/embedded/embedded-gateway.ts'
@@ -35,7 +33,6 @@ export interface EmbeddedApp {
 }
 
 const DEMO_SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
-const RATE_LIMIT = { requestsPerSecond: 200, burst: 400 }
 
 /**
  * The whole job on one machine (issue: embedded mode): the durable SQLite queue, the gateway
@@ -60,23 +57,12 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const metrics = new GatewayMetrics({ clients: config.clients.allowed })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const { running, transport } = await startEmbeddedGateway(config, vaultPassword, join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
-  const unwatch = [watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
 
   const apiKeys = await ApiKeyFile.open(join(options.dataDir, 'api-keys.json'))
   const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
   const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
-  const app = await buildHttpApp({
-    ingress: transport.ingress,
-    statuses: transport.statuses,
-    apiKeys,
-    rateLimit: RATE_LIMIT,
-    log,
-    webhooks: { directory: apiKeys },
-    plugins: [
-      async app => { await observabilityPlugin(app, { metrics, readiness: async () => ({ ready: running.smscReady(), checks: { store: true, smsc: running.smscReady() } }) }) },
-      async app => { await dashboardPlugin(app, { statuses: transport.statuses, metrics, snapshot: () => dashboard.snapshot() }) }
-    ]
-  })
+  // The store is a local file: reachable whenever the gateway runs.
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, transportReady: () => true, log })
   const url = await app.listen({ host: options.httpHost, port: options.httpPort })
   return {
     url,
@@ -86,7 +72,6 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
     close: async () => {
       await app.close()
       await running.shutdown()
-      for (const stop of unwatch) stop()
       await simulator?.close()
     }
   }

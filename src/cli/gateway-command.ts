@@ -13,11 +13,14 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
     .description('run the outbound gateway: consume send-sms, open, route, report on sms-status')
     .option('--config <file>', 'configuration file: YAML, JSON, or the Java gateway\'s .properties')
     .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
-    .action(async (options: { config?: string, brokers?: string }) => {
+    .option('--http-port <port>', 'also serve the HTTP API (an ingress to send-sms), metrics and the dashboard on this port')
+    .option('--http-host <host>', 'address of the HTTP API', '127.0.0.1')
+    .option('--api-keys <file>', 'API key file of the HTTP API (default $SMSGW_API_KEYS_FILE or ./smsgw-api-keys.json)')
+    .action(async (options: { config?: string, brokers?: string, httpPort?: string, httpHost: string, apiKeys?: string }) => {
       // Loaded here, not at the top: the other commands need none of it and start faster.
       const { loadConfig } = await import('../config/index.ts')
       const { createLogger } = await import('../log/logger.ts')
-      const { startKafkaGateway } = await import('../transport/kafka/kafka-gateway.ts')
+      const { startKafkaApp } = await import('../app/kafka-app.ts')
       const config = await loadConfig({
         file: options.config,
         env: process.env,
@@ -25,18 +28,20 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
       })
       const log = createLogger({ level: config.log.level })
       const password = await vaultPasswordOf(config, io)
-      const running = await startKafkaGateway(config, password, log)
+      const http = options.httpPort === undefined ? undefined : { host: options.httpHost, port: Number(options.httpPort), apiKeysFile: options.apiKeys }
+      const app = await startKafkaApp(config, password, log, http)
+      if (app.url !== undefined) log.info({ url: app.url }, 'HTTP API, metrics and dashboard listening')
       let signals = 0
       const onSignal = (signal: NodeJS.Signals): void => {
         // A second signal means "now": the ledger keeps unsettled requests from being sent twice.
         if (++signals > 1) process.exit(130)
         log.info({ signal }, 'stopping')
-        void running.shutdown()
+        void app.close()
       }
       process.on('SIGTERM', onSignal)
       process.on('SIGINT', onSignal)
-      await running.done
-      await running.shutdown()
+      await app.running.done
+      await app.close()
       process.off('SIGTERM', onSignal)
       process.off('SIGINT', onSignal)
       log.flush()

@@ -1,0 +1,54 @@
+import type { FastifyInstance } from 'fastify'
+import type { RequestIngress } from '../gateway/request-ingress.ts'
+import type { RunningGateway } from '../gateway/outbound-gateway.ts'
+import type { StatusFeed } from '../gateway/status/status-feed.ts'
+import { buildHttpApp } from '../http/app.ts'
+import type { ApiKeyFile } from '../http/api-keys/index.ts'
+import { dashboardPlugin } from '../http/dashboard/dashboard-plugin.ts'
+import type { DashboardState } from '../http/dashboard/dashboard-state.ts'
+import type { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
+import { watchGateway, watchSession } from '../http/observability/metric-sources.ts'
+import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
+import type { Logger } from '../log/logger.ts'
+
+export const DEFAULT_RATE_LIMIT = { requestsPerSecond: 200, burst: 400 }
+
+export interface HttpFrontOptions {
+  ingress: RequestIngress
+  statuses: StatusFeed
+  apiKeys: ApiKeyFile
+  running: RunningGateway
+  metrics: GatewayMetrics
+  dashboard: DashboardState
+  /** Whether the queue (the store, or the broker) is reachable, for /readyz. */
+  transportReady: () => boolean
+  log: Logger
+}
+
+/**
+ * The HTTP side of a running gateway, embedded or on Kafka: the API with its docs, webhooks,
+ * metrics, health and the dashboard. Not listening: the caller listens. Closing the app stops
+ * watching the gateway.
+ */
+export async function buildHttpFront (options: HttpFrontOptions): Promise<FastifyInstance> {
+  const { running, metrics, dashboard } = options
+  const unwatch = [watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
+  const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
+    const checks = { queue: options.transportReady(), smsc: running.smscReady() }
+    return { ready: checks.queue && checks.smsc, checks }
+  }
+  const app = await buildHttpApp({
+    ingress: options.ingress,
+    statuses: options.statuses,
+    apiKeys: options.apiKeys,
+    rateLimit: DEFAULT_RATE_LIMIT,
+    log: options.log,
+    webhooks: { directory: options.apiKeys },
+    plugins: [
+      async app => { await observabilityPlugin(app, { metrics, readiness }) },
+      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot() }) }
+    ]
+  })
+  app.addHook('onClose', async () => { for (const stop of unwatch) stop() })
+  return app
+}

@@ -1,0 +1,54 @@
+import type { GatewayConfig } from '../config/index.ts'
+import type { RunningGateway } from '../gateway/outbound-gateway.ts'
+import { apiKeyFilePath, ApiKeyFile } from '../http/api-keys/index.ts'
+import { DashboardState } from '../http/dashboard/dashboard-state.ts'
+import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
+import { metricsStatusSink } from '../http/observability/metric-sources.ts'
+import type { Logger } from '../log/logger.ts'
+import { CoalescingProducer } from '../transport/kafka/coalescing-producer.ts'
+import { kafkaIngress } from '../transport/kafka/kafka-ingress.ts'
+import { startKafkaGateway } from '../transport/kafka/kafka-gateway.ts'
+import { buildHttpFront } from './http-front.ts'
+
+export interface KafkaHttpOptions {
+  host: string
+  port: number
+  apiKeysFile?: string
+}
+
+/**
+ * `smsgw gateway`: the gateway on Kafka and, when asked, its HTTP side: the API as an ingress
+ * that produces to `send-sms`, this instance's recent statuses, metrics, health, the dashboard.
+ */
+export async function startKafkaApp (config: GatewayConfig, vaultPassword: string, log: Logger, http?: KafkaHttpOptions): Promise<{ running: RunningGateway, url: string | undefined, close: () => Promise<void> }> {
+  if (http === undefined) {
+    const running = await startKafkaGateway(config, vaultPassword, log)
+    return { running, url: undefined, close: running.shutdown }
+  }
+  const metrics = new GatewayMetrics({ clients: config.clients.allowed })
+  const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
+  const running = await startKafkaGateway(config, vaultPassword, log, { sinks: [metricsStatusSink(metrics), dashboard] })
+  const producer = new CoalescingProducer({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-api` })
+  const apiKeys = await ApiKeyFile.open(apiKeyFilePath(http.apiKeysFile, process.env))
+  const app = await buildHttpFront({
+    ingress: kafkaIngress(producer, config.kafka.topics.sendSms),
+    statuses: running.recent,
+    apiKeys,
+    running,
+    metrics,
+    dashboard,
+    // The gateway would not be running without the broker; a broker lost since shows in the logs.
+    transportReady: () => true,
+    log
+  })
+  const url = await app.listen({ host: http.host, port: http.port })
+  return {
+    running,
+    url,
+    close: async () => {
+      await app.close()
+      await producer.close()
+      await running.shutdown()
+    }
+  }
+}
