@@ -9,6 +9,7 @@ import type { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import type { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { watchGateway, watchSession } from '../http/observability/metric-sources.ts'
 import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
+import { subscribeDiagnostics } from '../http/observability/diagnostics.ts'
 import type { Logger } from '../log/logger.ts'
 
 export const DEFAULT_RATE_LIMIT = { requestsPerSecond: 200, burst: 400 }
@@ -32,7 +33,7 @@ export interface HttpFrontOptions {
  */
 export async function buildHttpFront (options: HttpFrontOptions): Promise<FastifyInstance> {
   const { running, metrics, dashboard } = options
-  const unwatch = [watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
+  const unwatch = [subscribeDiagnostics(metrics), watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: options.transportReady(), smsc: running.smscReady() }
     return { ready: checks.queue && checks.smsc, checks }

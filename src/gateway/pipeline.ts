@@ -1,3 +1,4 @@
+import { channel, tracingChannel } from 'node:diagnostics_channel'
 import type { Logger } from '../log/logger.ts'
 import type { Backend, StatusReport } from './backends/backend.ts'
 import type { RequestOutcome } from './gateway.ts'
@@ -11,7 +12,7 @@ import { routeRequest, type RouteRule } from './stages/route.ts'
 import { validateRequest } from './stages/validate-request.ts'
 import { validateSms } from './stages/validate-sms.ts'
 import { reportDurably } from './status/durable-report.ts'
-import { smsStatuses } from './status/status-event.ts'
+import { isFinalStatus, smsStatuses } from './status/status-event.ts'
 import type { StatusSink } from './status/status-sink.ts'
 
 export interface PipelineOptions {
@@ -33,12 +34,21 @@ export interface PipelineOptions {
  * backend checks -> claim -> submit, with every status through the one sink. Plaintext exists
  * between `open` and `submit` only, in local variables; nothing here logs it.
  */
+// Tracing channels (STYLE: diagnostics_channel; the metrics subscribe): contexts hold ids only.
+const requestChannel = tracingChannel<string, Record<string, unknown>>('smsgw:gateway:request')
+const openChannel = tracingChannel<string, Record<string, unknown>>('smsgw:gateway:open')
+const finalChannel = channel('smsgw:gateway:final')
+
 export function createPipeline (options: PipelineOptions): (request: IncomingRequest) => Promise<RequestOutcome> {
   const { log, sink, ledger, signal } = options
   const now = options.now ?? (() => new Date())
   const replayableInFlight = new Set<string>()
 
-  return async function handleRequest ({ value, stream, offset }: IncomingRequest): Promise<RequestOutcome> {
+  return async function handleRequest (request: IncomingRequest): Promise<RequestOutcome> {
+    return await requestChannel.tracePromise(async () => await handle(request), { operationId: `${request.stream}/${request.offset}` })
+  }
+
+  async function handle ({ value, stream, offset }: IncomingRequest): Promise<RequestOutcome> {
     const source = `${stream}/${offset}`
     const parsed = parseSendRequest(value)
     if (parsed.kind === 'rejected') {
@@ -47,14 +57,19 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
       return {}
     }
     const { clientId, correlId } = parsed.request
+    const takenInAtMs = Date.now()
     const report = async (status: StatusReport): Promise<void> => {
       await reportDurably(sink, { clientId, correlId, timestamp: now(), ...status }, log, signal)
+      if (isFinalStatus(status.status) && finalChannel.hasSubscribers) finalChannel.publish({ seconds: (Date.now() - takenInAtMs) / 1000 })
     }
 
     const checked = validateRequest(parsed.request, { allowedClients: options.allowedClients, now: now() })
     if (checked.kind === 'status') return await finish(report, checked)
     const opened = await options.opener.open(clientId, checked.payload)
-    if (opened.kind === 'status') return await finish(report, opened)
+    if (opened.kind === 'status') {
+      if (openChannel.hasSubscribers) openChannel.error.publish({ operationId: source, clientId, error: opened.errorText })
+      return await finish(report, opened)
+    }
     const valid = validateSms(opened.sms)
     if (valid.kind === 'status') return await finish(report, valid)
 
@@ -67,7 +82,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
     if (isPastDeadline(checked.deadline, now())) return await finish(report, { status: smsStatuses.expired })
 
     const key = ledgerKey(clientId, correlId)
-    const submission = { clientId, correlId, deadline: checked.deadline, message: valid.message }
+    const submission = { clientId, correlId, deadline: checked.deadline, message: valid.message, takenInAtMs }
     if (backend.replayable) {
       // A replayable backend has no effect outside the gateway, so a second hand-over after a
       // crash or rebalance harms nothing and the ledger's Kafka round trips buy nothing. A

@@ -8,6 +8,8 @@ export interface Submission {
   readonly correlId: string
   readonly deadline: Date
   readonly message: OutboundSms
+  /** When the gateway took the request in, ms since the epoch: for end-to-end latency. */
+  readonly takenInAtMs?: number
 }
 
 /** A status a backend reports for a submission; the sink adds who and when. */

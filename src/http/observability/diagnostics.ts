@@ -15,7 +15,9 @@ export const diagnosticsChannels = {
   /** Tracing channel; context `{ operationId, connection }`. Start counts a submit_sm, asyncEnd its response. */
   submit: 'smsgw:smpp:submit',
   /** Plain channel; message `{ connection, state }` per delivery receipt, `state` its `stat`. */
-  receipt: 'smsgw:smpp:receipt'
+  receipt: 'smsgw:smpp:receipt',
+  /** Plain channel; message `{ seconds }` per final status: from taking the request in to it. */
+  final: 'smsgw:gateway:final'
 } as const
 
 type Context = Record<string, unknown>
@@ -42,6 +44,11 @@ export function subscribeDiagnostics (metrics: GatewayMetrics): () => void {
   const open = tracingChannel<string, Context>(diagnosticsChannels.open)
   const submit = tracingChannel<string, Context>(diagnosticsChannels.submit)
   const receipt = channel(diagnosticsChannels.receipt)
+  const final = channel(diagnosticsChannels.final)
+  const onFinal = (message: unknown): void => {
+    const seconds = typeof message === 'object' && message !== null ? (message as Context).seconds : undefined
+    if (typeof seconds === 'number' && Number.isFinite(seconds) && seconds >= 0) metrics.endToEnd(seconds)
+  }
   const requestHandlers = handlers({ start: () => { metrics.requestIn() } })
   const openHandlers = handlers({
     error: context => {
@@ -77,7 +84,9 @@ export function subscribeDiagnostics (metrics: GatewayMetrics): () => void {
   open.subscribe(openHandlers)
   submit.subscribe(submitHandlers)
   receipt.subscribe(onReceipt)
+  final.subscribe(onFinal)
   return () => {
+    final.unsubscribe(onFinal)
     request.unsubscribe(requestHandlers)
     open.unsubscribe(openHandlers)
     submit.unsubscribe(submitHandlers)

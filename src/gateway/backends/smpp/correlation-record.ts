@@ -8,6 +8,8 @@ export interface CorrelationRecord {
    * connections two SMSCs may both answer `1`. Absent in records of the older gateway.
    */
   connection?: string
+  /** When the gateway took the request in, ms since the epoch (ours): end-to-end latency at the receipt. */
+  takenInAtMs?: number
 }
 
 /**
@@ -19,8 +21,13 @@ export function correlationKey (recallId: string, connection?: string): string {
 }
 
 export function encodeCorrelationRecord (record: CorrelationRecord): string {
-  const fields = { 'recall-id': record.recallId, 'client-id': record.clientId, 'correl-id': record.correlId }
-  return JSON.stringify(record.connection === undefined ? fields : { ...fields, connection: record.connection })
+  return JSON.stringify({
+    'recall-id': record.recallId,
+    'client-id': record.clientId,
+    'correl-id': record.correlId,
+    ...(record.connection === undefined ? {} : { connection: record.connection }),
+    ...(record.takenInAtMs === undefined ? {} : { 'taken-in': record.takenInAtMs })
+  })
 }
 
 export function decodeCorrelationRecord (text: string): CorrelationRecord | null {
@@ -28,9 +35,15 @@ export function decodeCorrelationRecord (text: string): CorrelationRecord | null
     const value: unknown = JSON.parse(text)
     if (typeof value !== 'object' || value === null) return null
     const fields = value as Record<string, unknown>
-    const [recallId, clientId, correlId, connection] = [fields['recall-id'], fields['client-id'], fields['correl-id'], fields.connection]
+    const [recallId, clientId, correlId, connection, takenIn] = [fields['recall-id'], fields['client-id'], fields['correl-id'], fields.connection, fields['taken-in']]
     if (typeof recallId !== 'string' || typeof clientId !== 'string' || typeof correlId !== 'string') return null
-    return typeof connection === 'string' ? { recallId, clientId, correlId, connection } : { recallId, clientId, correlId }
+    return {
+      recallId,
+      clientId,
+      correlId,
+      ...(typeof connection === 'string' ? { connection } : {}),
+      ...(typeof takenIn === 'number' && Number.isFinite(takenIn) ? { takenInAtMs: takenIn } : {})
+    }
   } catch {
     return null
   }

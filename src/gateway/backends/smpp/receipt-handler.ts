@@ -1,3 +1,4 @@
+import { channel } from 'node:diagnostics_channel'
 import type { Logger } from '../../../log/logger.ts'
 import { findTlv, type PduOf } from '../../../smpp/codec/index.ts'
 import { normaliseMessageId, parseReceiptText, receiptStatus, statOfMessageState, type MessageIdStyle } from '../../../smpp/receipts/index.ts'
@@ -24,6 +25,10 @@ export interface ReceiptHandlerOptions {
 
 export const DEFAULT_RECEIPT_RACE_WAIT_MS = 5_000
 
+// One message per receipt (STYLE: diagnostics_channel; the metrics subscribe): ids only.
+const receiptChannel = channel('smsgw:smpp:receipt')
+const finalChannel = channel('smsgw:gateway:final')
+
 /** What became of one receipt, for counting. */
 export type ReceiptOutcome = 'reported' | 'unmatched' | 'not-a-receipt'
 
@@ -44,6 +49,7 @@ export function createReceiptHandler (options: ReceiptHandlerOptions): (pdu: Pdu
     const rawId = tlvId ?? fields?.id
     if (rawId === undefined) return 'not-a-receipt'
     const stat = fields?.stat ?? (tlvState === undefined ? undefined : statOfMessageState(tlvState))
+    if (receiptChannel.hasSubscribers) receiptChannel.publish({ connection, state: stat ?? 'UNKNOWN' })
     const recallId = normaliseMessageId(rawId, receiptIds)
     const record = correlations.get(recallId, connection) ?? await correlations.waitFor(recallId, options.raceWaitMs, connection)
     if (record === undefined) {
@@ -52,7 +58,10 @@ export function createReceiptHandler (options: ReceiptHandlerOptions): (pdu: Pdu
     }
     const mapped = receiptStatus(stat, fields?.err)
     await report({ clientId: record.clientId, correlId: record.correlId, timestamp: now(), status: mapped.status, recallId, ...(mapped.errorText === undefined ? {} : { errorText: mapped.errorText }) })
-    if (isFinalStatus(mapped.status)) await correlations.remove(recallId, connection)
+    if (isFinalStatus(mapped.status)) {
+      if (record.takenInAtMs !== undefined && finalChannel.hasSubscribers) finalChannel.publish({ seconds: (Date.now() - record.takenInAtMs) / 1000 })
+      await correlations.remove(recallId, connection)
+    }
     return 'reported'
   }
 }

@@ -1,3 +1,4 @@
+import { tracingChannel } from 'node:diagnostics_channel'
 import { isSmsgwError } from '../../../errors.ts'
 import type { Logger } from '../../../log/logger.ts'
 import { normaliseMessageId } from '../../../smpp/receipts/index.ts'
@@ -10,6 +11,9 @@ import type { Backend } from '../backend.ts'
 import { SMSC_BACKEND, SMSC_FAILURE_TEXT } from '../unconfigured-smsc.ts'
 import { linksFor, type SmscLink } from './smsc-link.ts'
 import { submitParts } from './submit-parts.ts'
+
+// Tracing channel of submit_sm (STYLE: diagnostics_channel; the metrics subscribe): ids only.
+const submitChannel = tracingChannel<string, Record<string, unknown>>('smsgw:smpp:submit')
 
 /** Where the backend records which request an SMSC message id belongs to (the `correl-id` topic). */
 export interface CorrelationWriter {
@@ -50,7 +54,7 @@ export function smppBackend (options: SmppBackendOptions): Backend {
       const verdict = validateForBackend(message, first.numberPattern === undefined ? { allowedPrefixes: [] } : { allowedPrefixes: [], numberPattern: first.numberPattern })
       return verdict.kind === 'status' ? verdict : undefined
     },
-    submit: async ({ clientId, correlId, deadline, message }, report) => {
+    submit: async ({ clientId, correlId, deadline, message, takenInAtMs }, report) => {
       const verdict = validateForBackend(message, { allowedPrefixes: [] })
       if (verdict.kind === 'status') return await report(verdict)
       // A request that waited for a window slot past its deadline is EXPIRED, not sent (spec §5).
@@ -67,7 +71,10 @@ export function smppBackend (options: SmppBackendOptions): Backend {
         }
         const messageIds: string[] = []
         try {
-          for (const part of parts) messageIds.push((await link.channel.submit(part)).messageId)
+          for (const part of parts) {
+            const submitted = await submitChannel.tracePromise(async () => await link.channel.submit(part), { operationId: `${clientId}/${correlId}`, connection: link.name })
+            messageIds.push(submitted.messageId)
+          }
         } catch (error) {
           const failure = error as SubmitFailure
           if (failure.written === true && failure.commandStatus === undefined) {
@@ -86,7 +93,7 @@ export function smppBackend (options: SmppBackendOptions): Backend {
         }
         const recallId = messageIds.at(-1) as string
         await report({ status: smsStatuses.sent, recallId })
-        await correlations.put({ recallId: normaliseMessageId(recallId, link.messageIds.resp), clientId, correlId, connection: link.name })
+        await correlations.put({ recallId: normaliseMessageId(recallId, link.messageIds.resp), clientId, correlId, connection: link.name, ...(takenInAtMs === undefined ? {} : { takenInAtMs }) })
         return
       }
       return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })
