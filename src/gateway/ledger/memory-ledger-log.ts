@@ -1,3 +1,4 @@
+import { KeyedListeners } from '../keyed-listeners.ts'
 import type { LedgerLog } from './ledger-log.ts'
 import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from './ledger-record.ts'
 
@@ -7,7 +8,7 @@ import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from './ledger
  */
 export class MemoryLedgerLog implements LedgerLog {
   readonly #entries = new Map<string, LedgerEntry>()
-  readonly #listeners = new Map<string, Set<() => void>>()
+  readonly #listeners = new KeyedListeners<undefined>()
 
   async append (key: string, record: LedgerRecord | null): Promise<void> {
     this.apply(key, record)
@@ -18,7 +19,7 @@ export class MemoryLedgerLog implements LedgerLog {
     const next = applyLedgerRecord(this.#entries.get(key), record)
     if (next === undefined) this.#entries.delete(key)
     else this.#entries.set(key, next)
-    for (const listener of [...(this.#listeners.get(key) ?? [])]) listener()
+    this.#listeners.notify(key, undefined)
   }
 
   entry (key: string): LedgerEntry | undefined {
@@ -30,15 +31,6 @@ export class MemoryLedgerLog implements LedgerLog {
   }
 
   watch (key: string, listener: () => void): () => void {
-    let listeners = this.#listeners.get(key)
-    if (listeners === undefined) {
-      listeners = new Set()
-      this.#listeners.set(key, listeners)
-    }
-    listeners.add(listener)
-    return () => {
-      listeners.delete(listener)
-      if (listeners.size === 0) this.#listeners.delete(key)
-    }
+    return this.#listeners.add(key, listener)
   }
 }

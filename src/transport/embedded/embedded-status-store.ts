@@ -1,4 +1,5 @@
 import type { StatusEvent } from '../../gateway/status/status-event.ts'
+import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import type { StatusSink } from '../../gateway/status/status-sink.ts'
 import type { StatusStore } from '../../store/sqlite/status-store.ts'
@@ -23,7 +24,7 @@ const ALL_CLIENTS = Symbol('all clients')
 export class EmbeddedStatusStore implements StatusSink, StatusFeed {
   readonly #statuses: StatusStore
   readonly #onListenerError: (error: unknown, event: StatusEvent) => void
-  readonly #listeners = new Map<string | typeof ALL_CLIENTS, Set<(event: StatusEvent) => void>>()
+  readonly #listeners = new KeyedListeners<StatusEvent, string | typeof ALL_CLIENTS>()
 
   constructor (statuses: StatusStore, options: EmbeddedStatusStoreOptions = {}) {
     this.#statuses = statuses
@@ -33,15 +34,7 @@ export class EmbeddedStatusStore implements StatusSink, StatusFeed {
   /** Resolves once the status is stored; subscribers have been called by then. */
   async report (event: StatusEvent): Promise<void> {
     const stored = await this.#statuses.append(event)
-    for (const key of [event.clientId, ALL_CLIENTS] as const) {
-      for (const listener of [...(this.#listeners.get(key) ?? [])]) {
-        try {
-          listener(stored)
-        } catch (error) {
-          this.#onListenerError(error, stored)
-        }
-      }
-    }
+    for (const key of [event.clientId, ALL_CLIENTS] as const) this.#listeners.notify(key, stored, error => this.#onListenerError(error, stored))
   }
 
   async history (clientId: string, correlId: string): Promise<StatusEvent[]> {
@@ -49,17 +42,6 @@ export class EmbeddedStatusStore implements StatusSink, StatusFeed {
   }
 
   subscribe (clientId: string | undefined, listener: (event: StatusEvent) => void): () => void {
-    const key = clientId ?? ALL_CLIENTS
-    let listeners = this.#listeners.get(key)
-    if (listeners === undefined) {
-      listeners = new Set()
-      this.#listeners.set(key, listeners)
-    }
-    // A function object subscribed twice is called once, and one call of the returned function stops it.
-    listeners.add(listener)
-    return () => {
-      listeners.delete(listener)
-      if (listeners.size === 0) this.#listeners.delete(key)
-    }
+    return this.#listeners.add(clientId ?? ALL_CLIENTS, listener)
   }
 }

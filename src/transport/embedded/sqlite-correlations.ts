@@ -1,3 +1,4 @@
+import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import type { CorrelationLookup } from '../../gateway/backends/smpp/receipt-handler.ts'
 import type { CorrelationWriter } from '../../gateway/backends/smpp/smpp-backend.ts'
 import type { CorrelationTable } from '../../store/sqlite/correlation-table.ts'
@@ -10,7 +11,7 @@ import { correlationKey, type CorrelationRecord } from '../../gateway/backends/s
  */
 export class SqliteCorrelations implements CorrelationLookup, CorrelationWriter {
   readonly #table: CorrelationTable
-  readonly #waiters = new Map<string, Set<(record: CorrelationRecord) => void>>()
+  readonly #waiters = new KeyedListeners<CorrelationRecord>()
 
   constructor (table: CorrelationTable) {
     this.#table = table
@@ -20,7 +21,7 @@ export class SqliteCorrelations implements CorrelationLookup, CorrelationWriter 
   async put (record: CorrelationRecord): Promise<void> {
     const key = correlationKey(record.recallId, record.connection)
     await this.#table.put(key, record)
-    for (const waiter of [...(this.#waiters.get(key) ?? [])]) waiter(record)
+    this.#waiters.notify(key, record)
   }
 
   get (recallId: string, connection?: string): CorrelationRecord | undefined {
@@ -35,20 +36,7 @@ export class SqliteCorrelations implements CorrelationLookup, CorrelationWriter 
   async waitFor (recallId: string, timeoutMs: number, connection?: string): Promise<CorrelationRecord | undefined> {
     const known = this.get(recallId, connection)
     if (known !== undefined) return known
-    const key = correlationKey(recallId, connection)
-    return await new Promise(resolve => {
-      const waiters = this.#waiters.get(key) ?? new Set()
-      this.#waiters.set(key, waiters)
-      const done = (record: CorrelationRecord | undefined): void => {
-        clearTimeout(timer)
-        waiters.delete(found)
-        if (waiters.size === 0) this.#waiters.delete(key)
-        resolve(record)
-      }
-      const found = (record: CorrelationRecord): void => done(record)
-      const timer = setTimeout(() => done(this.get(recallId, connection)), timeoutMs)
-      waiters.add(found)
-    })
+    return await this.#waiters.next(correlationKey(recallId, connection), timeoutMs, () => this.get(recallId, connection))
   }
 
   /** Forgets a message after its final receipt; resolves once durable. */

@@ -1,3 +1,4 @@
+import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import type { LedgerLog } from '../../gateway/ledger/ledger-log.ts'
 import type { LedgerEntry, LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
 import type { LedgerTable } from '../../store/sqlite/ledger-table.ts'
@@ -15,7 +16,7 @@ import type { LedgerTable } from '../../store/sqlite/ledger-table.ts'
  */
 export class SqliteLedgerLog implements LedgerLog {
   readonly #table: LedgerTable
-  readonly #listeners = new Map<string, Set<() => void>>()
+  readonly #listeners = new KeyedListeners<undefined>()
 
   constructor (table: LedgerTable) {
     this.#table = table
@@ -23,7 +24,7 @@ export class SqliteLedgerLog implements LedgerLog {
 
   async append (key: string, record: LedgerRecord | null): Promise<void> {
     await this.#table.apply(key, record)
-    for (const listener of [...(this.#listeners.get(key) ?? [])]) listener()
+    this.#listeners.notify(key, undefined)
   }
 
   entry (key: string): LedgerEntry | undefined {
@@ -47,15 +48,6 @@ export class SqliteLedgerLog implements LedgerLog {
   }
 
   watch (key: string, listener: () => void): () => void {
-    let listeners = this.#listeners.get(key)
-    if (listeners === undefined) {
-      listeners = new Set()
-      this.#listeners.set(key, listeners)
-    }
-    listeners.add(listener)
-    return () => {
-      listeners.delete(listener)
-      if (listeners.size === 0) this.#listeners.delete(key)
-    }
+    return this.#listeners.add(key, listener)
   }
 }

@@ -1,3 +1,4 @@
+import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import { correlationKey, encodeCorrelationRecord, decodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
 import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts'
 
@@ -7,7 +8,7 @@ import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts
  */
 export class CorrelationStore {
   readonly #records = new Map<string, CorrelationRecord>()
-  readonly #waiters = new Map<string, Set<(record: CorrelationRecord) => void>>()
+  readonly #waiters = new KeyedListeners<CorrelationRecord>()
   readonly #table: CompactedTopic
 
   constructor (options: CompactedTopicOptions) {
@@ -36,20 +37,7 @@ export class CorrelationStore {
   async waitFor (recallId: string, timeoutMs: number, connection?: string): Promise<CorrelationRecord | undefined> {
     const known = this.get(recallId, connection)
     if (known !== undefined) return known
-    const key = correlationKey(recallId, connection)
-    return await new Promise(resolve => {
-      const waiters = this.#waiters.get(key) ?? new Set()
-      this.#waiters.set(key, waiters)
-      const done = (record: CorrelationRecord | undefined): void => {
-        clearTimeout(timer)
-        waiters.delete(found)
-        if (waiters.size === 0) this.#waiters.delete(key)
-        resolve(record)
-      }
-      const found = (record: CorrelationRecord): void => done(record)
-      const timer = setTimeout(() => done(undefined), timeoutMs)
-      waiters.add(found)
-    })
+    return await this.#waiters.next(correlationKey(recallId, connection), timeoutMs, () => undefined)
   }
 
   /** Forgets a request after its final receipt (a tombstone, so compaction drops it). */
@@ -67,7 +55,7 @@ export class CorrelationStore {
 
   #remember (key: string, record: CorrelationRecord): void {
     this.#records.set(key, record)
-    for (const waiter of [...(this.#waiters.get(key) ?? [])]) waiter(record)
+    this.#waiters.notify(key, record)
   }
 
   async close (): Promise<void> {
