@@ -62,7 +62,7 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
   const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
   // The store is a local file: reachable whenever the gateway runs.
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, transportReady: () => true, log })
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, transportReady: () => true, log })
   const url = await app.listen({ host: options.httpHost, port: options.httpPort })
   return {
     url,

@@ -12,8 +12,6 @@ import { observabilityPlugin } from '../http/observability/observability-plugin.
 import { subscribeDiagnostics } from '../http/observability/diagnostics.ts'
 import type { Logger } from '../log/logger.ts'
 
-export const DEFAULT_RATE_LIMIT = { requestsPerSecond: 200, burst: 400 }
-
 export interface HttpFrontOptions {
   ingress: RequestIngress
   statuses: StatusFeed
@@ -21,6 +19,7 @@ export interface HttpFrontOptions {
   running: RunningGateway
   metrics: GatewayMetrics
   dashboard: DashboardState
+  rateLimit: { requestsPerSecond: number, burst: number }
   /** Whether the queue (the store, or the broker) is reachable, for /readyz. */
   transportReady: () => boolean
   log: Logger
@@ -42,7 +41,7 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     ingress: options.ingress,
     statuses: options.statuses,
     apiKeys: options.apiKeys,
-    rateLimit: DEFAULT_RATE_LIMIT,
+    rateLimit: options.rateLimit,
     log: options.log,
     webhooks: { directory: options.apiKeys },
     plugins: [

@@ -37,6 +37,7 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
     running,
     metrics,
     dashboard,
+    rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst },
     // The gateway would not be running without the broker; a broker lost since shows in the logs.
     transportReady: () => true,
     log

@@ -50,6 +50,8 @@ export const DEFAULT_OPEN_WORKERS = Math.max(1, availableParallelism() - 1)
 export const DEFAULT_CLAIM_TAKEOVER_MS = 60_000
 export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
 export const DEFAULT_LOG_LEVEL = logLevels.info
+export const DEFAULT_HTTP_RATE_LIMIT_PER_SECOND = 200
+export const DEFAULT_HTTP_RATE_LIMIT_BURST = 400
 
 /** The configuration when no file, environment variable or override sets anything. */
 export const defaultConfig: GatewayConfig = deepFreeze({
@@ -110,5 +112,9 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   },
   log: {
     level: DEFAULT_LOG_LEVEL
+  },
+  http: {
+    rateLimitPerSecond: DEFAULT_HTTP_RATE_LIMIT_PER_SECOND,
+    rateLimitBurst: DEFAULT_HTTP_RATE_LIMIT_BURST
   }
 })

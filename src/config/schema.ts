@@ -143,6 +143,12 @@ export const gatewayConfigSchema = Type.Object({
   }, closed),
   log: Type.Object({
     level: Type.Enum([...allowedLogLevels])
+  }, closed),
+  http: Type.Object({
+    /** Requests a second each client may make to the API (a batch counts each of its messages). */
+    rateLimitPerSecond: count(1),
+    /** Requests a client may make at once above that rate. */
+    rateLimitBurst: count(1)
   }, closed)
 }, closed)
 

@@ -50,7 +50,9 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['pipeline.openWorkers', 'SMSGW_PIPELINE_OPEN_WORKERS', 'integer'],
     ['pipeline.claimTakeoverMs', 'SMSGW_PIPELINE_CLAIM_TAKEOVER_MS', 'integer'],
     ['pipeline.shutdownTimeoutMs', 'SMSGW_PIPELINE_SHUTDOWN_TIMEOUT_MS', 'integer'],
-    ['log.level', 'SMSGW_LOG_LEVEL', 'string']
+    ['log.level', 'SMSGW_LOG_LEVEL', 'string'],
+    ['http.rateLimitPerSecond', 'SMSGW_HTTP_RATE_LIMIT_PER_SECOND', 'integer'],
+    ['http.rateLimitBurst', 'SMSGW_HTTP_RATE_LIMIT_BURST', 'integer']
   ])
 })
 

@@ -57,7 +57,8 @@ const defaults: GatewayConfig = {
   loopback: { normalDelayMs: 100, longDelayMs: 1500 },
   smpp: defaultConfig.smpp,
   pipeline: { maxInFlight: 1000, openWorkers: DEFAULT_OPEN_WORKERS, claimTakeoverMs: 60000, shutdownTimeoutMs: 10000 },
-  log: { level: 'info' }
+  log: { level: 'info' },
+  http: { rateLimitPerSecond: 200, rateLimitBurst: 400 }
 }
 
 test('loadConfig gives the defaults when nothing is given', async () => {
