@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs everything smsgw needs on a fresh Debian machine: system packages, the npm packages
-# (with the pinned Node 24), and the Apache Kafka broker used in development and tests.
+# (with the pinned Node 24), and the Apache Kafka broker and PostgreSQL server used in development
+# and tests.
 # Idempotent: a second run only checks.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -13,6 +14,8 @@ command -v mvn > /dev/null || missing+=(maven)
 command -v kcat > /dev/null || missing+=(kcat)
 command -v openssl > /dev/null || missing+=(openssl)
 command -v chromium > /dev/null || missing+=(chromium)
+# The server binaries (initdb, postgres) are off PATH on Debian; scripts/postgres.sh looks there.
+compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   sudo=''
   [ "$(id -u)" -eq 0 ] || sudo='sudo'

@@ -1,19 +1,17 @@
-import { execFile } from 'node:child_process'
 import { mkdtemp } from 'node:fs/promises'
-import { createServer } from 'node:net'
-import type { Server } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
+import { findFreePorts, scriptPath, startScripted, stopScripted } from './child-script.ts'
+import type { ScriptedServer } from './child-script.ts'
 
-const execFileAsync = promisify(execFile)
-const kafkaScript = fileURLToPath(new URL('../../scripts/kafka.sh', import.meta.url))
-
-/** Covers a first run on a fresh machine, where `start` downloads the broker first (~40 s). */
-const START_TIMEOUT_MS = 5 * 60_000
-/** kafka.sh waits 20 s after SIGTERM before it sends SIGKILL. */
-const STOP_TIMEOUT_MS = 60_000
+const kafka: ScriptedServer = {
+  name: 'Kafka broker',
+  script: scriptPath('kafka.sh'),
+  /** Covers a first run on a fresh machine, where `start` downloads the broker first (~40 s). */
+  startTimeoutMs: 5 * 60_000,
+  /** kafka.sh waits 20 s after SIGTERM before it sends SIGKILL. */
+  stopTimeoutMs: 60_000
+}
 
 export interface KafkaBroker {
   /** Bootstrap address, `127.0.0.1:<port>`. */
@@ -43,64 +41,6 @@ export async function startKafkaBroker (): Promise<KafkaBroker> {
     KAFKA_CONTROLLER_PORT: String(controllerPort),
     KAFKA_OWNER_PID: String(process.pid)
   }
-  let stdout: string
-  try {
-    ({ stdout } = await execFileAsync('bash', [kafkaScript, 'start', dir], { env, timeout: START_TIMEOUT_MS }))
-  } catch (error) {
-    // A timeout kills kafka.sh but not a broker it may have launched already.
-    if (isKilled(error)) await runStop(dir).catch(() => {})
-    throw new Error(`Kafka broker did not start in ${dir}:\n${outputOf(error)}`, { cause: error })
-  }
-  const brokers = /^KAFKA_BROKERS=(.+)$/m.exec(stdout)?.[1]
-  if (brokers === undefined) {
-    await runStop(dir)
-    throw new Error(`kafka.sh start printed no KAFKA_BROKERS line:\n${stdout}`)
-  }
-  return { brokers, dir, stop: () => runStop(dir) }
-}
-
-async function runStop (dir: string): Promise<void> {
-  try {
-    await execFileAsync('bash', [kafkaScript, 'stop', dir], { timeout: STOP_TIMEOUT_MS })
-  } catch (error) {
-    throw new Error(`Kafka broker in ${dir} did not stop cleanly:\n${outputOf(error)}`, { cause: error })
-  }
-}
-
-/**
- * Finds `count` distinct free TCP ports on 127.0.0.1 by letting the OS pick them. The servers are
- * held open together so that the ports differ, then closed; someone else could take a port before
- * the broker binds it, which kafka.sh then reports as a port in use.
- */
-export async function findFreePorts (count: number): Promise<number[]> {
-  const servers: Server[] = []
-  try {
-    const ports: number[] = []
-    for (let i = 0; i < count; i++) {
-      const server = createServer()
-      servers.push(server)
-      await new Promise<void>((resolve, reject) => {
-        server.once('error', reject)
-        server.listen(0, '127.0.0.1', resolve)
-      })
-      const address = server.address()
-      if (address === null || typeof address === 'string') throw new Error('expected a TCP address')
-      ports.push(address.port)
-    }
-    return ports
-  } finally {
-    await Promise.all(servers.map(server => new Promise(resolve => server.close(resolve))))
-  }
-}
-
-function isKilled (error: unknown): boolean {
-  return typeof error === 'object' && error !== null && 'killed' in error && error.killed === true
-}
-
-function outputOf (error: unknown): string {
-  if (typeof error === 'object' && error !== null && 'stderr' in error && typeof error.stderr === 'string' &&
-    error.stderr !== '') {
-    return error.stderr
-  }
-  return error instanceof Error ? error.message : String(error)
+  const brokers = await startScripted(kafka, dir, env, 'KAFKA_BROKERS')
+  return { brokers, dir, stop: () => stopScripted(kafka, dir) }
 }

@@ -1,3 +1,4 @@
+import type { Awaitable } from '../awaitable.ts'
 import type { LedgerEntry, LedgerRecord } from './ledger-record.ts'
 
 /**
@@ -10,8 +11,8 @@ export interface LedgerLog {
    * has also been applied to this instance's view (what a claim needs to learn who won).
    */
   append: (key: string, record: LedgerRecord | null, options?: { readBack: boolean }) => Promise<void>
-  /** This instance's current view of a key. */
-  entry: (key: string) => LedgerEntry | undefined
+  /** This instance's current view of a key (a store shared by instances is read at once). */
+  entry: (key: string) => Awaitable<LedgerEntry | undefined>
   /** Calls `listener` after every change to `key`; returns a function that stops it. */
   watch: (key: string, listener: () => void) => () => void
 }

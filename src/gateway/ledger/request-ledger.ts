@@ -47,11 +47,11 @@ export class RequestLedger {
   async claim (key: string, source: string, options: { signal?: AbortSignal } = {}): Promise<ClaimVerdict> {
     for (;;) {
       options.signal?.throwIfAborted()
-      const entry = this.#log.entry(key)
+      const entry = await this.#log.entry(key)
       if (entry === undefined) {
         const token = `${this.#instance}/${++this.#attempts}`
         await this.#log.append(key, { token, state: ledgerStates.claimed, source, atMs: this.#now() }, { readBack: true })
-        if (this.#log.entry(key)?.token === token) return { kind: 'owned', token }
+        if ((await this.#log.entry(key))?.token === token) return { kind: 'owned', token }
         continue
       }
       if (entry.done) return { kind: 'completed' }
@@ -67,7 +67,7 @@ export class RequestLedger {
 
   /** Forgets a request once its offset is committed: it can no longer be redelivered. */
   async forget (key: string): Promise<void> {
-    if (this.#log.entry(key) !== undefined) await this.#log.append(key, null)
+    if (await this.#log.entry(key) !== undefined) await this.#log.append(key, null)
   }
 
   #isAbandoned (entry: LedgerEntry): boolean {

@@ -1,15 +1,16 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { decodeCorrelationRecord, encodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
+import type { CorrelationStore } from '../embedded-store.ts'
 import { textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'
-import { deleteInChunks } from './retention.ts'
+import { deleteInChunks } from '../retention.ts'
 
 /**
  * Which request an SMSC message id belongs to (table `correlations`), by the key of the
  * `correl-id` topic (correlationKey) and with the same record JSON, so the two can be moved
  * from one to the other as they are.
  */
-export class CorrelationTable {
+export class CorrelationTable implements CorrelationStore {
   readonly #commit: GroupCommit
   readonly #now: () => number
   readonly #select: StatementSync
@@ -50,6 +51,6 @@ export class CorrelationTable {
    * transaction; resolves with how many.
    */
   async prune (cutoffMs: number): Promise<number> {
-    return await deleteInChunks(this.#commit, limit => Number(this.#deleteBefore.run(cutoffMs, limit).changes))
+    return await deleteInChunks(async limit => await this.#commit.run(() => Number(this.#deleteBefore.run(cutoffMs, limit).changes)))
   }
 }

@@ -1,5 +1,6 @@
 import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite'
 import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
+import type { LedgerStore } from '../embedded-store.ts'
 import { integerColumn, textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'
 
@@ -10,7 +11,7 @@ import type { GroupCommit } from './group-commit.ts'
  * every race: the same compare-and-set the Kafka ledger gets from a partition, and it holds for
  * every process that opens the file.
  */
-export class LedgerTable {
+export class LedgerTable implements LedgerStore {
   readonly #commit: GroupCommit
   readonly #select: StatementSync
   readonly #upsert: StatementSync

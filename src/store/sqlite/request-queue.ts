@@ -1,19 +1,12 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { integerColumn, textColumn } from './columns.ts'
+import type { ConsumerLease, QueuedRequest, RequestQueueStore } from '../embedded-store.ts'
 import type { GroupCommit } from './group-commit.ts'
-import { deleteInChunks } from './retention.ts'
+import { deleteInChunks } from '../retention.ts'
 
 export const requestStates = { queued: 'queued', done: 'done' } as const
 export type RequestState = typeof requestStates[keyof typeof requestStates]
 export const allowedRequestStates: readonly RequestState[] = Object.values(requestStates)
-
-/** One accepted request waiting in the queue. */
-export interface QueuedRequest {
-  /** Its place in the queue: ascending in the order requests were accepted, never reused. */
-  readonly seq: number
-  /** The sealed request JSON (spec §2), as accepted. */
-  readonly value: string
-}
 
 /**
  * The durable request queue (table `requests`). Requests are accepted in batches, read in seq
@@ -23,7 +16,7 @@ export interface QueuedRequest {
  * out seqs inside the writing transaction, so once a reader sees seq N, no request with a smaller
  * seq can appear later. A reader that remembers the last seq it saw never misses one.
  */
-export class RequestQueue {
+export class RequestQueue implements RequestQueueStore {
   readonly #commit: GroupCommit
   readonly #now: () => number
   readonly #insert: StatementSync
@@ -92,6 +85,15 @@ export class RequestQueue {
   }
 
   /**
+   * Granted at once and never lost: a SQLite file serves one gateway. Two processes consuming
+   * the same file would both read every request (the ledger would still keep each from reaching
+   * a backend twice); a shared store for several gateways is PostgreSQL's job.
+   */
+  async leaseConsumer (until: AbortSignal): Promise<ConsumerLease | undefined> {
+    return until.aborted ? undefined : NEVER_LOST
+  }
+
+  /**
    * Deletes done requests accepted before `cutoffMs`, a chunk per transaction; resolves with how
    * many. Done requests are a prefix of the queue (commits move over prefixes) and acceptance
    * times grow with seq, so the rows to delete are those below the first row to keep, found
@@ -101,6 +103,8 @@ export class RequestQueue {
   async prune (cutoffMs: number): Promise<number> {
     const kept = this.#firstKept.get(cutoffMs)
     const boundary = kept === undefined ? Number.MAX_SAFE_INTEGER : integerColumn(kept, 'seq')
-    return await deleteInChunks(this.#commit, limit => Number(this.#deleteDoneBefore.run(boundary, limit).changes))
+    return await deleteInChunks(async limit => await this.#commit.run(() => Number(this.#deleteDoneBefore.run(boundary, limit).changes)))
   }
 }
+
+const NEVER_LOST: ConsumerLease = { lost: new AbortController().signal }

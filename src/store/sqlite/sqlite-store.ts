@@ -1,9 +1,10 @@
 import { DatabaseSync } from 'node:sqlite'
+import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
+import { DEFAULT_RETENTION_MS } from '../retention.ts'
 import { CorrelationTable } from './correlation-table.ts'
 import { GroupCommit } from './group-commit.ts'
 import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
-import { DEFAULT_RETENTION_MS, type PruneCounts } from './retention.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
 
@@ -46,7 +47,7 @@ export interface SqliteStoreOptions {
  * the writer), but in-process notifications (new requests, ledger changes) reach only the
  * instance that made the change.
  */
-export class SqliteStore {
+export class SqliteStore implements EmbeddedStore {
   readonly file: string
   readonly requests: RequestQueue
   readonly statuses: StatusStore
@@ -92,6 +93,15 @@ export class SqliteStore {
     const statuses = await this.statuses.prune(cutoffMs)
     const correlations = await this.correlations.prune(cutoffMs)
     return { requests, statuses, correlations }
+  }
+
+  get location (): string {
+    return this.file
+  }
+
+  /** A local file: reachable for as long as it is open. */
+  async reachable (): Promise<boolean> {
+    return this.#db.isOpen
   }
 
   /** The connection's settings as SQLite reports them: for the health check and the tests. */

@@ -1,17 +1,13 @@
-import assert from 'node:assert/strict'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import { decodeStatusEvent, encodeStatusEvent, type StatusEvent } from '../../gateway/status/status-event.ts'
+import type { StatusEvent } from '../../gateway/status/status-event.ts'
+import type { StatusHistoryStore } from '../embedded-store.ts'
+import { deleteInChunks } from '../retention.ts'
+import { decodeStoredStatus, storableStatus } from '../stored-status.ts'
 import { integerColumn, textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'
-import { deleteInChunks } from './retention.ts'
 
-/**
- * The statuses reported (table `statuses`), each kept as its `sms-status` JSON (spec §4): the
- * text a client reads on Kafka deployments, with every field the contract has. History gives
- * back what that text holds, so the timestamp in whole seconds, as a follower of `sms-status`
- * would read it: the HTTP API answers the same on both deployments.
- */
-export class StatusStore {
+/** The statuses reported (table `statuses`), each kept as its `sms-status` JSON (see stored-status.ts). */
+export class StatusStore implements StatusHistoryStore {
   readonly #commit: GroupCommit
   readonly #now: () => number
   readonly #insert: StatementSync
@@ -34,9 +30,7 @@ export class StatusStore {
    * correl-id): the pipeline never reports one.
    */
   async append (event: StatusEvent): Promise<StatusEvent> {
-    const text = encodeStatusEvent(event)
-    const stored = decodeStatusEvent(text)
-    if (stored === null) throw new TypeError('not a status the contract can carry (empty client-id or correl-id?)')
+    const { text, stored } = storableStatus(event)
     const reportedAtMs = this.#now()
     await this.#commit.run(() => this.#insert.run(event.clientId, event.correlId, text, reportedAtMs))
     return stored
@@ -44,7 +38,7 @@ export class StatusStore {
 
   /** The statuses of one request, in the order they were stored; empty when none. */
   history (clientId: string, correlId: string): StatusEvent[] {
-    return this.#history.all(clientId, correlId).map(row => decodeStored(textColumn(row, 'status')))
+    return this.#history.all(clientId, correlId).map(row => decodeStoredStatus(textColumn(row, 'status')))
   }
 
   /**
@@ -54,13 +48,6 @@ export class StatusStore {
   async prune (cutoffMs: number): Promise<number> {
     const kept = this.#firstKept.get(cutoffMs)
     const boundary = kept === undefined ? Number.MAX_SAFE_INTEGER : integerColumn(kept, 'seq')
-    return await deleteInChunks(this.#commit, limit => Number(this.#deleteBefore.run(boundary, limit).changes))
+    return await deleteInChunks(async limit => await this.#commit.run(() => Number(this.#deleteBefore.run(boundary, limit).changes)))
   }
-}
-
-function decodeStored (text: string): StatusEvent {
-  const event = decodeStatusEvent(text)
-  // The store only holds what encodeStatusEvent wrote, and the two round-trip.
-  assert.ok(event !== null, 'a stored status does not decode')
-  return event
 }

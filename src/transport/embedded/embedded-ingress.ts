@@ -1,5 +1,5 @@
 import type { RequestIngress } from '../../gateway/request-ingress.ts'
-import type { RequestQueue } from '../../store/sqlite/request-queue.ts'
+import type { RequestQueueStore } from '../../store/embedded-store.ts'
 
 /**
  * Accepts requests into the embedded durable queue: "accepted" means stored. A batch is stored
@@ -7,9 +7,9 @@ import type { RequestQueue } from '../../store/sqlite/request-queue.ts'
  * source reading the same queue is woken at once.
  */
 export class EmbeddedIngress implements RequestIngress {
-  readonly #queue: RequestQueue
+  readonly #queue: RequestQueueStore
 
-  constructor (queue: RequestQueue) {
+  constructor (queue: RequestQueueStore) {
     this.#queue = queue
   }
 

@@ -1,12 +1,12 @@
 import type { IncomingRequest, RequestSource } from '../../gateway/request-source.ts'
-import type { QueuedRequest, RequestQueue } from '../../store/sqlite/request-queue.ts'
+import type { ConsumerLease, QueuedRequest, RequestQueueStore } from '../../store/embedded-store.ts'
 
 /** The one stream of the embedded queue: its offsets are the requests' seqs. */
 export const EMBEDDED_STREAM = 'embedded/0'
 
-/** Requests read from the table at once: the most this source holds in memory. */
+/** Requests read from the store at once: the most this source holds in memory. */
 export const DEFAULT_READ_AHEAD_COUNT = 64
-/** How often an idle source looks for requests enqueued by another process. */
+/** How often an idle source looks for requests enqueued where it cannot hear of them. */
 export const DEFAULT_POLL_INTERVAL_MS = 1_000
 
 export interface EmbeddedRequestSourceOptions {
@@ -18,20 +18,23 @@ export interface EmbeddedRequestSourceOptions {
 
 /**
  * The embedded durable queue as a RequestSource, on one stream (`embedded/0`, offset = seq).
- * Every iteration starts at the oldest request not done, so requests that were yielded but not
- * committed before a crash or a stop are yielded again (at-least-once in). It reads only when
- * the consumer asks for a request and none is buffered, at most `readAheadCount` at a time: a
- * backlog stays on disk. A request's `commit` marks it and every earlier one done, the prefix
- * the gateway commits. One consumer iterates at a time: two would both get every request.
+ * It reads only while it holds the queue's consumer lease (one consumer per store), and every
+ * lease starts at the oldest request not done, so requests that were yielded but not committed
+ * before a crash, a stop or a lost lease are yielded again (at-least-once in). It reads only
+ * when the consumer asks for a request and none is buffered, at most `readAheadCount` at a time:
+ * a backlog stays in the store. A request's `commit` marks it and every earlier one done, the
+ * prefix the gateway commits. One consumer iterates at a time: two would both get every request.
  */
 export class EmbeddedRequestSource implements RequestSource {
-  readonly #queue: RequestQueue
+  readonly #queue: RequestQueueStore
   readonly #readAheadCount: number
   readonly #pollIntervalMs: number
   readonly #wakers = new Set<() => void>()
-  #closed = false
+  readonly #closing = new AbortController()
+  /** Batches heard of: a read that started before the count moved may have missed one. */
+  #enqueuedNotices = 0
 
-  constructor (queue: RequestQueue, options: EmbeddedRequestSourceOptions = {}) {
+  constructor (queue: RequestQueueStore, options: EmbeddedRequestSourceOptions = {}) {
     this.#queue = queue
     this.#readAheadCount = options.readAheadCount ?? DEFAULT_READ_AHEAD_COUNT
     this.#pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS
@@ -39,21 +42,16 @@ export class EmbeddedRequestSource implements RequestSource {
   }
 
   async * [Symbol.asyncIterator] (): AsyncGenerator<IncomingRequest> {
-    const stopListening = this.#queue.onEnqueued(() => this.#wake())
+    const stopListening = this.#queue.onEnqueued(() => {
+      this.#enqueuedNotices++
+      this.#wake()
+    })
     try {
-      let afterSeq = 0
-      while (!this.#closed) {
-        const batch = this.#queue.queuedAfter(afterSeq, this.#readAheadCount)
-        if (batch.length === 0) {
-          await this.#idle()
-          continue
-        }
-        for (const queued of batch) {
-          // Closed while the consumer held the previous one: the rest stays for the next run.
-          if (this.#closed) return
-          afterSeq = queued.seq
-          yield this.#incoming(queued)
-        }
+      for (;;) {
+        const lease = await this.#queue.leaseConsumer(this.#closing.signal)
+        if (lease === undefined) return
+        yield * this.#readWhileHeld(lease)
+        if (this.#closing.signal.aborted) return
       }
     } finally {
       stopListening()
@@ -62,8 +60,33 @@ export class EmbeddedRequestSource implements RequestSource {
 
   /** Ends every iteration: a pending pull ends at once, a later one finds the source closed. */
   async close (): Promise<void> {
-    this.#closed = true
+    this.#closing.abort()
     this.#wake()
+  }
+
+  async * #readWhileHeld (lease: ConsumerLease): AsyncGenerator<IncomingRequest> {
+    const wakeOnLoss = (): void => this.#wake()
+    lease.lost.addEventListener('abort', wakeOnLoss)
+    try {
+      let afterSeq = 0
+      while (!this.#closing.signal.aborted && !lease.lost.aborted) {
+        const noticesBefore = this.#enqueuedNotices
+        const batch = await this.#queue.queuedAfter(afterSeq, this.#readAheadCount)
+        if (batch.length === 0) {
+          // A batch heard of while the read was on its way may not be in what it returned.
+          if (this.#enqueuedNotices === noticesBefore) await this.#idle(lease)
+          continue
+        }
+        for (const queued of batch) {
+          // Closed or lost while the consumer held the previous one: the rest waits for the next lease.
+          if (this.#closing.signal.aborted || lease.lost.aborted) return
+          afterSeq = queued.seq
+          yield this.#incoming(queued)
+        }
+      }
+    } finally {
+      lease.lost.removeEventListener('abort', wakeOnLoss)
+    }
   }
 
   #incoming ({ seq, value }: QueuedRequest): IncomingRequest {
@@ -75,10 +98,11 @@ export class EmbeddedRequestSource implements RequestSource {
     }
   }
 
-  // Waits for a batch enqueued in this process, the poll interval (another process's batch), or
-  // close. The queue was read synchronously before, and a batch's notice comes only after its
-  // commit, in a later turn: no batch can slip between the read and the wait.
-  async #idle (): Promise<void> {
+  // Waits for a batch enqueued in this process (or announced by the store), the poll interval
+  // (a batch nobody told us of), the loss of the lease, or close.
+  async #idle (lease: ConsumerLease): Promise<void> {
+    // Closed or lost while the read was on its way: its wake-up came before there was a waiter.
+    if (this.#closing.signal.aborted || lease.lost.aborted) return
     await new Promise<void>(resolve => {
       const timer = setTimeout(done, this.#pollIntervalMs)
       const wakers = this.#wakers

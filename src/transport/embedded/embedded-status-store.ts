@@ -2,7 +2,7 @@ import type { StatusEvent } from '../../gateway/status/status-event.ts'
 import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import type { StatusSink } from '../../gateway/status/status-sink.ts'
-import type { StatusStore } from '../../store/sqlite/status-store.ts'
+import type { StatusHistoryStore } from '../../store/embedded-store.ts'
 
 export interface EmbeddedStatusStoreOptions {
   /**
@@ -22,11 +22,11 @@ const ALL_CLIENTS = Symbol('all clients')
  * contract's JSON, timestamps in whole seconds.
  */
 export class EmbeddedStatusStore implements StatusSink, StatusFeed {
-  readonly #statuses: StatusStore
+  readonly #statuses: StatusHistoryStore
   readonly #onListenerError: (error: unknown, event: StatusEvent) => void
   readonly #listeners = new KeyedListeners<StatusEvent, string | typeof ALL_CLIENTS>()
 
-  constructor (statuses: StatusStore, options: EmbeddedStatusStoreOptions = {}) {
+  constructor (statuses: StatusHistoryStore, options: EmbeddedStatusStoreOptions = {}) {
     this.#statuses = statuses
     this.#onListenerError = options.onListenerError ?? (error => { process.emitWarning(error instanceof Error ? error : new Error(String(error))) })
   }
@@ -38,7 +38,7 @@ export class EmbeddedStatusStore implements StatusSink, StatusFeed {
   }
 
   async history (clientId: string, correlId: string): Promise<StatusEvent[]> {
-    return this.#statuses.history(clientId, correlId)
+    return await this.#statuses.history(clientId, correlId)
   }
 
   subscribe (clientId: string | undefined, listener: (event: StatusEvent) => void): () => void {

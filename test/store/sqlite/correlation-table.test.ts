@@ -6,21 +6,6 @@ import { tempStoreFiles } from '../temp-files.ts'
 
 const files = await tempStoreFiles('correlation-table')
 
-test('CorrelationTable put stores a record under its key, replacing the one there, and remove deletes it', async () => {
-  const store = SqliteStore.open(files.next())
-  const { correlations } = store
-  await correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C1', connection: 'smsc' })
-  await correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C2', connection: 'smsc' })
-  await correlations.put('7', { recallId: '7', clientId: 'test', correlId: 'C7' })
-  assert.deepStrictEqual([correlations.get('smsc:1'), correlations.get('7'), correlations.get('smsc:7')], [
-    { recallId: '1', clientId: 'test', correlId: 'C2', connection: 'smsc' },
-    { recallId: '7', clientId: 'test', correlId: 'C7' },
-    undefined
-  ])
-  assert.deepStrictEqual([await correlations.remove('smsc:1'), await correlations.remove('smsc:1'), correlations.get('smsc:1')], [true, false, undefined])
-  store.close()
-})
-
 test('CorrelationTable get reads the record JSON of the correl-id topic, and a value that is not one as none', async () => {
   const store = SqliteStore.open(files.next())
   const db = new DatabaseSync(store.file)

@@ -2,8 +2,6 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { DatabaseSync } from 'node:sqlite'
 import { test } from 'node:test'
-import { ledgerStates } from '../../../src/gateway/ledger/ledger-record.ts'
-import { DEFAULT_RETENTION_MS, PRUNE_CHUNK_ROWS } from '../../../src/store/sqlite/retention.ts'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
 import { tempStoreFiles } from '../temp-files.ts'
 
@@ -60,31 +58,6 @@ test('SqliteStore close commits queued writes and rejects later ones', async () 
   reopened.close()
 })
 
-test('SqliteStore prune deletes done requests, statuses and correlations older than the retention, and nothing else', async () => {
-  let nowMs = Date.parse('2026-11-01T00:00:00Z')
-  const store = SqliteStore.open(files.next(), { now: () => nowMs })
-  // Old: accepted 8 days before the prune. One done, one still queued.
-  await store.requests.enqueue(['old done', 'old queued'])
-  await store.requests.markDone(1)
-  await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(nowMs), status: 'SENT' })
-  await store.correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C1', connection: 'smsc' })
-  await store.ledger.apply('k', { token: 't', state: ledgerStates.claimed, source: 's', atMs: nowMs })
-  // Recent: a day before the prune.
-  nowMs += 7 * DAY_MS
-  await store.requests.enqueue(['new done'])
-  await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(nowMs), status: 'DELIVERED' })
-  await store.correlations.put('smsc:2', { recallId: '2', clientId: 'test', correlId: 'C2', connection: 'smsc' })
-  nowMs += DAY_MS
-
-  assert.deepStrictEqual(await store.prune(new Date(nowMs)), { requests: 1, statuses: 1, correlations: 1 })
-  assert.deepStrictEqual(store.requests.queuedAfter(0, 10), [{ seq: 2, value: 'old queued' }, { seq: 3, value: 'new done' }])
-  assert.deepStrictEqual(store.statuses.history('test', 'C1').map(event => event.status), ['DELIVERED'])
-  assert.deepStrictEqual([store.correlations.get('smsc:1'), store.correlations.get('smsc:2')?.correlId, store.ledger.count()], [undefined, 'C2', 1])
-  // A second prune at the same time finds nothing more.
-  assert.deepStrictEqual(await store.prune(new Date(nowMs)), { requests: 0, statuses: 0, correlations: 0 })
-  store.close()
-})
-
 test('SqliteStore prune keeps done requests that follow a queued one', async () => {
   // Commits move over prefixes, so this does not happen; should it, the queued one is the boundary.
   const nowMs = Date.parse('2026-11-01T00:00:00Z')
@@ -97,15 +70,5 @@ test('SqliteStore prune keeps done requests that follow a queued one', async () 
   assert.deepStrictEqual(await store.prune(new Date(nowMs + 2 * DAY_MS)), { requests: 1, statuses: 0, correlations: 0 })
   assert.deepStrictEqual(store.requests.queuedAfter(0, 10), [{ seq: 2, value: 'b' }])
   assert.equal(store.requests.countQueued(), 1)
-  store.close()
-})
-
-test('SqliteStore prune deletes more rows than one chunk, a chunk per transaction', async () => {
-  const nowMs = Date.parse('2026-11-01T00:00:00Z')
-  const store = SqliteStore.open(files.next(), { now: () => nowMs })
-  const rows = 2 * PRUNE_CHUNK_ROWS + 7
-  const seqs = await store.requests.enqueue(Array.from({ length: rows }, (_, index) => `v${index}`))
-  await store.requests.markDone(seqs.at(-1) as number)
-  assert.deepStrictEqual(await store.prune(new Date(nowMs + DEFAULT_RETENTION_MS + 1)), { requests: rows, statuses: 0, correlations: 0 })
   store.close()
 })

@@ -1,5 +1,6 @@
 import { channel } from 'node:diagnostics_channel'
 import type { Logger } from '../../../log/logger.ts'
+import type { Awaitable } from '../../awaitable.ts'
 import { findTlv, type PduOf } from '../../../smpp/codec/index.ts'
 import { normaliseMessageId, parseReceiptText, receiptStatus, statOfMessageState, type MessageIdStyle } from '../../../smpp/receipts/index.ts'
 import type { CorrelationRecord } from './correlation-record.ts'
@@ -8,7 +9,7 @@ import { isFinalStatus, type StatusEvent } from '../../status/status-event.ts'
 /** The correlation table as the receipt handler needs it. */
 export interface CorrelationLookup {
   /** The record of a message id given by the SMSC connection `connection`. */
-  get: (recallId: string, connection: string) => CorrelationRecord | undefined
+  get: (recallId: string, connection: string) => Awaitable<CorrelationRecord | undefined>
   /** Resolves with the record once it appears, or undefined after `timeoutMs`. */
   waitFor: (recallId: string, timeoutMs: number, connection: string) => Promise<CorrelationRecord | undefined>
   remove: (recallId: string, connection: string) => Promise<void>
@@ -51,7 +52,7 @@ export function createReceiptHandler (options: ReceiptHandlerOptions): (pdu: Pdu
     const stat = fields?.stat ?? (tlvState === undefined ? undefined : statOfMessageState(tlvState))
     if (receiptChannel.hasSubscribers) receiptChannel.publish({ connection, state: stat ?? 'UNKNOWN' })
     const recallId = normaliseMessageId(rawId, receiptIds)
-    const record = correlations.get(recallId, connection) ?? await correlations.waitFor(recallId, options.raceWaitMs, connection)
+    const record = await correlations.get(recallId, connection) ?? await correlations.waitFor(recallId, options.raceWaitMs, connection)
     if (record === undefined) {
       log.info({ connection, recallId }, 'receipt for no known request (an earlier part, or another gateway); acknowledged')
       return 'unmatched'

@@ -1,20 +1,20 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
-import { SqliteCorrelations } from '../../../src/transport/embedded/sqlite-correlations.ts'
+import { StoreCorrelations } from '../../../src/transport/embedded/store-correlations.ts'
 import type { CorrelationRecord } from '../../../src/gateway/backends/smpp/correlation-record.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
 
-const files = await tempStoreFiles('sqlite-correlations')
+const files = await tempStoreFiles('store-correlations')
 const record = (recallId: string, correlId: string, connection?: string): CorrelationRecord =>
   connection === undefined ? { recallId, clientId: 'test', correlId } : { recallId, clientId: 'test', correlId, connection }
 
-function openCorrelations (file = files.next()): { store: SqliteStore, correlations: SqliteCorrelations } {
+function openCorrelations (file = files.next()): { store: SqliteStore, correlations: StoreCorrelations } {
   const store = SqliteStore.open(file)
-  return { store, correlations: new SqliteCorrelations(store.correlations) }
+  return { store, correlations: new StoreCorrelations(store.correlations) }
 }
 
-test('SqliteCorrelations get finds a record by message id and connection: ids are unique per SMSC only', async () => {
+test('StoreCorrelations get finds a record by message id and connection: ids are unique per SMSC only', async () => {
   const { store, correlations } = openCorrelations()
   await correlations.put(record('1', 'C1', 'smsc-a'))
   await correlations.put(record('1', 'C2', 'smsc-b'))
@@ -24,14 +24,14 @@ test('SqliteCorrelations get finds a record by message id and connection: ids ar
   store.close()
 })
 
-test('SqliteCorrelations get falls back to a record the older gateway keyed by the bare message id', async () => {
+test('StoreCorrelations get falls back to a record the older gateway keyed by the bare message id', async () => {
   const { store, correlations } = openCorrelations()
   await correlations.put(record('4711', 'OLD'))
   assert.deepStrictEqual([correlations.get('4711', 'smsc-a'), correlations.get('4711')], [record('4711', 'OLD'), record('4711', 'OLD')])
   store.close()
 })
 
-test('SqliteCorrelations remove deletes the connection\'s record, or else the bare one', async () => {
+test('StoreCorrelations remove deletes the connection\'s record, or else the bare one', async () => {
   const { store, correlations } = openCorrelations()
   await correlations.put(record('1', 'C1', 'smsc-a'))
   await correlations.put(record('1', 'OLD'))
@@ -42,7 +42,7 @@ test('SqliteCorrelations remove deletes the connection\'s record, or else the ba
   store.close()
 })
 
-test('SqliteCorrelations waitFor resolves as soon as the record is put: a receipt that overtook its submit response', async () => {
+test('StoreCorrelations waitFor resolves as soon as the record is put: a receipt that overtook its submit response', async () => {
   const { store, correlations } = openCorrelations()
   const startedMs = performance.now()
   const waiting = correlations.waitFor('9', 60_000, 'smsc-a')
@@ -52,7 +52,7 @@ test('SqliteCorrelations waitFor resolves as soon as the record is put: a receip
   store.close()
 })
 
-test('SqliteCorrelations waitFor resolves with a known record at once, and with undefined after the timeout', async () => {
+test('StoreCorrelations waitFor resolves with a known record at once, and with undefined after the timeout', async () => {
   const { store, correlations } = openCorrelations()
   await correlations.put(record('1', 'C1', 'smsc-a'))
   assert.deepStrictEqual(await correlations.waitFor('1', 60_000, 'smsc-a'), record('1', 'C1', 'smsc-a'))
@@ -60,7 +60,7 @@ test('SqliteCorrelations waitFor resolves with a known record at once, and with 
   store.close()
 })
 
-test('SqliteCorrelations waitFor finds, at its timeout, a record another process put meanwhile', async () => {
+test('StoreCorrelations waitFor finds, at its timeout, a record another process put meanwhile', async () => {
   const file = files.next()
   const here = openCorrelations(file)
   const elsewhere = openCorrelations(file)

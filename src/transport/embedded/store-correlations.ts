@@ -1,7 +1,7 @@
 import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import type { CorrelationLookup } from '../../gateway/backends/smpp/receipt-handler.ts'
 import type { CorrelationWriter } from '../../gateway/backends/smpp/smpp-backend.ts'
-import type { CorrelationTable } from '../../store/sqlite/correlation-table.ts'
+import type { CorrelationStore } from '../../store/embedded-store.ts'
 import { correlationKey, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
 
 /**
@@ -9,39 +9,47 @@ import { correlationKey, type CorrelationRecord } from '../../gateway/backends/s
  * SMPP backend writes a record per submitted message, the receipt handler finds it by the
  * SMSC's message id. Keys are correlationKey's, with the same fall-back to a bare message id.
  */
-export class SqliteCorrelations implements CorrelationLookup, CorrelationWriter {
-  readonly #table: CorrelationTable
+export class StoreCorrelations implements CorrelationLookup, CorrelationWriter {
+  readonly #store: CorrelationStore
   readonly #waiters = new KeyedListeners<CorrelationRecord>()
 
-  constructor (table: CorrelationTable) {
-    this.#table = table
+  constructor (store: CorrelationStore) {
+    this.#store = store
   }
 
   /** Records a submitted message; resolves once durable, then wakes receipts waiting for it. */
   async put (record: CorrelationRecord): Promise<void> {
     const key = correlationKey(record.recallId, record.connection)
-    await this.#table.put(key, record)
+    await this.#store.put(key, record)
     this.#waiters.notify(key, record)
   }
 
-  get (recallId: string, connection?: string): CorrelationRecord | undefined {
-    return this.#table.get(correlationKey(recallId, connection)) ?? (connection === undefined ? undefined : this.#table.get(recallId))
+  async get (recallId: string, connection?: string): Promise<CorrelationRecord | undefined> {
+    return await this.#store.get(correlationKey(recallId, connection)) ?? (connection === undefined ? undefined : await this.#store.get(recallId))
   }
 
   /**
    * Resolves with the record of `recallId` once it is written through this instance, or after
-   * `timeoutMs` with what the table holds then (written by another process meanwhile), or
+   * `timeoutMs` with what the store holds then (written by another instance meanwhile), or
    * undefined: a receipt may overtake its submit response.
    */
   async waitFor (recallId: string, timeoutMs: number, connection?: string): Promise<CorrelationRecord | undefined> {
-    const known = this.get(recallId, connection)
-    if (known !== undefined) return known
-    return await this.#waiters.next(correlationKey(recallId, connection), timeoutMs, () => this.get(recallId, connection))
+    const key = correlationKey(recallId, connection)
+    // Listening during the read too: the store may answer after the record was put meanwhile.
+    let putMeanwhile: CorrelationRecord | undefined
+    const stopListening = this.#waiters.add(key, record => { putMeanwhile = record })
+    try {
+      const known = await this.get(recallId, connection) ?? putMeanwhile
+      if (known !== undefined) return known
+    } finally {
+      stopListening()
+    }
+    return await this.#waiters.next(key, timeoutMs, () => undefined) ?? await this.get(recallId, connection)
   }
 
   /** Forgets a message after its final receipt; resolves once durable. */
   async remove (recallId: string, connection?: string): Promise<void> {
-    if (await this.#table.remove(correlationKey(recallId, connection))) return
-    if (connection !== undefined) await this.#table.remove(recallId)
+    if (await this.#store.remove(correlationKey(recallId, connection))) return
+    if (connection !== undefined) await this.#store.remove(recallId)
   }
 }

@@ -1,0 +1,108 @@
+import type { Awaitable } from '../gateway/awaitable.ts'
+import type { CorrelationRecord } from '../gateway/backends/smpp/correlation-record.ts'
+import type { LedgerEntry, LedgerRecord } from '../gateway/ledger/ledger-record.ts'
+import type { StatusEvent } from '../gateway/status/status-event.ts'
+
+// What the embedded deployment keeps, whatever keeps it: a SQLite file on this machine
+// (src/store/sqlite) or a PostgreSQL database shared by several instances (src/store/postgres).
+// The embedded transport (src/transport/embedded) works on these interfaces only. Reads are
+// `Awaitable`: SQLite answers them synchronously, PostgreSQL over the network.
+
+export type { Awaitable }
+
+/** One accepted request waiting in the queue. */
+export interface QueuedRequest {
+  /** Its place in the queue: ascending in the order requests were accepted, never reused. */
+  readonly seq: number
+  /** The sealed request JSON (spec §2), as accepted. */
+  readonly value: string
+}
+
+/** How many rows one prune deleted, per table. */
+export interface PruneCounts {
+  readonly requests: number
+  readonly statuses: number
+  readonly correlations: number
+}
+
+/**
+ * The right to consume the queue. Several gateways may share one store, but only one consumes
+ * at a time: two would both read every request. `lost` aborts when another instance may have
+ * taken over; the holder stops reading then and asks again.
+ */
+export interface ConsumerLease {
+  readonly lost: AbortSignal
+}
+
+/**
+ * The durable request queue. Requests are accepted in batches, read in seq order, and marked
+ * done by prefix. Once a reader has seen seq N, no request with a smaller seq can appear later:
+ * a reader that remembers the last seq it saw never misses one.
+ */
+export interface RequestQueueStore {
+  /** Stores `values` as one batch, all or none; resolves with their seqs once durable. */
+  enqueue: (values: readonly string[]) => Promise<number[]>
+  /** Up to `limit` queued requests with a seq above `afterSeq`, oldest first. */
+  queuedAfter: (afterSeq: number, limit: number) => Awaitable<QueuedRequest[]>
+  /**
+   * Marks every queued request up to `seq` done; resolves with how many once durable. Rejects
+   * when this instance no longer holds the consumer lease: the new holder reads them again.
+   */
+  markDone: (seq: number) => Promise<number>
+  /** How many requests are queued. */
+  countQueued: () => Awaitable<number>
+  /** Whether the request `seq` is queued (false once done, pruned, or when there is none). */
+  isQueued: (seq: number) => Awaitable<boolean>
+  /** Calls `listener` after batches are enqueued (by this instance, and by others where the store can tell). */
+  onEnqueued: (listener: () => void) => () => void
+  /** Resolves once this instance is the queue's consumer; undefined when `until` aborts first. */
+  leaseConsumer: (until: AbortSignal) => Promise<ConsumerLease | undefined>
+}
+
+/** Every status reported, as its `sms-status` JSON (spec §4), oldest first per request. */
+export interface StatusHistoryStore {
+  /** Stores one status; resolves with it as history gives it back, once durable. */
+  append: (event: StatusEvent) => Promise<StatusEvent>
+  history: (clientId: string, correlId: string) => Awaitable<StatusEvent[]>
+}
+
+/**
+ * The request ledger's entries: the fold of its records (applyLedgerRecord). `apply` is a
+ * compare-and-set: of two records racing for a key, the store's order decides, for every
+ * instance sharing the store.
+ */
+export interface LedgerStore {
+  get: (key: string) => Awaitable<LedgerEntry | undefined>
+  /** Every entry, by key: requests in flight only, a few, not the traffic. */
+  all: () => Awaitable<Array<{ key: string, entry: LedgerEntry }>>
+  /** Applies one record (null: the tombstone); resolves with the entry it leaves, once durable. */
+  apply: (key: string, record: LedgerRecord | null) => Promise<LedgerEntry | undefined>
+  count: () => Awaitable<number>
+}
+
+/** Which request an SMSC message id belongs to, by correlationKey, with the `correl-id` topic's JSON. */
+export interface CorrelationStore {
+  get: (key: string) => Awaitable<CorrelationRecord | undefined>
+  /** Stores `record` under `key`, replacing what was there; resolves once durable. */
+  put: (key: string, record: CorrelationRecord) => Promise<void>
+  /** Deletes the record under `key`; resolves with whether there was one, once durable. */
+  remove: (key: string) => Promise<boolean>
+}
+
+export interface EmbeddedStore {
+  /** Where it is, for logs: a file, or a database URL without its password. */
+  readonly location: string
+  readonly requests: RequestQueueStore
+  readonly statuses: StatusHistoryStore
+  readonly ledger: LedgerStore
+  readonly correlations: CorrelationStore
+  /**
+   * Deletes what is older than the retention at `now`: done requests, statuses and correlation
+   * records whose final receipt never came. Queued requests and ledger entries are never pruned.
+   */
+  prune: (now?: Date) => Promise<PruneCounts>
+  /** Whether the store answers now: for /readyz. */
+  reachable: () => Promise<boolean>
+  /** Commits the writes still queued and lets go of the store. Later writes reject. */
+  close: () => Awaitable<void>
+}

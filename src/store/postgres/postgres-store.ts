@@ -1,0 +1,108 @@
+import pg from 'pg'
+import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
+import { DEFAULT_RETENTION_MS } from '../retention.ts'
+import { PostgresCorrelationTable } from './correlation-table.ts'
+import { PostgresLedgerTable } from './ledger-table.ts'
+import { PostgresRequestQueue } from './request-queue.ts'
+import { migrate } from './schema.ts'
+import { PostgresStatusStore } from './status-store.ts'
+
+/** Connections of the pool by default: the pipeline's reads and writes run concurrently. */
+export const DEFAULT_POOL_SIZE = 10
+/** How long reachable() waits for the database's answer. */
+const REACHABLE_TIMEOUT_MS = 2_000
+
+export interface PostgresStoreOptions {
+  /** Connections in the pool (the consumer lease takes one more); default DEFAULT_POOL_SIZE. */
+  poolSize?: number
+  /** How long done requests, statuses and unanswered correlations are kept; default 7 days. */
+  retentionMs?: number
+  /** Told of errors on idle connections and of lease sessions that failed; they are retried. */
+  onError?: (error: unknown) => void
+  /** The clock of acceptance and storing times, ms since the epoch (tests). */
+  now?: () => number
+}
+
+/**
+ * The embedded store in PostgreSQL, for operators who have one and for several gateways sharing
+ * one queue: every instance accepts requests (the HTTP API), one at a time consumes them (the
+ * consumer lease), and a standby takes over when it goes. Durability is the server's: a request
+ * is accepted once its COMMIT returned (with the default synchronous_commit, flushed to the
+ * server's WAL).
+ */
+export class PostgresStore implements EmbeddedStore {
+  readonly location: string
+  readonly requests: PostgresRequestQueue
+  readonly statuses: PostgresStatusStore
+  readonly ledger: PostgresLedgerTable
+  readonly correlations: PostgresCorrelationTable
+  readonly #pool: pg.Pool
+  readonly #retentionMs: number
+  #closed = false
+
+  /** Connects to `url`, creates or migrates the schema. Rejects when it cannot. */
+  static async open (url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
+    const connection: pg.ClientConfig = { connectionString: url, application_name: 'smsgw' }
+    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE })
+    // An idle connection that breaks (the server restarted) is dropped by the pool and replaced
+    // on the next query; without a listener, node would end the process over it.
+    pool.on('error', error => options.onError?.(error))
+    try {
+      await migrate(pool)
+    } catch (error) {
+      await pool.end()
+      throw new Error(`cannot open the PostgreSQL store at ${withoutPassword(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+    }
+    return new PostgresStore(url, pool, connection, options)
+  }
+
+  private constructor (url: string, pool: pg.Pool, connection: pg.ClientConfig, options: PostgresStoreOptions) {
+    const now = options.now ?? Date.now
+    this.location = withoutPassword(url)
+    this.#pool = pool
+    this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS
+    this.requests = new PostgresRequestQueue(pool, { connection, now, ...(options.onError === undefined ? {} : { onError: options.onError }) })
+    this.statuses = new PostgresStatusStore(pool, now)
+    this.ledger = new PostgresLedgerTable(pool)
+    this.correlations = new PostgresCorrelationTable(pool, now)
+  }
+
+  async prune (now: Date = new Date()): Promise<PruneCounts> {
+    const cutoffMs = now.getTime() - this.#retentionMs
+    const requests = await this.requests.prune(cutoffMs)
+    const statuses = await this.statuses.prune(cutoffMs)
+    const correlations = await this.correlations.prune(cutoffMs)
+    return { requests, statuses, correlations }
+  }
+
+  async reachable (): Promise<boolean> {
+    if (this.#closed) return false
+    let timer: NodeJS.Timeout | undefined
+    const timeout = new Promise<boolean>(resolve => { timer = setTimeout(() => resolve(false), REACHABLE_TIMEOUT_MS) })
+    const answer = this.#pool.query('SELECT 1').then(() => true, () => false)
+    try {
+      return await Promise.race([answer, timeout])
+    } finally {
+      clearTimeout(timer)
+    }
+  }
+
+  /** Waits for the enqueues on their way, lets go of the consumer lease and closes the pool. */
+  async close (): Promise<void> {
+    if (this.#closed) return
+    this.#closed = true
+    await this.requests.close()
+    await this.#pool.end()
+  }
+}
+
+/** The URL as logs may show it. */
+function withoutPassword (url: string): string {
+  try {
+    const parsed = new URL(url)
+    if (parsed.password !== '') parsed.password = '***'
+    return parsed.toString()
+  } catch {
+    return 'postgres://(an unparsable URL)'
+  }
+}

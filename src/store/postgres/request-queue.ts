@@ -1,0 +1,134 @@
+import { randomUUID } from 'node:crypto'
+import type { Pool } from 'pg'
+import type { ConsumerLease, QueuedRequest, RequestQueueStore } from '../embedded-store.ts'
+import { deleteInChunks } from '../retention.ts'
+import { advisoryLocks } from './advisory-locks.ts'
+import { ConsumerLeases, type ConsumerLeaseOptions } from './consumer-lease.ts'
+import { SerialBatches } from './serial-batches.ts'
+
+/** Requests gathered into one INSERT at most. */
+const MAX_BATCH_VALUES = 5_000
+/** The channel on which enqueueing instances tell the consumer there is more. */
+export const ENQUEUED_CHANNEL = 'smsgw_requests'
+
+/**
+ * The durable request queue in PostgreSQL (table smsgw_requests), with the SQLite queue's
+ * semantics for several instances at once.
+ *
+ * Why seq order is still commit order: identity values are handed out before commit, so two
+ * transactions could commit seqs 8 and 7 in that order, and a reader that saw 8 would skip 7
+ * for ever. Every enqueue therefore takes an advisory transaction lock before it takes seqs and
+ * holds it through its commit: enqueues commit one after another, each batch whole.
+ * Enqueues of one instance go in batches (one statement for everything accepted while the
+ * previous batch was being written), so the lock costs one WAL flush per batch, not per request.
+ *
+ * Marking done is fenced by the consumer lease: it succeeds only while this instance's lease
+ * epoch is the current one, so an instance that lost the lease (and whose requests another
+ * instance now reads again) cannot mark them done behind the new consumer's back.
+ */
+export class PostgresRequestQueue implements RequestQueueStore {
+  readonly #pool: Pool
+  readonly #now: () => number
+  readonly #instance = randomUUID()
+  readonly #batches: SerialBatches<readonly string[], number[]>
+  readonly #leases: ConsumerLeases
+  readonly #enqueuedListeners = new Set<() => void>()
+
+  constructor (pool: Pool, options: ConsumerLeaseOptions & { now?: () => number }) {
+    this.#pool = pool
+    this.#now = options.now ?? Date.now
+    this.#batches = new SerialBatches(async batch => await this.#insert(batch), MAX_BATCH_VALUES)
+    this.#leases = new ConsumerLeases({
+      ...options,
+      listen: ENQUEUED_CHANNEL,
+      onNotification: payload => { if (payload !== this.#instance) this.#tellEnqueued() }
+    })
+  }
+
+  /** Resolves with the seqs once the batch is committed, then tells the onEnqueued listeners. */
+  async enqueue (values: readonly string[]): Promise<number[]> {
+    if (values.length === 0) return []
+    const seqs = await this.#batches.add(values)
+    this.#tellEnqueued()
+    return seqs
+  }
+
+  async queuedAfter (afterSeq: number, limit: number): Promise<QueuedRequest[]> {
+    const { rows } = await this.#pool.query<{ seq: string, value: string }>(
+      "SELECT seq, value FROM smsgw_requests WHERE state = 'queued' AND seq > $1 ORDER BY seq LIMIT $2", [afterSeq, limit])
+    return rows.map(row => ({ seq: Number(row.seq), value: row.value }))
+  }
+
+  async markDone (seq: number): Promise<number> {
+    const epoch = this.#leases.epoch
+    if (epoch === undefined) throw new Error('not the queue\'s consumer (the lease was lost): requests are marked done by the instance that holds it')
+    // FOR SHARE: a new consumer's epoch bump waits for this statement and the other way round,
+    // so either this marks them before the new consumer reads the queue, or it marks none.
+    const { rows } = await this.#pool.query<{ held: string, marked: string }>(`
+      WITH lease AS (SELECT epoch FROM smsgw_consumer_lease WHERE id = 1 AND epoch = $2 FOR SHARE),
+           marked AS (UPDATE smsgw_requests SET state = 'done' FROM lease WHERE state = 'queued' AND seq <= $1 RETURNING 1)
+      SELECT (SELECT count(*) FROM lease) AS held, (SELECT count(*) FROM marked) AS marked`, [seq, epoch])
+    const row = rows[0]
+    if (row === undefined || Number(row.held) === 0) throw new Error('the queue\'s consumer lease passed to another instance: it reads these requests again')
+    return Number(row.marked)
+  }
+
+  async countQueued (): Promise<number> {
+    const { rows } = await this.#pool.query<{ count: string }>("SELECT count(*) AS count FROM smsgw_requests WHERE state = 'queued'")
+    return Number(rows[0]?.count ?? 0)
+  }
+
+  async isQueued (seq: number): Promise<boolean> {
+    const { rowCount } = await this.#pool.query("SELECT 1 FROM smsgw_requests WHERE seq = $1 AND state = 'queued'", [seq])
+    return rowCount === 1
+  }
+
+  /** Listeners hear this instance's batches, and other instances' while this one holds the lease. */
+  onEnqueued (listener: () => void): () => void {
+    this.#enqueuedListeners.add(listener)
+    return () => { this.#enqueuedListeners.delete(listener) }
+  }
+
+  async leaseConsumer (until: AbortSignal): Promise<ConsumerLease | undefined> {
+    return await this.#leases.acquire(until)
+  }
+
+  /** Deletes done requests accepted before `cutoffMs`, a chunk per transaction; resolves with how many. */
+  async prune (cutoffMs: number): Promise<number> {
+    return await deleteInChunks(async limit => {
+      const { rowCount } = await this.#pool.query(`DELETE FROM smsgw_requests WHERE seq IN (
+        SELECT seq FROM smsgw_requests WHERE state = 'done' AND accepted_at_ms < $1 ORDER BY seq LIMIT $2)`, [cutoffMs, limit])
+      return rowCount ?? 0
+    })
+  }
+
+  /** Waits for the batches on their way, then lets go of the lease. */
+  async close (): Promise<void> {
+    await this.#batches.settled()
+    await this.#leases.close()
+  }
+
+  // One statement, so one transaction: the lock (taken before any seq), the rows in the
+  // callers' order, and the notice to the consumer, delivered at commit.
+  async #insert (batches: ReadonlyArray<readonly string[]>): Promise<number[][]> {
+    const values = batches.flat()
+    const { rows } = await this.#pool.query<{ seq: string }>(`
+      WITH ordered AS (SELECT pg_advisory_xact_lock($4, $5)),
+           inserted AS (
+             INSERT INTO smsgw_requests (value, accepted_at_ms, state)
+             SELECT value, $2, 'queued' FROM ordered, unnest($1::text[]) WITH ORDINALITY AS given (value, position) ORDER BY position
+             RETURNING seq)
+      SELECT seq, pg_notify('${ENQUEUED_CHANNEL}', $3) FROM inserted`, [values, this.#now(), this.#instance, ...advisoryLocks.queueOrder])
+    // Seqs are handed out in the ORDER BY's order, so sorted they line up with the values.
+    const seqs = rows.map(row => Number(row.seq)).sort((a, b) => a - b)
+    let next = 0
+    return batches.map(batch => {
+      next += batch.length
+      return seqs.slice(next - batch.length, next)
+    })
+  }
+
+  #tellEnqueued (): void {
+    for (const listener of [...this.#enqueuedListeners]) listener()
+  }
+}

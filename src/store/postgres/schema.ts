@@ -1,0 +1,89 @@
+import type { Pool } from 'pg'
+import { advisoryLocks } from './advisory-locks.ts'
+
+// The PostgreSQL store's schema, versioned in table smsgw_schema: migration i takes a database
+// from version i to version i + 1. Append new migrations at the end and never edit one that
+// has shipped. Every table is prefixed `smsgw_`, so the store can share a database (or a
+// schema, chosen with the URL's search_path) with other applications.
+//
+// The tables mirror the SQLite store's (src/store/sqlite/schema.ts), plus the consumer lease:
+// - smsgw_requests: the durable queue; `seq` is never reused. `value` is the sealed request.
+// - smsgw_statuses: every status reported, as its `sms-status` JSON, oldest first per request.
+// - smsgw_ledger: the request ledger's current entries; one row per key.
+// - smsgw_correlations: which request an SMSC message id belongs to.
+// - smsgw_consumer_lease: one row; `epoch` grows each time an instance becomes the queue's
+//   consumer, and marking requests done checks it (docs/embedded-mode.md, "PostgreSQL").
+export const migrations: readonly string[] = [
+  `
+  CREATE TABLE smsgw_requests (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    value text NOT NULL,
+    accepted_at_ms bigint NOT NULL,
+    state text NOT NULL CHECK (state IN ('queued', 'done'))
+  );
+  CREATE INDEX smsgw_requests_queued ON smsgw_requests (seq) WHERE state = 'queued';
+
+  CREATE TABLE smsgw_statuses (
+    seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    client_id text NOT NULL,
+    correl_id text NOT NULL,
+    status text NOT NULL,
+    reported_at_ms bigint NOT NULL
+  );
+  CREATE INDEX smsgw_statuses_request ON smsgw_statuses (client_id, correl_id, seq);
+
+  CREATE TABLE smsgw_ledger (
+    key text PRIMARY KEY,
+    token text NOT NULL,
+    source text NOT NULL,
+    claimed_at_ms bigint NOT NULL,
+    done boolean NOT NULL
+  );
+
+  CREATE TABLE smsgw_correlations (
+    key text PRIMARY KEY,
+    record text NOT NULL,
+    stored_at_ms bigint NOT NULL
+  );
+  CREATE INDEX smsgw_correlations_stored ON smsgw_correlations (stored_at_ms);
+
+  CREATE TABLE smsgw_consumer_lease (
+    id integer PRIMARY KEY CHECK (id = 1),
+    epoch bigint NOT NULL,
+    holder text NOT NULL,
+    since_ms bigint NOT NULL
+  );
+  INSERT INTO smsgw_consumer_lease (id, epoch, holder, since_ms) VALUES (1, 0, '', 0);
+  `
+]
+
+/** The schema version this code reads and writes. */
+export const SCHEMA_VERSION = migrations.length
+
+/**
+ * Brings the database to SCHEMA_VERSION in one transaction and returns the version it found.
+ * An advisory lock makes instances starting together migrate it once. Throws when the database
+ * is newer than this code (a later smsgw wrote it): reading it could lose what that version
+ * stores.
+ */
+export async function migrate (pool: Pool): Promise<number> {
+  const client = await pool.connect()
+  try {
+    await client.query('BEGIN')
+    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...advisoryLocks.migration])
+    await client.query('CREATE TABLE IF NOT EXISTS smsgw_schema (version integer NOT NULL)')
+    const { rows } = await client.query<{ version: number }>('SELECT version FROM smsgw_schema')
+    const found = rows[0]?.version ?? 0
+    if (found > SCHEMA_VERSION) throw new Error(`the store's schema version ${found} is newer than this smsgw's (${SCHEMA_VERSION}); run a newer smsgw`)
+    for (const migration of migrations.slice(found)) await client.query(migration)
+    if (rows.length === 0) await client.query('INSERT INTO smsgw_schema (version) VALUES ($1)', [SCHEMA_VERSION])
+    else await client.query('UPDATE smsgw_schema SET version = $1', [SCHEMA_VERSION])
+    await client.query('COMMIT')
+    return found
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => {})
+    throw error
+  } finally {
+    client.release()
+  }
+}

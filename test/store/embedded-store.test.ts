@@ -1,0 +1,200 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { ledgerStates, type LedgerRecord } from '../../src/gateway/ledger/ledger-record.ts'
+import type { StatusEvent } from '../../src/gateway/status/status-event.ts'
+import type { EmbeddedStore } from '../../src/store/embedded-store.ts'
+import { DEFAULT_RETENTION_MS, PRUNE_CHUNK_ROWS } from '../../src/store/retention.ts'
+import { storeKinds } from './store-kinds.ts'
+
+// The contract of src/store/embedded-store.ts, which every kind of store keeps: the embedded
+// transport relies on nothing else.
+
+const kinds = await storeKinds('embedded-store')
+const DAY_MS = 24 * 60 * 60 * 1000
+const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'embedded/0/1', atMs })
+const done = (token: string): LedgerRecord => ({ token, state: ledgerStates.done, source: 'embedded/0/1', atMs: 99 })
+const forever = new AbortController().signal
+
+/** Takes the consumer lease, as the request source does before it reads (and marks done). */
+async function consume (store: EmbeddedStore): Promise<void> {
+  assert.ok(await store.requests.leaseConsumer(forever) !== undefined)
+}
+
+for (const kind of kinds) {
+  describe(`${kind.name} store`, () => {
+    test('enqueue gives each value the next seq, in order, and queuedAfter reads them in pages', async () => {
+      const store = await kind.open()
+      const { requests } = store
+      assert.deepStrictEqual(await requests.enqueue(['a', 'b']), [1, 2])
+      assert.deepStrictEqual(await requests.enqueue([]), [])
+      assert.deepStrictEqual(await requests.enqueue(['c']), [3])
+      assert.deepStrictEqual([await requests.queuedAfter(0, 2), await requests.queuedAfter(2, 2), await requests.queuedAfter(3, 2)], [
+        [{ seq: 1, value: 'a' }, { seq: 2, value: 'b' }],
+        [{ seq: 3, value: 'c' }],
+        []
+      ])
+      await store.close()
+    })
+
+    test('enqueue keeps the batches of concurrent callers whole and in their seq order', async () => {
+      const store = await kind.open()
+      const batches = Array.from({ length: 20 }, (_, index) => [`${index}a`, `${index}b`, `${index}c`])
+      const seqs = await Promise.all(batches.map(async batch => await store.requests.enqueue(batch)))
+      for (const [index, batch] of seqs.entries()) assert.deepStrictEqual(batch, [batch[0], (batch[0] as number) + 1, (batch[0] as number) + 2], `batch ${index} is contiguous`)
+      const stored = await store.requests.queuedAfter(0, 100)
+      assert.deepStrictEqual(stored, seqs.flatMap((batch, index) => batch.map((seq, position) => ({ seq, value: `${index}${'abc'[position] as string}` }))).sort((a, b) => a.seq - b.seq))
+      await store.close()
+    })
+
+    test('enqueue calls the onEnqueued listeners once the batch is committed', async () => {
+      const store = await kind.open()
+      const seen: number[] = []
+      const stop = store.requests.onEnqueued(() => { seen.push(-1) })
+      await store.requests.enqueue(['a', 'b'])
+      stop()
+      await store.requests.enqueue(['c'])
+      assert.deepStrictEqual([seen.length, await store.requests.countQueued()], [1, 3])
+      await store.close()
+    })
+
+    test('markDone marks the prefix up to a seq done, once; isQueued and countQueued follow', async () => {
+      const store = await kind.open()
+      const { requests } = store
+      await consume(store)
+      await requests.enqueue(['a', 'b', 'c', 'd'])
+      assert.deepStrictEqual([await requests.markDone(2), await requests.markDone(2), await requests.markDone(3)], [2, 0, 1])
+      assert.deepStrictEqual([await requests.queuedAfter(0, 10), await requests.countQueued()], [[{ seq: 4, value: 'd' }], 1])
+      assert.deepStrictEqual(await Promise.all([1, 4, 5].map(async seq => await requests.isQueued(seq))), [false, true, false])
+      await store.close()
+    })
+
+    test('a reopened store holds what was committed, and never hands out a seq twice, not even after the newest requests were pruned', async () => {
+      const nowMs = Date.parse('2026-11-01T00:00:00Z')
+      const location = await kind.newLocation()
+      const store = await kind.open(location, { now: () => nowMs, retentionMs: 1 })
+      await consume(store)
+      await store.requests.enqueue(['a', 'b'])
+      await store.requests.markDone(2)
+      assert.deepStrictEqual(await store.prune(new Date(nowMs + 10)), { requests: 2, statuses: 0, correlations: 0 })
+      await store.requests.enqueue(['c'])
+      await store.close()
+      const reopened = await kind.open(location)
+      assert.deepStrictEqual([await reopened.requests.enqueue(['d']), await reopened.requests.queuedAfter(0, 10)], [[4], [{ seq: 3, value: 'c' }, { seq: 4, value: 'd' }]])
+      await reopened.close()
+    })
+
+    test('status append keeps every field, in the contract\'s whole seconds, and history gives them back per request in order', async () => {
+      const store = await kind.open()
+      const sent: StatusEvent = { clientId: 'test', correlId: 'C1', timestamp: new Date('2026-11-21T10:00:00.750Z'), status: 'SENT', recallId: '4711' }
+      const failed: StatusEvent = { clientId: 'test', correlId: 'C1', timestamp: new Date('2026-11-21T10:00:02Z'), status: 'FAILED', recallId: '4711', errorText: 'Failed after successful send' }
+      const other: StatusEvent = { clientId: 'test', correlId: 'C2', timestamp: new Date('2026-11-21T10:00:01Z'), status: 'INVALID', errorText: '' }
+      assert.deepStrictEqual(await store.statuses.append(sent), { ...sent, timestamp: new Date('2026-11-21T10:00:00Z') })
+      await store.statuses.append(other)
+      await store.statuses.append(failed)
+      assert.deepStrictEqual(await store.statuses.history('test', 'C1'), [{ ...sent, timestamp: new Date('2026-11-21T10:00:00Z') }, failed])
+      // An empty error text is left out, as on sms-status.
+      assert.deepStrictEqual(await store.statuses.history('test', 'C2'), [{ clientId: 'test', correlId: 'C2', timestamp: other.timestamp, status: 'INVALID' }])
+      assert.deepStrictEqual(await store.statuses.history('acme', 'C1'), [])
+      await store.close()
+    })
+
+    test('status append rejects, storing nothing, a status without a client-id', async () => {
+      const store = await kind.open()
+      await assert.rejects(store.statuses.append({ clientId: '', correlId: 'C1', timestamp: new Date(), status: 'SENT' }), /not a status the contract can carry/)
+      assert.deepStrictEqual(await store.statuses.history('', 'C1'), [])
+      await store.close()
+    })
+
+    test('ledger apply folds records with applyLedgerRecord and resolves with the entry it leaves; all lists them by key', async () => {
+      const store = await kind.open()
+      const { ledger } = store
+      const owned = { token: 'a', source: 'embedded/0/1', claimedAtMs: 1, done: false }
+      assert.deepStrictEqual(await ledger.apply('k', claim('a', 1)), owned)
+      // A lost race (a second claim, a done from another token) changes nothing.
+      assert.deepStrictEqual(await ledger.apply('k', claim('b', 2)), owned)
+      assert.deepStrictEqual(await ledger.apply('k', done('b')), owned)
+      assert.deepStrictEqual(await ledger.apply('k', done('a')), { ...owned, done: true })
+      await ledger.apply('j', claim('c', 3))
+      assert.deepStrictEqual([await ledger.all(), await ledger.count()], [[
+        { key: 'j', entry: { token: 'c', source: 'embedded/0/1', claimedAtMs: 3, done: false } },
+        { key: 'k', entry: { ...owned, done: true } }
+      ], 2])
+      assert.deepStrictEqual(await ledger.apply('k', null), undefined)
+      assert.deepStrictEqual(await ledger.apply('gone', null), undefined)
+      assert.deepStrictEqual([await ledger.get('k'), await ledger.count()], [undefined, 1])
+      await store.close()
+    })
+
+    test('ledger apply decides races between two instances on one store: one claim wins each key, for both', async () => {
+      const location = await kind.newLocation()
+      const [first, second] = [await kind.open(location), await kind.open(location)] as const
+      const keys = Array.from({ length: 20 }, (_, index) => `k${index}`)
+      const outcomes = await Promise.all(keys.map(async key => await Promise.all([first.ledger.apply(key, claim('a', 1)), second.ledger.apply(key, claim('b', 2))])))
+      for (const [index, [fromFirst, fromSecond]] of outcomes.entries()) {
+        assert.deepStrictEqual(fromFirst, fromSecond, `both see the same winner of ${keys[index] as string}`)
+        assert.deepStrictEqual(await first.ledger.get(keys[index] as string), fromFirst)
+      }
+      await first.close()
+      await second.close()
+    })
+
+    test('correlations put stores a record under its key, replacing the one there, and remove deletes it', async () => {
+      const store = await kind.open()
+      const { correlations } = store
+      await correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C1', connection: 'smsc' })
+      await correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C2', connection: 'smsc' })
+      await correlations.put('7', { recallId: '7', clientId: 'test', correlId: 'C7' })
+      assert.deepStrictEqual([await correlations.get('smsc:1'), await correlations.get('7'), await correlations.get('smsc:7')], [
+        { recallId: '1', clientId: 'test', correlId: 'C2', connection: 'smsc' },
+        { recallId: '7', clientId: 'test', correlId: 'C7' },
+        undefined
+      ])
+      assert.deepStrictEqual([await correlations.remove('smsc:1'), await correlations.remove('smsc:1'), await correlations.get('smsc:1')], [true, false, undefined])
+      await store.close()
+    })
+
+    test('prune deletes done requests, statuses and correlations older than the retention, and nothing else', async () => {
+      let nowMs = Date.parse('2026-11-01T00:00:00Z')
+      const store = await kind.open(undefined, { now: () => nowMs })
+      await consume(store)
+      // Old: accepted 8 days before the prune. One done, one still queued.
+      await store.requests.enqueue(['old done', 'old queued'])
+      await store.requests.markDone(1)
+      await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(nowMs), status: 'SENT' })
+      await store.correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C1', connection: 'smsc' })
+      await store.ledger.apply('k', { token: 't', state: ledgerStates.claimed, source: 's', atMs: nowMs })
+      // Recent: a day before the prune.
+      nowMs += 7 * DAY_MS
+      await store.requests.enqueue(['new done'])
+      await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(nowMs), status: 'DELIVERED' })
+      await store.correlations.put('smsc:2', { recallId: '2', clientId: 'test', correlId: 'C2', connection: 'smsc' })
+      nowMs += DAY_MS
+
+      assert.deepStrictEqual(await store.prune(new Date(nowMs)), { requests: 1, statuses: 1, correlations: 1 })
+      assert.deepStrictEqual(await store.requests.queuedAfter(0, 10), [{ seq: 2, value: 'old queued' }, { seq: 3, value: 'new done' }])
+      assert.deepStrictEqual((await store.statuses.history('test', 'C1')).map(event => event.status), ['DELIVERED'])
+      assert.deepStrictEqual([await store.correlations.get('smsc:1'), (await store.correlations.get('smsc:2'))?.correlId, await store.ledger.count()], [undefined, 'C2', 1])
+      // A second prune at the same time finds nothing more.
+      assert.deepStrictEqual(await store.prune(new Date(nowMs)), { requests: 0, statuses: 0, correlations: 0 })
+      await store.close()
+    })
+
+    test('prune deletes more rows than one chunk', async () => {
+      const nowMs = Date.parse('2026-11-01T00:00:00Z')
+      const store = await kind.open(undefined, { now: () => nowMs })
+      await consume(store)
+      const rows = 2 * PRUNE_CHUNK_ROWS + 7
+      const seqs = await store.requests.enqueue(Array.from({ length: rows }, (_, index) => `v${index}`))
+      await store.requests.markDone(seqs.at(-1) as number)
+      assert.deepStrictEqual(await store.prune(new Date(nowMs + DEFAULT_RETENTION_MS + 1)), { requests: rows, statuses: 0, correlations: 0 })
+      await store.close()
+    })
+
+    test('reachable is true while open and false once closed', async () => {
+      const store = await kind.open()
+      assert.equal(await store.reachable(), true)
+      await store.close()
+      assert.equal(await store.reachable(), false)
+    })
+  })
+}

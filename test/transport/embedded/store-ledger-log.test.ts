@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict'
+import { describe, test } from 'node:test'
+import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord } from '../../../src/gateway/ledger/ledger-record.ts'
+import { RequestLedger, type ClaimVerdict } from '../../../src/gateway/ledger/request-ledger.ts'
+import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
+import { StoreLedgerLog } from '../../../src/transport/embedded/store-ledger-log.ts'
+import { storeKinds, type StoreKind } from '../../store/store-kinds.ts'
+
+// The first four tests are MemoryLedgerLog's (test/gateway/ledger/memory-ledger-log.test.ts):
+// the same semantics, durable, on every kind of store.
+
+const kinds = await storeKinds('store-ledger')
+const KEY = ledgerKey('acme', 'C1')
+const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'send-sms/0/1', atMs })
+
+async function openLog (kind: StoreKind, location?: string): Promise<{ store: EmbeddedStore, log: StoreLedgerLog }> {
+  const store = await kind.open(location)
+  return { store, log: new StoreLedgerLog(store.ledger) }
+}
+
+const ownedBy = (verdict: ClaimVerdict | undefined): string => {
+  assert.equal(verdict?.kind, 'owned')
+  return (verdict as { token: string }).token
+}
+
+for (const kind of kinds) {
+  describe(`StoreLedgerLog on a ${kind.name} store`, () => {
+    test('append folds records into its view per key', async () => {
+      const { store, log } = await openLog(kind)
+      await log.append('k1', claim('a', 1))
+      await log.append('k1', claim('b', 2))
+      await log.append('k2', claim('c', 3))
+      await log.append('k1', { token: 'a', state: ledgerStates.done, source: 'send-sms/0/1', atMs: 4 })
+      assert.deepStrictEqual([await log.entry('k1'), await log.entry('k2'), await log.entry('k3'), await log.size()], [
+        { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: true },
+        { token: 'c', source: 'send-sms/0/1', claimedAtMs: 3, done: false },
+        undefined,
+        2
+      ])
+      await store.close()
+    })
+
+    test('forgets a key when a tombstone is appended', async () => {
+      const { store, log } = await openLog(kind)
+      await log.append('k1', claim('a', 1))
+      await log.append('k1', null)
+      assert.deepStrictEqual([await log.entry('k1'), await log.size()], [undefined, 0])
+      await store.close()
+    })
+
+    test('watch calls the key\'s listeners after each record, once it is applied, until stopped', async () => {
+      const { store, log } = await openLog(kind)
+      const calls: Array<Promise<string>> = []
+      const stopFirst = log.watch('k1', () => calls.push(Promise.resolve(log.entry('k1')).then(entry => `first sees ${entry?.token}`)))
+      log.watch('k1', () => calls.push(Promise.resolve('second')))
+      log.watch('k2', () => calls.push(Promise.resolve('other key')))
+      await log.append('k1', claim('a', 1))
+      stopFirst()
+      await log.append('k1', null)
+      assert.deepStrictEqual(await Promise.all(calls), ['first sees a', 'second', 'second'])
+      await store.close()
+    })
+
+    test('watch lets a listener stop itself while it is called', async () => {
+      const { store, log } = await openLog(kind)
+      const calls: string[] = []
+      const stop = log.watch('k1', () => { calls.push('once'); stop() })
+      log.watch('k1', () => calls.push('always'))
+      await log.append('k1', claim('a', 1))
+      await log.append('k1', claim('b', 2))
+      assert.deepStrictEqual(calls, ['once', 'always', 'always'])
+      await store.close()
+    })
+
+    test('forgetSettled forgets the entries it is told to, tells their watchers, and keeps the others', async () => {
+      const { store, log } = await openLog(kind)
+      await log.append('k1', claim('a', 1))
+      await log.append('k2', claim('b', 2))
+      await log.append('k3', claim('c', 3))
+      const calls: string[] = []
+      log.watch('k2', () => calls.push('k2 forgotten'))
+      assert.equal(await log.forgetSettled(async (entry: LedgerEntry) => entry.token !== 'a'), 2)
+      assert.deepStrictEqual([(await log.entry('k1'))?.token, await log.entry('k2'), await log.entry('k3'), calls], ['a', undefined, undefined, ['k2 forgotten']])
+      await store.close()
+    })
+
+    test('keeps its entries across a reopen', async () => {
+      const location = await kind.newLocation()
+      const first = await openLog(kind, location)
+      await first.log.append('k1', claim('a', 1))
+      await first.store.close()
+      const second = await openLog(kind, location)
+      assert.deepStrictEqual(await second.log.entry('k1'), { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: false })
+      await second.store.close()
+    })
+
+    test('under RequestLedger lets exactly one of concurrent claims own a key; the others wait and then say completed', async () => {
+      const { store, log } = await openLog(kind)
+      const ledger = new RequestLedger(log, { takeoverMs: 60_000 })
+      const claims = [ledger.claim(KEY, 'embedded/0/1'), ledger.claim(KEY, 'embedded/0/2'), ledger.claim(KEY, 'embedded/0/3')]
+      const settled = await Promise.race(claims.map(async (verdict, index) => ({ index, verdict: await verdict })))
+      await ledger.complete(KEY, ownedBy(settled.verdict), `embedded/0/${settled.index + 1}`)
+      const others = claims.filter((_, index) => index !== settled.index)
+      assert.deepStrictEqual(await Promise.all(others), [{ kind: 'completed' }, { kind: 'completed' }])
+      await store.close()
+    })
+
+    test('under RequestLedger lets one of two instances on one store own a key; the other learns the outcome by its timeout', async () => {
+      const location = await kind.newLocation()
+      const one = await openLog(kind, location)
+      const two = await openLog(kind, location)
+      const ledgers = [new RequestLedger(one.log, { takeoverMs: 200 }), new RequestLedger(two.log, { takeoverMs: 200 })]
+      const verdicts = ledgers.map(async (ledger, index) => await ledger.claim(KEY, `embedded/0/${index}`))
+      const winner = await Promise.race(verdicts.map(async (verdict, index) => ({ index, verdict: await verdict })))
+      await (ledgers[winner.index] as RequestLedger).complete(KEY, ownedBy(winner.verdict), 'embedded/0')
+      const loser = await (verdicts[1 - winner.index] as Promise<ClaimVerdict>)
+      assert.deepStrictEqual(loser, { kind: 'completed' })
+      await one.store.close()
+      await two.store.close()
+    })
+
+    test('under RequestLedger says, after a restart, completed for a completed claim and abandoned for an unfinished one', async () => {
+      const location = await kind.newLocation()
+      const before = await openLog(kind, location)
+      let nowMs = 1_000_000
+      const crashed = new RequestLedger(before.log, { takeoverMs: 30_000, now: () => nowMs })
+      const done = ownedBy(await crashed.claim(ledgerKey('acme', 'done'), 'embedded/0/1'))
+      await crashed.complete(ledgerKey('acme', 'done'), done, 'embedded/0/1')
+      ownedBy(await crashed.claim(ledgerKey('acme', 'unfinished'), 'embedded/0/2'))
+      await before.store.close()
+
+      nowMs += 30_000
+      const after = await openLog(kind, location)
+      const restarted = new RequestLedger(after.log, { takeoverMs: 30_000, now: () => nowMs })
+      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'done'), 'embedded/0/1'), { kind: 'completed' })
+      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'unfinished'), 'embedded/0/2'), { kind: 'abandoned' })
+      await restarted.forget(ledgerKey('acme', 'unfinished'))
+      ownedBy(await restarted.claim(ledgerKey('acme', 'unfinished'), 'embedded/0/3'))
+      await after.store.close()
+    })
+  })
+}
