@@ -16,6 +16,8 @@ export interface EmbeddedAppOptions {
   dataDir: string
   /** A configuration file; without one, the demo defaults (vault, clients, SMSC simulator) apply. */
   configFile?: string
+  /** Where the store is (config `store.url`, which this overrides): a `postgres://` URL or a SQLite file. */
+  storeUrl?: string
   httpHost: string
   httpPort: number
   /** Port of the SMSC simulator of the demo; 0 picks a free one. */
@@ -25,6 +27,8 @@ export interface EmbeddedAppOptions {
 
 export interface EmbeddedApp {
   readonly url: string
+  /** The store's location, as logs may show it (a PostgreSQL URL without its password). */
+  readonly store: string
   readonly demo: DemoFiles | undefined
   /** The demo client's API key when this start created it (it is shown once). */
   readonly newApiKey: string | undefined
@@ -43,7 +47,7 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const { log } = options
   const demo = options.configFile === undefined ? await prepareDemo(options.dataDir) : undefined
   const simulator = demo === undefined ? undefined : await startSimulator(options.smscPort)
-  const overrides: DeepPartial<GatewayConfig> = demo === undefined || simulator === undefined
+  const demoOverrides: DeepPartial<GatewayConfig> = demo === undefined || simulator === undefined
     ? {}
     : {
         vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
@@ -51,21 +55,22 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
         smpp: { host: '127.0.0.1', port: simulator.address.port, ...DEMO_SMSC_ACCOUNT },
         pipeline: { maxInFlight: 500 }
       }
+  const overrides = options.storeUrl === undefined ? demoOverrides : { ...demoOverrides, store: { url: options.storeUrl } }
   const config = await loadConfig({ file: options.configFile, env: process.env, overrides })
   const vaultPassword = config.vault.password ?? DEMO_VAULT_PASSWORD
 
   const metrics = new GatewayMetrics({ clients: config.clients.allowed })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
-  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
+  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, config.store.url ?? join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
 
   const apiKeys = await ApiKeyFile.open(join(options.dataDir, 'api-keys.json'))
   const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
   const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
-  // The store is a local file: reachable whenever the gateway runs.
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, transportReady: () => true, log })
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, transportReady: async () => await transport.store.reachable(), log })
   const url = await app.listen({ host: options.httpHost, port: options.httpPort })
   return {
     url,
+    store: transport.store.location,
     demo,
     newApiKey,
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,

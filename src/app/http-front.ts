@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import type { Awaitable } from '../gateway/awaitable.ts'
 import type { RequestIngress } from '../gateway/request-ingress.ts'
 import type { RunningGateway } from '../gateway/outbound-gateway.ts'
 import type { StatusFeed } from '../gateway/status/status-feed.ts'
@@ -21,7 +22,7 @@ export interface HttpFrontOptions {
   dashboard: DashboardState
   rateLimit: { requestsPerSecond: number, burst: number }
   /** Whether the queue (the store, or the broker) is reachable, for /readyz. */
-  transportReady: () => boolean
+  transportReady: () => Awaitable<boolean>
   log: Logger
 }
 
@@ -34,7 +35,7 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
   const { running, metrics, dashboard } = options
   const unwatch = [subscribeDiagnostics(metrics), watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
-    const checks = { queue: options.transportReady(), smsc: running.smscReady() }
+    const checks = { queue: await options.transportReady(), smsc: running.smscReady() }
     return { ready: checks.queue && checks.smsc, checks }
   }
   const app = await buildHttpApp({

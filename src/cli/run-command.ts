@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import type { ProgramIo } from './program-io.ts'
 
-interface RunOptions { data: string, config?: string, host: string, port: string, smscPort: string }
+interface RunOptions { data: string, config?: string, store?: string, host: string, port: string, smscPort: string }
 
 /** `smsgw run`: everything on one machine, no Kafka: the default of `npm start`. */
 export function addRunCommand (program: Command, io: ProgramIo): void {
@@ -9,6 +9,7 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
     .description('run the whole gateway on this machine: durable queue, HTTP API, dashboard, and a demo SMSC')
     .option('--data <dir>', 'folder of the store, the demo vault and the API keys', process.env.SMSGW_DATA_DIR ?? 'smsgw-data')
     .option('--config <file>', 'configuration file (without it the demo defaults apply)')
+    .option('--store <url>', 'a postgres:// URL to keep the queue and statuses in PostgreSQL (default: smsgw.db in the data folder; config store.url, $SMSGW_STORE_URL)')
     .option('--host <host>', 'address the HTTP API listens on', '127.0.0.1')
     .option('--port <port>', 'port of the HTTP API', '8080')
     .option('--smsc-port <port>', 'port of the demo SMSC simulator (a free one if taken)', '2775')
@@ -17,7 +18,7 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
       const { startEmbeddedApp } = await import('../app/embedded-app.ts')
       const { createLogger } = await import('../log/logger.ts')
       const log = createLogger({ level: (process.env.SMSGW_LOG_LEVEL ?? 'info') as 'info' })
-      const app = await startEmbeddedApp({ dataDir: options.data, configFile: options.config, httpHost: options.host, httpPort: Number(options.port), smscPort: Number(options.smscPort), log })
+      const app = await startEmbeddedApp({ dataDir: options.data, configFile: options.config, storeUrl: options.store, httpHost: options.host, httpPort: Number(options.port), smscPort: Number(options.smscPort), log })
       await io.writeStdout(welcome(app.url, options.data, app))
       await new Promise<void>(resolve => {
         let signals = 0
@@ -33,10 +34,10 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
     })
 }
 
-function welcome (url: string, data: string, app: { demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, smsc: string | undefined }): string {
+function welcome (url: string, data: string, app: { store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, smsc: string | undefined }): string {
   const lines = [
     '',
-    `smsgw is running (store and keys in ${data}/):`,
+    `smsgw is running (keys in ${data}/, store ${app.store}):`,
     `  dashboard   ${url}/dashboard`,
     `  API docs    ${url}/docs`,
     `  metrics     ${url}/metrics   health ${url}/healthz ${url}/readyz`

@@ -52,6 +52,8 @@ export const DEFAULT_SHUTDOWN_TIMEOUT_MS = 10_000
 export const DEFAULT_LOG_LEVEL = logLevels.info
 export const DEFAULT_HTTP_RATE_LIMIT_PER_SECOND = 200
 export const DEFAULT_HTTP_RATE_LIMIT_BURST = 400
+/** PostgreSQL connections per instance: the pipeline's reads and writes run concurrently. */
+export const DEFAULT_STORE_POOL_SIZE = 10
 
 /** The configuration when no file, environment variable or override sets anything. */
 export const defaultConfig: GatewayConfig = deepFreeze({
@@ -116,5 +118,8 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   http: {
     rateLimitPerSecond: DEFAULT_HTTP_RATE_LIMIT_PER_SECOND,
     rateLimitBurst: DEFAULT_HTTP_RATE_LIMIT_BURST
+  },
+  store: {
+    poolSize: DEFAULT_STORE_POOL_SIZE
   }
 })

@@ -149,6 +149,16 @@ export const gatewayConfigSchema = Type.Object({
     rateLimitPerSecond: count(1),
     /** Requests a client may make at once above that rate. */
     rateLimitBurst: count(1)
+  }, closed),
+  store: Type.Object({
+    /**
+     * Where `smsgw run` keeps its queue, statuses, ledger and correlations. Absent: the SQLite
+     * file smsgw.db in the data folder. A `postgres://` URL: a PostgreSQL database, which several
+     * instances may share (docs/embedded-mode.md). Another value: a SQLite file there.
+     */
+    url: Type.Optional(text()),
+    /** PostgreSQL connections per instance (the consumer lease takes one more). */
+    poolSize: count(1, 1000)
   }, closed)
 }, closed)
 
@@ -156,4 +166,4 @@ export const gatewayConfigSchema = Type.Object({
 export type GatewayConfig = DeepReadonly<Static<typeof gatewayConfigSchema>>
 
 /** Paths whose values are secrets: never echoed in error messages. */
-export const secretPaths: readonly string[] = ['vault.password', 'smpp.password']
+export const secretPaths: readonly string[] = ['vault.password', 'smpp.password', 'store.url']

@@ -4,9 +4,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { chromium } from 'playwright-core'
-import { startEmbeddedApp, type EmbeddedApp } from '../../src/app/embedded-app.ts'
 import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
-import { createLogger } from '../../src/log/logger.ts'
+import { demoPublicKey, startApp } from './embedded-app-fixture.ts'
 import { ApiClient, eventually, hasFinal, kinds, sealedRequest, temporaryFolder } from './app-fixtures.ts'
 
 // The one-command experience in-process, with every real part: the SQLite queue, the gateway, the
@@ -22,36 +21,9 @@ const VIEWPORT = { width: 1280, height: 900 }
 const RECIPIENT = '+255712904836'
 const BODY = 'Parcel 5531 waits at the Kariakoo desk'
 
-/** Starts the app on `dataDir` with its log captured; `close` also runs when the test ends. */
-async function start (t: { after: (fn: () => Promise<void>) => void }, dataDir: string): Promise<{ app: EmbeddedApp, log: string[] }> {
-  const log: string[] = []
-  const app = await startEmbeddedApp({
-    dataDir,
-    httpHost: '127.0.0.1',
-    httpPort: 0,
-    smscPort: 0,
-    log: createLogger({ level: 'debug', destination: { write: (line: string) => { log.push(line) } } })
-  })
-  let closed = false
-  const close = app.close
-  const closeOnce = async (): Promise<void> => {
-    if (closed) return
-    closed = true
-    await close()
-  }
-  t.after(closeOnce)
-  return { app: { ...app, close: closeOnce }, log }
-}
-
-function demoPublicKey (app: EmbeddedApp, client: string): string {
-  const file = app.demo?.publicKeys[client]
-  assert.ok(file !== undefined, `the demo has a public key file for ${client}`)
-  return file
-}
-
 test('startEmbeddedApp accepts a sealed demo request over HTTP and reports SENT then DELIVERED from the simulator over SMPP, loop-back statuses for test, and refuses bad or unauthenticated requests', { timeout: 30_000 }, async t => {
   const dataDir = await temporaryFolder('embedded-app')
-  const { app, log } = await start(t, dataDir)
+  const { app, log } = await startApp(t, dataDir)
   assert.match(app.url, /^http:\/\/127\.0\.0\.1:\d+$/)
   assert.match(app.smsc ?? '', /^127\.0\.0\.1:\d+$/)
   assert.match(app.newApiKey ?? '', /^smsgw_[0-9a-f]{12}_[\w-]{43}$/)
@@ -117,7 +89,7 @@ test('startEmbeddedApp accepts a sealed demo request over HTTP and reports SENT 
 
 test('startEmbeddedApp dashboard in a real browser shows a request sent after the page loaded, live, up to DELIVERED', { timeout: 45_000 }, async t => {
   const dataDir = await temporaryFolder('embedded-app-dashboard')
-  const { app } = await start(t, dataDir)
+  const { app } = await startApp(t, dataDir)
   const demo = new ApiClient(app.url, app.newApiKey)
   const userDataDir = await mkdtemp(join(tmpdir(), 'smsgw-chromium-'))
   const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: VIEWPORT })
@@ -157,7 +129,7 @@ test('startEmbeddedApp dashboard in a real browser shows a request sent after th
 
 test('startEmbeddedApp restarted on the same data folder reuses the demo vault and API key, prints no new key, and keeps the statuses', { timeout: 30_000 }, async t => {
   const dataDir = await temporaryFolder('embedded-app-restart')
-  const first = await start(t, dataDir)
+  const first = await startApp(t, dataDir)
   const key = first.app.newApiKey
   assert.ok(key !== undefined)
   const demoPub = demoPublicKey(first.app, 'demo')
@@ -172,7 +144,7 @@ test('startEmbeddedApp restarted on the same data folder reuses the demo vault a
   assert.deepStrictEqual(kinds(history), ['SENT', 'DELIVERED'])
   await first.app.close()
 
-  const second = await start(t, dataDir)
+  const second = await startApp(t, dataDir)
   assert.deepStrictEqual(second.app.newApiKey, undefined)
   assert.deepStrictEqual(second.app.demo?.vault, join(dataDir, 'demo.vault'))
   assert.deepStrictEqual(await readFile(join(dataDir, 'demo.vault')), vaultBefore)
@@ -189,7 +161,7 @@ test('startEmbeddedApp counts requests taken in, submits, receipts and end-to-en
   timeout: 20_000
 }, async t => {
   const dataDir = await temporaryFolder('embedded-app-metrics')
-  const { app } = await start(t, dataDir)
+  const { app } = await startApp(t, dataDir)
   const demo = new ApiClient(app.url, app.newApiKey)
   assert.deepStrictEqual((await demo.send(await sealedRequest(demoPublicKey(app, 'demo'), 'demo', 'counted', { to: RECIPIENT, sender: 'DEMO', body: BODY }))).status, 202)
   assert.deepStrictEqual(kinds(await demo.statusesWhen('counted', hasFinal)), ['SENT', 'DELIVERED'])

@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { SqliteStore } from '../../src/store/sqlite/sqlite-store.ts'
+import { openStore } from '../../src/store/open-store.ts'
+import { newPostgresLocation } from '../store/store-kinds.ts'
 import { ApiClient, eventually, hasFinal, kinds, sealedRequest, temporaryFolder, within, type StatusJson } from './app-fixtures.ts'
 import { RunChild, shell } from './run-child.ts'
 
@@ -42,9 +43,17 @@ test('smsgw run prints a welcome whose enc-sms and curl commands send a request 
   assert.deepStrictEqual(child.stderr, '')
 })
 
-test('smsgw run killed with SIGKILL while it works loses no accepted request and submits none twice after a restart', { timeout: 50_000 }, async t => {
+for (const kind of ['sqlite', 'postgres'] as const) {
+  test(`smsgw run on a ${kind} store killed with SIGKILL while it works loses no accepted request and submits none twice after a restart`, { timeout: 50_000 }, async t => {
+    await killAndRestart(t, kind)
+  })
+}
+
+async function killAndRestart (t: TestContext, kind: 'sqlite' | 'postgres'): Promise<void> {
   const dataDir = await temporaryFolder('run-kill')
-  const first = new RunChild(dataDir, TAKEOVER)
+  const location = kind === 'sqlite' ? join(dataDir, 'smsgw.db') : await newPostgresLocation()
+  const env = kind === 'sqlite' ? TAKEOVER : { ...TAKEOVER, SMSGW_STORE_URL: location }
+  const first = new RunChild(dataDir, env)
   t.after(() => { if (first.running) first.signal('SIGKILL') })
   const welcome = await first.welcome()
   const api = new ApiClient(welcome.url, welcome.key)
@@ -83,13 +92,13 @@ test('smsgw run killed with SIGKILL while it works loses no accepted request and
   const killedAtSecond = Math.floor(Date.now() / 1000)
   // What the ledger held at the kill: the requests claimed and handed to the SMSC's window, not
   // finished. Each may have reached the SMSC, so none may be submitted again.
-  const store = SqliteStore.open(join(dataDir, 'smsgw.db'))
-  const claimedAtKill = new Set(store.ledger.all().filter(({ entry }) => !entry.done).map(({ key }) => (JSON.parse(key) as [string, string])[1]))
-  store.close()
+  const store = await openStore(location)
+  const claimedAtKill = new Set((await store.ledger.all()).filter(({ entry }) => !entry.done).map(({ key }) => (JSON.parse(key) as [string, string])[1]))
+  await store.close()
   // Restart in a later second: a status stamped up to killedAtSecond came from the first process.
   await sleep(1000 - (Date.now() % 1000) + 50)
 
-  const second = new RunChild(dataDir, TAKEOVER)
+  const second = new RunChild(dataDir, env)
   t.after(() => { if (second.running) second.signal('SIGKILL') })
   const again = await second.welcome()
   assert.deepStrictEqual(again.key, undefined)
@@ -137,7 +146,7 @@ test('smsgw run killed with SIGKILL while it works loses no accepted request and
   assert.ok(accepted.length >= 60, `accepted ${accepted.length}`)
   assert.ok((tally['outcome unknown'] ?? 0) > 0, JSON.stringify(tally))
   assert.deepStrictEqual(await interrupt(second), { code: 0, signal: null })
-})
+}
 
 test('smsgw run logs no recipient, sender or body on stdout or stderr: not when delivered, not on refusals, not around a SIGKILL and its restart', { timeout: 50_000 }, async t => {
   const dataDir = await temporaryFolder('run-plaintext')

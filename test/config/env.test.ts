@@ -52,7 +52,9 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['pipeline.shutdownTimeoutMs', 'SMSGW_PIPELINE_SHUTDOWN_TIMEOUT_MS', 'integer'],
     ['log.level', 'SMSGW_LOG_LEVEL', 'string'],
     ['http.rateLimitPerSecond', 'SMSGW_HTTP_RATE_LIMIT_PER_SECOND', 'integer'],
-    ['http.rateLimitBurst', 'SMSGW_HTTP_RATE_LIMIT_BURST', 'integer']
+    ['http.rateLimitBurst', 'SMSGW_HTTP_RATE_LIMIT_BURST', 'integer'],
+    ['store.url', 'SMSGW_STORE_URL', 'string'],
+    ['store.poolSize', 'SMSGW_STORE_POOL_SIZE', 'integer']
   ])
 })
 

@@ -1,4 +1,5 @@
 import pg from 'pg'
+import { DEFAULT_STORE_POOL_SIZE } from '../../config/defaults.ts'
 import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
 import { DEFAULT_RETENTION_MS } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
@@ -7,13 +8,11 @@ import { PostgresRequestQueue } from './request-queue.ts'
 import { migrate } from './schema.ts'
 import { PostgresStatusStore } from './status-store.ts'
 
-/** Connections of the pool by default: the pipeline's reads and writes run concurrently. */
-export const DEFAULT_POOL_SIZE = 10
 /** How long reachable() waits for the database's answer. */
 const REACHABLE_TIMEOUT_MS = 2_000
 
 export interface PostgresStoreOptions {
-  /** Connections in the pool (the consumer lease takes one more); default DEFAULT_POOL_SIZE. */
+  /** Connections in the pool (the consumer lease takes one more); default DEFAULT_STORE_POOL_SIZE. */
   poolSize?: number
   /** How long done requests, statuses and unanswered correlations are kept; default 7 days. */
   retentionMs?: number
@@ -43,7 +42,7 @@ export class PostgresStore implements EmbeddedStore {
   /** Connects to `url`, creates or migrates the schema. Rejects when it cannot. */
   static async open (url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
     const connection: pg.ClientConfig = { connectionString: url, application_name: 'smsgw' }
-    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? DEFAULT_POOL_SIZE })
+    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? DEFAULT_STORE_POOL_SIZE })
     // An idle connection that breaks (the server restarted) is dropped by the pool and replaced
     // on the next query; without a listener, node would end the process over it.
     pool.on('error', error => options.onError?.(error))

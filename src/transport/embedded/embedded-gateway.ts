@@ -6,12 +6,15 @@ import { openEmbeddedTransport, type EmbeddedTransport } from './embedded-transp
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 
 /**
- * The outbound gateway on one machine without Kafka: the same pipeline fed by the durable
- * SQLite queue in `file` (which the HTTP API writes to), statuses stored and served from it.
- * Inbound SMS have no topic here: they are counted and logged without their text.
+ * The outbound gateway without Kafka: the same pipeline fed by the durable queue of the store
+ * at `location` (a SQLite file, or a PostgreSQL URL: see openStore), which the HTTP API writes
+ * to; statuses stored and served from it. Inbound SMS have no topic here: they are counted and
+ * logged without their text.
  */
-export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword: string, file: string, log: Logger, parts: GatewayParts = {}): Promise<{ running: RunningGateway, transport: EmbeddedTransport }> {
-  const transport = await openEmbeddedTransport(file)
+export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword: string, location: string, log: Logger, parts: GatewayParts = {}): Promise<{ running: RunningGateway, transport: EmbeddedTransport }> {
+  const transport = await openEmbeddedTransport(location, {
+    store: { poolSize: config.store.poolSize, onError: error => { log.warn({ err: error }, 'store connection failed; retrying') } }
+  })
   await transport.store.prune()
   const pruning = setInterval(() => { transport.store.prune().catch((error: unknown) => log.warn({ err: error }, 'store pruning failed')) }, PRUNE_INTERVAL_MS)
   pruning.unref()
@@ -27,6 +30,6 @@ export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword
       await transport.close()
     }
   }, log, parts)
-  log.info({ store: file, openWorkers: config.pipeline.openWorkers }, 'embedded gateway started')
+  log.info({ store: transport.store.location, openWorkers: config.pipeline.openWorkers }, 'embedded gateway started')
   return { running, transport }
 }

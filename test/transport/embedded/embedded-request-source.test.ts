@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict'
-import { mock, test } from 'node:test'
+import { describe, mock, test } from 'node:test'
 import type { IncomingRequest } from '../../../src/gateway/request-source.ts'
-import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
 import { EMBEDDED_STREAM, EmbeddedRequestSource } from '../../../src/transport/embedded/embedded-request-source.ts'
-import { tempStoreFiles } from '../../store/temp-files.ts'
+import { storeKinds } from '../../store/store-kinds.ts'
 
-const files = await tempStoreFiles('embedded-source')
+const kinds = await storeKinds('embedded-source')
 // Long enough never to fire in a test that does not wait for it.
 const NO_POLL = { pollIntervalMs: 60_000 }
 
@@ -22,115 +21,119 @@ async function pull (iterator: AsyncIterator<IncomingRequest>, count: number): P
   return pulled
 }
 
-test('EmbeddedRequestSource yields queued requests oldest first on embedded/0, offset = seq', async () => {
-  const store = SqliteStore.open(files.next())
-  await store.requests.enqueue(['a', 'b'])
-  await store.requests.enqueue(['c'])
-  const source = new EmbeddedRequestSource(store.requests, { ...NO_POLL, readAheadCount: 2 })
-  const pulled = await pull(source[Symbol.asyncIterator](), 3)
-  assert.deepStrictEqual(pulled.map(shapeOf), [
-    { value: 'a', stream: EMBEDDED_STREAM, offset: 1n },
-    { value: 'b', stream: EMBEDDED_STREAM, offset: 2n },
-    { value: 'c', stream: EMBEDDED_STREAM, offset: 3n }
-  ])
-  await source.close()
-  store.close()
-})
+for (const kind of kinds) {
+  describe(`EmbeddedRequestSource on a ${kind.name} store`, () => {
+    test('yields queued requests oldest first on embedded/0, offset = seq', async () => {
+      const store = await kind.open()
+      await store.requests.enqueue(['a', 'b'])
+      await store.requests.enqueue(['c'])
+      const source = new EmbeddedRequestSource(store.requests, { ...NO_POLL, readAheadCount: 2 })
+      const pulled = await pull(source[Symbol.asyncIterator](), 3)
+      assert.deepStrictEqual(pulled.map(shapeOf), [
+        { value: 'a', stream: EMBEDDED_STREAM, offset: 1n },
+        { value: 'b', stream: EMBEDDED_STREAM, offset: 2n },
+        { value: 'c', stream: EMBEDDED_STREAM, offset: 3n }
+      ])
+      await source.close()
+      await store.close()
+    })
 
-test('EmbeddedRequestSource commit marks the request and every earlier one done', async () => {
-  const store = SqliteStore.open(files.next())
-  await store.requests.enqueue(['a', 'b', 'c', 'd'])
-  const source = new EmbeddedRequestSource(store.requests, NO_POLL)
-  const [, , third] = await pull(source[Symbol.asyncIterator](), 3)
-  await third?.commit()
-  assert.deepStrictEqual(store.requests.queuedAfter(0, 10), [{ seq: 4, value: 'd' }])
-  await source.close()
-  store.close()
-})
+    test('commit marks the request and every earlier one done', async () => {
+      const store = await kind.open()
+      await store.requests.enqueue(['a', 'b', 'c', 'd'])
+      const source = new EmbeddedRequestSource(store.requests, NO_POLL)
+      const [, , third] = await pull(source[Symbol.asyncIterator](), 3)
+      await third?.commit()
+      assert.deepStrictEqual(await store.requests.queuedAfter(0, 10), [{ seq: 4, value: 'd' }])
+      await source.close()
+      await store.close()
+    })
 
-test('EmbeddedRequestSource yields uncommitted requests again after a reopen, and committed ones never', async () => {
-  const file = files.next()
-  const store = SqliteStore.open(file)
-  await store.requests.enqueue(['a', 'b', 'c'])
-  const source = new EmbeddedRequestSource(store.requests, NO_POLL)
-  const [first] = await pull(source[Symbol.asyncIterator](), 3)
-  await first?.commit()
-  // No close of the source: as after a crash.
-  store.close()
+    test('yields uncommitted requests again after a reopen, and committed ones never', async () => {
+      const location = await kind.newLocation()
+      const store = await kind.open(location)
+      await store.requests.enqueue(['a', 'b', 'c'])
+      const source = new EmbeddedRequestSource(store.requests, NO_POLL)
+      const [first] = await pull(source[Symbol.asyncIterator](), 3)
+      await first?.commit()
+      // No close of the source: as after a crash.
+      await store.close()
 
-  const reopened = SqliteStore.open(file)
-  const again = new EmbeddedRequestSource(reopened.requests, NO_POLL)
-  assert.deepStrictEqual((await pull(again[Symbol.asyncIterator](), 2)).map(request => request.value.toString()), ['b', 'c'])
-  await again.close()
-  reopened.close()
-})
+      const reopened = await kind.open(location)
+      const again = new EmbeddedRequestSource(reopened.requests, NO_POLL)
+      assert.deepStrictEqual((await pull(again[Symbol.asyncIterator](), 2)).map(request => request.value.toString()), ['b', 'c'])
+      await again.close()
+      await reopened.close()
+    })
 
-test('EmbeddedRequestSource reads only when pulled, at most readAheadCount at a time', async () => {
-  const store = SqliteStore.open(files.next())
-  await store.requests.enqueue(['a', 'b', 'c', 'd', 'e'])
-  const reads = mock.method(store.requests, 'queuedAfter')
-  const source = new EmbeddedRequestSource(store.requests, { ...NO_POLL, readAheadCount: 2 })
-  const iterator = source[Symbol.asyncIterator]()
-  assert.equal(reads.mock.callCount(), 0)
-  await pull(iterator, 1)
-  assert.deepStrictEqual(reads.mock.calls.map(call => call.arguments), [[0, 2]])
-  await pull(iterator, 1)
-  assert.equal(reads.mock.callCount(), 1)
-  await pull(iterator, 1)
-  assert.deepStrictEqual(reads.mock.calls.map(call => call.arguments), [[0, 2], [2, 2]])
-  await source.close()
-  store.close()
-})
+    test('reads only when pulled, at most readAheadCount at a time', async () => {
+      const store = await kind.open()
+      await store.requests.enqueue(['a', 'b', 'c', 'd', 'e'])
+      const reads = mock.method(store.requests, 'queuedAfter')
+      const source = new EmbeddedRequestSource(store.requests, { ...NO_POLL, readAheadCount: 2 })
+      const iterator = source[Symbol.asyncIterator]()
+      assert.equal(reads.mock.callCount(), 0)
+      await pull(iterator, 1)
+      assert.deepStrictEqual(reads.mock.calls.map(call => call.arguments), [[0, 2]])
+      await pull(iterator, 1)
+      assert.equal(reads.mock.callCount(), 1)
+      await pull(iterator, 1)
+      assert.deepStrictEqual(reads.mock.calls.map(call => call.arguments), [[0, 2], [2, 2]])
+      await source.close()
+      await store.close()
+    })
 
-test('EmbeddedRequestSource waits when the queue is empty and wakes as soon as a batch is enqueued in this process', async () => {
-  const store = SqliteStore.open(files.next())
-  const source = new EmbeddedRequestSource(store.requests, NO_POLL)
-  const next = source[Symbol.asyncIterator]().next()
-  await store.requests.enqueue(['late'])
-  assert.equal((await next).value?.value.toString(), 'late')
-  await source.close()
-  store.close()
-})
+    test('waits when the queue is empty and wakes as soon as a batch is enqueued in this process', async () => {
+      const store = await kind.open()
+      const source = new EmbeddedRequestSource(store.requests, NO_POLL)
+      const next = source[Symbol.asyncIterator]().next()
+      await store.requests.enqueue(['late'])
+      assert.equal((await next).value?.value.toString(), 'late')
+      await source.close()
+      await store.close()
+    })
 
-test('EmbeddedRequestSource finds a batch enqueued by another process when it polls', async () => {
-  const file = files.next()
-  const store = SqliteStore.open(file)
-  const other = SqliteStore.open(file)
-  const source = new EmbeddedRequestSource(store.requests, { pollIntervalMs: 20 })
-  const next = source[Symbol.asyncIterator]().next()
-  await other.requests.enqueue(['from elsewhere'])
-  assert.equal((await next).value?.value.toString(), 'from elsewhere')
-  await source.close()
-  other.close()
-  store.close()
-})
+    test('finds a batch enqueued by another process when it polls', async () => {
+      const location = await kind.newLocation()
+      const store = await kind.open(location)
+      const other = await kind.open(location)
+      const source = new EmbeddedRequestSource(store.requests, { pollIntervalMs: 20 })
+      const next = source[Symbol.asyncIterator]().next()
+      await other.requests.enqueue(['from elsewhere'])
+      assert.equal((await next).value?.value.toString(), 'from elsewhere')
+      await source.close()
+      await other.close()
+      await store.close()
+    })
 
-test('EmbeddedRequestSource close ends a waiting pull and every later iteration', async () => {
-  const store = SqliteStore.open(files.next())
-  const source = new EmbeddedRequestSource(store.requests, NO_POLL)
-  const waiting = source[Symbol.asyncIterator]().next()
-  await source.close()
-  assert.deepStrictEqual(await waiting, { done: true, value: undefined })
-  await store.requests.enqueue(['after close'])
-  assert.deepStrictEqual(await source[Symbol.asyncIterator]().next(), { done: true, value: undefined })
-  store.close()
-})
+    test('close ends a waiting pull and every later iteration', async () => {
+      const store = await kind.open()
+      const source = new EmbeddedRequestSource(store.requests, NO_POLL)
+      const waiting = source[Symbol.asyncIterator]().next()
+      await source.close()
+      assert.deepStrictEqual(await waiting, { done: true, value: undefined })
+      await store.requests.enqueue(['after close'])
+      assert.deepStrictEqual(await source[Symbol.asyncIterator]().next(), { done: true, value: undefined })
+      await store.close()
+    })
 
-test('EmbeddedRequestSource close ends the iteration of a consumer holding a request; the rest stays queued', async () => {
-  const store = SqliteStore.open(files.next())
-  await store.requests.enqueue(['a', 'b', 'c'])
-  const source = new EmbeddedRequestSource(store.requests, NO_POLL)
-  const seen: string[] = []
-  for await (const request of source) {
-    seen.push(request.value.toString())
-    await source.close()
-  }
-  assert.deepStrictEqual([seen, store.requests.countQueued()], [['a'], 3])
-  store.close()
-})
+    test('close ends the iteration of a consumer holding a request; the rest stays queued', async () => {
+      const store = await kind.open()
+      await store.requests.enqueue(['a', 'b', 'c'])
+      const source = new EmbeddedRequestSource(store.requests, NO_POLL)
+      const seen: string[] = []
+      for await (const request of source) {
+        seen.push(request.value.toString())
+        await source.close()
+      }
+      assert.deepStrictEqual([seen, await store.requests.countQueued()], [['a'], 3])
+      await store.close()
+    })
 
-test('EmbeddedRequestSource refuses a read-ahead below one', () => {
-  const store = SqliteStore.open(files.next())
-  assert.throws(() => new EmbeddedRequestSource(store.requests, { readAheadCount: 0 }), /readAheadCount must be a whole number >= 1, got 0/)
-  store.close()
-})
+    test('refuses a read-ahead below one', async () => {
+      const store = await kind.open()
+      assert.throws(() => new EmbeddedRequestSource(store.requests, { readAheadCount: 0 }), /readAheadCount must be a whole number >= 1, got 0/)
+      await store.close()
+    })
+  })
+}
