@@ -45,10 +45,12 @@ export interface RequestQueueStore {
   /** Up to `limit` queued requests with a seq above `afterSeq`, oldest first. */
   queuedAfter: (afterSeq: number, limit: number) => Awaitable<QueuedRequest[]>
   /**
-   * Marks every queued request up to `seq` done; resolves with how many once durable. Rejects
-   * when this instance no longer holds the consumer lease: the new holder reads them again.
+   * Marks every queued request up to `seq` done; resolves with how many once durable. `lease`
+   * is the one the requests were read under: when it has been lost since (even if this instance
+   * holds a newer one), this rejects, because the next holder reads them again, and a request
+   * marked done and forgotten by the ledger behind its back could be handed out a second time.
    */
-  markDone: (seq: number) => Promise<number>
+  markDone: (seq: number, lease: ConsumerLease) => Promise<number>
   /** How many requests are queued. */
   countQueued: () => Awaitable<number>
   /** Whether the request `seq` is queued (false once done, pruned, or when there is none). */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ledgerStates, type LedgerRecord } from '../../src/gateway/ledger/ledger-record.ts'
 import type { StatusEvent } from '../../src/gateway/status/status-event.ts'
-import type { EmbeddedStore } from '../../src/store/embedded-store.ts'
+import type { ConsumerLease, EmbeddedStore } from '../../src/store/embedded-store.ts'
 import { DEFAULT_RETENTION_MS, PRUNE_CHUNK_ROWS } from '../../src/store/retention.ts'
 import { storeKinds } from './store-kinds.ts'
 
@@ -16,8 +16,10 @@ const done = (token: string): LedgerRecord => ({ token, state: ledgerStates.done
 const forever = new AbortController().signal
 
 /** Takes the consumer lease, as the request source does before it reads (and marks done). */
-async function consume (store: EmbeddedStore): Promise<void> {
-  assert.ok(await store.requests.leaseConsumer(forever) !== undefined)
+async function consume (store: EmbeddedStore): Promise<ConsumerLease> {
+  const lease = await store.requests.leaseConsumer(forever)
+  assert.ok(lease !== undefined)
+  return lease
 }
 
 for (const kind of kinds) {
@@ -60,9 +62,9 @@ for (const kind of kinds) {
     test('markDone marks the prefix up to a seq done, once; isQueued and countQueued follow', async () => {
       const store = await kind.open()
       const { requests } = store
-      await consume(store)
+      const lease = await consume(store)
       await requests.enqueue(['a', 'b', 'c', 'd'])
-      assert.deepStrictEqual([await requests.markDone(2), await requests.markDone(2), await requests.markDone(3)], [2, 0, 1])
+      assert.deepStrictEqual([await requests.markDone(2, lease), await requests.markDone(2, lease), await requests.markDone(3, lease)], [2, 0, 1])
       assert.deepStrictEqual([await requests.queuedAfter(0, 10), await requests.countQueued()], [[{ seq: 4, value: 'd' }], 1])
       assert.deepStrictEqual(await Promise.all([1, 4, 5].map(async seq => await requests.isQueued(seq))), [false, true, false])
       await store.close()
@@ -72,9 +74,9 @@ for (const kind of kinds) {
       const nowMs = Date.parse('2026-11-01T00:00:00Z')
       const location = await kind.newLocation()
       const store = await kind.open(location, { now: () => nowMs, retentionMs: 1 })
-      await consume(store)
+      const lease = await consume(store)
       await store.requests.enqueue(['a', 'b'])
-      await store.requests.markDone(2)
+      await store.requests.markDone(2, lease)
       assert.deepStrictEqual(await store.prune(new Date(nowMs + 10)), { requests: 2, statuses: 0, correlations: 0 })
       await store.requests.enqueue(['c'])
       await store.close()
@@ -156,10 +158,10 @@ for (const kind of kinds) {
     test('prune deletes done requests, statuses and correlations older than the retention, and nothing else', async () => {
       let nowMs = Date.parse('2026-11-01T00:00:00Z')
       const store = await kind.open(undefined, { now: () => nowMs })
-      await consume(store)
+      const lease = await consume(store)
       // Old: accepted 8 days before the prune. One done, one still queued.
       await store.requests.enqueue(['old done', 'old queued'])
-      await store.requests.markDone(1)
+      await store.requests.markDone(1, lease)
       await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(nowMs), status: 'SENT' })
       await store.correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C1', connection: 'smsc' })
       await store.ledger.apply('k', { token: 't', state: ledgerStates.claimed, source: 's', atMs: nowMs })
@@ -182,10 +184,10 @@ for (const kind of kinds) {
     test('prune deletes more rows than one chunk', async () => {
       const nowMs = Date.parse('2026-11-01T00:00:00Z')
       const store = await kind.open(undefined, { now: () => nowMs })
-      await consume(store)
+      const lease = await consume(store)
       const rows = 2 * PRUNE_CHUNK_ROWS + 7
       const seqs = await store.requests.enqueue(Array.from({ length: rows }, (_, index) => `v${index}`))
-      await store.requests.markDone(seqs.at(-1) as number)
+      await store.requests.markDone(seqs.at(-1) as number, lease)
       assert.deepStrictEqual(await store.prune(new Date(nowMs + DEFAULT_RETENTION_MS + 1)), { requests: rows, statuses: 0, correlations: 0 })
       await store.close()
     })

@@ -1,13 +1,20 @@
 /**
- * The advisory locks of the PostgreSQL store, as pg_advisory_lock's two-integer keys: the first
- * is smsgw's namespace (2775, SMPP's port), the second the lock. Another application's locks in
- * the same database would have to pick the same pair to collide.
+ * The advisory locks of the PostgreSQL store. Advisory locks belong to a database, not to a
+ * schema, so each key pairs the lock's number with a hash of the current schema: deployments in
+ * two schemas of one database keep their own locks. The numbers are smsgw's (2775, SMPP's
+ * port, times ten plus the lock); another application's locks would have to pick the same pair
+ * to collide.
  */
-export const advisoryLocks = {
+const locks = {
   /** Held while migrating, so instances starting together migrate once. */
-  migration: [2775, 1],
+  migration: 27751,
   /** Held while enqueueing, so seqs are committed in the order they are handed out. */
-  queueOrder: [2775, 2],
+  queueOrder: 27752,
   /** Held by the queue's one consumer for as long as its session lives. */
-  consumer: [2775, 3]
-} as const satisfies Record<string, readonly [number, number]>
+  consumer: 27753
+} as const
+
+/** The arguments of pg_advisory_lock and its kin for `lock` in the current schema, as SQL. */
+export function advisoryKey (lock: keyof typeof locks): string {
+  return `${locks[lock]}, hashtext(current_schema())`
+}

@@ -2,10 +2,16 @@ import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import type { ConsumerLease } from '../embedded-store.ts'
-import { advisoryLocks } from './advisory-locks.ts'
+import { advisoryKey } from './advisory-locks.ts'
 
 /** How long to wait before trying again when the database cannot be reached. */
 const RETRY_MS = 1_000
+/**
+ * How often a standby asks for the lock. It asks (pg_try_advisory_lock) rather than waits in
+ * pg_advisory_lock: a session blocked in a lock wait does not notice its client going away, and
+ * standbys that stop while waiting would leave such sessions behind.
+ */
+const POLL_MS = 250
 /**
  * TCP keepalive of the lease's session, in seconds, set on the server side: a consumer whose
  * machine vanished without closing its connection loses the lease (and a standby takes over)
@@ -20,75 +26,114 @@ export interface ConsumerLeaseOptions {
   onError?: (error: unknown) => void
 }
 
+export interface PostgresConsumerLease extends ConsumerLease {
+  readonly epoch: number
+}
+
+/** What the lease's session hears on the enqueue channel: who enqueued, in which schema. */
+export interface EnqueueNotice {
+  readonly schema: string
+  readonly instance: string
+}
+
 /**
  * The queue's consumer lease in PostgreSQL: a session-level advisory lock held on a connection
- * of its own, for as long as that connection lives. A standby instance waits on the lock and
- * gets it the moment the holder's session ends (it stopped, crashed, or its connection broke).
- * Taking the lease bumps the epoch in smsgw_consumer_lease; marking requests done checks it.
- * The lease's connection also LISTENs for enqueue notices, so the consumer hears of requests
- * accepted by other instances at once.
+ * of its own, for as long as that connection lives. A standby instance asks for it every
+ * POLL_MS and gets it once the holder's session ends (it stopped, crashed, or its connection
+ * broke). Taking the lease bumps the epoch in smsgw_consumer_lease; marking requests done
+ * checks it. The lease's connection also LISTENs for enqueue notices, so the consumer hears of
+ * requests accepted by other instances at once.
  */
 export class ConsumerLeases {
-  readonly #options: ConsumerLeaseOptions & { listen: string, onNotification: (payload: string) => void }
-  #held: { client: pg.Client, epoch: number } | undefined
-  /** The session waiting for the lock, ended by close. */
-  #waiting: pg.Client | undefined
-  #closed = false
+  readonly #options: ConsumerLeaseOptions & { listen: string, onNotification: (notice: EnqueueNotice) => void }
+  readonly #closing = new AbortController()
+  readonly #sessions = new Set<pg.Client>()
 
-  constructor (options: ConsumerLeaseOptions & { listen: string, onNotification: (payload: string) => void }) {
+  constructor (options: ConsumerLeaseOptions & { listen: string, onNotification: (notice: EnqueueNotice) => void }) {
     this.#options = options
   }
 
-  /** The epoch of the lease this instance holds now; undefined when it holds none. */
-  get epoch (): number | undefined {
-    return this.#held?.epoch
-  }
-
   /** Waits for the lease; resolves undefined when `until` aborts (or the leases close) first. */
-  async acquire (until: AbortSignal): Promise<ConsumerLease | undefined> {
-    while (!until.aborted && !this.#closed) {
-      const client = new pg.Client({ ...this.#options.connection, keepAlive: true })
+  async acquire (until: AbortSignal): Promise<PostgresConsumerLease | undefined> {
+    const stop = AbortSignal.any([until, this.#closing.signal])
+    while (!stop.aborted) {
+      const client = new pg.Client(this.#options.connection)
+      this.#sessions.add(client)
       const lost = new AbortController()
-      const end = (): void => { client.end().catch(() => {}) }
-      client.on('error', error => {
-        this.#options.onError?.(error)
-        lost.abort(error)
+      client.on('error', error => { lost.abort(error) })
+      client.on('end', () => {
+        this.#sessions.delete(client)
+        lost.abort(new Error('the lease\'s connection ended'))
       })
-      client.on('end', () => { lost.abort(new Error('the lease\'s connection ended')) })
-      lost.signal.addEventListener('abort', () => { if (this.#held?.client === client) this.#held = undefined })
-      until.addEventListener('abort', end)
-      this.#waiting = client
       try {
-        await client.connect()
-        await client.query(`SET tcp_keepalives_idle = ${KEEPALIVE.idle}; SET tcp_keepalives_interval = ${KEEPALIVE.interval}; SET tcp_keepalives_count = ${KEEPALIVE.count}`)
-        // Blocks while another instance holds it.
-        await client.query('SELECT pg_advisory_lock($1, $2)', [...advisoryLocks.consumer])
-        client.on('notification', message => { this.#options.onNotification(message.payload ?? '') })
-        await client.query(`LISTEN ${this.#options.listen}`)
-        const { rows } = await client.query<{ epoch: string }>(
-          'UPDATE smsgw_consumer_lease SET epoch = epoch + 1, holder = $1, since_ms = $2 WHERE id = 1 RETURNING epoch', [`${hostname()}/${process.pid}`, Date.now()])
-        if (lost.signal.aborted || until.aborted || this.#closed) throw new Error('the lease\'s connection ended while it was being taken')
-        this.#held = { client, epoch: Number(rows[0]?.epoch) }
-        until.removeEventListener('abort', end)
-        this.#waiting = undefined
-        return { lost: lost.signal }
+        const epoch = await this.#take(client, lost.signal, stop)
+        if (epoch !== undefined) return { lost: lost.signal, epoch }
       } catch (error) {
-        until.removeEventListener('abort', end)
-        end()
-        this.#waiting = undefined
-        if (until.aborted || this.#closed) break
-        this.#options.onError?.(error)
-        await sleep(RETRY_MS, undefined, { signal: until }).catch(() => {})
+        if (!stop.aborted) this.#options.onError?.(error)
       }
+      await client.end().catch(() => {})
+      this.#sessions.delete(client)
+      await sleep(RETRY_MS, undefined, { signal: stop }).catch(() => {})
     }
     return undefined
   }
 
   /** Lets go of the lease (ending its session) and stops any wait for it. */
   async close (): Promise<void> {
-    this.#closed = true
-    const held = this.#held
-    this.#held = undefined
-    await Promise.all([held?.client, this.#waiting].map(async client => { await client?.end().catch(() => {}) }))
+    this.#closing.abort()
+    await Promise.all([...this.#sessions].map(async client => { await client.end().catch(() => {}) }))
+  }
+
+  // Resolves with the new epoch once `client` holds the lock; undefined when `stop` aborts first.
+  async #take (client: pg.Client, lost: AbortSignal, stop: AbortSignal): Promise<number | undefined> {
+    // pg settles no connect() that end() interrupted: race it against `stop` instead.
+    if (await untilAborted(client.connect(), stop) === ABORTED) return undefined
+    await client.query(`SET tcp_keepalives_idle = ${KEEPALIVE.idle}; SET tcp_keepalives_interval = ${KEEPALIVE.interval}; SET tcp_keepalives_count = ${KEEPALIVE.count}`)
+    const { rows: [where] } = await client.query<{ schema: string }>('SELECT current_schema() AS schema')
+    const schema = where?.schema ?? ''
+    for (;;) {
+      if (stop.aborted) return undefined
+      if (lost.aborted) throw lost.reason
+      const { rows: [answer] } = await client.query<{ held: boolean }>(`SELECT pg_try_advisory_lock(${advisoryKey('consumer')}) AS held`)
+      if (answer?.held === true) break
+      await sleep(POLL_MS, undefined, { signal: stop }).catch(() => {})
+    }
+    client.on('notification', message => {
+      const notice = parseNotice(message.payload)
+      if (notice?.schema === schema) this.#options.onNotification(notice)
+    })
+    await client.query(`LISTEN ${this.#options.listen}`)
+    const { rows } = await client.query<{ epoch: string }>(
+      'UPDATE smsgw_consumer_lease SET epoch = epoch + 1, holder = $1, since_ms = $2 WHERE id = 1 RETURNING epoch', [`${hostname()}/${process.pid}`, Date.now()])
+    if (lost.aborted) throw lost.reason
+    if (stop.aborted) return undefined
+    return Number(rows[0]?.epoch)
+  }
+}
+
+/** The payload of an enqueue notice: `<schema>/<instance>` (schema names may hold a slash; instance ids do not). */
+export function noticePayloadSql (instanceParameter: string): string {
+  return `current_schema() || '/' || ${instanceParameter}`
+}
+
+function parseNotice (payload: string | undefined): EnqueueNotice | undefined {
+  const slash = payload?.lastIndexOf('/') ?? -1
+  if (payload === undefined || slash < 0) return undefined
+  return { schema: payload.slice(0, slash), instance: payload.slice(slash + 1) }
+}
+
+const ABORTED = Symbol('aborted')
+
+async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
+  if (signal.aborted) return ABORTED
+  let stopWaiting: (() => void) | undefined
+  const aborted = new Promise<typeof ABORTED>(resolve => {
+    stopWaiting = () => { resolve(ABORTED) }
+    signal.addEventListener('abort', stopWaiting, { once: true })
+  })
+  try {
+    return await Promise.race([promise, aborted])
+  } finally {
+    if (stopWaiting !== undefined) signal.removeEventListener('abort', stopWaiting)
   }
 }

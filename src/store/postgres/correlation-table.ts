@@ -1,14 +1,14 @@
-import type { Pool } from 'pg'
+import type { RetryingPool } from './retrying-pool.ts'
 import { decodeCorrelationRecord, encodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
 import type { CorrelationStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
 
 /** Which request an SMSC message id belongs to (table smsgw_correlations), as the SQLite store keeps it. */
 export class PostgresCorrelationTable implements CorrelationStore {
-  readonly #pool: Pool
+  readonly #pool: RetryingPool
   readonly #now: () => number
 
-  constructor (pool: Pool, now: () => number = Date.now) {
+  constructor (pool: RetryingPool, now: () => number = Date.now) {
     this.#pool = pool
     this.#now = now
   }

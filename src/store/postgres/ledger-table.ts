@@ -1,4 +1,4 @@
-import type { Pool } from 'pg'
+import type { RetryingPool } from './retrying-pool.ts'
 import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
 import type { LedgerStore } from '../embedded-store.ts'
 
@@ -13,9 +13,9 @@ interface LedgerRow { key: string, token: string, source: string, claimed_at_ms:
  * left: the database's order of the writes decides every race, for every instance.
  */
 export class PostgresLedgerTable implements LedgerStore {
-  readonly #pool: Pool
+  readonly #pool: RetryingPool
 
-  constructor (pool: Pool) {
+  constructor (pool: RetryingPool) {
     this.#pool = pool
   }
 

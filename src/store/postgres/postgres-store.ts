@@ -5,11 +5,18 @@ import { DEFAULT_RETENTION_MS } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
+import { RetryingPool } from './retrying-pool.ts'
 import { migrate } from './schema.ts'
 import { PostgresStatusStore } from './status-store.ts'
 
 /** How long reachable() waits for the database's answer. */
 const REACHABLE_TIMEOUT_MS = 2_000
+/**
+ * How long a query or a new connection may take before it fails (and its caller retries or
+ * reports): a server that hangs (a network partition) must not hang the gateway's pipeline.
+ */
+const QUERY_TIMEOUT_MS = 30_000
+const CONNECT_TIMEOUT_MS = 10_000
 
 export interface PostgresStoreOptions {
   /** Connections in the pool (the consumer lease takes one more); default DEFAULT_STORE_POOL_SIZE. */
@@ -41,8 +48,8 @@ export class PostgresStore implements EmbeddedStore {
 
   /** Connects to `url`, creates or migrates the schema. Rejects when it cannot. */
   static async open (url: string, options: PostgresStoreOptions = {}): Promise<PostgresStore> {
-    const connection: pg.ClientConfig = { connectionString: url, application_name: 'smsgw' }
-    const pool = new pg.Pool({ ...connection, max: options.poolSize ?? DEFAULT_STORE_POOL_SIZE })
+    const connection: pg.ClientConfig = { connectionString: url, application_name: 'smsgw', connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true }
+    const pool = new pg.Pool({ ...connection, query_timeout: QUERY_TIMEOUT_MS, max: options.poolSize ?? DEFAULT_STORE_POOL_SIZE })
     // An idle connection that breaks (the server restarted) is dropped by the pool and replaced
     // on the next query; without a listener, node would end the process over it.
     pool.on('error', error => options.onError?.(error))
@@ -60,10 +67,11 @@ export class PostgresStore implements EmbeddedStore {
     this.location = withoutPassword(url)
     this.#pool = pool
     this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS
-    this.requests = new PostgresRequestQueue(pool, { connection, now, ...(options.onError === undefined ? {} : { onError: options.onError }) })
-    this.statuses = new PostgresStatusStore(pool, now)
-    this.ledger = new PostgresLedgerTable(pool)
-    this.correlations = new PostgresCorrelationTable(pool, now)
+    const queries = new RetryingPool(pool)
+    this.requests = new PostgresRequestQueue(queries, { connection, now, ...(options.onError === undefined ? {} : { onError: options.onError }) })
+    this.statuses = new PostgresStatusStore(queries, now)
+    this.ledger = new PostgresLedgerTable(queries)
+    this.correlations = new PostgresCorrelationTable(queries, now)
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {
@@ -95,11 +103,12 @@ export class PostgresStore implements EmbeddedStore {
   }
 }
 
-/** The URL as logs may show it. */
+/** The URL as logs may show it: node-postgres reads a password from the user info and from `?password=`. */
 function withoutPassword (url: string): string {
   try {
     const parsed = new URL(url)
     if (parsed.password !== '') parsed.password = '***'
+    if (parsed.searchParams.has('password')) parsed.searchParams.set('password', '***')
     return parsed.toString()
   } catch {
     return 'postgres://(an unparsable URL)'

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type { Pool } from 'pg'
+import type { RetryingPool } from './retrying-pool.ts'
 import type { ConsumerLease, QueuedRequest, RequestQueueStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
-import { advisoryLocks } from './advisory-locks.ts'
-import { ConsumerLeases, type ConsumerLeaseOptions } from './consumer-lease.ts'
+import { advisoryKey } from './advisory-locks.ts'
+import { ConsumerLeases, noticePayloadSql, type ConsumerLeaseOptions, type PostgresConsumerLease } from './consumer-lease.ts'
 import { SerialBatches } from './serial-batches.ts'
 
 /** Requests gathered into one INSERT at most. */
@@ -27,21 +27,21 @@ export const ENQUEUED_CHANNEL = 'smsgw_requests'
  * instance now reads again) cannot mark them done behind the new consumer's back.
  */
 export class PostgresRequestQueue implements RequestQueueStore {
-  readonly #pool: Pool
+  readonly #pool: RetryingPool
   readonly #now: () => number
   readonly #instance = randomUUID()
   readonly #batches: SerialBatches<readonly string[], number[]>
   readonly #leases: ConsumerLeases
   readonly #enqueuedListeners = new Set<() => void>()
 
-  constructor (pool: Pool, options: ConsumerLeaseOptions & { now?: () => number }) {
+  constructor (pool: RetryingPool, options: ConsumerLeaseOptions & { now?: () => number }) {
     this.#pool = pool
     this.#now = options.now ?? Date.now
     this.#batches = new SerialBatches(async batch => await this.#insert(batch), MAX_BATCH_VALUES)
     this.#leases = new ConsumerLeases({
       ...options,
       listen: ENQUEUED_CHANNEL,
-      onNotification: payload => { if (payload !== this.#instance) this.#tellEnqueued() }
+      onNotification: notice => { if (notice.instance !== this.#instance) this.#tellEnqueued() }
     })
   }
 
@@ -59,9 +59,9 @@ export class PostgresRequestQueue implements RequestQueueStore {
     return rows.map(row => ({ seq: Number(row.seq), value: row.value }))
   }
 
-  async markDone (seq: number): Promise<number> {
-    const epoch = this.#leases.epoch
-    if (epoch === undefined) throw new Error('not the queue\'s consumer (the lease was lost): requests are marked done by the instance that holds it')
+  async markDone (seq: number, lease: ConsumerLease): Promise<number> {
+    const { epoch } = lease as PostgresConsumerLease
+    if (lease.lost.aborted || epoch === undefined) throw new Error('the queue\'s consumer lease was lost: the next holder reads these requests again')
     // FOR SHARE: a new consumer's epoch bump waits for this statement and the other way round,
     // so either this marks them before the new consumer reads the queue, or it marks none.
     const { rows } = await this.#pool.query<{ held: string, marked: string }>(`
@@ -89,7 +89,7 @@ export class PostgresRequestQueue implements RequestQueueStore {
     return () => { this.#enqueuedListeners.delete(listener) }
   }
 
-  async leaseConsumer (until: AbortSignal): Promise<ConsumerLease | undefined> {
+  async leaseConsumer (until: AbortSignal): Promise<PostgresConsumerLease | undefined> {
     return await this.#leases.acquire(until)
   }
 
@@ -112,13 +112,13 @@ export class PostgresRequestQueue implements RequestQueueStore {
   // callers' order, and the notice to the consumer, delivered at commit.
   async #insert (batches: ReadonlyArray<readonly string[]>): Promise<number[][]> {
     const values = batches.flat()
-    const { rows } = await this.#pool.query<{ seq: string }>(`
-      WITH ordered AS (SELECT pg_advisory_xact_lock($4, $5)),
+    const { rows } = await this.#pool.once<{ seq: string }>(`
+      WITH ordered AS (SELECT pg_advisory_xact_lock(${advisoryKey('queueOrder')})),
            inserted AS (
              INSERT INTO smsgw_requests (value, accepted_at_ms, state)
              SELECT value, $2, 'queued' FROM ordered, unnest($1::text[]) WITH ORDINALITY AS given (value, position) ORDER BY position
              RETURNING seq)
-      SELECT seq, pg_notify('${ENQUEUED_CHANNEL}', $3) FROM inserted`, [values, this.#now(), this.#instance, ...advisoryLocks.queueOrder])
+      SELECT seq, pg_notify('${ENQUEUED_CHANNEL}', ${noticePayloadSql('$3')}) FROM inserted`, [values, this.#now(), this.#instance])
     // Seqs are handed out in the ORDER BY's order, so sorted they line up with the values.
     const seqs = rows.map(row => Number(row.seq)).sort((a, b) => a - b)
     let next = 0

@@ -1,5 +1,5 @@
 import type { Pool } from 'pg'
-import { advisoryLocks } from './advisory-locks.ts'
+import { advisoryKey } from './advisory-locks.ts'
 
 // The PostgreSQL store's schema, versioned in table smsgw_schema: migration i takes a database
 // from version i to version i + 1. Append new migrations at the end and never edit one that
@@ -70,7 +70,7 @@ export async function migrate (pool: Pool): Promise<number> {
   const client = await pool.connect()
   try {
     await client.query('BEGIN')
-    await client.query('SELECT pg_advisory_xact_lock($1, $2)', [...advisoryLocks.migration])
+    await client.query(`SELECT pg_advisory_xact_lock(${advisoryKey('migration')})`)
     await client.query('CREATE TABLE IF NOT EXISTS smsgw_schema (version integer NOT NULL)')
     const { rows } = await client.query<{ version: number }>('SELECT version FROM smsgw_schema')
     const found = rows[0]?.version ?? 0

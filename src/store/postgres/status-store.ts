@@ -1,4 +1,4 @@
-import type { Pool } from 'pg'
+import type { RetryingPool } from './retrying-pool.ts'
 import type { StatusEvent } from '../../gateway/status/status-event.ts'
 import type { StatusHistoryStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
@@ -6,10 +6,10 @@ import { decodeStoredStatus, storableStatus } from '../stored-status.ts'
 
 /** The statuses reported (table smsgw_statuses), as the SQLite store keeps them. */
 export class PostgresStatusStore implements StatusHistoryStore {
-  readonly #pool: Pool
+  readonly #pool: RetryingPool
   readonly #now: () => number
 
-  constructor (pool: Pool, now: () => number = Date.now) {
+  constructor (pool: RetryingPool, now: () => number = Date.now) {
     this.#pool = pool
     this.#now = now
   }

@@ -13,7 +13,8 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
  */
 export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword: string, location: string, log: Logger, parts: GatewayParts = {}): Promise<{ running: RunningGateway, transport: EmbeddedTransport }> {
   const transport = await openEmbeddedTransport(location, {
-    store: { poolSize: config.store.poolSize, onError: error => { log.warn({ err: error }, 'store connection failed; retrying') } }
+    store: { poolSize: config.store.poolSize, onError: error => { log.warn({ err: error }, 'store connection failed; retrying') } },
+    source: { onReadError: error => { log.warn({ err: error }, 'reading the queue failed; retrying') } }
   })
   await transport.store.prune()
   const pruning = setInterval(() => { transport.store.prune().catch((error: unknown) => log.warn({ err: error }, 'store pruning failed')) }, PRUNE_INTERVAL_MS)

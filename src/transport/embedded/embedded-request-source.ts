@@ -14,6 +14,8 @@ export interface EmbeddedRequestSourceOptions {
   readAheadCount?: number
   /** Default DEFAULT_POLL_INTERVAL_MS. Requests enqueued through this process wake it at once. */
   pollIntervalMs?: number
+  /** Told of a read of the store that failed; the source tries again after the poll interval. Default: a process warning. */
+  onReadError?: (error: unknown) => void
 }
 
 /**
@@ -29,6 +31,7 @@ export class EmbeddedRequestSource implements RequestSource {
   readonly #queue: RequestQueueStore
   readonly #readAheadCount: number
   readonly #pollIntervalMs: number
+  readonly #onReadError: (error: unknown) => void
   readonly #wakers = new Set<() => void>()
   readonly #closing = new AbortController()
   /** Batches heard of: a read that started before the count moved may have missed one. */
@@ -38,6 +41,7 @@ export class EmbeddedRequestSource implements RequestSource {
     this.#queue = queue
     this.#readAheadCount = options.readAheadCount ?? DEFAULT_READ_AHEAD_COUNT
     this.#pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS
+    this.#onReadError = options.onReadError ?? (error => { process.emitWarning(error instanceof Error ? error : new Error(String(error))) })
     if (!Number.isSafeInteger(this.#readAheadCount) || this.#readAheadCount < 1) throw new RangeError(`readAheadCount must be a whole number >= 1, got ${this.#readAheadCount}`)
   }
 
@@ -71,7 +75,12 @@ export class EmbeddedRequestSource implements RequestSource {
       let afterSeq = 0
       while (!this.#closing.signal.aborted && !lease.lost.aborted) {
         const noticesBefore = this.#enqueuedNotices
-        const batch = await this.#queue.queuedAfter(afterSeq, this.#readAheadCount)
+        const batch = await this.#read(afterSeq)
+        if (batch === undefined) {
+          // The store did not answer: try again after a pause, not in a tight loop.
+          await this.#idle(lease)
+          continue
+        }
         if (batch.length === 0) {
           // A batch heard of while the read was on its way may not be in what it returned.
           if (this.#enqueuedNotices === noticesBefore) await this.#idle(lease)
@@ -81,7 +90,7 @@ export class EmbeddedRequestSource implements RequestSource {
           // Closed or lost while the consumer held the previous one: the rest waits for the next lease.
           if (this.#closing.signal.aborted || lease.lost.aborted) return
           afterSeq = queued.seq
-          yield this.#incoming(queued)
+          yield this.#incoming(queued, lease)
         }
       }
     } finally {
@@ -89,12 +98,21 @@ export class EmbeddedRequestSource implements RequestSource {
     }
   }
 
-  #incoming ({ seq, value }: QueuedRequest): IncomingRequest {
+  async #read (afterSeq: number): Promise<QueuedRequest[] | undefined> {
+    try {
+      return await this.#queue.queuedAfter(afterSeq, this.#readAheadCount)
+    } catch (error) {
+      this.#onReadError(error)
+      return undefined
+    }
+  }
+
+  #incoming ({ seq, value }: QueuedRequest, lease: ConsumerLease): IncomingRequest {
     return {
       value: Buffer.from(value, 'utf8'),
       stream: EMBEDDED_STREAM,
       offset: BigInt(seq),
-      commit: async () => { await this.#queue.markDone(seq) }
+      commit: async () => { await this.#queue.markDone(seq, lease) }
     }
   }
 

@@ -89,6 +89,6 @@ test('Gateway on the embedded transport turns accepted requests into stored stat
   for (const { correlId, body } of requests) {
     assert.deepStrictEqual(stored.filter(event => event.correlId === correlId).map(shown), scripts[body], `live statuses of ${correlId}`)
   }
-  assert.deepStrictEqual([transport.store.requests.countQueued(), transport.ledgerLog.size, gateway.handled], [0, 0, requests.length + 1])
+  assert.deepStrictEqual([await transport.store.requests.countQueued(), await transport.ledgerLog.size(), gateway.handled], [0, 0, requests.length + 1])
   await transport.close()
 })

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, mock, test } from 'node:test'
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises'
 import type { IncomingRequest } from '../../../src/gateway/request-source.ts'
+import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { EMBEDDED_STREAM, EmbeddedRequestSource } from '../../../src/transport/embedded/embedded-request-source.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
 
@@ -9,6 +11,16 @@ const kinds = await storeKinds('embedded-source')
 const NO_POLL = { pollIntervalMs: 60_000 }
 
 const shapeOf = (request: IncomingRequest): unknown => ({ value: request.value.toString(), stream: request.stream, offset: request.offset })
+
+/** Resolves once the store answered the first queuedAfter after this call. */
+async function firstRead (store: EmbeddedStore): Promise<void> {
+  const reads = mock.method(store.requests, 'queuedAfter')
+  while (reads.mock.callCount() === 0) await setImmediate()
+  await (reads.mock.calls[0] as { result?: unknown }).result
+  reads.mock.restore()
+  // The source acts on the answer in the microtasks after it.
+  await setImmediate()
+}
 
 /** Pulls `count` requests from an iterator. */
 async function pull (iterator: AsyncIterator<IncomingRequest>, count: number): Promise<IncomingRequest[]> {
@@ -106,15 +118,33 @@ for (const kind of kinds) {
       await store.close()
     })
 
-    test('close ends a waiting pull and every later iteration', async () => {
+    test('close ends a pull waiting for requests, and every later iteration', async () => {
       const store = await kind.open()
       const source = new EmbeddedRequestSource(store.requests, NO_POLL)
+      const read = firstRead(store)
       const waiting = source[Symbol.asyncIterator]().next()
+      // The source holds the lease and found the queue empty: it waits for a batch now.
+      await read
       await source.close()
       assert.deepStrictEqual(await waiting, { done: true, value: undefined })
       await store.requests.enqueue(['after close'])
       assert.deepStrictEqual(await source[Symbol.asyncIterator]().next(), { done: true, value: undefined })
       await store.close()
+    })
+
+    // The pull starts taking the lease at once; PostgreSQL's is a session still connecting when
+    // close comes. See the report: ConsumerLeases.acquire never returns when `until` aborts
+    // during client.connect() (node-postgres never settles connect() after end()).
+    test('close ends a pull still waiting for the lease', async () => {
+      const store = await kind.open()
+      const source = new EmbeddedRequestSource(store.requests, NO_POLL)
+      const waiting = source[Symbol.asyncIterator]().next()
+      await source.close()
+      const timer = new AbortController()
+      const outcome = await Promise.race([waiting, sleep(2_000, 'still waiting after 2 s', { signal: timer.signal })])
+      timer.abort()
+      await store.close()
+      assert.deepStrictEqual(outcome, { done: true, value: undefined })
     })
 
     test('close ends the iteration of a consumer holding a request; the rest stays queued', async () => {

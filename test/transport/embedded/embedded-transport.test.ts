@@ -15,9 +15,10 @@ for (const kind of kinds) {
     test('forgets the ledger entries of requests already done, as the gateway would have after their commit', async () => {
       const location = await kind.newLocation()
       const store = await kind.open(location)
-      await store.requests.leaseConsumer(new AbortController().signal)
+      const lease = await store.requests.leaseConsumer(new AbortController().signal)
+      assert.ok(lease !== undefined)
       await store.requests.enqueue(['a', 'b', 'c'])
-      await store.requests.markDone(2)
+      await store.requests.markDone(2, lease)
       // A crash came between the commit of 1 and 2 and the gateway's forget; 3 is still in flight.
       await store.ledger.apply('done-1', claimFrom('embedded/0/1'))
       await store.ledger.apply('done-2', claimFrom('embedded/0/2'))

@@ -128,6 +128,6 @@ test('Gateway on the embedded transport submits no request twice when killed wit
   assert.ok(abandoned.length <= 8, `abandoned: ${abandoned.join(' ')}`)
 
   const transport = await openEmbeddedTransport(file)
-  assert.deepStrictEqual([transport.store.requests.countQueued(), transport.ledgerLog.size], [0, 0])
+  assert.deepStrictEqual([await transport.store.requests.countQueued(), await transport.ledgerLog.size()], [0, 0])
   await transport.close()
 })
