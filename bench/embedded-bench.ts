@@ -3,7 +3,10 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
-import { SqliteStore, type SynchronousMode } from '../src/store/sqlite/sqlite-store.ts'
+import pg from 'pg'
+import type { EmbeddedStore } from '../src/store/embedded-store.ts'
+import { openStore } from '../src/store/open-store.ts'
+import type { SynchronousMode } from '../src/store/sqlite/synchronous-modes.ts'
 import { EmbeddedIngress } from '../src/transport/embedded/embedded-ingress.ts'
 import { percentile, type Measurement } from './measure.ts'
 
@@ -28,32 +31,49 @@ const CASES: readonly IngressCase[] = [
 const WARM_UP_ACCEPTS = 50
 const ROUNDS = 3
 
+const POSTGRES_CASES: readonly IngressCase[] = [
+  { name: 'PostgreSQL: batches of 1, one caller', batchSize: 1, callers: 1, synchronous: 'full' },
+  { name: 'PostgreSQL: batches of 1, 64 concurrent callers', batchSize: 1, callers: 64, synchronous: 'full' },
+  { name: 'PostgreSQL: batches of 100, one caller', batchSize: 100, callers: 1, synchronous: 'full' }
+]
+/** Connections of the raw-INSERT ceiling: the store's default pool size. */
+const CEILING_CONNECTIONS = 10
+
 /**
  * Requests accepted per second into the embedded durable queue (a SQLite file in the OS temp
- * folder, as shipped: WAL, synchronous=FULL), each case for about `durationMs` in ROUNDS
- * interleaved rounds on fresh files, the best round kept: the disk is shared, and another
- * process's writes only ever slow an fsync down. Latencies are of one accept call, from the
- * call until it resolved (committed). A request is a sealed request JSON of about 1 KiB, the
- * size of a legacy RSA-2048 one.
+ * folder, as shipped: WAL, synchronous=FULL; and, given `postgresUrl`, a PostgreSQL store in a
+ * fresh schema of that server), each case for about `durationMs` in ROUNDS interleaved rounds
+ * on fresh stores, the best round kept: the disk is shared, and another process's writes only
+ * ever slow an fsync down. Latencies are of one accept call, from the call until it resolved
+ * (committed). A request is a sealed request JSON of about 1 KiB, the size of a legacy RSA-2048
+ * one. With PostgreSQL comes its ceiling on this machine: single-row INSERTs of the same size,
+ * each its own transaction, over CEILING_CONNECTIONS connections with no smsgw code in between.
  */
-export async function runEmbeddedIngressBench (durationMs: number): Promise<Measurement[]> {
+export async function runEmbeddedIngressBench (durationMs: number, postgresUrl?: string): Promise<Measurement[]> {
   const dir = await mkdtemp(join(tmpdir(), 'smsgw-embedded-bench-'))
+  const cases = postgresUrl === undefined ? CASES : [...CASES, ...POSTGRES_CASES]
+  let fresh = 0
+  const location = async (benchCase: IngressCase): Promise<string> => {
+    fresh++
+    return POSTGRES_CASES.includes(benchCase) ? await newSchema(postgresUrl as string, `bench_${process.pid}_${fresh}`) : join(dir, `bench-${fresh}.db`)
+  }
   try {
-    const best: Array<Measurement | undefined> = CASES.map(() => undefined)
+    const best: Array<Measurement | undefined> = cases.map(() => undefined)
     for (let round = 0; round < ROUNDS; round++) {
-      for (const [index, benchCase] of CASES.entries()) {
-        const result = await measureCase(benchCase, join(dir, `bench-${round}-${index}.db`), durationMs / ROUNDS)
+      for (const [index, benchCase] of cases.entries()) {
+        const result = await measureCase(benchCase, await location(benchCase), durationMs / ROUNDS)
         if ((best[index]?.perSecond ?? -1) < result.perSecond) best[index] = result
       }
     }
+    if (postgresUrl !== undefined) best.push(await measurePostgresCeiling(await newSchema(postgresUrl, `bench_${process.pid}_ceiling`), durationMs))
     return best as Measurement[]
   } finally {
     await rm(dir, { recursive: true, force: true })
   }
 }
 
-async function measureCase ({ name, batchSize, callers, synchronous }: IngressCase, file: string, durationMs: number): Promise<Measurement> {
-  const store = SqliteStore.open(file, { synchronous })
+async function measureCase ({ name, batchSize, callers, synchronous }: IngressCase, location: string, durationMs: number): Promise<Measurement> {
+  const store: EmbeddedStore = await openStore(location, { synchronous })
   try {
     const ingress = new EmbeddedIngress(store.requests)
     const batch = Array.from({ length: batchSize }, sampleRequest)
@@ -73,7 +93,43 @@ async function measureCase ({ name, batchSize, callers, synchronous }: IngressCa
     const operations = latencies.length * batchSize
     return { name, operations, perSecond: operations / (elapsedMs / 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) }
   } finally {
-    store.close()
+    await store.close()
+  }
+}
+
+/** Creates `schema` on the server of `url`; resolves with a URL whose tables go there. */
+async function newSchema (url: string, schema: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url })
+  await client.connect()
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`)
+  } finally {
+    await client.end()
+  }
+  const withSchema = new URL(url)
+  withSchema.searchParams.set('options', `-c search_path=${schema}`)
+  return withSchema.toString()
+}
+
+async function measurePostgresCeiling (url: string, durationMs: number): Promise<Measurement> {
+  const pool = new pg.Pool({ connectionString: url, max: CEILING_CONNECTIONS })
+  try {
+    await pool.query('CREATE TABLE ceiling (seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, value text NOT NULL)')
+    const value = sampleRequest(undefined, 0)
+    const latencies: number[] = []
+    const start = performance.now()
+    await Promise.all(Array.from({ length: CEILING_CONNECTIONS }, async () => {
+      while (performance.now() - start < durationMs) {
+        const before = performance.now()
+        await pool.query('INSERT INTO ceiling (value) VALUES ($1)', [value])
+        latencies.push(performance.now() - before)
+      }
+    }))
+    const elapsedMs = performance.now() - start
+    const sorted = Float64Array.from(latencies).sort()
+    return { name: `PostgreSQL ceiling: single-row INSERT transactions over ${CEILING_CONNECTIONS} connections`, operations: latencies.length, perSecond: latencies.length / (elapsedMs / 1000), p50Ms: percentile(sorted, 0.5), p99Ms: percentile(sorted, 0.99) }
+  } finally {
+    await pool.end()
   }
 }
 

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { synchronousModes } from '../store/sqlite/synchronous-modes.ts'
 import { deepFreeze } from './deep-freeze.ts'
 import { logLevels } from './schema.ts'
 import type { GatewayConfig } from './schema.ts'
@@ -54,6 +55,8 @@ export const DEFAULT_HTTP_RATE_LIMIT_PER_SECOND = 200
 export const DEFAULT_HTTP_RATE_LIMIT_BURST = 400
 /** PostgreSQL connections per instance: the pipeline's reads and writes run concurrently. */
 export const DEFAULT_STORE_POOL_SIZE = 10
+/** SQLite: how long a write waits for another process's transaction before it fails. */
+export const DEFAULT_STORE_BUSY_TIMEOUT_MS = 5_000
 
 /** The configuration when no file, environment variable or override sets anything. */
 export const defaultConfig: GatewayConfig = deepFreeze({
@@ -120,6 +123,8 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     rateLimitBurst: DEFAULT_HTTP_RATE_LIMIT_BURST
   },
   store: {
-    poolSize: DEFAULT_STORE_POOL_SIZE
+    poolSize: DEFAULT_STORE_POOL_SIZE,
+    synchronous: synchronousModes.full,
+    busyTimeoutMs: DEFAULT_STORE_BUSY_TIMEOUT_MS
   }
 })

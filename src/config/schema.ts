@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import type { Static, TInteger, TString } from 'typebox'
+import { allowedSynchronousModes } from '../store/sqlite/synchronous-modes.ts'
 import type { DeepReadonly } from './deep-types.ts'
 
 /** Log levels, lowest first; `silent` turns the application log off. */
@@ -158,7 +159,11 @@ export const gatewayConfigSchema = Type.Object({
      */
     url: Type.Optional(text()),
     /** PostgreSQL connections per instance (the consumer lease takes one more). */
-    poolSize: count(1, 1000)
+    poolSize: count(1, 1000),
+    /** SQLite: when a commit reaches the disk (docs/embedded-mode.md, "Durability choices"). */
+    synchronous: Type.Enum([...allowedSynchronousModes]),
+    /** SQLite: how long a write waits for another process's transaction. */
+    busyTimeoutMs: count(0)
   }, closed)
 }, closed)
 

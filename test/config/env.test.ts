@@ -54,7 +54,9 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['http.rateLimitPerSecond', 'SMSGW_HTTP_RATE_LIMIT_PER_SECOND', 'integer'],
     ['http.rateLimitBurst', 'SMSGW_HTTP_RATE_LIMIT_BURST', 'integer'],
     ['store.url', 'SMSGW_STORE_URL', 'string'],
-    ['store.poolSize', 'SMSGW_STORE_POOL_SIZE', 'integer']
+    ['store.poolSize', 'SMSGW_STORE_POOL_SIZE', 'integer'],
+    ['store.synchronous', 'SMSGW_STORE_SYNCHRONOUS', 'string'],
+    ['store.busyTimeoutMs', 'SMSGW_STORE_BUSY_TIMEOUT_MS', 'integer']
   ])
 })
 

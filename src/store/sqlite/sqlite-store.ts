@@ -1,4 +1,5 @@
 import { DatabaseSync } from 'node:sqlite'
+import { DEFAULT_STORE_BUSY_TIMEOUT_MS } from '../../config/defaults.ts'
 import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
 import { DEFAULT_RETENTION_MS } from '../retention.ts'
 import { CorrelationTable } from './correlation-table.ts'
@@ -7,30 +8,15 @@ import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
+import { allowedSynchronousModes, synchronousModes, type SynchronousMode } from './synchronous-modes.ts'
 
-/**
- * When a commit reaches the disk (SQLite `PRAGMA synchronous`, in WAL mode):
- * - `full`: every commit fsyncs the WAL before it returns. A commit survives a process kill, an
- *   OS crash and a power cut. The default: an accepted request has been answered "stored", and
- *   its client will not send it again.
- * - `normal`: commits reach the OS at once but the disk only at checkpoints. A commit survives a
- *   process kill (kill -9, a crash of smsgw); an OS crash or power cut may roll back the last
- *   ones. Faster, for a machine with a battery-backed disk or when losing the last moments of
- *   a power cut is acceptable.
- */
-export const synchronousModes = { full: 'full', normal: 'normal' } as const
-export type SynchronousMode = typeof synchronousModes[keyof typeof synchronousModes]
-export const allowedSynchronousModes: readonly SynchronousMode[] = Object.values(synchronousModes)
-
-/** How long a write waits for another process's transaction before it fails. */
-export const DEFAULT_BUSY_TIMEOUT_MS = 5_000
 /** The WAL file is truncated back to this after a checkpoint, so it does not keep a peak's size. */
 const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
 
 export interface SqliteStoreOptions {
   /** Default `full`; see synchronousModes. */
   synchronous?: SynchronousMode
-  /** Default DEFAULT_BUSY_TIMEOUT_MS. */
+  /** Default DEFAULT_STORE_BUSY_TIMEOUT_MS (config defaults). */
   busyTimeoutMs?: number
   /** How long done requests, statuses and unanswered correlations are kept; default 7 days. */
   retentionMs?: number
@@ -131,7 +117,7 @@ export class SqliteStore implements EmbeddedStore {
 }
 
 function configure (db: DatabaseSync, options: SqliteStoreOptions): void {
-  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_BUSY_TIMEOUT_MS
+  const busyTimeoutMs = options.busyTimeoutMs ?? DEFAULT_STORE_BUSY_TIMEOUT_MS
   if (!Number.isSafeInteger(busyTimeoutMs) || busyTimeoutMs < 0) throw new RangeError(`busyTimeoutMs must be a whole number of ms, got ${busyTimeoutMs}`)
   const synchronous = options.synchronous ?? synchronousModes.full
   if (!allowedSynchronousModes.includes(synchronous)) throw new RangeError(`synchronous must be one of ${allowedSynchronousModes.join(', ')}, got ${String(synchronous)}`)

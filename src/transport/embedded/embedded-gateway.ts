@@ -13,7 +13,7 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
  */
 export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword: string, location: string, log: Logger, parts: GatewayParts = {}): Promise<{ running: RunningGateway, transport: EmbeddedTransport }> {
   const transport = await openEmbeddedTransport(location, {
-    store: { poolSize: config.store.poolSize, onError: error => { log.warn({ err: error }, 'store connection failed; retrying') } },
+    store: { poolSize: config.store.poolSize, synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, onError: error => { log.warn({ err: error }, 'store connection failed; retrying') } },
     source: { onReadError: error => { log.warn({ err: error }, 'reading the queue failed; retrying') } }
   })
   await transport.store.prune()

@@ -21,6 +21,14 @@ function track<T> (promise: Promise<T>): { readonly settled: boolean, readonly v
   return state
 }
 
+/**
+ * Lets the claims started just before read their view (`entry` is awaited, one microtask for a
+ * view that answers at once) and append, without letting any read its claim back.
+ */
+async function readsDone (): Promise<void> {
+  await Promise.resolve()
+}
+
 const ownedBy = (verdict: ClaimVerdict | undefined): string => {
   assert.equal(verdict?.kind, 'owned')
   return (verdict as { token: string }).token
@@ -219,6 +227,7 @@ test('RequestLedger lets one of two instances sharing a log own a key when both 
   const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const claimA = track(a.claim(KEY, 'send-sms/0/1'))
   const claimB = track(b.claim(KEY, 'send-sms/0/1'))
+  await readsDone()
   // Both saw a free key and appended a claim before either was read back.
   assert.equal(shared.pending, 2)
   await settle()
@@ -235,6 +244,7 @@ test('RequestLedger lets the instance whose claim the log puts first own the key
   const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const claimA = track(a.claim(KEY, 'send-sms/0/1'))
   const claimB = track(b.claim(KEY, 'send-sms/0/1'))
+  await readsDone()
   shared.deliver([1, 0])
   await settle()
   const token = ownedBy(claimB.value)
@@ -270,6 +280,7 @@ test('RequestLedger lets exactly one of many instances own a key, in any log ord
     const shared = new SharedLog({ auto: false })
     const ledgers = Array.from({ length: count }, () => new RequestLedger(shared.instance(), { takeoverMs: 3_600_000 }))
     const claims = ledgers.map(ledger => track(ledger.claim(KEY, 'send-sms/0/1')))
+    await readsDone()
     shared.deliver(order)
     await settle()
     const winner = order[0] as number
