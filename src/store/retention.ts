@@ -1,3 +1,5 @@
+import type { PruneCounts } from './embedded-store.ts'
+
 /** How long done requests, statuses and unanswered correlations are kept by default: 7 days. */
 export const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
 
@@ -16,4 +18,21 @@ export async function deleteInChunks (deleteChunk: (limit: number) => Promise<nu
     deleted += changes
     if (changes < PRUNE_CHUNK_ROWS) return deleted
   }
+}
+
+/** A table that deletes what was stored before a cutoff, resolving with how many rows. */
+interface Prunable {
+  prune: (cutoffMs: number) => Promise<number>
+}
+
+/**
+ * Prunes the tables a store keeps for a while (done requests, statuses, correlations whose
+ * final receipt never came), one after another, at `now` minus `retentionMs`.
+ */
+export async function pruneStore (tables: { requests: Prunable, statuses: Prunable, correlations: Prunable }, now: Date, retentionMs: number): Promise<PruneCounts> {
+  const cutoffMs = now.getTime() - retentionMs
+  const requests = await tables.requests.prune(cutoffMs)
+  const statuses = await tables.statuses.prune(cutoffMs)
+  const correlations = await tables.correlations.prune(cutoffMs)
+  return { requests, statuses, correlations }
 }

@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { DEFAULT_STORE_POOL_SIZE } from '../../config/defaults.ts'
 import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
-import { DEFAULT_RETENTION_MS } from '../retention.ts'
+import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
@@ -75,11 +75,7 @@ export class PostgresStore implements EmbeddedStore {
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {
-    const cutoffMs = now.getTime() - this.#retentionMs
-    const requests = await this.requests.prune(cutoffMs)
-    const statuses = await this.statuses.prune(cutoffMs)
-    const correlations = await this.correlations.prune(cutoffMs)
-    return { requests, statuses, correlations }
+    return await pruneStore(this, now, this.#retentionMs)
   }
 
   async reachable (): Promise<boolean> {

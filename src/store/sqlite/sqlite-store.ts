@@ -1,7 +1,7 @@
 import { DatabaseSync } from 'node:sqlite'
 import { DEFAULT_STORE_BUSY_TIMEOUT_MS } from '../../config/defaults.ts'
 import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
-import { DEFAULT_RETENTION_MS } from '../retention.ts'
+import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { CorrelationTable } from './correlation-table.ts'
 import { GroupCommit } from './group-commit.ts'
 import { LedgerTable } from './ledger-table.ts'
@@ -74,11 +74,7 @@ export class SqliteStore implements EmbeddedStore {
    * requests and ledger entries are never pruned. Resolves with the counts.
    */
   async prune (now: Date = new Date()): Promise<PruneCounts> {
-    const cutoffMs = now.getTime() - this.#retentionMs
-    const requests = await this.requests.prune(cutoffMs)
-    const statuses = await this.statuses.prune(cutoffMs)
-    const correlations = await this.correlations.prune(cutoffMs)
-    return { requests, statuses, correlations }
+    return await pruneStore(this, now, this.#retentionMs)
   }
 
   get location (): string {

@@ -1,26 +1,17 @@
 import assert from 'node:assert/strict'
-import { mock, test } from 'node:test'
+import { test } from 'node:test'
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises'
-import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { advisoryKey } from '../../../src/store/postgres/advisory-locks.ts'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
 import { EmbeddedRequestSource } from '../../../src/transport/embedded/embedded-request-source.ts'
 import { newPostgresLocation, withAdmin } from '../store-kinds.ts'
+import { firstRead } from '../../transport/embedded/source-fixtures.ts'
 import { eventually, newPostgresDatabase, within } from './databases.ts'
 
 // What the PostgreSQL store does that the SQLite one need not: instances on other machines
 // enqueue into one queue, wake its consumer through LISTEN/NOTIFY, and commit in seq order.
 // The tests that wait on the consumer lease, or hold an advisory lock, take a database of their
 // own (locks are per database; other test files share the run's database).
-
-/** Resolves once the store answered the first queuedAfter after this call, and the caller acted on it. */
-async function firstRead (store: EmbeddedStore): Promise<void> {
-  const reads = mock.method(store.requests, 'queuedAfter')
-  while (reads.mock.callCount() === 0) await setImmediate()
-  await (reads.mock.calls[0] as { result?: unknown }).result
-  reads.mock.restore()
-  await setImmediate()
-}
 
 test('a batch enqueued through another instance wakes the consumer\'s idle source at once, well before it polls', async () => {
   const { url } = await newPostgresDatabase()

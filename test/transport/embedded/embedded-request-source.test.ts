@@ -1,26 +1,16 @@
 import assert from 'node:assert/strict'
 import { describe, mock, test } from 'node:test'
-import { setImmediate, setTimeout as sleep } from 'node:timers/promises'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { IncomingRequest } from '../../../src/gateway/request-source.ts'
-import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { EMBEDDED_STREAM, EmbeddedRequestSource } from '../../../src/transport/embedded/embedded-request-source.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
+import { firstRead } from './source-fixtures.ts'
 
 const kinds = await storeKinds('embedded-source')
 // Long enough never to fire in a test that does not wait for it.
 const NO_POLL = { pollIntervalMs: 60_000 }
 
 const shapeOf = (request: IncomingRequest): unknown => ({ value: request.value.toString(), stream: request.stream, offset: request.offset })
-
-/** Resolves once the store answered the first queuedAfter after this call. */
-async function firstRead (store: EmbeddedStore): Promise<void> {
-  const reads = mock.method(store.requests, 'queuedAfter')
-  while (reads.mock.callCount() === 0) await setImmediate()
-  await (reads.mock.calls[0] as { result?: unknown }).result
-  reads.mock.restore()
-  // The source acts on the answer in the microtasks after it.
-  await setImmediate()
-}
 
 /** Pulls `count` requests from an iterator. */
 async function pull (iterator: AsyncIterator<IncomingRequest>, count: number): Promise<IncomingRequest[]> {
