@@ -97,7 +97,7 @@ interface Client {
  * simulator) until their final status arrives on GET /v1/statuses/stream. Both demo clients
  * have RSA keys, so the requests are sealed in the legacy format.
  */
-export async function runHttpBench (options: { budgetMs: number, rsaCeilingPerSecond: number, x25519CeilingPerSecond: number }): Promise<HttpBenchResult> {
+export async function runHttpBench (options: { budgetMs: number, rsaCeilingPerSecond: number, x25519CeilingPerSecond: number, storeUrl?: string }): Promise<HttpBenchResult> {
   const dir = await mkdtemp(join(tmpdir(), 'smsgw-http-bench-'))
   const dataDir = join(dir, 'data')
   let gateway: GatewayProcess | undefined
@@ -111,7 +111,7 @@ export async function runHttpBench (options: { budgetMs: number, rsaCeilingPerSe
     const test = created[0] as Client
     const loadClients = created.slice(1)
 
-    gateway = await startRunProcess(dataDir)
+    gateway = await startRunProcess(dataDir, options.storeUrl)
     const api = new Api(gateway.url, agent)
     const demo: Client = { id: 'demo', key: gateway.demoKey }
     const publicKeys = { test: await readPublicKey(join(dataDir, 'test.pub')), demo: await readPublicKey(join(dataDir, 'demo.pub')) }
@@ -367,10 +367,12 @@ interface GatewayProcess {
   stop: () => Promise<void>
 }
 
-// `bin/smsgw run` with the demo defaults, its own process as in production; the loop-back
-// answers at once. Ready when it has printed its welcome (URL and the demo client's API key).
-async function startRunProcess (dataDir: string): Promise<GatewayProcess> {
-  const child: ChildProcess = spawn(fileURLToPath(new URL('../bin/smsgw', import.meta.url)), ['run', '--data', dataDir, '--port', '0', '--smsc-port', '0'], {
+// `bin/smsgw run` with the demo defaults (and the store at `storeUrl`, if given), its own process
+// as in production; the loop-back answers at once. Ready when it has printed its welcome (URL
+// and the demo client's API key).
+async function startRunProcess (dataDir: string, storeUrl: string | undefined): Promise<GatewayProcess> {
+  const store = storeUrl === undefined ? [] : ['--store', storeUrl]
+  const child: ChildProcess = spawn(fileURLToPath(new URL('../bin/smsgw', import.meta.url)), ['run', '--data', dataDir, '--port', '0', '--smsc-port', '0', ...store], {
     env: { ...process.env, SMSGW_LOG_LEVEL: 'warn', SMSGW_LOOPBACK_NORMAL_DELAY_MS: '0', SMSGW_LOOPBACK_LONG_DELAY_MS: '0' },
     stdio: ['ignore', 'pipe', 'inherit']
   })

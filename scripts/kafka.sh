@@ -32,16 +32,17 @@ KAFKA_HOME=${SMSGW_KAFKA_HOME:-$HOME/.cache/smsgw/kafka-$KAFKA_VERSION}
 KAFKA_HEAP=${KAFKA_HEAP:-512m}
 START_TIMEOUT_S=${KAFKA_START_TIMEOUT_S:-90}
 STOP_TIMEOUT_S=${KAFKA_STOP_TIMEOUT_S:-20}
-# Written into every folder this script formats; `stop` removes only folders that carry it.
-MARKER=.smsgw-kafka
+# What start and stop share with the other throw-away server (free ports, the marked DIR, the pid
+# file, the watchdog) is in scripts/lib/throwaway-server.sh. DIR is marked with .smsgw-kafka, the
+# broker logs to DIR/kafka.log and its pid is in DIR/kafka.pid.
+SERVER_NAME=kafka
+SERVER_NOUN=broker
+PID_FILE=kafka.pid
+# shellcheck source-path=SCRIPTDIR source=lib/throwaway-server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway-server.sh"
 
-say () { printf 'kafka.sh: %s\n' "$*" >&2; }
-die () { say "error: $*"; exit 1; }
-
-usage () {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
+# For running_pid: the broker's main class.
+server_cmdline_mark () { printf '%s\n' 'kafka.Kafka'; }
 
 java_bin () {
   if [ -n "${JAVA_HOME:-}" ] && [ -x "$JAVA_HOME/bin/java" ]; then
@@ -111,33 +112,6 @@ EOF
     die "could not move the jars into $KAFKA_HOME/libs"
   fi
   say "installed $(find "$KAFKA_HOME/libs" -name '*.jar' | wc -l) jars in $KAFKA_HOME/libs"
-}
-
-# Succeeds when something accepts TCP connections on 127.0.0.1:$1.
-port_answers () {
-  (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null
-}
-
-# Prints the first port from $1 upwards that nothing listens on, skipping $2.
-free_port_from () {
-  local port=$1
-  while [ "$port" = "${2:-}" ] || port_answers "$port"; do
-    port=$((port + 1))
-    [ "$port" -le 65535 ] || die "no free port from $1 upwards"
-  done
-  printf '%s\n' "$port"
-}
-
-# Prints the pid of the broker of folder $1 when it runs, else fails.
-running_pid () {
-  local pid
-  pid=$(cat "$1/kafka.pid" 2> /dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null || return 1
-  # Guard against a recycled pid: the process must be our broker.
-  if [ -r "/proc/$pid/cmdline" ]; then
-    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -q 'kafka\.Kafka' || return 1
-  fi
-  printf '%s\n' "$pid"
 }
 
 write_config () {
@@ -213,46 +187,26 @@ print_address () {
   printf 'KAFKA_DIR=%s\n' "$1"
 }
 
-# Prints the last lines of the broker log of folder $1 on stderr.
-log_tail () {
-  say "last lines of $1/kafka.log:"
-  tail -n 40 "$1/kafka.log" >&2 2> /dev/null || true
+# Succeeds once the broker of folder $1 serves requests on port $2.
+broker_started () {
+  # The listener accepts TCP connections before the broker serves requests, so wait for the
+  # log line that KafkaRaftServer writes once startup has completed, and for the port.
+  grep -q 'Kafka Server started' "$1/kafka.log" 2> /dev/null && port_answers "$2"
 }
 
 cmd_start () {
-  local dir=${1:-} port controller_port pid java deadline started=$SECONDS
-  if [ -n "$dir" ] && pid=$(running_pid "$dir"); then
-    say "broker already running in $dir (pid $pid)"
-    print_address "$dir"
+  local dir=${1:-} port controller_port pid java started=$SECONDS
+  if report_running "$dir"; then
     return
   fi
 
   installed || cmd_install
   check_java
 
-  if [ -n "${KAFKA_PORT:-}" ]; then
-    port=$KAFKA_PORT
-    ! port_answers "$port" || die "KAFKA_PORT $port is in use"
-  else
-    port=$(free_port_from 9092)
-  fi
-  if [ -n "${KAFKA_CONTROLLER_PORT:-}" ]; then
-    controller_port=$KAFKA_CONTROLLER_PORT
-    ! port_answers "$controller_port" || die "KAFKA_CONTROLLER_PORT $controller_port is in use"
-  else
-    controller_port=$(free_port_from $((port + 1)) "$port")
-  fi
+  port=$(pick_port KAFKA_PORT 9092)
+  controller_port=$(pick_port KAFKA_CONTROLLER_PORT $((port + 1)) "$port")
 
-  if [ -z "$dir" ]; then
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/smsgw-kafka.XXXXXX")
-    touch "$dir/$MARKER"
-  fi
-  mkdir -p "$dir"
-  dir=$(cd "$dir" && pwd -P)
-  if [ ! -e "$dir/$MARKER" ]; then
-    [ -z "$(ls -A "$dir")" ] || die "$dir is not empty and was not made by kafka.sh; give a new or empty folder"
-    touch "$dir/$MARKER"
-  fi
+  dir=$(claim_dir "$dir")
 
   say "starting Kafka $KAFKA_VERSION on 127.0.0.1:$port (controller $controller_port) in $dir"
   rm -rf "$dir/data"
@@ -268,23 +222,9 @@ cmd_start () {
     -cp "$KAFKA_HOME/libs/*" kafka.Kafka "$dir/server.properties" \
     < /dev/null > "$dir/kafka.log" 2>&1 &
   pid=$!
-  printf '%s\n' "$pid" > "$dir/kafka.pid"
+  printf '%s\n' "$pid" > "$dir/$PID_FILE"
 
-  # The listener accepts TCP connections before the broker serves requests, so wait for the
-  # log line that KafkaRaftServer writes once startup has completed, and for the port.
-  deadline=$((SECONDS + START_TIMEOUT_S))
-  until grep -q 'Kafka Server started' "$dir/kafka.log" 2> /dev/null && port_answers "$port"; do
-    if ! kill -0 "$pid" 2> /dev/null; then
-      log_tail "$dir"
-      die "the broker exited during startup (log kept in $dir)"
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      log_tail "$dir"
-      stop_pid "$pid"
-      die "the broker did not start within ${START_TIMEOUT_S}s (log kept in $dir)"
-    fi
-    sleep 0.2
-  done
+  wait_for_start "$dir" "$pid" 0.2 start broker_started "$dir" "$port"
 
   if [ -n "${KAFKA_OWNER_PID:-}" ]; then
     start_watchdog "$dir" "$pid" "$KAFKA_OWNER_PID"
@@ -293,20 +233,10 @@ cmd_start () {
   print_address "$dir"
 }
 
-# Stops the broker once the owner process is gone, unless the broker stopped first.
-start_watchdog () {
-  local dir=$1 pid=$2 owner=$3 self
-  self=$(cd "$(dirname "$0")" && pwd -P)/$(basename "$0")
-  # shellcheck disable=SC2016 # the inner script reads its own positional parameters
-  nohup bash -c '
-    while kill -0 "$1" 2> /dev/null && kill -0 "$2" 2> /dev/null; do sleep 1; done
-    kill -0 "$2" 2> /dev/null && exec bash "$3" stop "$4"
-  ' kafka-watchdog "$owner" "$pid" "$self" "$dir" < /dev/null > /dev/null 2>&1 &
-}
-
-# SIGTERM (Kafka shuts down cleanly), then SIGKILL after STOP_TIMEOUT_S.
-stop_pid () {
-  local pid=$1 deadline
+# SIGTERM to the broker of folder $1, pid $2 (Kafka shuts down cleanly), then SIGKILL after
+# STOP_TIMEOUT_S.
+stop_server () {
+  local pid=$2 deadline
   kill -TERM "$pid" 2> /dev/null || return 0
   deadline=$((SECONDS + STOP_TIMEOUT_S))
   while kill -0 "$pid" 2> /dev/null; do
@@ -320,19 +250,9 @@ stop_pid () {
 }
 
 cmd_stop () {
-  local dir=${1:-} pid
-  [ -n "$dir" ] || usage
-  if [ ! -d "$dir" ]; then
-    say "$dir does not exist, nothing to stop"
-    return
-  fi
-  [ -e "$dir/$MARKER" ] || die "$dir was not made by kafka.sh; not touching it"
-  if pid=$(running_pid "$dir"); then
-    say "stopping broker $pid"
-    stop_pid "$pid"
-  fi
-  rm -rf "$dir"
-  say "removed $dir"
+  local dir=${1:-}
+  check_stop_dir "$dir" || return 0
+  stop_and_remove "$dir"
 }
 
 case "${1:-}" in

@@ -25,23 +25,19 @@ set -euo pipefail
 
 START_TIMEOUT_S=${PG_START_TIMEOUT_S:-30}
 STOP_TIMEOUT_S=${PG_STOP_TIMEOUT_S:-20}
-# Written into every folder this script sets up; `stop` removes only folders that carry it.
-MARKER=.smsgw-postgres
-# Resolved before `start` and `stop` change to /, for the watchdog.
-SELF=$(cd "$(dirname "$0")" && pwd -P)/$(basename "$0")
+# What start and stop share with the other throw-away server (free ports, the marked DIR, the pid
+# file, the watchdog) is in scripts/lib/throwaway-server.sh. DIR is marked with .smsgw-postgres and
+# the server logs to DIR/postgres.log.
+SERVER_NAME=postgres
+SERVER_NOUN=server
+PID_FILE=data/postmaster.pid
+# shellcheck source-path=SCRIPTDIR source=lib/throwaway-server.sh
+. "$(dirname "${BASH_SOURCE[0]}")/lib/throwaway-server.sh"
 
 # libpq reads PGHOST, PGPORT, PGSSLMODE, PGOPTIONS and friends; a developer's settings for another
 # server must not reach our clients (pg_isready, createdb) or the server. Our own variables are
 # PG_*, which this pattern leaves alone.
 while read -r name; do unset "$name"; done < <(compgen -e | grep '^PG[A-Z]' || true)
-
-say () { printf 'postgres.sh: %s\n' "$*" >&2; }
-die () { say "error: $*"; exit 1; }
-
-usage () {
-  sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//' >&2
-  exit 2
-}
 
 # The folder of the server binaries: PG_BIN, the newest Debian version, or initdb's on PATH.
 pg_bin () {
@@ -66,32 +62,8 @@ if [ "$(id -u)" -eq 0 ]; then
   AS_PG=(setpriv --reuid=postgres --regid=postgres --init-groups --)
 fi
 
-# Succeeds when something accepts TCP connections on 127.0.0.1:$1.
-port_answers () {
-  (exec 3<> "/dev/tcp/127.0.0.1/$1") 2> /dev/null
-}
-
-# Prints the first port from $1 upwards that nothing listens on.
-free_port_from () {
-  local port=$1
-  while port_answers "$port"; do
-    port=$((port + 1))
-    [ "$port" -le 65535 ] || die "no free port from $1 upwards"
-  done
-  printf '%s\n' "$port"
-}
-
-# Prints the pid of the server of folder $1 when it runs, else fails.
-running_pid () {
-  local pid
-  pid=$(head -n 1 "$1/data/postmaster.pid" 2> /dev/null) || return 1
-  [ -n "$pid" ] && kill -0 "$pid" 2> /dev/null || return 1
-  # Guard against a recycled pid: the process must be the server of this folder.
-  if [ -r "/proc/$pid/cmdline" ]; then
-    tr '\0' ' ' < "/proc/$pid/cmdline" | grep -qF -- "-D $1/data " || return 1
-  fi
-  printf '%s\n' "$pid"
-}
+# For running_pid: the process must be the server of this folder (given by its physical path).
+server_cmdline_mark () { printf '%s\n' "-D $1/data "; }
 
 # Hands folder $1 to the user postgres when we are root, and checks that it can get there.
 give_to_server_user () {
@@ -135,40 +107,23 @@ print_address () {
   printf 'PG_DIR=%s\n' "$1"
 }
 
-# Prints the last lines of the server log of folder $1 on stderr.
-log_tail () {
-  say "last lines of $1/postgres.log:"
-  tail -n 40 "$1/postgres.log" >&2 2> /dev/null || true
+# Succeeds once the server on port $1 accepts connections.
+server_ready () {
+  "$PG_BIN/pg_isready" -q -t 2 -h 127.0.0.1 -p "$1" -U smsgw -d postgres
 }
 
 cmd_start () {
-  local dir=${1:-} port pid socket deadline started=$SECONDS
+  local dir=${1:-} port pid socket started=$SECONDS
   [ -z "$dir" ] || [ ! -d "$dir" ] || dir=$(cd "$dir" && pwd -P)
-  if [ -n "$dir" ] && pid=$(running_pid "$dir"); then
-    say "server already running in $dir (pid $pid)"
-    print_address "$dir"
+  if report_running "$dir"; then
     return
   fi
 
   PG_BIN=$(pg_bin)
 
-  if [ -n "${PG_PORT:-}" ]; then
-    port=$PG_PORT
-    ! port_answers "$port" || die "PG_PORT $port is in use"
-  else
-    port=$(free_port_from 5432)
-  fi
+  port=$(pick_port PG_PORT 5432)
 
-  if [ -z "$dir" ]; then
-    dir=$(mktemp -d "${TMPDIR:-/tmp}/smsgw-postgres.XXXXXX")
-    touch "$dir/$MARKER"
-  fi
-  mkdir -p "$dir"
-  dir=$(cd "$dir" && pwd -P)
-  if [ ! -e "$dir/$MARKER" ]; then
-    [ -z "$(ls -A "$dir")" ] || die "$dir is not empty and was not made by postgres.sh; give a new or empty folder"
-    touch "$dir/$MARKER"
-  fi
+  dir=$(claim_dir "$dir")
   # The server runs from here on, also as the user postgres, which may not get into our folder.
   cd /
   # sun_path holds 107 bytes; the server would refuse a longer socket path only once started.
@@ -187,24 +142,9 @@ cmd_start () {
     < /dev/null > "$dir/postgres.log" 2>&1 &
   pid=$!
 
-  deadline=$((SECONDS + START_TIMEOUT_S))
-  until "$PG_BIN/pg_isready" -q -t 2 -h 127.0.0.1 -p "$port" -U smsgw -d postgres; do
-    if ! kill -0 "$pid" 2> /dev/null; then
-      log_tail "$dir"
-      die "the server exited during startup (log kept in $dir)"
-    fi
-    if [ "$SECONDS" -ge "$deadline" ]; then
-      log_tail "$dir"
-      stop_server "$dir" "$pid"
-      die "the server did not accept connections within ${START_TIMEOUT_S}s (log kept in $dir)"
-    fi
-    sleep 0.1
-  done
-  "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U smsgw smsgw >&2 || {
-    log_tail "$dir"
-    stop_server "$dir" "$pid"
-    die "could not create the database smsgw (log kept in $dir)"
-  }
+  wait_for_start "$dir" "$pid" 0.1 'accept connections' server_ready "$port"
+  "$PG_BIN/createdb" -h 127.0.0.1 -p "$port" -U smsgw smsgw >&2 ||
+    fail_start "$dir" "$pid" 'could not create the database smsgw'
 
   if [ -n "${PG_OWNER_PID:-}" ]; then
     start_watchdog "$dir" "$pid" "$PG_OWNER_PID"
@@ -213,20 +153,12 @@ cmd_start () {
   print_address "$dir"
 }
 
-# Stops the server once the owner process is gone, unless the server stopped first.
-start_watchdog () {
-  local dir=$1 pid=$2 owner=$3
-  # shellcheck disable=SC2016 # the inner script reads its own positional parameters
-  nohup bash -c '
-    while kill -0 "$1" 2> /dev/null && kill -0 "$2" 2> /dev/null; do sleep 1; done
-    kill -0 "$2" 2> /dev/null && exec bash "$3" stop "$4"
-  ' postgres-watchdog "$owner" "$pid" "$SELF" "$dir" < /dev/null > /dev/null 2>&1 &
-}
-
 # A fast shutdown (open sessions are ended, then a checkpoint) through pg_ctl, which waits until
 # the server is gone; SIGKILL when that fails or takes longer than STOP_TIMEOUT_S.
 stop_server () {
   local dir=$1 pid=$2
+  # `stop` comes here without PG_BIN resolved.
+  PG_BIN=$(pg_bin)
   # Early in its startup, the server has no postmaster.pid yet, which pg_ctl needs.
   if [ -e "$dir/data/postmaster.pid" ]; then
     "${AS_PG[@]}" "$PG_BIN/pg_ctl" stop -D "$dir/data" -m fast -t "$STOP_TIMEOUT_S" -s >&2 && return
@@ -237,22 +169,12 @@ stop_server () {
 }
 
 cmd_stop () {
-  local dir=${1:-} pid
-  [ -n "$dir" ] || usage
-  if [ ! -d "$dir" ]; then
-    say "$dir does not exist, nothing to stop"
-    return
-  fi
-  [ -e "$dir/$MARKER" ] || die "$dir was not made by postgres.sh; not touching it"
+  local dir=${1:-}
+  check_stop_dir "$dir" || return 0
+  # running_pid knows the server by the physical path; the user postgres runs pg_ctl from /.
   dir=$(cd "$dir" && pwd -P)
   cd /
-  if pid=$(running_pid "$dir"); then
-    say "stopping server $pid"
-    PG_BIN=$(pg_bin)
-    stop_server "$dir" "$pid"
-  fi
-  rm -rf "$dir"
-  say "removed $dir"
+  stop_and_remove "$dir"
 }
 
 case "${1:-}" in
