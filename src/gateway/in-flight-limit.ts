@@ -14,12 +14,25 @@ export class InFlightLimit {
     this.#limit = limit
   }
 
-  async acquire (): Promise<void> {
+  /** Resolves once a slot is this caller's; rejects with the signal's reason if it aborts first (holding none). */
+  async acquire (signal?: AbortSignal): Promise<void> {
+    signal?.throwIfAborted()
     if (this.#used < this.#limit) {
       this.#used++
       return
     }
-    await new Promise<void>(resolve => this.#waiters.push(resolve))
+    await new Promise<void>((resolve, reject) => {
+      const granted = (): void => {
+        signal?.removeEventListener('abort', aborted)
+        resolve()
+      }
+      const aborted = (): void => {
+        this.#waiters.splice(this.#waiters.indexOf(granted), 1)
+        reject(signal?.reason)
+      }
+      this.#waiters.push(granted)
+      signal?.addEventListener('abort', aborted, { once: true })
+    })
   }
 
   release (): void {

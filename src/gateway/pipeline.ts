@@ -2,6 +2,7 @@ import { channel, tracingChannel } from 'node:diagnostics_channel'
 import type { Logger } from '../log/logger.ts'
 import type { Backend, StatusReport } from './backends/backend.ts'
 import type { RequestOutcome } from './gateway.ts'
+import { InFlightLimit } from './in-flight-limit.ts'
 import { ledgerKey } from './ledger/ledger-record.ts'
 import type { RequestLedger } from './ledger/request-ledger.ts'
 import type { PayloadOpener } from './opener/payload-opener.ts'
@@ -43,6 +44,8 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
   const { log, sink, ledger, signal } = options
   const now = options.now ?? (() => new Date())
   const replayableInFlight = new Set<string>()
+  const handOvers = new Map<Backend, InFlightLimit>()
+  for (const backend of options.backends.values()) if (backend.handOvers !== undefined) handOvers.set(backend, new InFlightLimit(backend.handOvers))
 
   return async function handleRequest (request: IncomingRequest): Promise<RequestOutcome> {
     return await requestChannel.tracePromise(async () => await handle(request), { operationId: `${request.stream}/${request.offset}` })
@@ -99,18 +102,35 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
       }
       return {}
     }
-    const claim = await ledger.claim(key, source, { signal })
-    if (claim.kind === 'completed') {
-      log.info({ source, clientId, correlId }, 'request already handled; not submitted again')
-      return { ledgerKey: key }
+    // Claimed only once the backend can take it soon: a crash then leaves few claims behind.
+    const gate = handOvers.get(backend)
+    let holdsSlot = false
+    const takeSlot = async (): Promise<void> => {
+      if (gate === undefined || holdsSlot) return
+      await gate.acquire(signal)
+      holdsSlot = true
     }
-    if (claim.kind === 'abandoned') {
-      // Spec §7: the earlier attempt may have reached the SMSC; at most once wins.
-      log.warn({ source, clientId, correlId, backend: backend.name }, 'request claimed by an attempt that did not finish; outcome unknown, no status')
-      return { ledgerKey: key }
+    const giveSlotBack = (): void => {
+      if (!holdsSlot) return
+      holdsSlot = false
+      gate?.release()
     }
-    await backend.submit(submission, report)
-    await ledger.complete(key, claim.token, source)
+    try {
+      const claim = await ledger.claim(key, source, { ...(signal === undefined ? {} : { signal }), beforeClaim: takeSlot, beforeWait: giveSlotBack })
+      if (claim.kind === 'completed') {
+        log.info({ source, clientId, correlId }, 'request already handled; not submitted again')
+        return { ledgerKey: key }
+      }
+      if (claim.kind === 'abandoned') {
+        // Spec §7: the earlier attempt may have reached the SMSC; at most once wins.
+        log.warn({ source, clientId, correlId, backend: backend.name }, 'request claimed by an attempt that did not finish; outcome unknown, no status')
+        return { ledgerKey: key }
+      }
+      await backend.submit(submission, report)
+      await ledger.complete(key, claim.token, source)
+    } finally {
+      giveSlotBack()
+    }
     log.debug({ source, clientId, correlId, backend: backend.name }, 'request handled')
     return { ledgerKey: key }
   }

@@ -100,3 +100,18 @@ test('InFlightLimit constructor rejects a limit that is not a positive integer',
   }
   assert.equal(new InFlightLimit(1).used, 0)
 })
+
+test('InFlightLimit acquire rejects with the signal\'s reason when it aborts while waiting, and the slot goes to the next waiter', async () => {
+  const limit = new InFlightLimit(1)
+  await limit.acquire()
+  const stop = new AbortController()
+  const aborted = limit.acquire(stop.signal)
+  let nextGot = false
+  const next = limit.acquire().then(() => { nextGot = true })
+  stop.abort(new Error('shutting down'))
+  await assert.rejects(aborted, /shutting down/)
+  limit.release()
+  await next
+  assert.deepStrictEqual([nextGot, limit.used], [true, 1])
+  await assert.rejects(limit.acquire(stop.signal), /shutting down/)
+})

@@ -71,9 +71,14 @@ const incoming = (value: string | Buffer): IncomingRequest => ({ value: Buffer.f
 class RecordingBackend implements Backend {
   readonly name = ACME_BACKEND
   readonly replayable = false
+  readonly handOvers: number | undefined
   readonly submissions: Submission[] = []
   /** Holds submit() until the test opens it, when set. */
   gate: Promise<void> | undefined
+
+  constructor (handOvers?: number) {
+    this.handOvers = handOvers
+  }
 
   check (message: Submission['message']): ReturnType<Backend['check']> {
     const verdict = validateForBackend(message, { allowedPrefixes: ['+255'] })
@@ -96,11 +101,11 @@ class RecordingSink implements StatusSink {
   }
 }
 
-function pipelineFixture (options: { opener?: PayloadOpener, sink?: StatusSink, now?: () => Date, signal?: AbortSignal } = {}) {
+function pipelineFixture (options: { opener?: PayloadOpener, sink?: StatusSink, now?: () => Date, signal?: AbortSignal, handOvers?: number } = {}) {
   const lines: string[] = []
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => { lines.push(line) } } })
   const ledgerLog = new MemoryLedgerLog()
-  const backend = new RecordingBackend()
+  const backend = new RecordingBackend(options.handOvers)
   const sink = new RecordingSink()
   const handle = createPipeline({
     allowedClients: new Set(['test', 'acme']),
@@ -236,6 +241,22 @@ test('createPipeline hands a request sent twice at once to a non-replayable back
   // Redelivered later, before its offset was committed: still not again.
   assert.deepStrictEqual(await handle(value), { ledgerKey: key })
   assert.equal(backend.submissions.length, 1)
+})
+
+test('createPipeline claims a request only while it holds one of the backend\'s hand-over slots, and a duplicate waiting for its first attempt holds none', async () => {
+  const { handle, sink, backend, ledgerLog } = pipelineFixture({ handOvers: 2 })
+  let open = (): void => {}
+  backend.gate = new Promise(resolve => { open = resolve })
+  const values = ['H1', 'H2', 'H3', 'H4'].map(correlId => sealedRequest({ clientId: 'acme', correlId }))
+  const handled = [handle(values[0] as string), handle(values[0] as string), ...values.slice(1).map(async value => await handle(value))]
+  await new Promise(resolve => setImmediate(resolve))
+  // H1 and one more are claimed and with the backend; the duplicate of H1 waits for it, holding no slot.
+  const claimed = (): string[] => ['H1', 'H2', 'H3', 'H4'].filter(correlId => ledgerLog.entry(ledgerKey('acme', correlId)) !== undefined)
+  assert.deepStrictEqual([claimed(), backend.submissions.map(submission => submission.correlId)], [['H1', 'H2'], ['H1', 'H2']])
+  open()
+  await Promise.all(handled)
+  assert.deepStrictEqual(backend.submissions.map(submission => submission.correlId).sort(), ['H1', 'H2', 'H3', 'H4'])
+  assert.deepStrictEqual(sink.events.map(event => event.correlId).sort(), ['H1', 'H2', 'H3', 'H4'])
 })
 
 test('createPipeline runs a request sent twice at once to the loopback once', async () => {

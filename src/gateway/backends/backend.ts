@@ -30,6 +30,13 @@ export interface Backend {
    * a network: there, a claimed but unfinished request has an unknown outcome (spec §7).
    */
   readonly replayable: boolean
+  /**
+   * How many requests may be between their ledger claim and the end of their hand-over at once
+   * (undefined: no bound). The pipeline claims a request only once it holds one of these, so a
+   * crash leaves at most this many claimed with an unknown outcome, rather than every request
+   * that was waiting for the SMSC's window.
+   */
+  readonly handOvers?: number
   /** The backend's own checks on a message (spec §5, backend table); undefined when it passes. */
   check: (message: OutboundSms) => StatusVerdict | undefined
   /** Hands the request over and resolves once every status it will ever report is reported. */

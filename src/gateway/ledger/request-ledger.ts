@@ -42,13 +42,17 @@ export class RequestLedger {
    * Claims a request. Owns it only if the key is free and this attempt's claim comes first in
    * the log. Waits while another live attempt holds it (a duplicate in flight, or the previous
    * owner of a rebalanced partition), until it completes, is forgotten or is abandoned.
-   * Rejects with the signal's reason when `signal` aborts while it waits.
+   * Rejects with the signal's reason when `signal` aborts while it waits. `beforeClaim` runs
+   * each time the key looks free, before the claim is appended, and `beforeWait` each time it
+   * starts waiting for another attempt: the pipeline takes a hand-over slot in the first and
+   * gives it back in the second, so that a request waiting for another attempt holds none.
    */
-  async claim (key: string, source: string, options: { signal?: AbortSignal } = {}): Promise<ClaimVerdict> {
+  async claim (key: string, source: string, options: { signal?: AbortSignal, beforeClaim?: () => Promise<void>, beforeWait?: () => void } = {}): Promise<ClaimVerdict> {
     for (;;) {
       options.signal?.throwIfAborted()
       const entry = await this.#log.entry(key)
       if (entry === undefined) {
+        await options.beforeClaim?.()
         const token = `${this.#instance}/${++this.#attempts}`
         await this.#log.append(key, { token, state: ledgerStates.claimed, source, atMs: this.#now() }, { readBack: true })
         if ((await this.#log.entry(key))?.token === token) return { kind: 'owned', token }
@@ -56,6 +60,7 @@ export class RequestLedger {
       }
       if (entry.done) return { kind: 'completed' }
       if (this.#isAbandoned(entry)) return { kind: 'abandoned' }
+      options.beforeWait?.()
       await this.#changeOrTimeout(key, entry, options.signal)
     }
   }

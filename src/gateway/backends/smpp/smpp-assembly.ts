@@ -101,7 +101,7 @@ export function assembleSmpp (options: SmppAssemblyOptions): SmppAssembly | unde
     return link
   })
   return {
-    backend: smppBackend({ links, correlations: options.correlations, log }),
+    backend: smppBackend({ links, correlations: options.correlations, log, handOvers: handOversFor(connections) }),
     links,
     sessions,
     close: async () => {
@@ -109,4 +109,13 @@ export function assembleSmpp (options: SmppAssemblyOptions): SmppAssembly | unde
       await Promise.all([...sessions.values()].map(async session => { await session.close() }))
     }
   }
+}
+
+/**
+ * Twice the windows of all connections: the windows stay full while the next requests make
+ * their ledger claims (a round trip to the broker or the store), and a crash leaves at most
+ * this many requests claimed with an unknown outcome.
+ */
+function handOversFor (connections: ReadonlyArray<{ windowSize: number }>): number {
+  return 2 * connections.reduce((sum, connection) => sum + connection.windowSize, 0)
 }

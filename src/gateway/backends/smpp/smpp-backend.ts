@@ -22,6 +22,8 @@ export interface CorrelationWriter {
 
 export interface SmppBackendOptions {
   links: readonly SmscLink[]
+  /** Requests handed over at once at most (Backend.handOvers): a little over the windows' sum. */
+  handOvers?: number
   correlations: CorrelationWriter
   log: Logger
   now?: () => Date
@@ -47,6 +49,7 @@ export function smppBackend (options: SmppBackendOptions): Backend {
   return {
     name: SMSC_BACKEND,
     replayable: false,
+    ...(options.handOvers === undefined ? {} : { handOvers: options.handOvers }),
     check: message => {
       const candidates = linksFor(message.to, links)
       const first = candidates[0]
