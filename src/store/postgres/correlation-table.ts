@@ -1,7 +1,7 @@
-import type { RetryingPool } from './retrying-pool.ts'
 import { decodeCorrelationRecord, encodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
 import type { CorrelationStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
+import type { RetryingPool } from './retrying-pool.ts'
 
 /** Which request an SMSC message id belongs to (table smsgw_correlations), as the SQLite store keeps it. */
 export class PostgresCorrelationTable implements CorrelationStore {

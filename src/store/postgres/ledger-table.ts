@@ -1,6 +1,6 @@
-import type { RetryingPool } from './retrying-pool.ts'
 import { ledgerStates, type LedgerEntry, type LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
 import type { LedgerStore } from '../embedded-store.ts'
+import type { RetryingPool } from './retrying-pool.ts'
 
 interface LedgerRow { key: string, token: string, source: string, claimed_at_ms: string, done: boolean }
 

@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import type { RetryingPool } from './retrying-pool.ts'
 import type { ConsumerLease, QueuedRequest, RequestQueueStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
 import { advisoryKey } from './advisory-locks.ts'
 import { ConsumerLeases, noticePayloadSql, type ConsumerLeaseOptions, type PostgresConsumerLease } from './consumer-lease.ts'
 import { SerialBatches } from './serial-batches.ts'
+import type { RetryingPool } from './retrying-pool.ts'
 
 /** Requests gathered into one INSERT at most. */
 const MAX_BATCH_VALUES = 5_000

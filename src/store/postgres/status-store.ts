@@ -1,8 +1,8 @@
-import type { RetryingPool } from './retrying-pool.ts'
 import type { StatusEvent } from '../../gateway/status/status-event.ts'
 import type { StatusHistoryStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
 import { decodeStoredStatus, storableStatus } from '../stored-status.ts'
+import type { RetryingPool } from './retrying-pool.ts'
 
 /** The statuses reported (table smsgw_statuses), as the SQLite store keeps them. */
 export class PostgresStatusStore implements StatusHistoryStore {
