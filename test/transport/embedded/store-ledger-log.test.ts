@@ -5,9 +5,10 @@ import { RequestLedger, type ClaimVerdict } from '../../../src/gateway/ledger/re
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { StoreLedgerLog } from '../../../src/transport/embedded/store-ledger-log.ts'
 import { storeKinds, type StoreKind } from '../../store/store-kinds.ts'
+import { ledgerLogContract } from '../../gateway/ledger/ledger-log-contract.ts'
 
-// The first four tests are MemoryLedgerLog's (test/gateway/ledger/memory-ledger-log.test.ts):
-// the same semantics, durable, on every kind of store.
+// The ledger log contract (test/gateway/ledger/ledger-log-contract.ts) that MemoryLedgerLog
+// keeps too, then what a durable log adds, on every kind of store.
 
 const kinds = await storeKinds('store-ledger')
 const KEY = ledgerKey('acme', 'C1')
@@ -25,51 +26,9 @@ const ownedBy = (verdict: ClaimVerdict | undefined): string => {
 
 for (const kind of kinds) {
   describe(`StoreLedgerLog on a ${kind.name} store`, () => {
-    test('append folds records into its view per key', async () => {
+    ledgerLogContract(async () => {
       const { store, log } = await openLog(kind)
-      await log.append('k1', claim('a', 1))
-      await log.append('k1', claim('b', 2))
-      await log.append('k2', claim('c', 3))
-      await log.append('k1', { token: 'a', state: ledgerStates.done, source: 'send-sms/0/1', atMs: 4 })
-      assert.deepStrictEqual([await log.entry('k1'), await log.entry('k2'), await log.entry('k3'), await log.size()], [
-        { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: true },
-        { token: 'c', source: 'send-sms/0/1', claimedAtMs: 3, done: false },
-        undefined,
-        2
-      ])
-      await store.close()
-    })
-
-    test('forgets a key when a tombstone is appended', async () => {
-      const { store, log } = await openLog(kind)
-      await log.append('k1', claim('a', 1))
-      await log.append('k1', null)
-      assert.deepStrictEqual([await log.entry('k1'), await log.size()], [undefined, 0])
-      await store.close()
-    })
-
-    test('watch calls the key\'s listeners after each record, once it is applied, until stopped', async () => {
-      const { store, log } = await openLog(kind)
-      const calls: Array<Promise<string>> = []
-      const stopFirst = log.watch('k1', () => calls.push(Promise.resolve(log.entry('k1')).then(entry => `first sees ${entry?.token}`)))
-      log.watch('k1', () => calls.push(Promise.resolve('second')))
-      log.watch('k2', () => calls.push(Promise.resolve('other key')))
-      await log.append('k1', claim('a', 1))
-      stopFirst()
-      await log.append('k1', null)
-      assert.deepStrictEqual(await Promise.all(calls), ['first sees a', 'second', 'second'])
-      await store.close()
-    })
-
-    test('watch lets a listener stop itself while it is called', async () => {
-      const { store, log } = await openLog(kind)
-      const calls: string[] = []
-      const stop = log.watch('k1', () => { calls.push('once'); stop() })
-      log.watch('k1', () => calls.push('always'))
-      await log.append('k1', claim('a', 1))
-      await log.append('k1', claim('b', 2))
-      assert.deepStrictEqual(calls, ['once', 'always', 'always'])
-      await store.close()
+      return { log, size: async () => await log.size(), close: async () => { await store.close() } }
     })
 
     test('forgetSettled forgets the entries it is told to, tells their watchers, and keeps the others', async () => {

@@ -1,0 +1,67 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import type { Awaitable } from '../../../src/gateway/awaitable.ts'
+import type { LedgerLog } from '../../../src/gateway/ledger/ledger-log.ts'
+import { ledgerStates, type LedgerRecord } from '../../../src/gateway/ledger/ledger-record.ts'
+
+/** A ledger log opened for one test: the log, how many entries it holds, and how to let it go. */
+export interface LedgerLogUnderTest {
+  readonly log: LedgerLog
+  size: () => Awaitable<number>
+  close: () => Awaitable<void>
+}
+
+const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'send-sms/0/1', atMs })
+
+/**
+ * The semantics every LedgerLog keeps, in memory, in a store, on Kafka: registers its tests
+ * (call it inside a describe per implementation), each on a fresh log from `open`.
+ */
+export function ledgerLogContract (open: () => Promise<LedgerLogUnderTest>): void {
+  test('append folds records into its view per key', async () => {
+    const { log, size, close } = await open()
+    await log.append('k1', claim('a', 1))
+    await log.append('k1', claim('b', 2))
+    await log.append('k2', claim('c', 3))
+    await log.append('k1', { token: 'a', state: ledgerStates.done, source: 'send-sms/0/1', atMs: 4 })
+    assert.deepStrictEqual([await log.entry('k1'), await log.entry('k2'), await log.entry('k3'), await size()], [
+      { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: true },
+      { token: 'c', source: 'send-sms/0/1', claimedAtMs: 3, done: false },
+      undefined,
+      2
+    ])
+    await close()
+  })
+
+  test('forgets a key when a tombstone is appended', async () => {
+    const { log, size, close } = await open()
+    await log.append('k1', claim('a', 1))
+    await log.append('k1', null)
+    assert.deepStrictEqual([await log.entry('k1'), await size()], [undefined, 0])
+    await close()
+  })
+
+  test('watch calls the key\'s listeners after each record, once it is applied, until stopped', async () => {
+    const { log, close } = await open()
+    const calls: Array<Promise<string>> = []
+    const stopFirst = log.watch('k1', () => calls.push(Promise.resolve(log.entry('k1')).then(entry => `first sees ${entry?.token}`)))
+    log.watch('k1', () => calls.push(Promise.resolve('second')))
+    log.watch('k2', () => calls.push(Promise.resolve('other key')))
+    await log.append('k1', claim('a', 1))
+    stopFirst()
+    await log.append('k1', null)
+    assert.deepStrictEqual(await Promise.all(calls), ['first sees a', 'second', 'second'])
+    await close()
+  })
+
+  test('watch lets a listener stop itself while it is called', async () => {
+    const { log, close } = await open()
+    const calls: string[] = []
+    const stop = log.watch('k1', () => { calls.push('once'); stop() })
+    log.watch('k1', () => calls.push('always'))
+    await log.append('k1', claim('a', 1))
+    await log.append('k1', claim('b', 2))
+    assert.deepStrictEqual(calls, ['once', 'always', 'always'])
+    await close()
+  })
+}
