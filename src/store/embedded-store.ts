@@ -66,6 +66,12 @@ export interface StatusHistoryStore {
   /** Stores one status; resolves with it as history gives it back, once durable. */
   append: (event: StatusEvent) => Promise<StatusEvent>
   history: (clientId: string, correlId: string) => Awaitable<StatusEvent[]>
+  /**
+   * Calls `listener` with each status another instance sharing the store appends, as the store
+   * hears of it (live, best effort: history has them all); returns a function that stops it.
+   * Absent where no other instance can share the store.
+   */
+  onAppendedElsewhere?: (listener: (event: StatusEvent) => void) => () => void
 }
 
 /**

@@ -132,3 +132,23 @@ export async function eventually (what: string, check: () => Promise<boolean> | 
     await sleep(100)
   }
 }
+
+/** `GET /v1/statuses/stream` read in the background: the statuses it has delivered so far. */
+export async function readStatusStream (url: string, key: string | undefined): Promise<{ seen: StatusJson[], close: () => void }> {
+  const stopping = new AbortController()
+  const response = await fetch(`${url}/v1/statuses/stream`, { headers: key === undefined ? {} : { authorization: `Bearer ${key}` }, signal: stopping.signal })
+  assert.equal(response.status, 200)
+  const seen: StatusJson[] = []
+  void (async () => {
+    const decoder = new TextDecoder()
+    let text = ''
+    for await (const chunk of response.body as ReadableStream<Uint8Array>) {
+      text += decoder.decode(chunk, { stream: true })
+      const complete = text.lastIndexOf('\n\n')
+      if (complete < 0) continue
+      for (const [, data] of text.slice(0, complete).matchAll(/^data: (.*)$/gm)) seen.push(JSON.parse(data as string) as StatusJson)
+      text = text.slice(complete + 2)
+    }
+  })().catch(() => {})
+  return { seen, close: () => { stopping.abort() } }
+}

@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict'
+import { createServer } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
 import { newPostgresLocation, withAdmin } from '../store/store-kinds.ts'
-import { ApiClient, eventually, hasFinal, kinds, sealedRequest, temporaryFolder } from './app-fixtures.ts'
+import { ApiClient, eventually, hasFinal, kinds, readStatusStream, sealedRequest, temporaryFolder } from './app-fixtures.ts'
 import { demoPublicKey, startApp } from './embedded-app-fixture.ts'
 
 // Two instances of the one-command app sharing one PostgreSQL store (and one data folder, so one
@@ -39,9 +44,34 @@ test('two instances on one PostgreSQL store: the standby accepts, the consumer d
     for (const correlId of correlIds) assert.deepStrictEqual(kinds(await api.statusesWhen(correlId, hasFinal)), ['SENT', 'DELIVERED'], correlId)
   }
 
-  // Accepted by the standby, consumed and delivered by the consumer, read back from the standby.
+  // The demo client's webhook, in the API key file both instances read (each looks at most once a second).
+  const hooks: string[] = []
+  const receiver = createServer((request, response) => {
+    let body = ''
+    request.on('data', (chunk: Buffer) => { body += chunk.toString() })
+    request.on('end', () => {
+      const status = JSON.parse(body) as { 'correl-id': string, 'sms-status': string }
+      hooks.push(`${status['correl-id']} ${status['sms-status']}`)
+      response.end()
+    })
+  })
+  await new Promise<void>(resolve => receiver.listen(0, '127.0.0.1', resolve))
+  t.after(() => { receiver.close() })
+  await (await ApiKeyFile.open(join(dataDir, 'api-keys.json'))).setWebhook('demo', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`)
+  await sleep(1_200)
+
+  // Accepted by the standby, consumed and delivered by the consumer, read back from the standby,
+  // and streamed live by the standby as the consumer reports them.
+  const stream = await readStatusStream(standby.app.url, consumer.app.newApiKey)
+  t.after(stream.close)
   const first = await sendAll('before')
   await expectDelivered(first)
+  await eventually('the standby\'s stream shows the consumer\'s statuses', () => first.every(correlId => stream.seen.some(status => status['correl-id'] === correlId && status['sms-status'] === 'DELIVERED')))
+  assert.equal(stream.seen.filter(status => status['correl-id'] === 'before-0').length, 2, 'SENT and DELIVERED, once each')
+  // Each status is posted to the webhook once: by the instance that reported it, not by both.
+  await eventually('the webhook to receive every status', () => hooks.length >= 2 * first.length)
+  await sleep(500)
+  assert.deepStrictEqual([...hooks].sort(), first.flatMap(correlId => [`${correlId} DELIVERED`, `${correlId} SENT`]).sort())
   assert.equal(await leaseEpoch(url), 1)
   assert.ok(consumer.log.some(line => line.includes('"before-0"')), 'the consumer handled the requests')
   assert.ok(!standby.log.some(line => line.includes('"before-0"')), 'the standby did not')

@@ -109,7 +109,7 @@ class WebhookDispatcher implements WebhookDelivery {
     this.#maxQueued = options.maxQueuedPerClient ?? DEFAULT_WEBHOOK_QUEUE_LIMIT
     this.#dedupeEntries = options.dedupeEntries ?? DEFAULT_WEBHOOK_DEDUPE_ENTRIES
     this.#fetch = options.fetch ?? globalThis.fetch
-    this.#unsubscribe = options.statuses.subscribe(undefined, event => { this.#enqueue(event) })
+    this.#unsubscribe = options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true })
   }
 
   counters (): WebhookDeliveryCounters {

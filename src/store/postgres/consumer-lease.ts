@@ -3,6 +3,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import type { ConsumerLease } from '../embedded-store.ts'
 import { advisoryKey } from './advisory-locks.ts'
+import { ABORTED, untilAborted } from './until-aborted.ts'
 
 /** How long to wait before trying again when the database cannot be reached. */
 const RETRY_MS = 1_000
@@ -120,20 +121,4 @@ function parseNotice (payload: string | undefined): EnqueueNotice | undefined {
   const slash = payload?.lastIndexOf('/') ?? -1
   if (payload === undefined || slash < 0) return undefined
   return { schema: payload.slice(0, slash), instance: payload.slice(slash + 1) }
-}
-
-const ABORTED = Symbol('aborted')
-
-async function untilAborted<T> (promise: Promise<T>, signal: AbortSignal): Promise<T | typeof ABORTED> {
-  if (signal.aborted) return ABORTED
-  let stopWaiting: (() => void) | undefined
-  const aborted = new Promise<typeof ABORTED>(resolve => {
-    stopWaiting = () => { resolve(ABORTED) }
-    signal.addEventListener('abort', stopWaiting, { once: true })
-  })
-  try {
-    return await Promise.race([promise, aborted])
-  } finally {
-    if (stopWaiting !== undefined) signal.removeEventListener('abort', stopWaiting)
-  }
 }

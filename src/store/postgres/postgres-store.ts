@@ -53,23 +53,25 @@ export class PostgresStore implements EmbeddedStore {
     // An idle connection that breaks (the server restarted) is dropped by the pool and replaced
     // on the next query; without a listener, node would end the process over it.
     pool.on('error', error => options.onError?.(error))
+    let schema: string
     try {
       await migrate(pool)
+      schema = String((await pool.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]?.schema)
     } catch (error) {
       await pool.end()
       throw new Error(`cannot open the PostgreSQL store at ${withoutPassword(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
     }
-    return new PostgresStore(url, pool, connection, options)
+    return new PostgresStore(url, pool, { connection, schema }, options)
   }
 
-  private constructor (url: string, pool: pg.Pool, connection: pg.ClientConfig, options: PostgresStoreOptions) {
+  private constructor (url: string, pool: pg.Pool, { connection, schema }: { connection: pg.ClientConfig, schema: string }, options: PostgresStoreOptions) {
     const now = options.now ?? Date.now
     this.location = withoutPassword(url)
     this.#pool = pool
     this.#retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS
     const queries = new RetryingPool(pool)
     this.requests = new PostgresRequestQueue(queries, { connection, now, ...(options.onError === undefined ? {} : { onError: options.onError }) })
-    this.statuses = new PostgresStatusStore(queries, now)
+    this.statuses = new PostgresStatusStore(queries, { now, connection, schema, ...(options.onError === undefined ? {} : { onError: options.onError }) })
     this.ledger = new PostgresLedgerTable(queries)
     this.correlations = new PostgresCorrelationTable(queries, now)
   }
@@ -95,6 +97,7 @@ export class PostgresStore implements EmbeddedStore {
     if (this.#closed) return
     this.#closed = true
     await this.requests.close()
+    await this.statuses.close()
     await this.#pool.end()
   }
 }

@@ -1,29 +1,74 @@
+import { randomUUID } from 'node:crypto'
+import type pg from 'pg'
 import type { StatusEvent } from '../../gateway/status/status-event.ts'
+import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import type { StatusHistoryStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
 import { decodeStoredStatus, storableStatus } from '../stored-status.ts'
+import { NotificationListener } from './notification-listener.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
-/** The statuses reported (table smsgw_statuses), as the SQLite store keeps them. */
+/** The channel on which instances tell each other of the statuses they store. */
+export const STATUS_CHANNEL = 'smsgw_statuses'
+/**
+ * NOTIFY refuses payloads of 8,000 bytes and more; a status this long (it never is: its
+ * error text is short) is stored without a notice rather than not stored.
+ */
+const MAX_NOTICE_BYTES = 7_000
+
+export interface PostgresStatusStoreOptions {
+  now?: () => number
+  /** How the listener for other instances' statuses reaches the database. */
+  connection: pg.ClientConfig
+  /** The schema the store's tables are in: notices of other schemas are not ours. */
+  schema: string
+  onError?: (error: unknown) => void
+}
+
+/**
+ * The statuses reported (table smsgw_statuses), as the SQLite store keeps them. Each append
+ * also NOTIFYs `<schema> TAB <instance> TAB <status JSON>` on STATUS_CHANNEL in the same
+ * statement (so at its commit), and onAppendedElsewhere hears those of the other instances: a
+ * live status stream or dashboard on any instance shows what the consumer reports.
+ */
 export class PostgresStatusStore implements StatusHistoryStore {
   readonly #pool: RetryingPool
+  readonly #options: PostgresStatusStoreOptions
   readonly #now: () => number
+  readonly #instance = randomUUID()
+  readonly #elsewhere = new KeyedListeners<StatusEvent, 'all'>()
+  #listener: NotificationListener | undefined
 
-  constructor (pool: RetryingPool, now: () => number = Date.now) {
+  constructor (pool: RetryingPool, options: PostgresStatusStoreOptions) {
     this.#pool = pool
-    this.#now = now
+    this.#options = options
+    this.#now = options.now ?? Date.now
   }
 
   async append (event: StatusEvent): Promise<StatusEvent> {
     const { text, stored } = storableStatus(event)
-    await this.#pool.query('INSERT INTO smsgw_statuses (client_id, correl_id, status, reported_at_ms) VALUES ($1, $2, $3, $4)',
-      [event.clientId, event.correlId, text, this.#now()])
+    await this.#pool.query(`
+      WITH inserted AS (
+        INSERT INTO smsgw_statuses (client_id, correl_id, status, reported_at_ms) VALUES ($1, $2, $3, $4) RETURNING status)
+      SELECT CASE WHEN octet_length(status) < ${MAX_NOTICE_BYTES} THEN pg_notify('${STATUS_CHANNEL}', current_schema() || E'\\t' || $5 || E'\\t' || status) END
+      FROM inserted`, [event.clientId, event.correlId, text, this.#now(), this.#instance])
     return stored
   }
 
   async history (clientId: string, correlId: string): Promise<StatusEvent[]> {
     const { rows } = await this.#pool.query<{ status: string }>('SELECT status FROM smsgw_statuses WHERE client_id = $1 AND correl_id = $2 ORDER BY seq', [clientId, correlId])
     return rows.map(row => decodeStoredStatus(row.status))
+  }
+
+  /** Listens (on a connection of its own, from the first call on) for other instances' statuses. */
+  onAppendedElsewhere (listener: (event: StatusEvent) => void): () => void {
+    this.#listener ??= new NotificationListener({
+      connection: this.#options.connection,
+      channel: STATUS_CHANNEL,
+      onNotification: payload => { this.#heard(payload) },
+      ...(this.#options.onError === undefined ? {} : { onError: this.#options.onError })
+    })
+    return this.#elsewhere.add('all', listener)
   }
 
   /** Deletes statuses stored before `cutoffMs`, a chunk per transaction; resolves with how many. */
@@ -33,5 +78,16 @@ export class PostgresStatusStore implements StatusHistoryStore {
         SELECT seq FROM smsgw_statuses WHERE reported_at_ms < $1 ORDER BY seq LIMIT $2)`, [cutoffMs, limit])
       return rowCount ?? 0
     })
+  }
+
+  /** Stops listening for other instances' statuses. */
+  async close (): Promise<void> {
+    await this.#listener?.close()
+  }
+
+  #heard (payload: string): void {
+    const [schema, instance, text] = payload.split('\t', 3)
+    if (schema !== this.#options.schema || instance === this.#instance || text === undefined) return
+    this.#elsewhere.notify('all', decodeStoredStatus(text), error => { this.#options.onError?.(error) })
   }
 }

@@ -18,30 +18,40 @@ const ALL_CLIENTS = Symbol('all clients')
 /**
  * The embedded deployment's status sink and feed: every status is stored (durably, before
  * `report` resolves), then handed to the subscribers of its client and of all clients, in the
- * order stored. History and live events are what a follower of `sms-status` would read: the
+ * order stored. Statuses other instances sharing the store report (PostgreSQL) reach the
+ * subscribers too, except those that asked for the ones reported here. History and live events are what a follower of `sms-status` would read: the
  * contract's JSON, timestamps in whole seconds.
  */
 export class EmbeddedStatusStore implements StatusSink, StatusFeed {
   readonly #statuses: StatusHistoryStore
   readonly #onListenerError: (error: unknown, event: StatusEvent) => void
   readonly #listeners = new KeyedListeners<StatusEvent, string | typeof ALL_CLIENTS>()
+  /** Subscribers to the statuses this instance reported only. */
+  readonly #hereListeners = new KeyedListeners<StatusEvent, string | typeof ALL_CLIENTS>()
 
   constructor (statuses: StatusHistoryStore, options: EmbeddedStatusStoreOptions = {}) {
     this.#statuses = statuses
     this.#onListenerError = options.onListenerError ?? (error => { process.emitWarning(error instanceof Error ? error : new Error(String(error))) })
+    // Statuses another instance sharing the store reports (a standby's stream shows the consumer's).
+    statuses.onAppendedElsewhere?.(event => { this.#tell(event, false) })
   }
 
   /** Resolves once the status is stored; subscribers have been called by then. */
   async report (event: StatusEvent): Promise<void> {
-    const stored = await this.#statuses.append(event)
-    for (const key of [event.clientId, ALL_CLIENTS] as const) this.#listeners.notify(key, stored, error => this.#onListenerError(error, stored))
+    this.#tell(await this.#statuses.append(event), true)
   }
 
   async history (clientId: string, correlId: string): Promise<StatusEvent[]> {
     return await this.#statuses.history(clientId, correlId)
   }
 
-  subscribe (clientId: string | undefined, listener: (event: StatusEvent) => void): () => void {
-    return this.#listeners.add(clientId ?? ALL_CLIENTS, listener)
+  subscribe (clientId: string | undefined, listener: (event: StatusEvent) => void, options: { reportedHere?: boolean } = {}): () => void {
+    return (options.reportedHere === true ? this.#hereListeners : this.#listeners).add(clientId ?? ALL_CLIENTS, listener)
+  }
+
+  #tell (stored: StatusEvent, reportedHere: boolean): void {
+    for (const listeners of reportedHere ? [this.#listeners, this.#hereListeners] : [this.#listeners]) {
+      for (const key of [stored.clientId, ALL_CLIENTS] as const) listeners.notify(key, stored, error => this.#onListenerError(error, stored))
+    }
   }
 }

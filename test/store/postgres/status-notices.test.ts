@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
+import { EmbeddedStatusStore } from '../../../src/transport/embedded/embedded-status-store.ts'
+import { newPostgresLocation } from '../store-kinds.ts'
+import { eventually } from './databases.ts'
+
+// Instances sharing a PostgreSQL store hear each other's statuses (NOTIFY at the commit of the
+// status), so a live stream on any instance shows what the consumer reports; webhooks, which
+// subscribe to what was reported here, fire on the reporting instance only.
+
+const sent = (correlId: string): StatusEvent => ({ clientId: 'demo', correlId, timestamp: new Date('2026-11-22T10:00:00Z'), status: 'SENT', recallId: '7' })
+
+test('a status reported through one instance reaches the live subscribers of another, once, and not its reported-here subscribers', async () => {
+  const url = await newPostgresLocation()
+  const [reporting, other] = [await PostgresStore.open(url), await PostgresStore.open(url)]
+  const here = new EmbeddedStatusStore(reporting.statuses)
+  const there = new EmbeddedStatusStore(other.statuses)
+  const heard = { here: [] as string[], hereReported: [] as string[], there: [] as string[], thereOfClient: [] as string[], thereReported: [] as string[] }
+  here.subscribe(undefined, event => heard.here.push(event.correlId))
+  here.subscribe(undefined, event => heard.hereReported.push(event.correlId), { reportedHere: true })
+  there.subscribe(undefined, event => heard.there.push(event.correlId))
+  there.subscribe('demo', event => heard.thereOfClient.push(event.correlId))
+  there.subscribe(undefined, event => heard.thereReported.push(event.correlId), { reportedHere: true })
+  // The other instance's listener connects in the background: a first status tells when it does.
+  await eventually(async () => {
+    await here.report(sent('probe'))
+    return heard.there.includes('probe')
+  }, 'the other instance to listen')
+  for (const list of Object.values(heard)) list.length = 0
+
+  await here.report(sent('S1'))
+  await here.report(sent('S2'))
+  await eventually(() => heard.there.length === 2, 'the other instance to hear both')
+  await sleep(200)
+  assert.deepStrictEqual(heard, { here: ['S1', 'S2'], hereReported: ['S1', 'S2'], there: ['S1', 'S2'], thereOfClient: ['S1', 'S2'], thereReported: [] })
+  assert.deepStrictEqual((await there.history('demo', 'S1')).map(event => event.status), ['SENT'])
+  await reporting.close()
+  await other.close()
+})
+
+test('statuses of a deployment in another schema of the database are not heard', async () => {
+  const [mine, theirs] = [await newPostgresLocation(), await newPostgresLocation()]
+  const [listening, sibling, foreign] = [await PostgresStore.open(mine), await PostgresStore.open(mine), await PostgresStore.open(theirs)]
+  const heard: string[] = []
+  new EmbeddedStatusStore(listening.statuses).subscribe(undefined, event => heard.push(event.correlId))
+  // A status of my own deployment from a sibling instance proves the listener is up.
+  await eventually(async () => {
+    await new EmbeddedStatusStore(sibling.statuses).report(sent('mine'))
+    return heard.includes('mine')
+  }, 'the listener to be up')
+  await new EmbeddedStatusStore(foreign.statuses).report(sent('theirs'))
+  await sleep(300)
+  assert.ok(!heard.includes('theirs'), JSON.stringify(heard))
+  await Promise.all([listening, sibling, foreign].map(async store => { await store.close() }))
+})
