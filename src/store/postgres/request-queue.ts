@@ -6,8 +6,8 @@ import { ConsumerLeases, noticePayloadSql, type ConsumerLeaseOptions, type Postg
 import { SerialBatches } from './serial-batches.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
-/** Requests gathered into one INSERT at most. */
-const MAX_BATCH_VALUES = 5_000
+/** Enqueue calls (each a batch of requests) gathered into one INSERT at most. */
+const MAX_GATHERED_CALLS = 500
 /** The channel on which enqueueing instances tell the consumer there is more. */
 export const ENQUEUED_CHANNEL = 'smsgw_requests'
 
@@ -22,9 +22,10 @@ export const ENQUEUED_CHANNEL = 'smsgw_requests'
  * Enqueues of one instance go in batches (one statement for everything accepted while the
  * previous batch was being written), so the lock costs one WAL flush per batch, not per request.
  *
- * Marking done is fenced by the consumer lease: it succeeds only while this instance's lease
- * epoch is the current one, so an instance that lost the lease (and whose requests another
- * instance now reads again) cannot mark them done behind the new consumer's back.
+ * Marking done is fenced by the consumer lease the requests were read under: it succeeds only
+ * while that lease's epoch is the current one, so an attempt from before a lost lease (whose
+ * requests the next holder, this instance or another, reads again) cannot mark them done
+ * behind the new reader's back.
  */
 export class PostgresRequestQueue implements RequestQueueStore {
   readonly #pool: RetryingPool
@@ -37,7 +38,7 @@ export class PostgresRequestQueue implements RequestQueueStore {
   constructor (pool: RetryingPool, options: ConsumerLeaseOptions & { now?: () => number }) {
     this.#pool = pool
     this.#now = options.now ?? Date.now
-    this.#batches = new SerialBatches(async batch => await this.#insert(batch), MAX_BATCH_VALUES)
+    this.#batches = new SerialBatches(async batch => await this.#insert(batch), MAX_GATHERED_CALLS)
     this.#leases = new ConsumerLeases({
       ...options,
       listen: ENQUEUED_CHANNEL,
