@@ -11,8 +11,9 @@ import { storeKinds } from './store-kinds.ts'
 
 const kinds = await storeKinds('embedded-store')
 const DAY_MS = 24 * 60 * 60 * 1000
-const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'embedded/0/1', atMs })
-const done = (token: string): LedgerRecord => ({ token, state: ledgerStates.done, source: 'embedded/0/1', atMs: 99 })
+// Requests of another source (a Kafka partition): the ledger's own semantics, whatever the queue holds.
+const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'send-sms/0/1', atMs })
+const done = (token: string): LedgerRecord => ({ token, state: ledgerStates.done, source: 'send-sms/0/1', atMs: 99 })
 const forever = new AbortController().signal
 
 /** Takes the consumer lease, as the request source does before it reads (and marks done). */
@@ -110,7 +111,7 @@ for (const kind of kinds) {
     test('ledger apply folds records with applyLedgerRecord and resolves with the entry it leaves; all lists them by key', async () => {
       const store = await kind.open()
       const { ledger } = store
-      const owned = { token: 'a', source: 'embedded/0/1', claimedAtMs: 1, done: false }
+      const owned = { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: false }
       assert.deepStrictEqual(await ledger.apply('k', claim('a', 1)), owned)
       // A lost race (a second claim, a done from another token) changes nothing.
       assert.deepStrictEqual(await ledger.apply('k', claim('b', 2)), owned)
@@ -118,7 +119,7 @@ for (const kind of kinds) {
       assert.deepStrictEqual(await ledger.apply('k', done('a')), { ...owned, done: true })
       await ledger.apply('j', claim('c', 3))
       assert.deepStrictEqual([await ledger.all(), await ledger.count()], [[
-        { key: 'j', entry: { token: 'c', source: 'embedded/0/1', claimedAtMs: 3, done: false } },
+        { key: 'j', entry: { token: 'c', source: 'send-sms/0/1', claimedAtMs: 3, done: false } },
         { key: 'k', entry: { ...owned, done: true } }
       ], 2])
       assert.deepStrictEqual(await ledger.apply('k', null), undefined)

@@ -55,7 +55,12 @@ export class RequestLedger {
         await options.beforeClaim?.()
         const token = `${this.#instance}/${++this.#attempts}`
         await this.#log.append(key, { token, state: ledgerStates.claimed, source, atMs: this.#now() }, { readBack: true })
-        if ((await this.#log.entry(key))?.token === token) return { kind: 'owned', token }
+        const after = await this.#log.entry(key)
+        if (after?.token === token) return { kind: 'owned', token }
+        // No entry after our claim: a tombstone came after it, or the log refused it, and either
+        // means the request was finished and committed meanwhile by another attempt (a stale
+        // one must not claim the freed key and hand the request over a second time).
+        if (after === undefined) return { kind: 'completed' }
         continue
       }
       if (entry.done) return { kind: 'completed' }

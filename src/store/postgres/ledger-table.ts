@@ -37,8 +37,10 @@ export class PostgresLedgerTable implements LedgerStore {
       return undefined
     }
     const { rows } = record.state === ledgerStates.claimed
-      ? await this.#pool.query<LedgerRow>(`INSERT INTO smsgw_ledger (key, token, source, claimed_at_ms, done) VALUES ($1, $2, $3, $4, false)
-          ON CONFLICT (key) DO NOTHING RETURNING ${COLUMNS}`, [key, record.token, record.source, record.atMs])
+      ? await this.#pool.query<LedgerRow>(`INSERT INTO smsgw_ledger (key, token, source, claimed_at_ms, done)
+          SELECT $1, $2, $3, $4, false
+          WHERE $5::bigint IS NULL OR EXISTS (SELECT 1 FROM smsgw_requests WHERE seq = $5 AND state = 'queued')
+          ON CONFLICT (key) DO NOTHING RETURNING ${COLUMNS}`, [key, record.token, record.source, record.atMs, queuedSeqOf(record.source)])
       : await this.#pool.query<LedgerRow>(`UPDATE smsgw_ledger SET done = true WHERE key = $1 AND token = $2 RETURNING ${COLUMNS}`, [key, record.token])
     // Nothing written: a lost race, or a done from a token that does not own the key.
     return rows[0] === undefined ? await this.get(key) : entryOf(rows[0])
@@ -51,6 +53,18 @@ export class PostgresLedgerTable implements LedgerStore {
 }
 
 const COLUMNS = 'key, token, source, claimed_at_ms, done'
+
+/**
+ * The queue seq of a claim's source when the request came from this store's queue: the
+ * pipeline names sources `<stream>/<offset>`, and the embedded stream is `embedded/0` with the
+ * seq as offset. Such a claim is refused, in the same statement, once the request is no longer
+ * queued: an attempt that read it under a consumer lease since lost (and stalled, say, in a
+ * connection retry) must not claim it after the next holder finished it and the ledger forgot it.
+ */
+function queuedSeqOf (source: string): number | null {
+  const seq = /^embedded\/0\/(\d+)$/.exec(source)?.[1]
+  return seq === undefined ? null : Number(seq)
+}
 
 function entryOf (row: LedgerRow): LedgerEntry {
   return { token: row.token, source: row.source, claimedAtMs: Number(row.claimed_at_ms), done: row.done }

@@ -8,6 +8,12 @@ import type { RetryingPool } from './retrying-pool.ts'
 
 /** Enqueue calls (each a batch of requests) gathered into one INSERT at most. */
 const MAX_GATHERED_CALLS = 500
+/** One value to enqueue, with the id that makes storing it idempotent. */
+interface Enqueued {
+  readonly value: string
+  readonly id: string
+}
+
 /** The channel on which enqueueing instances tell the consumer there is more. */
 export const ENQUEUED_CHANNEL = 'smsgw_requests'
 
@@ -31,7 +37,7 @@ export class PostgresRequestQueue implements RequestQueueStore {
   readonly #pool: RetryingPool
   readonly #now: () => number
   readonly #instance = randomUUID()
-  readonly #batches: SerialBatches<readonly string[], number[]>
+  readonly #batches: SerialBatches<readonly Enqueued[], number[]>
   readonly #leases: ConsumerLeases
   readonly #enqueuedListeners = new Set<() => void>()
 
@@ -49,7 +55,7 @@ export class PostgresRequestQueue implements RequestQueueStore {
   /** Resolves with the seqs once the batch is committed, then tells the onEnqueued listeners. */
   async enqueue (values: readonly string[]): Promise<number[]> {
     if (values.length === 0) return []
-    const seqs = await this.#batches.add(values)
+    const seqs = await this.#batches.add(values.map(value => ({ value, id: randomUUID() })))
     this.#tellEnqueued()
     return seqs
   }
@@ -110,23 +116,27 @@ export class PostgresRequestQueue implements RequestQueueStore {
   }
 
   // One statement, so one transaction: the lock (taken before any seq), the rows in the
-  // callers' order, and the notice to the consumer, delivered at commit.
-  async #insert (batches: ReadonlyArray<readonly string[]>): Promise<number[][]> {
-    const values = batches.flat()
-    const { rows } = await this.#pool.once<{ seq: string }>(`
+  // callers' order, and the notice to the consumer, delivered at commit. Each value carries the
+  // enqueue id its call gave it: when the connection broke after a commit, the retry (by the
+  // pool, or value by value) inserts nothing again and finds the seqs already given. Without
+  // it, one accepted request could be queued twice and, once the first copy was forgotten by
+  // the ledger, submitted twice.
+  async #insert (batches: ReadonlyArray<readonly Enqueued[]>): Promise<number[][]> {
+    const enqueued = batches.flat()
+    const ids = enqueued.map(({ id }) => id)
+    const { rows } = await this.#pool.query<{ seq: string, enqueue_id: string }>(`
       WITH ordered AS (SELECT pg_advisory_xact_lock(${advisoryKey('queueOrder')})),
            inserted AS (
-             INSERT INTO smsgw_requests (value, accepted_at_ms, state)
-             SELECT value, $2, 'queued' FROM ordered, unnest($1::text[]) WITH ORDINALITY AS given (value, position) ORDER BY position
-             RETURNING seq)
-      SELECT seq, pg_notify('${ENQUEUED_CHANNEL}', ${noticePayloadSql('$3')}) FROM inserted`, [values, this.#now(), this.#instance])
-    // Seqs are handed out in the ORDER BY's order, so sorted they line up with the values.
-    const seqs = rows.map(row => Number(row.seq)).sort((a, b) => a - b)
-    let next = 0
-    return batches.map(batch => {
-      next += batch.length
-      return seqs.slice(next - batch.length, next)
-    })
+             INSERT INTO smsgw_requests (value, accepted_at_ms, state, enqueue_id)
+             SELECT value, $2, 'queued', id FROM ordered, unnest($1::text[], $4::uuid[]) WITH ORDINALITY AS given (value, id, position) ORDER BY position
+             ON CONFLICT (enqueue_id) DO NOTHING
+             RETURNING seq, enqueue_id)
+      SELECT seq, enqueue_id, pg_notify('${ENQUEUED_CHANNEL}', ${noticePayloadSql('$3')}) FROM inserted`, [enqueued.map(({ value }) => value), this.#now(), this.#instance, ids])
+    const stored = rows.length === ids.length
+      ? rows
+      : (await this.#pool.query<{ seq: string, enqueue_id: string }>('SELECT seq, enqueue_id FROM smsgw_requests WHERE enqueue_id = ANY($1::uuid[])', [ids])).rows
+    const seqOf = new Map(stored.map(row => [row.enqueue_id, Number(row.seq)]))
+    return batches.map(batch => batch.map(({ id }) => seqOf.get(id) as number))
   }
 
   #tellEnqueued (): void {

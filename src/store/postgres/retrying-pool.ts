@@ -23,9 +23,9 @@ export function isTransient (error: unknown): boolean {
 /**
  * The store's statements, over a pool, retried with back-off while the database cannot be
  * reached: a server restart or a broken connection costs the pipeline a delay, not a request.
- * Only statements that can run twice without harm go through `query` (reads, upserts,
- * compare-and-set writes, deletes); an INSERT whose commit may have happened before the
- * connection broke goes through `once`, and its caller decides (the HTTP API answers 503).
+ * Every statement given to it must be safe to run twice, because a commit may have happened
+ * before the connection broke: reads, upserts, compare-and-set writes, deletes, and inserts
+ * that carry an id of their own (enqueued requests, statuses) and skip a row already there.
  */
 export class RetryingPool {
   readonly #pool: Pool
@@ -46,9 +46,5 @@ export class RetryingPool {
         await sleep(delayMs)
       }
     }
-  }
-
-  async once<R extends QueryResultRow = QueryResultRow> (text: string, values?: unknown[]): Promise<QueryResult<R>> {
-    return await this.#pool.query<R>(text, values)
   }
 }

@@ -7,8 +7,10 @@ import { advisoryKey } from './advisory-locks.ts'
 // schema, chosen with the URL's search_path) with other applications.
 //
 // The tables mirror the SQLite store's (src/store/sqlite/schema.ts), plus the consumer lease:
-// - smsgw_requests: the durable queue; `seq` is never reused. `value` is the sealed request.
-// - smsgw_statuses: every status reported, as its `sms-status` JSON, oldest first per request.
+// - smsgw_requests: the durable queue; `seq` is never reused. `value` is the sealed request;
+//   `enqueue_id` names one accepted value, so a retry after a lost connection stores it once.
+// - smsgw_statuses: every status reported, as its `sms-status` JSON, oldest first per request;
+//   `append_id` names one append, so a retry after a lost connection stores it once.
 // - smsgw_ledger: the request ledger's current entries; one row per key.
 // - smsgw_correlations: which request an SMSC message id belongs to.
 // - smsgw_consumer_lease: one row; `epoch` grows each time an instance becomes the queue's
@@ -19,7 +21,8 @@ export const migrations: readonly string[] = [
     seq bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     value text NOT NULL,
     accepted_at_ms bigint NOT NULL,
-    state text NOT NULL CHECK (state IN ('queued', 'done'))
+    state text NOT NULL CHECK (state IN ('queued', 'done')),
+    enqueue_id uuid NOT NULL UNIQUE
   );
   CREATE INDEX smsgw_requests_queued ON smsgw_requests (seq) WHERE state = 'queued';
 
@@ -28,7 +31,8 @@ export const migrations: readonly string[] = [
     client_id text NOT NULL,
     correl_id text NOT NULL,
     status text NOT NULL,
-    reported_at_ms bigint NOT NULL
+    reported_at_ms bigint NOT NULL,
+    append_id uuid NOT NULL UNIQUE
   );
   CREATE INDEX smsgw_statuses_request ON smsgw_statuses (client_id, correl_id, seq);
 

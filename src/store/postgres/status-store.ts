@@ -47,11 +47,14 @@ export class PostgresStatusStore implements StatusHistoryStore {
 
   async append (event: StatusEvent): Promise<StatusEvent> {
     const { text, stored } = storableStatus(event)
+    // The append's id makes a retry (the commit may have happened before the connection broke)
+    // store and announce it once.
     await this.#pool.query(`
       WITH inserted AS (
-        INSERT INTO smsgw_statuses (client_id, correl_id, status, reported_at_ms) VALUES ($1, $2, $3, $4) RETURNING status)
+        INSERT INTO smsgw_statuses (client_id, correl_id, status, reported_at_ms, append_id) VALUES ($1, $2, $3, $4, $6)
+        ON CONFLICT (append_id) DO NOTHING RETURNING status)
       SELECT CASE WHEN octet_length(status) < ${MAX_NOTICE_BYTES} THEN pg_notify('${STATUS_CHANNEL}', current_schema() || E'\\t' || $5 || E'\\t' || status) END
-      FROM inserted`, [event.clientId, event.correlId, text, this.#now(), this.#instance])
+      FROM inserted`, [event.clientId, event.correlId, text, this.#now(), this.#instance, randomUUID()])
     return stored
   }
 

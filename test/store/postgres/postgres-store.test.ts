@@ -2,8 +2,11 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setImmediate, setTimeout as sleep } from 'node:timers/promises'
 import { advisoryKey } from '../../../src/store/postgres/advisory-locks.ts'
+import { ledgerKey } from '../../../src/gateway/ledger/ledger-record.ts'
+import { RequestLedger } from '../../../src/gateway/ledger/request-ledger.ts'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
 import { EmbeddedRequestSource } from '../../../src/transport/embedded/embedded-request-source.ts'
+import { StoreLedgerLog } from '../../../src/transport/embedded/store-ledger-log.ts'
 import { newPostgresLocation, withAdmin } from '../store-kinds.ts'
 import { firstRead } from '../../transport/embedded/source-fixtures.ts'
 import { eventually, newPostgresDatabase, within } from './databases.ts'
@@ -133,5 +136,22 @@ test('a value PostgreSQL refuses (a NUL character) fails its own enqueue only; t
   assert.equal((a?.[1] as number) - (a?.[0] as number), 1, 'a batch keeps consecutive seqs')
   // The queue goes on.
   assert.deepStrictEqual(await store.requests.enqueue(['d']), [(c?.[0] as number) + 1])
+  await store.close()
+})
+
+test('a claim of a request this queue no longer holds is refused in the same statement, and the attempt says completed', async () => {
+  // An attempt that read request 1 under a lease since lost, and stalled before its claim,
+  // while the next holder finished it, marked it done and forgot its ledger entry.
+  const store = await PostgresStore.open(await newPostgresLocation())
+  const lease = await store.requests.leaseConsumer(new AbortController().signal)
+  assert.ok(lease !== undefined)
+  await store.requests.enqueue(['a', 'b'])
+  await store.requests.markDone(1, lease)
+  const ledger = new RequestLedger(new StoreLedgerLog(store.ledger), { takeoverMs: 60_000 })
+  assert.deepStrictEqual(await ledger.claim(ledgerKey('demo', 'stale'), 'embedded/0/1'), { kind: 'completed' })
+  assert.equal(await store.ledger.get(ledgerKey('demo', 'stale')), undefined)
+  // A request still queued, and one of another source, are claimed as ever.
+  assert.equal((await ledger.claim(ledgerKey('demo', 'queued'), 'embedded/0/2')).kind, 'owned')
+  assert.equal((await ledger.claim(ledgerKey('demo', 'kafka'), 'send-sms/0/7')).kind, 'owned')
   await store.close()
 })

@@ -56,9 +56,9 @@ for (const kind of kinds) {
     test('under RequestLedger lets exactly one of concurrent claims own a key; the others wait and then say completed', async () => {
       const { store, log } = await openLog(kind)
       const ledger = new RequestLedger(log, { takeoverMs: 60_000 })
-      const claims = [ledger.claim(KEY, 'embedded/0/1'), ledger.claim(KEY, 'embedded/0/2'), ledger.claim(KEY, 'embedded/0/3')]
+      const claims = [ledger.claim(KEY, 'send-sms/0/1'), ledger.claim(KEY, 'send-sms/0/2'), ledger.claim(KEY, 'send-sms/0/3')]
       const settled = await Promise.race(claims.map(async (verdict, index) => ({ index, verdict: await verdict })))
-      await ledger.complete(KEY, ownedBy(settled.verdict), `embedded/0/${settled.index + 1}`)
+      await ledger.complete(KEY, ownedBy(settled.verdict), `send-sms/0/${settled.index + 1}`)
       const others = claims.filter((_, index) => index !== settled.index)
       assert.deepStrictEqual(await Promise.all(others), [{ kind: 'completed' }, { kind: 'completed' }])
       await store.close()
@@ -69,9 +69,9 @@ for (const kind of kinds) {
       const one = await openLog(kind, location)
       const two = await openLog(kind, location)
       const ledgers = [new RequestLedger(one.log, { takeoverMs: 200 }), new RequestLedger(two.log, { takeoverMs: 200 })]
-      const verdicts = ledgers.map(async (ledger, index) => await ledger.claim(KEY, `embedded/0/${index}`))
+      const verdicts = ledgers.map(async (ledger, index) => await ledger.claim(KEY, `send-sms/0/${index}`))
       const winner = await Promise.race(verdicts.map(async (verdict, index) => ({ index, verdict: await verdict })))
-      await (ledgers[winner.index] as RequestLedger).complete(KEY, ownedBy(winner.verdict), 'embedded/0')
+      await (ledgers[winner.index] as RequestLedger).complete(KEY, ownedBy(winner.verdict), 'send-sms/0')
       const loser = await (verdicts[1 - winner.index] as Promise<ClaimVerdict>)
       assert.deepStrictEqual(loser, { kind: 'completed' })
       await one.store.close()
@@ -83,18 +83,18 @@ for (const kind of kinds) {
       const before = await openLog(kind, location)
       let nowMs = 1_000_000
       const crashed = new RequestLedger(before.log, { takeoverMs: 30_000, now: () => nowMs })
-      const done = ownedBy(await crashed.claim(ledgerKey('acme', 'done'), 'embedded/0/1'))
-      await crashed.complete(ledgerKey('acme', 'done'), done, 'embedded/0/1')
-      ownedBy(await crashed.claim(ledgerKey('acme', 'unfinished'), 'embedded/0/2'))
+      const done = ownedBy(await crashed.claim(ledgerKey('acme', 'done'), 'send-sms/0/1'))
+      await crashed.complete(ledgerKey('acme', 'done'), done, 'send-sms/0/1')
+      ownedBy(await crashed.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/2'))
       await before.store.close()
 
       nowMs += 30_000
       const after = await openLog(kind, location)
       const restarted = new RequestLedger(after.log, { takeoverMs: 30_000, now: () => nowMs })
-      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'done'), 'embedded/0/1'), { kind: 'completed' })
-      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'unfinished'), 'embedded/0/2'), { kind: 'abandoned' })
+      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'done'), 'send-sms/0/1'), { kind: 'completed' })
+      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/2'), { kind: 'abandoned' })
       await restarted.forget(ledgerKey('acme', 'unfinished'))
-      ownedBy(await restarted.claim(ledgerKey('acme', 'unfinished'), 'embedded/0/3'))
+      ownedBy(await restarted.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/3'))
       await after.store.close()
     })
   })
