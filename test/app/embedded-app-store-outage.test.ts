@@ -78,7 +78,7 @@ test('the app on PostgreSQL keeps running through cut connections: no accepted r
     if (statuses.filter(status => status === 'SENT').length > 1) {
       const rows = await withAdmin(async admin => (await admin.query("SELECT seq, state FROM smsgw_requests WHERE value LIKE '%\"' || $1 || '\"%'", [correlId])).rows, url.toString())
       const sends = log.filter(line => line.includes(`"${correlId}"`)).map(line => { const o = JSON.parse(line) as Record<string, unknown>; return `${String(o.msg)} ${String(o.source ?? '')}` })
-      assert.fail(`DEBUG ${correlId}: rows ${JSON.stringify(rows)} log ${JSON.stringify(sends)} ${JSON.stringify(history)}`)
+      assert.fail(`${correlId} was SENT twice; its queue rows ${JSON.stringify(rows)}, what the log says of it ${JSON.stringify(sends)}, its statuses ${JSON.stringify(history)}`)
     }
     if (!unknown().has(correlId)) assert.deepStrictEqual(statuses, ['SENT', 'DELIVERED'], correlId)
   }
