@@ -6,18 +6,13 @@ export type OpenStoreOptions = SqliteStoreOptions & PostgresStoreOptions
 
 const POSTGRES_URL = /^postgres(?:ql)?:\/\//i
 
-/** Whether `location` names a PostgreSQL database rather than a SQLite file. */
-export function isPostgresUrl (location: string): boolean {
-  return POSTGRES_URL.test(location)
-}
-
 /**
  * Opens the embedded store at `location`: a `postgres://` (or `postgresql://`) URL is a
  * PostgreSQL database, anything else a SQLite file. Either is created and migrated if need be.
  * Rejects when it cannot be opened as a store.
  */
 export async function openStore (location: string, options: OpenStoreOptions = {}): Promise<EmbeddedStore> {
-  if (isPostgresUrl(location)) {
+  if (POSTGRES_URL.test(location)) {
     // Loaded only when asked for: a SQLite deployment never loads the PostgreSQL client.
     const { PostgresStore } = await import('./postgres/postgres-store.ts')
     return await PostgresStore.open(location, options)

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import type { Pool, QueryResult, QueryResultRow } from 'pg'
 
 /** How long a statement is retried while the database cannot be reached. */
-export const DEFAULT_RETRY_FOR_MS = 30_000
+const RETRY_FOR_MS = 30_000
 const FIRST_DELAY_MS = 50
 const MAX_DELAY_MS = 2_000
 
@@ -13,7 +13,7 @@ const TRANSIENT_CODES = new Set(['57P01', '57P02', '57P03', 'ECONNREFUSED', 'ECO
 const TRANSIENT_MESSAGES = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Client has encountered a connection error/
 
 /** Whether `error` came from losing the connection (worth retrying), not from the statement. */
-export function isTransient (error: unknown): boolean {
+function isTransient (error: unknown): boolean {
   if (typeof error !== 'object' || error === null) return false
   const code = (error as { code?: unknown }).code
   if (typeof code === 'string' && (code.startsWith('08') || TRANSIENT_CODES.has(code))) return true
@@ -29,15 +29,13 @@ export function isTransient (error: unknown): boolean {
  */
 export class RetryingPool {
   readonly #pool: Pool
-  readonly #retryForMs: number
 
-  constructor (pool: Pool, retryForMs = DEFAULT_RETRY_FOR_MS) {
+  constructor (pool: Pool) {
     this.#pool = pool
-    this.#retryForMs = retryForMs
   }
 
   async query<R extends QueryResultRow = QueryResultRow> (text: string, values?: unknown[]): Promise<QueryResult<R>> {
-    const giveUpAtMs = Date.now() + this.#retryForMs
+    const giveUpAtMs = Date.now() + RETRY_FOR_MS
     for (let delayMs = FIRST_DELAY_MS; ; delayMs = Math.min(MAX_DELAY_MS, delayMs * 2)) {
       try {
         return await this.#pool.query<R>(text, values)
