@@ -10,6 +10,7 @@ import type { GatewayConfig } from '../../src/config/index.ts'
 import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
 import { createLogger } from '../../src/log/logger.ts'
 import { isolatedKafkaConfig, sealedRequest, StatusCollector, testConfig } from '../harness/gateway-fixture.ts'
+import { eventually } from './app-fixtures.ts'
 
 describe('Kafka app integration', { timeout: 90_000 }, () => {
   let config: GatewayConfig
@@ -40,8 +41,11 @@ describe('Kafka app integration', { timeout: 90_000 }, () => {
     assert.deepEqual([response.status, await response.json()], [202, { 'correl-id': 'via-http', accepted: true }])
     await statuses.waitFor(() => statuses.of('via-http').length >= 2, 15_000)
     assert.deepEqual(statuses.of('via-http'), ['SENT', 'DELIVERED'])
-    const history = await (await fetch(`${app.url}/v1/messages/via-http`, { headers: { authorization: `Bearer ${key}` } })).json() as { statuses: Array<{ 'sms-status': string }> }
-    assert.deepEqual(history.statuses.map(status => status['sms-status']), ['SENT', 'DELIVERED'])
+    // The API's history is a secondary sink, fed after sms-status took the status: it may lag
+    // the topic's follower by a moment.
+    const history = async (): Promise<string[]> => ((await (await fetch(`${app.url}/v1/messages/via-http`, { headers: { authorization: `Bearer ${key}` } })).json()) as { statuses: Array<{ 'sms-status': string }> }).statuses.map(status => status['sms-status'])
+    await eventually('the history to hold both statuses', async () => (await history()).length >= 2, 5_000)
+    assert.deepEqual(await history(), ['SENT', 'DELIVERED'])
     const metrics = await (await fetch(`${app.url}/metrics`)).text()
     assert.match(metrics, /smsgw_statuses_total\{status="DELIVERED",client="test"\} 1/)
   })
