@@ -12,7 +12,10 @@ import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-si
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000
 /** Statuses waiting per client; past it the oldest waiting one is dropped. */
 export const DEFAULT_WEBHOOK_QUEUE_LIMIT = 1_000
-/** Statuses remembered for de-duplication, over all clients; the oldest are forgotten first. */
+/**
+ * Statuses remembered for de-duplication, over all clients; the oldest are forgotten first.
+ * Each takes about 100 bytes of heap (a 32-character delivery id in a Set), 10 MB in all.
+ */
 export const DEFAULT_WEBHOOK_DEDUPE_ENTRIES = 100_000
 const DROP_LOG_INTERVAL_MS = 10_000
 
@@ -92,7 +95,7 @@ class WebhookDispatcher implements WebhookDelivery {
   readonly #dedupeEntries: number
   readonly #fetch: typeof globalThis.fetch
   readonly #queues = new Map<string, ClientQueue>()
-  /** Dedupe keys in the order seen (a Set keeps insertion order), oldest first. */
+  /** Delivery ids in the order seen (a Set keeps insertion order), oldest first. */
   readonly #seen = new Set<string>()
   readonly #abort = new AbortController()
   readonly #counters: WebhookDeliveryCounters = { delivered: 0, failed: 0, dropped: 0, duplicates: 0 }
@@ -136,11 +139,14 @@ class WebhookDispatcher implements WebhookDelivery {
   #enqueue (event: StatusEvent): void {
     if (this.#abort.signal.aborted) return
     const key = JSON.stringify([event.clientId, event.correlId, event.status, formatTimestamp(event.timestamp)])
-    if (this.#seen.has(key)) {
+    const deliveryId = createHash('sha256').update(key).digest('hex').slice(0, 32)
+    // The delivery id (128 bits of the key's hash) stands for the key: the memory takes the
+    // same few bytes per status whatever the length of the ids.
+    if (this.#seen.has(deliveryId)) {
       this.#counters.duplicates++
       return
     }
-    this.#remember(key)
+    this.#remember(deliveryId)
     let queue = this.#queues.get(event.clientId)
     if (queue === undefined) {
       queue = { waiting: [], running: false }
@@ -149,7 +155,7 @@ class WebhookDispatcher implements WebhookDelivery {
     queue.waiting.push({
       event,
       body: encodeStatusEvent(event),
-      deliveryId: createHash('sha256').update(key).digest('hex').slice(0, 32)
+      deliveryId
     })
     if (queue.waiting.length > this.#maxQueued) {
       queue.waiting.shift()

@@ -3,6 +3,10 @@ import { createHmac } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
 import { startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
 import type { Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
 import { StatusFeedFake, capturingLogger, statusOf } from '../api/http-fakes.ts'
@@ -166,6 +170,38 @@ test('webhook delivery forgets the oldest statuses past dedupeEntries', async (t
   assert.deepStrictEqual(requests.map(request => JSON.parse(request.body).timestamp.slice(-3)), ['00Z', '01Z', '02Z', '00Z'])
   assert.deepStrictEqual(delivery.counters(), { delivered: 4, failed: 0, dropped: 0, duplicates: 1 })
 })
+
+// Issue 9: the de-duplication memory held each status's ids whole, 100,000 of them.
+test('webhook delivery remembers statuses for de-duplication in bytes that do not grow with the ids', async (t) => {
+  const gc = collector()
+  let tell: (event: StatusEvent) => void = () => {}
+  // A feed that keeps nothing itself, so that the heap shows what the delivery keeps.
+  const statuses: StatusFeed = {
+    history: async () => [],
+    subscribe: (_clientId, listener) => { tell = listener; return () => {} }
+  }
+  const delivery = startWebhookDelivery({ statuses, directory: directoryOf(), log: capturingLogger().log })
+  t.after(async () => { await delivery.close() })
+  const idBytes = 20_000
+  const statusCount = 1_000
+  gc()
+  const before = process.memoryUsage().heapUsed
+  for (let n = 0; n < statusCount; n++) tell(statusOf('nobody', `${n}`.padStart(idBytes, 'x'), 'INVALID'))
+  await delivery.idle()
+  gc()
+  const grew = process.memoryUsage().heapUsed - before
+  // The ids alone are 20 MB; the memory holds 1,000 delivery ids of about 100 bytes.
+  assert.ok(grew < 2 * 1024 * 1024, `the heap grew ${grew} bytes`)
+  tell(statusOf('nobody', `${statusCount - 1}`.padStart(idBytes, 'x'), 'INVALID'))
+  assert.deepStrictEqual(delivery.counters().duplicates, 1)
+})
+
+/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
+function collector (): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as () => void
+}
 
 test('webhook delivery keeps each client\'s order, even across retries', async (t) => {
   const { requests, url } = await receiver(t, (response, index) => { response.writeHead(index === 0 ? 502 : 200).end() })
