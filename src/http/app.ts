@@ -57,7 +57,9 @@ export async function buildHttpApp (options: HttpAppOptions): Promise<FastifyIns
     bodyLimit: MAX_REQUEST_BYTES,
     // A path parameter is measured percent-encoded: a correl-id of the longest kind (3 characters
     // a byte) must reach GET /v1/messages/{correlId}, whose check answers a longer one with a 400.
-    routerOptions: { maxParamLength: 3 * MAX_CORREL_ID_BYTES }
+    routerOptions: { maxParamLength: 3 * MAX_CORREL_ID_BYTES },
+    // A path that cannot be decoded exactly (`%FF`, a lone surrogate) gets the API's problem shape too.
+    frameworkErrors: handleError
   })
   // The route groups are typed for TypeBox (FastifyPluginAsyncTypebox); this makes it true at run time.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)

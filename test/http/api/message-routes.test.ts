@@ -354,6 +354,15 @@ test('GET /v1/messages/{correlId} answers 400 for a correl-id no request can hav
   }
 })
 
+test('GET /v1/messages/{correlId} answers a path that is not UTF-8 when decoded, or too long, with a problem', async () => {
+  const notUtf8 = await send({ method: 'GET', url: '/v1/messages/C%FF' })
+  assert.deepStrictEqual({ statusCode: notUtf8.statusCode, body: notUtf8.body },
+    { statusCode: 400, body: { statusCode: 400, error: 'Bad Request', message: '\'/v1/messages/C%FF\' is not a valid url component' } })
+  const tooLong = await send({ method: 'GET', url: `/v1/messages/${'x'.repeat(769)}` })
+  assert.deepStrictEqual({ statusCode: tooLong.statusCode, error: tooLong.body.error, keys: Object.keys(tooLong.body) },
+    { statusCode: 414, error: 'URI Too Long', keys: ['statusCode', 'error', 'message'] })
+})
+
 test('GET /v1/messages/{correlId} reaches a correl-id of the longest kind, percent-encoded', async () => {
   const correlId = '€'.repeat(85)
   statuses.report(statusOf('test', correlId, 'SENT'))
