@@ -235,6 +235,27 @@ test('webhook delivery drops the oldest waiting status past the queue bound, and
   ])
 })
 
+// Issue 9: an error text may echo a recipient of some 60 KB; 1,000 of them waiting were 120 MB.
+test('webhook delivery drops the oldest waiting status past the queue bound in bytes', async (t) => {
+  const held: ServerResponse[] = []
+  const { requests, url } = await receiver(t, (response, index) => {
+    if (index === 0) held.push(response)
+    else response.writeHead(200).end()
+  })
+  const { statuses, delivery } = deliveryWith(t, url, { maxQueuedBytesPerClient: 10_000 })
+  // Each waits as about 4,700 bytes: two fit.
+  for (let second = 0; second < 5; second++) statuses.report(statusOf('test', `C${second}`, 'INVALID', second, { errorText: 'x'.repeat(1_000) }))
+  await until(() => held.length === 1)
+  held[0]?.writeHead(200).end()
+  await until(() => requests.length === 3)
+  await delivery.idle()
+  assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['correl-id']), ['C0', 'C3', 'C4'])
+  assert.deepStrictEqual(delivery.counters(), { delivered: 3, failed: 0, dropped: 2, duplicates: 0 })
+  // One status larger than the bound on its own still goes.
+  statuses.report(statusOf('test', 'C-large', 'INVALID', 9, { errorText: 'y'.repeat(20_000) }))
+  await until(() => requests.length === 4)
+})
+
 test('webhook delivery posts nothing for a client without a webhook', async (t) => {
   const { requests, url } = await receiver(t)
   const { statuses, delivery } = deliveryWith(t, url)
