@@ -16,7 +16,7 @@ function numbersAsText (_key: string, value: unknown, context?: { source?: strin
   return typeof value === 'number' ? context?.source ?? String(value) : value
 }
 
-export const JSON_MEDIA_TYPE = 'application/json'
+const JSON_MEDIA_TYPE = 'application/json'
 
 // A body is read exactly or not at all (issue 9): bad UTF-8 is refused rather than read with
 // U+FFFD in it, where two different correl-ids could become one. A leading BOM is dropped.
@@ -33,7 +33,7 @@ function clientError (statusCode: number, message: string): Error {
  * WHATWG Encoding Standard names it). RFC 8259 §11 defines no charset for JSON, so any other
  * charset means the sender encoded the text otherwise, and reading it as UTF-8 would be a guess.
  */
-export function unreadableMediaType (contentType: string | undefined): string | undefined {
+function unreadableMediaType (contentType: string | undefined): string | undefined {
   let mediaType: MIMEType
   try {
     mediaType = new MIMEType(contentType ?? '')
