@@ -2,6 +2,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPlug
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { RequestIngress } from '../gateway/request-ingress.ts'
 import { MAX_REQUEST_BYTES } from '../gateway/stages/parse-request.ts'
+import { MAX_CORREL_ID_BYTES } from '../gateway/stages/request-ids.ts'
 import type { StatusFeed } from '../gateway/status/status-feed.ts'
 import type { Logger } from '../log/logger.ts'
 import type { ApiKeyStore } from './api-keys/api-key-store.ts'
@@ -53,7 +54,12 @@ export async function buildHttpApp (options: HttpAppOptions): Promise<FastifyIns
     // pino's Logger is a FastifyBaseLogger with more type parameters than Fastify's generics carry.
     loggerInstance: options.log as FastifyBaseLogger,
     // The default for routes without their own; POST /v1/messages/batch sets a larger one.
-    bodyLimit: MAX_REQUEST_BYTES
+    bodyLimit: MAX_REQUEST_BYTES,
+    // A path parameter is measured percent-encoded: a correl-id of the longest kind (3 characters
+    // a byte) must reach GET /v1/messages/{correlId}, whose check answers a longer one with a 400.
+    routerOptions: { maxParamLength: 3 * MAX_CORREL_ID_BYTES },
+    // A path that cannot be decoded exactly (`%FF`, a lone surrogate) gets the API's problem shape too.
+    frameworkErrors: handleError
   })
   // The route groups are typed for TypeBox (FastifyPluginAsyncTypebox); this makes it true at run time.
   app.setValidatorCompiler(TypeBoxValidatorCompiler)

@@ -302,6 +302,15 @@ test('loadConfig reports two roles given the same topic', async () => {
   ])
 })
 
+test('loadConfig refuses an allowed client-id that no request can carry', async () => {
+  const problems = await problemsOf(loadConfig({ env: {}, overrides: { clients: { allowed: ['test', 'k'.repeat(65), 'a\tb'] } } }))
+  assert.deepStrictEqual(problems, [
+    'invalid configuration (2 problems):',
+    '  clients.allowed.1: is longer than 64 bytes in UTF-8: a client-id must fit a request (docs/http-api.md, "Limits") (from overrides)',
+    '  clients.allowed.2: holds a control character (U+0000-U+001F or U+007F-U+009F): a client-id must fit a request (docs/http-api.md, "Limits") (from overrides)'
+  ])
+})
+
 test('loadConfig never shows a secret value in a problem', async () => {
   const problems = await problemsOf(loadConfig({ env: {}, overrides: { smpp: { password: '' }, vault: { password: '' } } }))
   assert.deepStrictEqual(problems, [

@@ -51,7 +51,7 @@ test('buildHttpApp serves an OpenAPI 3.1 document of the /v1 routes at /openapi.
   }, {
     security: [{ apiKey: [] }],
     required: ['client-id', 'correl-id', 'deadline', 'payload'],
-    responses: ['202', '400', '401', '403', '429', '503']
+    responses: ['202', '400', '401', '403', '413', '415', '429', '503']
   })
   assert.deepStrictEqual(Object.keys(document.paths['/v1/statuses/stream'].get.responses['200'].content), ['text/event-stream'])
 })

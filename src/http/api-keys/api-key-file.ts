@@ -3,6 +3,7 @@ import { open, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { writeFileAtomic } from '../../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes, isSmsgwError } from '../../errors.ts'
+import { MAX_CLIENT_ID_BYTES, idProblem } from '../../gateway/stages/request-ids.ts'
 import type { Webhook, WebhookDirectory } from '../webhooks/webhook-directory.ts'
 import { DEFAULT_SCRYPT_PARAMS, apiKeyIdOf, digestApiKey, generateApiKey, hashApiKey, newSalt, sameHash } from './api-key.ts'
 import {
@@ -19,7 +20,6 @@ export const API_KEY_FILE_MODE = 0o600
 export const DEFAULT_API_KEY_RECHECK_INTERVAL_MS = 1_000
 export const WEBHOOK_SECRET_PREFIX = 'whsec_'
 const WEBHOOK_SECRET_BYTES = 32
-const MAX_CLIENT_ID_LENGTH = 256
 
 /** The key file to use: `explicit` (a --file option), else $SMSGW_API_KEYS_FILE, else ./smsgw-api-keys.json. */
 export function apiKeyFilePath (explicit: string | undefined, env: NodeJS.ProcessEnv): string {
@@ -258,9 +258,9 @@ function indexContents (contents: ApiKeyFileContents): FileIndex {
 
 /** A client-id fit to own a key: what a request's `client-id` can equal. */
 function checkClientId (clientId: string): void {
-  if (clientId === '' || clientId.length > MAX_CLIENT_ID_LENGTH || clientId.trim() !== clientId || /\p{Cc}/u.test(clientId)) {
+  if (clientId === '' || clientId.trim() !== clientId || idProblem(clientId, MAX_CLIENT_ID_BYTES) !== undefined) {
     throw new SmsgwError(errorCodes.usage,
-      `client-id must be 1-${MAX_CLIENT_ID_LENGTH} characters without control characters or surrounding spaces: ${JSON.stringify(clientId)}`)
+      `client-id must be 1-${MAX_CLIENT_ID_BYTES} bytes of well-formed UTF-8 without control characters or surrounding spaces: ${JSON.stringify(clientId)}`)
   }
 }
 

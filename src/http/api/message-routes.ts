@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { MAX_REQUEST_BYTES } from '../../gateway/stages/parse-request.ts'
+import { MAX_CORREL_ID_BYTES, idProblem } from '../../gateway/stages/request-ids.ts'
 import { apiClientOf, apiGuard } from './api-guard.ts'
 import type { HttpServices } from './http-services.ts'
 import { useJsonNumbersAsText } from './json-body.ts'
@@ -37,6 +38,8 @@ const problems = {
   400: ProblemSchema,
   401: ProblemSchema,
   403: ProblemSchema,
+  413: ProblemSchema,
+  415: ProblemSchema,
   429: ProblemSchema,
   503: ProblemSchema
 }
@@ -92,7 +95,8 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     schema: {
       summary: 'The statuses of one request',
       description: 'Every status reported so far for the key\'s client and this correl-id, oldest first. ' +
-        '404 until the first status is reported (and for correl-ids of other clients).',
+        '404 until the first status is reported (and for correl-ids of other clients). ' +
+        `400 for a correl-id no request can have (over ${MAX_CORREL_ID_BYTES} bytes, a control character, a lone surrogate).`,
       tags: ['messages'],
       security,
       params: CorrelIdParams,
@@ -101,6 +105,9 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { clientId } = apiClientOf(request)
     const { correlId } = request.params
+    // No request can have such a correl-id; and the 404 would echo it.
+    const problem = idProblem(correlId, MAX_CORREL_ID_BYTES)
+    if (problem !== undefined) return sendProblem(reply, 400, [`correl-id ${problem}`])
     const events = await app.smsgw.statuses.history(clientId, correlId)
     if (events.length === 0) return sendProblem(reply, 404, `no status for correl-id ${JSON.stringify(correlId)} of client ${clientId}`)
     return { 'client-id': clientId, 'correl-id': correlId, statuses: events.map(statusJsonOf) }

@@ -1,4 +1,4 @@
-export { startWebhookDelivery, DEFAULT_WEBHOOK_DEDUPE_ENTRIES, DEFAULT_WEBHOOK_QUEUE_LIMIT, DEFAULT_WEBHOOK_TIMEOUT_MS } from './webhook-delivery.ts'
+export { startWebhookDelivery, DEFAULT_WEBHOOK_DEDUPE_ENTRIES, DEFAULT_WEBHOOK_QUEUE_BYTES, DEFAULT_WEBHOOK_QUEUE_LIMIT, DEFAULT_WEBHOOK_TIMEOUT_MS } from './webhook-delivery.ts'
 export type { WebhookDelivery, WebhookDeliveryCounters, WebhookDeliveryOptions } from './webhook-delivery.ts'
 export type { Webhook, WebhookDirectory } from './webhook-directory.ts'
 export { DEFAULT_WEBHOOK_RETRY_POLICY, retryDelayMs } from './retry-policy.ts'

@@ -12,7 +12,18 @@ import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-si
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000
 /** Statuses waiting per client; past it the oldest waiting one is dropped. */
 export const DEFAULT_WEBHOOK_QUEUE_LIMIT = 1_000
-/** Statuses remembered for de-duplication, over all clients; the oldest are forgotten first. */
+/**
+ * Bytes waiting per client (estimated); past it the oldest waiting status is dropped too. A
+ * status's error text may echo a recipient of some 60 KB a client sealed (spec §5 rows 11-12),
+ * so the count alone would let one client's queue hold 1,000 of them.
+ */
+export const DEFAULT_WEBHOOK_QUEUE_BYTES = 1024 * 1024
+/** What a waiting status costs beyond its body, which its event repeats (estimated to err high). */
+const QUEUED_STATUS_OVERHEAD_BYTES = 300
+/**
+ * Statuses remembered for de-duplication, over all clients; the oldest are forgotten first.
+ * Each takes about 100 bytes of heap (a 32-character delivery id in a Set), 10 MB in all.
+ */
 export const DEFAULT_WEBHOOK_DEDUPE_ENTRIES = 100_000
 const DROP_LOG_INTERVAL_MS = 10_000
 
@@ -24,6 +35,7 @@ export interface WebhookDeliveryOptions {
   readonly retry?: Partial<RetryPolicy>
   readonly timeoutMs?: number
   readonly maxQueuedPerClient?: number
+  readonly maxQueuedBytesPerClient?: number
   readonly dedupeEntries?: number
   /** Default: the global fetch (undici). */
   readonly fetch?: typeof globalThis.fetch
@@ -55,10 +67,14 @@ interface QueuedStatus {
   readonly body: string
   /** The same for every attempt and every report of this status, so a receiver can de-duplicate too. */
   readonly deliveryId: string
+  /** The heap it takes, estimated: its body twice (the event holds the same text) at 2 bytes a character, and some. */
+  readonly bytes: number
 }
 
 interface ClientQueue {
   readonly waiting: QueuedStatus[]
+  /** The bytes of `waiting`. */
+  bytes: number
   running: boolean
 }
 
@@ -74,9 +90,10 @@ type Outcome = { readonly kind: 'delivered' } | { readonly kind: 'retry' | 'refu
  *   timestamp) is not queued again, as long as it is among the last `dedupeEntries` seen.
  * - A failed attempt (a network error, a timeout, 408, 429 or 5xx) is tried again after an
  *   exponential back-off (RetryPolicy), up to maxAttempts; then the status is given up and logged.
- * - Each client's queue is bounded: past maxQueuedPerClient the oldest waiting status is dropped
- *   and counted, with a warning logged at most every 10 s. This holds memory flat when a
- *   webhook is down for long; the statuses stay available through GET /v1/messages/{correlId}.
+ * - Each client's queue is bounded: past maxQueuedPerClient statuses or maxQueuedBytesPerClient
+ *   bytes the oldest waiting status is dropped and counted, with a warning logged at most every
+ *   10 s. This holds memory flat when a webhook is down for long; the statuses stay available
+ *   through GET /v1/messages/{correlId}.
  * - Nothing is persisted: statuses queued when the process stops are not sent.
  */
 export function startWebhookDelivery (options: WebhookDeliveryOptions): WebhookDelivery {
@@ -89,10 +106,11 @@ class WebhookDispatcher implements WebhookDelivery {
   readonly #retry: RetryPolicy
   readonly #timeoutMs: number
   readonly #maxQueued: number
+  readonly #maxQueuedBytes: number
   readonly #dedupeEntries: number
   readonly #fetch: typeof globalThis.fetch
   readonly #queues = new Map<string, ClientQueue>()
-  /** Dedupe keys in the order seen (a Set keeps insertion order), oldest first. */
+  /** Delivery ids in the order seen (a Set keeps insertion order), oldest first. */
   readonly #seen = new Set<string>()
   readonly #abort = new AbortController()
   readonly #counters: WebhookDeliveryCounters = { delivered: 0, failed: 0, dropped: 0, duplicates: 0 }
@@ -107,6 +125,7 @@ class WebhookDispatcher implements WebhookDelivery {
     this.#retry = { ...DEFAULT_WEBHOOK_RETRY_POLICY, ...options.retry }
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS
     this.#maxQueued = options.maxQueuedPerClient ?? DEFAULT_WEBHOOK_QUEUE_LIMIT
+    this.#maxQueuedBytes = options.maxQueuedBytesPerClient ?? DEFAULT_WEBHOOK_QUEUE_BYTES
     this.#dedupeEntries = options.dedupeEntries ?? DEFAULT_WEBHOOK_DEDUPE_ENTRIES
     this.#fetch = options.fetch ?? globalThis.fetch
     this.#unsubscribe = options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true })
@@ -136,23 +155,26 @@ class WebhookDispatcher implements WebhookDelivery {
   #enqueue (event: StatusEvent): void {
     if (this.#abort.signal.aborted) return
     const key = JSON.stringify([event.clientId, event.correlId, event.status, formatTimestamp(event.timestamp)])
-    if (this.#seen.has(key)) {
+    const deliveryId = createHash('sha256').update(key).digest('hex').slice(0, 32)
+    // The delivery id (128 bits of the key's hash) stands for the key: the memory takes the
+    // same few bytes per status whatever the length of the ids.
+    if (this.#seen.has(deliveryId)) {
       this.#counters.duplicates++
       return
     }
-    this.#remember(key)
+    this.#remember(deliveryId)
     let queue = this.#queues.get(event.clientId)
     if (queue === undefined) {
-      queue = { waiting: [], running: false }
+      queue = { waiting: [], bytes: 0, running: false }
       this.#queues.set(event.clientId, queue)
     }
-    queue.waiting.push({
-      event,
-      body: encodeStatusEvent(event),
-      deliveryId: createHash('sha256').update(key).digest('hex').slice(0, 32)
-    })
-    if (queue.waiting.length > this.#maxQueued) {
-      queue.waiting.shift()
+    const body = encodeStatusEvent(event)
+    const queued = { event, body, deliveryId, bytes: QUEUED_STATUS_OVERHEAD_BYTES + 4 * body.length }
+    queue.waiting.push(queued)
+    queue.bytes += queued.bytes
+    // The newest status stays, even one larger than the bound on its own.
+    while (queue.waiting.length > 1 && (queue.waiting.length > this.#maxQueued || queue.bytes > this.#maxQueuedBytes)) {
+      queue.bytes -= (queue.waiting.shift() as QueuedStatus).bytes
       this.#counters.dropped++
       this.#logDrop(event.clientId)
     }
@@ -175,13 +197,14 @@ class WebhookDispatcher implements WebhookDelivery {
     const now = Date.now()
     if (now - this.#lastDropLogMs < DROP_LOG_INTERVAL_MS) return
     this.#lastDropLogMs = now
-    this.#log.warn({ clientId, dropped: this.#counters.dropped, queueLimit: this.#maxQueued },
+    this.#log.warn({ clientId, dropped: this.#counters.dropped, queueLimit: this.#maxQueued, queueLimitBytes: this.#maxQueuedBytes },
       'webhook queue full: dropped the oldest waiting status')
   }
 
   async #drain (clientId: string, queue: ClientQueue): Promise<void> {
     try {
       for (let item = queue.waiting.shift(); item !== undefined; item = queue.waiting.shift()) {
+        queue.bytes -= item.bytes
         if (this.#abort.signal.aborted) break
         await this.#deliver(item)
       }

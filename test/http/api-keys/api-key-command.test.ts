@@ -46,7 +46,7 @@ test('api-key revoke fails for an id the file does not have', async () => {
 test('api-key create fails with a usage error for an empty client-id', async () => {
   const result = await smsgw(['api-key', 'create', '', '--file', join(folder, 'usage.json')])
   assert.deepStrictEqual({ code: result.code, lines: smsgwLines(result.stderr) },
-    { code: 2, lines: ['smsgw: client-id must be 1-256 characters without control characters or surrounding spaces: ""'] })
+    { code: 2, lines: ['smsgw: client-id must be 1-64 bytes of well-formed UTF-8 without control characters or surrounding spaces: ""'] })
 })
 
 test('api-key takes its file from $SMSGW_API_KEYS_FILE', async () => {

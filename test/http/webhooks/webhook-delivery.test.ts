@@ -3,6 +3,10 @@ import { createHmac } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
 import { startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
 import type { Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
 import { StatusFeedFake, capturingLogger, statusOf } from '../api/http-fakes.ts'
@@ -167,6 +171,38 @@ test('webhook delivery forgets the oldest statuses past dedupeEntries', async (t
   assert.deepStrictEqual(delivery.counters(), { delivered: 4, failed: 0, dropped: 0, duplicates: 1 })
 })
 
+// Issue 9: the de-duplication memory held each status's ids whole, 100,000 of them.
+test('webhook delivery remembers statuses for de-duplication in bytes that do not grow with the ids', async (t) => {
+  const gc = collector()
+  let tell: (event: StatusEvent) => void = () => {}
+  // A feed that keeps nothing itself, so that the heap shows what the delivery keeps.
+  const statuses: StatusFeed = {
+    history: async () => [],
+    subscribe: (_clientId, listener) => { tell = listener; return () => {} }
+  }
+  const delivery = startWebhookDelivery({ statuses, directory: directoryOf(), log: capturingLogger().log })
+  t.after(async () => { await delivery.close() })
+  const idBytes = 20_000
+  const statusCount = 1_000
+  gc()
+  const before = process.memoryUsage().heapUsed
+  for (let n = 0; n < statusCount; n++) tell(statusOf('nobody', `${n}`.padStart(idBytes, 'x'), 'INVALID'))
+  await delivery.idle()
+  gc()
+  const grew = process.memoryUsage().heapUsed - before
+  // The ids alone are 20 MB; the memory holds 1,000 delivery ids of about 100 bytes.
+  assert.ok(grew < 2 * 1024 * 1024, `the heap grew ${grew} bytes`)
+  tell(statusOf('nobody', `${statusCount - 1}`.padStart(idBytes, 'x'), 'INVALID'))
+  assert.deepStrictEqual(delivery.counters().duplicates, 1)
+})
+
+/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
+function collector (): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as () => void
+}
+
 test('webhook delivery keeps each client\'s order, even across retries', async (t) => {
   const { requests, url } = await receiver(t, (response, index) => { response.writeHead(index === 0 ? 502 : 200).end() })
   const { statuses, delivery } = deliveryWith(t, url)
@@ -197,6 +233,27 @@ test('webhook delivery drops the oldest waiting status past the queue bound, and
   assert.deepStrictEqual(warnings.map(({ level, clientId, dropped, queueLimit }) => ({ level, clientId, dropped, queueLimit })), [
     { level: 'warn', clientId: 'test', dropped: 1, queueLimit: 2 }
   ])
+})
+
+// Issue 9: an error text may echo a recipient of some 60 KB; 1,000 of them waiting were 120 MB.
+test('webhook delivery drops the oldest waiting status past the queue bound in bytes', async (t) => {
+  const held: ServerResponse[] = []
+  const { requests, url } = await receiver(t, (response, index) => {
+    if (index === 0) held.push(response)
+    else response.writeHead(200).end()
+  })
+  const { statuses, delivery } = deliveryWith(t, url, { maxQueuedBytesPerClient: 10_000 })
+  // Each waits as about 4,700 bytes: two fit.
+  for (let second = 0; second < 5; second++) statuses.report(statusOf('test', `C${second}`, 'INVALID', second, { errorText: 'x'.repeat(1_000) }))
+  await until(() => held.length === 1)
+  held[0]?.writeHead(200).end()
+  await until(() => requests.length === 3)
+  await delivery.idle()
+  assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['correl-id']), ['C0', 'C3', 'C4'])
+  assert.deepStrictEqual(delivery.counters(), { delivered: 3, failed: 0, dropped: 2, duplicates: 0 })
+  // One status larger than the bound on its own still goes.
+  statuses.report(statusOf('test', 'C-large', 'INVALID', 9, { errorText: 'y'.repeat(20_000) }))
+  await until(() => requests.length === 4)
 })
 
 test('webhook delivery posts nothing for a client without a webhook', async (t) => {
