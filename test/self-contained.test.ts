@@ -53,11 +53,16 @@ test('the outside-read check finds the forms a read of ../shared takes', () => {
     [reads.map(() => true), harmless.map(() => false)])
 })
 
-test('test/fixtures/README.md names every fixture file', async () => {
+test('every fixture file is in the repository and named in test/fixtures/README.md', async () => {
   const readme = await readFile(join(root, 'test/fixtures/README.md'), 'utf8')
-  const files = (await readdir(join(root, 'test/fixtures'), { recursive: true, withFileTypes: true }))
-    .filter(entry => entry.isFile() && entry.name !== 'README.md')
-    .map(entry => relative(join(root, 'test/fixtures'), join(entry.parentPath, entry.name)))
-  assert.ok(files.length > 0)
-  assert.deepStrictEqual(files.filter(file => !readme.includes(`\`${file.split('/').pop() ?? file}\``)), [])
+  const onDisk = (await readdir(join(root, 'test/fixtures'), { recursive: true, withFileTypes: true }))
+    .filter(entry => entry.isFile())
+    .map(entry => relative(root, join(entry.parentPath, entry.name)))
+  const carried = new Set(await repositoryFiles())
+  assert.ok(onDisk.length > 1)
+  // A fixture .gitignore leaves out (*.vault, *.pub) passes here and is missing from every clone.
+  assert.deepStrictEqual({
+    notCarried: onDisk.filter(path => !carried.has(path)),
+    notNamed: onDisk.filter(path => !path.endsWith('README.md') && !readme.includes(`\`${path.split('/').pop() ?? path}\``))
+  }, { notCarried: [], notNamed: [] })
 })
