@@ -1,6 +1,7 @@
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DeepPartial, GatewayConfig } from '../config/index.ts'
-import { loadConfig } from '../config/index.ts'
+import { loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
 import { ApiKeyFile } from '../http/api-keys/index.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
@@ -45,6 +46,8 @@ const DEMO_SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
  */
 export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<EmbeddedApp> {
   const { log } = options
+  // An operator's --data folder (e.g. /var/lib/smsgw) may not exist yet; the demo makes its own.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   const demo = options.configFile === undefined ? await prepareDemo(options.dataDir) : undefined
   const simulator = demo === undefined ? undefined : await startSimulator(options.smscPort)
   const demoOverrides: DeepPartial<GatewayConfig> = demo === undefined || simulator === undefined
@@ -56,7 +59,8 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
         pipeline: { maxInFlight: 500 }
       }
   const overrides = options.storeUrl === undefined ? demoOverrides : { ...demoOverrides, store: { url: options.storeUrl } }
-  const config = await loadConfig({ file: options.configFile, env: process.env, overrides })
+  const { config, warnings } = await loadConfigWithWarnings({ file: options.configFile, env: process.env, overrides })
+  logConfigWarnings(log, warnings)
   const vaultPassword = config.vault.password ?? DEMO_VAULT_PASSWORD
 
   const metrics = new GatewayMetrics({ clients: config.clients.allowed })
