@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DeepPartial, GatewayConfig } from '../config/index.ts'
-import { loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
+import { BUILTIN_VAULT_FILE, loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
+import { readVaultPasswordFile } from '../crypto/vault/index.ts'
+import { errorCodes, SmsgwError } from '../errors.ts'
 import { ApiKeyFile } from '../http/api-keys/index.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
@@ -61,7 +63,7 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const overrides = options.storeUrl === undefined ? demoOverrides : { ...demoOverrides, store: { url: options.storeUrl } }
   const { config, warnings } = await loadConfigWithWarnings({ file: options.configFile, env: process.env, overrides })
   logConfigWarnings(log, warnings)
-  const vaultPassword = config.vault.password ?? DEMO_VAULT_PASSWORD
+  const vaultPassword = await vaultPasswordOf(config)
 
   const metrics = new GatewayMetrics({ clients: config.clients.allowed })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
@@ -84,6 +86,17 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
       await simulator?.close()
     }
   }
+}
+
+/**
+ * The vault password: configured, or read from `vault.passwordFile`; the published one of the
+ * built-in vault (spec §8) only for that vault (the demo's is set by its overrides).
+ */
+async function vaultPasswordOf (config: GatewayConfig): Promise<string> {
+  if (config.vault.password !== undefined) return config.vault.password
+  if (config.vault.passwordFile !== undefined) return await readVaultPasswordFile(config.vault.passwordFile)
+  if (config.vault.file === BUILTIN_VAULT_FILE) return DEMO_VAULT_PASSWORD
+  throw new SmsgwError(errorCodes.vaultPassword, `no password for the vault ${config.vault.file}: set vault.passwordFile or SMSGW_VAULT_PASSWORD`)
 }
 
 async function startSimulator (port: number): Promise<SmscSimulator> {
