@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
+import { DatabaseSync } from 'node:sqlite'
 import { test } from 'node:test'
 import { promisify } from 'node:util'
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
@@ -109,6 +110,14 @@ test('smsgw.service\'s command line, with the shipped configuration, sends a sea
   assert.equal((await api.send(await sealedRequest(acmePub, 'acme', 'deploy-2', { to: '+4915112345678', sender: 'ACME', body: 'abroad' }))).status, 202)
   assert.deepStrictEqual((await api.statusesWhen('deploy-2', history => kinds(history).includes('INVALID'))).map(status => status['error-text']).filter(text => text !== undefined),
     ['Gateway disallows foreign SMS recipient: +4915112345678'])
+
+  // docs/deployment.md's backup of the live store: a consistent copy while smsgw writes.
+  const backup = join(root, 'backup.db')
+  await execFileAsync('sqlite3', [join(state, 'smsgw.db'), `.backup '${backup}'`])
+  const copy = new DatabaseSync(backup, { readOnly: true })
+  const stored = copy.prepare('SELECT COUNT(*) AS count FROM statuses').get() as { count: number }
+  copy.close()
+  assert.ok(stored.count >= 3, `the backup holds the statuses: ${stored.count}`)
 
   child.kill('SIGTERM')
   assert.deepStrictEqual(await child.exit(20_000), { code: 0, signal: null })
