@@ -1,6 +1,9 @@
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DeepPartial, GatewayConfig } from '../config/index.ts'
-import { loadConfig } from '../config/index.ts'
+import { BUILTIN_VAULT_FILE, loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
+import { readVaultPasswordFile } from '../crypto/vault/index.ts'
+import { errorCodes, SmsgwError } from '../errors.ts'
 import { ApiKeyFile } from '../http/api-keys/index.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
@@ -45,6 +48,8 @@ const DEMO_SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
  */
 export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<EmbeddedApp> {
   const { log } = options
+  // An operator's --data folder (e.g. /var/lib/smsgw) may not exist yet; the demo makes its own.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   const demo = options.configFile === undefined ? await prepareDemo(options.dataDir) : undefined
   const simulator = demo === undefined ? undefined : await startSimulator(options.smscPort)
   const demoOverrides: DeepPartial<GatewayConfig> = demo === undefined || simulator === undefined
@@ -56,8 +61,9 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
         pipeline: { maxInFlight: 500 }
       }
   const overrides = options.storeUrl === undefined ? demoOverrides : { ...demoOverrides, store: { url: options.storeUrl } }
-  const config = await loadConfig({ file: options.configFile, env: process.env, overrides })
-  const vaultPassword = config.vault.password ?? DEMO_VAULT_PASSWORD
+  const { config, warnings } = await loadConfigWithWarnings({ file: options.configFile, env: process.env, overrides })
+  logConfigWarnings(log, warnings)
+  const vaultPassword = await vaultPasswordOf(config)
 
   const metrics = new GatewayMetrics({ clients: config.clients.allowed })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
@@ -80,6 +86,17 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
       await simulator?.close()
     }
   }
+}
+
+/**
+ * The vault password: configured, or read from `vault.passwordFile`; the published one of the
+ * built-in vault (spec §8) only for that vault (the demo's is set by its overrides).
+ */
+async function vaultPasswordOf (config: GatewayConfig): Promise<string> {
+  if (config.vault.password !== undefined) return config.vault.password
+  if (config.vault.passwordFile !== undefined) return await readVaultPasswordFile(config.vault.passwordFile)
+  if (config.vault.file === BUILTIN_VAULT_FILE) return DEMO_VAULT_PASSWORD
+  throw new SmsgwError(errorCodes.vaultPassword, `no password for the vault ${config.vault.file}: set vault.passwordFile or SMSGW_VAULT_PASSWORD`)
 }
 
 async function startSimulator (port: number): Promise<SmscSimulator> {

@@ -18,15 +18,16 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
     .option('--api-keys <file>', 'API key file of the HTTP API (default $SMSGW_API_KEYS_FILE or ./smsgw-api-keys.json)')
     .action(async (options: { config?: string, brokers?: string, httpPort?: string, httpHost: string, apiKeys?: string }) => {
       // Loaded here, not at the top: the other commands need none of it and start faster.
-      const { loadConfig } = await import('../config/index.ts')
+      const { loadConfigWithWarnings, logConfigWarnings } = await import('../config/index.ts')
       const { createLogger } = await import('../log/logger.ts')
       const { startKafkaApp } = await import('../app/kafka-app.ts')
-      const config = await loadConfig({
+      const { config, warnings } = await loadConfigWithWarnings({
         file: options.config,
         env: process.env,
         overrides: options.brokers === undefined ? {} : { kafka: { brokers: options.brokers.split(',').map(broker => broker.trim()) } }
       })
       const log = createLogger({ level: config.log.level })
+      logConfigWarnings(log, warnings)
       const password = await vaultPasswordOf(config, io)
       const http = options.httpPort === undefined ? undefined : { host: options.httpHost, port: Number(options.httpPort), apiKeysFile: options.apiKeys }
       const app = await startKafkaApp(config, password, log, http)

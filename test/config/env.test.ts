@@ -82,7 +82,8 @@ test('readEnvLayer converts variables by the type of their setting', () => {
       ['pipeline.maxInFlight', 'environment variable SMSGW_PIPELINE_MAX_IN_FLIGHT'],
       ['log.level', 'environment variable SMSGW_LOG_LEVEL']
     ]),
-    issues: []
+    issues: [],
+    warnings: []
   })
 })
 
@@ -92,7 +93,7 @@ test('readEnvLayer keeps text that does not convert, for validation to report', 
 })
 
 test('readEnvLayer counts an empty variable as not set', () => {
-  assert.deepStrictEqual(readEnvLayer({ SMSGW_SMPP_HOST: '', SMSGW_KAFKA_BROKERS: '' }), { values: {}, sources: new Map(), issues: [] })
+  assert.deepStrictEqual(readEnvLayer({ SMSGW_SMPP_HOST: '', SMSGW_KAFKA_BROKERS: '' }), { values: {}, sources: new Map(), issues: [], warnings: [] })
 })
 
 test('readEnvLayer reports unknown variables of a section and leaves other SMSGW_ variables alone', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { isSmsgwError } from '../../src/errors.ts'
-import { BUILTIN_VAULT_FILE, DEFAULT_OPEN_WORKERS, defaultConfig, loadConfig } from '../../src/config/index.ts'
+import { BUILTIN_VAULT_FILE, DEFAULT_OPEN_WORKERS, defaultConfig, loadConfig, loadConfigWithWarnings } from '../../src/config/index.ts'
 import type { GatewayConfig } from '../../src/config/index.ts'
 
 let directory = ''
@@ -419,4 +419,20 @@ test('loadConfig reads extra SMSC connections from a YAML file and checks their 
     '  smpp.connections.0.name: must differ from the other connections\' names, got "smsc"',
     '  smpp.numberPattern: is not a regular expression'
   ])
+})
+
+test('loadConfigWithWarnings gives the configuration loadConfig gives and the keys of the file smsgw does not follow', async () => {
+  const file = await configFile('warned.properties', [
+    'sms.gateway.allowed-clients=test',
+    'camel.component.smpp.reconnect-delay=12000',
+    'logging.level.org.apache.camel=WARN',
+    ''
+  ].join('\n'))
+  const loaded = await loadConfigWithWarnings({ file, env: {} })
+  assert.deepStrictEqual(loaded.config, await loadConfig({ file, env: {} }))
+  assert.deepStrictEqual(loaded.warnings.map(warning => `${warning.path} (${warning.source ?? ''})`), [
+    `camel.component.smpp.reconnect-delay (${file}:2)`,
+    `logging.level.org.apache.camel (${file}:3)`
+  ])
+  assert.deepStrictEqual((await loadConfigWithWarnings({ env: {} })).warnings, [])
 })

@@ -1,5 +1,5 @@
 // The outbound gateway end to end on the run's real Kafka broker: requests in on send-sms,
-// statuses out on sms-status, exactly per shared/spec/outbound-gateway.md §4–§6.
+// statuses out on sms-status, exactly per the contract (spec §4–§6).
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
