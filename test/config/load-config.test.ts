@@ -59,6 +59,7 @@ const defaults: GatewayConfig = {
   pipeline: { maxInFlight: 1000, openWorkers: DEFAULT_OPEN_WORKERS, claimTakeoverMs: 60000, shutdownTimeoutMs: 10000 },
   log: { level: 'info' },
   http: { rateLimitPerSecond: 200, rateLimitBurst: 400 },
+  inbound: { owners: [], duplicateWindowMs: 600000 },
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 }
 }
 
