@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { inboundJsonOf, type InboundFeed } from '../../gateway/inbound/inbound-feed.ts'
+import type { StoredInbound } from '../../gateway/inbound/stored-inbound.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import { encodeStatusEvent, type StatusEvent } from '../../gateway/status/status-event.ts'
 import { formatTimestamp } from '../../gateway/status/timestamp.ts'
 import type { Logger } from '../../log/logger.ts'
 import { DEFAULT_WEBHOOK_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-policy.ts'
 import type { Webhook, WebhookDirectory } from './webhook-directory.ts'
-import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.ts'
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.ts'
 
 /** One POST may take this long, response headers included, before it counts as failed. */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000
@@ -18,6 +20,8 @@ const DROP_LOG_INTERVAL_MS = 10_000
 
 export interface WebhookDeliveryOptions {
   readonly statuses: StatusFeed
+  /** Where inbound SMS are stored (embedded mode): each is posted to its owner's webhook too. */
+  readonly inbound?: InboundFeed
   readonly directory: WebhookDirectory
   readonly log: Logger
   /** Overrides of DEFAULT_WEBHOOK_RETRY_POLICY. */
@@ -49,9 +53,16 @@ export interface WebhookDelivery {
   [Symbol.asyncDispose]: () => Promise<void>
 }
 
+/** What a post carries: `X-Smsgw-Event` tells the receiver which JSON the body is. */
+const webhookEvents = { status: 'status', inbound: 'inbound' } as const
+type WebhookEvent = typeof webhookEvents[keyof typeof webhookEvents]
+
 interface QueuedStatus {
-  readonly event: StatusEvent
-  /** The status JSON (spec §4): the exact bytes that are signed and sent. */
+  readonly clientId: string
+  readonly kind: WebhookEvent
+  /** What logs may say of it: ids, never a number or a text. */
+  readonly context: Readonly<Record<string, string>>
+  /** The status JSON (spec §4), or an inbound SMS's JSON (sealed payload inside): the exact bytes that are signed and sent. */
   readonly body: string
   /** The same for every attempt and every report of this status, so a receiver can de-duplicate too. */
   readonly deliveryId: string
@@ -96,7 +107,7 @@ class WebhookDispatcher implements WebhookDelivery {
   readonly #seen = new Set<string>()
   readonly #abort = new AbortController()
   readonly #counters: WebhookDeliveryCounters = { delivered: 0, failed: 0, dropped: 0, duplicates: 0 }
-  readonly #unsubscribe: () => void
+  readonly #unsubscribe: Array<() => void>
   #running = 0
   #idleWaiters: Array<() => void> = []
   #lastDropLogMs = Number.NEGATIVE_INFINITY
@@ -109,7 +120,10 @@ class WebhookDispatcher implements WebhookDelivery {
     this.#maxQueued = options.maxQueuedPerClient ?? DEFAULT_WEBHOOK_QUEUE_LIMIT
     this.#dedupeEntries = options.dedupeEntries ?? DEFAULT_WEBHOOK_DEDUPE_ENTRIES
     this.#fetch = options.fetch ?? globalThis.fetch
-    this.#unsubscribe = options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true })
+    this.#unsubscribe = [
+      options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true }),
+      ...(options.inbound === undefined ? [] : [options.inbound.subscribe(undefined, message => { this.#enqueueInbound(message) })])
+    ]
   }
 
   counters (): WebhookDeliveryCounters {
@@ -123,7 +137,7 @@ class WebhookDispatcher implements WebhookDelivery {
 
   async close (): Promise<void> {
     if (!this.#abort.signal.aborted) {
-      this.#unsubscribe()
+      for (const unsubscribe of this.#unsubscribe) unsubscribe()
       this.#abort.abort()
     }
     await this.idle()
@@ -141,25 +155,43 @@ class WebhookDispatcher implements WebhookDelivery {
       return
     }
     this.#remember(key)
-    let queue = this.#queues.get(event.clientId)
-    if (queue === undefined) {
-      queue = { waiting: [], running: false }
-      this.#queues.set(event.clientId, queue)
-    }
-    queue.waiting.push({
-      event,
+    this.#queue({
+      clientId: event.clientId,
+      kind: webhookEvents.status,
+      context: { clientId: event.clientId, correlId: event.correlId, status: event.status },
       body: encodeStatusEvent(event),
       deliveryId: createHash('sha256').update(key).digest('hex').slice(0, 32)
     })
+  }
+
+  // The store announces each inbound SMS once, when it is stored: nothing to de-duplicate.
+  #enqueueInbound (message: StoredInbound): void {
+    if (this.#abort.signal.aborted) return
+    this.#queue({
+      clientId: message.owner,
+      kind: webhookEvents.inbound,
+      context: { clientId: message.owner, inboundId: String(message.id) },
+      body: JSON.stringify(inboundJsonOf(message)),
+      deliveryId: createHash('sha256').update(JSON.stringify([webhookEvents.inbound, message.id])).digest('hex').slice(0, 32)
+    })
+  }
+
+  #queue (item: QueuedStatus): void {
+    let queue = this.#queues.get(item.clientId)
+    if (queue === undefined) {
+      queue = { waiting: [], running: false }
+      this.#queues.set(item.clientId, queue)
+    }
+    queue.waiting.push(item)
     if (queue.waiting.length > this.#maxQueued) {
       queue.waiting.shift()
       this.#counters.dropped++
-      this.#logDrop(event.clientId)
+      this.#logDrop(item.clientId)
     }
     if (!queue.running) {
       queue.running = true
       this.#running++
-      void this.#drain(event.clientId, queue)
+      void this.#drain(item.clientId, queue)
     }
   }
 
@@ -198,8 +230,8 @@ class WebhookDispatcher implements WebhookDelivery {
   }
 
   async #deliver (item: QueuedStatus): Promise<void> {
-    const { clientId, correlId, status } = item.event
-    const context = { clientId, correlId, status, deliveryId: item.deliveryId }
+    const clientId = item.clientId
+    const context = { ...item.context, deliveryId: item.deliveryId }
     for (let attempt = 1; ; attempt++) {
       let webhook: Webhook | undefined
       let outcome: Outcome
@@ -242,7 +274,8 @@ class WebhookDispatcher implements WebhookDelivery {
           'content-type': 'application/json',
           'user-agent': 'smsgw-webhook',
           [SIGNATURE_HEADER]: signWebhookBody(webhook.secret, item.body),
-          [DELIVERY_HEADER]: item.deliveryId
+          [DELIVERY_HEADER]: item.deliveryId,
+          [EVENT_HEADER]: item.kind
         },
         body: item.body,
         // A redirect is the receiver's mistake, and following it would send the status elsewhere.
