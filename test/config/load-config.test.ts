@@ -412,3 +412,18 @@ test('loadConfig reads extra SMSC connections from a YAML file and checks their 
     '  smpp.numberPattern: is not a regular expression'
   ])
 })
+
+test('loadConfig reads the owners of inbound SMS from a file and refuses an owner without prefixes or a prefix too long', async () => {
+  const file = join(directory, 'inbound.yaml')
+  await writeFile(file, ['inbound:', '  owners:', '    - { client: acme, prefixes: ["+4940", "40404"] }', '    - { client: ops, prefixes: [""] }', '  duplicateWindowMs: 60000'].join('\n'))
+  const config = await loadConfig({ env: {}, file })
+  assert.deepStrictEqual(config.inbound, { owners: [{ client: 'acme', prefixes: ['+4940', '40404'] }, { client: 'ops', prefixes: [''] }], duplicateWindowMs: 60000 })
+
+  await writeFile(file, ['inbound:', '  owners:', '    - { client: acme, prefixes: [] }', `    - { client: ops, prefixes: ["${'1'.repeat(33)}"] }`].join('\n'))
+  const problems = await problemsOf(loadConfig({ env: {}, file }))
+  assert.deepStrictEqual(problems.map(line => line.replace(/ \(from .*\)$/, '')), [
+    'invalid configuration (2 problems):',
+    '  inbound.owners[0].prefixes: must not be empty, got []',
+    `  inbound.owners[1].prefixes[0]: must not have more than 32 characters, got "${'1'.repeat(33)}"`
+  ])
+})
