@@ -116,6 +116,12 @@ export interface InboundSmsStore {
   add: (record: InboundRecord, duplicateKey: string, windowMs: number) => Promise<StoredInbound | undefined>
   /** Up to `limit` of `owner`'s messages with an id above `afterId`, oldest first. */
   listAfter: (owner: string, afterId: number, limit: number) => Awaitable<StoredInbound[]>
+  /**
+   * Calls `listener` with each message another instance sharing the store adds, as the store
+   * hears of it (live, best effort: listAfter has them all); returns a function that stops it.
+   * Absent where no other instance can share the store.
+   */
+  onAddedElsewhere?: (listener: (message: StoredInbound) => void) => () => void
 }
 
 export interface EmbeddedStore {

@@ -6,10 +6,12 @@ export interface InboundFeed {
   /** Up to `limit` of `owner`'s messages with an id above `afterId`, oldest first. */
   list: (owner: string, afterId: number, limit: number) => Awaitable<StoredInbound[]>
   /**
-   * Calls `listener` with each message stored for `owner` (undefined: for any owner) by this
-   * instance from now on; returns a function that stops it.
+   * Calls `listener` with each message stored for `owner` (undefined: for any owner) from now
+   * on, by this instance and, where instances share the store, by the others as this one hears
+   * of them; with `storedHere`, by this instance only (webhooks: each message is posted by the
+   * instance that stored it, once). Returns a function that stops it.
    */
-  subscribe: (owner: string | undefined, listener: (message: StoredInbound) => void) => () => void
+  subscribe: (owner: string | undefined, listener: (message: StoredInbound) => void, options?: { storedHere?: boolean }) => () => void
 }
 
 /** The public JSON of one stored inbound SMS: its id, what is not personal data, and the seal. */

@@ -122,7 +122,7 @@ class WebhookDispatcher implements WebhookDelivery {
     this.#fetch = options.fetch ?? globalThis.fetch
     this.#unsubscribe = [
       options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true }),
-      ...(options.inbound === undefined ? [] : [options.inbound.subscribe(undefined, message => { this.#enqueueInbound(message) })])
+      ...(options.inbound === undefined ? [] : [options.inbound.subscribe(undefined, message => { this.#enqueueInbound(message) }, { storedHere: true })])
     ]
   }
 

@@ -76,7 +76,7 @@ export class PostgresStore implements EmbeddedStore {
     this.statuses = new PostgresStatusStore(queries, { now, connection, schema, ...(options.onError === undefined ? {} : { onError: options.onError }) })
     this.ledger = new PostgresLedgerTable(queries)
     this.correlations = new PostgresCorrelationTable(queries, now)
-    this.inbound = new PostgresInboundTable(queries, now)
+    this.inbound = new PostgresInboundTable(queries, { now, connection, schema, ...(options.onError === undefined ? {} : { onError: options.onError }) })
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {
@@ -101,6 +101,7 @@ export class PostgresStore implements EmbeddedStore {
     this.#closed = true
     await this.requests.close()
     await this.statuses.close()
+    await this.inbound.close()
     await this.#pool.end()
   }
 }

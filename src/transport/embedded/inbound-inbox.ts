@@ -45,7 +45,10 @@ export class InboundInbox implements InboundFeed {
   readonly #store: InboundSmsStore
   readonly #owners: readonly InboundOwner[]
   readonly #windowMs: number
-  readonly #stored = new KeyedListeners<StoredInbound, string | typeof ANY_OWNER>()
+  /** Listeners of the messages stored here, and of those stored anywhere (here and by other instances). */
+  readonly #storedHere = new KeyedListeners<StoredInbound, string | typeof ANY_OWNER>()
+  readonly #storedAnywhere = new KeyedListeners<StoredInbound, string | typeof ANY_OWNER>()
+  #hearingElsewhere = false
   readonly #handled = new KeyedListeners<InboundEvent, typeof ANY_OWNER>()
 
   constructor (store: InboundSmsStore, options: InboundInboxOptions) {
@@ -78,16 +81,29 @@ export class InboundInbox implements InboundFeed {
     const stored = await this.#store.add(record, duplicateKey, this.#windowMs)
     this.#handled.notify(ANY_OWNER, { connection, owner, outcome: stored === undefined ? inboundOutcomes.duplicate : inboundOutcomes.stored })
     if (stored === undefined) return
-    this.#stored.notify(owner, stored, () => {})
-    this.#stored.notify(ANY_OWNER, stored, () => {})
+    this.#announce(this.#storedHere, stored)
+    this.#announce(this.#storedAnywhere, stored)
   }
 
   list (owner: string, afterId: number, limit: number): Awaitable<StoredInbound[]> {
     return this.#store.listAfter(owner, afterId, limit)
   }
 
-  subscribe (owner: string | undefined, listener: (message: StoredInbound) => void): () => void {
-    return this.#stored.add(owner ?? ANY_OWNER, listener)
+  subscribe (owner: string | undefined, listener: (message: StoredInbound) => void, options: { storedHere?: boolean } = {}): () => void {
+    if (options.storedHere === true) return this.#storedHere.add(owner ?? ANY_OWNER, listener)
+    // Other instances' messages are listened for from the first subscriber on (a connection of its own).
+    if (!this.#hearingElsewhere && this.#store.onAddedElsewhere !== undefined) {
+      this.#hearingElsewhere = true
+      this.#store.onAddedElsewhere(message => { this.#announce(this.#storedAnywhere, message) })
+    }
+    return this.#storedAnywhere.add(owner ?? ANY_OWNER, listener)
+  }
+
+  // A listener that throws (a stream whose socket broke) must not fail the store's caller: the
+  // message is stored, and the SMSC would deliver it again for nothing.
+  #announce (listeners: KeyedListeners<StoredInbound, string | typeof ANY_OWNER>, message: StoredInbound): void {
+    listeners.notify(message.owner, message, () => {})
+    listeners.notify(ANY_OWNER, message, () => {})
   }
 
   /** Calls `listener` with what became of each inbound SMS (for metrics); returns a function that stops it. */

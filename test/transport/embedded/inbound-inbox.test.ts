@@ -6,8 +6,10 @@ import { keyIdOf, type VaultKey } from '../../../src/crypto/vault/index.ts'
 import { isSmsgwError } from '../../../src/errors.ts'
 import { MAX_INBOUND_SEALED_BYTES, type StoredInbound } from '../../../src/gateway/inbound/stored-inbound.ts'
 import { decodeInboundSms, type InboundSms } from '../../../src/smpp/inbound/index.ts'
+import { openStore } from '../../../src/store/open-store.ts'
 import { SqliteStore } from '../../../src/store/sqlite/index.ts'
 import { InboundInbox, type InboundEvent } from '../../../src/transport/embedded/inbound-inbox.ts'
+import { newPostgresLocation } from '../../store/store-kinds.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
 
 const files = await tempStoreFiles('inbound-inbox')
@@ -70,4 +72,26 @@ test('InboundInbox refuses for good a message no client owns or too large to kee
   assert.deepStrictEqual([stored, handled.map(event => [event.owner, event.outcome])], [[], [[undefined, 'refused'], ['acme', 'refused']]])
   assert.deepStrictEqual(await box.list('acme', 0, 10), [])
   store.close()
+})
+
+test('InboundInbox on a PostgreSQL store shared by two instances announces to the other instance\'s streams what one stored, and to its webhooks (storedHere) nothing', async t => {
+  const location = await newPostgresLocation()
+  const [storing, serving] = await Promise.all([openStore(location), openStore(location)])
+  t.after(async () => { await Promise.all([storing.close(), serving.close()]) })
+  const owners = [{ client: 'acme', prefixes: [''] }]
+  const here = new InboundInbox(storing.inbound, { owners, duplicateWindowMs: 60_000 })
+  const there = new InboundInbox(serving.inbound, { owners, duplicateWindowMs: 60_000 })
+  const streamed: StoredInbound[] = []
+  const posted: StoredInbound[] = []
+  there.subscribe('acme', message => { streamed.push(message) })
+  there.subscribe(undefined, message => { posted.push(message) }, { storedHere: true })
+  // The other instance listens on a connection of its own: store until it hears one.
+  for (let attempt = 0; streamed.length === 0 && attempt < 100; attempt++) {
+    await here.receive(sms('+4940', `attempt ${attempt}`), vault)
+    await new Promise(resolve => setTimeout(resolve, 50))
+  }
+  assert.ok(streamed.length > 0, 'the other instance heard a message')
+  const stored = await there.list('acme', 0, 1000)
+  assert.deepStrictEqual(streamed, stored.slice(stored.length - streamed.length))
+  assert.deepStrictEqual(posted, [])
 })
