@@ -10,8 +10,6 @@ import { MAX_STREAM_BUFFER_BYTES, MAX_STREAMS_PER_CLIENT } from './status-stream
 /** Messages per page of GET /v1/inbound at most, and by default. */
 export const MAX_INBOUND_PAGE = 500
 export const DEFAULT_INBOUND_PAGE = 100
-/** Live messages held while a stream replays what it missed; a stream falling further behind is closed. */
-const MAX_HELD_WHILE_REPLAYING = 1_000
 const STREAM_LIMIT_RETRY_AFTER_SECONDS = 5
 
 // A cursor is a message id: digits, at most 15 so it stays a safe integer.
@@ -127,13 +125,16 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
       // Subscribed before the replay, so that nothing stored meanwhile falls between the two;
       // what arrives during the replay waits, and what the replay sent already is not sent again.
       let held: StoredInbound[] | undefined = resumeFrom === undefined ? undefined : []
+      let heldBytes = 0
       const unsubscribe = feed.subscribe(clientId, message => {
         if (held === undefined) {
           send(message)
           return
         }
+        // Held in memory while the replay runs, within the bound a live stream's buffer has.
         held.push(message)
-        if (held.length > MAX_HELD_WHILE_REPLAYING) response.destroy()
+        heldBytes += Buffer.byteLength(message.sealed)
+        if (heldBytes > MAX_STREAM_BUFFER_BYTES) response.destroy()
       })
       const heartbeat = setInterval(() => { write(': heartbeat\n\n') }, heartbeatMs)
       clientStreams.add(response)
@@ -152,6 +153,8 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
               send(message)
               cursor = message.id
             }
+            // A replay may be days of messages: a page at a time, as fast as the reader reads.
+            await drained(response)
           }
         } catch (error) {
           request.log.error({ err: error, clientId }, 'inbound stream replay failed: closing the stream')
@@ -164,4 +167,18 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
       return reply
     })
   }
+}
+
+/** Resolves once `response` has written out what it buffers (at once when it buffers little), or has closed. */
+async function drained (response: ServerResponse): Promise<void> {
+  if (!response.writableNeedDrain || response.destroyed) return
+  await new Promise<void>(resolve => {
+    const done = (): void => {
+      response.off('drain', done)
+      response.off('close', done)
+      resolve()
+    }
+    response.on('drain', done)
+    response.on('close', done)
+  })
 }

@@ -91,3 +91,23 @@ test('GET /v1/inbound/stream sends the client\'s messages as `inbound` events wi
   assert.equal(bad.status, 400)
   await bad.body?.cancel()
 })
+
+test('GET /v1/inbound/stream replays more than its 1 MiB buffer bound to a reader that keeps reading', async t => {
+  const { app, inbox } = await appWithInbox(t)
+  const url = `${await app.listen({ host: '127.0.0.1', port: 0 })}/v1/inbound/stream`
+  const count = 3_000
+  for (let start = 0; start < count; start += 500) await Promise.all(Array.from({ length: 500 }, async () => { await inbox.receive(sms('+49'), vault) }))
+  const abort = new AbortController()
+  t.after(() => { abort.abort() })
+  const replay = await fetch(`${url}?after=0`, { headers: { authorization: `Bearer ${acmeKey}` }, signal: abort.signal })
+  const decoder = new TextDecoder()
+  let bytes = 0
+  let last = ''
+  for await (const chunk of replay.body as ReadableStream<Uint8Array>) {
+    bytes += chunk.length
+    last = (last + decoder.decode(chunk, { stream: true })).slice(-20_000)
+    if (last.includes(`id: ${count}\n`)) break
+  }
+  assert.ok(bytes > 1024 * 1024, `${bytes} bytes replayed`)
+  assert.match(last, new RegExp(`id: ${count}\\n`))
+})
