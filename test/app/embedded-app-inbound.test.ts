@@ -113,6 +113,9 @@ test('startEmbeddedApp stores an inbound SMS sealed to its owner before acknowle
     assert.ok(verifyWebhookSignature(webhook.secret, post.body, post.headers[SIGNATURE_HEADER] as string | undefined), 'signed with the webhook secret')
   }
 
+  const openapi = await (await fetch(`${first.app.url}/openapi.json`)).json() as { paths: Record<string, unknown> }
+  assert.ok('/v1/inbound' in openapi.paths && '/v1/inbound/stream' in openapi.paths, Object.keys(openapi.paths).join(' '))
+
   // Counted by connection, owner and outcome; the dashboard gets the counts.
   const metrics = await (await fetch(`${first.app.url}/metrics`)).text()
   assert.match(metrics, /^smsgw_inbound_sms_total\{connection="smsc",owner="demo",outcome="stored"\} 2$/m)
