@@ -57,7 +57,7 @@ export interface WebhookDelivery {
 const webhookEvents = { status: 'status', inbound: 'inbound' } as const
 type WebhookEvent = typeof webhookEvents[keyof typeof webhookEvents]
 
-interface QueuedStatus {
+interface QueuedPost {
   readonly clientId: string
   readonly kind: WebhookEvent
   /** What logs may say of it: ids, never a number or a text. */
@@ -69,7 +69,7 @@ interface QueuedStatus {
 }
 
 interface ClientQueue {
-  readonly waiting: QueuedStatus[]
+  readonly waiting: QueuedPost[]
   running: boolean
 }
 
@@ -176,7 +176,7 @@ class WebhookDispatcher implements WebhookDelivery {
     })
   }
 
-  #queue (item: QueuedStatus): void {
+  #queue (item: QueuedPost): void {
     let queue = this.#queues.get(item.clientId)
     if (queue === undefined) {
       queue = { waiting: [], running: false }
@@ -229,7 +229,7 @@ class WebhookDispatcher implements WebhookDelivery {
     }
   }
 
-  async #deliver (item: QueuedStatus): Promise<void> {
+  async #deliver (item: QueuedPost): Promise<void> {
     const clientId = item.clientId
     const context = { ...item.context, deliveryId: item.deliveryId }
     for (let attempt = 1; ; attempt++) {
@@ -265,7 +265,7 @@ class WebhookDispatcher implements WebhookDelivery {
     }
   }
 
-  async #post (webhook: Webhook, item: QueuedStatus): Promise<Outcome> {
+  async #post (webhook: Webhook, item: QueuedPost): Promise<Outcome> {
     let response: Response
     try {
       response = await this.#fetch(webhook.url, {
