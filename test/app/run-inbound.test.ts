@@ -30,7 +30,7 @@ async function started (dataDir: string, configFile: string, simulator: SmscSimu
   return { child, url }
 }
 
-test('smsgw run killed with SIGKILL while inbound SMS arrive stores each once after the SMSC delivers again what it saw unacknowledged', { timeout: 90_000 }, async t => {
+test('smsgw run killed with SIGKILL while inbound SMS arrive stores each once after the SMSC delivers again what it saw unacknowledged, and refuses one for a number no client owns', { timeout: 90_000 }, async t => {
   const dataDir = await temporaryFolder('run-inbound')
   await prepareDemo(dataDir)
   const simulator = await SmscSimulator.start({ accounts: [ACCOUNT], port: 0 })
@@ -40,7 +40,7 @@ test('smsgw run killed with SIGKILL while inbound SMS arrive stores each once af
     `vault: { file: ${join(dataDir, 'demo.vault')}, password: "${DEMO_VAULT_PASSWORD}" }`,
     `clients: { allowed: [${DEMO_CLIENT}] }`,
     `smpp: { host: 127.0.0.1, port: ${simulator.address.port}, systemId: ${ACCOUNT.systemId}, password: ${ACCOUNT.password}, reconnectDelayMs: 200 }`,
-    `inbound: { owners: [{ client: ${DEMO_CLIENT}, prefixes: [""] }] }`
+    `inbound: { owners: [{ client: ${DEMO_CLIENT}, prefixes: ["+15505"] }] }`
   ].join('\n'))
   const key = (await (await ApiKeyFile.open(join(dataDir, 'api-keys.json'))).create(DEMO_CLIENT)).key
 
@@ -75,6 +75,11 @@ test('smsgw run killed with SIGKILL while inbound SMS arrive stores each once af
   for (let n = 0; n < COUNT; n++) assert.deepStrictEqual((await simulator.injectMo(mo(n))).commandStatuses, [commandStatus.ESME_ROK], `message ${n}`)
 
   assert.deepStrictEqual((await storedTexts()).sort(), Array.from({ length: COUNT }, (_, n) => mo(n).text).sort())
+  // A number no client owns: refused for good, so the SMSC does not deliver it again, and not stored.
+  assert.deepStrictEqual((await simulator.injectMo({ ...mo(COUNT), to: '15506' })).commandStatuses, [commandStatus.ESME_RX_R_APPN])
+  assert.equal((await storedTexts()).length, COUNT)
+  const metrics = await (await fetch(`${second.url}/metrics`)).text()
+  assert.match(metrics, /^smsgw_inbound_sms_total\{connection="smsc",owner="none",outcome="refused"\} 1$/m)
   second.child.signal('SIGINT')
   assert.deepStrictEqual(await within(second.child.exited, 10_000, 'exit after SIGINT'), { code: 0, signal: null })
 
