@@ -121,6 +121,16 @@ test('startEmbeddedApp stores an inbound SMS sealed to its owner before acknowle
   assert.match(metrics, /^smsgw_inbound_sms_total\{connection="smsc",owner="demo",outcome="stored"\} 2$/m)
   assert.match(metrics, /^smsgw_inbound_sms_total\{connection="smsc",owner="demo",outcome="duplicate"\} 2$/m)
 
+  // The dashboard's frame counts them, and holds neither sender nor text.
+  const frames = await fetch(`${first.app.url}/dashboard/events`)
+  const reader = (frames.body as ReadableStream<Uint8Array>).getReader()
+  let frame = ''
+  while (!frame.includes('\n\n')) frame += new TextDecoder().decode((await reader.read()).value)
+  await reader.cancel()
+  const { metrics: { inbound } } = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? '{}') as { metrics: { inbound: unknown } }
+  assert.deepStrictEqual(inbound, { stored: 2, duplicate: 2, refused: 0 })
+  for (const needle of [SENDER.slice(1), SHORT_TEXT, 'cardamom']) assert.ok(!frame.includes(needle), `the dashboard frame holds ${needle}`)
+
   // Restarted on the same data: the messages are there, a late re-delivery is still known, and
   // a stream resuming from Last-Event-ID 0 replays them.
   stream.close()
