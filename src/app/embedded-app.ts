@@ -36,6 +36,8 @@ export interface EmbeddedApp {
   /** The demo client's API key when this start created it (it is shown once). */
   readonly newApiKey: string | undefined
   readonly smsc: string | undefined
+  /** The demo's SMSC simulator (undefined with a configuration file): it can inject inbound SMS. */
+  readonly simulator: SmscSimulator | undefined
   close: () => Promise<void>
 }
 
@@ -58,6 +60,8 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
         vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
         clients: { allowed: ['test', DEMO_CLIENT] },
         smpp: { host: '127.0.0.1', port: simulator.address.port, ...DEMO_SMSC_ACCOUNT },
+        // The demo client owns every number: an SMS injected into the simulator reaches it.
+        inbound: { owners: [{ client: DEMO_CLIENT, prefixes: [''] }] },
         pipeline: { maxInFlight: 500 }
       }
   const overrides = options.storeUrl === undefined ? demoOverrides : { ...demoOverrides, store: { url: options.storeUrl } }
@@ -65,14 +69,16 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   logConfigWarnings(log, warnings)
   const vaultPassword = await vaultPasswordOf(config)
 
-  const metrics = new GatewayMetrics({ clients: config.clients.allowed })
+  const metrics = new GatewayMetrics({ clients: config.clients.allowed, inboundOwners: config.inbound.owners.map(owner => owner.client) })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const { running, transport } = await startEmbeddedGateway(config, vaultPassword, config.store.url ?? join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
+
+  transport.inbound.onHandled(({ connection, owner, outcome }) => { metrics.inboundSms(connection, owner, outcome) })
 
   const apiKeys = await ApiKeyFile.open(join(options.dataDir, 'api-keys.json'))
   const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
   const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, transportReady: async () => await transport.store.reachable(), log })
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, transportReady: async () => await transport.store.reachable(), log })
   const url = await app.listen({ host: options.httpHost, port: options.httpPort })
   return {
     url,
@@ -80,6 +86,7 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
     demo,
     newApiKey,
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
+    simulator,
     close: async () => {
       await app.close()
       await running.shutdown()

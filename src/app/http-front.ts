@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Awaitable } from '../gateway/awaitable.ts'
+import type { InboundFeed } from '../gateway/inbound/inbound-feed.ts'
 import type { RequestIngress } from '../gateway/request-ingress.ts'
 import type { RunningGateway } from '../gateway/outbound-gateway.ts'
 import type { StatusFeed } from '../gateway/status/status-feed.ts'
@@ -16,6 +17,8 @@ import type { Logger } from '../log/logger.ts'
 export interface HttpFrontOptions {
   ingress: RequestIngress
   statuses: StatusFeed
+  /** Inbound SMS stored for their owners (embedded mode only). */
+  inbound?: InboundFeed
   apiKeys: ApiKeyFile
   running: RunningGateway
   metrics: GatewayMetrics
@@ -41,6 +44,7 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
   const app = await buildHttpApp({
     ingress: options.ingress,
     statuses: options.statuses,
+    ...(options.inbound === undefined ? {} : { inbound: options.inbound }),
     apiKeys: options.apiKeys,
     rateLimit: options.rateLimit,
     log: options.log,

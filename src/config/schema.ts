@@ -151,6 +151,20 @@ export const gatewayConfigSchema = Type.Object({
     /** Requests a client may make at once above that rate. */
     rateLimitBurst: count(1)
   }, closed),
+  inbound: Type.Object({
+    /**
+     * Embedded mode: which client owns the inbound SMS sent to which numbers (file only). An
+     * ordered table, first match wins; a recipient no prefix matches is refused
+     * (docs/inbound-sms.md, "Embedded mode"). Each client needs a key in the vault.
+     */
+    owners: Type.Array(Type.Object({
+      client: Type.String({ minLength: 1, maxLength: 64 }),
+      /** Recipient prefixes as the inbound JSON writes them (`+49…`, `40404`); `""` matches all. */
+      prefixes: Type.Array(Type.String({ maxLength: 32 }), { minItems: 1 })
+    }, closed)),
+    /** How long a message stored is remembered to tell an SMSC's re-delivery of it from a new one. */
+    duplicateWindowMs: count(1000)
+  }, closed),
   store: Type.Object({
     /**
      * Where `smsgw run` keeps its queue, statuses, ledger and correlations. Absent: the SQLite

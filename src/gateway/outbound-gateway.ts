@@ -30,7 +30,11 @@ export interface GatewayTransport {
   statuses: StatusSink
   ledgerLog: LedgerLog
   correlations: CorrelationLookup & CorrelationWriter
-  publishInbound: (sms: InboundSms) => Promise<void>
+  /**
+   * Publishes an inbound SMS; resolves when durable. `keys` are the vault's, for a transport
+   * that seals it to its owner (the embedded store).
+   */
+  publishInbound: (sms: InboundSms, keys: Pick<Vault, 'keysFor'>) => Promise<void>
   /** Flushes what the transport buffers, after the gateway stopped and before `close`. */
   flush: () => Promise<void>
   close: () => Promise<void>
@@ -84,7 +88,7 @@ export async function startOutboundGateway (config: GatewayConfig, vaultPassword
     config: config.smpp,
     correlations: transport.correlations,
     reportStatus: async event => { await reportDurably(sink, event, log, shutdownSignal.signal) },
-    publishInbound: transport.publishInbound,
+    publishInbound: async sms => { await transport.publishInbound(sms, vault) },
     log
   })
   const backends = new Map<string, Backend>([

@@ -1,5 +1,6 @@
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
+import type { InboundFeed } from '../gateway/inbound/inbound-feed.ts'
 import type { RequestIngress } from '../gateway/request-ingress.ts'
 import { MAX_REQUEST_BYTES } from '../gateway/stages/parse-request.ts'
 import { MAX_CORREL_ID_BYTES } from '../gateway/stages/request-ids.ts'
@@ -9,6 +10,7 @@ import type { ApiKeyStore } from './api-keys/api-key-store.ts'
 import type { HttpServices } from './api/http-services.ts'
 import { messageRoutes } from './api/message-routes.ts'
 import { registerOpenApi } from './api/openapi.ts'
+import { inboundRoutes } from './api/inbound-routes.ts'
 import { handleError } from './api/problem.ts'
 import { ClientRateLimiter, type RateLimit } from './api/rate-limiter.ts'
 import { DEFAULT_HEARTBEAT_MS, statusStreamRoutes } from './api/status-stream-routes.ts'
@@ -19,6 +21,8 @@ export interface HttpAppOptions {
   readonly ingress: RequestIngress
   /** Statuses for GET /v1/messages/{correlId}, the status stream and webhooks. */
   readonly statuses: StatusFeed
+  /** Inbound SMS stored for their owners (embedded mode): GET /v1/inbound, its stream, and webhooks. */
+  readonly inbound?: InboundFeed
   readonly apiKeys: ApiKeyStore
   /** Per client, over every /v1 request (a batch counts each of its messages). */
   readonly rateLimit: RateLimit
@@ -39,7 +43,7 @@ export interface HttpAppOptions {
 /**
  * The HTTP API as a Fastify instance, not listening: the caller listens (or tests inject).
  * Routes: POST /v1/messages, POST /v1/messages/batch, GET /v1/messages/{correlId},
- * GET /v1/statuses/stream, GET /openapi.json, GET /docs (docs/http-api.md). Rejects with
+ * GET /v1/statuses/stream, with `inbound` GET /v1/inbound and GET /v1/inbound/stream, GET /openapi.json, GET /docs (docs/http-api.md). Rejects with
  * SMSGW_CONFIG for a rate limit that admits nothing, or with the error of a plugin that fails to load.
  */
 export async function buildHttpApp (options: HttpAppOptions): Promise<FastifyInstance> {
@@ -70,12 +74,13 @@ export async function buildHttpApp (options: HttpAppOptions): Promise<FastifyIns
   await registerOpenApi(app)
   await app.register(messageRoutes, { prefix: '/v1' })
   await app.register(statusStreamRoutes, { prefix: '/v1' })
+  if (options.inbound !== undefined) await app.register(inboundRoutes(options.inbound), { prefix: '/v1' })
   for (const plugin of options.plugins ?? []) await app.register(plugin)
   const webhookOptions = options.webhooks
   if (webhookOptions !== undefined) {
     let delivery: WebhookDelivery | undefined
     app.addHook('onReady', async () => {
-      delivery = startWebhookDelivery({ ...webhookOptions, statuses: options.statuses, log: options.log.child({ component: 'webhooks' }) })
+      delivery = startWebhookDelivery({ ...webhookOptions, statuses: options.statuses, ...(options.inbound === undefined ? {} : { inbound: options.inbound }), log: options.log.child({ component: 'webhooks' }) })
     })
     app.addHook('onClose', async () => { await delivery?.close() })
   }

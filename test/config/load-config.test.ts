@@ -59,6 +59,7 @@ const defaults: GatewayConfig = {
   pipeline: { maxInFlight: 1000, openWorkers: DEFAULT_OPEN_WORKERS, claimTakeoverMs: 60000, shutdownTimeoutMs: 10000 },
   log: { level: 'info' },
   http: { rateLimitPerSecond: 200, rateLimitBurst: 400 },
+  inbound: { owners: [], duplicateWindowMs: 600000 },
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 }
 }
 
@@ -435,4 +436,19 @@ test('loadConfigWithWarnings gives the configuration loadConfig gives and the ke
     `logging.level.org.apache.camel (${file}:3)`
   ])
   assert.deepStrictEqual((await loadConfigWithWarnings({ env: {} })).warnings, [])
+})
+
+test('loadConfig reads the owners of inbound SMS from a file and refuses an owner without prefixes or a prefix too long', async () => {
+  const file = join(directory, 'inbound.yaml')
+  await writeFile(file, ['inbound:', '  owners:', '    - { client: acme, prefixes: ["+4940", "40404"] }', '    - { client: ops, prefixes: [""] }', '  duplicateWindowMs: 60000'].join('\n'))
+  const config = await loadConfig({ env: {}, file })
+  assert.deepStrictEqual(config.inbound, { owners: [{ client: 'acme', prefixes: ['+4940', '40404'] }, { client: 'ops', prefixes: [''] }], duplicateWindowMs: 60000 })
+
+  await writeFile(file, ['inbound:', '  owners:', '    - { client: acme, prefixes: [] }', `    - { client: ops, prefixes: ["${'1'.repeat(33)}"] }`].join('\n'))
+  const problems = await problemsOf(loadConfig({ env: {}, file }))
+  assert.deepStrictEqual(problems.map(line => line.replace(/ \(from .*\)$/, '')), [
+    'invalid configuration (2 problems):',
+    '  inbound.owners[0].prefixes: must not be empty, got []',
+    `  inbound.owners[1].prefixes[0]: must not have more than 32 characters, got "${'1'.repeat(33)}"`
+  ])
 })

@@ -26,7 +26,8 @@ export async function registerOpenApi (app: FastifyInstance): Promise<void> {
       },
       tags: [
         { name: 'messages', description: 'Send sealed SMS; read their statuses' },
-        { name: 'statuses', description: 'Statuses as they are reported' }
+        { name: 'statuses', description: 'Statuses as they are reported' },
+        { name: 'inbound', description: 'SMS sent to the client\'s numbers, sealed to its key (embedded mode)' }
       ]
     }
   })

@@ -31,6 +31,8 @@ export const dashboardPage = `<!doctype html>
   ${tile('tile-p90', 'Latency p90')}
   ${tile('tile-p99', 'Latency p99')}
   ${tile('tile-decrypt', 'Decrypt failures')}
+  ${tile('tile-inbound', 'Inbound SMS stored')}
+  ${tile('tile-inbound-refused', 'Inbound refused')}
 </section>
 <section class="grid">
   <div class="panel">

@@ -189,6 +189,9 @@ function render (frame) {
   var p90 = duration(m.endToEnd.p90Seconds); setTile('tile-p90', p90[0], p90[1])
   var p99 = duration(m.endToEnd.p99Seconds); setTile('tile-p99', p99[0], p99[1])
   setTile('tile-decrypt', count(m.decryptFailures))
+  // Counts only: the dashboard never sees an inbound SMS's sender or text.
+  setTile('tile-inbound', count(m.inbound.stored))
+  setTile('tile-inbound-refused', count(m.inbound.refused))
   drawThroughput(frame.throughput, frame.atMs)
   drawKinds(frame.statusesByKind)
   drawConnections(m.connections)

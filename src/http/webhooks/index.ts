@@ -3,4 +3,4 @@ export type { WebhookDelivery, WebhookDeliveryCounters, WebhookDeliveryOptions }
 export type { Webhook, WebhookDirectory } from './webhook-directory.ts'
 export { DEFAULT_WEBHOOK_RETRY_POLICY, retryDelayMs } from './retry-policy.ts'
 export type { RetryPolicy } from './retry-policy.ts'
-export { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhook-signature.ts'
+export { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookBody, verifyWebhookSignature } from './webhook-signature.ts'

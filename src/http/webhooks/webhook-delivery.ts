@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { inboundJsonOf, type InboundFeed } from '../../gateway/inbound/inbound-feed.ts'
+import type { StoredInbound } from '../../gateway/inbound/stored-inbound.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import { encodeStatusEvent, type StatusEvent } from '../../gateway/status/status-event.ts'
 import { formatTimestamp } from '../../gateway/status/timestamp.ts'
 import type { Logger } from '../../log/logger.ts'
 import { DEFAULT_WEBHOOK_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-policy.ts'
 import type { Webhook, WebhookDirectory } from './webhook-directory.ts'
-import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.ts'
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.ts'
 
 /** One POST may take this long, response headers included, before it counts as failed. */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000
@@ -19,7 +21,7 @@ export const DEFAULT_WEBHOOK_QUEUE_LIMIT = 1_000
  */
 export const DEFAULT_WEBHOOK_QUEUE_BYTES = 1024 * 1024
 /** What a waiting status costs beyond its body, which its event repeats (estimated to err high). */
-const QUEUED_STATUS_OVERHEAD_BYTES = 300
+const QUEUED_POST_OVERHEAD_BYTES = 300
 /**
  * Statuses remembered for de-duplication, over all clients; the oldest are forgotten first.
  * Each takes about 100 bytes of heap (a 32-character delivery id in a Set), 10 MB in all.
@@ -29,6 +31,8 @@ const DROP_LOG_INTERVAL_MS = 10_000
 
 export interface WebhookDeliveryOptions {
   readonly statuses: StatusFeed
+  /** Where inbound SMS are stored (embedded mode): each is posted to its owner's webhook too. */
+  readonly inbound?: InboundFeed
   readonly directory: WebhookDirectory
   readonly log: Logger
   /** Overrides of DEFAULT_WEBHOOK_RETRY_POLICY. */
@@ -61,9 +65,16 @@ export interface WebhookDelivery {
   [Symbol.asyncDispose]: () => Promise<void>
 }
 
-interface QueuedStatus {
-  readonly event: StatusEvent
-  /** The status JSON (spec §4): the exact bytes that are signed and sent. */
+/** What a post carries: `X-Smsgw-Event` tells the receiver which JSON the body is. */
+const webhookEvents = { status: 'status', inbound: 'inbound' } as const
+type WebhookEvent = typeof webhookEvents[keyof typeof webhookEvents]
+
+interface QueuedPost {
+  readonly clientId: string
+  readonly kind: WebhookEvent
+  /** What logs may say of it: ids, never a number or a text. */
+  readonly context: Readonly<Record<string, string>>
+  /** The status JSON (spec §4), or an inbound SMS's JSON (sealed payload inside): the exact bytes that are signed and sent. */
   readonly body: string
   /** The same for every attempt and every report of this status, so a receiver can de-duplicate too. */
   readonly deliveryId: string
@@ -72,7 +83,7 @@ interface QueuedStatus {
 }
 
 interface ClientQueue {
-  readonly waiting: QueuedStatus[]
+  readonly waiting: QueuedPost[]
   /** The bytes of `waiting`. */
   bytes: number
   running: boolean
@@ -114,7 +125,7 @@ class WebhookDispatcher implements WebhookDelivery {
   readonly #seen = new Set<string>()
   readonly #abort = new AbortController()
   readonly #counters: WebhookDeliveryCounters = { delivered: 0, failed: 0, dropped: 0, duplicates: 0 }
-  readonly #unsubscribe: () => void
+  readonly #unsubscribe: Array<() => void>
   #running = 0
   #idleWaiters: Array<() => void> = []
   #lastDropLogMs = Number.NEGATIVE_INFINITY
@@ -128,7 +139,10 @@ class WebhookDispatcher implements WebhookDelivery {
     this.#maxQueuedBytes = options.maxQueuedBytesPerClient ?? DEFAULT_WEBHOOK_QUEUE_BYTES
     this.#dedupeEntries = options.dedupeEntries ?? DEFAULT_WEBHOOK_DEDUPE_ENTRIES
     this.#fetch = options.fetch ?? globalThis.fetch
-    this.#unsubscribe = options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true })
+    this.#unsubscribe = [
+      options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true }),
+      ...(options.inbound === undefined ? [] : [options.inbound.subscribe(undefined, message => { this.#enqueueInbound(message) }, { storedHere: true })])
+    ]
   }
 
   counters (): WebhookDeliveryCounters {
@@ -142,7 +156,7 @@ class WebhookDispatcher implements WebhookDelivery {
 
   async close (): Promise<void> {
     if (!this.#abort.signal.aborted) {
-      this.#unsubscribe()
+      for (const unsubscribe of this.#unsubscribe) unsubscribe()
       this.#abort.abort()
     }
     await this.idle()
@@ -163,25 +177,46 @@ class WebhookDispatcher implements WebhookDelivery {
       return
     }
     this.#remember(deliveryId)
-    let queue = this.#queues.get(event.clientId)
+    this.#queue({
+      clientId: event.clientId,
+      kind: webhookEvents.status,
+      context: { clientId: event.clientId, correlId: event.correlId, status: event.status },
+      body: encodeStatusEvent(event),
+      deliveryId
+    })
+  }
+
+  // The store announces each inbound SMS once, when it is stored: nothing to de-duplicate.
+  #enqueueInbound (message: StoredInbound): void {
+    if (this.#abort.signal.aborted) return
+    this.#queue({
+      clientId: message.owner,
+      kind: webhookEvents.inbound,
+      context: { clientId: message.owner, inboundId: String(message.id) },
+      body: JSON.stringify(inboundJsonOf(message)),
+      deliveryId: createHash('sha256').update(JSON.stringify([webhookEvents.inbound, message.id])).digest('hex').slice(0, 32)
+    })
+  }
+
+  #queue (post: Omit<QueuedPost, 'bytes'>): void {
+    let queue = this.#queues.get(post.clientId)
     if (queue === undefined) {
       queue = { waiting: [], bytes: 0, running: false }
-      this.#queues.set(event.clientId, queue)
+      this.#queues.set(post.clientId, queue)
     }
-    const body = encodeStatusEvent(event)
-    const queued = { event, body, deliveryId, bytes: QUEUED_STATUS_OVERHEAD_BYTES + 4 * body.length }
+    const queued: QueuedPost = { ...post, bytes: QUEUED_POST_OVERHEAD_BYTES + 4 * post.body.length }
     queue.waiting.push(queued)
     queue.bytes += queued.bytes
-    // The newest status stays, even one larger than the bound on its own.
+    // The newest post stays, even one larger than the bound on its own.
     while (queue.waiting.length > 1 && (queue.waiting.length > this.#maxQueued || queue.bytes > this.#maxQueuedBytes)) {
-      queue.bytes -= (queue.waiting.shift() as QueuedStatus).bytes
+      queue.bytes -= (queue.waiting.shift() as QueuedPost).bytes
       this.#counters.dropped++
-      this.#logDrop(event.clientId)
+      this.#logDrop(post.clientId)
     }
     if (!queue.running) {
       queue.running = true
       this.#running++
-      void this.#drain(event.clientId, queue)
+      void this.#drain(post.clientId, queue)
     }
   }
 
@@ -220,9 +255,9 @@ class WebhookDispatcher implements WebhookDelivery {
     }
   }
 
-  async #deliver (item: QueuedStatus): Promise<void> {
-    const { clientId, correlId, status } = item.event
-    const context = { clientId, correlId, status, deliveryId: item.deliveryId }
+  async #deliver (item: QueuedPost): Promise<void> {
+    const clientId = item.clientId
+    const context = { ...item.context, deliveryId: item.deliveryId }
     for (let attempt = 1; ; attempt++) {
       let webhook: Webhook | undefined
       let outcome: Outcome
@@ -256,7 +291,7 @@ class WebhookDispatcher implements WebhookDelivery {
     }
   }
 
-  async #post (webhook: Webhook, item: QueuedStatus): Promise<Outcome> {
+  async #post (webhook: Webhook, item: QueuedPost): Promise<Outcome> {
     let response: Response
     try {
       response = await this.#fetch(webhook.url, {
@@ -265,7 +300,8 @@ class WebhookDispatcher implements WebhookDelivery {
           'content-type': 'application/json',
           'user-agent': 'smsgw-webhook',
           [SIGNATURE_HEADER]: signWebhookBody(webhook.secret, item.body),
-          [DELIVERY_HEADER]: item.deliveryId
+          [DELIVERY_HEADER]: item.deliveryId,
+          [EVENT_HEADER]: item.kind
         },
         body: item.body,
         // A redirect is the receiver's mistake, and following it would send the status elsewhere.

@@ -15,6 +15,8 @@ import { advisoryKey } from './advisory-locks.ts'
 // - smsgw_correlations: which request an SMSC message id belongs to.
 // - smsgw_consumer_lease: one row; `epoch` grows each time an instance becomes the queue's
 //   consumer, and marking requests done checks it (docs/embedded-mode.md, "PostgreSQL").
+// - smsgw_inbound_sms, smsgw_inbound_duplicate_keys (migration 2): inbound SMS sealed to their
+//   owners, and the duplicate keys of those stored lately (docs/inbound-sms.md, "Embedded mode").
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -58,6 +60,25 @@ export const migrations: readonly string[] = [
     since_ms bigint NOT NULL
   );
   INSERT INTO smsgw_consumer_lease (id, epoch, holder, since_ms) VALUES (1, 0, '', 0);
+  `,
+  `
+  CREATE TABLE smsgw_inbound_sms (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    owner text NOT NULL,
+    connection text NOT NULL,
+    received_at_ms bigint NOT NULL,
+    parts integer NOT NULL,
+    incomplete boolean NOT NULL,
+    sealed text NOT NULL,
+    stored_at_ms bigint NOT NULL
+  );
+  CREATE INDEX smsgw_inbound_sms_owner ON smsgw_inbound_sms (owner, id);
+
+  CREATE TABLE smsgw_inbound_duplicate_keys (
+    key text PRIMARY KEY,
+    stored_at_ms bigint NOT NULL
+  );
+  CREATE INDEX smsgw_inbound_duplicate_keys_stored ON smsgw_inbound_duplicate_keys (stored_at_ms);
   `
 ]
 

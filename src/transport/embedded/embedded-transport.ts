@@ -1,9 +1,11 @@
+import { DEFAULT_INBOUND_DUPLICATE_WINDOW_MS } from '../../config/defaults.ts'
 import type { LedgerEntry } from '../../gateway/ledger/ledger-record.ts'
 import type { EmbeddedStore, RequestQueueStore } from '../../store/embedded-store.ts'
 import { openStore, type OpenStoreOptions } from '../../store/open-store.ts'
 import { EmbeddedIngress } from './embedded-ingress.ts'
 import { EMBEDDED_STREAM, EmbeddedRequestSource, type EmbeddedRequestSourceOptions } from './embedded-request-source.ts'
 import { EmbeddedStatusStore, type EmbeddedStatusStoreOptions } from './embedded-status-store.ts'
+import { InboundInbox, type InboundInboxOptions } from './inbound-inbox.ts'
 import { StoreCorrelations } from './store-correlations.ts'
 import { StoreLedgerLog } from './store-ledger-log.ts'
 
@@ -11,6 +13,8 @@ export interface EmbeddedTransportOptions {
   store?: OpenStoreOptions
   source?: EmbeddedRequestSourceOptions
   statuses?: EmbeddedStatusStoreOptions
+  /** Who owns inbound SMS; default: nobody (every inbound SMS is refused). */
+  inbound?: InboundInboxOptions
 }
 
 /** Every part of the embedded transport, over one store. */
@@ -21,6 +25,8 @@ export interface EmbeddedTransport {
   readonly statuses: EmbeddedStatusStore
   readonly ledgerLog: StoreLedgerLog
   readonly correlations: StoreCorrelations
+  /** Inbound SMS: sealed, stored, served. */
+  readonly inbound: InboundInbox
   /** Ends the source's iteration, commits the writes still queued and closes the store. */
   close: () => Promise<void>
 }
@@ -45,6 +51,7 @@ export async function openEmbeddedTransport (location: string, options: Embedded
       statuses: new EmbeddedStatusStore(store.statuses, options.statuses),
       ledgerLog,
       correlations: new StoreCorrelations(store.correlations),
+      inbound: new InboundInbox(store.inbound, options.inbound ?? { owners: [], duplicateWindowMs: DEFAULT_INBOUND_DUPLICATE_WINDOW_MS }),
       close: async () => {
         await source.close()
         await store.close()

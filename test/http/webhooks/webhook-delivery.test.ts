@@ -7,6 +7,8 @@ import v8 from 'node:v8'
 import vm from 'node:vm'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
+import type { InboundFeed } from '../../../src/gateway/inbound/inbound-feed.ts'
+import type { StoredInbound } from '../../../src/gateway/inbound/stored-inbound.ts'
 import { startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
 import type { Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
 import { StatusFeedFake, capturingLogger, statusOf } from '../api/http-fakes.ts'
@@ -277,4 +279,31 @@ test('webhook delivery close() aborts what is in flight, stops listening, and re
   await delivery.idle()
   assert.deepStrictEqual({ requests: requests.length, counters: delivery.counters() },
     { requests: 1, counters: { delivered: 0, failed: 0, dropped: 0, duplicates: 0 } })
+})
+
+test('webhook delivery posts each inbound SMS stored for a client to its webhook, signed, marked as `inbound`, statuses marked as `status`', async (t) => {
+  const { requests, url } = await receiver(t)
+  const listeners = new Set<(message: StoredInbound) => void>()
+  const inbound: InboundFeed = {
+    list: () => [],
+    subscribe: (_owner, listener) => {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    }
+  }
+  const { statuses, delivery, logged } = deliveryWith(t, url, { inbound })
+  const message: StoredInbound = { id: 7, owner: 'test', connection: 'smsc-a', receivedAtMs: Date.parse('2026-11-21T10:00:00Z'), parts: 2, incomplete: true, sealed: 'c2VhbGVk' }
+  for (const listener of listeners) listener(message)
+  for (const listener of listeners) listener({ ...message, owner: 'nobody' })
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => requests.length === 2)
+  await delivery.idle()
+  const body = '{"id":"7","received":"2026-11-21T10:00:00Z","connection":"smsc-a","parts":2,"incomplete":true,"payload":"c2VhbGVk"}'
+  assert.deepStrictEqual(requests.map(request => [request.headers['x-smsgw-event'], request.body.startsWith('{"id"') ? request.body : 'status', request.headers['x-smsgw-signature']]), [
+    ['inbound', body, `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`],
+    ['status', 'status', `sha256=${createHmac('sha256', SECRET).update(requests[1]?.body ?? '').digest('hex')}`]
+  ])
+  assert.match(logged.lines(), /"inboundId":"7"/)
+  await delivery.close()
+  assert.equal(listeners.size, 0, 'closing stops listening')
 })

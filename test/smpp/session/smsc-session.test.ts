@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, mock, test } from 'node:test'
 import type { TestContext } from 'node:test'
+import { errorCodes, SmsgwError } from '../../../src/errors.ts'
 import { commandStatus, createPdu, encodePdu } from '../../../src/smpp/codec/index.ts'
 import type { PduOf } from '../../../src/smpp/codec/index.ts'
 import { sessionSettings, SmppSessionError, SmppSubmitError, SmscSession } from '../../../src/smpp/session/index.ts'
@@ -362,6 +363,13 @@ test('SmscSession answers ESME_RX_T_APPN when the deliver handler rejects, so th
   link.send(receiptPdu(502))
   const answer = await link.expect('deliver_sm_resp')
   assert.deepStrictEqual({ sequenceNumber: answer.sequenceNumber, commandStatus: answer.commandStatus }, { sequenceNumber: 502, commandStatus: 0x64 })
+})
+
+test('SmscSession answers ESME_RX_R_APPN when the deliver handler refuses the message for good, so the SMSC does not deliver it again', async t => {
+  const { link } = await boundSession(t, { onDeliver: async () => { throw new SmsgwError(errorCodes.inboundRefused, 'no client owns the recipient') } })
+  link.send(receiptPdu(503))
+  const answer = await link.expect('deliver_sm_resp')
+  assert.deepStrictEqual({ sequenceNumber: answer.sequenceNumber, commandStatus: answer.commandStatus }, { sequenceNumber: 503, commandStatus: commandStatus.ESME_RX_R_APPN })
 })
 
 test('SmscSession stops reading while maxDeliversInFlight handlers run', async t => {
