@@ -11,6 +11,7 @@ import type { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { watchGateway, watchSession } from '../http/observability/metric-sources.ts'
 import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
 import { subscribeDiagnostics } from '../http/observability/diagnostics.ts'
+import type { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import type { Logger } from '../log/logger.ts'
 
 export interface HttpFrontOptions {
@@ -21,6 +22,8 @@ export interface HttpFrontOptions {
   metrics: GatewayMetrics
   dashboard: DashboardState
   rateLimit: { requestsPerSecond: number, burst: number }
+  /** Where webhooks may post: the configuration's webhooks.allowedDestinations. */
+  webhookDestinations: DestinationPolicy
   /** Whether the queue (the store, or the broker) is reachable, for /readyz. */
   transportReady: () => Awaitable<boolean>
   log: Logger
@@ -44,7 +47,7 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     apiKeys: options.apiKeys,
     rateLimit: options.rateLimit,
     log: options.log,
-    webhooks: { directory: options.apiKeys },
+    webhooks: { directory: options.apiKeys, destinations: options.webhookDestinations },
     plugins: [
       async app => { await observabilityPlugin(app, { metrics, readiness }) },
       async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot() }) }

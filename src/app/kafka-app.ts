@@ -8,6 +8,7 @@ import type { Logger } from '../log/logger.ts'
 import { CoalescingProducer } from '../transport/kafka/coalescing-producer.ts'
 import { kafkaIngress } from '../transport/kafka/kafka-ingress.ts'
 import { startKafkaGateway } from '../transport/kafka/kafka-gateway.ts'
+import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { buildHttpFront } from './http-front.ts'
 
 export interface KafkaHttpOptions {
@@ -25,6 +26,8 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
     const running = await startKafkaGateway(config, vaultPassword, log)
     return { running, url: undefined, close: running.shutdown }
   }
+  // Before anything starts: a bad allow-list entry stops the start with nothing to clean up.
+  const webhookDestinations = DestinationPolicy.allowing(config.webhooks.allowedDestinations)
   const metrics = new GatewayMetrics({ clients: config.clients.allowed })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const running = await startKafkaGateway(config, vaultPassword, log, { sinks: [metricsStatusSink(metrics), dashboard] })
@@ -38,6 +41,7 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
     metrics,
     dashboard,
     rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst },
+    webhookDestinations,
     // The gateway would not be running without the broker; a broker lost since shows in the logs.
     transportReady: () => true,
     log

@@ -1,8 +1,10 @@
 import type { Command } from 'commander'
+import type { DestinationPolicy } from '../http/webhooks/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
 import type { ProgramIo } from './program-io.ts'
 
 interface FileOptions { file?: string }
+interface WebhookSetOptions extends FileOptions { config?: string }
 
 const FILE_HELP = 'API key file (default: $SMSGW_API_KEYS_FILE, else ./smsgw-api-keys.json)'
 
@@ -46,10 +48,11 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
   webhook.command('set')
     .description('post CLIENT\'s statuses to URL, signed with a new secret, which is printed (only this once)')
     .argument('<client>', 'client-id')
-    .argument('<url>', 'an http: or https: URL')
+    .argument('<url>', 'an http: or https: URL; not an internal address unless webhooks.allowedDestinations names it')
     .option('--file <file>', FILE_HELP)
-    .action(async (client: string, url: string, options: FileOptions) => {
-      const set = await (await openKeyFile(options)).setWebhook(client, url)
+    .option('--config <file>', 'the gateway\'s configuration file, for webhooks.allowedDestinations (also read from $SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS)')
+    .action(async (client: string, url: string, options: WebhookSetOptions) => {
+      const set = await (await openKeyFile(options, await webhookDestinations(options))).setWebhook(client, url)
       await io.writeStdout(set.secret)
     })
 
@@ -71,8 +74,16 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     })
 }
 
-async function openKeyFile (options: FileOptions) {
+async function openKeyFile (options: FileOptions, webhookDestinations?: DestinationPolicy) {
   // Loaded here, not at the top: the other commands need none of it and start faster.
   const { ApiKeyFile, apiKeyFilePath } = await import('../http/api-keys/index.ts')
-  return await ApiKeyFile.open(apiKeyFilePath(options.file, process.env))
+  return await ApiKeyFile.open(apiKeyFilePath(options.file, process.env), webhookDestinations === undefined ? {} : { webhookDestinations })
+}
+
+/** The allow-list of the gateway's configuration (file and environment), as the gateway reads it. */
+async function webhookDestinations (options: WebhookSetOptions): Promise<DestinationPolicy> {
+  const { loadConfig } = await import('../config/index.ts')
+  const { DestinationPolicy } = await import('../http/webhooks/index.ts')
+  const config = await loadConfig({ file: options.config, env: process.env })
+  return DestinationPolicy.allowing(config.webhooks.allowedDestinations)
 }

@@ -58,7 +58,8 @@ const defaults: GatewayConfig = {
   smpp: defaultConfig.smpp,
   pipeline: { maxInFlight: 1000, openWorkers: DEFAULT_OPEN_WORKERS, claimTakeoverMs: 60000, shutdownTimeoutMs: 10000 },
   log: { level: 'info' },
-  http: { rateLimitPerSecond: 200, rateLimitBurst: 400 },
+  http: { rateLimitPerSecond: 200, rateLimitBurst: 400, protectMetrics: false },
+  webhooks: { allowedDestinations: [] },
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 }
 }
 

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { errorCodes } from '../../src/errors.ts'
 import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
 import { buildHttpApp, type HttpAppOptions } from '../../src/http/app.ts'
-import { verifyWebhookSignature } from '../../src/http/webhooks/index.ts'
+import { DestinationPolicy, verifyWebhookSignature } from '../../src/http/webhooks/index.ts'
 import { IngressFake, StatusFeedFake, capturingLogger, statusOf, temporaryFolder } from './api/http-fakes.ts'
 
 // The app as a whole: OpenAPI, the docs page, extra plugins, the webhook service's lifetime.
@@ -106,10 +106,12 @@ test('buildHttpApp posts statuses to webhooks while it is ready, and stops when 
   })
   await new Promise<void>(resolve => receiver.listen(0, '127.0.0.1', resolve))
   t.after(() => { receiver.close() })
-  const hookFile = await ApiKeyFile.open(join(folder, 'hooks.json'))
+  // The receiver is on the loop-back, an internal destination: allowed as an operator would allow it.
+  const destinations = DestinationPolicy.allowing(['127.0.0.1'])
+  const hookFile = await ApiKeyFile.open(join(folder, 'hooks.json'), { webhookDestinations: destinations })
   const webhook = await hookFile.setWebhook('test', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`)
   const statuses = new StatusFeedFake()
-  const app = await appWith(t, { statuses, webhooks: { directory: hookFile } })
+  const app = await appWith(t, { statuses, webhooks: { directory: hookFile, destinations } })
   assert.equal(statuses.subscribers, 0)
   await app.ready()
   assert.equal(statuses.subscribers, 1)

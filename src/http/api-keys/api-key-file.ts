@@ -3,6 +3,7 @@ import { open, stat } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { writeFileAtomic } from '../../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes, isSmsgwError } from '../../errors.ts'
+import { DestinationPolicy, destinationRefused } from '../webhooks/destination-policy.ts'
 import type { Webhook, WebhookDirectory } from '../webhooks/webhook-directory.ts'
 import { DEFAULT_SCRYPT_PARAMS, apiKeyIdOf, digestApiKey, generateApiKey, hashApiKey, newSalt, sameHash } from './api-key.ts'
 import {
@@ -33,6 +34,8 @@ export interface ApiKeyFileOptions {
   readonly recheckIntervalMs?: number
   /** Called once per broken version of a changed file; the keys read before stay in use meanwhile. */
   readonly onReloadError?: (error: Error) => void
+  /** Which webhook URLs setWebhook takes: DestinationPolicy.strict (nothing internal) by default. */
+  readonly webhookDestinations?: DestinationPolicy
 }
 
 /** One key in memory: the stored entry, and the SHA-256 of the key once scrypt has confirmed it. */
@@ -67,6 +70,7 @@ export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
   readonly #file: string
   readonly #recheckIntervalMs: number
   readonly #onReloadError: (error: Error) => void
+  readonly #webhookDestinations: DestinationPolicy
   #index: FileIndex
   #version: string
   #failedVersion: string | undefined
@@ -78,6 +82,7 @@ export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
     this.#file = file
     this.#recheckIntervalMs = options.recheckIntervalMs ?? DEFAULT_API_KEY_RECHECK_INTERVAL_MS
     this.#onReloadError = options.onReloadError ?? (() => {})
+    this.#webhookDestinations = options.webhookDestinations ?? DestinationPolicy.strict
     this.#index = indexContents(contents)
     this.#version = version
     this.#checkedAtMs = Date.now()
@@ -161,11 +166,14 @@ export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
   /**
    * Posts `clientId`'s statuses to `url` from now on, signed with a new secret (replacing any
    * webhook the client had); resolves to the webhook, whose secret is shown this once.
-   * Rejects with SMSGW_USAGE for an unusable client-id or URL.
+   * Rejects with SMSGW_USAGE for an unusable client-id or URL, and with SMSGW_WEBHOOK_DESTINATION
+   * for a URL whose host is an internal address or name the webhookDestinations do not allow.
    */
   async setWebhook (clientId: string, url: string): Promise<Webhook> {
     checkClientId(clientId)
     checkWebhookUrl(url, reason => new SmsgwError(errorCodes.usage, `webhook URL ${url} ${reason}`))
+    const refusal = this.#webhookDestinations.refusalOfUrl(new URL(url))
+    if (refusal !== undefined) throw destinationRefused(refusal, url)
     const webhook: Webhook = { clientId, url, secret: `${WEBHOOK_SECRET_PREFIX}${randomBytes(WEBHOOK_SECRET_BYTES).toString('base64url')}` }
     await this.#update(contents => ({
       ...contents,

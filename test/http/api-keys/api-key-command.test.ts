@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readFile } from 'node:fs/promises'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
@@ -71,4 +71,27 @@ test('api-key webhook set prints the secret once; list shows clients and URLs; r
   const bad = await smsgw(['api-key', 'webhook', 'set', 'test', 'ftp://example.org/', '--file', file])
   assert.deepStrictEqual({ code: bad.code, lines: smsgwLines(bad.stderr) },
     { code: 2, lines: ['smsgw: webhook URL ftp://example.org/ is not an http: or https: URL'] })
+})
+
+test('api-key webhook set refuses an internal address in any spelling, unless the configuration allows it (issue 9, item 2)', async () => {
+  const file = join(folder, 'internal-webhooks.json')
+  for (const url of ['http://2130706433/hook', 'http://0x7f000001/hook', 'http://127.1/hook', 'http://[::ffff:127.0.0.1]/hook', 'http://localhost/hook']) {
+    const refused = await smsgw(['api-key', 'webhook', 'set', 'test', url, '--file', file])
+    const host = url === 'http://localhost/hook' ? 'localhost is the loopback name localhost' : `${url.includes('::ffff') ? '::ffff:7f00:1 is IPv4-mapped loopback' : '127.0.0.1 is loopback'} (127.0.0.0/8)`
+    assert.deepStrictEqual({ code: refused.code, lines: smsgwLines(refused.stderr) },
+      { code: 1, lines: [`smsgw: webhook URL ${url} refused: ${host}; an operator may allow it in webhooks.allowedDestinations`] }, url)
+  }
+  const metadata = await smsgw(['api-key', 'webhook', 'set', 'test', 'http://169.254.169.254/latest/meta-data/', '--file', file])
+  assert.deepStrictEqual(smsgwLines(metadata.stderr), ['smsgw: webhook URL http://169.254.169.254/latest/meta-data/ refused: 169.254.169.254 is link-local, cloud metadata (169.254.0.0/16); an operator may allow it in webhooks.allowedDestinations'])
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'webhook', 'list', '--file', file])), { code: 0, stdout: '', stderr: '' })
+
+  // The gateway's configuration allows the receiver: from a file, or from the environment.
+  const config = join(folder, 'allow.yaml')
+  await writeFile(config, 'webhooks:\n  allowedDestinations: [127.0.0.0/8, hooks.corp.internal]\n')
+  const fromFile = asText(await smsgw(['api-key', 'webhook', 'set', 'test', 'http://127.1:9000/hook', '--file', file, '--config', config]))
+  assert.deepStrictEqual([fromFile.code, fromFile.stderr], [0, ''])
+  const fromEnv = asText(await smsgw(['api-key', 'webhook', 'set', 'other', 'http://[::ffff:127.0.0.1]:9000/hook', '--file', file], { env: { SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS: '127.0.0.1' } }))
+  assert.deepStrictEqual([fromEnv.code, fromEnv.stderr], [0, ''])
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'webhook', 'list', '--file', file])).stdout,
+    'test\thttp://127.1:9000/hook\nother\thttp://[::ffff:127.0.0.1]:9000/hook\n')
 })

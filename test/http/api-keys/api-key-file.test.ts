@@ -5,6 +5,7 @@ import { test } from 'node:test'
 import { errorCodes } from '../../../src/errors.ts'
 import { ApiKeyFile, apiKeyFilePath } from '../../../src/http/api-keys/index.ts'
 import { decodeApiKeyFile, encodeApiKeyFile } from '../../../src/http/api-keys/api-key-file-format.ts'
+import { DestinationPolicy } from '../../../src/http/webhooks/index.ts'
 import { temporaryFolder } from '../api/http-fakes.ts'
 
 const folder = await temporaryFolder()
@@ -108,7 +109,7 @@ test('ApiKeyFile sets, replaces and removes a client\'s webhook, with a fresh se
   const keys = await ApiKeyFile.open(file)
   const first = await keys.setWebhook('test', 'https://example.org/hook')
   assert.match(first.secret, /^whsec_[A-Za-z0-9_-]{43}$/)
-  const second = await keys.setWebhook('test', 'http://127.0.0.1:8080/other')
+  const second = await keys.setWebhook('test', 'http://hooks.example.net:8080/other')
   assert.notEqual(second.secret, first.secret)
   assert.deepStrictEqual(await keys.webhookOf('test'), second)
   assert.deepStrictEqual(await (await ApiKeyFile.open(file)).webhooks(), [second])
@@ -119,6 +120,19 @@ test('ApiKeyFile sets, replaces and removes a client\'s webhook, with a fresh se
   for (const url of ['example.org/hook', 'ftp://example.org/', 'file:///etc/passwd']) {
     await assert.rejects(keys.setWebhook('test', url), { code: errorCodes.usage }, url)
   }
+})
+
+test('ApiKeyFile refuses a webhook URL whose host is internal, unless its webhookDestinations allow it (issue 9, item 2)', async () => {
+  const file = freshFile()
+  const keys = await ApiKeyFile.open(file)
+  for (const url of ['http://2130706433/hook', 'http://0x7f000001/hook', 'http://127.1/hook', 'http://[::ffff:127.0.0.1]/hook', 'http://169.254.169.254/', 'http://[fd00::1]/', 'http://metadata.google.internal/']) {
+    await assert.rejects(keys.setWebhook('test', url), (error: Error & { code?: string }) =>
+      error.code === errorCodes.webhookDestination && error.message.startsWith(`webhook URL ${url} refused: `), url)
+  }
+  assert.deepStrictEqual(await keys.webhooks(), [])
+  const allowing = await ApiKeyFile.open(file, { webhookDestinations: DestinationPolicy.allowing(['127.0.0.0/8']) })
+  assert.deepStrictEqual((await allowing.setWebhook('test', 'http://127.1:9000/hook')).url, 'http://127.1:9000/hook')
+  await assert.rejects(allowing.setWebhook('test', 'http://10.0.0.1/hook'), { code: errorCodes.webhookDestination })
 })
 
 test('decodeApiKeyFile refuses a malformed file, naming the file and the place', async () => {
