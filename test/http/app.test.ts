@@ -123,3 +123,23 @@ test('buildHttpApp posts statuses to webhooks while it is ready, and stops when 
   await app.close()
   assert.equal(statuses.subscribers, 0)
 })
+
+test('buildHttpApp logs no key, token or cookie of a request, in its URL or in its headers (issue 9, item 4)', async (t) => {
+  const logged = capturingLogger()
+  const app = await appWith(t, { log: logged.log })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const bearer = `smsgw_0123456789ab_${'B'.repeat(37)}SECRET`
+  const keyInQuery = await fetch(`${base}/v1/messages/C1?api_key=SECRET-QUERY&page=2`, {
+    headers: { authorization: `Bearer ${bearer}`, cookie: 'smsgw_dashboard=SECRET-COOKIE', 'x-api-key': 'SECRET-HEADER' }
+  })
+  const unknownRoute = await fetch(`${base}/nowhere?access_token=SECRET-404&password=SECRET-PW`, { headers: { authorization: 'Bearer SECRET-OTHER' } })
+  assert.deepStrictEqual([keyInQuery.status, unknownRoute.status], [401, 404])
+  await Promise.all([keyInQuery.body?.cancel(), unknownRoute.body?.cancel()])
+  await app.close()
+  const lines = logged.lines()
+  assert.deepStrictEqual(lines.match(/SECRET[\w-]*/g), null)
+  // The log still tells which request it was.
+  assert.match(lines, /"url":"\/v1\/messages\/C1\?api_key=\[redacted\]&page=2"/)
+  assert.match(lines, /"msg":"Route GET:\/nowhere\?access_token=\[redacted\]&password=\[redacted\] not found"/)
+})
