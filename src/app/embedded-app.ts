@@ -33,6 +33,8 @@ export interface EmbeddedApp {
   readonly demo: DemoFiles | undefined
   /** The demo client's API key when this start created it (it is shown once). */
   readonly newApiKey: string | undefined
+  /** The operator key (the dashboard's) when this start created it, as the key file had none (it is shown once). */
+  readonly newOperatorKey: string | undefined
   readonly smsc: string | undefined
   close: () => Promise<void>
 }
@@ -41,8 +43,9 @@ const DEMO_SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
 
 /**
  * The whole job on one machine (issue: embedded mode): the durable SQLite queue, the gateway
- * over it, the HTTP API with its docs, metrics, health and the dashboard, and, for the demo,
- * an SMSC simulator, a vault with the `test` and `demo` clients and an API key for `demo`.
+ * over it, the HTTP API with its docs, metrics, health and the dashboard (with an operator key
+ * to log in with, made on the first start), and, for the demo, an SMSC simulator, a vault with
+ * the `test` and `demo` clients and an API key for `demo`.
  */
 export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<EmbeddedApp> {
   const { log } = options
@@ -69,13 +72,16 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const apiKeys = await ApiKeyFile.open(join(options.dataDir, 'api-keys.json'))
   const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
   const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, transportReady: async () => await transport.store.reachable(), log })
+  // The dashboard answers operators only: the first start makes them a key, demo or not.
+  const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), log })
   const url = await app.listen({ host: options.httpHost, port: options.httpPort })
   return {
     url,
     store: transport.store.location,
     demo,
     newApiKey,
+    newOperatorKey,
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
     close: async () => {
       await app.close()

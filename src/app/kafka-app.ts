@@ -42,6 +42,7 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
     dashboard,
     rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst },
     webhookDestinations,
+    protectMetrics: config.http.protectMetrics,
     // The gateway would not be running without the broker; a broker lost since shows in the logs.
     transportReady: () => true,
     log

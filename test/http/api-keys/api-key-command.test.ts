@@ -95,3 +95,21 @@ test('api-key webhook set refuses an internal address in any spelling, unless th
   assert.deepStrictEqual(asText(await smsgw(['api-key', 'webhook', 'list', '--file', file])).stdout,
     'test\thttp://127.1:9000/hook\nother\thttp://[::ffff:127.0.0.1]:9000/hook\n')
 })
+
+test('api-key operator create prints an operator key once, which logs in as an operator and never as a client; list and revoke manage it (issue 9, item 3)', async () => {
+  const file = join(folder, 'operators.json')
+  const created = asText(await smsgw(['api-key', 'operator', 'create', '--file', file]))
+  assert.deepStrictEqual({ code: created.code, stderr: created.stderr }, { code: 0, stderr: '' })
+  assert.match(created.stdout, /^smsgw_op_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/)
+  const key = created.stdout
+  const id = key.slice(9, 21)
+  const keys = await ApiKeyFile.open(file)
+  assert.deepStrictEqual([await keys.verifyOperator(key), await keys.verify(key)], [id, undefined])
+  assert.ok(!(await readFile(file, 'utf8')).includes(key.slice(22)))
+  const listed = asText(await smsgw(['api-key', 'operator', 'list', '--file', file]))
+  assert.match(listed.stdout, new RegExp(`^${id}\\t\\d{4}-\\d\\d-\\d\\dT[\\d:.]+Z\\n$`))
+  // Client keys are listed apart, and revoke takes either kind, by id or by the whole key.
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'list', '--file', file])).stdout, '')
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'revoke', key, '--file', file])), { code: 0, stdout: '', stderr: '' })
+  assert.deepStrictEqual(asText(await smsgw(['api-key', 'operator', 'list', '--file', file])).stdout, '')
+})
