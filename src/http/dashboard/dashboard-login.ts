@@ -39,7 +39,7 @@ export function registerDashboardLogin (app: FastifyInstance, auth: OperatorAuth
     const keyId = await auth.keys.verifyOperator(request.body.key)
     if (keyId === undefined) {
       request.log.info('dashboard login refused')
-      return sendProblem(reply, 401, 'not an operator key (a client\'s API key is not one): make one with `smsgw api-key operator create`')
+      return sendProblem(reply, 401, 'not an operator key (a client\'s API key is not one); make one with: smsgw api-key operator create')
     }
     request.log.info({ operatorKeyId: keyId }, 'dashboard login')
     return await reply.code(204).header('set-cookie', sessionCookie(request, auth.sessions.issue(keyId), auth.sessions.lifetimeSeconds)).send()
