@@ -33,6 +33,10 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
   const running = await startKafkaGateway(config, vaultPassword, log, { sinks: [metricsStatusSink(metrics), dashboard] })
   const producer = new CoalescingProducer({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-api` })
   const apiKeys = await ApiKeyFile.open(apiKeyFilePath(http.apiKeysFile, process.env))
+  // Unlike `smsgw run`, this makes no operator key of its own: it says how to make one instead.
+  if ((await apiKeys.listOperatorKeys()).length === 0) {
+    log.warn({ apiKeysFile: apiKeys.file }, `no operator key, so the dashboard answers nobody: make one with smsgw api-key operator create --file ${apiKeys.file}`)
+  }
   const app = await buildHttpFront({
     ingress: kafkaIngress(producer, config.kafka.topics.sendSms),
     statuses: running.recent,
