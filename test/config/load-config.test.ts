@@ -412,3 +412,12 @@ test('loadConfig reads extra SMSC connections from a YAML file and checks their 
     '  smpp.numberPattern: is not a regular expression'
   ])
 })
+
+test('loadConfig reads webhooks.allowedDestinations and refuses an entry that is no network, address or host name (issue 9, item 2)', async () => {
+  const config = await loadConfig({ env: { SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS: '10.8.0.0/16, ::1, hooks.corp.internal', SMSGW_HTTP_PROTECT_METRICS: 'true' } })
+  assert.deepStrictEqual([config.webhooks.allowedDestinations, config.http.protectMetrics], [['10.8.0.0/16', '::1', 'hooks.corp.internal'], true])
+  const problems = await problemsOf(loadConfig({ env: { SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS: '10.8.0.0/16,http://hooks/' } }))
+  assert.deepStrictEqual(problems.length, 2)
+  assert.deepStrictEqual(problems[1], '  webhooks.allowedDestinations[1]: must be a network (10.0.0.0/8, fd00::/8), an IP address or a host name, ' +
+    'got "http://hooks/" (from environment variable SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS)')
+})
