@@ -14,8 +14,8 @@ const QUERY_PARAMETER = /([?&;])([^=&;#\s?"']+)=([^&;#\s"']*)/g
 const AUTHORIZATION = /\b(Bearer|Basic|Token)( +)[A-Za-z0-9\-._~+/]+=*/gi
 // Our own keys (smsgw_<id>_<secret>, operator keys smsgw_op_<id>_<secret>) and webhook secrets, wherever they appear.
 const SMSGW_SECRET = /\b(smsgw_(?:op_)?[0-9a-f]{12}_|whsec_)[A-Za-z0-9_-]{20,}/g
-// userinfo of an absolute URL: scheme://user:password@host
-const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/)[^/@\s:]*:[^/@\s]*@/gi
+// The password in the userinfo of an absolute URL: scheme://user:password@host
+const USERINFO = /(\b[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:)[^/@\s]*@/gi
 
 /** The name as a query parameter means it (`api%5Fkey` is `api_key`); the raw text when it is not valid percent-encoding. */
 function decodedName (name: string): string {
@@ -36,5 +36,5 @@ export function redactSecrets (text: string): string {
     .replace(QUERY_PARAMETER, (whole, separator: string, name: string) => SECRET_NAME.test(decodedName(name)) ? `${separator}${name}=${REDACTED}` : whole)
     .replace(AUTHORIZATION, (_whole, scheme: string, space: string) => `${scheme}${space}${REDACTED}`)
     .replace(SMSGW_SECRET, (_whole, prefix: string) => `${prefix}${REDACTED}`)
-    .replace(USERINFO, (_whole, scheme: string) => `${scheme}${REDACTED}@`)
+    .replace(USERINFO, (_whole, schemeAndUser: string) => `${schemeAndUser}${REDACTED}@`)
 }
