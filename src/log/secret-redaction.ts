@@ -10,8 +10,9 @@ export const SECRET_NAME = /key|token|secret|pass|pwd|sig|auth|credential|sessio
 
 // `?name=value` or `&name=value` (also `;`), anywhere in a text; the value runs to the next separator.
 const QUERY_PARAMETER = /([?&;])([^=&;#\s?"']+)=([^&;#\s"']*)/g
-// RFC 6750 and RFC 7617 credentials, as a header value or quoted in a message.
-const AUTHORIZATION = /\b(Bearer|Basic|Token)( +)[A-Za-z0-9\-._~+/]+=*/gi
+// RFC 6750 and RFC 7617 credentials, as a header value or quoted in a message (8 characters at
+// least, and Basic capitalised, so that prose such as "basic check" stays as it is).
+const AUTHORIZATION = /\b([Bb]earer|BEARER|Basic)( +)[A-Za-z0-9\-._~+/]{8,}=*/g
 // Our own keys (smsgw_<id>_<secret>, operator keys smsgw_op_<id>_<secret>) and webhook secrets, wherever they appear.
 const SMSGW_SECRET = /\b(smsgw_(?:op_)?[0-9a-f]{12}_|whsec_)[A-Za-z0-9_-]{20,}/g
 // The password in the userinfo of an absolute URL: scheme://user:password@host

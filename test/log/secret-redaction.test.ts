@@ -15,7 +15,8 @@ test('redactSecrets cuts the values of secret-looking query parameters and keeps
     ['https://user:SECRET@hooks.example.org/x', 'https://user:[redacted]@hooks.example.org/x'],
     ['postgres://smsgw:***@db.example:5432/smsgw', 'postgres://smsgw:[redacted]@db.example:5432/smsgw'],
     ['Authorization: Bearer SECRET.x-y_z', 'Authorization: Bearer [redacted]'],
-    ['basic U0VDUkVUOlNFQ1JFVA==', 'basic [redacted]'],
+    ['Basic U0VDUkVUOlNFQ1JFVA==', 'Basic [redacted]'],
+    ['a basic check of the bearer', 'a basic check of the bearer'],
     [`key smsgw_0123456789ab_${'S'.repeat(43)} and smsgw_op_0123456789ab_${'S'.repeat(43)}`, 'key smsgw_0123456789ab_[redacted] and smsgw_op_0123456789ab_[redacted]'],
     [`whsec_${'S'.repeat(43)}`, 'whsec_[redacted]'],
     // Names of tables and metrics are not secrets.
