@@ -33,9 +33,16 @@ export function createLogger (options: { level: LogLevel, destination?: Destinat
     },
     serializers: {
       // An error's message and stack may quote a URL (Fastify's "Reply was already sent … in the <url> route").
-      err: (error: Error) => {
-        const serialized = pino.stdSerializers.err(error)
-        return { ...serialized, message: redactSecrets(serialized.message), ...(serialized.stack === undefined ? {} : { stack: redactSecrets(serialized.stack) }) }
+      err: (error: unknown) => {
+        // pino's serializer leaves what is not an Error (undefined, a plain object) as it is.
+        const serialized: unknown = pino.stdSerializers.err(error as Error)
+        if (typeof serialized !== 'object' || serialized === null) return serialized
+        const { message, stack } = serialized as { message?: unknown, stack?: unknown }
+        return {
+          ...serialized,
+          ...(typeof message === 'string' ? { message: redactSecrets(message) } : {}),
+          ...(typeof stack === 'string' ? { stack: redactSecrets(stack) } : {})
+        }
       }
     },
     hooks: {

@@ -21,9 +21,13 @@ test('createLogger redacts credentials in fields, URLs, messages and errors, whe
   log.info('Route GET:/nowhere?password=SECRET6 not found')
   log.warn({ err: new Error('Reply was already sent in the "/v1/x?api_key=SECRET7" route') }, 'reply')
   log.info({ headers: { authorization: 'Bearer SECRET8' } })
+  // What is not an Error passes as it is.
+  log.info({ err: undefined }, 'no error')
+  log.info({ err: { code: 'E1' } }, 'plain error')
   const text = JSON.stringify(lines())
   assert.doesNotMatch(text, /SECRET\d/)
-  const [request, fields, notFound, failed] = lines()
+  const [request, fields, notFound, failed, , noError, plain] = lines()
+  assert.deepStrictEqual([noError?.err, plain?.err], [undefined, { code: 'E1' }])
   assert.deepStrictEqual([
     (request?.req as { url: string }).url, fields?.url, fields?.authorization, fields?.request, notFound?.msg,
     (failed?.err as { message: string }).message
