@@ -4,7 +4,7 @@ import type { Static } from 'typebox'
 import type { SmsStatus } from '../../gateway/status/status-event.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import type { GatewayMetrics, MetricsView } from '../observability/gateway-metrics.ts'
-import { operatorGuard, type OperatorAuth } from '../operator/operator-guard.ts'
+import { operatorGuard, operatorOf, type OperatorAuth } from '../operator/operator-guard.ts'
 import { registerDashboardLogin } from './dashboard-login.ts'
 import { dashboardContentSecurityPolicy, dashboardPage } from './dashboard-page.ts'
 import type { DashboardSnapshot } from './dashboard-state.ts'
@@ -23,7 +23,14 @@ export interface DashboardPluginOptions {
   frameIntervalMs?: number
   /** Most open event streams; 32 by default. */
   maxViewers?: number
+  /**
+   * Milliseconds between checks that an open event stream's operator still may watch (the
+   * session has not expired, the key was not revoked); 10 000 by default.
+   */
+  operatorRecheckMs?: number
 }
+
+export const DEFAULT_OPERATOR_RECHECK_MS = 10_000
 
 /** One frame of /dashboard/events: the state's snapshot and the metrics' current values. */
 export interface DashboardFrame extends DashboardSnapshot {
@@ -76,13 +83,21 @@ export async function dashboardPlugin (app: FastifyInstance, options: DashboardP
       .send(dashboardPage)
   })
 
+  const recheckMs = options.operatorRecheckMs ?? DEFAULT_OPERATOR_RECHECK_MS
   app.get('/dashboard/events', { schema: hidden, onRequest: operatorsOnly }, async (request, reply) => {
     reply.hijack()
     if (!broadcast.add(reply.raw)) {
       request.log.warn('dashboard event stream refused: too many viewers')
       reply.raw.writeHead(503, { 'content-type': 'application/json', 'retry-after': '10' })
       reply.raw.end(JSON.stringify({ error: 'too many dashboard viewers' }))
+      return
     }
+    // A stream outlives the check at its start: it ends once its session expires or its key is
+    // revoked, and the browser's reconnect then meets the 401 (and the page, its login form).
+    const recheck = setInterval(() => {
+      operatorOf(options.operators, request).then(operator => { if ('refused' in operator) reply.raw.end() }, () => { reply.raw.end() })
+    }, recheckMs)
+    reply.raw.on('close', () => { clearInterval(recheck) })
   })
 
   app.get<{ Querystring: Static<typeof HistoryQuery> }>('/dashboard/history', { schema: { ...hidden, querystring: HistoryQuery }, onRequest: operatorsOnly }, async (request, reply) => {

@@ -27,7 +27,7 @@ const clock = { ms: Date.now() }
 const sessions = new OperatorSessions({ now: () => clock.ms })
 const asOperator = { authorization: `Bearer ${operatorKey}` }
 
-async function dashboardApp (options: { maxViewers?: number } = {}): Promise<{ app: FastifyInstance, state: DashboardState, metrics: GatewayMetrics, feed: StatusFeedFake, url: string, routes: string[] }> {
+async function dashboardApp (options: { maxViewers?: number, operatorRecheckMs?: number } = {}): Promise<{ app: FastifyInstance, state: DashboardState, metrics: GatewayMetrics, feed: StatusFeedFake, url: string, routes: string[] }> {
   const metrics = new GatewayMetrics({ clients: ['acme'], processMetrics: false })
   const state = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const feed = new StatusFeedFake()
@@ -223,4 +223,21 @@ test('dashboardPlugin logs an operator in with a JSON post, into an HttpOnly, Sa
 
   const logout = await fetch(`${url}/dashboard/session`, { method: 'DELETE', headers: cookie })
   assert.deepStrictEqual([logout.status, logout.headers.get('set-cookie')], [204, 'smsgw_operator=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict'])
+})
+
+test('dashboardPlugin ends an open event stream once its operator key is revoked', async t => {
+  const { app, url } = await dashboardApp({ operatorRecheckMs: 20 })
+  t.after(async () => { await app.close() })
+  const viewer = await keyFile.createOperatorKey()
+  const login = await logIn(url, viewer.key)
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string
+  const events = await openEvents(url, { cookie })
+  assert.deepStrictEqual(events.statusCode, 200)
+  const ended = new Promise(resolve => events.on('end', resolve))
+  events.resume()
+  assert.ok(await keyFile.revoke(viewer.id))
+  await ended
+  const again = await openEvents(url, { cookie })
+  again.resume()
+  assert.deepStrictEqual(again.statusCode, 401)
 })
