@@ -37,7 +37,8 @@ export const errorCodes = {
   smppNotBound: 'SMSGW_SMPP_NOT_BOUND',
   smppClosed: 'SMSGW_SMPP_CLOSED',
   smscSimDelivery: 'SMSGW_SMSC_SIM_DELIVERY',
-  inboundRefused: 'SMSGW_INBOUND_REFUSED'
+  inboundRefused: 'SMSGW_INBOUND_REFUSED',
+  webhookDestination: 'SMSGW_WEBHOOK_DESTINATION'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]

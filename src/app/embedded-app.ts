@@ -8,6 +8,7 @@ import { ApiKeyFile } from '../http/api-keys/index.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { metricsStatusSink } from '../http/observability/metric-sources.ts'
+import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { buildHttpFront } from './http-front.ts'
 import type { Logger } from '../log/logger.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
@@ -35,6 +36,8 @@ export interface EmbeddedApp {
   readonly demo: DemoFiles | undefined
   /** The demo client's API key when this start created it (it is shown once). */
   readonly newApiKey: string | undefined
+  /** The operator key (the dashboard's) when this start created it, as the key file had none (it is shown once). */
+  readonly newOperatorKey: string | undefined
   readonly smsc: string | undefined
   /** The demo's SMSC simulator (undefined with a configuration file): it can inject inbound SMS. */
   readonly simulator: SmscSimulator | undefined
@@ -45,8 +48,9 @@ const DEMO_SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
 
 /**
  * The whole job on one machine (issue: embedded mode): the durable SQLite queue, the gateway
- * over it, the HTTP API with its docs, metrics, health and the dashboard, and, for the demo,
- * an SMSC simulator, a vault with the `test` and `demo` clients and an API key for `demo`.
+ * over it, the HTTP API with its docs, metrics, health and the dashboard (with an operator key
+ * to log in with, made on the first start), and, for the demo, an SMSC simulator, a vault with
+ * the `test` and `demo` clients and an API key for `demo`.
  */
 export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<EmbeddedApp> {
   const { log } = options
@@ -68,6 +72,8 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const { config, warnings } = await loadConfigWithWarnings({ file: options.configFile, env: process.env, overrides })
   logConfigWarnings(log, warnings)
   const vaultPassword = await vaultPasswordOf(config)
+  // Before anything starts: a bad allow-list entry stops the start with nothing to clean up.
+  const webhookDestinations = DestinationPolicy.allowing(config.webhooks.allowedDestinations)
 
   const metrics = new GatewayMetrics({ clients: config.clients.allowed, inboundOwners: config.inbound.owners.map(owner => owner.client) })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
@@ -78,13 +84,16 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const apiKeys = await ApiKeyFile.open(join(options.dataDir, 'api-keys.json'))
   const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
   const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, transportReady: async () => await transport.store.reachable(), log })
+  // The dashboard answers operators only: the first start makes them a key, demo or not.
+  const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), log })
   const url = await app.listen({ host: options.httpHost, port: options.httpPort })
   return {
     url,
     store: transport.store.location,
     demo,
     newApiKey,
+    newOperatorKey,
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
     simulator,
     close: async () => {

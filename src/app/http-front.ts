@@ -12,6 +12,8 @@ import type { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { watchGateway, watchSession } from '../http/observability/metric-sources.ts'
 import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
 import { subscribeDiagnostics } from '../http/observability/diagnostics.ts'
+import { OperatorSessions } from '../http/operator/operator-session.ts'
+import type { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import type { Logger } from '../log/logger.ts'
 
 export interface HttpFrontOptions {
@@ -24,6 +26,10 @@ export interface HttpFrontOptions {
   metrics: GatewayMetrics
   dashboard: DashboardState
   rateLimit: { requestsPerSecond: number, burst: number }
+  /** Where webhooks may post: the configuration's webhooks.allowedDestinations. */
+  webhookDestinations: DestinationPolicy
+  /** /metrics asks for an operator key too (config http.protectMetrics). */
+  protectMetrics: boolean
   /** Whether the queue (the store, or the broker) is reachable, for /readyz. */
   transportReady: () => Awaitable<boolean>
   log: Logger
@@ -36,6 +42,8 @@ export interface HttpFrontOptions {
  */
 export async function buildHttpFront (options: HttpFrontOptions): Promise<FastifyInstance> {
   const { running, metrics, dashboard } = options
+  // The operator keys live in the API key file; the sessions of dashboard logins last as long as this app.
+  const operators = { keys: options.apiKeys, sessions: new OperatorSessions() }
   const unwatch = [subscribeDiagnostics(metrics), watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: await options.transportReady(), smsc: running.smscReady() }
@@ -48,10 +56,10 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     apiKeys: options.apiKeys,
     rateLimit: options.rateLimit,
     log: options.log,
-    webhooks: { directory: options.apiKeys },
+    webhooks: { directory: options.apiKeys, destinations: options.webhookDestinations },
     plugins: [
-      async app => { await observabilityPlugin(app, { metrics, readiness }) },
-      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot() }) }
+      async app => { await observabilityPlugin(app, { metrics, readiness, ...(options.protectMetrics ? { protectMetricsWith: operators } : {}) }) },
+      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot(), operators }) }
     ]
   })
   app.addHook('onClose', async () => { for (const stop of unwatch) stop() })

@@ -34,11 +34,15 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
     })
 }
 
-function welcome (url: string, data: string, app: { store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, smsc: string | undefined }): string {
+function welcome (url: string, data: string, app: { store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, newOperatorKey: string | undefined, smsc: string | undefined }): string {
+  const operatorKey = app.newOperatorKey === undefined
+    ? `<the operator key printed at the first start; or: bin/smsgw api-key operator create --file ${data}/api-keys.json>`
+    : `${app.newOperatorKey}   (shown once: the dashboard's login)`
   const lines = [
     '',
     `smsgw is running (keys in ${data}/, store ${app.store}):`,
     `  dashboard   ${url}/dashboard`,
+    `  operator    ${operatorKey}`,
     `  API docs    ${url}/docs`,
     `  metrics     ${url}/metrics   health ${url}/healthz ${url}/readyz`
   ]

@@ -127,7 +127,11 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   },
   http: {
     rateLimitPerSecond: DEFAULT_HTTP_RATE_LIMIT_PER_SECOND,
-    rateLimitBurst: DEFAULT_HTTP_RATE_LIMIT_BURST
+    rateLimitBurst: DEFAULT_HTTP_RATE_LIMIT_BURST,
+    protectMetrics: false
+  },
+  webhooks: {
+    allowedDestinations: []
   },
   inbound: {
     owners: [],

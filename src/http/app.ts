@@ -1,4 +1,4 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync } from 'fastify'
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyPluginAsync, type FastifyRequest } from 'fastify'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import type { InboundFeed } from '../gateway/inbound/inbound-feed.ts'
 import type { RequestIngress } from '../gateway/request-ingress.ts'
@@ -6,6 +6,7 @@ import { MAX_REQUEST_BYTES } from '../gateway/stages/parse-request.ts'
 import { MAX_CORREL_ID_BYTES } from '../gateway/stages/request-ids.ts'
 import type { StatusFeed } from '../gateway/status/status-feed.ts'
 import type { Logger } from '../log/logger.ts'
+import { redactSecrets } from '../log/secret-redaction.ts'
 import type { ApiKeyStore } from './api-keys/api-key-store.ts'
 import type { HttpServices } from './api/http-services.ts'
 import { messageRoutes } from './api/message-routes.ts'
@@ -26,7 +27,7 @@ export interface HttpAppOptions {
   readonly apiKeys: ApiKeyStore
   /** Per client, over every /v1 request (a batch counts each of its messages). */
   readonly rateLimit: RateLimit
-  /** Request logs go here. Fastify logs method, URL and status code; never a body or a header. */
+  /** Request logs go here. Fastify logs method, URL (secret parameters redacted) and status code; never a body or a header. */
   readonly log: Logger
   /**
    * Further route groups (dashboard, metrics, health), registered after the API, each in its own
@@ -56,7 +57,7 @@ export async function buildHttpApp (options: HttpAppOptions): Promise<FastifyIns
   }
   const app: FastifyInstance = Fastify({
     // pino's Logger is a FastifyBaseLogger with more type parameters than Fastify's generics carry.
-    loggerInstance: options.log as FastifyBaseLogger,
+    loggerInstance: options.log.child({}, { serializers: { req: requestLogValue } }) as FastifyBaseLogger,
     // The default for routes without their own; POST /v1/messages/batch sets a larger one.
     bodyLimit: MAX_REQUEST_BYTES,
     // A path parameter is measured percent-encoded: a correl-id of the longest kind (3 characters
@@ -85,4 +86,19 @@ export async function buildHttpApp (options: HttpAppOptions): Promise<FastifyIns
     app.addHook('onClose', async () => { await delivery?.close() })
   }
   return app
+}
+
+/**
+ * What the request lines of the log say about a request: Fastify's own fields, with the values
+ * of secret-looking query parameters (`?api_key=`, `?token=`) cut out of the URL. A key sent
+ * there is refused, but the request is logged before it is refused. Headers are never logged.
+ */
+function requestLogValue (request: FastifyRequest): Record<string, unknown> {
+  return {
+    method: request.method,
+    url: redactSecrets(request.url),
+    host: request.host,
+    remoteAddress: request.ip,
+    remotePort: request.socket?.remotePort
+  }
 }

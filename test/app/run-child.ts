@@ -26,6 +26,8 @@ function childEnv (extra: Record<string, string>): NodeJS.ProcessEnv {
 export interface Welcome {
   readonly url: string
   readonly key: string | undefined
+  /** The operator key (the dashboard's login), printed on the first start only. */
+  readonly operatorKey: string | undefined
   /** The printed `bin/smsgw enc-sms …` command. */
   readonly encSms: string
   /** The printed `-d` body of the curl command, with `$PAYLOAD` still in it. */
@@ -85,9 +87,10 @@ export class RunChild {
     await this.stdoutMatch(/Ctrl-C stops it\./)
     const url = (this.stdout.match(/^ {2}dashboard +(http:\/\/\S+)\/dashboard$/m) ?? assert.fail('no dashboard line'))[1] as string
     const key = this.stdout.match(/^ {2}KEY=(smsgw_\S+)$/m)?.[1]
+    const operatorKey = this.stdout.match(/^ {2}operator +(smsgw_op_\S+) /m)?.[1]
     const encSms = (this.stdout.match(/^ {2}PAYLOAD=\$\((bin\/smsgw enc-sms .*)\)$/m) ?? assert.fail('no enc-sms line'))[1] as string
     const curl = this.stdout.match(/^ {4}-d "(.*)" (\S+)$/m) ?? assert.fail('no curl -d line')
-    return { url, key, encSms, curlBody: (curl[1] as string).replaceAll('\\"', '"'), curlUrl: curl[2] as string }
+    return { url, key, operatorKey, encSms, curlBody: (curl[1] as string).replaceAll('\\"', '"'), curlUrl: curl[2] as string }
   }
 
   signal (signal: NodeJS.Signals): void {

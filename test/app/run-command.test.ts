@@ -39,6 +39,15 @@ test('smsgw run prints a welcome whose enc-sms and curl commands send a request 
   assert.match(child.stdout, new RegExp(`curl -s -H "Authorization: Bearer \\$KEY" ${welcome.url}/v1/messages/${request['correl-id']} `))
   assert.deepStrictEqual(kinds(await api.statusesWhen(request['correl-id'] as string, hasFinal)), ['SENT', 'DELIVERED'])
 
+  // The printed operator key logs in to the dashboard (issue 9, item 3); the demo client's key does not.
+  assert.match(welcome.operatorKey ?? '', /^smsgw_op_[0-9a-f]{12}_[\w-]{43}$/)
+  const login = async (key: string | undefined): Promise<number> => {
+    const response = await fetch(`${welcome.url}/dashboard/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key }) })
+    await response.body?.cancel()
+    return response.status
+  }
+  assert.deepStrictEqual([await login(welcome.operatorKey), await login(welcome.key)], [204, 401])
+
   assert.deepStrictEqual(await interrupt(child), { code: 0, signal: null })
   assert.deepStrictEqual(child.stderr, '')
 })

@@ -53,6 +53,8 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['log.level', 'SMSGW_LOG_LEVEL', 'string'],
     ['http.rateLimitPerSecond', 'SMSGW_HTTP_RATE_LIMIT_PER_SECOND', 'integer'],
     ['http.rateLimitBurst', 'SMSGW_HTTP_RATE_LIMIT_BURST', 'integer'],
+    ['http.protectMetrics', 'SMSGW_HTTP_PROTECT_METRICS', 'boolean'],
+    ['webhooks.allowedDestinations', 'SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS', 'string-list'],
     ['inbound.duplicateWindowMs', 'SMSGW_INBOUND_DUPLICATE_WINDOW_MS', 'integer'],
     ['store.url', 'SMSGW_STORE_URL', 'string'],
     ['store.poolSize', 'SMSGW_STORE_POOL_SIZE', 'integer'],

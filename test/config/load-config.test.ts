@@ -58,7 +58,8 @@ const defaults: GatewayConfig = {
   smpp: defaultConfig.smpp,
   pipeline: { maxInFlight: 1000, openWorkers: DEFAULT_OPEN_WORKERS, claimTakeoverMs: 60000, shutdownTimeoutMs: 10000 },
   log: { level: 'info' },
-  http: { rateLimitPerSecond: 200, rateLimitBurst: 400 },
+  http: { rateLimitPerSecond: 200, rateLimitBurst: 400, protectMetrics: false },
+  webhooks: { allowedDestinations: [] },
   inbound: { owners: [], duplicateWindowMs: 600000 },
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 }
 }
@@ -451,4 +452,13 @@ test('loadConfig reads the owners of inbound SMS from a file and refuses an owne
     '  inbound.owners[0].prefixes: must not be empty, got []',
     `  inbound.owners[1].prefixes[0]: must not have more than 32 characters, got "${'1'.repeat(33)}"`
   ])
+})
+
+test('loadConfig reads webhooks.allowedDestinations and refuses an entry that is no network, address or host name (issue 9, item 2)', async () => {
+  const config = await loadConfig({ env: { SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS: '10.8.0.0/16, ::1, hooks.corp.internal', SMSGW_HTTP_PROTECT_METRICS: 'true' } })
+  assert.deepStrictEqual([config.webhooks.allowedDestinations, config.http.protectMetrics], [['10.8.0.0/16', '::1', 'hooks.corp.internal'], true])
+  const problems = await problemsOf(loadConfig({ env: { SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS: '10.8.0.0/16,http://hooks/' } }))
+  assert.deepStrictEqual(problems.length, 2)
+  assert.deepStrictEqual(problems[1], '  webhooks.allowedDestinations[1]: must be a network (10.0.0.0/8, fd00::/8), an IP address or a host name, ' +
+    'got "http://hooks/" (from environment variable SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS)')
 })

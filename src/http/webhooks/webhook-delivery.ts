@@ -5,7 +5,10 @@ import type { StoredInbound } from '../../gateway/inbound/stored-inbound.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import { encodeStatusEvent, type StatusEvent } from '../../gateway/status/status-event.ts'
 import { formatTimestamp } from '../../gateway/status/timestamp.ts'
+import { errorCodes, isSmsgwError } from '../../errors.ts'
 import type { Logger } from '../../log/logger.ts'
+import { DestinationPolicy } from './destination-policy.ts'
+import { guardedFetch } from './guarded-fetch.ts'
 import { DEFAULT_WEBHOOK_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-policy.ts'
 import type { Webhook, WebhookDirectory } from './webhook-directory.ts'
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.ts'
@@ -41,14 +44,16 @@ export interface WebhookDeliveryOptions {
   readonly maxQueuedPerClient?: number
   readonly maxQueuedBytesPerClient?: number
   readonly dedupeEntries?: number
-  /** Default: the global fetch (undici). */
+  /** Where statuses may be posted: DestinationPolicy.strict (nothing internal) by default. */
+  readonly destinations?: DestinationPolicy
+  /** Default: guardedFetch under `destinations`. */
   readonly fetch?: typeof globalThis.fetch
 }
 
 export interface WebhookDeliveryCounters {
   /** Statuses a webhook answered with 2xx. */
   delivered: number
-  /** Statuses given up: every attempt failed, or the webhook refused one (a 4xx other than 408 and 429, or a redirect). */
+  /** Statuses given up: every attempt failed, the webhook refused one (a 4xx other than 408 and 429, or a redirect), or its destination is refused. */
   failed: number
   /** Statuses dropped unsent because their client's queue was full. */
   dropped: number
@@ -138,7 +143,7 @@ class WebhookDispatcher implements WebhookDelivery {
     this.#maxQueued = options.maxQueuedPerClient ?? DEFAULT_WEBHOOK_QUEUE_LIMIT
     this.#maxQueuedBytes = options.maxQueuedBytesPerClient ?? DEFAULT_WEBHOOK_QUEUE_BYTES
     this.#dedupeEntries = options.dedupeEntries ?? DEFAULT_WEBHOOK_DEDUPE_ENTRIES
-    this.#fetch = options.fetch ?? globalThis.fetch
+    this.#fetch = options.fetch ?? guardedFetch(options.destinations ?? DestinationPolicy.strict)
     this.#unsubscribe = [
       options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true }),
       ...(options.inbound === undefined ? [] : [options.inbound.subscribe(undefined, message => { this.#enqueueInbound(message) }, { storedHere: true })])
@@ -309,6 +314,8 @@ class WebhookDispatcher implements WebhookDelivery {
         signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#timeoutMs)])
       })
     } catch (error) {
+      // An internal destination stays refused on a retry; the operator's allow-list is the way in.
+      if (isSmsgwError(error, errorCodes.webhookDestination)) return { kind: 'refused', reason: error.message }
       return { kind: 'retry', reason: describeFetchError(error, this.#timeoutMs) }
     }
     // The answer's body means nothing to us; cancelling it frees the connection without reading an unbounded amount.

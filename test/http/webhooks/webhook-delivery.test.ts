@@ -9,11 +9,15 @@ import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
 import type { InboundFeed } from '../../../src/gateway/inbound/inbound-feed.ts'
 import type { StoredInbound } from '../../../src/gateway/inbound/stored-inbound.ts'
-import { startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
-import type { Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
+import { DestinationPolicy, guardedFetch, startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
+import type { HostResolver, Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
 import { StatusFeedFake, capturingLogger, statusOf } from '../api/http-fakes.ts'
 
 // Webhook delivery to a real HTTP server on 127.0.0.1, with retries shortened to milliseconds.
+// The loop-back is an internal destination: these tests allow it as an operator would
+// (webhooks.allowedDestinations), and the last ones show what happens when it is not allowed.
+
+const ALLOW_LOOPBACK = DestinationPolicy.allowing(['127.0.0.1'])
 
 interface Received {
   readonly headers: IncomingHttpHeaders
@@ -54,6 +58,7 @@ function deliveryWith (t: test.TestContext, url: string, options: Partial<Webhoo
     directory: directoryOf({ clientId: 'test', url, secret: SECRET }),
     log: logged.log,
     retry: { maxAttempts: 4, firstDelayMs: 10, maxDelayMs: 40, jitter: 0 },
+    destinations: ALLOW_LOOPBACK,
     ...options
   })
   t.after(async () => { await delivery.close() })
@@ -306,4 +311,69 @@ test('webhook delivery posts each inbound SMS stored for a client to its webhook
   assert.match(logged.lines(), /"inboundId":"7"/)
   await delivery.close()
   assert.equal(listeners.size, 0, 'closing stops listening')
+})
+
+// Issue 9, item 2: the destination is checked on the address connected to, not only on the URL.
+
+/** A resolver that knows `names` (each to its addresses) and nothing else, as DNS would answer. */
+function resolverOf (names: Record<string, string[]>): HostResolver & { asked: string[] } {
+  const asked: string[] = []
+  const resolve = (hostname: string, callback: Parameters<HostResolver>[1]): void => {
+    asked.push(hostname)
+    const addresses = names[hostname]
+    if (addresses === undefined) callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), [])
+    else callback(null, addresses.map(address => ({ address, family: address.includes(':') ? 6 : 4 })))
+  }
+  return Object.assign(resolve, { asked })
+}
+
+test('webhook delivery refuses a literal internal address without connecting, and gives the status up at once', async (t) => {
+  const { requests, url } = await receiver(t)
+  const { statuses, delivery, logged } = deliveryWith(t, url, { destinations: DestinationPolicy.strict })
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => delivery.counters().failed === 1)
+  assert.deepStrictEqual(requests.length, 0)
+  const givenUp = logged.lines().split('\n').filter(line => line.includes('given up')).map(line => JSON.parse(line))
+  assert.deepStrictEqual(givenUp.map(({ attempts, reason }) => ({ attempts, reason })), [{
+    attempts: 1,
+    reason: 'webhook destination refused: 127.0.0.1 is loopback (127.0.0.0/8); an operator may allow it in webhooks.allowedDestinations'
+  }])
+})
+
+test('webhook delivery refuses a host name that resolves to a loop-back address when it connects, and posts to it once the allow-list names it', async (t) => {
+  const { requests, url } = await receiver(t)
+  // A name that passed registration (it is no literal address), whose DNS answer is the loop-back.
+  const hookUrl = url.replace('127.0.0.1', 'hooks.receiver.example')
+  const resolver = resolverOf({ 'hooks.receiver.example': ['127.0.0.1'] })
+  assert.deepStrictEqual(DestinationPolicy.strict.refusalOfUrl(new URL(hookUrl)), undefined)
+
+  const refused = deliveryWith(t, hookUrl, { fetch: guardedFetch(DestinationPolicy.strict, resolver) })
+  refused.statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => refused.delivery.counters().failed === 1)
+  assert.deepStrictEqual({ requests: requests.length, asked: resolver.asked }, { requests: 0, asked: ['hooks.receiver.example'] })
+  assert.match(refused.logged.lines(), /"reason":"webhook destination refused: hooks\.receiver\.example resolves to 127\.0\.0\.1, loopback \(127\.0\.0\.0\/8\);/)
+
+  // One answer internal among public ones is enough to refuse: the socket could pick any.
+  const mixed = deliveryWith(t, hookUrl, { fetch: guardedFetch(DestinationPolicy.strict, resolverOf({ 'hooks.receiver.example': ['93.184.216.34', '::1'] })) })
+  mixed.statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => mixed.delivery.counters().failed === 1)
+  assert.match(mixed.logged.lines(), /resolves to ::1, loopback \(::1\)/)
+
+  for (const allowed of [['hooks.receiver.example'], ['127.0.0.0/8']]) {
+    const delivered = deliveryWith(t, hookUrl, { fetch: guardedFetch(DestinationPolicy.allowing(allowed), resolver) })
+    delivered.statuses.report(statusOf('test', `C-${allowed[0]}`, 'SENT'))
+    await until(() => delivered.delivery.counters().delivered === 1)
+  }
+  assert.deepStrictEqual(requests.map(request => [request.headers.host, JSON.parse(request.body)['correl-id']]), [
+    [new URL(hookUrl).host, 'C-hooks.receiver.example'], [new URL(hookUrl).host, 'C-127.0.0.0/8']
+  ])
+})
+
+test('webhook delivery does not follow a redirect to an internal address', async (t) => {
+  const { requests, url } = await receiver(t, response => { response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end() })
+  const { statuses, delivery, logged } = deliveryWith(t, url)
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => delivery.counters().failed === 1)
+  assert.deepStrictEqual(requests.length, 1)
+  assert.match(logged.lines(), /"reason":"HTTP 302"/)
 })
