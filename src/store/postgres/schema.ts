@@ -15,6 +15,7 @@ import { advisoryKey } from './advisory-locks.ts'
 // - smsgw_correlations: which request an SMSC message id belongs to.
 // - smsgw_consumer_lease: one row; `epoch` grows each time an instance becomes the queue's
 //   consumer, and marking requests done checks it (docs/embedded-mode.md, "PostgreSQL").
+// - smsgw_statuses.once_key (receipts across crashes): as in the SQLite store.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -58,6 +59,10 @@ export const migrations: readonly string[] = [
     since_ms bigint NOT NULL
   );
   INSERT INTO smsgw_consumer_lease (id, epoch, holder, since_ms) VALUES (1, 0, '', 0);
+  `,
+  `
+  ALTER TABLE smsgw_statuses ADD COLUMN once_key text;
+  CREATE UNIQUE INDEX smsgw_statuses_once ON smsgw_statuses (once_key) WHERE once_key IS NOT NULL;
   `
 ]
 

@@ -10,6 +10,9 @@ import type { DatabaseSync } from 'node:sqlite'
 // - statuses: every status reported, as its `sms-status` JSON (spec §4), oldest first per request.
 // - ledger: the request ledger's current entries (docs/delivery-guarantees.md); one row per key.
 // - correlations: which request an SMSC message id belongs to; the value of a `correl-id` record.
+// - statuses.once_key (receipts across crashes): statusOnceKey of a status with a recall-id, so
+//   a receipt re-sent after a crash, or a SENT reported by the receipt and by the submitter,
+//   is stored once.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE requests (
@@ -43,6 +46,10 @@ export const migrations: readonly string[] = [
     stored_at_ms INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX correlations_stored ON correlations (stored_at_ms);
+  `,
+  `
+  ALTER TABLE statuses ADD COLUMN once_key TEXT;
+  CREATE UNIQUE INDEX statuses_once ON statuses (once_key) WHERE once_key IS NOT NULL;
   `
 ]
 

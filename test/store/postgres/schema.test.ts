@@ -27,7 +27,6 @@ async function closedPort (): Promise<number> {
 test('stores opened at once on a new schema migrate it once, to the current version', async () => {
   const location = await newPostgresLocation()
   const stores = await Promise.all([1, 2, 3].map(async () => await PostgresStore.open(location)))
-  assert.equal(SCHEMA_VERSION, 1)
   const state = await withAdmin(async admin => ({
     versions: (await admin.query('SELECT version FROM smsgw_schema')).rows,
     leases: (await admin.query('SELECT id, epoch FROM smsgw_consumer_lease')).rows
@@ -47,7 +46,7 @@ test('a store whose schema is newer than this smsgw is refused, with both versio
     await admin.query('INSERT INTO smsgw_schema (version) VALUES (99)')
   }, location)
   await assert.rejects(PostgresStore.open(location), (error: Error) => {
-    assert.match(error.message, /^cannot open the PostgreSQL store at postgres:\/\/.*: the store's schema version 99 is newer than this smsgw's \(1\); run a newer smsgw$/)
+    assert.match(error.message, new RegExp(`^cannot open the PostgreSQL store at postgres://.*: the store's schema version 99 is newer than this smsgw's \\(${SCHEMA_VERSION}\\); run a newer smsgw$`))
     return true
   })
   assert.deepStrictEqual(await tablesIn(location), ['smsgw_schema'])
