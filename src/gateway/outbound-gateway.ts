@@ -83,7 +83,7 @@ export async function startOutboundGateway (config: GatewayConfig, vaultPassword
   const smpp = assembleSmpp({
     config: config.smpp,
     correlations: transport.correlations,
-    reportStatus: async event => { await reportDurably(sink, event, log, shutdownSignal.signal) },
+    reportStatus: async event => await reportDurably(sink, event, log, shutdownSignal.signal),
     publishInbound: transport.publishInbound,
     log
   })
