@@ -44,7 +44,7 @@ export async function openEmbeddedTransport (location: string, options: Embedded
       ingress: new EmbeddedIngress(store.requests),
       statuses: new EmbeddedStatusStore(store.statuses, options.statuses),
       ledgerLog,
-      correlations: new StoreCorrelations(store.correlations),
+      correlations: new StoreCorrelations(store.correlations, store.statuses),
       close: async () => {
         await source.close()
         await store.close()

@@ -18,8 +18,8 @@ export interface CorrelationLookup {
   /**
    * Resolves true once the SENT of `record` (which has pendingSent) is known to be out, or
    * false when it is not after `timeoutMs` (its submitter may have died before reporting it).
-   * Absent where the status store keeps each status once: the handler then reports the SENT
-   * at once, and the store drops the copy.
+   * Where the status store keeps each status once, it may answer at once (a SENT reported again
+   * is dropped there); absent, the handler always reports the SENT.
    */
   sentOut?: (record: CorrelationRecord, timeoutMs: number) => Promise<boolean>
 }
