@@ -41,12 +41,10 @@ export interface ReceiptDeskContext {
   readonly answered: (event: ReceiptEvent) => void
   /** Receipts answered this long ago or less are sent again after a bind; 0: none. */
   readonly resendAnsweredMs: number
-  readonly now?: () => number
 }
 
 export class ReceiptDesk {
   readonly #context: ReceiptDeskContext
-  readonly #now: () => number
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #queued = new Map<string, ReceiptJob[]>()
   /** Per system_id, the receipts answered within resendAnsweredMs, oldest first. */
@@ -55,7 +53,6 @@ export class ReceiptDesk {
 
   constructor (context: ReceiptDeskContext) {
     this.#context = context
-    this.#now = context.now ?? Date.now
   }
 
   /** Receipts waiting for their delay or for a session. */
@@ -130,17 +127,17 @@ export class ReceiptDesk {
   #remember (job: ReceiptJob): void {
     if (this.#stopped || this.#context.resendAnsweredMs === 0) return
     const answered = this.#recentlyAnswered(job.submitted.systemId)
-    answered.push({ job, atMs: this.#now() })
+    answered.push({ job, atMs: Date.now() })
     if (answered.length > MAX_QUEUED_RECEIPTS) answered.shift()
     this.#answered.set(job.submitted.systemId, answered)
   }
 
-  /** The receipts of `systemId` answered within resendAnsweredMs, oldest first (older ones are dropped). */
+  /** The receipts of `systemId` answered within resendAnsweredMs, oldest first; older ones are dropped from the list. */
   #recentlyAnswered (systemId: string): Array<{ job: ReceiptJob, atMs: number }> {
     const answered = this.#answered.get(systemId) ?? []
-    const sinceMs = this.#now() - this.#context.resendAnsweredMs
-    const first = answered.findIndex(({ atMs }) => atMs >= sinceMs)
-    return first < 0 ? [] : answered.slice(first)
+    const sinceMs = Date.now() - this.#context.resendAnsweredMs
+    while (answered.length > 0 && (answered[0] as { atMs: number }).atMs < sinceMs) answered.shift()
+    return answered
   }
 
   #keep (job: ReceiptJob): void {
