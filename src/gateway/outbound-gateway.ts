@@ -87,7 +87,7 @@ export async function startOutboundGateway (config: GatewayConfig, vaultPassword
   const smpp = assembleSmpp({
     config: config.smpp,
     correlations: transport.correlations,
-    reportStatus: async event => { await reportDurably(sink, event, log, shutdownSignal.signal) },
+    reportStatus: async event => await reportDurably(sink, event, log, shutdownSignal.signal),
     publishInbound: async sms => { await transport.publishInbound(sms, vault) },
     log
   })

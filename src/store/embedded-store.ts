@@ -65,8 +65,13 @@ export interface RequestQueueStore {
 
 /** Every status reported, as its `sms-status` JSON (spec §4), oldest first per request. */
 export interface StatusHistoryStore {
-  /** Stores one status; resolves with it as history gives it back, once durable. */
-  append: (event: StatusEvent) => Promise<StatusEvent>
+  /**
+   * Stores one status; resolves with it as history gives it back, once durable. A status with
+   * a recall-id is stored once per request, state and recall-id (statusOnceKey): when that one
+   * is stored already, this stores nothing and resolves with undefined (once the stored one is
+   * durable).
+   */
+  append: (event: StatusEvent) => Promise<StatusEvent | undefined>
   history: (clientId: string, correlId: string) => Awaitable<StatusEvent[]>
   /**
    * Calls `listener` with each status another instance sharing the store appends, as the store

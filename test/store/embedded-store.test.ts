@@ -105,6 +105,24 @@ for (const kind of kinds) {
       await store.close()
     })
 
+    test('status append stores a status with a recall-id once per request, state and recall-id, also when two append it at once, and resolves undefined for the copy', async () => {
+      // Issue 9 item 7: a receipt the SMSC re-sends after a crash must not be reported twice.
+      const store = await kind.open()
+      const delivered: StatusEvent = { clientId: 'acme', correlId: 'C1', timestamp: new Date('2026-11-21T10:00:05Z'), status: 'DELIVERED', recallId: '42' }
+      const sent: StatusEvent = { ...delivered, timestamp: new Date('2026-11-21T10:00:00Z'), status: 'SENT' }
+      const [first, second] = await Promise.all([store.statuses.append(sent), store.statuses.append({ ...sent, timestamp: new Date('2026-11-21T10:00:01Z') })])
+      assert.deepStrictEqual([first === undefined, second === undefined].sort(), [false, true])
+      assert.deepStrictEqual(await store.statuses.append(delivered), delivered)
+      assert.deepStrictEqual(await store.statuses.append({ ...delivered, timestamp: new Date('2026-11-21T10:09:00Z') }), undefined)
+      // Another recall-id, another request, or no recall-id at all (the loop-back): stored.
+      assert.deepStrictEqual(await store.statuses.append({ ...delivered, recallId: '43' }), { ...delivered, recallId: '43' })
+      assert.deepStrictEqual(await store.statuses.append({ ...delivered, correlId: 'C2' }), { ...delivered, correlId: 'C2' })
+      const loopback: StatusEvent = { clientId: 'test', correlId: 'L1', timestamp: sent.timestamp, status: 'SENT' }
+      assert.deepStrictEqual([await store.statuses.append(loopback), await store.statuses.append(loopback)], [loopback, loopback])
+      assert.deepStrictEqual((await store.statuses.history('acme', 'C1')).map(event => [event.status, event.recallId]), [['SENT', '42'], ['DELIVERED', '42'], ['DELIVERED', '43']])
+      await store.close()
+    })
+
     test('status append rejects, storing nothing, a status without a client-id', async () => {
       const store = await kind.open()
       await assert.rejects(store.statuses.append({ clientId: '', correlId: 'C1', timestamp: new Date(), status: 'SENT' }), /not a status the contract can carry/)

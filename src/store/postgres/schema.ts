@@ -17,6 +17,7 @@ import { advisoryKey } from './advisory-locks.ts'
 //   consumer, and marking requests done checks it (docs/embedded-mode.md, "PostgreSQL").
 // - smsgw_inbound_sms, smsgw_inbound_duplicate_keys (migration 2): inbound SMS sealed to their
 //   owners, and the duplicate keys of those stored lately (docs/inbound-sms.md, "Embedded mode").
+// - smsgw_statuses.once_key (migration 3, receipts across crashes): as in the SQLite store.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -79,6 +80,10 @@ export const migrations: readonly string[] = [
     stored_at_ms bigint NOT NULL
   );
   CREATE INDEX smsgw_inbound_duplicate_keys_stored ON smsgw_inbound_duplicate_keys (stored_at_ms);
+  `,
+  `
+  ALTER TABLE smsgw_statuses ADD COLUMN once_key text;
+  CREATE UNIQUE INDEX smsgw_statuses_once ON smsgw_statuses (once_key) WHERE once_key IS NOT NULL;
   `
 ]
 

@@ -14,6 +14,9 @@ import type { DatabaseSync } from 'node:sqlite'
 //   recipient (src/gateway/inbound/stored-inbound.ts); no sender, recipient or text in the clear.
 // - inbound_duplicate_keys (migration 2): a keyed digest per message stored lately, so an SMSC's
 //   re-delivery is stored once (docs/inbound-sms.md, "De-duplication").
+// - statuses.once_key (migration 3, receipts across crashes): statusOnceKey of a status with a recall-id, so
+//   a receipt re-sent after a crash, or a SENT reported by the receipt and by the submitter,
+//   is stored once.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE requests (
@@ -66,6 +69,10 @@ export const migrations: readonly string[] = [
     stored_at_ms INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX inbound_duplicate_keys_stored ON inbound_duplicate_keys (stored_at_ms);
+  `,
+  `
+  ALTER TABLE statuses ADD COLUMN once_key TEXT;
+  CREATE UNIQUE INDEX statuses_once ON statuses (once_key) WHERE once_key IS NOT NULL;
   `
 ]
 

@@ -50,7 +50,7 @@ export async function openEmbeddedTransport (location: string, options: Embedded
       ingress: new EmbeddedIngress(store.requests),
       statuses: new EmbeddedStatusStore(store.statuses, options.statuses),
       ledgerLog,
-      correlations: new StoreCorrelations(store.correlations),
+      correlations: new StoreCorrelations(store.correlations, store.statuses),
       inbound: new InboundInbox(store.inbound, options.inbound ?? { owners: [], duplicateWindowMs: DEFAULT_INBOUND_DUPLICATE_WINDOW_MS }),
       close: async () => {
         await source.close()

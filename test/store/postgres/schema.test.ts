@@ -27,7 +27,6 @@ async function closedPort (): Promise<number> {
 test('stores opened at once on a new schema migrate it once, to the current version', async () => {
   const location = await newPostgresLocation()
   const stores = await Promise.all([1, 2, 3].map(async () => await PostgresStore.open(location)))
-  assert.equal(SCHEMA_VERSION, 2)
   const state = await withAdmin(async admin => ({
     versions: (await admin.query('SELECT version FROM smsgw_schema')).rows,
     leases: (await admin.query('SELECT id, epoch FROM smsgw_consumer_lease')).rows

@@ -17,7 +17,15 @@ const submitChannel = tracingChannel<string, Record<string, unknown>>('smsgw:smp
 
 /** Where the backend records which request an SMSC message id belongs to (the `correl-id` topic). */
 export interface CorrelationWriter {
+  /** Stores `record` under its key, replacing what was there; resolves once durable. */
   put: (record: CorrelationRecord) => Promise<void>
+  /**
+   * Marks the SENT of `record` (as put, with pendingSent) as out: stores it without
+   * pendingSent, so a receipt reaching any instance stops waiting for it. Absent where the
+   * status store keeps each status once (the embedded store): there a receipt reports the
+   * pending SENT itself, and the store drops the copy.
+   */
+  confirmSent?: (record: CorrelationRecord) => Promise<void>
 }
 
 export interface SmppBackendOptions {
@@ -38,8 +46,9 @@ interface SubmitFailure {
 /**
  * The SMPP backend (spec §7): picks the SMSC connection by recipient prefix (fail-over to the
  * next when one is down), submits the parts, and reports SENT with the last part's message id.
- * The correlation record is written after SENT is out, so whichever instance a receipt reaches
- * finds the record only once SENT precedes anything the receipt reports (spec §4, ours).
+ * The correlation record is written before SENT, carrying it (pendingSent): a receipt finds
+ * its request after any crash, and reports that SENT first unless it is known to be out, so
+ * SENT precedes anything a receipt reports (spec §4, ours; docs/delivery-guarantees.md).
  */
 export function smppBackend (options: SmppBackendOptions): Backend {
   const { links, correlations, log } = options
@@ -95,8 +104,22 @@ export function smppBackend (options: SmppBackendOptions): Backend {
           return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })
         }
         const recallId = messageIds.at(-1) as string
+        const record: CorrelationRecord = {
+          recallId: normaliseMessageId(recallId, link.messageIds.resp),
+          clientId,
+          correlId,
+          connection: link.name,
+          ...(takenInAtMs === undefined ? {} : { takenInAtMs }),
+          pendingSent: { recallId, atMs: now().getTime() }
+        }
+        // The record first: a crash between the two then leaves a receipt that finds its
+        // request (and reports the SENT), never a SENT whose receipt finds nothing.
+        const recorded = await correlations.put(record).then(() => true, (error: unknown) => {
+          log.warn({ err: error, clientId, correlId, connection: link.name }, 'correlation record not stored; the receipt will find no request')
+          return false
+        })
         await report({ status: smsStatuses.sent, recallId })
-        await correlations.put({ recallId: normaliseMessageId(recallId, link.messageIds.resp), clientId, correlId, connection: link.name, ...(takenInAtMs === undefined ? {} : { takenInAtMs }) })
+        if (recorded) await correlations.confirmSent?.(record)
         return
       }
       return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })
