@@ -4,7 +4,6 @@ import { DatabaseSync } from 'node:sqlite'
 import { test } from 'node:test'
 import { SCHEMA_VERSION } from '../../../src/store/sqlite/schema.ts'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
-import { SCHEMA_VERSION } from '../../../src/store/sqlite/schema.ts'
 import { tempStoreFiles } from '../temp-files.ts'
 
 const files = await tempStoreFiles('sqlite-store')
