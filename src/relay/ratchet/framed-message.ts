@@ -32,5 +32,6 @@ export function decodeFramedMessage (bytes: Buffer): Outcome<FramedMessage> {
   const headerBytes = Buffer.from(bytes.subarray(LENGTH_BYTES, LENGTH_BYTES + HEADER_BYTES))
   const header = decodeHeader(headerBytes)
   if (!header.ok) return header
-  return succeed({ header: header.value, headerBytes, ciphertextAndTag: Buffer.from(ciphertextAndTag) })
+  // A view, not a copy: nothing writes into it, and nothing keeps it past the decryption.
+  return succeed({ header: header.value, headerBytes, ciphertextAndTag })
 }

@@ -26,7 +26,7 @@ export function encodeHeader (header: RatchetHeader): Buffer {
 }
 
 /**
- * Upstream packs the counters as signed int32; a genuine sender never reaches a negative one,
+ * The ratchet key is a view into `bytes`; a caller that keeps it copies it. Upstream packs the counters as signed int32; a genuine sender never reaches a negative one,
  * so a negative PN or N is refused here as malformed instead of being fed to the ratchet.
  */
 export function decodeHeader (bytes: Buffer): Outcome<RatchetHeader> {
@@ -34,7 +34,7 @@ export function decodeHeader (bytes: Buffer): Outcome<RatchetHeader> {
   const previousChainLength = bytes.readInt32LE(0)
   const messageNumber = bytes.readInt32LE(4)
   if (previousChainLength < 0 || messageNumber < 0) return fail(errorCodes.relayMalformed, 'ratchet header has a negative message counter')
-  return succeed({ previousChainLength, messageNumber, ratchetPublicKey: Buffer.from(bytes.subarray(8)) })
+  return succeed({ previousChainLength, messageNumber, ratchetPublicKey: bytes.subarray(8) })
 }
 
 export function isCounter (value: number): boolean {
