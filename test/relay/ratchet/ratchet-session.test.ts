@@ -25,7 +25,9 @@ test('the responder replays the upstream session: every plaintext, reply and sta
       state = result.state
     } else {
       // The Vault's encrypt_payload: a reply with AD = the client publish key, byte for byte.
+      const before = encodeRatchetState(state)
       const reply = unwrap(ratchetEncrypt(state, hex(message.plaintext_hex), clientPublish.publicKey))
+      assert.deepEqual(encodeRatchetState(state), before, 'the input state is not changed')
       assert.equal(reply.message.toString('hex'), message.framed_hex)
       state = reply.state
     }
