@@ -28,8 +28,6 @@ export interface Encrypted {
 export interface DecryptOptions {
   /** Makes the new DHs at a DH ratchet step. */
   readonly generateKeyPair: GenerateKeyPair
-  /** Total cap of stored skipped keys; defaults to MAX_STORED_SKIPPED_KEYS. */
-  readonly maxStoredSkippedKeys?: number
 }
 
 /**
@@ -56,11 +54,11 @@ export function ratchetDecrypt (state: RatchetState, framedMessage: Buffer, asso
     : newChain(state, header, options.generateKeyPair)
   if (!advanced.ok) return advanced
   const { next, skipped } = advanced.value
-  return finishReceive(next, skipped, message, adWithHeader, options.maxStoredSkippedKeys ?? MAX_STORED_SKIPPED_KEYS)
+  return finishReceive(next, skipped, message, adWithHeader)
 }
 
 interface Advance {
-  /** The state with the receiving chain positioned at the header's message number. */
+  /** The state after the DH step, if the header brought a new ratchet key; its chain still at Nr. */
   readonly next: RatchetState
   /** Keys derived on the way, to be stored if the message authenticates. */
   readonly skipped: readonly SkippedMessageKey[]
@@ -110,7 +108,7 @@ function newChain (state: RatchetState, header: RatchetHeader, generateKeyPair: 
   })
 }
 
-function finishReceive (state: RatchetState, skippedBefore: readonly SkippedMessageKey[], message: FramedMessage, adWithHeader: Buffer, cap: number): Outcome<Decrypted> {
+function finishReceive (state: RatchetState, skippedBefore: readonly SkippedMessageKey[], message: FramedMessage, adWithHeader: Buffer): Outcome<Decrypted> {
   const ratchetKey = state.receivingRatchetKey as Buffer
   const chain = deriveSkipped(ratchetKey, state.receivingChainKey as Buffer, state.receivingMessageNumber, message.header.messageNumber)
   const step = kdfChainKey(chain.chainKey)
@@ -121,7 +119,7 @@ function finishReceive (state: RatchetState, skippedBefore: readonly SkippedMess
       ...state,
       receivingChainKey: step.chainKey,
       receivingMessageNumber: message.header.messageNumber + 1,
-      skippedMessageKeys: withSkippedKeys(state.skippedMessageKeys, [...skippedBefore, ...chain.keys], cap)
+      skippedMessageKeys: withSkippedKeys(state.skippedMessageKeys, [...skippedBefore, ...chain.keys], MAX_STORED_SKIPPED_KEYS)
     }),
     plaintext: opened.value
   })
