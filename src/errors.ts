@@ -38,7 +38,15 @@ export const errorCodes = {
   smppClosed: 'SMSGW_SMPP_CLOSED',
   smscSimDelivery: 'SMSGW_SMSC_SIM_DELIVERY',
   inboundRefused: 'SMSGW_INBOUND_REFUSED',
-  webhookDestination: 'SMSGW_WEBHOOK_DESTINATION'
+  webhookDestination: 'SMSGW_WEBHOOK_DESTINATION',
+  relayMalformed: 'SMSGW_RELAY_MALFORMED',
+  ratchetAuth: 'SMSGW_RATCHET_AUTH',
+  ratchetReplay: 'SMSGW_RATCHET_REPLAY',
+  ratchetSkipLimit: 'SMSGW_RATCHET_SKIP_LIMIT',
+  ratchetState: 'SMSGW_RATCHET_STATE',
+  relayInvalidInput: 'SMSGW_RELAY_INVALID_INPUT',
+  relayTokenInvalid: 'SMSGW_RELAY_TOKEN_INVALID',
+  relayKeyFile: 'SMSGW_RELAY_KEY_FILE'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]
