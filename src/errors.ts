@@ -36,7 +36,8 @@ export const errorCodes = {
   smppPeerUnbind: 'SMSGW_SMPP_PEER_UNBIND',
   smppNotBound: 'SMSGW_SMPP_NOT_BOUND',
   smppClosed: 'SMSGW_SMPP_CLOSED',
-  smscSimDelivery: 'SMSGW_SMSC_SIM_DELIVERY'
+  smscSimDelivery: 'SMSGW_SMSC_SIM_DELIVERY',
+  ledgerFenced: 'SMSGW_LEDGER_FENCED'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]

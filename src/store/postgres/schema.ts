@@ -58,6 +58,11 @@ export const migrations: readonly string[] = [
     since_ms bigint NOT NULL
   );
   INSERT INTO smsgw_consumer_lease (id, epoch, holder, since_ms) VALUES (1, 0, '', 0);
+  `,
+  // The ledger's `writing` mark (docs/delivery-guarantees.md): whether the claimant marks its
+  // writes (entries of earlier versions do not, and are never taken over), and when it did.
+  `
+  ALTER TABLE smsgw_ledger ADD COLUMN marks_writes boolean NOT NULL DEFAULT false, ADD COLUMN writing_at_ms bigint;
   `
 ]
 

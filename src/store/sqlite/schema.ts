@@ -43,6 +43,12 @@ export const migrations: readonly string[] = [
     stored_at_ms INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX correlations_stored ON correlations (stored_at_ms);
+  `,
+  // The ledger's `writing` mark (docs/delivery-guarantees.md): whether the claimant marks its
+  // writes (entries of earlier versions do not, and are never taken over), and when it did.
+  `
+  ALTER TABLE ledger ADD COLUMN marks_writes INTEGER NOT NULL DEFAULT 0 CHECK (marks_writes IN (0, 1));
+  ALTER TABLE ledger ADD COLUMN writing_at_ms INTEGER;
   `
 ]
 
