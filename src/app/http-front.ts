@@ -11,6 +11,8 @@ import type { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { watchGateway, watchSession } from '../http/observability/metric-sources.ts'
 import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
 import { subscribeDiagnostics } from '../http/observability/diagnostics.ts'
+import { watchUnknownOutcomes } from '../http/observability/unknown-outcomes-metric.ts'
+import { unknownOutcomeRoutes } from '../http/api/unknown-outcome-routes.ts'
 import type { Logger } from '../log/logger.ts'
 
 export interface HttpFrontOptions {
@@ -33,7 +35,12 @@ export interface HttpFrontOptions {
  */
 export async function buildHttpFront (options: HttpFrontOptions): Promise<FastifyInstance> {
   const { running, metrics, dashboard } = options
-  const unwatch = [subscribeDiagnostics(metrics), watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
+  const unwatch = [
+    subscribeDiagnostics(metrics),
+    watchGateway(metrics, running.gateway),
+    ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session)),
+    watchUnknownOutcomes(metrics.registry, async () => await running.unknownOutcomes.count())
+  ]
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: await options.transportReady(), smsc: running.smscReady() }
     return { ready: checks.queue && checks.smsc, checks }
@@ -47,7 +54,8 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     webhooks: { directory: options.apiKeys },
     plugins: [
       async app => { await observabilityPlugin(app, { metrics, readiness }) },
-      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot() }) }
+      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot() }) },
+      async app => { await unknownOutcomeRoutes(app, { unknownOutcomes: running.unknownOutcomes }) }
     ]
   })
   app.addHook('onClose', async () => { for (const stop of unwatch) stop() })
