@@ -40,9 +40,9 @@ export class RunChild {
   stdout = ''
   stderr = ''
 
-  /** Starts `bin/smsgw run --data DIR --port 0 --smsc-port 0` with `env` added. */
-  constructor (dataDir: string, env: Record<string, string> = {}) {
-    this.#child = spawn(SMSGW, ['run', '--data', dataDir, '--port', '0', '--smsc-port', '0'], { cwd: REPO, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  /** Starts `bin/smsgw run --data DIR --port 0 --smsc-port 0` and `args` with `env` added. */
+  constructor (dataDir: string, env: Record<string, string> = {}, args: readonly string[] = []) {
+    this.#child = spawn(SMSGW, ['run', '--data', dataDir, '--port', '0', '--smsc-port', '0', ...args], { cwd: REPO, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
     this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { this.stdout += chunk; this.#wake() })
     this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { this.stderr += chunk; this.#wake() })
     this.exited = new Promise(resolve => {
