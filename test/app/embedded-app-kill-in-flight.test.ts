@@ -2,10 +2,11 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { prepareDemo } from '../../src/app/demo-setup.ts'
 import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
 import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
+import { newPostgresLocation, withAdmin } from '../store/store-kinds.ts'
 import { ApiClient, eventually, kinds, sealedRequest, temporaryFolder } from './app-fixtures.ts'
 import { RunChild } from './run-child.ts'
 
@@ -24,32 +25,45 @@ const RESPONSE_DELAY_MS = 400
 
 const bodyOf = (correlId: string): string => `Probe ${correlId}`
 
-/** The ledger's entries of the store file, read beside the running gateway (WAL lets a reader in). */
-function ledgerRows (file: string): Array<{ correlId: string, writing: boolean, done: boolean }> {
-  const db = new DatabaseSync(file, { readOnly: true })
+interface LedgerRow { correlId: string, writing: boolean, done: boolean }
+
+/** The ledger's entries, read beside the running gateway (a SQLite file in WAL mode lets a reader in). */
+async function ledgerRows (location: string): Promise<LedgerRow[]> {
+  const rowOf = (key: unknown, writingAtMs: unknown, done: boolean): LedgerRow => ({ correlId: (JSON.parse(String(key)) as string[])[1] as string, writing: writingAtMs !== null, done })
+  if (location.startsWith('postgres')) {
+    return await withAdmin(async admin => (await admin.query('SELECT key, writing_at_ms, done FROM smsgw_ledger')).rows.map(row => rowOf(row.key, row.writing_at_ms, row.done === true)), location)
+  }
+  const db = new DatabaseSync(location, { readOnly: true })
   try {
-    return db.prepare('SELECT key, writing_at_ms, done FROM ledger').all().map(row => ({
-      correlId: (JSON.parse(String(row.key)) as string[])[1] as string,
-      writing: row.writing_at_ms !== null,
-      done: row.done === 1
-    }))
+    return db.prepare('SELECT key, writing_at_ms, done FROM ledger').all().map(row => rowOf(row.key, row.writing_at_ms, row.done === 1))
   } finally {
     db.close()
   }
 }
 
-test('smsgw run killed with SIGKILL while requests wait for the SMSC window sends, after a restart, every request that never left, and lists only the one written as an unknown outcome', { timeout: 120_000 }, async t => {
+// On SQLite the killed instance is started again; on PostgreSQL a second instance stands by
+// from the start and takes the queue over when the consumer dies (the case of the issue: two
+// instances, the consuming one killed).
+for (const kind of ['sqlite', 'postgres'] as const) {
+  test(`smsgw run on ${kind} killed with SIGKILL while requests wait for the SMSC window sends every request that never left, and lists only the one written as an unknown outcome`, { timeout: 120_000 }, async t => {
+    await killWhileWaiting(t, kind)
+  })
+}
+
+async function killWhileWaiting (t: TestContext, kind: 'sqlite' | 'postgres'): Promise<void> {
   const dataDir = await temporaryFolder('kill-in-flight')
   const demo = await prepareDemo(dataDir)
   const key = (await (await ApiKeyFile.open(join(dataDir, 'api-keys.json'))).create('demo')).key
   const smsc = await SmscSimulator.start({ accounts: [ACCOUNT], retainSubmitted: 1_000, receiptDelayMs: 50, port: 0 })
   t.after(async () => { await smsc.close() })
+  const storeLocation = kind === 'postgres' ? await newPostgresLocation() : join(dataDir, 'smsgw.db')
   const configFile = join(dataDir, 'smsgw.json')
   await writeFile(configFile, JSON.stringify({
     vault: { file: demo.vault, password: '123456' },
     clients: { allowed: ['demo'] },
     smpp: { host: '127.0.0.1', port: smsc.address.port, ...ACCOUNT, windowSize: 1, responseTimeoutMs: 30_000, reconnectDelayMs: 100 },
-    pipeline: { claimTakeoverMs: TAKEOVER_MS, openWorkers: 0 }
+    pipeline: { claimTakeoverMs: TAKEOVER_MS, openWorkers: 0 },
+    ...(kind === 'postgres' ? { store: { url: storeLocation } } : {})
   }))
   const start = (): RunChild => {
     const child = new RunChild(dataDir, { SMSGW_LOG_LEVEL: 'info' }, ['--config', configFile])
@@ -59,9 +73,14 @@ test('smsgw run killed with SIGKILL while requests wait for the SMSC window send
   const urlOf = async (child: RunChild): Promise<string> => (await child.stdoutMatch(/^ {2}dashboard +(http:\/\/\S+)\/dashboard$/m))[1] as string
   const received = (correlId: string): number => smsc.submitted.filter(message => message.shortMessage.toString('latin1') === bodyOf(correlId)).length
 
+  let disconnects = 0
+  smsc.on('disconnect', () => { disconnects++ })
   const first = start()
   const api = new ApiClient(await urlOf(first), key)
   await eventually('the gateway binds to the SMSC', () => smsc.boundSessions === 1)
+  // PostgreSQL: the standby, started once the first holds the queue.
+  const standby = kind === 'postgres' ? start() : undefined
+  if (standby !== undefined) await urlOf(standby)
   smsc.setFaults({ responseDelayMs: RESPONSE_DELAY_MS })
   const correlIds = Array.from({ length: REQUESTS }, (_, n) => `K${n}`)
   for (const correlId of correlIds) {
@@ -71,22 +90,22 @@ test('smsgw run killed with SIGKILL while requests wait for the SMSC window send
 
   // Killed once a request is marked writing and at the SMSC (its answer held back), and the next
   // is claimed but waiting for the window slot: never written.
-  const storeFile = join(dataDir, 'smsgw.db')
-  let atKill: Array<{ correlId: string, writing: boolean, done: boolean }> = []
-  await eventually('one request written and unanswered, the next claimed and waiting', () => {
-    atKill = ledgerRows(storeFile).filter(row => !row.done)
+  let atKill: LedgerRow[] = []
+  await eventually('one request written and unanswered, the next claimed and waiting', async () => {
+    atKill = (await ledgerRows(storeLocation)).filter(row => !row.done)
     const written = atKill.filter(row => row.writing)
     return smsc.submitCount >= 2 && written.length === 1 && received((written[0] as { correlId: string }).correlId) === 1 && atKill.some(row => !row.writing)
   }, 30_000)
   first.signal('SIGKILL')
   assert.equal((await first.exited).signal, 'SIGKILL')
-  await eventually('the SMSC sees the connection gone', () => smsc.boundSessions === 0)
+  // Whatever the killed process wrote has reached the SMSC once the SMSC has read to the end of its connection.
+  await eventually('the SMSC sees the killed connection end', () => disconnects > 0)
   const receivedBeforeRestart = correlIds.filter(correlId => received(correlId) > 0)
   const writtenAtKill = atKill.filter(row => row.writing).map(row => row.correlId)
   const claimedAtKill = atKill.filter(row => !row.writing).map(row => row.correlId)
 
   smsc.setFaults({ responseDelayMs: 0 })
-  const second = start()
+  const second = standby ?? start()
   const after = new ApiClient(await urlOf(second), key)
   const listUnknown = async (): Promise<string[]> => {
     const response = await fetch(`${await urlOf(second)}/v1/operator/unknown-outcomes`, { headers: { authorization: `Bearer ${key}` } })
@@ -111,4 +130,4 @@ test('smsgw run killed with SIGKILL while requests wait for the SMSC window send
   assert.ok(second.logLines.some(line => line.msg === 'request claimed by an attempt that never wrote it; sending it' && claimedAtKill.includes(String(line.correlId))))
   const metrics = await (await fetch(`${await urlOf(second)}/metrics`)).text()
   assert.match(metrics, /^smsgw_ledger_unknown_outcomes 1$/m)
-})
+}
