@@ -26,7 +26,8 @@ export async function registerOpenApi (app: FastifyInstance): Promise<void> {
       },
       tags: [
         { name: 'messages', description: 'Send sealed SMS; read their statuses' },
-        { name: 'statuses', description: 'Statuses as they are reported' }
+        { name: 'statuses', description: 'Statuses as they are reported' },
+        { name: 'operator', description: 'Requests whose outcome is unknown, to reconcile with the SMSC' }
       ]
     }
   })

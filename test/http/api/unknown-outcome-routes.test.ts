@@ -54,6 +54,8 @@ test('GET /v1/operator/unknown-outcomes lists the key\'s client\'s unknown outco
   })
   const anonymous = await app.inject({ method: 'GET', url: '/v1/operator/unknown-outcomes' })
   assert.equal(anonymous.statusCode, 401)
+  const openapi = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, unknown> }
+  assert.deepStrictEqual(Object.keys(openapi.paths).filter(path => path.startsWith('/v1/operator/')), ['/v1/operator/unknown-outcomes', '/v1/operator/unknown-outcomes/{clientId}/{correlId}'])
 })
 
 test('DELETE /v1/operator/unknown-outcomes/{clientId}/{correlId} resolves one unknown outcome: 204, then 404; 403 for another client\'s', async t => {
