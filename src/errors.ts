@@ -46,7 +46,8 @@ export const errorCodes = {
   ratchetState: 'SMSGW_RATCHET_STATE',
   relayInvalidInput: 'SMSGW_RELAY_INVALID_INPUT',
   relayTokenInvalid: 'SMSGW_RELAY_TOKEN_INVALID',
-  relayKeyFile: 'SMSGW_RELAY_KEY_FILE'
+  relayKeyFile: 'SMSGW_RELAY_KEY_FILE',
+  ledgerFenced: 'SMSGW_LEDGER_FENCED'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]

@@ -14,6 +14,8 @@ import { observabilityPlugin } from '../http/observability/observability-plugin.
 import { subscribeDiagnostics } from '../http/observability/diagnostics.ts'
 import { OperatorSessions } from '../http/operator/operator-session.ts'
 import type { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
+import { watchUnknownOutcomes } from '../http/observability/unknown-outcomes-metric.ts'
+import { unknownOutcomeRoutes } from '../http/api/unknown-outcome-routes.ts'
 import type { Logger } from '../log/logger.ts'
 
 export interface HttpFrontOptions {
@@ -44,7 +46,12 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
   const { running, metrics, dashboard } = options
   // The operator keys live in the API key file; the sessions of dashboard logins last as long as this app.
   const operators = { keys: options.apiKeys, sessions: new OperatorSessions() }
-  const unwatch = [subscribeDiagnostics(metrics), watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
+  const unwatch = [
+    subscribeDiagnostics(metrics),
+    watchGateway(metrics, running.gateway),
+    ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session)),
+    watchUnknownOutcomes(metrics.registry, async () => await running.unknownOutcomes.count())
+  ]
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: await options.transportReady(), smsc: running.smscReady() }
     return { ready: checks.queue && checks.smsc, checks }
@@ -59,7 +66,8 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     webhooks: { directory: options.apiKeys, destinations: options.webhookDestinations },
     plugins: [
       async app => { await observabilityPlugin(app, { metrics, readiness, ...(options.protectMetrics ? { protectMetricsWith: operators } : {}) }) },
-      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot(), operators }) }
+      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot(), operators }) },
+      async app => { await unknownOutcomeRoutes(app, { unknownOutcomes: running.unknownOutcomes, operators }) }
     ]
   })
   app.addHook('onClose', async () => { for (const stop of unwatch) stop() })

@@ -6,7 +6,7 @@ import { SmppSubmitError, submitNotBound } from './session-errors.ts'
 import { sessionSettings } from './session-options.ts'
 import type { SmscSessionOptions } from './session-options.ts'
 import { smscSessionStates } from './session-events.ts'
-import type { SubmitResult, ThrottleInfo, UnexpectedPdu } from './session-events.ts'
+import type { SubmitOptions, SubmitResult, ThrottleInfo, UnexpectedPdu } from './session-events.ts'
 import { SmscSession } from './smsc-session.ts'
 
 /** The first reconnect delay before jitter. The Java gateway waited a fixed 12 s. */
@@ -124,12 +124,12 @@ export class ReconnectingSession extends EventEmitter<ReconnectingSessionEvents>
    * rejects as SmscSession.submit does; also rejects with SmppSubmitError SMSGW_SMPP_NOT_BOUND
    * (written false) when no session is bound in time or close() is called.
    */
-  async submit (body: ShortMessageBody): Promise<SubmitResult> {
+  async submit (body: ShortMessageBody, options: SubmitOptions = {}): Promise<SubmitResult> {
     const deadlineMs = Date.now() + this.#submitWaitMs
     for (;;) {
       const session = await this.#boundSession(deadlineMs)
       try {
-        return await session.submit(body)
+        return await session.submit(body, options)
       } catch (error) {
         // Nothing went out and the SMSC said nothing: the next session may take it, time allowing.
         const untouched = error instanceof SmppSubmitError && !error.written && error.commandStatus === undefined &&

@@ -14,6 +14,16 @@ export interface SubmitResult {
   readonly messageId: string
 }
 
+/** How one submit is made. */
+export interface SubmitOptions {
+  /**
+   * Runs once the submit holds its window slot, before its bytes are written (once, not per
+   * throttle retry): the caller's last word, such as a durable mark that the request may leave.
+   * When it rejects, nothing is written, the slot is given back and submit rejects with its error.
+   */
+  readonly beforeWrite?: () => Promise<void>
+}
+
 /** Something from the SMSC that the session dropped (a late response, a PDU it could not read), for logs and metrics. */
 export interface UnexpectedPdu {
   readonly command: string

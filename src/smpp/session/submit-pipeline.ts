@@ -93,16 +93,23 @@ export class SubmitPipeline {
   /**
    * Takes a slot (in order), then sends `bytes` (an encoded submit_sm) and resolves with the
    * SMSC's message id. `refusal` is asked once the slot is ours: an error when the session no
-   * longer takes submits.
-   * @throws SmppSubmitError as SmscSession.submit describes; the waiters' error from refuseWaiters.
+   * longer takes submits. `beforeWrite` (SubmitOptions) runs next, holding the slot, and
+   * `refusal` is asked again after it: the session may have closed meanwhile.
+   * @throws SmppSubmitError as SmscSession.submit describes; the waiters' error from
+   * refuseWaiters; the error of `beforeWrite`.
    */
-  async submit (bytes: Buffer, refusal: () => Error | undefined): Promise<SubmitResult> {
+  async submit (bytes: Buffer, refusal: () => Error | undefined, beforeWrite?: () => Promise<void>): Promise<SubmitResult> {
     await this.#slots.take()
-    const refused = refusal()
-    if (refused !== undefined) {
-      this.#slots.release()
-      this.#hooks.changed()
-      throw refused
+    this.#giveBackOnRefusal(refusal())
+    if (beforeWrite !== undefined) {
+      try {
+        await beforeWrite()
+      } catch (error) {
+        this.#slots.release()
+        this.#hooks.changed()
+        throw error
+      }
+      this.#giveBackOnRefusal(refusal())
     }
     return await new Promise<SubmitResult>((resolve, reject) => {
       const task: SubmitTask = { bytes, resolve, reject, written: false, throttled: 0, holdEpoch: 0 }
@@ -110,6 +117,14 @@ export class SubmitPipeline {
       this.#queued.push(task)
       this.pump()
     })
+  }
+
+  /** Gives the slot just taken back and throws `refused`, when there is one. */
+  #giveBackOnRefusal (refused: Error | undefined): void {
+    if (refused === undefined) return
+    this.#slots.release()
+    this.#hooks.changed()
+    throw refused
   }
 
   /** Fails everyone waiting for a slot with `error`. */

@@ -84,6 +84,11 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE smsgw_statuses ADD COLUMN once_key text;
   CREATE UNIQUE INDEX smsgw_statuses_once ON smsgw_statuses (once_key) WHERE once_key IS NOT NULL;
+  `,
+  // The ledger's `writing` mark (docs/delivery-guarantees.md): whether the claimant marks its
+  // writes (entries of earlier versions do not, and are never taken over), and when it did.
+  `
+  ALTER TABLE smsgw_ledger ADD COLUMN marks_writes boolean NOT NULL DEFAULT false, ADD COLUMN writing_at_ms bigint;
   `
 ]
 

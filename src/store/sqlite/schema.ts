@@ -73,6 +73,12 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE statuses ADD COLUMN once_key TEXT;
   CREATE UNIQUE INDEX statuses_once ON statuses (once_key) WHERE once_key IS NOT NULL;
+  `,
+  // The ledger's `writing` mark (docs/delivery-guarantees.md): whether the claimant marks its
+  // writes (entries of earlier versions do not, and are never taken over), and when it did.
+  `
+  ALTER TABLE ledger ADD COLUMN marks_writes INTEGER NOT NULL DEFAULT 0 CHECK (marks_writes IN (0, 1));
+  ALTER TABLE ledger ADD COLUMN writing_at_ms INTEGER;
   `
 ]
 

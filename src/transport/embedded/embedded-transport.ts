@@ -1,5 +1,5 @@
 import { DEFAULT_INBOUND_DUPLICATE_WINDOW_MS } from '../../config/defaults.ts'
-import type { LedgerEntry } from '../../gateway/ledger/ledger-record.ts'
+import { isOutcomeOpen, type LedgerEntry } from '../../gateway/ledger/ledger-record.ts'
 import type { EmbeddedStore, RequestQueueStore } from '../../store/embedded-store.ts'
 import { openStore, type OpenStoreOptions } from '../../store/open-store.ts'
 import { EmbeddedIngress } from './embedded-ingress.ts'
@@ -35,14 +35,15 @@ export interface EmbeddedTransport {
  * Opens (creating and migrating it if need be) the store at `location` (a SQLite file or a
  * `postgres://` URL, see openStore) and builds the parts the gateway and the HTTP API use.
  * Before it resolves, it forgets the ledger entries of requests already done: the `forget` a
- * crash cut off between a request's commit and the gateway's onCommitted. Rejects when the
+ * crash cut off between a request's commit and the gateway's onCommitted. Entries whose
+ * outcome is unknown stay: they are listed for operators until one resolves them. Rejects when the
  * store cannot be opened.
  */
 export async function openEmbeddedTransport (location: string, options: EmbeddedTransportOptions = {}): Promise<EmbeddedTransport> {
   const store = await openStore(location, options.store)
   try {
     const ledgerLog = new StoreLedgerLog(store.ledger)
-    await ledgerLog.forgetSettled(async entry => await isDoneRequestsEntry(entry, store.requests))
+    await ledgerLog.forgetSettled(async entry => !isOutcomeOpen(entry) && await isDoneRequestsEntry(entry, store.requests))
     const source = new EmbeddedRequestSource(store.requests, options.source)
     return {
       store,

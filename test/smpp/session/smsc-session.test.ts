@@ -601,3 +601,54 @@ test('sessionSettings derives the inactivity timeout from the keep-alive interva
   ])
   assert.throws(() => sessionSettings({ ...base, enquireLinkIntervalMs: 0, inactivityTimeoutMs: 60_000 }), /needs enquireLinkIntervalMs/)
 })
+
+// beforeWrite: the request ledger's `writing` mark is made once a submit holds its window slot,
+// just before its bytes are written (issue 9, item 9: requests waiting for a slot must not look
+// as if they may have left).
+
+test('SmscSession submit runs beforeWrite only once the submit holds a window slot, and writes nothing until it resolves', async t => {
+  const { session, link } = await boundSession(t, { windowSize: 1 })
+  const first = session.submit(submitBody('first'))
+  const firstPdu = await link.expect('submit_sm')
+  let marked = 0
+  let markDone!: () => void
+  const second = session.submit(submitBody('second'), { beforeWrite: async () => { marked++; await new Promise<void>(resolve => { markDone = resolve }) } })
+  await settle()
+  // The window is full: the second waits for its slot, not yet marked.
+  assert.equal(marked, 0)
+  link.respond(firstPdu, { messageId: 'id-1', tlvs: [] })
+  await first
+  await settle()
+  assert.deepStrictEqual({ marked, unread: link.unread }, { marked: 1, unread: [] })
+  markDone()
+  const secondPdu = await link.expect('submit_sm')
+  assert.equal(secondPdu.body.shortMessage.toString(), 'second')
+  link.respond(secondPdu, { messageId: 'id-2', tlvs: [] })
+  assert.deepStrictEqual(await second, { messageId: 'id-2' })
+  assert.equal(marked, 1)
+})
+
+test('SmscSession submit rejects with the error of beforeWrite, writes nothing and gives its window slot back', async t => {
+  const { session, link } = await boundSession(t, { windowSize: 1 })
+  const fenced = new Error('taken over')
+  await assert.rejects(session.submit(submitBody('never'), { beforeWrite: async () => { throw fenced } }), error => error === fenced)
+  assert.deepStrictEqual({ inFlight: session.inFlight, busy: session.busy, unread: link.unread }, { inFlight: 0, busy: false, unread: [] })
+  const next = session.submit(submitBody('next'))
+  const pdu = await link.expect('submit_sm')
+  assert.equal(pdu.body.shortMessage.toString(), 'next')
+  link.respond(pdu, { messageId: 'id-3', tlvs: [] })
+  assert.deepStrictEqual(await next, { messageId: 'id-3' })
+})
+
+test('SmscSession submit fails as not written when the session closes while beforeWrite runs', async t => {
+  const { session, link } = await boundSession(t)
+  let markDone!: () => void
+  const result = session.submit(submitBody(), { beforeWrite: async () => { await new Promise<void>(resolve => { markDone = resolve }) } })
+  await settle()
+  session.destroy()
+  markDone()
+  assert.deepStrictEqual(submitFields(await rejection(result)), {
+    code: 'SMSGW_SMPP_NOT_BOUND', commandStatus: undefined, written: false, outcomeUnknown: false, retryable: true, sessionSurvives: false
+  })
+  assert.deepStrictEqual(link.unread, [])
+})

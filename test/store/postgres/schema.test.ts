@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { inspect } from 'node:util'
+import { isUnwrittenClaim } from '../../../src/gateway/ledger/ledger-record.ts'
 import { openStore } from '../../../src/store/open-store.ts'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
-import { SCHEMA_VERSION } from '../../../src/store/postgres/schema.ts'
+import { migrations, SCHEMA_VERSION } from '../../../src/store/postgres/schema.ts'
 import { testPostgresUrl } from '../../harness/postgres.ts'
 import { newPostgresLocation, withAdmin } from '../store-kinds.ts'
 
@@ -72,4 +73,20 @@ test('a password given as the URL\'s password parameter is hidden too', async ()
     assert.ok(!error.message.includes(password), error.message)
     return true
   })
+})
+
+test('a version 1 database is migrated with its ledger entries read as claims that did not mark their writes, so that none is ever taken over', async () => {
+  const location = await newPostgresLocation()
+  await withAdmin(async admin => {
+    await admin.query(migrations[0] as string)
+    await admin.query('CREATE TABLE smsgw_schema (version integer NOT NULL)')
+    await admin.query('INSERT INTO smsgw_schema (version) VALUES (1)')
+    await admin.query('INSERT INTO smsgw_ledger (key, token, source, claimed_at_ms, done) VALUES ($1, $2, $3, $4, false)', ['["acme","C1"]', 'old/1', 'send-sms/0/1', 1])
+  }, location)
+  const store = await PostgresStore.open(location)
+  const entry = await store.ledger.get('["acme","C1"]')
+  await store.close()
+  assert.deepStrictEqual(entry, { token: 'old/1', source: 'send-sms/0/1', claimedAtMs: 1, done: false })
+  assert.equal(entry !== undefined && isUnwrittenClaim(entry), false)
+  assert.deepStrictEqual(await withAdmin(async admin => (await admin.query('SELECT version FROM smsgw_schema')).rows, location), [{ version: SCHEMA_VERSION }])
 })

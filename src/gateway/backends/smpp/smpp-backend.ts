@@ -66,7 +66,7 @@ export function smppBackend (options: SmppBackendOptions): Backend {
       const verdict = validateForBackend(message, first.numberPattern === undefined ? { allowedPrefixes: [] } : { allowedPrefixes: [], numberPattern: first.numberPattern })
       return verdict.kind === 'status' ? verdict : undefined
     },
-    submit: async ({ clientId, correlId, deadline, message, takenInAtMs }, report) => {
+    submit: async ({ clientId, correlId, deadline, message, takenInAtMs, markWriting }, report) => {
       const verdict = validateForBackend(message, { allowedPrefixes: [] })
       if (verdict.kind === 'status') return await report(verdict)
       // A request that waited for a window slot past its deadline is EXPIRED, not sent (spec §5).
@@ -82,12 +82,27 @@ export function smppBackend (options: SmppBackendOptions): Backend {
           return await report({ status: smsStatuses.invalid, errorText: error.message })
         }
         const messageIds: string[] = []
+        // The ledger's `writing` mark, made once the first part has its window slot: from then
+        // on the request may have left (spec §7), and a successor must not send it again.
+        let markFailure: { readonly error: unknown } | undefined
+        const beforeWrite = markWriting === undefined
+          ? undefined
+          : async (): Promise<void> => {
+            try {
+              await markWriting()
+            } catch (error) {
+              markFailure = { error }
+              throw error
+            }
+          }
         try {
-          for (const part of parts) {
-            const submitted = await submitChannel.tracePromise(async () => await link.channel.submit(part), { operationId: `${clientId}/${correlId}`, connection: link.name })
+          for (const [partIndex, part] of parts.entries()) {
+            const submitOptions = partIndex === 0 && beforeWrite !== undefined ? { beforeWrite } : {}
+            const submitted = await submitChannel.tracePromise(async () => await link.channel.submit(part, submitOptions), { operationId: `${clientId}/${correlId}`, connection: link.name })
             messageIds.push(submitted.messageId)
           }
         } catch (error) {
+          if (markFailure !== undefined) throw markFailure.error
           const failure = error as SubmitFailure
           if (failure.written === true && failure.commandStatus === undefined) {
             // Spec §7: written but never answered; the PDU may have gone out, and an unknown

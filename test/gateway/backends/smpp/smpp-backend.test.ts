@@ -134,3 +134,38 @@ test('linksFor keeps the configured order with bound links first', () => {
 test('absoluteTime writes SMPP 3.4 absolute time in UTC', () => {
   assert.equal(absoluteTime(new Date('2026-11-21T10:05:09.700Z')), '261121100509000+')
 })
+
+/** A channel that runs beforeWrite as the session does: once the submit has its slot, before the write. */
+class MarkingChannel extends RecordingChannel {
+  readonly marksBefore: number[] = []
+  override async submit (body: ShortMessageBody, options: { beforeWrite?: () => Promise<void> } = {}): Promise<{ messageId: string }> {
+    if (options.beforeWrite !== undefined) {
+      this.marksBefore.push(this.bodies.length)
+      await options.beforeWrite()
+    }
+    return await super.submit(body)
+  }
+}
+
+test('smppBackend marks the request writing once, before the first part of a multi-part SMS, and not again on fail-over', async () => {
+  const down = new MarkingChannel()
+  down.failWith = () => ({ written: false })
+  const up = new MarkingChannel()
+  const backend = smppBackend({ links: [link('first', down), link('second', up)], correlations: { put: async () => {} }, log })
+  let marks = 0
+  const reports: StatusReport[] = []
+  await backend.submit({ clientId: 'acme', correlId: 'c1', deadline: FAR, message: message({ body: 'x'.repeat(300) }), markWriting: async () => { marks++ } }, async report => { reports.push(report) })
+  // Each link asks before its first part only; the pipeline's mark is made once however often it is asked.
+  assert.deepEqual({ down: down.marksBefore, up: up.marksBefore, parts: up.bodies.length, reports: reports.map(report => report.status) }, { down: [0], up: [0], parts: 2, reports: ['SENT'] })
+  assert.equal(marks, 2)
+})
+
+test('smppBackend rejects with the mark\'s error, reporting nothing and writing nothing, when the request may not be written', async () => {
+  const channel = new MarkingChannel()
+  const other = new MarkingChannel()
+  const backend = smppBackend({ links: [link('main', channel), link('other', other)], correlations: { put: async () => {} }, log })
+  const fenced = Object.assign(new Error('taken over'), { code: 'SMSGW_LEDGER_FENCED' })
+  const reports: StatusReport[] = []
+  await assert.rejects(backend.submit({ clientId: 'acme', correlId: 'c1', deadline: FAR, message: message(), markWriting: async () => { throw fenced } }, async report => { reports.push(report) }), error => error === fenced)
+  assert.deepEqual({ reports, written: channel.bodies.length + other.bodies.length }, { reports: [], written: 0 })
+})
