@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { errorCodes } from '../../../src/errors.ts'
 import type { Outcome } from '../../../src/relay/outcome.ts'
-import { agree, generateX25519KeyPair, initInitiatorState, ratchetDecrypt, ratchetEncrypt, type RatchetState, type X25519KeyPair } from '../../../src/relay/ratchet/index.ts'
+import { generateX25519KeyPair, type RatchetState } from '../../../src/relay/ratchet/index.ts'
 import { openRatchetState } from '../../../src/relay/vault/account-record.ts'
 import { decryptPayload, encryptPayload, type AccountSelector, type DecryptedPayload, type RelayVault } from '../../../src/relay/vault/index.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
 import { hex, keyPairOf, readVectors, unwrap, vectorState } from '../relaysms-vectors.ts'
 import { COUNTRY_CODE, createTestAccount, newRing, vaultOver } from './stored-vault.ts'
+import { appFor } from './test-app.ts'
 
 // DecryptPayload and EncryptPayload over the stored, sealed account (relay.md §3 and §7): the
 // state is read, advanced and written back sealed under the store's compare-and-set, on SQLite
@@ -31,25 +32,6 @@ async function decryptRetrying (vault: RelayVault, selector: AccountSelector, fr
 function storedState (vault: RelayVault, account: Parameters<typeof openRatchetState>[1] | undefined): RatchetState {
   assert.ok(account !== undefined)
   return unwrap(openRatchetState(vault, account))
-}
-
-/** An app of our own (the initiator) for an account created with fresh server keys. */
-function appFor (server: X25519KeyPair, client: X25519KeyPair): { send: (text: string) => Buffer, receive: (message: Buffer) => string } {
-  const sk = agree(server.privateKey, client.publicKey)
-  assert.ok(sk !== undefined)
-  let state = unwrap(initInitiatorState(sk, server.publicKey, generateX25519KeyPair))
-  return {
-    send: text => {
-      const sent = unwrap(ratchetEncrypt(state, Buffer.from(text), server.publicKey))
-      state = sent.state
-      return sent.message
-    },
-    receive: message => {
-      const opened = unwrap(ratchetDecrypt(state, message, client.publicKey, { generateKeyPair: generateX25519KeyPair }))
-      state = opened.state
-      return opened.plaintext.toString()
-    }
-  }
 }
 
 function shuffled<T> (items: readonly T[]): T[] {

@@ -28,13 +28,17 @@ export function vaultOver (store: EmbeddedStore, keys: SealingKeyRing, identifie
 }
 
 /** Creates the account of `identifier` with the given client publish key (and a fresh device-id key). */
-export async function createTestAccount (vault: TestVault, clientPublishPublicKey: Buffer, identifier = PHONE_NUMBER): Promise<{ entityId: string, deviceId: Buffer, serverPublishKeyPair: X25519KeyPair }> {
-  const created = unwrap(await createAccount(vault, {
-    identifier,
-    countryCode: COUNTRY_CODE,
-    passwordHash: PASSWORD_HASH,
-    clientPublishPublicKey,
-    clientDeviceIdPublicKey: generateX25519KeyPair().publicKey
-  }))
-  return { entityId: created.entityId, deviceId: created.handshake.deviceId, serverPublishKeyPair: created.handshake.serverPublishKeyPair }
+export async function createTestAccount (vault: TestVault, clientPublishPublicKey: Buffer, identifier = PHONE_NUMBER): Promise<TestAccount> {
+  const clientDeviceIdPublicKey = generateX25519KeyPair().publicKey
+  const created = unwrap(await createAccount(vault, { identifier, countryCode: COUNTRY_CODE, passwordHash: PASSWORD_HASH, clientPublishPublicKey, clientDeviceIdPublicKey }))
+  const { deviceId, serverPublishKeyPair, serverDeviceIdKeyPair } = created.handshake
+  return { entityId: created.entityId, deviceId, serverPublishKeyPair, serverDeviceIdKeyPair, clientDeviceIdPublicKey }
+}
+
+export interface TestAccount {
+  readonly entityId: string
+  readonly deviceId: Buffer
+  readonly serverPublishKeyPair: X25519KeyPair
+  readonly serverDeviceIdKeyPair: X25519KeyPair
+  readonly clientDeviceIdPublicKey: Buffer
 }
