@@ -3,13 +3,13 @@ import { agree, generateX25519KeyPair, initInitiatorState, ratchetDecrypt, ratch
 import { unwrap } from '../relaysms-vectors.ts'
 
 /** An app of our own (the ratchet's initiator) for an account whose server publish key pair is `server`. */
-export function appFor (server: X25519KeyPair, client: X25519KeyPair): { send: (text: string) => Buffer, receive: (message: Buffer) => string } {
+export function appFor (server: X25519KeyPair, client: X25519KeyPair): { send: (content: string | Buffer) => Buffer, receive: (message: Buffer) => string } {
   const sk = agree(server.privateKey, client.publicKey)
   assert.ok(sk !== undefined)
   let state = unwrap(initInitiatorState(sk, server.publicKey, generateX25519KeyPair))
   return {
-    send: text => {
-      const sent = unwrap(ratchetEncrypt(state, Buffer.from(text), server.publicKey))
+    send: content => {
+      const sent = unwrap(ratchetEncrypt(state, Buffer.from(content), server.publicKey))
       state = sent.state
       return sent.message
     },
