@@ -12,6 +12,9 @@ import { seal } from './sealing.ts'
 // device id and ratchet state, sealed (account-record.ts), and for a new account its country
 // code and password hash. Checking the input, the OTP and the password is the caller's (gRPC).
 
+/** Country codes are ISO 3166 alpha-2 ("CM"); the bound keeps a hostile value out of the store. */
+export const MAX_COUNTRY_CODE_BYTES = 8
+
 export interface NewAccountRequest extends HandshakeRequest {
   /** The country code as the app sent it (checked by the caller); sealed. */
   readonly countryCode: string
@@ -25,8 +28,13 @@ export interface CreatedAccount {
   readonly handshake: Handshake
 }
 
-/** Creates the account; one that exists already for the identifier is SMSGW_RELAY_INVALID_INPUT and nothing is written. */
+/**
+ * Creates the account; a country code out of bounds, or an account that exists already for the
+ * identifier, is SMSGW_RELAY_INVALID_INPUT and nothing is written.
+ */
 export async function createAccount (vault: RelayVault, request: NewAccountRequest): Promise<Outcome<CreatedAccount>> {
+  const countryCode = Buffer.from(request.countryCode, 'utf8')
+  if (countryCode.length === 0 || countryCode.length > MAX_COUNTRY_CODE_BYTES) return fail(errorCodes.relayInvalidInput, `the country code must be 1 to ${MAX_COUNTRY_CODE_BYTES} bytes`)
   const identifierHash = hashIdentifier(vault.identifierKey, request.identifier)
   const entityId = entityIdOf(identifierHash)
   const handshake = completeHandshake(request, vault.generateKeyPair)
@@ -37,7 +45,7 @@ export async function createAccount (vault: RelayVault, request: NewAccountReque
     deviceLookup: deviceLookupOf(vault.identifierKey, handshake.value.deviceId),
     passwordHash: request.passwordHash,
     sealed: {
-      countryCode: seal(vault.keys, 'countryCode', entityId, Buffer.from(request.countryCode, 'utf8')),
+      countryCode: seal(vault.keys, 'countryCode', entityId, countryCode),
       ...sealHandshake(vault, entityId, handshake.value, request)
     }
   })

@@ -15,8 +15,6 @@ import type { SealingKeyRing } from './sealing-key-ring.ts'
 const SEAL_VERSION = 1
 const NONCE_BYTES = 12
 const TAG_BYTES = 16
-/** What sealing adds to a value at most: header with the longest key id, nonce, tag. */
-export const SEAL_OVERHEAD_BYTES = 2 + 32 + NONCE_BYTES + TAG_BYTES
 const CONTEXT = Buffer.from('smsgw-relay-seal\0')
 
 /** The account fields that are sealed; the name is part of the associated data. */

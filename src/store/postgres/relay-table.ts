@@ -66,8 +66,9 @@ export class PostgresRelayTable implements RelayAccountStore {
     return rowCount === 1
   }
 
+  /** Compared and ordered bytewise ("C"), as SQLite does, whatever the database's collation. */
   async entityIdsAfter (afterId: string, limit: number): Promise<string[]> {
-    const { rows } = await this.#pool.query<{ entity_id: string }>('SELECT entity_id FROM smsgw_relay_entities WHERE entity_id > $1 ORDER BY entity_id COLLATE "C" LIMIT $2', [afterId, limit])
+    const { rows } = await this.#pool.query<{ entity_id: string }>('SELECT entity_id FROM smsgw_relay_entities WHERE entity_id COLLATE "C" > $1 ORDER BY entity_id COLLATE "C" LIMIT $2', [afterId, limit])
     return rows.map(row => row.entity_id)
   }
 

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { errorCodes } from '../../../src/errors.ts'
 import { generateX25519KeyPair } from '../../../src/relay/ratchet/index.ts'
-import { createAccount, decryptPayload, findAccount, parseSealingKeyRing, replaceDevice, resealAccounts, sealingKeyIdOf, type RelayVault } from '../../../src/relay/vault/index.ts'
+import { createAccount, decryptPayload, findAccount, MAX_COUNTRY_CODE_BYTES, parseSealingKeyRing, replaceDevice, resealAccounts, sealingKeyIdOf, type RelayVault } from '../../../src/relay/vault/index.ts'
 import { relayAccountBounds, relaySealedFieldNames } from '../../../src/store/relay-accounts.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
 import { unwrap } from '../relaysms-vectors.ts'
@@ -54,12 +54,14 @@ for (const kind of kinds) {
       await store.close()
     })
 
-    test('creating an account twice for one identifier is refused and stores nothing more', async () => {
+    test('creating an account twice for one identifier, or with an oversized country code, is refused and stores nothing more', async () => {
       const store = await kind.open()
       const vault = vaultOver(store, newRing())
       await createTestAccount(vault, generateX25519KeyPair().publicKey)
       const again = await createAccount(vault, { identifier: PHONE_NUMBER, countryCode: COUNTRY_CODE, passwordHash: PASSWORD_HASH, clientPublishPublicKey: generateX25519KeyPair().publicKey, clientDeviceIdPublicKey: generateX25519KeyPair().publicKey })
       assert.equal(again.ok ? 'created' : again.error.code, errorCodes.relayInvalidInput)
+      const oversized = await createAccount(vault, { identifier: '+237650000099', countryCode: 'C'.repeat(MAX_COUNTRY_CODE_BYTES + 1), passwordHash: PASSWORD_HASH, clientPublishPublicKey: generateX25519KeyPair().publicKey, clientDeviceIdPublicKey: generateX25519KeyPair().publicKey })
+      assert.equal(oversized.ok ? 'created' : oversized.error.code, errorCodes.relayInvalidInput)
       assert.equal(await store.relay.count(), 1)
       await store.close()
     })
