@@ -4,7 +4,7 @@ import { fail, succeed, type Outcome } from '../outcome.ts'
 import { X25519_KEY_BYTES, type X25519KeyPair } from '../ratchet/dh.ts'
 import type { RatchetState } from '../ratchet/ratchet-state.ts'
 import { decodeRatchetState, encodeRatchetState } from '../ratchet/state-codec.ts'
-import type { Handshake } from './handshake.ts'
+import { deviceSecretOf, type Handshake } from './handshake.ts'
 import type { RelayVault } from './relay-vault.ts'
 import { open, seal } from './sealing.ts'
 
@@ -52,4 +52,17 @@ export function openPublicKey (vault: RelayVault, account: RelayAccount, field: 
 
 function keyPairBytes (pair: X25519KeyPair): Buffer {
   return Buffer.concat([pair.privateKey, pair.publicKey])
+}
+
+/**
+ * The account's device secret again (relay.md §2: the key of the long-lived token), from its sealed
+ * server device-id key pair and client device-id public key: for verifying a long-lived token.
+ */
+export function deviceSecretOfAccount (vault: RelayVault, account: RelayAccount): Outcome<Buffer> {
+  const server = openKeyPair(vault, account, 'serverDeviceIdKeyPair')
+  if (!server.ok) return server
+  const client = openPublicKey(vault, account, 'clientDeviceIdPublicKey')
+  if (!client.ok) return client
+  const secret = deviceSecretOf(server.value, client.value)
+  return secret === undefined ? fail(errorCodes.relaySealed, 'the stored client device-id key is not a usable X25519 public key') : succeed(secret)
 }

@@ -26,3 +26,4 @@ export { loadSealingKeyRing, parseSealingKeyRing, SEALING_KEY_BYTES } from './se
 export type { SealingKey, SealingKeyRing } from './sealing-key-ring.ts'
 export { decryptPlatformPayload } from './decrypt-platform-payload.ts'
 export type { OpenedPlatformPayload } from './decrypt-platform-payload.ts'
+export { deviceSecretOfAccount, openCountryCode, openKeyPair, openPublicKey, openRatchetState } from './account-record.ts'

@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { errorCodes } from '../../../src/errors.ts'
 import { generateX25519KeyPair } from '../../../src/relay/ratchet/index.ts'
-import { createAccount, decryptPayload, findAccount, MAX_COUNTRY_CODE_BYTES, parseSealingKeyRing, replaceDevice, resealAccounts, sealingKeyIdOf, type RelayVault } from '../../../src/relay/vault/index.ts'
+import { createAccount, decryptPayload, deviceSecretOfAccount, findAccount, MAX_COUNTRY_CODE_BYTES, parseSealingKeyRing, replaceDevice, resealAccounts, sealingKeyIdOf, type RelayVault } from '../../../src/relay/vault/index.ts'
 import { relayAccountBounds, relaySealedFieldNames } from '../../../src/store/relay-accounts.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
 import { unwrap } from '../relaysms-vectors.ts'
@@ -100,6 +100,9 @@ for (const kind of kinds) {
       assert.equal(byOldDevice.ok ? 'decrypted' : byOldDevice.error.code, errorCodes.relayAccountMissing)
       const oldAppByEntity = await decryptPayload(vault, { entityId: old.entityId }, oldApp.send('after, by entity'))
       assert.equal(oldAppByEntity.ok ? 'decrypted' : oldAppByEntity.error.code, errorCodes.ratchetAuth)
+      const account = await store.relay.get(old.entityId)
+      assert.ok(account !== undefined)
+      assert.deepEqual(unwrap(deviceSecretOfAccount(vault, account)), login.handshake.deviceSecret, 'the stored keys give the new device secret back (long-lived token checks)')
       const newApp = appFor(login.handshake.serverPublishKeyPair, newClient)
       const decrypted = unwrap(await decryptPayload(vault, { deviceId: login.handshake.deviceId }, newApp.send('new phone')))
       assert.deepEqual([decrypted.plaintext.toString(), decrypted.countryCode], ['new phone', COUNTRY_CODE])
