@@ -20,6 +20,7 @@ import type { DatabaseSync } from 'node:sqlite'
 // - relay_entities (migration 4, relay vault accounts, relay.md §7): identifiers only as HMAC
 //   digests, every other sensitive field sealed (docs/relay.md, "What is stored and how it is
 //   sealed"); `state_version` is the compare-and-set of every change (src/store/relay-accounts.ts).
+//   A rowid table: a row with a ratchet state runs to kilobytes, too wide for WITHOUT ROWID.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE requests (
@@ -93,7 +94,7 @@ export const migrations: readonly string[] = [
     state_version INTEGER NOT NULL,
     created_at_ms INTEGER NOT NULL,
     updated_at_ms INTEGER NOT NULL
-  ) WITHOUT ROWID;
+  );
   `
 ]
 
