@@ -98,7 +98,7 @@ async function measureCase ({ name, batchSize, callers, synchronous }: IngressCa
 }
 
 /** Creates `schema` on the server of `url`; resolves with a URL whose tables go there. */
-async function newSchema (url: string, schema: string): Promise<string> {
+export async function newSchema (url: string, schema: string): Promise<string> {
   const client = new pg.Client({ connectionString: url })
   await client.connect()
   try {

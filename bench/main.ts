@@ -9,6 +9,7 @@ import { HTTP_ACCEPT_GOAL_PER_SECOND, runHttpBench } from './http-bench.ts'
 import { runKafkaBench, type EndToEndResult } from './kafka-bench.ts'
 import { runPayloadBench } from './payload-bench.ts'
 import { printRelaySection } from './relay-bench.ts'
+import { printStoredDecryptSection } from './relay-store-bench.ts'
 import { runBindBench } from './smpp-bench.ts'
 import { fmt, goalLine, limitLine, measurementTable, peakRssMiB } from './report.ts'
 
@@ -60,6 +61,9 @@ try {
   if (postgresCeiling !== undefined) {
     for (const row of ingress.filter(row => row.name.startsWith('PostgreSQL:'))) console.log(`${row.name}: ${fmt(row.perSecond / postgresCeiling.perSecond, 2)}x the server's single-row INSERT ceiling`)
   }
+
+  console.log()
+  await printStoredDecryptSection(budgetMs, postgres?.url)
 
   if (process.env.SMSGW_BENCH_SKIP_HTTP !== '1') {
     await printHttpSection('SQLite', undefined)

@@ -1,6 +1,7 @@
 import { createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { generateX25519KeyPair, initInitiatorState, initResponderState, ratchetDecrypt, ratchetEncrypt, type RatchetState } from '../src/relay/ratchet/index.ts'
 import { bestOfRounds, type Measurement } from './measure.ts'
+import { printStoredDecryptSection } from './relay-store-bench.ts'
 import { fmt, goalLine, measurementTable } from './report.ts'
 
 // Issue 11: ratchet decryptions per second (pure, one core) next to the ceiling made of its own
@@ -86,5 +87,11 @@ function unwrap<T> (outcome: { ok: true, value: T } | { ok: false, error: Error 
   return outcome.value
 }
 
-// `node bench/relay-bench.ts` runs this section alone.
-if (import.meta.main) printRelaySection(Number(process.env.SMSGW_BENCH_BUDGET_MS ?? 3000))
+// `node bench/relay-bench.ts` runs the relay sections alone: the pure ratchet, then DecryptPayload
+// through the store (SQLite; PostgreSQL too when SMSGW_BENCH_POSTGRES names a server).
+if (import.meta.main) {
+  const budgetMs = Number(process.env.SMSGW_BENCH_BUDGET_MS ?? 3000)
+  printRelaySection(budgetMs)
+  console.log()
+  await printStoredDecryptSection(budgetMs, process.env.SMSGW_BENCH_POSTGRES)
+}

@@ -47,7 +47,10 @@ export const errorCodes = {
   relayInvalidInput: 'SMSGW_RELAY_INVALID_INPUT',
   relayTokenInvalid: 'SMSGW_RELAY_TOKEN_INVALID',
   relayKeyFile: 'SMSGW_RELAY_KEY_FILE',
-  ledgerFenced: 'SMSGW_LEDGER_FENCED'
+  ledgerFenced: 'SMSGW_LEDGER_FENCED',
+  relaySealed: 'SMSGW_RELAY_SEALED',
+  relayAccountMissing: 'SMSGW_RELAY_ACCOUNT_MISSING',
+  relayBusy: 'SMSGW_RELAY_BUSY'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]

@@ -4,7 +4,8 @@ import { MAX_CLIENT_ID_BYTES, idProblem } from '../gateway/stages/request-ids.ts
 
 /** Settings that exclude each other: giving both is an error naming both. */
 const exclusiveSettings: readonly (readonly [readonly string[], readonly string[]])[] = [
-  [['vault', 'password'], ['vault', 'passwordFile']]
+  [['vault', 'password'], ['vault', 'passwordFile']],
+  [['relay', 'sealingKey'], ['relay', 'sealingKeyFile']]
 ]
 
 function valueAt (root: PlainObject, path: readonly string[]): unknown {

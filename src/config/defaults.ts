@@ -141,5 +141,6 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     poolSize: DEFAULT_STORE_POOL_SIZE,
     synchronous: synchronousModes.full,
     busyTimeoutMs: DEFAULT_STORE_BUSY_TIMEOUT_MS
-  }
+  },
+  relay: {}
 })

@@ -191,6 +191,14 @@ export const gatewayConfigSchema = Type.Object({
     synchronous: Type.Enum([...allowedSynchronousModes]),
     /** SQLite: how long a write waits for another process's transaction. */
     busyTimeoutMs: count(0)
+  }, closed),
+  relay: Type.Object({
+    /**
+     * The key ring that seals relay accounts at rest (relay.md §7; docs/relay.md, "What is stored
+     * and how it is sealed"): a file, or the ring's text itself. Never the database.
+     */
+    sealingKeyFile: Type.Optional(text()),
+    sealingKey: Type.Optional(text())
   }, closed)
 }, closed)
 
@@ -198,4 +206,4 @@ export const gatewayConfigSchema = Type.Object({
 export type GatewayConfig = DeepReadonly<Static<typeof gatewayConfigSchema>>
 
 /** Paths whose values are secrets: never echoed in error messages. */
-export const secretPaths: readonly string[] = ['vault.password', 'smpp.password', 'store.url']
+export const secretPaths: readonly string[] = ['vault.password', 'smpp.password', 'store.url', 'relay.sealingKey']

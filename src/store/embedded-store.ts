@@ -3,6 +3,7 @@ import type { CorrelationRecord } from '../gateway/backends/smpp/correlation-rec
 import type { InboundRecord, StoredInbound } from '../gateway/inbound/stored-inbound.ts'
 import type { LedgerEntry, LedgerRecord } from '../gateway/ledger/ledger-record.ts'
 import type { StatusEvent } from '../gateway/status/status-event.ts'
+import type { RelayAccountStore } from './relay-accounts.ts'
 
 // What the embedded deployment keeps, whatever keeps it: a SQLite file on this machine
 // (src/store/sqlite) or a PostgreSQL database shared by several instances (src/store/postgres).
@@ -137,6 +138,8 @@ export interface EmbeddedStore {
   readonly ledger: LedgerStore
   readonly correlations: CorrelationStore
   readonly inbound: InboundSmsStore
+  /** The relay vault's accounts (src/store/relay-accounts.ts); the outbound side never reads them. */
+  readonly relay: RelayAccountStore
   /**
    * Deletes what is older than the retention at `now`: done requests, statuses, correlation
    * records whose final receipt never came, inbound SMS and their duplicate keys. Queued requests and ledger entries are never pruned.

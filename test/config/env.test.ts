@@ -59,7 +59,9 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['store.url', 'SMSGW_STORE_URL', 'string'],
     ['store.poolSize', 'SMSGW_STORE_POOL_SIZE', 'integer'],
     ['store.synchronous', 'SMSGW_STORE_SYNCHRONOUS', 'string'],
-    ['store.busyTimeoutMs', 'SMSGW_STORE_BUSY_TIMEOUT_MS', 'integer']
+    ['store.busyTimeoutMs', 'SMSGW_STORE_BUSY_TIMEOUT_MS', 'integer'],
+    ['relay.sealingKeyFile', 'SMSGW_RELAY_SEALING_KEY_FILE', 'string'],
+    ['relay.sealingKey', 'SMSGW_RELAY_SEALING_KEY', 'string']
   ])
 })
 

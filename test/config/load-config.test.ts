@@ -61,7 +61,8 @@ const defaults: GatewayConfig = {
   http: { rateLimitPerSecond: 200, rateLimitBurst: 400, protectMetrics: false },
   webhooks: { allowedDestinations: [] },
   inbound: { owners: [], duplicateWindowMs: 600000 },
-  store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 }
+  store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 },
+  relay: {}
 }
 
 test('loadConfig gives the defaults when nothing is given', async () => {

@@ -5,6 +5,7 @@ import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
 import { PostgresInboundTable } from './inbound-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
+import { PostgresRelayTable } from './relay-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
 import { RetryingPool } from './retrying-pool.ts'
 import { migrate } from './schema.ts'
@@ -44,6 +45,7 @@ export class PostgresStore implements EmbeddedStore {
   readonly ledger: PostgresLedgerTable
   readonly correlations: PostgresCorrelationTable
   readonly inbound: PostgresInboundTable
+  readonly relay: PostgresRelayTable
   readonly #pool: pg.Pool
   readonly #retentionMs: number
   #closed = false
@@ -77,6 +79,7 @@ export class PostgresStore implements EmbeddedStore {
     this.ledger = new PostgresLedgerTable(queries)
     this.correlations = new PostgresCorrelationTable(queries, now)
     this.inbound = new PostgresInboundTable(queries, { now, connection, schema, ...(options.onError === undefined ? {} : { onError: options.onError }) })
+    this.relay = new PostgresRelayTable(queries, now)
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {

@@ -18,6 +18,9 @@ import { advisoryKey } from './advisory-locks.ts'
 // - smsgw_inbound_sms, smsgw_inbound_duplicate_keys (migration 2): inbound SMS sealed to their
 //   owners, and the duplicate keys of those stored lately (docs/inbound-sms.md, "Embedded mode").
 // - smsgw_statuses.once_key (migration 3, receipts across crashes): as in the SQLite store.
+// - smsgw_relay_entities (migration 5, relay vault accounts): as relay_entities in the SQLite
+//   store, plus `write_id`, the id of the last write, so that a compare-and-set retried after a
+//   lost connection knows its own committed write (src/store/postgres/relay-table.ts).
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -89,6 +92,25 @@ export const migrations: readonly string[] = [
   // writes (entries of earlier versions do not, and are never taken over), and when it did.
   `
   ALTER TABLE smsgw_ledger ADD COLUMN marks_writes boolean NOT NULL DEFAULT false, ADD COLUMN writing_at_ms bigint;
+  `,
+  `
+  CREATE TABLE smsgw_relay_entities (
+    entity_id text PRIMARY KEY CHECK (length(entity_id) = 32),
+    identifier_hash text NOT NULL UNIQUE CHECK (length(identifier_hash) = 128),
+    device_lookup text NOT NULL UNIQUE CHECK (length(device_lookup) = 128),
+    password_hash text NOT NULL CHECK (length(password_hash) <= 256),
+    country_code bytea NOT NULL CHECK (length(country_code) <= 256),
+    server_publish_key_pair bytea NOT NULL CHECK (length(server_publish_key_pair) <= 256),
+    server_device_id_key_pair bytea NOT NULL CHECK (length(server_device_id_key_pair) <= 256),
+    client_publish_public_key bytea NOT NULL CHECK (length(client_publish_public_key) <= 256),
+    client_device_id_public_key bytea NOT NULL CHECK (length(client_device_id_public_key) <= 256),
+    device_id bytea NOT NULL CHECK (length(device_id) <= 256),
+    ratchet_state bytea NOT NULL CHECK (length(ratchet_state) <= 49152),
+    state_version bigint NOT NULL,
+    created_at_ms bigint NOT NULL,
+    updated_at_ms bigint NOT NULL,
+    write_id uuid NOT NULL
+  );
   `
 ]
 

@@ -17,3 +17,9 @@ export function textColumn (row: Row, column: string): string {
   assert.ok(typeof value === 'string', `column ${column} is not text`)
   return value
 }
+
+export function blobColumn (row: Row, column: string): Buffer {
+  const value = row[column]
+  assert.ok(value instanceof Uint8Array, `column ${column} is not a blob`)
+  return Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+}

@@ -17,6 +17,10 @@ import type { DatabaseSync } from 'node:sqlite'
 // - statuses.once_key (migration 3, receipts across crashes): statusOnceKey of a status with a recall-id, so
 //   a receipt re-sent after a crash, or a SENT reported by the receipt and by the submitter,
 //   is stored once.
+// - relay_entities (migration 5, relay vault accounts, relay.md §7): identifiers only as HMAC
+//   digests, every other sensitive field sealed (docs/relay.md, "What is stored and how it is
+//   sealed"); `state_version` is the compare-and-set of every change (src/store/relay-accounts.ts).
+//   A rowid table: a row with a ratchet state runs to kilobytes, too wide for WITHOUT ROWID.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE requests (
@@ -79,6 +83,24 @@ export const migrations: readonly string[] = [
   `
   ALTER TABLE ledger ADD COLUMN marks_writes INTEGER NOT NULL DEFAULT 0 CHECK (marks_writes IN (0, 1));
   ALTER TABLE ledger ADD COLUMN writing_at_ms INTEGER;
+  `,
+  `
+  CREATE TABLE relay_entities (
+    entity_id TEXT PRIMARY KEY CHECK (length(entity_id) = 32),
+    identifier_hash TEXT NOT NULL UNIQUE CHECK (length(identifier_hash) = 128),
+    device_lookup TEXT NOT NULL UNIQUE CHECK (length(device_lookup) = 128),
+    password_hash TEXT NOT NULL CHECK (length(password_hash) <= 256),
+    country_code BLOB NOT NULL CHECK (length(country_code) <= 256),
+    server_publish_key_pair BLOB NOT NULL CHECK (length(server_publish_key_pair) <= 256),
+    server_device_id_key_pair BLOB NOT NULL CHECK (length(server_device_id_key_pair) <= 256),
+    client_publish_public_key BLOB NOT NULL CHECK (length(client_publish_public_key) <= 256),
+    client_device_id_public_key BLOB NOT NULL CHECK (length(client_device_id_public_key) <= 256),
+    device_id BLOB NOT NULL CHECK (length(device_id) <= 256),
+    ratchet_state BLOB NOT NULL CHECK (length(ratchet_state) <= 49152),
+    state_version INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+  );
   `
 ]
 

@@ -7,6 +7,7 @@ import { GroupCommit } from './group-commit.ts'
 import { InboundTable } from './inbound-table.ts'
 import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
+import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
 import { allowedSynchronousModes, synchronousModes, type SynchronousMode } from './synchronous-modes.ts'
@@ -41,6 +42,7 @@ export class SqliteStore implements EmbeddedStore {
   readonly ledger: LedgerTable
   readonly correlations: CorrelationTable
   readonly inbound: InboundTable
+  readonly relay: RelayTable
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
   readonly #retentionMs: number
@@ -69,6 +71,7 @@ export class SqliteStore implements EmbeddedStore {
     this.ledger = new LedgerTable(db, this.#commit)
     this.correlations = new CorrelationTable(db, this.#commit, now)
     this.inbound = new InboundTable(db, this.#commit, now)
+    this.relay = new RelayTable(db, this.#commit, now)
   }
 
   /**

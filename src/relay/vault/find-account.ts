@@ -1,0 +1,16 @@
+import { errorCodes } from '../../errors.ts'
+import { ENTITY_ID_PATTERN, type RelayAccount } from '../../store/relay-accounts.ts'
+import { fail, succeed, type Outcome } from '../outcome.ts'
+import { entityIdOf, hashIdentifier } from './identifiers.ts'
+import { deviceLookupOf, type AccountSelector, type RelayVault } from './relay-vault.ts'
+
+/** The account a selector names, as stored now; none is SMSGW_RELAY_ACCOUNT_MISSING (naming no identifier). */
+export async function findAccount (vault: RelayVault, selector: AccountSelector): Promise<Outcome<RelayAccount>> {
+  let account: RelayAccount | undefined
+  if ('deviceId' in selector) account = await vault.accounts.findByDeviceLookup(deviceLookupOf(vault.identifierKey, selector.deviceId))
+  else {
+    const entityId = 'entityId' in selector ? selector.entityId : entityIdOf(hashIdentifier(vault.identifierKey, selector.identifier))
+    if (ENTITY_ID_PATTERN.test(entityId)) account = await vault.accounts.get(entityId)
+  }
+  return account === undefined ? fail(errorCodes.relayAccountMissing, 'no relay account matches') : succeed(account)
+}

@@ -1,0 +1,32 @@
+import { createHmac } from 'node:crypto'
+import type { RelayAccountStore } from '../../store/relay-accounts.ts'
+import type { GenerateKeyPair } from '../ratchet/dh.ts'
+import type { SealingKeyRing } from './sealing-key-ring.ts'
+
+// What the vault's storage functions work with (docs/relay.md, "What is stored and how it is
+// sealed"): the accounts in the store, the key ring that seals them, the identifier key of
+// relay.md §7 and the source of fresh key pairs. The gRPC layer builds one at start.
+
+export interface RelayVault {
+  readonly accounts: RelayAccountStore
+  readonly keys: SealingKeyRing
+  /** The HMAC key of identifier hashes (identifierKeyFromKeyFile); also keys the device lookup. */
+  readonly identifierKey: Buffer
+  readonly generateKeyPair: GenerateKeyPair
+}
+
+/** Which account a call is about (relay-wire.md §2's lookup order is the caller's to choose). */
+export type AccountSelector =
+  | { readonly entityId: string }
+  /** The raw 32-byte device id a payload carries. */
+  | { readonly deviceId: Buffer }
+  /** A phone number or e-mail address exactly as the account was made with it. */
+  | { readonly identifier: string }
+
+/**
+ * The digest the store finds an account by its device id with: HMAC-SHA512 under the identifier
+ * key over a domain label and the raw id, so the device id itself stays sealed.
+ */
+export function deviceLookupOf (identifierKey: Buffer, deviceId: Buffer): string {
+  return createHmac('sha512', identifierKey).update('smsgw-relay-device-id\0').update(deviceId).digest('hex')
+}

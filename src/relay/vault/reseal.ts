@@ -1,0 +1,60 @@
+import type { RelayAccount, RelaySealedFields } from '../../store/relay-accounts.ts'
+import { relaySealedFieldNames } from '../../store/relay-accounts.ts'
+import type { RelayVault } from './relay-vault.ts'
+import { open, seal, sealingKeyIdOf } from './sealing.ts'
+
+// The re-seal pass of a key rotation (docs/relay.md, "Rotating the sealing key"): every sealed
+// value under an old key is opened and sealed again under the current one, account by account,
+// each account in one compare-and-set. Once a pass reports nothing left, old keys can leave the ring.
+
+const PAGE = 200
+
+export interface ResealReport {
+  /** Accounts whose values were sealed again. */
+  readonly resealed: number
+  /** Accounts already all under the current key. */
+  readonly current: number
+  /** Accounts with a value that does not open under any key of the ring: left as they are. */
+  readonly unopenable: string[]
+}
+
+export async function resealAccounts (vault: RelayVault): Promise<ResealReport> {
+  let resealed = 0
+  let current = 0
+  const unopenable: string[] = []
+  for (let after = ''; ;) {
+    const ids = await vault.accounts.entityIdsAfter(after, PAGE)
+    if (ids.length === 0) return { resealed, current, unopenable }
+    for (const entityId of ids) {
+      const outcome = await resealOne(vault, entityId)
+      if (outcome === 'resealed') resealed++
+      else if (outcome === 'current') current++
+      else if (outcome === 'unopenable') unopenable.push(entityId)
+    }
+    after = ids[ids.length - 1] as string
+  }
+}
+
+/** Re-seals one account, reading it again when a concurrent write (a decryption) won the race. */
+async function resealOne (vault: RelayVault, entityId: string): Promise<'resealed' | 'current' | 'unopenable' | 'gone'> {
+  for (;;) {
+    const account = await vault.accounts.get(entityId)
+    if (account === undefined) return 'gone'
+    const changes = resealedFields(vault, account)
+    if (changes === undefined) return 'unopenable'
+    if (Object.keys(changes).length === 0) return 'current'
+    if (await vault.accounts.update(entityId, account.stateVersion, { sealed: changes }) !== undefined) return 'resealed'
+  }
+}
+
+function resealedFields (vault: RelayVault, account: RelayAccount): Partial<RelaySealedFields> | undefined {
+  const changes: Partial<Record<keyof RelaySealedFields, Buffer>> = {}
+  for (const field of relaySealedFieldNames) {
+    const sealed = account.sealed[field]
+    if (sealingKeyIdOf(sealed) === vault.keys.current.id) continue
+    const opened = open(vault.keys, field, account.entityId, sealed)
+    if (!opened.ok) return undefined
+    changes[field] = seal(vault.keys, field, account.entityId, opened.value)
+  }
+  return changes
+}

@@ -1,0 +1,110 @@
+import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite'
+import {
+  changedColumns, checkNewRelayAccount, checkRelayAccountChanges, relaySealedFieldNames, sealedColumns,
+  type NewRelayAccount, type RelayAccount, type RelayAccountChanges, type RelayAccountStore, type RelaySealedFields
+} from '../relay-accounts.ts'
+import { blobColumn, integerColumn, textColumn } from './columns.ts'
+import type { GroupCommit } from './group-commit.ts'
+
+const SEALED_COLUMNS = relaySealedFieldNames.map(name => sealedColumns[name])
+const COLUMNS = ['entity_id', 'identifier_hash', 'device_lookup', 'password_hash', ...SEALED_COLUMNS, 'state_version', 'created_at_ms', 'updated_at_ms'].join(', ')
+
+/**
+ * The relay vault's accounts (table relay_entities, src/store/relay-accounts.ts). An update's
+ * compare-and-set runs inside the group commit's write transaction (BEGIN IMMEDIATE): SQLite's one
+ * writer at a time, across every process that opens the file, is the lock.
+ */
+export class RelayTable implements RelayAccountStore {
+  readonly #db: DatabaseSync
+  readonly #commit: GroupCommit
+  readonly #now: () => number
+  readonly #insert: StatementSync
+  readonly #select: StatementSync
+  readonly #selectByDevice: StatementSync
+  readonly #delete: StatementSync
+  readonly #idsAfter: StatementSync
+  readonly #count: StatementSync
+  /** One prepared UPDATE per set of changed columns: a handful of shapes in practice. */
+  readonly #updates = new Map<string, StatementSync>()
+
+  constructor (db: DatabaseSync, commit: GroupCommit, now: () => number) {
+    this.#db = db
+    this.#commit = commit
+    this.#now = now
+    this.#insert = db.prepare(`INSERT INTO relay_entities (${COLUMNS}) VALUES (${COLUMNS.split(', ').map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`)
+    this.#select = db.prepare(`SELECT ${COLUMNS} FROM relay_entities WHERE entity_id = ?`)
+    this.#selectByDevice = db.prepare(`SELECT ${COLUMNS} FROM relay_entities WHERE device_lookup = ?`)
+    this.#delete = db.prepare('DELETE FROM relay_entities WHERE entity_id = ?')
+    this.#idsAfter = db.prepare('SELECT entity_id FROM relay_entities WHERE entity_id > ? ORDER BY entity_id LIMIT ?')
+    this.#count = db.prepare('SELECT count(*) AS count FROM relay_entities')
+  }
+
+  async create (account: NewRelayAccount): Promise<boolean> {
+    checkNewRelayAccount(account)
+    const atMs = this.#now()
+    return await this.#commit.run(() => {
+      const sealed = relaySealedFieldNames.map(name => account.sealed[name])
+      const { changes } = this.#insert.run(account.entityId, account.identifierHash, account.deviceLookup, account.passwordHash, ...sealed, 1, atMs, atMs)
+      return Number(changes) === 1
+    })
+  }
+
+  get (entityId: string): RelayAccount | undefined {
+    const row = this.#select.get(entityId)
+    return row === undefined ? undefined : accountOf(row)
+  }
+
+  findByDeviceLookup (deviceLookup: string): RelayAccount | undefined {
+    const row = this.#selectByDevice.get(deviceLookup)
+    return row === undefined ? undefined : accountOf(row)
+  }
+
+  async update (entityId: string, expectedVersion: number, changes: RelayAccountChanges): Promise<number | undefined> {
+    checkRelayAccountChanges(changes)
+    const set = changedColumns(changes)
+    const statement = this.#updateStatement(set.map(([column]) => column))
+    const atMs = this.#now()
+    return await this.#commit.run(() => {
+      const result = statement.run(...set.map(([, value]) => value), atMs, entityId, expectedVersion)
+      return Number(result.changes) === 1 ? expectedVersion + 1 : undefined
+    })
+  }
+
+  async remove (entityId: string): Promise<boolean> {
+    return await this.#commit.run(() => Number(this.#delete.run(entityId).changes) === 1)
+  }
+
+  entityIdsAfter (afterId: string, limit: number): string[] {
+    return this.#idsAfter.all(afterId, limit).map(row => textColumn(row, 'entity_id'))
+  }
+
+  count (): number {
+    const row = this.#count.get()
+    return row === undefined ? 0 : integerColumn(row, 'count')
+  }
+
+  #updateStatement (columns: readonly string[]): StatementSync {
+    const key = columns.join(',')
+    let statement = this.#updates.get(key)
+    if (statement === undefined) {
+      const assignments = [...columns.map(column => `${column} = ?`), 'state_version = state_version + 1', 'updated_at_ms = ?'].join(', ')
+      statement = this.#db.prepare(`UPDATE relay_entities SET ${assignments} WHERE entity_id = ? AND state_version = ?`)
+      this.#updates.set(key, statement)
+    }
+    return statement
+  }
+}
+
+function accountOf (row: Record<string, SQLOutputValue>): RelayAccount {
+  const sealed = Object.fromEntries(relaySealedFieldNames.map(name => [name, blobColumn(row, sealedColumns[name])])) as unknown as RelaySealedFields
+  return {
+    entityId: textColumn(row, 'entity_id'),
+    identifierHash: textColumn(row, 'identifier_hash'),
+    deviceLookup: textColumn(row, 'device_lookup'),
+    passwordHash: textColumn(row, 'password_hash'),
+    sealed,
+    stateVersion: integerColumn(row, 'state_version'),
+    createdAtMs: integerColumn(row, 'created_at_ms'),
+    updatedAtMs: integerColumn(row, 'updated_at_ms')
+  }
+}
