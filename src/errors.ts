@@ -36,6 +36,7 @@ export const errorCodes = {
   smppPeerUnbind: 'SMSGW_SMPP_PEER_UNBIND',
   smppNotBound: 'SMSGW_SMPP_NOT_BOUND',
   smppClosed: 'SMSGW_SMPP_CLOSED',
+  smppDeadline: 'SMSGW_SMPP_DEADLINE',
   smscSimDelivery: 'SMSGW_SMSC_SIM_DELIVERY'
 } as const
 

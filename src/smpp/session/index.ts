@@ -15,7 +15,7 @@ export {
 } from './session-options.ts'
 export type { DeliverHandler, SessionSettings, SmscSessionOptions } from './session-options.ts'
 export { allowedSmscSessionStates, smscSessionStates } from './session-events.ts'
-export type { SmscSessionEvents, SmscSessionState, SubmitResult, ThrottleInfo, UnexpectedPdu } from './session-events.ts'
+export type { SmscSessionEvents, SmscSessionState, SubmitOptions, SubmitResult, ThrottleInfo, UnexpectedPdu } from './session-events.ts'
 export { SmscSession } from './smsc-session.ts'
 export { connectSocket, DEFAULT_CONNECT_TIMEOUT_MS, socketConnector, socketTransport } from './socket-transport.ts'
 export type { SmppSocketOptions, SmppTlsOptions } from './socket-transport.ts'

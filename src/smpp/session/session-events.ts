@@ -14,6 +14,15 @@ export interface SubmitResult {
   readonly messageId: string
 }
 
+/** What a caller may say about one submit. */
+export interface SubmitOptions {
+  /**
+   * No attempt of this submit is written after this instant (the request's deadline, spec §5):
+   * past it, the submit fails with SMSGW_SMPP_DEADLINE, not written.
+   */
+  readonly deadline?: Date
+}
+
 /** Something from the SMSC that the session dropped (a late response, a PDU it could not read), for logs and metrics. */
 export interface UnexpectedPdu {
   readonly command: string

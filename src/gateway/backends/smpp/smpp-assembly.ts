@@ -95,7 +95,7 @@ export function assembleSmpp (options: SmppAssemblyOptions): SmppAssembly | unde
       sendValidityPeriod: connection.validityPeriod,
       channel: {
         get bound () { return session.state === 'bound' },
-        submit: async body => await session.submit(body)
+        submit: async (body, submitOptions) => await session.submit(body, submitOptions)
       }
     }
     return link

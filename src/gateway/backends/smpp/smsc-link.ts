@@ -5,8 +5,12 @@ import type { ShortMessageBody } from '../../../smpp/codec/index.ts'
 /** What the backend needs of an SMPP connection: to know whether it is bound, and to submit. */
 export interface SubmitChannel {
   readonly bound: boolean
-  /** Resolves with the SMSC's message id; rejects with an SmppSubmitError-like error. */
-  submit: (body: ShortMessageBody) => Promise<{ messageId: string }>
+  /**
+   * Resolves with the SMSC's message id; rejects with an SmppSubmitError-like error. No attempt
+   * (throttle retries and reconnects included) is written after `options.deadline`: past it, the
+   * error's code is SMSGW_SMPP_DEADLINE.
+   */
+  submit: (body: ShortMessageBody, options: { readonly deadline: Date }) => Promise<{ messageId: string }>
 }
 
 /** One SMSC connection as the SMPP backend routes to it (spec §7, ours: several, by prefix). */
