@@ -37,6 +37,8 @@ export const errorCodes = {
   smppNotBound: 'SMSGW_SMPP_NOT_BOUND',
   smppClosed: 'SMSGW_SMPP_CLOSED',
   smppDeadline: 'SMSGW_SMPP_DEADLINE',
+  listen: 'SMSGW_LISTEN',
+  kafkaUnreachable: 'SMSGW_KAFKA_UNREACHABLE',
   smscSimDelivery: 'SMSGW_SMSC_SIM_DELIVERY'
 } as const
 

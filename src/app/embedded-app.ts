@@ -6,6 +6,7 @@ import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { metricsStatusSink } from '../http/observability/metric-sources.ts'
 import { buildHttpFront } from './http-front.ts'
+import { listenHttp } from './listen-http.ts'
 import type { Logger } from '../log/logger.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
 import { startEmbeddedGateway } from '../transport/embedded/embedded-gateway.ts'
@@ -44,9 +45,22 @@ const DEMO_SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
  * an SMSC simulator, a vault with the `test` and `demo` clients and an API key for `demo`.
  */
 export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<EmbeddedApp> {
+  // What is running so far, to stop again (last first) when a later step fails: a failed start
+  // must not keep the simulator's port, the store or the workers (and so the process) alive.
+  const started: Array<() => Promise<void>> = []
+  try {
+    return await startAll(options, started)
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch((stopError: unknown) => { options.log.warn({ err: stopError }, 'stopping after a failed start') })
+    throw error
+  }
+}
+
+async function startAll (options: EmbeddedAppOptions, started: Array<() => Promise<void>>): Promise<EmbeddedApp> {
   const { log } = options
   const demo = options.configFile === undefined ? await prepareDemo(options.dataDir) : undefined
   const simulator = demo === undefined ? undefined : await startSimulator(options.smscPort)
+  if (simulator !== undefined) started.push(async () => { await simulator.close() })
   const demoOverrides: DeepPartial<GatewayConfig> = demo === undefined || simulator === undefined
     ? {}
     : {
@@ -62,12 +76,14 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const metrics = new GatewayMetrics({ clients: config.clients.allowed })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const { running, transport } = await startEmbeddedGateway(config, vaultPassword, config.store.url ?? join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
+  started.push(async () => { await running.shutdown() })
 
   const apiKeys = await ApiKeyFile.open(join(options.dataDir, 'api-keys.json'))
   const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
   const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
   const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, transportReady: async () => await transport.store.reachable(), log })
-  const url = await app.listen({ host: options.httpHost, port: options.httpPort })
+  started.push(async () => { await app.close() })
+  const url = await listenHttp(app, { host: options.httpHost, port: options.httpPort, hostOption: '--host', portOption: '--port' })
   return {
     url,
     store: transport.store.location,

@@ -9,6 +9,7 @@ import { CoalescingProducer } from '../transport/kafka/coalescing-producer.ts'
 import { kafkaIngress } from '../transport/kafka/kafka-ingress.ts'
 import { startKafkaGateway } from '../transport/kafka/kafka-gateway.ts'
 import { buildHttpFront } from './http-front.ts'
+import { listenHttp } from './listen-http.ts'
 
 export interface KafkaHttpOptions {
   host: string
@@ -42,14 +43,17 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
     transportReady: () => true,
     log
   })
-  const url = await app.listen({ host: http.host, port: http.port })
-  return {
-    running,
-    url,
-    close: async () => {
-      await app.close()
-      await producer.close()
-      await running.shutdown()
-    }
+  const close = async (): Promise<void> => {
+    await app.close()
+    await producer.close()
+    await running.shutdown()
+  }
+  try {
+    const url = await listenHttp(app, { host: http.host, port: http.port, hostOption: '--http-host', portOption: '--http-port' })
+    return { running, url, close }
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start: it exits with the error.
+    await close()
+    throw error
   }
 }

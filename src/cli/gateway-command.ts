@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import type { GatewayConfig } from '../config/index.ts'
 import type { ProgramIo } from './program-io.ts'
+import { onStopSignals } from './stop-signals.ts'
 import { resolveVaultPassword } from './vault-password.ts'
 
 // The older gateway ships its built-in vault with this password (spec §8); it guards only the
@@ -31,19 +32,14 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
       const http = options.httpPort === undefined ? undefined : { host: options.httpHost, port: Number(options.httpPort), apiKeysFile: options.apiKeys }
       const app = await startKafkaApp(config, password, log, http)
       if (app.url !== undefined) log.info({ url: app.url }, 'HTTP API, metrics and dashboard listening')
-      let signals = 0
-      const onSignal = (signal: NodeJS.Signals): void => {
-        // A second signal means "now": the ledger keeps unsettled requests from being sent twice.
-        if (++signals > 1) process.exit(130)
+      // A second signal means "now": the ledger keeps unsettled requests from being sent twice.
+      const removeHandlers = onStopSignals(signal => {
         log.info({ signal }, 'stopping')
         void app.close()
-      }
-      process.on('SIGTERM', onSignal)
-      process.on('SIGINT', onSignal)
+      })
       await app.running.done
       await app.close()
-      process.off('SIGTERM', onSignal)
-      process.off('SIGINT', onSignal)
+      removeHandlers()
       log.flush()
     })
 }

@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import type { ProgramIo } from './program-io.ts'
+import { onStopSignals } from './stop-signals.ts'
 
 interface RunOptions { data: string, config?: string, store?: string, host: string, port: string, smscPort: string }
 
@@ -20,16 +21,10 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
       const log = createLogger({ level: (process.env.SMSGW_LOG_LEVEL ?? 'info') as 'info' })
       const app = await startEmbeddedApp({ dataDir: options.data, configFile: options.config, storeUrl: options.store, httpHost: options.host, httpPort: Number(options.port), smscPort: Number(options.smscPort), log })
       await io.writeStdout(welcome(app.url, options.data, app))
-      await new Promise<void>(resolve => {
-        let signals = 0
-        const stop = (): void => {
-          if (++signals > 1) process.exit(130)
-          resolve()
-        }
-        process.on('SIGINT', stop)
-        process.on('SIGTERM', stop)
-      })
+      let removeHandlers = (): void => {}
+      await new Promise<void>(resolve => { removeHandlers = onStopSignals(() => { resolve() }) })
       await app.close()
+      removeHandlers()
       log.flush()
     })
 }

@@ -16,7 +16,7 @@ const execFileAsync = promisify(execFile)
 const compileCache = await temporaryFolder('run-compile-cache')
 
 /** The environment of a child: this one's, without the test runner's and with `extra`. */
-function childEnv (extra: Record<string, string>): NodeJS.ProcessEnv {
+export function childEnv (extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { NODE_COMPILE_CACHE: compileCache, ...process.env, ...extra }
   for (const name of Object.keys(env)) if (name.startsWith('NODE_TEST') || (name.startsWith('SMSGW_') && !(name in extra))) delete env[name]
   return env
@@ -40,9 +40,9 @@ export class RunChild {
   stdout = ''
   stderr = ''
 
-  /** Starts `bin/smsgw run --data DIR --port 0 --smsc-port 0` with `env` added. */
-  constructor (dataDir: string, env: Record<string, string> = {}) {
-    this.#child = spawn(SMSGW, ['run', '--data', dataDir, '--port', '0', '--smsc-port', '0'], { cwd: REPO, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  /** Starts `bin/smsgw run --data DIR --port 0 --smsc-port 0` (or the `ports` given) with `env` added. */
+  constructor (dataDir: string, env: Record<string, string> = {}, ports: { port?: number, smscPort?: number } = {}) {
+    this.#child = spawn(SMSGW, ['run', '--data', dataDir, '--port', String(ports.port ?? 0), '--smsc-port', String(ports.smscPort ?? 0)], { cwd: REPO, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
     this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { this.stdout += chunk; this.#wake() })
     this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { this.stderr += chunk; this.#wake() })
     this.exited = new Promise(resolve => {
