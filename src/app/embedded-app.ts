@@ -1,7 +1,7 @@
 import { join } from 'node:path'
 import type { DeepPartial, GatewayConfig } from '../config/index.ts'
 import { loadConfig } from '../config/index.ts'
-import { ApiKeyFile } from '../http/api-keys/index.ts'
+import { ApiKeyFile, apiKeyFilePath } from '../http/api-keys/index.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { metricsStatusSink } from '../http/observability/metric-sources.ts'
@@ -10,7 +10,7 @@ import { listenHttp } from './listen-http.ts'
 import type { Logger } from '../log/logger.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
 import { startEmbeddedGateway } from '../transport/embedded/embedded-gateway.ts'
-import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, prepareDemo, type DemoFiles } from './demo-setup.ts'
+import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, LOOPBACK_CLIENT, prepareDemo, type DemoFiles } from './demo-setup.ts'
 
 export interface EmbeddedAppOptions {
   /** Folder of the store, the demo vault and the API keys. */
@@ -33,6 +33,10 @@ export interface EmbeddedApp {
   readonly demo: DemoFiles | undefined
   /** The demo client's API key when this start created it (it is shown once). */
   readonly newApiKey: string | undefined
+  /** The loop-back client `test`'s API key when this start created it (it is shown once). */
+  readonly newTestApiKey: string | undefined
+  /** The API key file (apiKeyFilePath: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder). */
+  readonly apiKeyFile: string
   readonly smsc: string | undefined
   close: () => Promise<void>
 }
@@ -65,7 +69,7 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
     ? {}
     : {
         vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
-        clients: { allowed: ['test', DEMO_CLIENT] },
+        clients: { allowed: [LOOPBACK_CLIENT, DEMO_CLIENT] },
         smpp: { host: '127.0.0.1', port: simulator.address.port, ...DEMO_SMSC_ACCOUNT },
         pipeline: { maxInFlight: 500 }
       }
@@ -78,9 +82,10 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
   const { running, transport } = await startEmbeddedGateway(config, vaultPassword, config.store.url ?? join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
   started.push(async () => { await running.shutdown() })
 
-  const apiKeys = await ApiKeyFile.open(join(options.dataDir, 'api-keys.json'))
-  const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
-  const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
+  const apiKeys = await ApiKeyFile.open(apiKeyFilePath(undefined, process.env, options.dataDir))
+  const keyedClients = new Set((await apiKeys.list()).map(key => key.clientId))
+  const newApiKey = demo !== undefined && !keyedClients.has(DEMO_CLIENT) ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
+  const newTestApiKey = demo !== undefined && !keyedClients.has(LOOPBACK_CLIENT) ? (await apiKeys.create(LOOPBACK_CLIENT)).key : undefined
   const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, transportReady: async () => await transport.store.reachable(), log })
   started.push(async () => { await app.close() })
   const url = await listenHttp(app, { host: options.httpHost, port: options.httpPort, hostOption: '--host', portOption: '--port' })
@@ -89,6 +94,8 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
     store: transport.store.location,
     demo,
     newApiKey,
+    newTestApiKey,
+    apiKeyFile: apiKeys.file,
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
     close: async () => {
       await app.close()

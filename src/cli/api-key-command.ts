@@ -1,10 +1,13 @@
 import type { Command } from 'commander'
 import { SmsgwError, errorCodes } from '../errors.ts'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { DEFAULT_DATA_DIR, dataDirOf } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
 
 interface FileOptions { file?: string }
 
-const FILE_HELP = 'API key file (default: $SMSGW_API_KEYS_FILE, else ./smsgw-api-keys.json)'
+const FILE_HELP = `API key file (default: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder of smsgw run: $SMSGW_DATA_DIR, else ${DEFAULT_DATA_DIR})`
 
 /**
  * `smsgw api-key …`: the keys (and webhooks) of the HTTP API, in the API key file. A key or a
@@ -18,7 +21,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .argument('<client>', 'client-id the key may send for')
     .option('--file <file>', FILE_HELP)
     .action(async (client: string, options: FileOptions) => {
-      const created = await (await openKeyFile(options)).create(client)
+      const created = await (await openKeyFile(options, true)).create(client)
       await io.writeStdout(created.key)
     })
 
@@ -49,7 +52,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .argument('<url>', 'an http: or https: URL')
     .option('--file <file>', FILE_HELP)
     .action(async (client: string, url: string, options: FileOptions) => {
-      const set = await (await openKeyFile(options)).setWebhook(client, url)
+      const set = await (await openKeyFile(options, true)).setWebhook(client, url)
       await io.writeStdout(set.secret)
     })
 
@@ -71,8 +74,12 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     })
 }
 
-async function openKeyFile (options: FileOptions) {
+/** The key file; `writing` to the default one makes the data folder first, as `smsgw run` would. */
+async function openKeyFile (options: FileOptions, writing = false) {
   // Loaded here, not at the top: the other commands need none of it and start faster.
-  const { ApiKeyFile, apiKeyFilePath } = await import('../http/api-keys/index.ts')
-  return await ApiKeyFile.open(apiKeyFilePath(options.file, process.env))
+  const { ApiKeyFile, apiKeyFilePath, API_KEY_FILE_NAME } = await import('../http/api-keys/index.ts')
+  const file = apiKeyFilePath(options.file, process.env)
+  const dataDir = dataDirOf(process.env)
+  if (writing && file === join(dataDir, API_KEY_FILE_NAME)) await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  return await ApiKeyFile.open(file)
 }

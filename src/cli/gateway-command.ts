@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
 import type { GatewayConfig } from '../config/index.ts'
+import { DEFAULT_DATA_DIR } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
 import { onStopSignals } from './stop-signals.ts'
 import { resolveVaultPassword } from './vault-password.ts'
@@ -16,7 +17,7 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
     .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
     .option('--http-port <port>', 'also serve the HTTP API (an ingress to send-sms), metrics and the dashboard on this port')
     .option('--http-host <host>', 'address of the HTTP API', '127.0.0.1')
-    .option('--api-keys <file>', 'API key file of the HTTP API (default $SMSGW_API_KEYS_FILE or ./smsgw-api-keys.json)')
+    .option('--api-keys <file>', `API key file of the HTTP API (default: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder of smsgw run: $SMSGW_DATA_DIR, else ${DEFAULT_DATA_DIR})`)
     .action(async (options: { config?: string, brokers?: string, httpPort?: string, httpHost: string, apiKeys?: string }) => {
       // Loaded here, not at the top: the other commands need none of it and start faster.
       const { loadConfig } = await import('../config/index.ts')
