@@ -33,7 +33,7 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     .option('--format <format>', 'payload format: legacy or v2', 'legacy')
     .option(...brokersOption)
     .option(...connectTimeoutOption)
-    .option('--topic <topic>', 'request topic', 'send-sms')
+    .option('--topic <topic>', 'request topic (default $SMSGW_KAFKA_TOPICS_SEND_SMS, as the gateway reads it)', process.env.SMSGW_KAFKA_TOPICS_SEND_SMS ?? 'send-sms')
     .action(async (recipient: string, sender: string, words: string[], options: SendOptions) => {
       const format = checkFormat(options.format)
       const publicKey = await readPublicKeyFile(options.pubkey)
@@ -55,7 +55,7 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     .option('--timeout-ms <ms>', 'exit (status 1 when --count was not reached) after this long without a status')
     .option(...brokersOption)
     .option(...connectTimeoutOption)
-    .option('--topic <topic>', 'status topic', 'sms-status')
+    .option('--topic <topic>', 'status topic (default $SMSGW_KAFKA_TOPICS_SMS_STATUS, as the gateway reads it)', process.env.SMSGW_KAFKA_TOPICS_SMS_STATUS ?? 'sms-status')
     .action(async (options: ListenOptions) => {
       const { followStatuses } = await import('../transport/kafka/status-follower.ts')
       const { encodeStatusEvent } = await import('../gateway/status/status-event.ts')
