@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 import type { GatewayConfig } from '../config/index.ts'
 import type { RunningGateway } from '../gateway/outbound-gateway.ts'
 import { apiKeyFilePath, ApiKeyFile } from '../http/api-keys/index.ts'
@@ -30,25 +31,26 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const running = await startKafkaGateway(config, vaultPassword, log, { sinks: [metricsStatusSink(metrics), dashboard] })
   const producer = new CoalescingProducer({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-api` })
-  const apiKeys = await ApiKeyFile.open(apiKeyFilePath(http.apiKeysFile, process.env))
-  const app = await buildHttpFront({
-    ingress: kafkaIngress(producer, config.kafka.topics.sendSms),
-    statuses: running.recent,
-    apiKeys,
-    running,
-    metrics,
-    dashboard,
-    rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst },
-    // The gateway would not be running without the broker; a broker lost since shows in the logs.
-    transportReady: () => true,
-    log
-  })
+  let app: FastifyInstance | undefined
   const close = async (): Promise<void> => {
-    await app.close()
+    await app?.close()
     await producer.close()
     await running.shutdown()
   }
   try {
+    const apiKeys = await ApiKeyFile.open(apiKeyFilePath(http.apiKeysFile, process.env))
+    app = await buildHttpFront({
+      ingress: kafkaIngress(producer, config.kafka.topics.sendSms),
+      statuses: running.recent,
+      apiKeys,
+      running,
+      metrics,
+      dashboard,
+      rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst },
+      // The gateway would not be running without the broker; a broker lost since shows in the logs.
+      transportReady: () => true,
+      log
+    })
     const url = await listenHttp(app, { host: http.host, port: http.port, hostOption: '--http-host', portOption: '--http-port' })
     return { running, url, close }
   } catch (error) {
