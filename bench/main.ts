@@ -8,6 +8,7 @@ import { EMBEDDED_INGRESS_GOAL_PER_SECOND, runEmbeddedIngressBench } from './emb
 import { HTTP_ACCEPT_GOAL_PER_SECOND, runHttpBench } from './http-bench.ts'
 import { runKafkaBench, type EndToEndResult } from './kafka-bench.ts'
 import { runPayloadBench } from './payload-bench.ts'
+import { printRelaySection } from './relay-bench.ts'
 import { runBindBench } from './smpp-bench.ts'
 import { fmt, goalLine, limitLine, measurementTable, peakRssMiB } from './report.ts'
 
@@ -30,6 +31,9 @@ console.log(goalLine('legacy open / RSA ceiling', payload.legacy.perSecond / pay
 console.log(goalLine('v2 X25519 open / legacy open', payload.v2X25519.perSecond / payload.legacy.perSecond, 10, 'x'))
 console.log(`context: this machine's X25519 primitive is ${fmt(payload.x25519Ceiling.perSecond / payload.rsaCeiling.perSecond, 1)}x its RSA-2048 private operation (node); ${opensslRatio()}`)
 console.log(`\npeak RSS of the payload bench: ${fmt(peakRssMiB(), 1)} MiB`)
+
+console.log()
+printRelaySection(budgetMs)
 
 console.log('\n## SMPP: submit_sm per second through one bind (SMSC simulator)\n')
 console.log('| SMSC answers after | window | submits/s | p50 ms | p99 ms |')

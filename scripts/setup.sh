@@ -14,6 +14,10 @@ command -v mvn > /dev/null || missing+=(maven)
 command -v kcat > /dev/null || missing+=(kcat)
 command -v openssl > /dev/null || missing+=(openssl)
 command -v chromium > /dev/null || missing+=(chromium)
+# systemd-analyze verifies deploy/systemd/smsgw.service (test/deploy/systemd-unit.test.ts).
+command -v systemd-analyze > /dev/null || missing+=(systemd)
+# sqlite3 takes the backup docs/deployment.md describes (test/deploy/systemd-unit.test.ts).
+command -v sqlite3 > /dev/null || missing+=(sqlite3)
 # The server binaries (initdb, postgres) are off PATH on Debian; scripts/postgres.sh looks there.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -1,6 +1,7 @@
-// `npm start`: the whole outbound job on this machine with the defaults. Starts a throw-away
-// Kafka broker on loopback, runs `smsgw gateway` against it with the built-in vault (client
-// `test`, loop-back backend), and tells you how to send a first sealed SMS. Ctrl-C stops both.
+// `npm run start:kafka`: the Kafka flavour of `npm start` (which runs `smsgw run`, no Kafka).
+// Starts a throw-away Kafka broker on loopback, runs `smsgw gateway` against it with the built-in
+// vault (client `test`, loop-back backend), and tells you how to send a first sealed SMS. Ctrl-C
+// stops both.
 // `--brokers LIST` uses a running broker instead (nothing to fetch or stop).
 import { spawn } from 'node:child_process'
 import { fileURLToPath } from 'node:url'

@@ -36,10 +36,21 @@ export const errorCodes = {
   smppPeerUnbind: 'SMSGW_SMPP_PEER_UNBIND',
   smppNotBound: 'SMSGW_SMPP_NOT_BOUND',
   smppClosed: 'SMSGW_SMPP_CLOSED',
+  smscSimDelivery: 'SMSGW_SMSC_SIM_DELIVERY',
+  inboundRefused: 'SMSGW_INBOUND_REFUSED',
+  webhookDestination: 'SMSGW_WEBHOOK_DESTINATION',
+  relayMalformed: 'SMSGW_RELAY_MALFORMED',
+  ratchetAuth: 'SMSGW_RATCHET_AUTH',
+  ratchetReplay: 'SMSGW_RATCHET_REPLAY',
+  ratchetSkipLimit: 'SMSGW_RATCHET_SKIP_LIMIT',
+  ratchetState: 'SMSGW_RATCHET_STATE',
+  relayInvalidInput: 'SMSGW_RELAY_INVALID_INPUT',
+  relayTokenInvalid: 'SMSGW_RELAY_TOKEN_INVALID',
+  relayKeyFile: 'SMSGW_RELAY_KEY_FILE',
+  ledgerFenced: 'SMSGW_LEDGER_FENCED',
   smppDeadline: 'SMSGW_SMPP_DEADLINE',
   listen: 'SMSGW_LISTEN',
-  kafkaUnreachable: 'SMSGW_KAFKA_UNREACHABLE',
-  smscSimDelivery: 'SMSGW_SMSC_SIM_DELIVERY'
+  kafkaUnreachable: 'SMSGW_KAFKA_UNREACHABLE'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]

@@ -1,10 +1,14 @@
+import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DeepPartial, GatewayConfig } from '../config/index.ts'
-import { loadConfig } from '../config/index.ts'
+import { BUILTIN_VAULT_FILE, loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
+import { readVaultPasswordFile } from '../crypto/vault/index.ts'
+import { errorCodes, SmsgwError } from '../errors.ts'
 import { ApiKeyFile, apiKeyFilePath } from '../http/api-keys/index.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { metricsStatusSink } from '../http/observability/metric-sources.ts'
+import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { buildHttpFront } from './http-front.ts'
 import { listenHttp } from './listen-http.ts'
 import type { Logger } from '../log/logger.ts'
@@ -37,7 +41,11 @@ export interface EmbeddedApp {
   readonly newTestApiKey: string | undefined
   /** The API key file (apiKeyFilePath: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder). */
   readonly apiKeyFile: string
+  /** The operator key (the dashboard's) when this start created it, as the key file had none (it is shown once). */
+  readonly newOperatorKey: string | undefined
   readonly smsc: string | undefined
+  /** The demo's SMSC simulator (undefined with a configuration file): it can inject inbound SMS. */
+  readonly simulator: SmscSimulator | undefined
   close: () => Promise<void>
 }
 
@@ -45,8 +53,9 @@ const DEMO_SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
 
 /**
  * The whole job on one machine (issue: embedded mode): the durable SQLite queue, the gateway
- * over it, the HTTP API with its docs, metrics, health and the dashboard, and, for the demo,
- * an SMSC simulator, a vault with the `test` and `demo` clients and an API key for `demo`.
+ * over it, the HTTP API with its docs, metrics, health and the dashboard (with an operator key
+ * to log in with, made on the first start), and, for the demo, an SMSC simulator, a vault with
+ * the `test` and `demo` clients and an API key for `demo`.
  */
 export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<EmbeddedApp> {
   // What is running so far, to stop again (last first) when a later step fails: a failed start
@@ -62,6 +71,8 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
 
 async function startAll (options: EmbeddedAppOptions, started: Array<() => Promise<void>>): Promise<EmbeddedApp> {
   const { log } = options
+  // An operator's --data folder (e.g. /var/lib/smsgw) may not exist yet; the demo makes its own.
+  await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   const demo = options.configFile === undefined ? await prepareDemo(options.dataDir) : undefined
   const simulator = demo === undefined ? undefined : await startSimulator(options.smscPort)
   if (simulator !== undefined) started.push(async () => { await simulator.close() })
@@ -71,22 +82,31 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
         vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
         clients: { allowed: [LOOPBACK_CLIENT, DEMO_CLIENT] },
         smpp: { host: '127.0.0.1', port: simulator.address.port, ...DEMO_SMSC_ACCOUNT },
+        // The demo client owns every number: an SMS injected into the simulator reaches it.
+        inbound: { owners: [{ client: DEMO_CLIENT, prefixes: [''] }] },
         pipeline: { maxInFlight: 500 }
       }
   const overrides = options.storeUrl === undefined ? demoOverrides : { ...demoOverrides, store: { url: options.storeUrl } }
-  const config = await loadConfig({ file: options.configFile, env: process.env, overrides })
-  const vaultPassword = config.vault.password ?? DEMO_VAULT_PASSWORD
+  const { config, warnings } = await loadConfigWithWarnings({ file: options.configFile, env: process.env, overrides })
+  logConfigWarnings(log, warnings)
+  const vaultPassword = await vaultPasswordOf(config)
+  // Before anything starts: a bad allow-list entry stops the start with nothing to clean up.
+  const webhookDestinations = DestinationPolicy.allowing(config.webhooks.allowedDestinations)
 
-  const metrics = new GatewayMetrics({ clients: config.clients.allowed })
+  const metrics = new GatewayMetrics({ clients: config.clients.allowed, inboundOwners: config.inbound.owners.map(owner => owner.client) })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const { running, transport } = await startEmbeddedGateway(config, vaultPassword, config.store.url ?? join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
   started.push(async () => { await running.shutdown() })
+
+  transport.inbound.onHandled(({ connection, owner, outcome }) => { metrics.inboundSms(connection, owner, outcome) })
 
   const apiKeys = await ApiKeyFile.open(apiKeyFilePath(undefined, process.env, options.dataDir))
   const keyedClients = new Set((await apiKeys.list()).map(key => key.clientId))
   const newApiKey = demo !== undefined && !keyedClients.has(DEMO_CLIENT) ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
   const newTestApiKey = demo !== undefined && !keyedClients.has(LOOPBACK_CLIENT) ? (await apiKeys.create(LOOPBACK_CLIENT)).key : undefined
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, transportReady: async () => await transport.store.reachable(), log })
+  // The dashboard answers operators only: the first start makes them a key, demo or not.
+  const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), log })
   started.push(async () => { await app.close() })
   const url = await listenHttp(app, { host: options.httpHost, port: options.httpPort, hostOption: '--host', portOption: '--port' })
   return {
@@ -96,13 +116,26 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
     newApiKey,
     newTestApiKey,
     apiKeyFile: apiKeys.file,
+    newOperatorKey,
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
+    simulator,
     close: async () => {
       await app.close()
       await running.shutdown()
       await simulator?.close()
     }
   }
+}
+
+/**
+ * The vault password: configured, or read from `vault.passwordFile`; the published one of the
+ * built-in vault (spec §8) only for that vault (the demo's is set by its overrides).
+ */
+async function vaultPasswordOf (config: GatewayConfig): Promise<string> {
+  if (config.vault.password !== undefined) return config.vault.password
+  if (config.vault.passwordFile !== undefined) return await readVaultPasswordFile(config.vault.passwordFile)
+  if (config.vault.file === BUILTIN_VAULT_FILE) return DEMO_VAULT_PASSWORD
+  throw new SmsgwError(errorCodes.vaultPassword, `no password for the vault ${config.vault.file}: set vault.passwordFile or SMSGW_VAULT_PASSWORD`)
 }
 
 async function startSimulator (port: number): Promise<SmscSimulator> {

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify'
 import type { Awaitable } from '../gateway/awaitable.ts'
+import type { InboundFeed } from '../gateway/inbound/inbound-feed.ts'
 import type { RequestIngress } from '../gateway/request-ingress.ts'
 import type { RunningGateway } from '../gateway/outbound-gateway.ts'
 import type { StatusFeed } from '../gateway/status/status-feed.ts'
@@ -11,16 +12,26 @@ import type { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { watchGateway, watchSession } from '../http/observability/metric-sources.ts'
 import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
 import { subscribeDiagnostics } from '../http/observability/diagnostics.ts'
+import { OperatorSessions } from '../http/operator/operator-session.ts'
+import type { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
+import { watchUnknownOutcomes } from '../http/observability/unknown-outcomes-metric.ts'
+import { unknownOutcomeRoutes } from '../http/api/unknown-outcome-routes.ts'
 import type { Logger } from '../log/logger.ts'
 
 export interface HttpFrontOptions {
   ingress: RequestIngress
   statuses: StatusFeed
+  /** Inbound SMS stored for their owners (embedded mode only). */
+  inbound?: InboundFeed
   apiKeys: ApiKeyFile
   running: RunningGateway
   metrics: GatewayMetrics
   dashboard: DashboardState
   rateLimit: { requestsPerSecond: number, burst: number }
+  /** Where webhooks may post: the configuration's webhooks.allowedDestinations. */
+  webhookDestinations: DestinationPolicy
+  /** /metrics asks for an operator key too (config http.protectMetrics). */
+  protectMetrics: boolean
   /** Whether the queue (the store, or the broker) is reachable, for /readyz. */
   transportReady: () => Awaitable<boolean>
   log: Logger
@@ -33,7 +44,14 @@ export interface HttpFrontOptions {
  */
 export async function buildHttpFront (options: HttpFrontOptions): Promise<FastifyInstance> {
   const { running, metrics, dashboard } = options
-  const unwatch = [subscribeDiagnostics(metrics), watchGateway(metrics, running.gateway), ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session))]
+  // The operator keys live in the API key file; the sessions of dashboard logins last as long as this app.
+  const operators = { keys: options.apiKeys, sessions: new OperatorSessions() }
+  const unwatch = [
+    subscribeDiagnostics(metrics),
+    watchGateway(metrics, running.gateway),
+    ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session)),
+    watchUnknownOutcomes(metrics.registry, async () => await running.unknownOutcomes.count())
+  ]
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: await options.transportReady(), smsc: running.smscReady() }
     return { ready: checks.queue && checks.smsc, checks }
@@ -41,13 +59,15 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
   const app = await buildHttpApp({
     ingress: options.ingress,
     statuses: options.statuses,
+    ...(options.inbound === undefined ? {} : { inbound: options.inbound }),
     apiKeys: options.apiKeys,
     rateLimit: options.rateLimit,
     log: options.log,
-    webhooks: { directory: options.apiKeys },
+    webhooks: { directory: options.apiKeys, destinations: options.webhookDestinations },
     plugins: [
-      async app => { await observabilityPlugin(app, { metrics, readiness }) },
-      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot() }) }
+      async app => { await observabilityPlugin(app, { metrics, readiness, ...(options.protectMetrics ? { protectMetricsWith: operators } : {}) }) },
+      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot(), operators }) },
+      async app => { await unknownOutcomeRoutes(app, { unknownOutcomes: running.unknownOutcomes, operators }) }
     ]
   })
   app.addHook('onClose', async () => { for (const stop of unwatch) stop() })

@@ -9,6 +9,7 @@ import type { Logger } from '../log/logger.ts'
 import { CoalescingProducer } from '../transport/kafka/coalescing-producer.ts'
 import { kafkaIngress } from '../transport/kafka/kafka-ingress.ts'
 import { startKafkaGateway } from '../transport/kafka/kafka-gateway.ts'
+import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { buildHttpFront } from './http-front.ts'
 import { listenHttp } from './listen-http.ts'
 
@@ -27,6 +28,8 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
     const running = await startKafkaGateway(config, vaultPassword, log)
     return { running, url: undefined, close: running.shutdown }
   }
+  // Before anything starts: a bad allow-list entry stops the start with nothing to clean up.
+  const webhookDestinations = DestinationPolicy.allowing(config.webhooks.allowedDestinations)
   const metrics = new GatewayMetrics({ clients: config.clients.allowed })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const running = await startKafkaGateway(config, vaultPassword, log, { sinks: [metricsStatusSink(metrics), dashboard] })
@@ -39,6 +42,10 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
   }
   try {
     const apiKeys = await ApiKeyFile.open(apiKeyFilePath(http.apiKeysFile, process.env))
+    // Unlike `smsgw run`, this makes no operator key of its own: it says how to make one instead.
+    if ((await apiKeys.listOperatorKeys()).length === 0) {
+      log.warn({ apiKeysFile: apiKeys.file }, `no operator key, so the dashboard answers nobody: make one with smsgw api-key operator create --file ${apiKeys.file}`)
+    }
     app = await buildHttpFront({
       ingress: kafkaIngress(producer, config.kafka.topics.sendSms),
       statuses: running.recent,
@@ -47,6 +54,8 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
       metrics,
       dashboard,
       rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst },
+      webhookDestinations,
+      protectMetrics: config.http.protectMetrics,
       // The gateway would not be running without the broker; a broker lost since shows in the logs.
       transportReady: () => true,
       log

@@ -1,4 +1,5 @@
 import type { Command } from 'commander'
+import type { DestinationPolicy } from '../http/webhooks/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -6,6 +7,7 @@ import { DEFAULT_DATA_DIR, dataDirOf } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
 
 interface FileOptions { file?: string }
+interface WebhookSetOptions extends FileOptions { config?: string }
 
 const FILE_HELP = `API key file (default: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder of smsgw run: $SMSGW_DATA_DIR, else ${DEFAULT_DATA_DIR})`
 
@@ -14,14 +16,14 @@ const FILE_HELP = `API key file (default: $SMSGW_API_KEYS_FILE, else api-keys.js
  * secret is one value and ends without a newline, as every one-value result (docs/cli.md).
  */
 export function addApiKeyCommand (program: Command, io: ProgramIo): void {
-  const apiKey = program.command('api-key').description('manage the HTTP API\'s keys and webhooks')
+  const apiKey = program.command('api-key').description('manage the HTTP API\'s keys, webhooks and operator keys')
 
   apiKey.command('create')
     .description('make an API key for CLIENT and print it (only this once: it is stored hashed)')
     .argument('<client>', 'client-id the key may send for')
     .option('--file <file>', FILE_HELP)
     .action(async (client: string, options: FileOptions) => {
-      const created = await (await openKeyFile(options, true)).create(client)
+      const created = await (await openKeyFile(options, { writing: true })).create(client)
       await io.writeStdout(created.key)
     })
 
@@ -35,13 +37,31 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
 
   apiKey.command('revoke')
     .description('remove the key with this id (a running gateway stops taking it within a second)')
-    .argument('<id>', 'the key\'s id, as `list` shows it (or the whole key)')
+    .argument('<id>', 'the key\'s id, as `list` or `operator list` shows it (or the whole key); client and operator keys alike')
     .option('--file <file>', FILE_HELP)
     .action(async (id: string, options: FileOptions) => {
-      const { apiKeyIdOf } = await import('../http/api-keys/index.ts')
+      const { apiKeyIdOf, operatorKeyIdOf } = await import('../http/api-keys/index.ts')
       const store = await openKeyFile(options)
-      const keyId = apiKeyIdOf(id) ?? id
+      const keyId = apiKeyIdOf(id) ?? operatorKeyIdOf(id) ?? id
       if (!await store.revoke(keyId)) throw new SmsgwError(errorCodes.config, `no API key ${keyId} in ${store.file}`)
+    })
+
+  const operator = apiKey.command('operator').description('manage the operator keys (the dashboard\'s login; /metrics with http.protectMetrics)')
+
+  operator.command('create')
+    .description('make an operator key and print it (only this once: it is stored hashed)')
+    .option('--file <file>', FILE_HELP)
+    .action(async (options: FileOptions) => {
+      const created = await (await openKeyFile(options, { writing: true })).createOperatorKey()
+      await io.writeStdout(created.key)
+    })
+
+  operator.command('list')
+    .description('list the operator keys: id and creation time, tab-separated, one a line (never a secret)')
+    .option('--file <file>', FILE_HELP)
+    .action(async (options: FileOptions) => {
+      const keys = await (await openKeyFile(options)).listOperatorKeys()
+      await io.writeStdout(keys.map(key => `${key.id}\t${key.createdAt.toISOString()}\n`).join(''))
     })
 
   const webhook = apiKey.command('webhook').description('manage the clients\' webhooks (where their statuses are posted)')
@@ -49,10 +69,11 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
   webhook.command('set')
     .description('post CLIENT\'s statuses to URL, signed with a new secret, which is printed (only this once)')
     .argument('<client>', 'client-id')
-    .argument('<url>', 'an http: or https: URL')
+    .argument('<url>', 'an http: or https: URL; not an internal address unless webhooks.allowedDestinations names it')
     .option('--file <file>', FILE_HELP)
-    .action(async (client: string, url: string, options: FileOptions) => {
-      const set = await (await openKeyFile(options, true)).setWebhook(client, url)
+    .option('--config <file>', 'the gateway\'s configuration file, for webhooks.allowedDestinations (also read from $SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS)')
+    .action(async (client: string, url: string, options: WebhookSetOptions) => {
+      const set = await (await openKeyFile(options, { writing: true, webhookDestinations: await webhookDestinations(options) })).setWebhook(client, url)
       await io.writeStdout(set.secret)
     })
 
@@ -74,12 +95,23 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     })
 }
 
-/** The key file; `writing` to the default one makes the data folder first, as `smsgw run` would. */
-async function openKeyFile (options: FileOptions, writing = false) {
+/**
+ * The key file; `writing` to the default one makes the data folder first, as `smsgw run` would.
+ * `webhookDestinations` is the allow-list a webhook set through it must pass.
+ */
+async function openKeyFile (options: FileOptions, how: { writing?: boolean, webhookDestinations?: DestinationPolicy } = {}) {
   // Loaded here, not at the top: the other commands need none of it and start faster.
   const { ApiKeyFile, apiKeyFilePath, API_KEY_FILE_NAME } = await import('../http/api-keys/index.ts')
   const file = apiKeyFilePath(options.file, process.env)
   const dataDir = dataDirOf(process.env)
-  if (writing && file === join(dataDir, API_KEY_FILE_NAME)) await mkdir(dataDir, { recursive: true, mode: 0o700 })
-  return await ApiKeyFile.open(file)
+  if (how.writing === true && file === join(dataDir, API_KEY_FILE_NAME)) await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  return await ApiKeyFile.open(file, how.webhookDestinations === undefined ? {} : { webhookDestinations: how.webhookDestinations })
+}
+
+/** The allow-list of the gateway's configuration (file and environment), as the gateway reads it. */
+async function webhookDestinations (options: WebhookSetOptions): Promise<DestinationPolicy> {
+  const { loadConfig } = await import('../config/index.ts')
+  const { DestinationPolicy } = await import('../http/webhooks/index.ts')
+  const config = await loadConfig({ file: options.config, env: process.env })
+  return DestinationPolicy.allowing(config.webhooks.allowedDestinations)
 }

@@ -20,24 +20,32 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
     .option('--api-keys <file>', `API key file of the HTTP API (default: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder of smsgw run: $SMSGW_DATA_DIR, else ${DEFAULT_DATA_DIR})`)
     .action(async (options: { config?: string, brokers?: string, httpPort?: string, httpHost: string, apiKeys?: string }) => {
       // Loaded here, not at the top: the other commands need none of it and start faster.
-      const { loadConfig } = await import('../config/index.ts')
+      const { loadConfigWithWarnings, logConfigWarnings } = await import('../config/index.ts')
       const { createLogger } = await import('../log/logger.ts')
       const { startKafkaApp } = await import('../app/kafka-app.ts')
-      const config = await loadConfig({
+      const { config, warnings } = await loadConfigWithWarnings({
         file: options.config,
         env: process.env,
         overrides: options.brokers === undefined ? {} : { kafka: { brokers: options.brokers.split(',').map(broker => broker.trim()) } }
       })
       const log = createLogger({ level: config.log.level })
+      logConfigWarnings(log, warnings)
       const password = await vaultPasswordOf(config, io)
       const http = options.httpPort === undefined ? undefined : { host: options.httpHost, port: Number(options.httpPort), apiKeysFile: options.apiKeys }
-      const app = await startKafkaApp(config, password, log, http)
-      if (app.url !== undefined) log.info({ url: app.url }, 'HTTP API, metrics and dashboard listening')
-      // A second signal means "now": the ledger keeps unsettled requests from being sent twice.
+      // Listening from before the start: a signal during it stops the gateway once it runs (the
+      // default action would kill it mid-start). A second signal means "now": the ledger keeps
+      // unsettled requests from being sent twice.
+      const started: { app?: Awaited<ReturnType<typeof startKafkaApp>> } = {}
+      let stopRequested = false
       const removeHandlers = onStopSignals(signal => {
         log.info({ signal }, 'stopping')
-        void app.close()
+        stopRequested = true
+        void started.app?.close()
       })
+      const app = await startKafkaApp(config, password, log, http)
+      started.app = app
+      if (app.url !== undefined) log.info({ url: app.url }, 'HTTP API, metrics and dashboard listening')
+      if (stopRequested) void app.close()
       await app.running.done
       await app.close()
       removeHandlers()

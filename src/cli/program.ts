@@ -7,6 +7,7 @@ import { addPayloadCommands } from './payload-commands.ts'
 import { addRunCommand } from './run-command.ts'
 import type { ProgramIo } from './program-io.ts'
 import { addSmscSimCommand } from './smsc-sim-command.ts'
+import { addUnknownOutcomesCommand } from './unknown-outcomes-command.ts'
 import { addVaultCommands } from './vault-commands.ts'
 
 export const exitCodes = { ok: 0, failure: 1, usage: 2 } as const
@@ -25,6 +26,7 @@ export function buildProgram (io: ProgramIo): Command {
   addKafkaClientCommands(program, io)
   addSmscSimCommand(program, io)
   addApiKeyCommand(program, io)
+  addUnknownOutcomesCommand(program, io)
   return program
 }
 

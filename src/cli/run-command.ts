@@ -21,20 +21,27 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
       const { createLogger } = await import('../log/logger.ts')
       const log = createLogger({ level: (process.env.SMSGW_LOG_LEVEL ?? 'info') as 'info' })
       const app = await startEmbeddedApp({ dataDir: options.data, configFile: options.config, storeUrl: options.store, httpHost: options.host, httpPort: Number(options.port), smscPort: Number(options.smscPort), log })
+      // Listening before the welcome: a Ctrl-C right after it stops cleanly, not by the default action.
+      let stopRequested = (): void => {}
+      const stopped = new Promise<void>(resolve => { stopRequested = resolve })
+      const removeHandlers = onStopSignals(() => { stopRequested() })
       await io.writeStdout(welcome(app.url, options.data, app))
-      let removeHandlers = (): void => {}
-      await new Promise<void>(resolve => { removeHandlers = onStopSignals(() => { resolve() }) })
+      await stopped
       await app.close()
       removeHandlers()
       log.flush()
     })
 }
 
-function welcome (url: string, data: string, app: { store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, newTestApiKey: string | undefined, apiKeyFile: string, smsc: string | undefined }): string {
+function welcome (url: string, data: string, app: { store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, newTestApiKey: string | undefined, apiKeyFile: string, newOperatorKey: string | undefined, smsc: string | undefined }): string {
+  const operatorKey = app.newOperatorKey === undefined
+    ? `<the operator key printed at the first start; or: bin/smsgw api-key operator create --file ${app.apiKeyFile}>`
+    : `${app.newOperatorKey}   (shown once: the dashboard's login)`
   const lines = [
     '',
     `smsgw is running (keys in ${data}/, store ${app.store}):`,
     `  dashboard   ${url}/dashboard`,
+    `  operator    ${operatorKey}`,
     `  API docs    ${url}/docs`,
     `  metrics     ${url}/metrics   health ${url}/healthz ${url}/readyz`
   ]

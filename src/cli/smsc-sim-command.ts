@@ -19,6 +19,7 @@ interface SmscSimOptions {
   receiptDelayMs: string
   rules?: string
   receiptBeforeResponse?: boolean
+  resendReceiptsMs: string
   logLevel: string
 }
 
@@ -40,6 +41,7 @@ export function addSmscSimCommand (program: Command, io: ProgramIo): void {
     .option('--receipt-delay-ms <ms>', 'receipt delay when no rule gives one', '100')
     .option('--rules <file>', 'JSON file of receipt rules, first match wins (docs/smsc-simulator.md)')
     .option('--receipt-before-response', 'send each receipt at once, before its submit_sm_resp')
+    .option('--resend-receipts-ms <ms>', 'after a bind, also send again the receipts acknowledged in the last <ms> (as an SMSC that lost the acknowledgement)', '0')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, 'info')
     .action(async (options: SmscSimOptions) => {
       // Usage mistakes first, before any file is read or port opened.
@@ -49,6 +51,7 @@ export function addSmscSimCommand (program: Command, io: ProgramIo): void {
       const port = wholeNumber('--port', options.port, 65535)
       const firstMessageId = wholeNumber('--first-message-id', options.firstMessageId, Number.MAX_SAFE_INTEGER)
       const receiptDelayMs = wholeNumber('--receipt-delay-ms', options.receiptDelayMs, Number.MAX_SAFE_INTEGER)
+      const resendAnsweredReceiptsMs = wholeNumber('--resend-receipts-ms', options.resendReceiptsMs, Number.MAX_SAFE_INTEGER)
       const inlineAccounts = accountsOf(options.systemId ?? [], options.password ?? [])
       if (options.accounts !== undefined && inlineAccounts !== undefined) {
         throw new SmsgwError(errorCodes.usage, '--accounts and --system-id/--password exclude each other: give the accounts one way')
@@ -68,6 +71,7 @@ export function addSmscSimCommand (program: Command, io: ProgramIo): void {
         receiptDelayMs,
         rules,
         faults: { receiptBeforeResponse: options.receiptBeforeResponse === true },
+        resendAnsweredReceiptsMs,
         // A long run keeps no message records: the log is its output.
         retainSubmitted: 0
       })

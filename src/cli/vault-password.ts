@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises'
+import { readVaultPasswordFile } from '../crypto/vault/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
 import { promptHidden } from './terminal.ts'
 
@@ -15,13 +15,7 @@ export interface PasswordSources {
  * one (legacy scripts, with a warning), then a prompt on the terminal. Never logged.
  */
 export async function resolveVaultPassword (sources: PasswordSources, warn: (line: string) => void): Promise<string> {
-  if (sources.passwordFile !== undefined) {
-    const text = await readFile(sources.passwordFile, 'utf8').catch((cause: unknown) => {
-      throw new SmsgwError(errorCodes.vaultPassword, `cannot read password file ${sources.passwordFile}`, { cause })
-    })
-    // A password file ends in a newline more often than not; the password does not.
-    return text.replace(/\r?\n$/, '')
-  }
+  if (sources.passwordFile !== undefined) return await readVaultPasswordFile(sources.passwordFile)
   const fromEnv = process.env[VAULT_PASSWORD_ENV]
   if (fromEnv !== undefined && fromEnv !== '') return fromEnv
   if (sources.positional !== undefined) {

@@ -30,6 +30,11 @@ export interface ConfigLayer {
   /** Dotted path of each value the layer set -> its source. */
   readonly sources: ReadonlyMap<string, string>
   readonly issues: readonly ConfigIssue[]
+  /**
+   * Settings the source gives that smsgw reads but does not follow (the Java gateway's keys
+   * that changed its behaviour): not errors, but reported at start, each with what smsgw does.
+   */
+  readonly warnings: readonly ConfigIssue[]
 }
 
 /** Collects the values and issues of one layer. */
@@ -37,6 +42,7 @@ export class LayerBuilder {
   readonly #values: PlainObject = {}
   readonly #sources = new Map<string, string>()
   readonly #issues: ConfigIssue[] = []
+  readonly #warnings: ConfigIssue[] = []
 
   /** Sets the value at `path`, replacing what was there, and remembers its source. */
   set (path: readonly string[], value: unknown, source: string): void {
@@ -65,8 +71,12 @@ export class LayerBuilder {
     this.#issues.push(issue)
   }
 
+  warn (warning: ConfigIssue): void {
+    this.#warnings.push(warning)
+  }
+
   build (): ConfigLayer {
-    return { values: this.#values, sources: this.#sources, issues: this.#issues }
+    return { values: this.#values, sources: this.#sources, issues: this.#issues, warnings: this.#warnings }
   }
 }
 

@@ -1,5 +1,6 @@
 import type { ConfigIssue, MergedLayers, PlainObject } from './config-layer.ts'
 import { isPlainObject } from './config-layer.ts'
+import { MAX_CLIENT_ID_BYTES, idProblem } from '../gateway/stages/request-ids.ts'
 
 /** Settings that exclude each other: giving both is an error naming both. */
 const exclusiveSettings: readonly (readonly [readonly string[], readonly string[]])[] = [
@@ -75,7 +76,27 @@ function checkSmscConnections (merged: MergedLayers): ConfigIssue[] {
   return issues
 }
 
+/**
+ * An allowed client-id must be one a request can carry (request-ids.ts): the HTTP API refuses
+ * any other with a 400, so such a client could never send.
+ */
+function checkAllowedClients (merged: MergedLayers): ConfigIssue[] {
+  const allowed = valueAt(merged.values, ['clients', 'allowed'])
+  if (!Array.isArray(allowed)) return []
+  const issues: ConfigIssue[] = []
+  allowed.forEach((clientId: unknown, index) => {
+    const problem = typeof clientId === 'string' ? idProblem(clientId, MAX_CLIENT_ID_BYTES) : undefined
+    if (problem === undefined) return
+    issues.push({
+      path: `clients.allowed.${index}`,
+      problem: `${problem}: a client-id must fit a request (docs/http-api.md, "Limits")`,
+      source: merged.sourceOf(['clients', 'allowed'])
+    })
+  })
+  return issues
+}
+
 /** Rules across settings, which the schema cannot say. */
 export function checkConfigRules (merged: MergedLayers): ConfigIssue[] {
-  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged)]
+  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged), ...checkAllowedClients(merged)]
 }

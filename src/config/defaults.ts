@@ -58,6 +58,13 @@ export const DEFAULT_STORE_POOL_SIZE = 10
 /** SQLite: how long a write waits for another process's transaction before it fails. */
 export const DEFAULT_STORE_BUSY_TIMEOUT_MS = 5_000
 
+/**
+ * How long an inbound SMS stored is remembered for de-duplication: an SMSC re-delivers within
+ * minutes of a lost deliver_sm_resp (after its response timeout, or once the gateway is back);
+ * the same text from the same person to the same number within it is taken for a re-delivery.
+ */
+export const DEFAULT_INBOUND_DUPLICATE_WINDOW_MS = 10 * 60 * 1000
+
 /** The configuration when no file, environment variable or override sets anything. */
 export const defaultConfig: GatewayConfig = deepFreeze({
   kafka: {
@@ -120,7 +127,15 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   },
   http: {
     rateLimitPerSecond: DEFAULT_HTTP_RATE_LIMIT_PER_SECOND,
-    rateLimitBurst: DEFAULT_HTTP_RATE_LIMIT_BURST
+    rateLimitBurst: DEFAULT_HTTP_RATE_LIMIT_BURST,
+    protectMetrics: false
+  },
+  webhooks: {
+    allowedDestinations: []
+  },
+  inbound: {
+    owners: [],
+    duplicateWindowMs: DEFAULT_INBOUND_DUPLICATE_WINDOW_MS
   },
   store: {
     poolSize: DEFAULT_STORE_POOL_SIZE,

@@ -1,5 +1,6 @@
-export { loadConfig } from './load-config.ts'
-export type { LoadConfigOptions } from './load-config.ts'
+export { loadConfig, loadConfigWithWarnings } from './load-config.ts'
+export type { LoadConfigOptions, LoadedConfig } from './load-config.ts'
+export { logConfigWarnings } from './config-warnings.ts'
 export { allowedLogLevels, gatewayConfigSchema, logLevels } from './schema.ts'
 export type { GatewayConfig, LogLevel } from './schema.ts'
 export type { DeepPartial } from './deep-types.ts'

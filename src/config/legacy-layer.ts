@@ -4,9 +4,10 @@ import { findConfigKey } from './config-keys.ts'
 import { LayerBuilder } from './config-layer.ts'
 import type { ConfigLayer } from './config-layer.ts'
 import {
-  ignoredLegacyKeys, ignoredLegacyPrefixes, LEGACY_NAMESPACE, legacyPropertyMappings, removedLegacyKeys, springDefaults
+  ignoredLegacyKeys, ignoredLegacyPrefixes, LEGACY_NAMESPACE, legacyPropertyMappings, removedLegacyKeys, springDefaults,
+  unfollowedLegacyKeys
 } from './legacy-properties.ts'
-import type { LegacyConversion, LegacyMapping } from './legacy-properties.ts'
+import type { LegacyConversion, LegacyMapping, UnfollowedLegacyKey } from './legacy-properties.ts'
 import { parseProperties } from './properties-file.ts'
 import type { PropertyEntry } from './properties-file.ts'
 import { PlaceholderResolver } from './spring-placeholders.ts'
@@ -20,6 +21,21 @@ const namespaceKeys = [...mappingsByKey.keys()].filter(key => key.startsWith(LEG
 
 function isIgnored (key: string): boolean {
   return ignoredLegacyKeys.includes(key) || ignoredLegacyPrefixes.some(prefix => key.startsWith(prefix))
+}
+
+/**
+ * A key as Spring's relaxed binding reads it: `registered-delivery`, `registeredDelivery` and
+ * `registered_delivery` are one key, and Camel 2's `….smpp.configuration.x` is Camel 3's `….smpp.x`.
+ */
+function relaxedKey (key: string): string {
+  return key.toLowerCase().replace(/[-_]/g, '').replace(/^(camel\.component\.[a-z0-9]+)\.configuration\./, '$1.')
+}
+
+const unfollowed = unfollowedLegacyKeys.map(entry => ({ entry, relaxed: relaxedKey(entry.key) }))
+
+function unfollowedKey (key: string): UnfollowedLegacyKey | undefined {
+  const relaxed = relaxedKey(key)
+  return unfollowed.find(({ entry, relaxed: known }) => entry.prefix ? relaxed.startsWith(known) : relaxed === known)?.entry
 }
 
 function convert (mapping: LegacyMapping, text: string): LegacyConversion {
@@ -38,8 +54,9 @@ interface Assignment {
 
 /**
  * Reads the older gateway's `application*.properties` (spec §10) into a layer: mapped keys
- * become settings (placeholders resolved), Spring/Camel/logging keys are ignored, removed keys
- * fail naming what replaces them, and any other `sms.gateway.*` key fails as unknown.
+ * become settings (placeholders resolved), Spring/Camel/logging keys are ignored (with a warning
+ * for those that changed what the Java gateway did), removed keys fail naming what replaces
+ * them, and any other `sms.gateway.*` key fails as unknown.
  * `env` serves placeholders the file cannot resolve, as Spring's environment did.
  */
 export function readLegacyProperties (text: string, file: string, env: NodeJS.ProcessEnv): ConfigLayer {
@@ -100,6 +117,11 @@ export function readLegacyProperties (text: string, file: string, env: NodeJS.Pr
     }
     if (entry.key.startsWith(LEGACY_NAMESPACE)) {
       builder.problem({ path: entry.key, problem: `unknown key${didYouMean(entry.key, namespaceKeys)}`, source: where })
+      continue
+    }
+    const notFollowed = unfollowedKey(entry.key)
+    if (notFollowed !== undefined) {
+      builder.warn({ path: entry.key, problem: `ignored: ${notFollowed.instead}`, source: where })
       continue
     }
     if (isIgnored(entry.key)) continue

@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url'
-import { BUILTIN_VAULT_FILE } from './defaults.ts'
+import { BUILTIN_VAULT_FILE, DEFAULT_MAX_PARTS, DEFAULT_SMPP_RECONNECT_DELAY_MS } from './defaults.ts'
 import { logLevels } from './schema.ts'
 import type { LogLevel } from './schema.ts'
 
@@ -30,6 +30,18 @@ export interface RemovedLegacyKey {
   readonly prefix: boolean
   /** Says what replaces it, or that it is not supported. */
   readonly problem: string
+}
+
+/**
+ * A Spring, Camel or logging key that changed what the Java gateway did and that smsgw reads
+ * but does not follow: a warning at start (not an error, so the file still runs as it is).
+ */
+export interface UnfollowedLegacyKey {
+  /** The key as the Java gateway's files write it; with `prefix`, every key that starts with it. */
+  readonly key: string
+  readonly prefix: boolean
+  /** What smsgw does instead, and the setting to use where there is one. */
+  readonly instead: string
 }
 
 /** The Java gateway's own keys; any other key in it is an error. */
@@ -118,6 +130,41 @@ export const legacyPropertyMappings: readonly LegacyMapping[] = [
   { key: 'sms.gateway.smpp.password', path: ['smpp', 'password'] },
   { key: 'camel.component.smpp.system-type', path: ['smpp', 'systemType'] },
   { key: 'logging.level.root', path: ['log', 'level'], convert: logLevelFromSpring }
+]
+
+// Spring's relaxed binding lets Camel's keys be written in kebab case or camel case, and Camel 2
+// put the endpoint options under `.configuration.`; legacy-layer.ts matches every spelling.
+export const unfollowedLegacyKeys: readonly UnfollowedLegacyKey[] = [
+  {
+    key: 'camel.component.smpp.registered-delivery',
+    prefix: false,
+    instead: 'smsgw always asks the SMSC for a delivery receipt (registered_delivery 1) on the last part of each SMS, and none on the other parts: the receipt is what reports DELIVERED, EXPIRED or FAILED (spec §7)'
+  },
+  {
+    key: 'camel.component.smpp.data-coding',
+    prefix: false,
+    instead: 'smsgw chooses the data coding of each SMS by smpp.dataCoding (SMSGW_SMPP_DATA_CODING): auto, the default, sends GSM 03.38 (0x00) when every character fits and UCS-2 (0x08) otherwise; gsm7 or ucs2 forces one (docs/encodings.md)'
+  },
+  {
+    key: 'camel.component.smpp.splitting-policy',
+    prefix: false,
+    instead: `smsgw splits a long SMS into concatenated parts (8-bit reference UDH), at most smpp.maxParts (SMSGW_SMPP_MAX_PARTS, ${DEFAULT_MAX_PARTS} by default); a longer SMS is INVALID, never truncated`
+  },
+  {
+    key: 'camel.component.smpp.reconnect-delay',
+    prefix: false,
+    instead: `smsgw reconnects after smpp.reconnectDelayMs (SMSGW_SMPP_RECONNECT_DELAY_MS, ${DEFAULT_SMPP_RECONNECT_DELAY_MS} ms by default), doubling the delay with jitter up to a minute while the SMSC stays away`
+  },
+  {
+    key: 'camel.component.kafka.auto-offset-reset',
+    prefix: false,
+    instead: 'a consumer group continues from the offsets it committed, and a new group starts at the earliest offset of send-sms, so no request queued before the first start is skipped'
+  },
+  {
+    key: 'logging.level.',
+    prefix: true,
+    instead: 'smsgw has one log level, log.level (SMSGW_LOG_LEVEL), which logging.level.root sets; levels per logger do not apply'
+  }
 ]
 
 export const removedLegacyKeys: readonly RemovedLegacyKey[] = [

@@ -1,7 +1,7 @@
 import { configError } from './config-error.ts'
 import { readConfigFile } from './config-file.ts'
 import { isPlainObject, LayerBuilder, mergeLayers } from './config-layer.ts'
-import type { ConfigLayer } from './config-layer.ts'
+import type { ConfigIssue, ConfigLayer } from './config-layer.ts'
 import { checkConfigRules } from './config-rules.ts'
 import { deepFreeze } from './deep-freeze.ts'
 import type { DeepPartial } from './deep-types.ts'
@@ -30,8 +30,14 @@ export interface LoadConfigOptions {
   readonly overrides?: DeepPartial<GatewayConfig> | undefined
 }
 
+/** A valid configuration, and what its sources say that smsgw does not follow (see `ConfigLayer.warnings`). */
+export interface LoadedConfig {
+  readonly config: GatewayConfig
+  readonly warnings: readonly ConfigIssue[]
+}
+
 /**
- * Loads the configuration of `smsgw gateway`: the defaults, then the file, then the
+ * Loads the configuration of `smsgw gateway` and `smsgw run`: the defaults, then the file, then the
  * environment, then the overrides, each later one winning per setting. Validates the result
  * on every call and returns it as a new, deeply frozen object; the options are not modified.
  *
@@ -40,9 +46,17 @@ export interface LoadConfigOptions {
  * exclude each other), each with the setting and where its value came from.
  */
 export async function loadConfig (options: LoadConfigOptions = {}): Promise<GatewayConfig> {
+  return (await loadConfigWithWarnings(options)).config
+}
+
+/**
+ * `loadConfig`, and the warnings to report once a logger exists (`logConfigWarnings`): the
+ * settings of the sources that smsgw reads but does not follow. Rejects as `loadConfig` does.
+ */
+export async function loadConfigWithWarnings (options: LoadConfigOptions = {}): Promise<LoadedConfig> {
   const env = options.env ?? process.env
   // Values without a recorded source are reported as coming from the defaults.
-  const layers: ConfigLayer[] = [{ values: structuredClone(defaultConfig), sources: new Map(), issues: [] }]
+  const layers: ConfigLayer[] = [{ values: structuredClone(defaultConfig), sources: new Map(), issues: [], warnings: [] }]
   if (options.file !== undefined) layers.push(await readConfigFile(options.file, env))
   layers.push(readEnvLayer(env))
   if (options.overrides !== undefined) layers.push(readOverrides(options.overrides))
@@ -51,5 +65,5 @@ export async function loadConfig (options: LoadConfigOptions = {}): Promise<Gate
   const issues = [...layers.flatMap(layer => layer.issues), ...describeSchemaErrors(merged), ...checkConfigRules(merged)]
   if (issues.length > 0) throw configError(issues)
   // The merged values are fresh copies, so freezing them touches nothing of the caller's.
-  return deepFreeze(merged.values) as GatewayConfig
+  return { config: deepFreeze(merged.values) as GatewayConfig, warnings: layers.flatMap(layer => layer.warnings) }
 }

@@ -22,9 +22,13 @@ export const BROKER_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5
 /** Kafka's own rule for topic names (legal characters; at most 249 of them). */
 export const TOPIC_PATTERN = '^[A-Za-z0-9._-]{1,249}$'
 
+/** A network (`10.0.0.0/8`, `fd00::/8`), an address or a host name; parsed in full where it is used (DestinationPolicy). */
+export const DESTINATION_PATTERN = '^[0-9A-Za-z.:_-]{1,253}(/[0-9]{1,3})?$'
+
 /** What a value failing one of the patterns above must look like, for error messages. */
 export const patternDescriptions: Readonly<Record<string, string>> = {
   [BROKER_PATTERN]: 'must be host:port',
+  [DESTINATION_PATTERN]: 'must be a network (10.0.0.0/8, fd00::/8), an IP address or a host name',
   [TOPIC_PATTERN]: 'must be a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)'
 }
 
@@ -149,7 +153,30 @@ export const gatewayConfigSchema = Type.Object({
     /** Requests a second each client may make to the API (a batch counts each of its messages). */
     rateLimitPerSecond: count(1),
     /** Requests a client may make at once above that rate. */
-    rateLimitBurst: count(1)
+    rateLimitBurst: count(1),
+    /** /metrics asks for an operator key too (the dashboard always does; /healthz and /readyz never). */
+    protectMetrics: Type.Boolean()
+  }, closed),
+  webhooks: Type.Object({
+    /**
+     * Internal networks and host names webhooks may reach; every other special-use address
+     * (loop-back, private, link-local, unique-local, …) is refused (docs/http-api.md, "Webhooks").
+     */
+    allowedDestinations: Type.Array(Type.String({ pattern: DESTINATION_PATTERN }))
+  }, closed),
+  inbound: Type.Object({
+    /**
+     * Embedded mode: which client owns the inbound SMS sent to which numbers (file only). An
+     * ordered table, first match wins; a recipient no prefix matches is refused
+     * (docs/inbound-sms.md, "Embedded mode"). Each client needs a key in the vault.
+     */
+    owners: Type.Array(Type.Object({
+      client: Type.String({ minLength: 1, maxLength: 64 }),
+      /** Recipient prefixes as the inbound JSON writes them (`+49…`, `40404`); `""` matches all. */
+      prefixes: Type.Array(Type.String({ maxLength: 32 }), { minItems: 1 })
+    }, closed)),
+    /** How long a message stored is remembered to tell an SMSC's re-delivery of it from a new one. */
+    duplicateWindowMs: count(1000)
   }, closed),
   store: Type.Object({
     /**

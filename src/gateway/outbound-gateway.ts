@@ -12,6 +12,7 @@ import { SMSC_BACKEND, unconfiguredSmscBackend } from './backends/unconfigured-s
 import { Gateway } from './gateway.ts'
 import type { LedgerLog } from './ledger/ledger-log.ts'
 import { RequestLedger } from './ledger/request-ledger.ts'
+import { UnknownOutcomes } from './ledger/unknown-outcomes.ts'
 import { inlineOpener } from './opener/inline-opener.ts'
 import type { PayloadOpener } from './opener/payload-opener.ts'
 import { WorkerOpener } from './opener/worker-opener.ts'
@@ -30,7 +31,11 @@ export interface GatewayTransport {
   statuses: StatusSink
   ledgerLog: LedgerLog
   correlations: CorrelationLookup & CorrelationWriter
-  publishInbound: (sms: InboundSms) => Promise<void>
+  /**
+   * Publishes an inbound SMS; resolves when durable. `keys` are the vault's, for a transport
+   * that seals it to its owner (the embedded store).
+   */
+  publishInbound: (sms: InboundSms, keys: Pick<Vault, 'keysFor'>) => Promise<void>
   /** Flushes what the transport buffers, after the gateway stopped and before `close`. */
   flush: () => Promise<void>
   close: () => Promise<void>
@@ -55,6 +60,8 @@ export interface RunningGateway {
   readonly smscReady: () => boolean
   /** The SMPP session of each SMSC connection by name (none when no SMSC is configured). */
   readonly smscSessions: ReadonlyMap<string, ReconnectingSession>
+  /** The requests whose outcome is unknown, from the request ledger: for operators. */
+  readonly unknownOutcomes: UnknownOutcomes
   /** Resolves when the gateway stops: the source ended, or `shutdown` was called. */
   readonly done: Promise<void>
   /** Graceful stop: stop pulling, settle in-flight requests, flush, commit, disconnect. */
@@ -83,8 +90,8 @@ export async function startOutboundGateway (config: GatewayConfig, vaultPassword
   const smpp = assembleSmpp({
     config: config.smpp,
     correlations: transport.correlations,
-    reportStatus: async event => { await reportDurably(sink, event, log, shutdownSignal.signal) },
-    publishInbound: transport.publishInbound,
+    reportStatus: async event => await reportDurably(sink, event, log, shutdownSignal.signal),
+    publishInbound: async sms => { await transport.publishInbound(sms, vault) },
     log
   })
   const backends = new Map<string, Backend>([
@@ -137,5 +144,6 @@ export async function startOutboundGateway (config: GatewayConfig, vaultPassword
     await stopping
   }
   const smscReady = (): boolean => smpp === undefined || smpp.links.some(link => link.channel.bound)
-  return { gateway, sink, recent, smscReady, smscSessions: smpp?.sessions ?? new Map(), done, shutdown }
+  const unknownOutcomes = new UnknownOutcomes(transport.ledgerLog, { takeoverMs: config.pipeline.claimTakeoverMs })
+  return { gateway, sink, recent, smscReady, smscSessions: smpp?.sessions ?? new Map(), unknownOutcomes, done, shutdown }
 }

@@ -1,4 +1,5 @@
 import { channel, tracingChannel } from 'node:diagnostics_channel'
+import { errorCodes, isSmsgwError } from '../errors.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Backend, StatusReport } from './backends/backend.ts'
 import type { RequestOutcome } from './gateway.ts'
@@ -122,12 +123,38 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
         return { ledgerKey: key }
       }
       if (claim.kind === 'abandoned') {
-        // Spec §7: the earlier attempt may have reached the SMSC; at most once wins.
-        log.warn({ source, clientId, correlId, backend: backend.name }, 'request claimed by an attempt that did not finish; outcome unknown, no status')
-        return { ledgerKey: key }
+        // Spec §7: the earlier attempt may have reached the SMSC; at most once wins. The entry
+        // is kept (not forgotten after the commit): it is the unknown outcome operators list.
+        log.warn({ source, clientId, correlId, backend: backend.name }, 'request claimed by an attempt that may have written it and did not finish; outcome unknown, no status, listed for operators')
+        return {}
       }
-      await backend.submit(submission, report)
-      await ledger.complete(key, claim.token, source)
+      if (claim.tookOver) log.warn({ source, clientId, correlId, backend: backend.name }, 'request claimed by an attempt that never wrote it; sending it')
+      let marked = false
+      let reported = false
+      const markWriting = async (): Promise<void> => {
+        if (marked) return
+        await ledger.markWriting(key, claim.claim, source)
+        marked = true
+      }
+      try {
+        await backend.submit({ ...submission, markWriting }, async status => {
+          reported = true
+          await report(status)
+        })
+      } catch (error) {
+        if (!isSmsgwError(error, errorCodes.ledgerFenced)) throw error
+        // Another attempt took the claim over while this one waited for the SMSC: it sends the
+        // request and owns its ledger entry (so this one does not forget it after the commit).
+        log.warn({ source, clientId, correlId, backend: backend.name }, 'request taken over by another attempt before it was written; not sent here')
+        return {}
+      }
+      if (marked && !reported) {
+        // Written and never answered (spec §7): no status, and the entry stays `writing`, listed
+        // as an unknown outcome for operators, instead of being completed and forgotten.
+        log.warn({ source, clientId, correlId, backend: backend.name }, 'request written and never answered; outcome unknown, listed for operators')
+        return {}
+      }
+      await ledger.complete(key, claim.claim.token, source)
     } finally {
       giveSlotBack()
     }

@@ -1,5 +1,6 @@
 import type { Awaitable } from '../gateway/awaitable.ts'
 import type { CorrelationRecord } from '../gateway/backends/smpp/correlation-record.ts'
+import type { InboundRecord, StoredInbound } from '../gateway/inbound/stored-inbound.ts'
 import type { LedgerEntry, LedgerRecord } from '../gateway/ledger/ledger-record.ts'
 import type { StatusEvent } from '../gateway/status/status-event.ts'
 
@@ -23,6 +24,7 @@ export interface PruneCounts {
   readonly requests: number
   readonly statuses: number
   readonly correlations: number
+  readonly inbound: number
 }
 
 /**
@@ -68,8 +70,13 @@ export interface RequestQueueStore {
 
 /** Every status reported, as its `sms-status` JSON (spec §4), oldest first per request. */
 export interface StatusHistoryStore {
-  /** Stores one status; resolves with it as history gives it back, once durable. */
-  append: (event: StatusEvent) => Promise<StatusEvent>
+  /**
+   * Stores one status; resolves with it as history gives it back, once durable. A status with
+   * a recall-id is stored once per request, state and recall-id (statusOnceKey): when that one
+   * is stored already, this stores nothing and resolves with undefined (once the stored one is
+   * durable).
+   */
+  append: (event: StatusEvent) => Promise<StatusEvent | undefined>
   history: (clientId: string, correlId: string) => Awaitable<StatusEvent[]>
   /**
    * Calls `listener` with each status another instance sharing the store appends, as the store
@@ -102,6 +109,31 @@ export interface CorrelationStore {
   remove: (key: string) => Promise<boolean>
 }
 
+/** A duplicate key: the hex of an HMAC-SHA256 (docs/inbound-sms.md, "De-duplication"). */
+export const INBOUND_DUPLICATE_KEY = /^[0-9a-f]{64}$/
+
+/**
+ * Mobile-originated SMS received in embedded mode, sealed to their owners (stored-inbound.ts),
+ * de-duplicated: an SMSC delivers again what it saw no deliver_sm_resp for.
+ */
+export interface InboundSmsStore {
+  /**
+   * Stores `record` unless one with the same `duplicateKey` was stored in the last `windowMs`
+   * (by the store's clock); resolves, once durable, with the record and its id, or undefined
+   * for a duplicate. Safe to retry: a retry of a committed add finds its own key. Rejects,
+   * storing nothing, a record checkInboundRecord refuses or a key that is not 64 hex digits.
+   */
+  add: (record: InboundRecord, duplicateKey: string, windowMs: number) => Promise<StoredInbound | undefined>
+  /** Up to `limit` of `owner`'s messages with an id above `afterId`, oldest first. */
+  listAfter: (owner: string, afterId: number, limit: number) => Awaitable<StoredInbound[]>
+  /**
+   * Calls `listener` with each message another instance sharing the store adds, as the store
+   * hears of it (live, best effort: listAfter has them all); returns a function that stops it.
+   * Absent where no other instance can share the store.
+   */
+  onAddedElsewhere?: (listener: (message: StoredInbound) => void) => () => void
+}
+
 export interface EmbeddedStore {
   /** Where it is, for logs: a file, or a database URL without its password. */
   readonly location: string
@@ -109,9 +141,10 @@ export interface EmbeddedStore {
   readonly statuses: StatusHistoryStore
   readonly ledger: LedgerStore
   readonly correlations: CorrelationStore
+  readonly inbound: InboundSmsStore
   /**
-   * Deletes what is older than the retention at `now`: done requests, statuses and correlation
-   * records whose final receipt never came. Queued requests and ledger entries are never pruned.
+   * Deletes what is older than the retention at `now`: done requests, statuses, correlation
+   * records whose final receipt never came, inbound SMS and their duplicate keys. Queued requests and ledger entries are never pruned.
    */
   prune: (now?: Date) => Promise<PruneCounts>
   /** Whether the store answers now: for /readyz. */

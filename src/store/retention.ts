@@ -1,6 +1,6 @@
 import type { PruneCounts } from './embedded-store.ts'
 
-/** How long done requests, statuses and unanswered correlations are kept by default: 7 days. */
+/** How long done requests, statuses, unanswered correlations and inbound SMS are kept by default: 7 days. */
 export const DEFAULT_RETENTION_MS = 7 * 24 * 60 * 60 * 1000
 
 /** Rows deleted per transaction when pruning, so no transaction holds the writer for long. */
@@ -27,12 +27,13 @@ interface Prunable {
 
 /**
  * Prunes the tables a store keeps for a while (done requests, statuses, correlations whose
- * final receipt never came), one after another, at `now` minus `retentionMs`.
+ * final receipt never came, inbound SMS), one after another, at `now` minus `retentionMs`.
  */
-export async function pruneStore (tables: { requests: Prunable, statuses: Prunable, correlations: Prunable }, now: Date, retentionMs: number): Promise<PruneCounts> {
+export async function pruneStore (tables: { requests: Prunable, statuses: Prunable, correlations: Prunable, inbound: Prunable }, now: Date, retentionMs: number): Promise<PruneCounts> {
   const cutoffMs = now.getTime() - retentionMs
   const requests = await tables.requests.prune(cutoffMs)
   const statuses = await tables.statuses.prune(cutoffMs)
   const correlations = await tables.correlations.prune(cutoffMs)
-  return { requests, statuses, correlations }
+  const inbound = await tables.inbound.prune(cutoffMs)
+  return { requests, statuses, correlations, inbound }
 }

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { createHash } from 'node:crypto'
 import { decodeStatusEvent, encodeStatusEvent, type StatusEvent } from '../gateway/status/status-event.ts'
 
 // Statuses are kept as their `sms-status` JSON (spec §4): the text a client reads on Kafka
@@ -7,14 +8,28 @@ import { decodeStatusEvent, encodeStatusEvent, type StatusEvent } from '../gatew
 // answers the same on every deployment.
 
 /**
- * The text to store for `event` and the event as history will give it back. Throws for an
- * event the contract cannot carry (an empty client-id or correl-id): the pipeline never reports one.
+ * The text to store for `event`, the event as history will give it back, and its once-key.
+ * Throws for an event the contract cannot carry (an empty client-id or correl-id): the pipeline
+ * never reports one.
  */
-export function storableStatus (event: StatusEvent): { text: string, stored: StatusEvent } {
+export function storableStatus (event: StatusEvent): { text: string, stored: StatusEvent, onceKey: string | null } {
   const text = encodeStatusEvent(event)
   const stored = decodeStatusEvent(text)
   if (stored === null) throw new TypeError('not a status the contract can carry (empty client-id or correl-id?)')
-  return { text, stored }
+  return { text, stored, onceKey: statusOnceKey(stored) }
+}
+
+/**
+ * A status with a recall-id is a fact about one SMSC message: its request reached this state.
+ * Stores keep it once (a unique once-key), so the same fact reported again is dropped: a
+ * receipt the SMSC re-sends after a crash, or the SENT a receipt reports for a submitter that
+ * died before it could (docs/delivery-guarantees.md, "Receipts across crashes"). Statuses
+ * without a recall-id (the loop-back's scripts, refusals) have none: each is stored. The key is
+ * a hash, so its size is fixed whatever the client's ids.
+ */
+export function statusOnceKey (event: StatusEvent): string | null {
+  if (event.recallId === undefined) return null
+  return createHash('sha256').update(JSON.stringify([event.clientId, event.correlId, event.status, event.recallId])).digest('base64url')
 }
 
 export function decodeStoredStatus (text: string): StatusEvent {

@@ -5,6 +5,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
+import { DestinationPolicy } from '../../src/http/webhooks/index.ts'
 import { newPostgresLocation, withAdmin } from '../store/store-kinds.ts'
 import { ApiClient, eventually, hasFinal, kinds, readStatusStream, sealedRequest, temporaryFolder } from './app-fixtures.ts'
 import { demoPublicKey, startApp } from './embedded-app-fixture.ts'
@@ -13,6 +14,10 @@ import { demoPublicKey, startApp } from './embedded-app-fixture.ts'
 // vault and one API key file): both accept requests, one consumes them, the other stands by and
 // takes over when the first goes. Every part is real: PostgreSQL, SMPP to the demo simulators,
 // HTTP on real ports.
+
+// The webhook receiver below is on the loop-back, an internal destination: the instances read
+// their configuration from the environment, where an operator would allow it.
+process.env.SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS = '127.0.0.1'
 
 const RECIPIENT = '+255713550921'
 const BODY = 'Standby check 7741 for the Mwanza depot'
@@ -57,7 +62,7 @@ test('two instances on one PostgreSQL store: the standby accepts, the consumer d
   })
   await new Promise<void>(resolve => receiver.listen(0, '127.0.0.1', resolve))
   t.after(() => { receiver.close() })
-  await (await ApiKeyFile.open(join(dataDir, 'api-keys.json'))).setWebhook('demo', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`)
+  await (await ApiKeyFile.open(join(dataDir, 'api-keys.json'), { webhookDestinations: DestinationPolicy.allowing(['127.0.0.1']) })).setWebhook('demo', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`)
   await sleep(1_200)
 
   // Accepted by the standby, consumed and delivered by the consumer, read back from the standby,

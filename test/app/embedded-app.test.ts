@@ -67,6 +67,15 @@ test('startEmbeddedApp accepts a sealed demo request over HTTP and reports SENT 
   assert.deepStrictEqual([unread.status, unread.headers.get('www-authenticate')], [401, 'Bearer realm="smsgw"'])
   await unread.body?.cancel()
 
+  // The dashboard's data answers operators only (issue 9, item 3): not anyone, not the demo client.
+  assert.match(app.newOperatorKey ?? '', /^smsgw_op_[0-9a-f]{12}_[\w-]{43}$/)
+  const historyAs = async (authorization?: string): Promise<number> => {
+    const response = await fetch(`${app.url}/dashboard/history?client-id=demo&correl-id=first`, { headers: authorization === undefined ? {} : { authorization } })
+    await response.body?.cancel()
+    return response.status
+  }
+  assert.deepStrictEqual([await historyAs(), await historyAs(`Bearer ${app.newApiKey ?? ''}`), await historyAs(`Bearer ${app.newOperatorKey ?? ''}`)], [401, 401, 200])
+
   const ready = await fetch(`${app.url}/readyz`)
   assert.deepStrictEqual(ready.status, 200)
   await ready.body?.cancel()
@@ -82,7 +91,7 @@ test('startEmbeddedApp accepts a sealed demo request over HTTP and reports SENT 
   await app.close()
   const logText = log.join('')
   assert.match(logText, /SMSC bound/)
-  for (const secret of [RECIPIENT.slice(1), BODY, 'Kariakoo', app.newApiKey ?? '-', request.payload ?? '-']) {
+  for (const secret of [RECIPIENT.slice(1), BODY, 'Kariakoo', app.newApiKey ?? '-', app.newOperatorKey ?? '-', request.payload ?? '-']) {
     assert.ok(!logText.includes(secret), `${secret} in the log`)
   }
 })
@@ -103,6 +112,8 @@ test('startEmbeddedApp dashboard in a real browser shows a request sent after th
   page.on('pageerror', error => { problems.push(error.message) })
 
   await page.goto(`${app.url}/dashboard`)
+  await page.locator('#operator-key').fill(app.newOperatorKey ?? '')
+  await page.locator('#login-form button[type=submit]').click()
   await page.locator('#live[data-live="true"]').waitFor({ timeout: 10_000 })
   await page.locator('#connections tr', { hasText: 'smsc' }).locator('.pill', { hasText: 'bound' }).waitFor({ timeout: 10_000 })
   const row = page.locator('#requests tr', { hasText: 'live-7731' })
@@ -116,7 +127,7 @@ test('startEmbeddedApp dashboard in a real browser shows a request sent after th
   assert.deepStrictEqual(cells.slice(1), ['demo', 'live-7731', 'DELIVERED', 'SENT → DELIVERED', recallId])
 
   const html = await page.content()
-  for (const secret of [RECIPIENT.slice(1), BODY, app.newApiKey ?? '-']) assert.ok(!html.includes(secret), `${secret} on the page`)
+  for (const secret of [RECIPIENT.slice(1), BODY, app.newApiKey ?? '-', app.newOperatorKey ?? '-']) assert.ok(!html.includes(secret), `${secret} on the page`)
   assert.deepStrictEqual(problems, [])
 
   const screenshot = join(dataDir, 'dashboard.png')
@@ -145,7 +156,7 @@ test('startEmbeddedApp restarted on the same data folder reuses the demo vault a
   await first.app.close()
 
   const second = await startApp(t, dataDir)
-  assert.deepStrictEqual(second.app.newApiKey, undefined)
+  assert.deepStrictEqual([second.app.newApiKey, second.app.newOperatorKey], [undefined, undefined])
   assert.deepStrictEqual(second.app.demo?.vault, join(dataDir, 'demo.vault'))
   assert.deepStrictEqual(await readFile(join(dataDir, 'demo.vault')), vaultBefore)
   assert.deepStrictEqual(await readFile(demoPublicKey(second.app, 'demo'), 'utf8'), publicKeyBefore)

@@ -26,6 +26,8 @@ export function childEnv (extra: Record<string, string>): NodeJS.ProcessEnv {
 export interface Welcome {
   readonly url: string
   readonly key: string | undefined
+  /** The operator key (the dashboard's login), printed on the first start only. */
+  readonly operatorKey: string | undefined
   /** The printed `bin/smsgw enc-sms …` command. */
   readonly encSms: string
   /** The printed `-d` body of the curl command, with `$PAYLOAD` still in it. */
@@ -40,9 +42,9 @@ export class RunChild {
   stdout = ''
   stderr = ''
 
-  /** Starts `bin/smsgw run --data DIR --port 0 --smsc-port 0` (or the `ports` given) with `env` added. */
-  constructor (dataDir: string, env: Record<string, string> = {}, ports: { port?: number, smscPort?: number } = {}) {
-    this.#child = spawn(SMSGW, ['run', '--data', dataDir, '--port', String(ports.port ?? 0), '--smsc-port', String(ports.smscPort ?? 0)], { cwd: REPO, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
+  /** Starts `bin/smsgw run --data DIR --port 0 --smsc-port 0 ARGS…` with `env` added. */
+  constructor (dataDir: string, env: Record<string, string> = {}, args: readonly string[] = []) {
+    this.#child = spawn(SMSGW, ['run', '--data', dataDir, '--port', '0', '--smsc-port', '0', ...args], { cwd: REPO, env: childEnv(env), stdio: ['ignore', 'pipe', 'pipe'] })
     this.#child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { this.stdout += chunk; this.#wake() })
     this.#child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { this.stderr += chunk; this.#wake() })
     this.exited = new Promise(resolve => {
@@ -85,9 +87,10 @@ export class RunChild {
     await this.stdoutMatch(/Ctrl-C stops it\./)
     const url = (this.stdout.match(/^ {2}dashboard +(http:\/\/\S+)\/dashboard$/m) ?? assert.fail('no dashboard line'))[1] as string
     const key = this.stdout.match(/^ {2}KEY=(smsgw_\S+)$/m)?.[1]
+    const operatorKey = this.stdout.match(/^ {2}operator +(smsgw_op_\S+) /m)?.[1]
     const encSms = (this.stdout.match(/^ {2}PAYLOAD=\$\((bin\/smsgw enc-sms .*)\)$/m) ?? assert.fail('no enc-sms line'))[1] as string
     const curl = this.stdout.match(/^ {4}-d "(.*)" (\S+)$/m) ?? assert.fail('no curl -d line')
-    return { url, key, encSms, curlBody: (curl[1] as string).replaceAll('\\"', '"'), curlUrl: curl[2] as string }
+    return { url, key, operatorKey, encSms, curlBody: (curl[1] as string).replaceAll('\\"', '"'), curlUrl: curl[2] as string }
   }
 
   signal (signal: NodeJS.Signals): void {

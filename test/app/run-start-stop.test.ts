@@ -37,7 +37,7 @@ async function holdPort (t: TestContext): Promise<number> {
 test('smsgw run exits 1 naming the address and --port when its HTTP port is taken, and releases the SMSC simulator\'s port', { timeout: 30_000 }, async t => {
   const httpPort = await holdPort(t)
   const smscPort = await freePort()
-  const child = new RunChild(await temporaryFolder('run-port-taken'), {}, { port: httpPort, smscPort })
+  const child = new RunChild(await temporaryFolder('run-port-taken'), {}, ['--port', String(httpPort), '--smsc-port', String(smscPort)])
   t.after(() => { if (child.running) child.signal('SIGKILL') })
 
   const exit = await within(child.exited, 20_000, 'smsgw run exits')

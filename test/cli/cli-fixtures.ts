@@ -6,25 +6,24 @@ import { join } from 'node:path'
 import { after } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { promisify } from 'node:util'
-import { sharedPath } from '../harness/shared.ts'
+import { fixturePath, LEGACY_PAYLOAD_JAVA } from '../harness/fixtures.ts'
 
 // Black-box helpers for the CLI tests: the real launcher as a child process, the JDK's keytool
 // and the JDK reference implementation of the legacy format.
 
-export { VECTOR_VAULT_PASSWORD } from '../harness/shared.ts'
+export { VECTOR_VAULT_PASSWORD } from '../harness/fixtures.ts'
 
 const execFileAsync = promisify(execFile)
 
 export const SMSGW = fileURLToPath(new URL('../../bin/smsgw', import.meta.url))
 export const KEYTOOL = '/usr/bin/keytool'
-const PAYLOAD_REF = sharedPath('tools/java/SealedPayloadRef.java')
 
 /** The password of the vaults the CLI tests make: distinctive, so a leak into any output is found. */
 export const TEST_PASSWORD = 'cli-Test-pw-4f9e'
 
-/** A file of shared/vectors/zwets, e.g. vectorPath('builtin.vault'). */
+/** A file of test/fixtures/zwets, e.g. vectorPath('builtin.vault'). */
 export function vectorPath (name: string): string {
-  return sharedPath(`vectors/zwets/${name}`)
+  return fixturePath(`zwets/${name}`)
 }
 
 /** A fresh folder under os.tmpdir(), removed when this test file ends. Call it at top level. */
@@ -96,11 +95,11 @@ export async function keytool (args: readonly string[]): Promise<string> {
 }
 
 /**
- * Runs the JDK reference (`java SealedPayloadRef.java …`, shared/tools/java) with `stdin`;
+ * Runs the JDK cross-check of the legacy format (`java legacy-payload.java …`, test/fixtures/java) with `stdin`;
  * resolves to its stdout bytes.
  */
 export async function payloadRef (args: readonly string[], stdin: string | Buffer): Promise<Buffer> {
-  const child = spawn('java', [PAYLOAD_REF, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
+  const child = spawn('java', [LEGACY_PAYLOAD_JAVA, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
   const stdout: Buffer[] = []
   const stderr: Buffer[] = []
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
@@ -110,6 +109,6 @@ export async function payloadRef (args: readonly string[], stdin: string | Buffe
     child.on('error', reject)
     child.on('close', resolve)
   })
-  assert.equal(code, 0, `java SealedPayloadRef ${args.join(' ')} failed: ${Buffer.concat(stderr).toString('utf8')}`)
+  assert.equal(code, 0, `java legacy-payload.java ${args.join(' ')} failed: ${Buffer.concat(stderr).toString('utf8')}`)
   return Buffer.concat(stdout)
 }

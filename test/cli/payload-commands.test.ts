@@ -5,7 +5,7 @@ import { before, test } from 'node:test'
 import { asText, payloadRef, smsgw, temporaryFolder, TEST_PASSWORD, VECTOR_VAULT_PASSWORD, vectorPath } from './cli-fixtures.ts'
 
 // `smsgw encrypt`, `enc-sms` and `decrypt` through bin/smsgw, cross-checked with the JDK
-// reference (shared/tools/java/SealedPayloadRef.java) and the vectors in shared/vectors/zwets.
+// cross-check (test/fixtures/java/legacy-payload.java) and the vectors in test/fixtures/zwets.
 
 interface PayloadVector {
   name: string

@@ -53,6 +53,9 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['log.level', 'SMSGW_LOG_LEVEL', 'string'],
     ['http.rateLimitPerSecond', 'SMSGW_HTTP_RATE_LIMIT_PER_SECOND', 'integer'],
     ['http.rateLimitBurst', 'SMSGW_HTTP_RATE_LIMIT_BURST', 'integer'],
+    ['http.protectMetrics', 'SMSGW_HTTP_PROTECT_METRICS', 'boolean'],
+    ['webhooks.allowedDestinations', 'SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS', 'string-list'],
+    ['inbound.duplicateWindowMs', 'SMSGW_INBOUND_DUPLICATE_WINDOW_MS', 'integer'],
     ['store.url', 'SMSGW_STORE_URL', 'string'],
     ['store.poolSize', 'SMSGW_STORE_POOL_SIZE', 'integer'],
     ['store.synchronous', 'SMSGW_STORE_SYNCHRONOUS', 'string'],
@@ -82,7 +85,8 @@ test('readEnvLayer converts variables by the type of their setting', () => {
       ['pipeline.maxInFlight', 'environment variable SMSGW_PIPELINE_MAX_IN_FLIGHT'],
       ['log.level', 'environment variable SMSGW_LOG_LEVEL']
     ]),
-    issues: []
+    issues: [],
+    warnings: []
   })
 })
 
@@ -92,7 +96,7 @@ test('readEnvLayer keeps text that does not convert, for validation to report', 
 })
 
 test('readEnvLayer counts an empty variable as not set', () => {
-  assert.deepStrictEqual(readEnvLayer({ SMSGW_SMPP_HOST: '', SMSGW_KAFKA_BROKERS: '' }), { values: {}, sources: new Map(), issues: [] })
+  assert.deepStrictEqual(readEnvLayer({ SMSGW_SMPP_HOST: '', SMSGW_KAFKA_BROKERS: '' }), { values: {}, sources: new Map(), issues: [], warnings: [] })
 })
 
 test('readEnvLayer reports unknown variables of a section and leaves other SMSGW_ variables alone', () => {

@@ -98,14 +98,60 @@ test('readLegacyProperties ignores Spring, Camel, logging, server and management
   const text = [
     'spring.profiles.active=prod',
     'camel.main.run-controller=true',
-    'camel.component.smpp.reconnect-delay=12000',
-    'logging.level.org.apache.kafka=WARN',
+    'camel.component.smpp.lazy-session-creation=true',
     'server.port=8080',
     'management.endpoints.web.exposure.include=health',
     'debug=true',
     'my.own.variable=${undefined.placeholder}'
   ].join('\n')
-  assert.deepStrictEqual(read(text), { values: {}, sources: new Map(), issues: [] })
+  assert.deepStrictEqual(read(text), { values: {}, sources: new Map(), issues: [], warnings: [] })
+})
+
+// Issue 9, item 14: these changed what the Java gateway did, and were ignored without a word.
+test('readLegacyProperties warns of each key that changed the Java gateway\'s behaviour, naming what smsgw does instead', () => {
+  const layer = read([
+    'camel.component.smpp.registered-delivery=1',
+    'camel.component.smpp.data-coding=8',
+    'camel.component.smpp.splitting-policy=TRUNCATE',
+    'camel.component.smpp.reconnect-delay=12000',
+    'camel.component.kafka.auto-offset-reset=latest',
+    'logging.level.org.apache.camel=DEBUG',
+    'logging.level.root=WARN'
+  ].join('\n'))
+  assert.deepStrictEqual({ values: layer.values, issues: layer.issues }, { values: { log: { level: 'warn' } }, issues: [] })
+  assert.deepStrictEqual(layer.warnings.map(warning => [warning.path, warning.source]), [
+    ['camel.component.smpp.registered-delivery', `${FILE}:1`],
+    ['camel.component.smpp.data-coding', `${FILE}:2`],
+    ['camel.component.smpp.splitting-policy', `${FILE}:3`],
+    ['camel.component.smpp.reconnect-delay', `${FILE}:4`],
+    ['camel.component.kafka.auto-offset-reset', `${FILE}:5`],
+    ['logging.level.org.apache.camel', `${FILE}:6`]
+  ])
+  const instead = layer.warnings.map(warning => warning.problem)
+  assert.ok(instead.every(problem => problem.startsWith('ignored: ')), instead.join('\n'))
+  // Each names the setting (or the fixed behaviour) that takes the key's place.
+  assert.deepStrictEqual([
+    /registered_delivery 1\) on the last part/, /smpp\.dataCoding \(SMSGW_SMPP_DATA_CODING\)/, /smpp\.maxParts \(SMSGW_SMPP_MAX_PARTS, 6 by default\).*never truncated/,
+    /smpp\.reconnectDelayMs \(SMSGW_SMPP_RECONNECT_DELAY_MS, 1000 ms by default\)/, /new group starts at the earliest offset/, /one log level, log\.level \(SMSGW_LOG_LEVEL\)/
+  ].map((pattern, index) => pattern.test(instead[index] ?? '')), [true, true, true, true, true, true])
+})
+
+test('readLegacyProperties warns of those keys in every spelling Spring and Camel 2 accept', () => {
+  const layer = read([
+    'camel.component.smpp.registeredDelivery=1',
+    'camel.component.smpp.configuration.data-coding=8',
+    'camel.component.smpp.configuration.splittingPolicy=REJECT',
+    'camel.component.smpp.reconnect_delay=5000',
+    'camel.component.kafka.configuration.auto-offset-reset=earliest',
+    'camel.component.smpp.registered-delivery-extra=1'
+  ].join('\n'))
+  assert.deepStrictEqual(layer.warnings.map(warning => warning.path), [
+    'camel.component.smpp.registeredDelivery',
+    'camel.component.smpp.configuration.data-coding',
+    'camel.component.smpp.configuration.splittingPolicy',
+    'camel.component.smpp.reconnect_delay',
+    'camel.component.kafka.configuration.auto-offset-reset'
+  ])
 })
 
 test('readLegacyProperties reports keys that were dropped, naming what replaces them', () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { isSmsgwError } from '../../src/errors.ts'
-import { BUILTIN_VAULT_FILE, DEFAULT_OPEN_WORKERS, defaultConfig, loadConfig } from '../../src/config/index.ts'
+import { BUILTIN_VAULT_FILE, DEFAULT_OPEN_WORKERS, defaultConfig, loadConfig, loadConfigWithWarnings } from '../../src/config/index.ts'
 import type { GatewayConfig } from '../../src/config/index.ts'
 
 let directory = ''
@@ -58,7 +58,9 @@ const defaults: GatewayConfig = {
   smpp: defaultConfig.smpp,
   pipeline: { maxInFlight: 1000, openWorkers: DEFAULT_OPEN_WORKERS, claimTakeoverMs: 60000, shutdownTimeoutMs: 10000 },
   log: { level: 'info' },
-  http: { rateLimitPerSecond: 200, rateLimitBurst: 400 },
+  http: { rateLimitPerSecond: 200, rateLimitBurst: 400, protectMetrics: false },
+  webhooks: { allowedDestinations: [] },
+  inbound: { owners: [], duplicateWindowMs: 600000 },
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 }
 }
 
@@ -302,6 +304,15 @@ test('loadConfig reports two roles given the same topic', async () => {
   ])
 })
 
+test('loadConfig refuses an allowed client-id that no request can carry', async () => {
+  const problems = await problemsOf(loadConfig({ env: {}, overrides: { clients: { allowed: ['test', 'k'.repeat(65), 'a\tb'] } } }))
+  assert.deepStrictEqual(problems, [
+    'invalid configuration (2 problems):',
+    '  clients.allowed.1: is longer than 64 bytes in UTF-8: a client-id must fit a request (docs/http-api.md, "Limits") (from overrides)',
+    '  clients.allowed.2: holds a control character (U+0000-U+001F or U+007F-U+009F): a client-id must fit a request (docs/http-api.md, "Limits") (from overrides)'
+  ])
+})
+
 test('loadConfig never shows a secret value in a problem', async () => {
   const problems = await problemsOf(loadConfig({ env: {}, overrides: { smpp: { password: '' }, vault: { password: '' } } }))
   assert.deepStrictEqual(problems, [
@@ -410,4 +421,44 @@ test('loadConfig reads extra SMSC connections from a YAML file and checks their 
     '  smpp.connections.0.name: must differ from the other connections\' names, got "smsc"',
     '  smpp.numberPattern: is not a regular expression'
   ])
+})
+
+test('loadConfigWithWarnings gives the configuration loadConfig gives and the keys of the file smsgw does not follow', async () => {
+  const file = await configFile('warned.properties', [
+    'sms.gateway.allowed-clients=test',
+    'camel.component.smpp.reconnect-delay=12000',
+    'logging.level.org.apache.camel=WARN',
+    ''
+  ].join('\n'))
+  const loaded = await loadConfigWithWarnings({ file, env: {} })
+  assert.deepStrictEqual(loaded.config, await loadConfig({ file, env: {} }))
+  assert.deepStrictEqual(loaded.warnings.map(warning => `${warning.path} (${warning.source ?? ''})`), [
+    `camel.component.smpp.reconnect-delay (${file}:2)`,
+    `logging.level.org.apache.camel (${file}:3)`
+  ])
+  assert.deepStrictEqual((await loadConfigWithWarnings({ env: {} })).warnings, [])
+})
+
+test('loadConfig reads the owners of inbound SMS from a file and refuses an owner without prefixes or a prefix too long', async () => {
+  const file = join(directory, 'inbound.yaml')
+  await writeFile(file, ['inbound:', '  owners:', '    - { client: acme, prefixes: ["+4940", "40404"] }', '    - { client: ops, prefixes: [""] }', '  duplicateWindowMs: 60000'].join('\n'))
+  const config = await loadConfig({ env: {}, file })
+  assert.deepStrictEqual(config.inbound, { owners: [{ client: 'acme', prefixes: ['+4940', '40404'] }, { client: 'ops', prefixes: [''] }], duplicateWindowMs: 60000 })
+
+  await writeFile(file, ['inbound:', '  owners:', '    - { client: acme, prefixes: [] }', `    - { client: ops, prefixes: ["${'1'.repeat(33)}"] }`].join('\n'))
+  const problems = await problemsOf(loadConfig({ env: {}, file }))
+  assert.deepStrictEqual(problems.map(line => line.replace(/ \(from .*\)$/, '')), [
+    'invalid configuration (2 problems):',
+    '  inbound.owners[0].prefixes: must not be empty, got []',
+    `  inbound.owners[1].prefixes[0]: must not have more than 32 characters, got "${'1'.repeat(33)}"`
+  ])
+})
+
+test('loadConfig reads webhooks.allowedDestinations and refuses an entry that is no network, address or host name (issue 9, item 2)', async () => {
+  const config = await loadConfig({ env: { SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS: '10.8.0.0/16, ::1, hooks.corp.internal', SMSGW_HTTP_PROTECT_METRICS: 'true' } })
+  assert.deepStrictEqual([config.webhooks.allowedDestinations, config.http.protectMetrics], [['10.8.0.0/16', '::1', 'hooks.corp.internal'], true])
+  const problems = await problemsOf(loadConfig({ env: { SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS: '10.8.0.0/16,http://hooks/' } }))
+  assert.deepStrictEqual(problems.length, 2)
+  assert.deepStrictEqual(problems[1], '  webhooks.allowedDestinations[1]: must be a network (10.0.0.0/8, fd00::/8), an IP address or a host name, ' +
+    'got "http://hooks/" (from environment variable SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS)')
 })

@@ -85,9 +85,14 @@ class RecordingBackend implements Backend {
     return verdict.kind === 'status' ? verdict : undefined
   }
 
+  /** How it behaves as an SMPP backend does: mark `writing` before the write, then report SENT (or nothing: no answer came). */
+  writes: 'unmarked' | 'marked' | 'marked, unanswered' = 'unmarked'
+
   async submit (submission: Submission, report: ReportStatus): Promise<void> {
     this.submissions.push(submission)
     await this.gate
+    if (this.writes !== 'unmarked') await submission.markWriting?.()
+    if (this.writes === 'marked, unanswered') return
     await report({ status: 'SENT', recallId: `R${this.submissions.length}` })
   }
 
@@ -101,7 +106,7 @@ class RecordingSink implements StatusSink {
   }
 }
 
-function pipelineFixture (options: { opener?: PayloadOpener, sink?: StatusSink, now?: () => Date, signal?: AbortSignal, handOvers?: number } = {}) {
+function pipelineFixture (options: { opener?: PayloadOpener, sink?: StatusSink, now?: () => Date, ledgerNow?: () => number, signal?: AbortSignal, handOvers?: number } = {}) {
   const lines: string[] = []
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => { lines.push(line) } } })
   const ledgerLog = new MemoryLedgerLog()
@@ -117,7 +122,7 @@ function pipelineFixture (options: { opener?: PayloadOpener, sink?: StatusSink, 
     ]),
     routes: [...defaultRoutes, { clients: ['acme'], backend: ACME_BACKEND }],
     defaultBackend: SMSC_BACKEND,
-    ledger: new RequestLedger(ledgerLog, { takeoverMs: TAKEOVER_MS, now: () => NOW.getTime() }),
+    ledger: new RequestLedger(ledgerLog, { takeoverMs: TAKEOVER_MS, now: options.ledgerNow ?? (() => NOW.getTime()) }),
     sink: options.sink ?? sink,
     log,
     now: options.now ?? (() => NOW),
@@ -266,15 +271,69 @@ test('createPipeline runs a request sent twice at once to the loopback once', as
   assert.deepStrictEqual(sink.events, [status({ correlId: 'DUP', status: 'SENT' })])
 })
 
-test('createPipeline reports nothing and does not submit to a non-replayable backend when an earlier claim was abandoned', async () => {
+test('createPipeline reports nothing, does not submit to a non-replayable backend, and keeps the entry when an earlier claim marked writing was abandoned', async () => {
   const { handle, sink, backend, ledgerLog, lines } = pipelineFixture()
   const key = ledgerKey('acme', 'OLD')
-  // Another instance claimed it long ago and never finished: it may have reached the SMSC.
-  ledgerLog.apply(key, { token: 'crashed/1', state: ledgerStates.claimed, source: 'send-sms/0/1', atMs: NOW.getTime() - 2 * TAKEOVER_MS })
-  assert.deepStrictEqual(await handle(sealedRequest({ clientId: 'acme', correlId: 'OLD' })), { ledgerKey: key })
+  // Another instance claimed it long ago, marked it writing and never finished: it may have reached the SMSC.
+  const claimedAtMs = NOW.getTime() - 2 * TAKEOVER_MS
+  ledgerLog.apply(key, { token: 'crashed/1', state: ledgerStates.claimed, source: 'send-sms/0/1', atMs: claimedAtMs, marksWrites: true })
+  ledgerLog.apply(key, { token: 'crashed/1', state: ledgerStates.writing, source: 'send-sms/0/1', atMs: claimedAtMs + 1 })
+  // No ledger key to forget after the commit: the entry is the unknown outcome operators list.
+  assert.deepStrictEqual(await handle(sealedRequest({ clientId: 'acme', correlId: 'OLD' })), {})
   assert.deepStrictEqual({ events: sink.events, submissions: backend.submissions }, { events: [], submissions: [] })
-  assert.deepStrictEqual(ledgerLog.entry(key), { token: 'crashed/1', source: 'send-sms/0/1', claimedAtMs: NOW.getTime() - 2 * TAKEOVER_MS, done: false })
-  assert.ok(lines.some(line => JSON.parse(line).msg === 'request claimed by an attempt that did not finish; outcome unknown, no status'))
+  assert.deepStrictEqual(ledgerLog.entry(key), { token: 'crashed/1', source: 'send-sms/0/1', claimedAtMs, done: false, marksWrites: true, writingAtMs: claimedAtMs + 1 })
+  assert.ok(lines.some(line => JSON.parse(line).msg === 'request claimed by an attempt that may have written it and did not finish; outcome unknown, no status, listed for operators'))
+})
+
+test('createPipeline sends a request whose earlier claim was abandoned before it was marked writing: it never left', async () => {
+  const { handle, sink, backend, ledgerLog, lines } = pipelineFixture()
+  backend.writes = 'marked'
+  const key = ledgerKey('acme', 'CLAIMED')
+  ledgerLog.apply(key, { token: 'crashed/1', state: ledgerStates.claimed, source: 'send-sms/0/1', atMs: NOW.getTime() - 2 * TAKEOVER_MS, marksWrites: true })
+  assert.deepStrictEqual(await handle(sealedRequest({ clientId: 'acme', correlId: 'CLAIMED' })), { ledgerKey: key })
+  assert.deepStrictEqual(sink.events, [status({ clientId: 'acme', correlId: 'CLAIMED', status: 'SENT', recallId: 'R1' })])
+  const entry = ledgerLog.entry(key)
+  assert.deepStrictEqual({ token: entry?.token === 'crashed/1', done: entry?.done, writingAtMs: entry?.writingAtMs }, { token: false, done: true, writingAtMs: NOW.getTime() })
+  assert.ok(lines.some(line => JSON.parse(line).msg === 'request claimed by an attempt that never wrote it; sending it'))
+})
+
+test('createPipeline marks a request writing when the backend asks, and completes it after its status', async () => {
+  const { handle, sink, backend, ledgerLog } = pipelineFixture()
+  backend.writes = 'marked'
+  const key = ledgerKey('acme', 'M1')
+  assert.deepStrictEqual(await handle(sealedRequest({ clientId: 'acme', correlId: 'M1' })), { ledgerKey: key })
+  assert.deepStrictEqual(sink.events, [status({ clientId: 'acme', correlId: 'M1', status: 'SENT', recallId: 'R1' })])
+  assert.deepStrictEqual([ledgerLog.entry(key)?.writingAtMs, ledgerLog.entry(key)?.done], [NOW.getTime(), true])
+})
+
+test('createPipeline leaves a request written and never answered marked writing, not done and not to be forgotten: an unknown outcome', async () => {
+  const { handle, sink, backend, ledgerLog, lines } = pipelineFixture()
+  backend.writes = 'marked, unanswered'
+  const key = ledgerKey('acme', 'U1')
+  assert.deepStrictEqual(await handle(sealedRequest({ clientId: 'acme', correlId: 'U1' })), {})
+  assert.deepStrictEqual(sink.events, [])
+  assert.deepStrictEqual([ledgerLog.entry(key)?.writingAtMs, ledgerLog.entry(key)?.done], [NOW.getTime(), false])
+  assert.ok(lines.some(line => JSON.parse(line).msg === 'request written and never answered; outcome unknown, listed for operators'))
+})
+
+test('createPipeline reports nothing and keeps its hands off the entry when the writing mark is fenced by a takeover', async () => {
+  let ledgerNowMs = NOW.getTime()
+  const { handle, sink, backend, ledgerLog, lines } = pipelineFixture({ ledgerNow: () => ledgerNowMs })
+  backend.writes = 'marked'
+  const key = ledgerKey('acme', 'F1')
+  // Another attempt takes the claim over while this one waits for its window slot.
+  let release!: () => void
+  backend.gate = new Promise(resolve => { release = resolve })
+  const handling = handle(sealedRequest({ clientId: 'acme', correlId: 'F1' }))
+  while (ledgerLog.entry(key) === undefined) await new Promise(resolve => setImmediate(resolve))
+  const mine = ledgerLog.entry(key)?.token as string
+  ledgerNowMs += TAKEOVER_MS
+  ledgerLog.apply(key, { token: 'successor/1', state: ledgerStates.takenOver, source: 'send-sms/0/9', atMs: ledgerNowMs, supersedes: mine })
+  // The mark is late (the claim is as old as takeoverMs), so it is read back, and loses.
+  release()
+  assert.deepStrictEqual(await handling, {})
+  assert.deepStrictEqual({ events: sink.events, token: ledgerLog.entry(key)?.token }, { events: [], token: 'successor/1' })
+  assert.ok(lines.some(line => JSON.parse(line).msg === 'request taken over by another attempt before it was written; not sent here'))
 })
 
 test('createPipeline replays a loopback request whatever the ledger says about it', async () => {

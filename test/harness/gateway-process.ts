@@ -29,9 +29,9 @@ export function configEnv (layer: DeepPartial<GatewayConfig>): Record<string, st
 }
 
 /**
- * `bin/smsgw gateway` as a real child process: configured by `env` alone (the test process's
- * own SMSGW_* variables are not passed on), with everything it writes to stdout and stderr kept
- * for assertions and for grepping.
+ * `bin/smsgw gateway` (or another `command`, such as `run`) as a real child process: configured
+ * by `env` and `args` alone (the test process's own SMSGW_* variables are not passed on), with
+ * everything it writes to stdout and stderr kept for assertions and for grepping.
  */
 export class GatewayProcess {
   readonly #child: ChildProcess
@@ -41,9 +41,9 @@ export class GatewayProcess {
   readonly exited: Promise<ProcessExit>
   #exit: ProcessExit | undefined
 
-  constructor (env: Readonly<Record<string, string>>, args: readonly string[] = []) {
+  constructor (env: Readonly<Record<string, string>>, args: readonly string[] = [], command = 'gateway') {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('SMSGW_') && !name.startsWith('NODE_TEST')))
-    this.#child = spawn(SMSGW_BIN, ['gateway', ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+    this.#child = spawn(SMSGW_BIN, [command, ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     this.#collect(this.#child.stdout, this.#stdout)
     this.#collect(this.#child.stderr, this.#stderr)
     this.exited = new Promise(resolve => {

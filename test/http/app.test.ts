@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import { errorCodes } from '../../src/errors.ts'
 import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
 import { buildHttpApp, type HttpAppOptions } from '../../src/http/app.ts'
-import { verifyWebhookSignature } from '../../src/http/webhooks/index.ts'
+import { DestinationPolicy, verifyWebhookSignature } from '../../src/http/webhooks/index.ts'
 import { IngressFake, StatusFeedFake, capturingLogger, statusOf, temporaryFolder } from './api/http-fakes.ts'
 
 // The app as a whole: OpenAPI, the docs page, extra plugins, the webhook service's lifetime.
@@ -51,7 +51,7 @@ test('buildHttpApp serves an OpenAPI 3.1 document of the /v1 routes at /openapi.
   }, {
     security: [{ apiKey: [] }],
     required: ['client-id', 'correl-id', 'deadline', 'payload'],
-    responses: ['202', '400', '401', '403', '429', '503']
+    responses: ['202', '400', '401', '403', '413', '415', '429', '503']
   })
   assert.deepStrictEqual(Object.keys(document.paths['/v1/statuses/stream'].get.responses['200'].content), ['text/event-stream'])
 })
@@ -106,10 +106,12 @@ test('buildHttpApp posts statuses to webhooks while it is ready, and stops when 
   })
   await new Promise<void>(resolve => receiver.listen(0, '127.0.0.1', resolve))
   t.after(() => { receiver.close() })
-  const hookFile = await ApiKeyFile.open(join(folder, 'hooks.json'))
+  // The receiver is on the loop-back, an internal destination: allowed as an operator would allow it.
+  const destinations = DestinationPolicy.allowing(['127.0.0.1'])
+  const hookFile = await ApiKeyFile.open(join(folder, 'hooks.json'), { webhookDestinations: destinations })
   const webhook = await hookFile.setWebhook('test', `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/hook`)
   const statuses = new StatusFeedFake()
-  const app = await appWith(t, { statuses, webhooks: { directory: hookFile } })
+  const app = await appWith(t, { statuses, webhooks: { directory: hookFile, destinations } })
   assert.equal(statuses.subscribers, 0)
   await app.ready()
   assert.equal(statuses.subscribers, 1)
@@ -120,4 +122,24 @@ test('buildHttpApp posts statuses to webhooks while it is ready, and stops when 
   ])
   await app.close()
   assert.equal(statuses.subscribers, 0)
+})
+
+test('buildHttpApp logs no key, token or cookie of a request, in its URL or in its headers (issue 9, item 4)', async (t) => {
+  const logged = capturingLogger()
+  const app = await appWith(t, { log: logged.log })
+  await app.listen({ host: '127.0.0.1', port: 0 })
+  const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`
+  const bearer = `smsgw_0123456789ab_${'B'.repeat(37)}SECRET`
+  const keyInQuery = await fetch(`${base}/v1/messages/C1?api_key=SECRET-QUERY&page=2`, {
+    headers: { authorization: `Bearer ${bearer}`, cookie: 'smsgw_dashboard=SECRET-COOKIE', 'x-api-key': 'SECRET-HEADER' }
+  })
+  const unknownRoute = await fetch(`${base}/nowhere?access_token=SECRET-404&password=SECRET-PW`, { headers: { authorization: 'Bearer SECRET-OTHER' } })
+  assert.deepStrictEqual([keyInQuery.status, unknownRoute.status], [401, 404])
+  await Promise.all([keyInQuery.body?.cancel(), unknownRoute.body?.cancel()])
+  await app.close()
+  const lines = logged.lines()
+  assert.deepStrictEqual(lines.match(/SECRET[\w-]*/g), null)
+  // The log still tells which request it was.
+  assert.match(lines, /"url":"\/v1\/messages\/C1\?api_key=\[redacted\]&page=2"/)
+  assert.match(lines, /"msg":"Route GET:\/nowhere\?access_token=\[redacted\]&password=\[redacted\] not found"/)
 })

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
+import { MAX_INBOUND_NAME_BYTES, MAX_INBOUND_SEALED_BYTES, type InboundRecord } from '../../src/gateway/inbound/stored-inbound.ts'
 import { ledgerStates, type LedgerRecord } from '../../src/gateway/ledger/ledger-record.ts'
 import type { StatusEvent } from '../../src/gateway/status/status-event.ts'
 import type { ConsumerLease, EmbeddedStore } from '../../src/store/embedded-store.ts'
@@ -15,6 +16,9 @@ const DAY_MS = 24 * 60 * 60 * 1000
 const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'send-sms/0/1', atMs })
 const done = (token: string): LedgerRecord => ({ token, state: ledgerStates.done, source: 'send-sms/0/1', atMs: 99 })
 const forever = new AbortController().signal
+const MINUTE_MS = 60 * 1000
+const inbound = (owner: string, sealed: string): InboundRecord => ({ owner, connection: 'smsc-a', receivedAtMs: Date.parse('2026-11-01T00:00:00Z'), parts: 2, incomplete: false, sealed })
+const duplicateKey = (n: number): string => n.toString(16).padStart(64, '0')
 
 /** Takes the consumer lease, as the request source does before it reads (and marks done). */
 async function consume (store: EmbeddedStore): Promise<ConsumerLease> {
@@ -78,7 +82,7 @@ for (const kind of kinds) {
       const lease = await consume(store)
       await store.requests.enqueue(['a', 'b'])
       await store.requests.markDone(2, lease)
-      assert.deepStrictEqual(await store.prune(new Date(nowMs + 10)), { requests: 2, statuses: 0, correlations: 0 })
+      assert.deepStrictEqual(await store.prune(new Date(nowMs + 10)), { requests: 2, statuses: 0, correlations: 0, inbound: 0 })
       await store.requests.enqueue(['c'])
       await store.close()
       const reopened = await kind.open(location)
@@ -98,6 +102,24 @@ for (const kind of kinds) {
       // An empty error text is left out, as on sms-status.
       assert.deepStrictEqual(await store.statuses.history('test', 'C2'), [{ clientId: 'test', correlId: 'C2', timestamp: other.timestamp, status: 'INVALID' }])
       assert.deepStrictEqual(await store.statuses.history('acme', 'C1'), [])
+      await store.close()
+    })
+
+    test('status append stores a status with a recall-id once per request, state and recall-id, also when two append it at once, and resolves undefined for the copy', async () => {
+      // Issue 9 item 7: a receipt the SMSC re-sends after a crash must not be reported twice.
+      const store = await kind.open()
+      const delivered: StatusEvent = { clientId: 'acme', correlId: 'C1', timestamp: new Date('2026-11-21T10:00:05Z'), status: 'DELIVERED', recallId: '42' }
+      const sent: StatusEvent = { ...delivered, timestamp: new Date('2026-11-21T10:00:00Z'), status: 'SENT' }
+      const [first, second] = await Promise.all([store.statuses.append(sent), store.statuses.append({ ...sent, timestamp: new Date('2026-11-21T10:00:01Z') })])
+      assert.deepStrictEqual([first === undefined, second === undefined].sort(), [false, true])
+      assert.deepStrictEqual(await store.statuses.append(delivered), delivered)
+      assert.deepStrictEqual(await store.statuses.append({ ...delivered, timestamp: new Date('2026-11-21T10:09:00Z') }), undefined)
+      // Another recall-id, another request, or no recall-id at all (the loop-back): stored.
+      assert.deepStrictEqual(await store.statuses.append({ ...delivered, recallId: '43' }), { ...delivered, recallId: '43' })
+      assert.deepStrictEqual(await store.statuses.append({ ...delivered, correlId: 'C2' }), { ...delivered, correlId: 'C2' })
+      const loopback: StatusEvent = { clientId: 'test', correlId: 'L1', timestamp: sent.timestamp, status: 'SENT' }
+      assert.deepStrictEqual([await store.statuses.append(loopback), await store.statuses.append(loopback)], [loopback, loopback])
+      assert.deepStrictEqual((await store.statuses.history('acme', 'C1')).map(event => [event.status, event.recallId]), [['SENT', '42'], ['DELIVERED', '42'], ['DELIVERED', '43']])
       await store.close()
     })
 
@@ -166,19 +188,24 @@ for (const kind of kinds) {
       await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(nowMs), status: 'SENT' })
       await store.correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C1', connection: 'smsc' })
       await store.ledger.apply('k', { token: 't', state: ledgerStates.claimed, source: 's', atMs: nowMs })
+      await store.inbound.add(inbound('acme', 'old'), duplicateKey(1), MINUTE_MS)
       // Recent: a day before the prune.
       nowMs += 7 * DAY_MS
       await store.requests.enqueue(['new done'])
       await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(nowMs), status: 'DELIVERED' })
       await store.correlations.put('smsc:2', { recallId: '2', clientId: 'test', correlId: 'C2', connection: 'smsc' })
+      await store.inbound.add(inbound('acme', 'new'), duplicateKey(2), MINUTE_MS)
       nowMs += DAY_MS
 
-      assert.deepStrictEqual(await store.prune(new Date(nowMs)), { requests: 1, statuses: 1, correlations: 1 })
+      assert.deepStrictEqual(await store.prune(new Date(nowMs)), { requests: 1, statuses: 1, correlations: 1, inbound: 1 })
       assert.deepStrictEqual(await store.requests.queuedAfter(0, 10), [{ seq: 2, value: 'old queued' }, { seq: 3, value: 'new done' }])
       assert.deepStrictEqual((await store.statuses.history('test', 'C1')).map(event => event.status), ['DELIVERED'])
       assert.deepStrictEqual([await store.correlations.get('smsc:1'), (await store.correlations.get('smsc:2'))?.correlId, await store.ledger.count()], [undefined, 'C2', 1])
       // A second prune at the same time finds nothing more.
-      assert.deepStrictEqual(await store.prune(new Date(nowMs)), { requests: 0, statuses: 0, correlations: 0 })
+      assert.deepStrictEqual((await store.inbound.listAfter('acme', 0, 10)).map(message => message.sealed), ['new'])
+      // The old message's duplicate key went with it: the same message again is stored again.
+      assert.equal((await store.inbound.add(inbound('acme', 'old'), duplicateKey(1), MINUTE_MS))?.sealed, 'old')
+      assert.deepStrictEqual(await store.prune(new Date(nowMs)), { requests: 0, statuses: 0, correlations: 0, inbound: 0 })
       await store.close()
     })
 
@@ -189,8 +216,59 @@ for (const kind of kinds) {
       const rows = 2 * PRUNE_CHUNK_ROWS + 7
       const seqs = await store.requests.enqueue(Array.from({ length: rows }, (_, index) => `v${index}`))
       await store.requests.markDone(seqs.at(-1) as number, lease)
-      assert.deepStrictEqual(await store.prune(new Date(nowMs + DEFAULT_RETENTION_MS + 1)), { requests: rows, statuses: 0, correlations: 0 })
+      assert.deepStrictEqual(await store.prune(new Date(nowMs + DEFAULT_RETENTION_MS + 1)), { requests: rows, statuses: 0, correlations: 0, inbound: 0 })
       await store.close()
+    })
+
+    test('inbound add stores a message with the next id, and listAfter pages one owner\'s messages in id order', async () => {
+      const store = await kind.open()
+      const first = await store.inbound.add(inbound('acme', 's1'), duplicateKey(1), MINUTE_MS)
+      await store.inbound.add(inbound('other', 's2'), duplicateKey(2), MINUTE_MS)
+      const third = await store.inbound.add({ ...inbound('acme', 's3'), parts: 1, incomplete: true }, duplicateKey(3), MINUTE_MS)
+      assert.deepStrictEqual([first, third], [{ id: 1, ...inbound('acme', 's1') }, { id: 3, ...inbound('acme', 's3'), parts: 1, incomplete: true }])
+      assert.deepStrictEqual([await store.inbound.listAfter('acme', 0, 1), await store.inbound.listAfter('acme', 1, 10), await store.inbound.listAfter('acme', 3, 10)], [[first], [third], []])
+      await store.close()
+    })
+
+    test('inbound add stores a message once per duplicate key within the window, and again after it', async () => {
+      let nowMs = Date.parse('2026-11-01T00:00:00Z')
+      const store = await kind.open(undefined, { now: () => nowMs })
+      assert.equal((await store.inbound.add(inbound('acme', 'first'), duplicateKey(7), MINUTE_MS))?.id, 1)
+      nowMs += MINUTE_MS - 1
+      assert.equal(await store.inbound.add(inbound('acme', 'again'), duplicateKey(7), MINUTE_MS), undefined)
+      // Re-deliveries at once, from several callers (two instances on one PostgreSQL): one is stored.
+      const racing = await Promise.all(Array.from({ length: 8 }, async () => await store.inbound.add(inbound('acme', 'race'), duplicateKey(8), MINUTE_MS)))
+      assert.equal(racing.filter(stored => stored !== undefined).length, 1)
+      // A window after the key was first stored, the same key is a new message (a person saying "yes" twice).
+      nowMs += MINUTE_MS
+      assert.equal((await store.inbound.add(inbound('acme', 'later'), duplicateKey(7), MINUTE_MS))?.sealed, 'later')
+      assert.deepStrictEqual((await store.inbound.listAfter('acme', 0, 10)).map(message => message.sealed), ['first', 'race', 'later'])
+      await store.close()
+    })
+
+    test('inbound add rejects, storing nothing, a field past its bound or a malformed duplicate key', async () => {
+      const store = await kind.open()
+      const refused: Array<[InboundRecord, string]> = [
+        [inbound('a'.repeat(MAX_INBOUND_NAME_BYTES + 1), 's'), duplicateKey(1)],
+        [{ ...inbound('acme', 's'), connection: 'é'.repeat(MAX_INBOUND_NAME_BYTES / 2 + 1) }, duplicateKey(1)],
+        [inbound('acme', 'x'.repeat(MAX_INBOUND_SEALED_BYTES + 1)), duplicateKey(1)],
+        [{ ...inbound('acme', 's'), parts: 256 }, duplicateKey(1)],
+        [inbound('acme', 's'), 'not hex']
+      ]
+      for (const [record, key] of refused) await assert.rejects(async () => await store.inbound.add(record, key, MINUTE_MS), RangeError)
+      assert.deepStrictEqual(await store.inbound.listAfter('acme', 0, 10), [])
+      await store.close()
+    })
+
+    test('a reopened store holds the inbound SMS and duplicate keys committed', async () => {
+      const location = await kind.newLocation()
+      const store = await kind.open(location)
+      await store.inbound.add(inbound('acme', 'kept'), duplicateKey(1), MINUTE_MS)
+      await store.close()
+      const reopened = await kind.open(location)
+      assert.equal(await reopened.inbound.add(inbound('acme', 'kept'), duplicateKey(1), MINUTE_MS), undefined)
+      assert.deepStrictEqual(await reopened.inbound.listAfter('acme', 0, 10), [{ id: 1, ...inbound('acme', 'kept') }])
+      await reopened.close()
     })
 
     test('reachable is true while open and false once closed', async () => {

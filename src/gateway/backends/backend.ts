@@ -10,6 +10,14 @@ export interface Submission {
   readonly message: OutboundSms
   /** When the gateway took the request in, ms since the epoch: for end-to-end latency. */
   readonly takenInAtMs?: number
+  /**
+   * Given for a request the ledger guards: a backend that talks to a network calls it just
+   * before the request's first bytes may be written (once per request, however many parts or
+   * connections it tries) and writes nothing until it resolves. It resolves once the `writing`
+   * mark is durable; it rejects (SMSGW_LEDGER_FENCED, or the ledger's own error) when the
+   * request must not be written, and the backend then rejects with that error, reporting nothing.
+   */
+  readonly markWriting?: () => Promise<void>
 }
 
 /** A status a backend reports for a submission; the sink adds who and when. */

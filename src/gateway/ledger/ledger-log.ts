@@ -13,6 +13,11 @@ export interface LedgerLog {
   append: (key: string, record: LedgerRecord | null, options?: { readBack: boolean }) => Promise<void>
   /** This instance's current view of a key (a store shared by instances is read at once). */
   entry: (key: string) => Awaitable<LedgerEntry | undefined>
+  /**
+   * Every entry of this instance's view, by key: requests in flight (a few, bounded by the
+   * hand-over slots) and the unknown outcomes not yet resolved.
+   */
+  entries: () => Awaitable<Array<{ key: string, entry: LedgerEntry }>>
   /** Calls `listener` after every change to `key`; returns a function that stops it. */
   watch: (key: string, listener: () => void) => () => void
 }

@@ -3,8 +3,16 @@
 // instance applies the same records in the same (log) order, so every instance reaches the
 // same verdict on who owns a request. docs/delivery-guarantees.md explains the protocol.
 
-export const ledgerStates = { claimed: 'claimed', done: 'done' } as const
+/**
+ * - `claimed`: an attempt owns the request; nothing of it has left the gateway.
+ * - `taken-over`: an attempt replaces an abandoned claim that never got to `writing`.
+ * - `writing`: the owner is about to write the request's first bytes to the SMSC connection
+ *   (durable before they are written), so from here on the request may have left.
+ * - `done`: every status of the request is out.
+ */
+export const ledgerStates = { claimed: 'claimed', takenOver: 'taken-over', writing: 'writing', done: 'done' } as const
 export type LedgerState = typeof ledgerStates[keyof typeof ledgerStates]
+const allowedLedgerStates: readonly string[] = Object.values(ledgerStates)
 
 /** One ledger record. A `null` record (a tombstone) forgets the request. */
 export interface LedgerRecord {
@@ -15,28 +23,61 @@ export interface LedgerRecord {
   readonly source: string
   /** When the record was written, ms since the epoch (the writer's clock). */
   readonly atMs: number
+  /**
+   * On a claim: the claimant marks `writing` before any byte leaves. Claims of versions that
+   * did not mark lack it, and are never taken over (their requests may have left unmarked).
+   */
+  readonly marksWrites?: boolean
+  /** On `taken-over`: the token of the abandoned claim it replaces. */
+  readonly supersedes?: string
 }
 
-/** What the ledger knows of one request: the owning claim and whether it finished. */
+/** What the ledger knows of one request: the owning claim and how far it got. */
 export interface LedgerEntry {
   readonly token: string
   readonly source: string
   readonly claimedAtMs: number
   readonly done: boolean
+  /** Whether the owner marks `writing` before writing (see LedgerRecord.marksWrites). */
+  readonly marksWrites?: boolean
+  /** When the owner marked the request `writing`; undefined while nothing may have left. */
+  readonly writingAtMs?: number
 }
 
 /**
  * Applies one record to the entry of its key and returns the new entry (undefined = none).
- * A claim wins only if the key is free; `done` counts only from the current owner. Everything
- * else is a lost race and changes nothing: once claimed, a key stays with its owner until a
- * tombstone forgets it.
+ * A claim wins only if the key is free; `taken-over` only if the claim it names still owns the
+ * key, marks its writes and has not marked one; `writing` and `done` count only from the
+ * current owner. Everything else is a lost race and changes nothing (the same entry object).
  */
 export function applyLedgerRecord (entry: LedgerEntry | undefined, record: LedgerRecord | null): LedgerEntry | undefined {
   if (record === null) return undefined
-  if (record.state === ledgerStates.claimed) {
-    return entry === undefined ? { token: record.token, source: record.source, claimedAtMs: record.atMs, done: false } : entry
+  switch (record.state) {
+    case ledgerStates.claimed:
+      if (entry !== undefined) return entry
+      return { token: record.token, source: record.source, claimedAtMs: record.atMs, done: false, ...(record.marksWrites === true ? { marksWrites: true } : {}) }
+    case ledgerStates.takenOver:
+      return entry !== undefined && isUnwrittenClaim(entry) && entry.token === record.supersedes
+        ? { token: record.token, source: record.source, claimedAtMs: record.atMs, done: false, marksWrites: true }
+        : entry
+    case ledgerStates.writing:
+      return entry !== undefined && entry.token === record.token && !entry.done && entry.writingAtMs === undefined ? { ...entry, writingAtMs: record.atMs } : entry
+    case ledgerStates.done:
+      return entry !== undefined && entry.token === record.token ? { ...entry, done: true } : entry
   }
-  return entry !== undefined && entry.token === record.token ? { ...entry, done: true } : entry
+}
+
+/**
+ * True when the entry's owner has provably written nothing: it marks its writes and has not
+ * marked one. Only such a claim may be taken over once abandoned.
+ */
+export function isUnwrittenClaim (entry: LedgerEntry): boolean {
+  return !entry.done && entry.marksWrites === true && entry.writingAtMs === undefined
+}
+
+/** True when the request may have reached the SMSC and its owner did not finish it. */
+export function isOutcomeOpen (entry: LedgerEntry): boolean {
+  return !entry.done && !isUnwrittenClaim(entry)
 }
 
 export function encodeLedgerRecord (record: LedgerRecord): string {
@@ -45,9 +86,10 @@ export function encodeLedgerRecord (record: LedgerRecord): string {
 
 /**
  * Parses a ledger record; null for anything that is not one (a foreign or corrupt value).
- * Unknown fields are dropped. Among them is `supersedes`, which earlier versions wrote on a
- * claim that took over an abandoned one: such a claim now reads as a plain claim, which wins
- * only a free key, so an old record can keep a key claimed but never hand it to a new owner.
+ * Unknown fields are dropped. `supersedes` counts on `taken-over` only: earlier versions wrote
+ * it on a claim that took over an abandoned one, and such a claim reads as a plain claim,
+ * which wins only a free key, so an old record can keep a key claimed but never hand it to a
+ * new owner.
  */
 export function decodeLedgerRecord (text: string): LedgerRecord | null {
   let value: unknown
@@ -57,14 +99,29 @@ export function decodeLedgerRecord (text: string): LedgerRecord | null {
     return null
   }
   if (typeof value !== 'object' || value === null) return null
-  const { token, state, source, atMs } = value as Record<string, unknown>
+  const { token, state, source, atMs, marksWrites, supersedes } = value as Record<string, unknown>
   // JSON reads 1e999 as Infinity: not a time, and a claim dated then would never be abandoned.
   if (typeof token !== 'string' || typeof source !== 'string' || typeof atMs !== 'number' || !Number.isFinite(atMs)) return null
-  if (state !== ledgerStates.claimed && state !== ledgerStates.done) return null
-  return { token, state, source, atMs }
+  if (typeof state !== 'string' || !allowedLedgerStates.includes(state)) return null
+  const record: LedgerRecord = { token, state: state as LedgerState, source, atMs }
+  if (state === ledgerStates.claimed) return marksWrites === true ? { ...record, marksWrites: true } : record
+  if (state === ledgerStates.takenOver) return typeof supersedes === 'string' ? { ...record, supersedes } : null
+  return record
 }
 
 /** The ledger key of a request: client-id and correl-id, unambiguously joined. */
 export function ledgerKey (clientId: string, correlId: string): string {
   return JSON.stringify([clientId, correlId])
+}
+
+/** The client-id and correl-id of a ledger key; undefined for a key ledgerKey did not make. */
+export function requestOfLedgerKey (key: string): { clientId: string, correlId: string } | undefined {
+  let value: unknown
+  try {
+    value = JSON.parse(key)
+  } catch {
+    return undefined
+  }
+  if (!Array.isArray(value) || value.length !== 2 || typeof value[0] !== 'string' || typeof value[1] !== 'string') return undefined
+  return { clientId: value[0], correlId: value[1] }
 }

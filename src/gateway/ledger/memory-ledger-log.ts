@@ -26,6 +26,10 @@ export class MemoryLedgerLog implements LedgerLog {
     return this.#entries.get(key)
   }
 
+  entries (): Array<{ key: string, entry: LedgerEntry }> {
+    return [...this.#entries].map(([key, entry]) => ({ key, entry }))
+  }
+
   get size (): number {
     return this.#entries.size
   }

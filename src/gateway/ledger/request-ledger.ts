@@ -1,19 +1,29 @@
 import { randomUUID } from 'node:crypto'
+import { errorCodes, SmsgwError } from '../../errors.ts'
 import type { LedgerLog } from './ledger-log.ts'
-import { ledgerStates, type LedgerEntry } from './ledger-record.ts'
+import { isUnwrittenClaim, ledgerStates, type LedgerEntry } from './ledger-record.ts'
 
 /**
  * What the ledger says about handing a request to a backend:
- * - `owned`: this attempt owns it; hand it over, then call `complete`.
+ * - `owned`: this attempt owns it; hand it over (calling `markWriting` just before its first
+ *   bytes may leave), then call `complete`. `tookOver` when it replaced an abandoned claim
+ *   whose owner never marked a write: that request never left, and is sent now.
  * - `completed`: an earlier attempt produced all its statuses; do nothing again.
- * - `abandoned`: an earlier attempt claimed it and has not finished within `takeoverMs`, so it
- *   may have reached the backend: report no status (spec §7: unknown outcome). The claim is
- *   never taken over; it stays until the request is forgotten (or its owner completes it late).
+ * - `abandoned`: an earlier attempt claimed it, marked it `writing` (or, of an earlier version,
+ *   did not mark its writes) and has not finished within `takeoverMs`: it may have reached the
+ *   backend, so report no status (spec §7: unknown outcome). The entry stays, listed as an
+ *   unknown outcome, until an operator resolves it (or its owner completes it late).
  */
 export type ClaimVerdict =
-  | { kind: 'owned', token: string }
+  | { kind: 'owned', claim: OwnedClaim, tookOver: boolean }
   | { kind: 'completed' }
   | { kind: 'abandoned' }
+
+/** The claim an attempt owns: its token and when it was written (the writer's clock). */
+export interface OwnedClaim {
+  readonly token: string
+  readonly atMs: number
+}
 
 export interface RequestLedgerOptions {
   /**
@@ -51,22 +61,57 @@ export class RequestLedger {
     for (;;) {
       options.signal?.throwIfAborted()
       const entry = await this.#log.entry(key)
-      if (entry === undefined) {
+      if (entry !== undefined && entry.done) return { kind: 'completed' }
+      const abandoned = entry !== undefined && this.#isAbandoned(entry)
+      if (abandoned && !isUnwrittenClaim(entry)) return { kind: 'abandoned' }
+      if (entry === undefined || abandoned) {
         await options.beforeClaim?.()
-        const token = `${this.#instance}/${++this.#attempts}`
-        await this.#log.append(key, { token, state: ledgerStates.claimed, source, atMs: this.#now() }, { readBack: true })
+        const claim = { token: `${this.#instance}/${++this.#attempts}`, atMs: this.#now() }
+        // An abandoned claim that never marked a write is replaced, not joined: `taken-over`
+        // wins only while that claim still owns the key unmarked, so if its owner is alive after
+        // all, exactly one of its `writing` and our `taken-over` counts (the log's order).
+        const record = entry === undefined
+          ? { token: claim.token, state: ledgerStates.claimed, source, atMs: claim.atMs, marksWrites: true }
+          : { token: claim.token, state: ledgerStates.takenOver, source, atMs: claim.atMs, supersedes: entry.token }
+        await this.#log.append(key, record, { readBack: true })
         const after = await this.#log.entry(key)
-        if (after?.token === token) return { kind: 'owned', token }
+        if (after?.token === claim.token) return { kind: 'owned', claim, tookOver: entry !== undefined }
         // No entry after our claim: a tombstone came after it, or the log refused it, and either
         // means the request was finished and committed meanwhile by another attempt (a stale
         // one must not claim the freed key and hand the request over a second time).
         if (after === undefined) return { kind: 'completed' }
         continue
       }
-      if (entry.done) return { kind: 'completed' }
-      if (this.#isAbandoned(entry)) return { kind: 'abandoned' }
       options.beforeWait?.()
       await this.#changeOrTimeout(key, entry, options.signal)
+    }
+  }
+
+  /**
+   * Marks an owned request `writing`: called just before its first bytes may be written to the
+   * backend's connection, and resolves once that is durable and still ours. From then on a
+   * successor treats the request as possibly sent (unknown outcome) instead of sending it.
+   *
+   * The fence against a successor taking the claim over meanwhile is the log's order, read
+   * back. The read-back (a second round trip on Kafka) is skipped while the claim is younger
+   * than half of `takeoverMs` when the mark is durable: no successor takes over a claim before
+   * it is `takeoverMs` old, so with clocks that agree within half of it, a takeover comes after
+   * our mark in the log, and loses.
+   * @throws SmsgwError SMSGW_LEDGER_FENCED when another attempt took the request over: write
+   * nothing. Rejects with the log's error when the mark cannot be made durable.
+   */
+  async markWriting (key: string, claim: OwnedClaim, source: string): Promise<void> {
+    const record = { token: claim.token, state: ledgerStates.writing, source, atMs: this.#now() }
+    if (this.#now() - claim.atMs < this.#takeoverMs / 4) {
+      await this.#log.append(key, record)
+      if (this.#now() - claim.atMs < this.#takeoverMs / 2) return
+    }
+    // Late (the request waited long for its window slot): read the mark back. Appending it
+    // again is harmless: a second `writing` from the owner changes nothing.
+    await this.#log.append(key, record, { readBack: true })
+    const after = await this.#log.entry(key)
+    if (after?.token !== claim.token || after.writingAtMs === undefined) {
+      throw new SmsgwError(errorCodes.ledgerFenced, 'another attempt took the request over before it was written')
     }
   }
 
@@ -75,7 +120,10 @@ export class RequestLedger {
     await this.#log.append(key, { token, state: ledgerStates.done, source, atMs: this.#now() })
   }
 
-  /** Forgets a request once its offset is committed: it can no longer be redelivered. */
+  /**
+   * Forgets a request once its offset is committed: it can no longer be redelivered. Also how
+   * an operator resolves an unknown outcome after reconciling it with the SMSC.
+   */
   async forget (key: string): Promise<void> {
     if (await this.#log.entry(key) !== undefined) await this.#log.append(key, null)
   }

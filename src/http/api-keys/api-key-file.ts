@@ -5,13 +5,16 @@ import { randomBytes } from 'node:crypto'
 import { dataDirOf } from '../../config/data-dir.ts'
 import { writeFileAtomic } from '../../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes, isSmsgwError } from '../../errors.ts'
+import { MAX_CLIENT_ID_BYTES, idProblem } from '../../gateway/stages/request-ids.ts'
+import { DestinationPolicy, destinationRefused } from '../webhooks/destination-policy.ts'
 import type { Webhook, WebhookDirectory } from '../webhooks/webhook-directory.ts'
-import { DEFAULT_SCRYPT_PARAMS, apiKeyIdOf, digestApiKey, generateApiKey, hashApiKey, newSalt, sameHash } from './api-key.ts'
+import { DEFAULT_SCRYPT_PARAMS, OPERATOR_KEY_PREFIX, apiKeyIdOf, digestApiKey, generateApiKey, hashApiKey, newSalt, operatorKeyIdOf, sameHash } from './api-key.ts'
 import {
   EMPTY_API_KEY_FILE, checkWebhookUrl, decodeApiKeyFile, encodeApiKeyFile,
-  type ApiKeyFileContents, type StoredApiKey
+  type ApiKeyFileContents, type StoredApiKey, type StoredOperatorKey
 } from './api-key-file-format.ts'
 import type { ApiKeyInfo, ApiKeyOwner, ApiKeyStore, CreatedApiKey } from './api-key-store.ts'
+import type { CreatedOperatorKey, OperatorKeyInfo, OperatorKeyStore } from './operator-key-store.ts'
 
 /** The API key file's name in the data folder. */
 export const API_KEY_FILE_NAME = 'api-keys.json'
@@ -22,7 +25,6 @@ export const API_KEY_FILE_MODE = 0o600
 export const DEFAULT_API_KEY_RECHECK_INTERVAL_MS = 1_000
 export const WEBHOOK_SECRET_PREFIX = 'whsec_'
 const WEBHOOK_SECRET_BYTES = 32
-const MAX_CLIENT_ID_LENGTH = 256
 
 /**
  * The key file to use, the one rule for every command (`smsgw run`, `gateway`, `api-key`):
@@ -40,19 +42,25 @@ export interface ApiKeyFileOptions {
   readonly recheckIntervalMs?: number
   /** Called once per broken version of a changed file; the keys read before stay in use meanwhile. */
   readonly onReloadError?: (error: Error) => void
+  /** Which webhook URLs setWebhook takes: DestinationPolicy.strict (nothing internal) by default. */
+  readonly webhookDestinations?: DestinationPolicy
 }
 
 /** One key in memory: the stored entry, and the SHA-256 of the key once scrypt has confirmed it. */
-interface KeyEntry {
-  readonly stored: StoredApiKey
-  readonly owner: ApiKeyOwner
+interface KeyEntry<Stored extends StoredOperatorKey = StoredApiKey, Owner = ApiKeyOwner> {
+  readonly stored: Stored
+  readonly owner: Owner
   verifiedDigest: Buffer | undefined
 }
+
+/** An operator key's entry: its owner is its id. */
+type OperatorEntry = KeyEntry<StoredOperatorKey, string>
 
 interface FileIndex {
   readonly contents: ApiKeyFileContents
   readonly keys: ReadonlyMap<string, KeyEntry>
   readonly webhooks: ReadonlyMap<string, Webhook>
+  readonly operators: ReadonlyMap<string, OperatorEntry>
 }
 
 /** A missing file reads as empty; this stands for its version. */
@@ -70,10 +78,11 @@ const MISSING = 'missing'
  * - Writes replace the file atomically (mode 0600). Writes of this process are serialised; two
  *   processes writing at the same instant may lose one change (the last rename wins).
  */
-export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
+export class ApiKeyFile implements ApiKeyStore, WebhookDirectory, OperatorKeyStore {
   readonly #file: string
   readonly #recheckIntervalMs: number
   readonly #onReloadError: (error: Error) => void
+  readonly #webhookDestinations: DestinationPolicy
   #index: FileIndex
   #version: string
   #failedVersion: string | undefined
@@ -85,6 +94,7 @@ export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
     this.#file = file
     this.#recheckIntervalMs = options.recheckIntervalMs ?? DEFAULT_API_KEY_RECHECK_INTERVAL_MS
     this.#onReloadError = options.onReloadError ?? (() => {})
+    this.#webhookDestinations = options.webhookDestinations ?? DestinationPolicy.strict
     this.#index = indexContents(contents)
     this.#version = version
     this.#checkedAtMs = Date.now()
@@ -107,36 +117,39 @@ export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
     const id = apiKeyIdOf(key)
     if (id === null) return undefined
     await this.#refreshIfDue()
-    const entry = this.#index.keys.get(id)
-    if (entry === undefined) return undefined
-    const digest = digestApiKey(key)
-    if (entry.verifiedDigest !== undefined) return sameHash(digest, entry.verifiedDigest) ? entry.owner : undefined
-    const hash = await hashApiKey(key, entry.stored.salt, entry.stored.scrypt)
-    if (!sameHash(hash, entry.stored.hash)) return undefined
-    entry.verifiedDigest = digest
-    return entry.owner
+    return await verifyEntry(this.#index.keys.get(id), key)
+  }
+
+  async verifyOperator (key: string): Promise<string | undefined> {
+    const id = operatorKeyIdOf(key)
+    if (id === null) return undefined
+    await this.#refreshIfDue()
+    return await verifyEntry(this.#index.operators.get(id), key)
+  }
+
+  async hasOperatorKey (id: string): Promise<boolean> {
+    await this.#refreshIfDue()
+    return this.#index.operators.has(id)
   }
 
   async create (clientId: string): Promise<CreatedApiKey> {
     checkClientId(clientId)
-    const { id, key } = generateApiKey()
-    const salt = newSalt()
-    const stored: StoredApiKey = {
-      id,
-      clientId,
-      createdAt: new Date(),
-      scrypt: DEFAULT_SCRYPT_PARAMS,
-      salt,
-      hash: await hashApiKey(key, salt, DEFAULT_SCRYPT_PARAMS)
-    }
-    await this.#update(contents => {
-      // 48 random bits: a clash is all but impossible, and then the operator just runs it again.
-      if (contents.keys.some(existing => existing.id === id)) {
-        throw new SmsgwError(errorCodes.config, 'the new key\'s id is taken; create it again', { retryable: true })
-      }
-      return { ...contents, keys: [...contents.keys, stored] }
-    })
+    const { id, key, stored } = await newHashedKey()
+    await this.#update(contents => ({ ...contents, keys: [...contents.keys, { ...stored, clientId }] }), id)
     return { id, clientId, createdAt: stored.createdAt, key }
+  }
+
+  /** Makes an operator key (for the dashboard, and /metrics when protected); resolves to it, whose text is known this once. */
+  async createOperatorKey (): Promise<CreatedOperatorKey> {
+    const { id, key, stored } = await newHashedKey(OPERATOR_KEY_PREFIX)
+    await this.#update(contents => ({ ...contents, operators: [...contents.operators, stored] }), id)
+    return { id, createdAt: stored.createdAt, key }
+  }
+
+  /** The operator keys, oldest first. */
+  async listOperatorKeys (): Promise<OperatorKeyInfo[]> {
+    await this.#refreshIfDue()
+    return this.#index.contents.operators.map(({ id, createdAt }) => ({ id, createdAt }))
   }
 
   async list (): Promise<ApiKeyInfo[]> {
@@ -144,12 +157,14 @@ export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
     return this.#index.contents.keys.map(({ id, clientId, createdAt }) => ({ id, clientId, createdAt }))
   }
 
+  /** Removes the client or operator key with this id; resolves to false when there is none. */
   async revoke (id: string): Promise<boolean> {
     let found = false
     await this.#update(contents => {
       const keys = contents.keys.filter(key => key.id !== id)
-      found = keys.length < contents.keys.length
-      return found ? { ...contents, keys } : undefined
+      const operators = contents.operators.filter(key => key.id !== id)
+      found = keys.length + operators.length < contents.keys.length + contents.operators.length
+      return found ? { ...contents, keys, operators } : undefined
     })
     return found
   }
@@ -168,11 +183,14 @@ export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
   /**
    * Posts `clientId`'s statuses to `url` from now on, signed with a new secret (replacing any
    * webhook the client had); resolves to the webhook, whose secret is shown this once.
-   * Rejects with SMSGW_USAGE for an unusable client-id or URL.
+   * Rejects with SMSGW_USAGE for an unusable client-id or URL, and with SMSGW_WEBHOOK_DESTINATION
+   * for a URL whose host is an internal address or name the webhookDestinations do not allow.
    */
   async setWebhook (clientId: string, url: string): Promise<Webhook> {
     checkClientId(clientId)
     checkWebhookUrl(url, reason => new SmsgwError(errorCodes.usage, `webhook URL ${url} ${reason}`))
+    const refusal = this.#webhookDestinations.refusalOfUrl(new URL(url))
+    if (refusal !== undefined) throw destinationRefused(refusal, url)
     const webhook: Webhook = { clientId, url, secret: `${WEBHOOK_SECRET_PREFIX}${randomBytes(WEBHOOK_SECRET_BYTES).toString('base64url')}` }
     await this.#update(contents => ({
       ...contents,
@@ -194,11 +212,16 @@ export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
 
   /**
    * Reads the file afresh (never a stale copy, and never over a broken file), applies `change`
-   * and writes the result; `change` returns undefined when there is nothing to write.
+   * and writes the result; `change` returns undefined when there is nothing to write. With
+   * `newId`, refuses a change that would add a key whose id either list already has.
    */
-  async #update (change: (contents: ApiKeyFileContents) => ApiKeyFileContents | undefined): Promise<void> {
+  async #update (change: (contents: ApiKeyFileContents) => ApiKeyFileContents | undefined, newId?: string): Promise<void> {
     const run = this.#writing.then(async () => {
       const { contents } = await readApiKeyFile(this.#file)
+      // 48 random bits: a clash is all but impossible, and then the operator just runs it again.
+      if (newId !== undefined && [...contents.keys, ...contents.operators].some(existing => existing.id === newId)) {
+        throw new SmsgwError(errorCodes.config, 'the new key\'s id is taken; create it again', { retryable: true })
+      }
       const changed = change(contents)
       if (changed === undefined) return
       await writeApiKeyFile(this.#file, changed)
@@ -235,13 +258,11 @@ export class ApiKeyFile implements ApiKeyStore, WebhookDirectory {
   }
 
   #install (contents: ApiKeyFileContents, version: string): void {
-    const previous = this.#index.keys
+    const previous = this.#index
     this.#index = indexContents(contents)
     // A key that did not change keeps its verified digest, so a reload costs no scrypt runs.
-    for (const [id, entry] of this.#index.keys) {
-      const before = previous.get(id)
-      if (before !== undefined && sameHash(before.stored.hash, entry.stored.hash)) entry.verifiedDigest = before.verifiedDigest
-    }
+    keepVerified(previous.keys, this.#index.keys)
+    keepVerified(previous.operators, this.#index.operators)
     this.#version = version
     this.#failedVersion = undefined
   }
@@ -260,14 +281,45 @@ function indexContents (contents: ApiKeyFileContents): FileIndex {
   }
   const webhooks = new Map<string, Webhook>()
   for (const webhook of contents.webhooks) webhooks.set(webhook.clientId, Object.freeze({ ...webhook }))
-  return { contents, keys, webhooks }
+  const operators = new Map<string, OperatorEntry>()
+  for (const stored of contents.operators) operators.set(stored.id, { stored, owner: stored.id, verifiedDigest: undefined })
+  return { contents, keys, webhooks, operators }
+}
+
+function keepVerified<Stored extends StoredOperatorKey, Owner> (previous: ReadonlyMap<string, KeyEntry<Stored, Owner>>, current: ReadonlyMap<string, KeyEntry<Stored, Owner>>): void {
+  for (const [id, entry] of current) {
+    const before = previous.get(id)
+    if (before !== undefined && sameHash(before.stored.hash, entry.stored.hash)) entry.verifiedDigest = before.verifiedDigest
+  }
+}
+
+/**
+ * The owner of `entry` when `key` is its key: a scrypt run the first time, then the SHA-256
+ * remembered (so later requests, and wrong secrets for that id, cost a hash).
+ */
+async function verifyEntry<Owner> (entry: KeyEntry<StoredOperatorKey, Owner> | undefined, key: string): Promise<Owner | undefined> {
+  if (entry === undefined) return undefined
+  const digest = digestApiKey(key)
+  if (entry.verifiedDigest !== undefined) return sameHash(digest, entry.verifiedDigest) ? entry.owner : undefined
+  const hash = await hashApiKey(key, entry.stored.salt, entry.stored.scrypt)
+  if (!sameHash(hash, entry.stored.hash)) return undefined
+  entry.verifiedDigest = digest
+  return entry.owner
+}
+
+/** A new key (client or operator, by `prefix`) and what is stored of it. */
+async function newHashedKey (prefix?: string): Promise<{ id: string, key: string, stored: StoredOperatorKey }> {
+  const { id, key } = generateApiKey(prefix)
+  const salt = newSalt()
+  const stored = { id, createdAt: new Date(), scrypt: DEFAULT_SCRYPT_PARAMS, salt, hash: await hashApiKey(key, salt, DEFAULT_SCRYPT_PARAMS) }
+  return { id, key, stored }
 }
 
 /** A client-id fit to own a key: what a request's `client-id` can equal. */
 function checkClientId (clientId: string): void {
-  if (clientId === '' || clientId.length > MAX_CLIENT_ID_LENGTH || clientId.trim() !== clientId || /\p{Cc}/u.test(clientId)) {
+  if (clientId === '' || clientId.trim() !== clientId || idProblem(clientId, MAX_CLIENT_ID_BYTES) !== undefined) {
     throw new SmsgwError(errorCodes.usage,
-      `client-id must be 1-${MAX_CLIENT_ID_LENGTH} characters without control characters or surrounding spaces: ${JSON.stringify(clientId)}`)
+      `client-id must be 1-${MAX_CLIENT_ID_BYTES} bytes of well-formed UTF-8 without control characters or surrounding spaces: ${JSON.stringify(clientId)}`)
   }
 }
 

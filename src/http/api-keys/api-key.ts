@@ -12,6 +12,11 @@ export const HASH_BYTES = 32
 
 const API_KEY = /^smsgw_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/
 
+// An operator key (the dashboard, and /metrics when protected) is `smsgw_op_<id>_<secret>`, made
+// and stored the same way. The prefix keeps the two kinds apart: neither ever parses as the other.
+export const OPERATOR_KEY_PREFIX = 'smsgw_op_'
+const OPERATOR_KEY = /^smsgw_op_([0-9a-f]{12})_[A-Za-z0-9_-]{43}$/
+
 /** scrypt's cost parameters (RFC 7914), kept beside each hash so they can change for new keys. */
 export interface ScryptParams {
   readonly cost: number
@@ -26,15 +31,20 @@ export interface ScryptParams {
  */
 export const DEFAULT_SCRYPT_PARAMS: ScryptParams = Object.freeze({ cost: 16_384, blockSize: 8, parallelization: 1 })
 
-/** A new key and its id. */
-export function generateApiKey (): { id: string, key: string } {
+/** A new key and its id; an operator key with `prefix` OPERATOR_KEY_PREFIX. */
+export function generateApiKey (prefix = API_KEY_PREFIX): { id: string, key: string } {
   const id = randomBytes(KEY_ID_BYTES).toString('hex')
-  return { id, key: `${API_KEY_PREFIX}${id}_${randomBytes(KEY_SECRET_BYTES).toString('base64url')}` }
+  return { id, key: `${prefix}${id}_${randomBytes(KEY_SECRET_BYTES).toString('base64url')}` }
 }
 
-/** The id of a well-formed key, or null when `text` is not one (then no store lookup is needed). */
+/** The id of a well-formed client key, or null when `text` is not one (then no store lookup is needed). */
 export function apiKeyIdOf (text: string): string | null {
   return API_KEY.exec(text)?.[1] ?? null
+}
+
+/** The id of a well-formed operator key, or null when `text` is not one. */
+export function operatorKeyIdOf (text: string): string | null {
+  return OPERATOR_KEY.exec(text)?.[1] ?? null
 }
 
 /** The scrypt hash of `key` under `salt`. Runs on libuv's thread pool. */

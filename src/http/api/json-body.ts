@@ -1,3 +1,4 @@
+import { MIMEType } from 'node:util'
 import type { FastifyInstance } from 'fastify'
 
 // Spec §2: "a JSON number where a string is expected is taken as its text", exactly as written
@@ -15,20 +16,74 @@ function numbersAsText (_key: string, value: unknown, context?: { source?: strin
   return typeof value === 'number' ? context?.source ?? String(value) : value
 }
 
+const JSON_MEDIA_TYPE = 'application/json'
+
+// A body is read exactly or not at all (issue 9): bad UTF-8 is refused rather than read with
+// U+FFFD in it, where two different correl-ids could become one. A leading BOM is dropped.
+const utf8 = new TextDecoder('utf-8', { fatal: true })
+
+/** A problem with a status code, as Fastify's error handler (problem.ts) answers it. */
+function clientError (statusCode: number, message: string): Error {
+  return Object.assign(new Error(message), { statusCode })
+}
+
 /**
- * Replaces the JSON body parser of `app` (an encapsulated context: other routes keep Fastify's)
- * with parseJsonNumbersAsText. A body that is not JSON is a 400. Keys such as `__proto__`
- * become own properties (JSON.parse defines them), and fields are only ever read by name.
+ * Why a body of this Content-Type cannot be read as JSON in UTF-8, or undefined when it can:
+ * `application/json` with no charset, or with a label of UTF-8 (`utf-8`, `UTF8`, …, as the
+ * WHATWG Encoding Standard names it). RFC 8259 §11 defines no charset for JSON, so any other
+ * charset means the sender encoded the text otherwise, and reading it as UTF-8 would be a guess.
+ */
+function unreadableMediaType (contentType: string | undefined): string | undefined {
+  let mediaType: MIMEType
+  try {
+    mediaType = new MIMEType(contentType ?? '')
+  } catch {
+    return `body must be ${JSON_MEDIA_TYPE}, and the Content-Type is missing or malformed`
+  }
+  if (mediaType.essence !== JSON_MEDIA_TYPE) return `body must be ${JSON_MEDIA_TYPE}, not ${mediaType.essence}`
+  const charset = mediaType.params.get('charset')
+  if (charset !== null && encodingOf(charset) !== 'utf-8') return `body must be UTF-8: charset=${charset} is not supported`
+  return undefined
+}
+
+function encodingOf (label: string): string | undefined {
+  try {
+    return new TextDecoder(label).encoding
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Makes `app` (an encapsulated context: other routes keep Fastify's parsers) read bodies as JSON
+ * in UTF-8 only, through parseJsonNumbersAsText: any other media type or charset is a 415, bytes
+ * that are not UTF-8 and text that is not JSON a 400. Keys such as `__proto__` become own
+ * properties (JSON.parse defines them), and fields are only ever read by name.
  */
 export function useJsonNumbersAsText (app: FastifyInstance): void {
-  app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
+  app.removeAllContentTypeParsers()
+  app.addContentTypeParser(JSON_MEDIA_TYPE, { parseAs: 'buffer' }, (request, body, done) => {
+    const unreadable = unreadableMediaType(request.headers['content-type'])
+    if (unreadable !== undefined) {
+      done(clientError(415, unreadable), undefined)
+      return
+    }
+    let text: string
     try {
-      done(null, parseJsonNumbersAsText(body as string))
+      text = utf8.decode(body as Buffer)
+    } catch {
+      done(clientError(400, 'body is not valid UTF-8'), undefined)
+      return
+    }
+    try {
+      done(null, parseJsonNumbersAsText(text))
     } catch {
       // A SyntaxError, or a RangeError for nesting too deep for the stack; the text is not echoed.
-      const error = Object.assign(new Error('body is not valid JSON'), { statusCode: 400 })
-      done(error, undefined)
+      done(clientError(400, 'body is not valid JSON'), undefined)
     }
+  })
+  // Every other media type: refused before its body is read.
+  app.addContentTypeParser('*', (request, _payload, done) => {
+    done(clientError(415, unreadableMediaType(request.headers['content-type']) ?? `body must be ${JSON_MEDIA_TYPE}`), undefined)
   })
 }

@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { MAX_REQUEST_BYTES } from '../../gateway/stages/parse-request.ts'
+import { MAX_CORREL_ID_BYTES, idProblem } from '../../gateway/stages/request-ids.ts'
 import { apiClientOf, apiGuard } from './api-guard.ts'
 import type { HttpServices } from './http-services.ts'
 import { useJsonNumbersAsText } from './json-body.ts'
@@ -43,6 +44,8 @@ const problems = {
   400: ProblemSchema,
   401: ProblemSchema,
   403: ProblemSchema,
+  413: ProblemSchema,
+  415: ProblemSchema,
   429: ProblemSchema,
   503: ProblemSchema
 }
@@ -99,7 +102,8 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The statuses of one request',
       description: 'Every status reported so far for the key\'s client and this correl-id, oldest first, and the request\'s state: ' +
         '`queued` from the moment it is accepted until its first status, `reported` after. ' +
-        '404 when the request is neither queued nor has a status (and for correl-ids of other clients).',
+        '404 when the request is neither queued nor has a status (and for correl-ids of other clients). ' +
+        `400 for a correl-id no request can have (over ${MAX_CORREL_ID_BYTES} bytes, a control character, a lone surrogate).`,
       tags: ['messages'],
       security,
       params: CorrelIdParams,
@@ -108,6 +112,9 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   }, async (request, reply) => {
     const { clientId } = apiClientOf(request)
     const { correlId } = request.params
+    // No request can have such a correl-id; and the 404 would echo it.
+    const problem = idProblem(correlId, MAX_CORREL_ID_BYTES)
+    if (problem !== undefined) return sendProblem(reply, 400, [`correl-id ${problem}`])
     // Queued first: a request leaves the queue only once its status is stored, so one that is not
     // queued any more has its status in the history read next.
     const queued = await app.smsgw.ingress.queued(clientId, correlId)

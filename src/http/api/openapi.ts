@@ -21,12 +21,15 @@ export async function registerOpenApi (app: FastifyInstance): Promise<void> {
       },
       components: {
         securitySchemes: {
-          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, `smsgw_<id>_<secret>`, made by `smsgw api-key create CLIENT`' }
+          apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, `smsgw_<id>_<secret>`, made by `smsgw api-key create CLIENT`' },
+          operatorKey: { type: 'http', scheme: 'bearer', description: 'An operator key, `smsgw_op_<id>_<secret>`, made by `smsgw api-key operator create` (or printed by the first `smsgw run`)' }
         }
       },
       tags: [
         { name: 'messages', description: 'Send sealed SMS; read their statuses' },
-        { name: 'statuses', description: 'Statuses as they are reported' }
+        { name: 'statuses', description: 'Statuses as they are reported' },
+        { name: 'inbound', description: 'SMS sent to the client\'s numbers, sealed to its key (embedded mode)' },
+        { name: 'operator', description: 'Requests whose outcome is unknown, to reconcile with the SMSC' }
       ]
     }
   })

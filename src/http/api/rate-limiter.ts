@@ -6,6 +6,9 @@ export interface RateLimit {
   readonly burst: number
 }
 
+/** Buckets held before the full ones are looked for and forgotten. */
+const SWEEP_FROM_BUCKETS = 64
+
 interface Bucket {
   tokens: number
   atMs: number
@@ -16,13 +19,16 @@ interface Bucket {
  * `requestsPerSecond` a second. A request is let in when its client's bucket has a token; a
  * batch then pays for its other messages too, which may leave the bucket in debt, so that the
  * client's average stays within the limit whatever the batch size. Buckets are kept per client
- * that has an API key, a bounded set.
+ * that has an API key (client-ids of 64 bytes at most), and only while they are not full: a full
+ * bucket is what a client never seen gets, so forgetting it changes nothing, and the buckets held
+ * are those of the clients active within the last burst/requestsPerSecond seconds.
  */
 export class ClientRateLimiter {
   readonly #ratePerMs: number
   readonly #burst: number
   readonly #now: () => number
   readonly #buckets = new Map<string, Bucket>()
+  #sweepAt = SWEEP_FROM_BUCKETS
 
   /** `now` is a monotonic clock in ms (for tests). Throws SMSGW_CONFIG for a limit that admits nothing. */
   constructor (limit: RateLimit, now: () => number = () => performance.now()) {
@@ -35,6 +41,11 @@ export class ClientRateLimiter {
     this.#ratePerMs = limit.requestsPerSecond / 1000
     this.#burst = limit.burst
     this.#now = now
+  }
+
+  /** How many clients' buckets are held. */
+  get clients (): number {
+    return this.#buckets.size
   }
 
   /** Takes a token of `clientId`'s; resolves to 0 when there was one, else to the whole seconds until there is (Retry-After). */
@@ -56,6 +67,7 @@ export class ClientRateLimiter {
     const nowMs = this.#now()
     let bucket = this.#buckets.get(clientId)
     if (bucket === undefined) {
+      if (this.#buckets.size >= this.#sweepAt) this.#forgetFull(nowMs)
       bucket = { tokens: this.#burst, atMs: nowMs }
       this.#buckets.set(clientId, bucket)
     } else {
@@ -63,5 +75,13 @@ export class ClientRateLimiter {
       bucket.atMs = nowMs
     }
     return bucket
+  }
+
+  /** Forgets the buckets that are full by now; the next sweep waits until twice as many are held (amortised O(1)). */
+  #forgetFull (nowMs: number): void {
+    for (const [clientId, bucket] of this.#buckets) {
+      if (bucket.tokens + (nowMs - bucket.atMs) * this.#ratePerMs >= this.#burst) this.#buckets.delete(clientId)
+    }
+    this.#sweepAt = Math.max(SWEEP_FROM_BUCKETS, 2 * this.#buckets.size)
   }
 }

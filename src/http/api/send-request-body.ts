@@ -3,6 +3,7 @@ import { decodeBase64 } from '../../crypto/base64.ts'
 import { isSmsgwError } from '../../errors.ts'
 import { parseDeadline } from '../../gateway/stages/deadline.ts'
 import { MAX_REQUEST_BYTES } from '../../gateway/stages/parse-request.ts'
+import { MAX_CLIENT_ID_BYTES, MAX_CORREL_ID_BYTES, idProblem } from '../../gateway/stages/request-ids.ts'
 
 // The body of POST /v1/messages: the request JSON of `send-sms` (spec §2), checked here as far as
 // the gateway can without opening the payload, so that a client hears of a malformed request at
@@ -19,10 +20,11 @@ export const MAX_BATCH_BODY_BYTES = 4 * 1024 * 1024
 const MAX_DEADLINE_LENGTH = 64
 
 const fieldNote = 'A JSON number is taken as its text.'
+const idNote = 'well-formed UTF-8 without control characters (U+0000-U+001F, U+007F-U+009F)'
 
 export const SendRequestSchema = Type.Object({
-  'client-id': Type.String({ minLength: 1, description: `The client: the API key's own. ${fieldNote}`, examples: ['test'] }),
-  'correl-id': Type.String({ minLength: 1, description: `Chosen by the client; echoed on every status. ${fieldNote}`, examples: ['C123'] }),
+  'client-id': Type.String({ minLength: 1, description: `The client: the API key's own. At most ${MAX_CLIENT_ID_BYTES} bytes, ${idNote}. ${fieldNote}`, examples: ['test'] }),
+  'correl-id': Type.String({ minLength: 1, description: `Chosen by the client; echoed on every status. At most ${MAX_CORREL_ID_BYTES} bytes, ${idNote}. ${fieldNote}`, examples: ['C123'] }),
   deadline: Type.String({
     minLength: 1,
     maxLength: MAX_DEADLINE_LENGTH,
@@ -55,13 +57,18 @@ export interface CheckedRequest {
 }
 
 /**
- * What the schema cannot check: the deadline's form (parseDeadline, as the pipeline will read
+ * What the schema cannot check: the ids' size in bytes and their characters (request-ids.ts),
+ * the deadline's form (parseDeadline, as the pipeline will read
  * it), the payload's base64, and the size of the value the pipeline will read (it drops larger
  * values unread, without a status). `at` prefixes the field names (`[3].` in a batch). A past
  * deadline is no error here: the request is accepted and reported EXPIRED, as on Kafka.
  */
 export function checkSendRequest (body: SendRequestBody, at = ''): { request: CheckedRequest } | { problems: string[] } {
   const problems: string[] = []
+  for (const [field, maxBytes] of [['client-id', MAX_CLIENT_ID_BYTES], ['correl-id', MAX_CORREL_ID_BYTES]] as const) {
+    const problem = idProblem(body[field], maxBytes)
+    if (problem !== undefined) problems.push(`${at}${field} ${problem}`)
+  }
   if (parseDeadline(body.deadline) === null) {
     problems.push(`${at}deadline is not an ISO-8601 instant with seconds and a zone: ${JSON.stringify(body.deadline)}`)
   }

@@ -8,11 +8,13 @@ import { ProblemSchema, sendProblem } from './problem.ts'
 export const DEFAULT_HEARTBEAT_MS = 15_000
 /** Open streams per client at most; each costs a subscription and a socket. */
 export const MAX_STREAMS_PER_CLIENT = 16
+/** Open streams in all at most, whatever the number of clients: with the buffer below, 16 MiB at worst. */
+export const MAX_STREAMS = 64
 /**
  * A stream whose client reads this far behind is closed rather than buffered without bound;
- * the client reconnects and catches up through GET /v1/messages/{correlId}.
+ * the client reconnects and catches up through GET /v1/messages/{correlId}. Some 1,500 statuses.
  */
-export const MAX_STREAM_BUFFER_BYTES = 1024 * 1024
+export const MAX_STREAM_BUFFER_BYTES = 256 * 1024
 const STREAM_LIMIT_RETRY_AFTER_SECONDS = 5
 
 /**
@@ -23,6 +25,7 @@ const STREAM_LIMIT_RETRY_AFTER_SECONDS = 5
 export const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { statuses, heartbeatMs } = app.smsgw
   const openStreams = new Map<string, Set<ServerResponse>>()
+  let streamCount = 0
   app.addHook('onRequest', apiGuard(app.smsgw))
   // An open stream would keep close() waiting for ever: end them all first.
   app.addHook('preClose', async () => {
@@ -36,7 +39,7 @@ export const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
       summary: 'The client\'s statuses as they are reported (server-sent events)',
       description: 'Each status is an event `status` whose data is the status JSON. A comment line `: heartbeat` ' +
         `comes every ${DEFAULT_HEARTBEAT_MS / 1000} s. Statuses reported while no stream is open are not replayed. ` +
-        `At most ${MAX_STREAMS_PER_CLIENT} open streams per client.`,
+        `At most ${MAX_STREAMS_PER_CLIENT} open streams per client, ${MAX_STREAMS} in all (503 past it).`,
       tags: ['statuses'],
       security: [{ apiKey: [] }],
       response: {
@@ -45,7 +48,8 @@ export const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
           content: { 'text/event-stream': { schema: Type.String({ examples: ['event: status\ndata: {"client-id":"test",…}\n\n'] }) } }
         },
         401: ProblemSchema,
-        429: ProblemSchema
+        429: ProblemSchema,
+        503: ProblemSchema
       }
     }
   }, async (request, reply) => {
@@ -54,6 +58,10 @@ export const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (streams !== undefined && streams.size >= MAX_STREAMS_PER_CLIENT) {
       reply.header('retry-after', String(STREAM_LIMIT_RETRY_AFTER_SECONDS))
       return sendProblem(reply, 429, `client ${clientId} has ${MAX_STREAMS_PER_CLIENT} status streams open already`)
+    }
+    if (streamCount >= MAX_STREAMS) {
+      reply.header('retry-after', String(STREAM_LIMIT_RETRY_AFTER_SECONDS))
+      return sendProblem(reply, 503, `the gateway has ${MAX_STREAMS} status streams open already`)
     }
     if (streams === undefined) {
       streams = new Set()
@@ -81,7 +89,9 @@ export const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const unsubscribe = statuses.subscribe(clientId, event => { write(`event: status\ndata: ${encodeStatusEvent(event)}\n\n`) })
     const heartbeat = setInterval(() => { write(': heartbeat\n\n') }, heartbeatMs)
     clientStreams.add(response)
+    streamCount++
     response.on('close', () => {
+      streamCount--
       unsubscribe()
       clearInterval(heartbeat)
       clientStreams.delete(response)

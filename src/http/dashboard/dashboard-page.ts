@@ -6,7 +6,10 @@ function tile (id: string, label: string): string {
   return `<div class="tile" id="${id}"><div class="label">${label}</div><div class="value">–<span class="unit"></span></div></div>`
 }
 
-/** The dashboard: one self-contained page, its style and script inline; data comes from `<page>/events`. */
+/**
+ * The dashboard: one self-contained page, its style and script inline. It holds no data: after
+ * a login (`<page>/session`) the data comes from `<page>/events` and `<page>/history`.
+ */
 export const dashboardPage = `<!doctype html>
 <html lang="en">
 <head>
@@ -20,8 +23,19 @@ export const dashboardPage = `<!doctype html>
 <body>
 <header>
   <h1>smsgw<small>gateway dashboard</small></h1>
-  <div class="live" id="live" data-live="false"><span class="dot"></span><span id="updated">connecting…</span></div>
+  <div class="live" id="live" data-live="false"><span class="dot"></span><span id="updated">connecting…</span><button type="button" id="logout" hidden>Log out</button></div>
 </header>
+<section class="panel login" id="login" hidden>
+  <h2>Operator login</h2>
+  <form id="login-form">
+    <label for="operator-key">Operator key</label>
+    <input id="operator-key" name="key" type="password" autocomplete="off" spellcheck="false" required>
+    <button type="submit">Log in</button>
+  </form>
+  <p class="muted">The key <span class="mono">smsgw run</span> printed at its first start, or one from <span class="mono">smsgw api-key operator create</span>.</p>
+  <p id="login-error" role="alert"></p>
+</section>
+<main id="board" hidden>
 <section class="tiles">
   ${tile('tile-requests', 'Requests')}
   ${tile('tile-statuses', 'Statuses')}
@@ -31,6 +45,8 @@ export const dashboardPage = `<!doctype html>
   ${tile('tile-p90', 'Latency p90')}
   ${tile('tile-p99', 'Latency p99')}
   ${tile('tile-decrypt', 'Decrypt failures')}
+  ${tile('tile-inbound', 'Inbound SMS stored')}
+  ${tile('tile-inbound-refused', 'Inbound refused')}
 </section>
 <section class="grid">
   <div class="panel">
@@ -62,6 +78,7 @@ export const dashboardPage = `<!doctype html>
   </table>
   <div id="history"></div>
 </section>
+</main>
 <script>${dashboardScript}</script>
 </body>
 </html>
@@ -73,7 +90,8 @@ function sourceHash (source: string): string {
 
 /**
  * The page's Content-Security-Policy: its own inline script and style by hash and nothing else,
- * connections to this origin only (the event stream and the history).
+ * connections to this origin only (the login, the event stream and the history). The login
+ * form is sent by the script as JSON, never by the browser, so no form may be submitted.
  */
 export const dashboardContentSecurityPolicy = [
   "default-src 'none'",

@@ -4,6 +4,8 @@ import type { Static } from 'typebox'
 import type { SmsStatus } from '../../gateway/status/status-event.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import type { GatewayMetrics, MetricsView } from '../observability/gateway-metrics.ts'
+import { operatorGuard, operatorOf, type OperatorAuth } from '../operator/operator-guard.ts'
+import { registerDashboardLogin } from './dashboard-login.ts'
 import { dashboardContentSecurityPolicy, dashboardPage } from './dashboard-page.ts'
 import type { DashboardSnapshot } from './dashboard-state.ts'
 import { SnapshotBroadcast } from './snapshot-broadcast.ts'
@@ -15,11 +17,20 @@ export interface DashboardPluginOptions {
   metrics: GatewayMetrics
   /** The dashboard state's series and latest requests: `() => dashboardState.snapshot()`. */
   snapshot: () => DashboardSnapshot
+  /** Who may see the data: operator keys and their login sessions. */
+  operators: OperatorAuth
   /** Milliseconds between frames on /dashboard/events; 1 000 by default. */
   frameIntervalMs?: number
   /** Most open event streams; 32 by default. */
   maxViewers?: number
+  /**
+   * Milliseconds between checks that an open event stream's operator still may watch (the
+   * session has not expired, the key was not revoked); 10 000 by default.
+   */
+  operatorRecheckMs?: number
 }
+
+export const DEFAULT_OPERATOR_RECHECK_MS = 10_000
 
 /** One frame of /dashboard/events: the state's snapshot and the metrics' current values. */
 export interface DashboardFrame extends DashboardSnapshot {
@@ -46,10 +57,13 @@ const hidden = { hide: true }
 /**
  * GET /dashboard (the page), GET /dashboard/events (a frame per second as server-sent events)
  * and GET /dashboard/history (one request's statuses). Ids and statuses only, never a recipient,
- * a body or an error text. It has no authentication of its own: serve it where only operators reach.
+ * a body or an error text. The page holds no data and is served to anyone; the data routes
+ * answer operators only (an operator key, or the session of a login at /dashboard/session).
  */
 export async function dashboardPlugin (app: FastifyInstance, options: DashboardPluginOptions): Promise<void> {
   const { statuses, metrics, snapshot } = options
+  const operatorsOnly = operatorGuard(options.operators)
+  registerDashboardLogin(app, options.operators)
   const broadcast = new SnapshotBroadcast({
     frame: (): DashboardFrame => ({ ...snapshot(), metrics: metrics.view() }),
     onError: error => { app.log.error({ err: error }, 'dashboard frame failed') },
@@ -69,16 +83,24 @@ export async function dashboardPlugin (app: FastifyInstance, options: DashboardP
       .send(dashboardPage)
   })
 
-  app.get('/dashboard/events', { schema: hidden }, async (request, reply) => {
+  const recheckMs = options.operatorRecheckMs ?? DEFAULT_OPERATOR_RECHECK_MS
+  app.get('/dashboard/events', { schema: hidden, onRequest: operatorsOnly }, async (request, reply) => {
     reply.hijack()
     if (!broadcast.add(reply.raw)) {
       request.log.warn('dashboard event stream refused: too many viewers')
       reply.raw.writeHead(503, { 'content-type': 'application/json', 'retry-after': '10' })
       reply.raw.end(JSON.stringify({ error: 'too many dashboard viewers' }))
+      return
     }
+    // A stream outlives the check at its start: it ends once its session expires or its key is
+    // revoked, and the browser's reconnect then meets the 401 (and the page, its login form).
+    const recheck = setInterval(() => {
+      operatorOf(options.operators, request).then(operator => { if ('refused' in operator) reply.raw.end() }, () => { reply.raw.end() })
+    }, recheckMs)
+    reply.raw.on('close', () => { clearInterval(recheck) })
   })
 
-  app.get<{ Querystring: Static<typeof HistoryQuery> }>('/dashboard/history', { schema: { ...hidden, querystring: HistoryQuery } }, async (request, reply) => {
+  app.get<{ Querystring: Static<typeof HistoryQuery> }>('/dashboard/history', { schema: { ...hidden, querystring: HistoryQuery }, onRequest: operatorsOnly }, async (request, reply) => {
     const history = await statuses.history(request.query['client-id'], request.query['correl-id'])
     const entries: HistoryEntry[] = history.map(event => ({
       status: event.status,

@@ -189,6 +189,9 @@ function render (frame) {
   var p90 = duration(m.endToEnd.p90Seconds); setTile('tile-p90', p90[0], p90[1])
   var p99 = duration(m.endToEnd.p99Seconds); setTile('tile-p99', p99[0], p99[1])
   setTile('tile-decrypt', count(m.decryptFailures))
+  // Counts only: the dashboard never sees an inbound SMS's sender or text.
+  setTile('tile-inbound', count(m.inbound.stored))
+  setTile('tile-inbound-refused', count(m.inbound.refused))
   drawThroughput(frame.throughput, frame.atMs)
   drawKinds(frame.statusesByKind)
   drawConnections(m.connections)
@@ -204,7 +207,10 @@ function setLive (live) {
 
 function showHistory (clientId, correlId) {
   var query = new URLSearchParams({ 'client-id': clientId, 'correl-id': correlId })
-  fetch(base + '/history?' + query).then(function (response) { return response.json() }).then(function (history) {
+  fetch(base + '/history?' + query).then(function (response) {
+    if (response.status === 401) { checkSession(); throw new Error('logged out') }
+    return response.json()
+  }).then(function (history) {
     var line = clientId + ' / ' + correlId + ': '
     line += history.statuses.length === 0
       ? 'no statuses known'
@@ -218,8 +224,63 @@ byId('requests').addEventListener('click', function (event) {
   if (row) showHistory(row.dataset.clientId, row.dataset.correlId)
 })
 
-var source = new EventSource(base + '/events')
-source.onopen = function () { setLive(true) }
-source.onerror = function () { setLive(false) }
-source.onmessage = function (event) { setLive(true); render(JSON.parse(event.data)) }
+// The data routes answer operators only. A login posts the operator key once and gets an
+// HttpOnly session cookie, which the browser then sends with the event stream and the history.
+var source = null
+
+function connect () {
+  if (source) source.close()
+  source = new EventSource(base + '/events')
+  source.onopen = function () { setLive(true) }
+  source.onmessage = function (event) { setLive(true); render(JSON.parse(event.data)) }
+  source.onerror = function () {
+    setLive(false)
+    // A stream the server refused (its answer was not 200: the session ended) is closed for good;
+    // an interrupted one reconnects by itself.
+    if (source.readyState === EventSource.CLOSED) checkSession('Your session ended; log in again.')
+  }
+}
+
+function showBoard () {
+  byId('login').hidden = true
+  byId('board').hidden = false
+  byId('logout').hidden = false
+  connect()
+}
+
+function showLogin (message) {
+  if (source) { source.close(); source = null }
+  setLive(false)
+  byId('updated').textContent = 'logged out'
+  byId('board').hidden = true
+  byId('logout').hidden = true
+  byId('login').hidden = false
+  byId('login-error').textContent = message || ''
+  byId('operator-key').focus()
+}
+
+function checkSession (message) {
+  fetch(base + '/session', { cache: 'no-store' }).then(function (response) { return response.json() }).then(function (session) {
+    if (session.operator) showBoard()
+    else showLogin(message)
+  }).catch(function () { setTimeout(function () { checkSession(message) }, 5000) })
+}
+
+byId('login-form').addEventListener('submit', function (event) {
+  event.preventDefault()
+  var input = byId('operator-key')
+  fetch(base + '/session', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ key: input.value.trim() }) })
+    .then(function (response) {
+      input.value = ''
+      if (response.status === 204) return showBoard()
+      return response.json().then(function (problem) { showLogin(problem.message) })
+    })
+    .catch(function () { showLogin('The gateway did not answer; try again.') })
+})
+
+byId('logout').addEventListener('click', function () {
+  fetch(base + '/session', { method: 'DELETE' }).then(function () { showLogin('Logged out.') }, function () { showLogin('') })
+})
+
+checkSession('')
 `

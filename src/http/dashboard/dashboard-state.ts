@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { allowedSmsStatuses, isFinalStatus, statusKey } from '../../gateway/status/status-event.ts'
 import type { SmsStatus, StatusEvent } from '../../gateway/status/status-event.ts'
 import type { StatusSink } from '../../gateway/status/status-sink.ts'
@@ -143,7 +144,7 @@ export class DashboardState implements StatusSink {
   }
 
   #remember (event: StatusEvent): void {
-    const key = statusKey(event.clientId, event.correlId)
+    const key = rowKey(event.clientId, event.correlId)
     const known = this.#rows.get(key)
     const row: RowRecord = known ?? {
       clientId: clip(event.clientId),
@@ -201,6 +202,18 @@ function emptyCounts (): Record<SmsStatus, number> {
   return Object.fromEntries(allowedSmsStatuses.map(status => [status, 0])) as Record<SmsStatus, number>
 }
 
+/**
+ * The key of a request's row: its ids as they are when short, else a hash of them, so that a
+ * row takes a few hundred bytes whatever the ids (a status may carry a correl-id of 64 KiB: the
+ * INVALID of an over-long one). A hash never looks like the JSON of the short form.
+ */
+function rowKey (clientId: string, correlId: string): string {
+  const key = statusKey(clientId, correlId)
+  return key.length <= MAX_DASHBOARD_ID_CHARS ? key : createHash('sha256').update(key).digest('base64url')
+}
+
 function clip (id: string): string {
-  return id.length <= MAX_DASHBOARD_ID_CHARS ? id : `${id.slice(0, MAX_DASHBOARD_ID_CHARS - 1)}…`
+  if (id.length <= MAX_DASHBOARD_ID_CHARS) return id
+  // A slice of a long string keeps all of it alive in V8 (a sliced string); a copy does not.
+  return `${Buffer.from(id.slice(0, MAX_DASHBOARD_ID_CHARS - 1), 'utf16le').toString('utf16le')}…`
 }

@@ -50,5 +50,14 @@ tr.fresh td { animation: fresh 2s ease-out; }
 .trail { color: var(--muted); font-size: 12px; }
 .empty { color: var(--muted); text-align: center; padding: 18px 0; }
 #history { margin-top: 10px; color: var(--muted); font-size: 13px; min-height: 1.4em; }
+[hidden] { display: none !important; }
+button { font: inherit; color: var(--text); background: var(--panel-edge); border: 1px solid var(--grid); border-radius: 6px; padding: 6px 14px; cursor: pointer; }
+button:hover { background: #2e3b59; }
+#logout { margin-left: 12px; padding: 2px 10px; font-size: 12px; }
+.login { max-width: 560px; margin: 48px auto; }
+.login form { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+.login label { color: var(--muted); width: 100%; }
+.login input { flex: 1; min-width: 260px; font: 13px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; color: var(--text); background: var(--bg); border: 1px solid var(--panel-edge); border-radius: 6px; padding: 7px 10px; }
+#login-error { color: var(--failed); min-height: 1.4em; margin: 0; }
 @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
 `

@@ -26,6 +26,8 @@ export interface GatewayMetricsOptions {
   maxClientLabels?: number
   /** At most this many connection labels, `other` aside; 64 by default. */
   maxConnectionLabels?: number
+  /** The clients owning inbound SMS (`inbound.owners`): each gets series of its own, any other is `other`. */
+  inboundOwners?: Iterable<string>
   /** Adds prom-client's process metrics (CPU, memory, event loop, GC) to the registry; true by default. */
   processMetrics?: boolean
   /** Upper bounds of the end-to-end histogram's buckets, in seconds. */
@@ -56,7 +58,19 @@ export interface MetricsView {
   readonly connections: readonly ConnectionView[]
   /** End-to-end latency (accepted to final status) over the last minutes. */
   readonly endToEnd: LatencySummary
+  /** Inbound SMS since the start, by what became of them (embedded mode; zeros elsewhere). */
+  readonly inbound: InboundCounts
 }
+
+/** Inbound SMS counted by outcome: counts only, never a number or a text. */
+export interface InboundCounts {
+  readonly stored: number
+  readonly duplicate: number
+  readonly refused: number
+}
+
+/** The owner label of an inbound SMS no client owns. */
+export const NO_OWNER_LABEL = 'none'
 
 interface ConnectionRecord {
   state: string
@@ -81,6 +95,8 @@ export class GatewayMetrics {
   readonly #clock: () => number
   readonly #latency = new LatencyWindow()
   readonly #connections = new Map<string, ConnectionRecord>()
+  readonly #inboundOwners: LabelCap
+  readonly #inbound = { stored: 0, duplicate: 0, refused: 0 }
   #requests = 0
   #statuses = 0
   #decryptFailures = 0
@@ -97,6 +113,7 @@ export class GatewayMetrics {
   readonly #throttledTotal: Counter<'connection'>
   readonly #reconnectsTotal: Counter<'connection'>
   readonly #receiptsTotal: Counter<'connection' | 'state'>
+  readonly #inboundTotal: Counter<'connection' | 'owner' | 'outcome'>
   readonly #bound: Gauge<'connection'>
   readonly #windowInUse: Gauge<'connection'>
   readonly #consumerLagGauge: Gauge
@@ -108,6 +125,7 @@ export class GatewayMetrics {
     this.#clients = new LabelCap({ allowed: clients, maxValues: options.maxClientLabels ?? DEFAULT_MAX_CLIENT_LABELS })
     this.#connectionNames = new LabelCap({ maxValues: options.maxConnectionLabels ?? DEFAULT_MAX_CONNECTION_LABELS })
     this.#clock = options.clock ?? Date.now
+    this.#inboundOwners = new LabelCap({ allowed: options.inboundOwners ?? [], maxValues: options.maxClientLabels ?? DEFAULT_MAX_CLIENT_LABELS })
     const registers = [this.registry]
     this.#requestsTotal = new Counter({ name: 'smsgw_requests_total', help: 'Requests taken in from the queue or the API.', registers })
     this.#statusesTotal = new Counter({ name: 'smsgw_statuses_total', help: 'Statuses reported, by status and client.', labelNames: ['status', 'client'], registers })
@@ -118,6 +136,9 @@ export class GatewayMetrics {
     })
     this.#throttledTotal = new Counter({ name: 'smsgw_smpp_throttled_total', help: 'Submits refused as throttled (ESME_RTHROTTLED, ESME_RMSGQFUL), by SMSC connection.', labelNames: ['connection'], registers })
     this.#reconnectsTotal = new Counter({ name: 'smsgw_smpp_reconnects_total', help: 'Sessions lost or never bound, each followed by a reconnect, by SMSC connection.', labelNames: ['connection'], registers })
+    this.#inboundTotal = new Counter({
+      name: 'smsgw_inbound_sms_total', help: 'Inbound SMS (embedded mode), by SMSC connection, owning client (`none`: unowned) and outcome (stored, duplicate, refused).', labelNames: ['connection', 'owner', 'outcome'], registers
+    })
     this.#receiptsTotal = new Counter({ name: 'smsgw_receipts_total', help: 'Delivery receipts received, by SMSC connection and receipt state.', labelNames: ['connection', 'state'], registers })
     this.#bound = new Gauge({ name: 'smsgw_smsc_bound', help: '1 while the SMSC connection is bound, 0 otherwise.', labelNames: ['connection'], registers })
     this.#windowInUse = new Gauge({
@@ -206,6 +227,16 @@ export class GatewayMetrics {
     })
   }
 
+  /** An inbound SMS on `connection` for `owner` (undefined: none owns it) was stored, found a duplicate, or refused. */
+  inboundSms (connection: string, owner: string | undefined, outcome: keyof InboundCounts): void {
+    this.#inbound[outcome]++
+    this.#inboundTotal.inc({
+      connection: this.#connectionNames.label(connection),
+      owner: owner === undefined ? NO_OWNER_LABEL : this.#inboundOwners.label(owner),
+      outcome
+    })
+  }
+
   /** The session on `connection` is bound (`up`) or not. */
   bound (connection: string, up: boolean): void {
     const name = this.#connectionNames.label(connection)
@@ -287,7 +318,8 @@ export class GatewayMetrics {
         throttled: record.throttled,
         reconnects: record.reconnects
       })),
-      endToEnd: this.#latency.summary(this.#clock())
+      endToEnd: this.#latency.summary(this.#clock()),
+      inbound: { ...this.#inbound }
     }
   }
 

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify'
+import { operatorGuard, type OperatorAuth } from '../operator/operator-guard.ts'
 import type { GatewayMetrics } from './gateway-metrics.ts'
 
 /** The answer of a readiness check: ready, and the checks it was decided from by name. */
@@ -19,6 +20,8 @@ export interface ObservabilityPluginOptions {
   readiness: () => Promise<Readiness>
   /** Milliseconds /readyz waits for `readiness`; 2 000 by default. */
   readinessTimeoutMs?: number
+  /** When given (config http.protectMetrics), /metrics answers operators only; /healthz and /readyz stay open. */
+  protectMetricsWith?: OperatorAuth
 }
 
 const notReady: Readiness = { ready: false, checks: {} }
@@ -27,13 +30,15 @@ const hidden = { schema: { hide: true } }
 
 /**
  * GET /metrics (Prometheus text), GET /healthz (200 while the process serves HTTP) and
- * GET /readyz (200 when ready, 503 otherwise, with the checks either way).
+ * GET /readyz (200 when ready, 503 otherwise, with the checks either way). None needs a key,
+ * so that scrapers and probes work as they are; /metrics does with `protectMetricsWith`.
  */
 export async function observabilityPlugin (app: FastifyInstance, options: ObservabilityPluginOptions): Promise<void> {
   const { metrics, readiness } = options
   const timeoutMs = options.readinessTimeoutMs ?? DEFAULT_READINESS_TIMEOUT_MS
 
-  app.get('/metrics', hidden, async (_request, reply) => {
+  const metricsRoute = options.protectMetricsWith === undefined ? hidden : { ...hidden, onRequest: operatorGuard(options.protectMetricsWith) }
+  app.get('/metrics', metricsRoute, async (_request, reply) => {
     const text = await metrics.exposition()
     return await reply.header('content-type', metrics.registry.contentType).header('cache-control', 'no-store').send(text)
   })

@@ -1,38 +1,59 @@
 import { createHash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
+import { inboundJsonOf, type InboundFeed } from '../../gateway/inbound/inbound-feed.ts'
+import type { StoredInbound } from '../../gateway/inbound/stored-inbound.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import { encodeStatusEvent, type StatusEvent } from '../../gateway/status/status-event.ts'
 import { formatTimestamp } from '../../gateway/status/timestamp.ts'
+import { errorCodes, isSmsgwError } from '../../errors.ts'
 import type { Logger } from '../../log/logger.ts'
+import { DestinationPolicy } from './destination-policy.ts'
+import { guardedFetch } from './guarded-fetch.ts'
 import { DEFAULT_WEBHOOK_RETRY_POLICY, retryDelayMs, type RetryPolicy } from './retry-policy.ts'
 import type { Webhook, WebhookDirectory } from './webhook-directory.ts'
-import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.ts'
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookBody } from './webhook-signature.ts'
 
 /** One POST may take this long, response headers included, before it counts as failed. */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000
 /** Statuses waiting per client; past it the oldest waiting one is dropped. */
 export const DEFAULT_WEBHOOK_QUEUE_LIMIT = 1_000
-/** Statuses remembered for de-duplication, over all clients; the oldest are forgotten first. */
+/**
+ * Bytes waiting per client (estimated); past it the oldest waiting status is dropped too. A
+ * status's error text may echo a recipient of some 60 KB a client sealed (spec §5 rows 11-12),
+ * so the count alone would let one client's queue hold 1,000 of them.
+ */
+export const DEFAULT_WEBHOOK_QUEUE_BYTES = 1024 * 1024
+/** What a waiting status costs beyond its body, which its event repeats (estimated to err high). */
+const QUEUED_POST_OVERHEAD_BYTES = 300
+/**
+ * Statuses remembered for de-duplication, over all clients; the oldest are forgotten first.
+ * Each takes about 100 bytes of heap (a 32-character delivery id in a Set), 10 MB in all.
+ */
 export const DEFAULT_WEBHOOK_DEDUPE_ENTRIES = 100_000
 const DROP_LOG_INTERVAL_MS = 10_000
 
 export interface WebhookDeliveryOptions {
   readonly statuses: StatusFeed
+  /** Where inbound SMS are stored (embedded mode): each is posted to its owner's webhook too. */
+  readonly inbound?: InboundFeed
   readonly directory: WebhookDirectory
   readonly log: Logger
   /** Overrides of DEFAULT_WEBHOOK_RETRY_POLICY. */
   readonly retry?: Partial<RetryPolicy>
   readonly timeoutMs?: number
   readonly maxQueuedPerClient?: number
+  readonly maxQueuedBytesPerClient?: number
   readonly dedupeEntries?: number
-  /** Default: the global fetch (undici). */
+  /** Where statuses may be posted: DestinationPolicy.strict (nothing internal) by default. */
+  readonly destinations?: DestinationPolicy
+  /** Default: guardedFetch under `destinations`. */
   readonly fetch?: typeof globalThis.fetch
 }
 
 export interface WebhookDeliveryCounters {
   /** Statuses a webhook answered with 2xx. */
   delivered: number
-  /** Statuses given up: every attempt failed, or the webhook refused one (a 4xx other than 408 and 429, or a redirect). */
+  /** Statuses given up: every attempt failed, the webhook refused one (a 4xx other than 408 and 429, or a redirect), or its destination is refused. */
   failed: number
   /** Statuses dropped unsent because their client's queue was full. */
   dropped: number
@@ -49,16 +70,27 @@ export interface WebhookDelivery {
   [Symbol.asyncDispose]: () => Promise<void>
 }
 
-interface QueuedStatus {
-  readonly event: StatusEvent
-  /** The status JSON (spec §4): the exact bytes that are signed and sent. */
+/** What a post carries: `X-Smsgw-Event` tells the receiver which JSON the body is. */
+const webhookEvents = { status: 'status', inbound: 'inbound' } as const
+type WebhookEvent = typeof webhookEvents[keyof typeof webhookEvents]
+
+interface QueuedPost {
+  readonly clientId: string
+  readonly kind: WebhookEvent
+  /** What logs may say of it: ids, never a number or a text. */
+  readonly context: Readonly<Record<string, string>>
+  /** The status JSON (spec §4), or an inbound SMS's JSON (sealed payload inside): the exact bytes that are signed and sent. */
   readonly body: string
   /** The same for every attempt and every report of this status, so a receiver can de-duplicate too. */
   readonly deliveryId: string
+  /** The heap it takes, estimated: its body twice (the event holds the same text) at 2 bytes a character, and some. */
+  readonly bytes: number
 }
 
 interface ClientQueue {
-  readonly waiting: QueuedStatus[]
+  readonly waiting: QueuedPost[]
+  /** The bytes of `waiting`. */
+  bytes: number
   running: boolean
 }
 
@@ -74,9 +106,10 @@ type Outcome = { readonly kind: 'delivered' } | { readonly kind: 'retry' | 'refu
  *   timestamp) is not queued again, as long as it is among the last `dedupeEntries` seen.
  * - A failed attempt (a network error, a timeout, 408, 429 or 5xx) is tried again after an
  *   exponential back-off (RetryPolicy), up to maxAttempts; then the status is given up and logged.
- * - Each client's queue is bounded: past maxQueuedPerClient the oldest waiting status is dropped
- *   and counted, with a warning logged at most every 10 s. This holds memory flat when a
- *   webhook is down for long; the statuses stay available through GET /v1/messages/{correlId}.
+ * - Each client's queue is bounded: past maxQueuedPerClient statuses or maxQueuedBytesPerClient
+ *   bytes the oldest waiting status is dropped and counted, with a warning logged at most every
+ *   10 s. This holds memory flat when a webhook is down for long; the statuses stay available
+ *   through GET /v1/messages/{correlId}.
  * - Nothing is persisted: statuses queued when the process stops are not sent.
  */
 export function startWebhookDelivery (options: WebhookDeliveryOptions): WebhookDelivery {
@@ -89,14 +122,15 @@ class WebhookDispatcher implements WebhookDelivery {
   readonly #retry: RetryPolicy
   readonly #timeoutMs: number
   readonly #maxQueued: number
+  readonly #maxQueuedBytes: number
   readonly #dedupeEntries: number
   readonly #fetch: typeof globalThis.fetch
   readonly #queues = new Map<string, ClientQueue>()
-  /** Dedupe keys in the order seen (a Set keeps insertion order), oldest first. */
+  /** Delivery ids in the order seen (a Set keeps insertion order), oldest first. */
   readonly #seen = new Set<string>()
   readonly #abort = new AbortController()
   readonly #counters: WebhookDeliveryCounters = { delivered: 0, failed: 0, dropped: 0, duplicates: 0 }
-  readonly #unsubscribe: () => void
+  readonly #unsubscribe: Array<() => void>
   #running = 0
   #idleWaiters: Array<() => void> = []
   #lastDropLogMs = Number.NEGATIVE_INFINITY
@@ -107,9 +141,13 @@ class WebhookDispatcher implements WebhookDelivery {
     this.#retry = { ...DEFAULT_WEBHOOK_RETRY_POLICY, ...options.retry }
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_WEBHOOK_TIMEOUT_MS
     this.#maxQueued = options.maxQueuedPerClient ?? DEFAULT_WEBHOOK_QUEUE_LIMIT
+    this.#maxQueuedBytes = options.maxQueuedBytesPerClient ?? DEFAULT_WEBHOOK_QUEUE_BYTES
     this.#dedupeEntries = options.dedupeEntries ?? DEFAULT_WEBHOOK_DEDUPE_ENTRIES
-    this.#fetch = options.fetch ?? globalThis.fetch
-    this.#unsubscribe = options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true })
+    this.#fetch = options.fetch ?? guardedFetch(options.destinations ?? DestinationPolicy.strict)
+    this.#unsubscribe = [
+      options.statuses.subscribe(undefined, event => { this.#enqueue(event) }, { reportedHere: true }),
+      ...(options.inbound === undefined ? [] : [options.inbound.subscribe(undefined, message => { this.#enqueueInbound(message) }, { storedHere: true })])
+    ]
   }
 
   counters (): WebhookDeliveryCounters {
@@ -123,7 +161,7 @@ class WebhookDispatcher implements WebhookDelivery {
 
   async close (): Promise<void> {
     if (!this.#abort.signal.aborted) {
-      this.#unsubscribe()
+      for (const unsubscribe of this.#unsubscribe) unsubscribe()
       this.#abort.abort()
     }
     await this.idle()
@@ -136,30 +174,54 @@ class WebhookDispatcher implements WebhookDelivery {
   #enqueue (event: StatusEvent): void {
     if (this.#abort.signal.aborted) return
     const key = JSON.stringify([event.clientId, event.correlId, event.status, formatTimestamp(event.timestamp)])
-    if (this.#seen.has(key)) {
+    const deliveryId = createHash('sha256').update(key).digest('hex').slice(0, 32)
+    // The delivery id (128 bits of the key's hash) stands for the key: the memory takes the
+    // same few bytes per status whatever the length of the ids.
+    if (this.#seen.has(deliveryId)) {
       this.#counters.duplicates++
       return
     }
-    this.#remember(key)
-    let queue = this.#queues.get(event.clientId)
-    if (queue === undefined) {
-      queue = { waiting: [], running: false }
-      this.#queues.set(event.clientId, queue)
-    }
-    queue.waiting.push({
-      event,
+    this.#remember(deliveryId)
+    this.#queue({
+      clientId: event.clientId,
+      kind: webhookEvents.status,
+      context: { clientId: event.clientId, correlId: event.correlId, status: event.status },
       body: encodeStatusEvent(event),
-      deliveryId: createHash('sha256').update(key).digest('hex').slice(0, 32)
+      deliveryId
     })
-    if (queue.waiting.length > this.#maxQueued) {
-      queue.waiting.shift()
+  }
+
+  // The store announces each inbound SMS once, when it is stored: nothing to de-duplicate.
+  #enqueueInbound (message: StoredInbound): void {
+    if (this.#abort.signal.aborted) return
+    this.#queue({
+      clientId: message.owner,
+      kind: webhookEvents.inbound,
+      context: { clientId: message.owner, inboundId: String(message.id) },
+      body: JSON.stringify(inboundJsonOf(message)),
+      deliveryId: createHash('sha256').update(JSON.stringify([webhookEvents.inbound, message.id])).digest('hex').slice(0, 32)
+    })
+  }
+
+  #queue (post: Omit<QueuedPost, 'bytes'>): void {
+    let queue = this.#queues.get(post.clientId)
+    if (queue === undefined) {
+      queue = { waiting: [], bytes: 0, running: false }
+      this.#queues.set(post.clientId, queue)
+    }
+    const queued: QueuedPost = { ...post, bytes: QUEUED_POST_OVERHEAD_BYTES + 4 * post.body.length }
+    queue.waiting.push(queued)
+    queue.bytes += queued.bytes
+    // The newest post stays, even one larger than the bound on its own.
+    while (queue.waiting.length > 1 && (queue.waiting.length > this.#maxQueued || queue.bytes > this.#maxQueuedBytes)) {
+      queue.bytes -= (queue.waiting.shift() as QueuedPost).bytes
       this.#counters.dropped++
-      this.#logDrop(event.clientId)
+      this.#logDrop(post.clientId)
     }
     if (!queue.running) {
       queue.running = true
       this.#running++
-      void this.#drain(event.clientId, queue)
+      void this.#drain(post.clientId, queue)
     }
   }
 
@@ -175,13 +237,14 @@ class WebhookDispatcher implements WebhookDelivery {
     const now = Date.now()
     if (now - this.#lastDropLogMs < DROP_LOG_INTERVAL_MS) return
     this.#lastDropLogMs = now
-    this.#log.warn({ clientId, dropped: this.#counters.dropped, queueLimit: this.#maxQueued },
+    this.#log.warn({ clientId, dropped: this.#counters.dropped, queueLimit: this.#maxQueued, queueLimitBytes: this.#maxQueuedBytes },
       'webhook queue full: dropped the oldest waiting status')
   }
 
   async #drain (clientId: string, queue: ClientQueue): Promise<void> {
     try {
       for (let item = queue.waiting.shift(); item !== undefined; item = queue.waiting.shift()) {
+        queue.bytes -= item.bytes
         if (this.#abort.signal.aborted) break
         await this.#deliver(item)
       }
@@ -197,9 +260,9 @@ class WebhookDispatcher implements WebhookDelivery {
     }
   }
 
-  async #deliver (item: QueuedStatus): Promise<void> {
-    const { clientId, correlId, status } = item.event
-    const context = { clientId, correlId, status, deliveryId: item.deliveryId }
+  async #deliver (item: QueuedPost): Promise<void> {
+    const clientId = item.clientId
+    const context = { ...item.context, deliveryId: item.deliveryId }
     for (let attempt = 1; ; attempt++) {
       let webhook: Webhook | undefined
       let outcome: Outcome
@@ -233,7 +296,7 @@ class WebhookDispatcher implements WebhookDelivery {
     }
   }
 
-  async #post (webhook: Webhook, item: QueuedStatus): Promise<Outcome> {
+  async #post (webhook: Webhook, item: QueuedPost): Promise<Outcome> {
     let response: Response
     try {
       response = await this.#fetch(webhook.url, {
@@ -242,7 +305,8 @@ class WebhookDispatcher implements WebhookDelivery {
           'content-type': 'application/json',
           'user-agent': 'smsgw-webhook',
           [SIGNATURE_HEADER]: signWebhookBody(webhook.secret, item.body),
-          [DELIVERY_HEADER]: item.deliveryId
+          [DELIVERY_HEADER]: item.deliveryId,
+          [EVENT_HEADER]: item.kind
         },
         body: item.body,
         // A redirect is the receiver's mistake, and following it would send the status elsewhere.
@@ -250,6 +314,8 @@ class WebhookDispatcher implements WebhookDelivery {
         signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#timeoutMs)])
       })
     } catch (error) {
+      // An internal destination stays refused on a retry; the operator's allow-list is the way in.
+      if (isSmsgwError(error, errorCodes.webhookDestination)) return { kind: 'refused', reason: error.message }
       return { kind: 'retry', reason: describeFetchError(error, this.#timeoutMs) }
     }
     // The answer's body means nothing to us; cancelling it frees the connection without reading an unbounded amount.

@@ -2,6 +2,8 @@ import { createHmac, timingSafeEqual } from 'node:crypto'
 
 export const SIGNATURE_HEADER = 'x-smsgw-signature'
 export const DELIVERY_HEADER = 'x-smsgw-delivery'
+/** `status` or `inbound`: which JSON the body is. */
+export const EVENT_HEADER = 'x-smsgw-event'
 const SCHEME = 'sha256='
 
 /** The `X-Smsgw-Signature` value of `body`: `sha256=` and the hex HMAC-SHA256 of its bytes under `secret`. */

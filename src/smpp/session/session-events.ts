@@ -14,11 +14,18 @@ export interface SubmitResult {
   readonly messageId: string
 }
 
-/** What a caller may say about one submit. */
+/** How one submit is made. */
 export interface SubmitOptions {
   /**
+   * Runs once the submit holds its window slot, before its bytes are written (once, not per
+   * throttle retry): the caller's last word, such as a durable mark that the request may leave.
+   * When it rejects, nothing is written, the slot is given back and submit rejects with its error.
+   */
+  readonly beforeWrite?: () => Promise<void>
+  /**
    * No attempt of this submit is written after this instant (the request's deadline, spec §5):
-   * past it, the submit fails with SMSGW_SMPP_DEADLINE, not written.
+   * past it, the submit fails with SMSGW_SMPP_DEADLINE, not written (and beforeWrite does not
+   * run when it has passed already).
    */
   readonly deadline?: Date
 }

@@ -44,7 +44,8 @@ export interface SmscSessionOptions {
   addressRange?: string
   /**
    * Called for each deliver_sm. deliver_sm_resp ESME_ROK goes out after it resolves (so a receipt
-   * is acknowledged only once it is recorded), ESME_RX_T_APPN after it rejects (the SMSC retries).
+   * is acknowledged only once it is recorded), ESME_RX_T_APPN after it rejects (the SMSC retries),
+   * ESME_RX_R_APPN after it rejects with SMSGW_INBOUND_REFUSED (refused for good: no retry).
    */
   onDeliver: DeliverHandler
   /** Outstanding submits at once (1 or more); 10 by default. */

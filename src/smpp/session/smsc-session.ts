@@ -1,5 +1,5 @@
 import { EventEmitter } from 'node:events'
-import { errorCodes, SmsgwError } from '../../errors.ts'
+import { errorCodes, isSmsgwError, SmsgwError } from '../../errors.ts'
 import {
   commandStatus, createPdu, decodePdu, encodePdu, failureResponse, isResponseId, PduFramer, responseOf
 } from '../codec/index.ts'
@@ -308,9 +308,10 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> implements Asyn
       let status: number = commandStatus.ESME_ROK
       try {
         await this.#settings.onDeliver(pdu)
-      } catch {
-        // The handler could not record it: ask the SMSC to deliver it again later (§5.1.3).
-        status = commandStatus.ESME_RX_T_APPN
+      } catch (error) {
+        // The handler could not record it: ask the SMSC to deliver it again later (§5.1.3);
+        // one it refuses for good (SMSGW_INBOUND_REFUSED) must not come again.
+        status = isSmsgwError(error, errorCodes.inboundRefused) ? commandStatus.ESME_RX_R_APPN : commandStatus.ESME_RX_T_APPN
       }
       if (!this.#isClosed()) {
         await this.#write(encodePdu(createPdu('deliver_sm_resp', pdu.sequenceNumber, { messageId: '', tlvs: [] }, status))).catch(noop)

@@ -101,17 +101,25 @@ export class SubmitPipeline {
   /**
    * Takes a slot (in order), then sends `bytes` (an encoded submit_sm) and resolves with the
    * SMSC's message id. `refusal` is asked once the slot is ours: an error when the session no
-   * longer takes submits.
-   * @throws SmppSubmitError as SmscSession.submit describes; the waiters' error from refuseWaiters.
+   * longer takes submits. `beforeWrite` (SubmitOptions) runs next, holding the slot, and
+   * `refusal` is asked again after it: the session may have closed meanwhile.
+   * @throws SmppSubmitError as SmscSession.submit describes; the waiters' error from
+   * refuseWaiters; the error of `beforeWrite`.
    */
   async submit (bytes: Buffer, refusal: () => Error | undefined, options: SubmitOptions = {}): Promise<SubmitResult> {
-    const { deadline } = options
+    const { deadline, beforeWrite } = options
     await this.#slots.take()
-    const refused = refusal() ?? (isPast(deadline) ? submitPastDeadline(deadline as Date) : undefined)
-    if (refused !== undefined) {
-      this.#slots.release()
-      this.#hooks.changed()
-      throw refused
+    // Past the deadline already: no mark (beforeWrite), no write.
+    this.#giveBackOnRefusal(refusal() ?? (isPast(deadline) ? submitPastDeadline(deadline as Date) : undefined))
+    if (beforeWrite !== undefined) {
+      try {
+        await beforeWrite()
+      } catch (error) {
+        this.#slots.release()
+        this.#hooks.changed()
+        throw error
+      }
+      this.#giveBackOnRefusal(refusal())
     }
     return await new Promise<SubmitResult>((resolve, reject) => {
       const task: SubmitTask = { bytes, resolve, reject, written: false, throttled: 0, holdEpoch: 0, deadline, expiry: undefined }
@@ -121,6 +129,14 @@ export class SubmitPipeline {
       this.#queued.push(task)
       this.pump()
     })
+  }
+
+  /** Gives the slot just taken back and throws `refused`, when there is one. */
+  #giveBackOnRefusal (refused: Error | undefined): void {
+    if (refused === undefined) return
+    this.#slots.release()
+    this.#hooks.changed()
+    throw refused
   }
 
   /** Fails everyone waiting for a slot with `error`. */

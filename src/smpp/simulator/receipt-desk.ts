@@ -8,7 +8,9 @@ import type { SubmittedMessage } from './submitted-message.ts'
 // Receipts wait for their delay, then go to a session bound to receive with the system_id that
 // submitted the message. Like a real SMSC, the desk keeps a receipt it cannot deliver (no such
 // session, the session closed or did not answer) and sends it again after the next bind of that
-// system_id, so an ESME that reconnects gets its receipts, sometimes twice.
+// system_id, so an ESME that reconnects gets its receipts, sometimes twice. With
+// `resendAnsweredMs`, it also sends again, after a bind, the receipts answered in that last
+// while: an SMSC whose deliver_sm_resp was lost in a crash cannot tell them from unanswered ones.
 
 /** Receipts kept per system_id while no session can take them; the oldest go first past this. */
 export const MAX_QUEUED_RECEIPTS = 10_000
@@ -37,12 +39,16 @@ export interface ReceiptDeskContext {
   /** A session bound to receive for `systemId`, `preferred` when it can; undefined when none. */
   readonly receivingSession: (systemId: string, preferred?: SmscSession) => SmscSession | undefined
   readonly answered: (event: ReceiptEvent) => void
+  /** Receipts answered this long ago or less are sent again after a bind; 0: none. */
+  readonly resendAnsweredMs: number
 }
 
 export class ReceiptDesk {
   readonly #context: ReceiptDeskContext
   readonly #timers = new Set<NodeJS.Timeout>()
   readonly #queued = new Map<string, ReceiptJob[]>()
+  /** Per system_id, the receipts answered within resendAnsweredMs, oldest first. */
+  readonly #answered = new Map<string, Array<{ job: ReceiptJob, atMs: number }>>()
   #stopped = false
 
   constructor (context: ReceiptDeskContext) {
@@ -70,11 +76,14 @@ export class ReceiptDesk {
     this.#timers.add(timer)
   }
 
-  /** Sends the receipts kept for `systemId`, after a session bound to receive for it. */
+  /**
+   * Sends the receipts kept for `systemId`, after a session bound to receive for it: those
+   * never answered, and those answered within resendAnsweredMs.
+   */
   flush (systemId: string): void {
-    const jobs = this.#queued.get(systemId)
-    if (jobs === undefined) return
+    const jobs = [...this.#recentlyAnswered(systemId).map(({ job }) => job), ...this.#queued.get(systemId) ?? []]
     this.#queued.delete(systemId)
+    this.#answered.delete(systemId)
     for (const job of jobs) this.#send(job)
   }
 
@@ -84,6 +93,7 @@ export class ReceiptDesk {
     for (const timer of this.#timers) clearTimeout(timer)
     this.#timers.clear()
     this.#queued.clear()
+    this.#answered.clear()
   }
 
   #send (job: ReceiptJob, preferred?: SmscSession): void {
@@ -96,6 +106,7 @@ export class ReceiptDesk {
     }
     const body = encodeReceiptBody(job.submitted, { receiptId: job.receiptId, outcome: job.plan.outcome, err: job.plan.err, doneAt: new Date() })
     session.deliver(body).then(commandStatus => {
+      this.#remember(job)
       this.#context.answered({
         messageId: job.submitted.messageId,
         receiptId: job.receiptId,
@@ -110,6 +121,23 @@ export class ReceiptDesk {
       // session can fail, and then the receipt waits for the next bind.
       if (isSmsgwError(error, errorCodes.smscSimDelivery) || isSmsgwError(error, errorCodes.timeout)) this.#keep(job)
     })
+  }
+
+  /** Keeps an answered receipt for resendAnsweredMs, at most MAX_QUEUED_RECEIPTS per system_id. */
+  #remember (job: ReceiptJob): void {
+    if (this.#stopped || this.#context.resendAnsweredMs === 0) return
+    const answered = this.#recentlyAnswered(job.submitted.systemId)
+    answered.push({ job, atMs: Date.now() })
+    if (answered.length > MAX_QUEUED_RECEIPTS) answered.shift()
+    this.#answered.set(job.submitted.systemId, answered)
+  }
+
+  /** The receipts of `systemId` answered within resendAnsweredMs, oldest first; older ones are dropped from the list. */
+  #recentlyAnswered (systemId: string): Array<{ job: ReceiptJob, atMs: number }> {
+    const answered = this.#answered.get(systemId) ?? []
+    const sinceMs = Date.now() - this.#context.resendAnsweredMs
+    while (answered.length > 0 && (answered[0] as { atMs: number }).atMs < sinceMs) answered.shift()
+    return answered
   }
 
   #keep (job: ReceiptJob): void {

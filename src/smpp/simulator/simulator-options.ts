@@ -56,6 +56,12 @@ export interface SmscSimulatorOptions {
   readonly unbindTimeoutMs?: number
   /** How many submit records `submitted` keeps, newest last; default 10 000. */
   readonly retainSubmitted?: number
+  /**
+   * After a bind, also send again the receipts this system_id acknowledged in the last this
+   * many milliseconds, as an SMSC that lost the deliver_sm_resp does; default 0 (only those
+   * never acknowledged).
+   */
+  readonly resendAnsweredReceiptsMs?: number
   /** For the `percent` of receipt rules: a number in [0, 1); default Math.random. */
   readonly random?: () => number
 }
@@ -76,6 +82,7 @@ export interface SimulatorSettings {
   readonly deliverTimeoutMs: number
   readonly unbindTimeoutMs: number
   readonly retainSubmitted: number
+  readonly resendAnsweredReceiptsMs: number
   readonly random: () => number
 }
 
@@ -101,6 +108,7 @@ export function settingsOf (options: SmscSimulatorOptions): SimulatorSettings {
     deliverTimeoutMs: checkWhole('deliverTimeoutMs', options.deliverTimeoutMs ?? DEFAULT_DELIVER_TIMEOUT_MS, 1, Number.MAX_SAFE_INTEGER),
     unbindTimeoutMs: checkWhole('unbindTimeoutMs', options.unbindTimeoutMs ?? DEFAULT_UNBIND_TIMEOUT_MS, 0, Number.MAX_SAFE_INTEGER),
     retainSubmitted: checkWhole('retainSubmitted', options.retainSubmitted ?? DEFAULT_RETAINED_SUBMITS, 0, Number.MAX_SAFE_INTEGER),
+    resendAnsweredReceiptsMs: checkWhole('resendAnsweredReceiptsMs', options.resendAnsweredReceiptsMs ?? 0, 0, Number.MAX_SAFE_INTEGER),
     random: options.random ?? Math.random
   }
 }

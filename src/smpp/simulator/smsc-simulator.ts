@@ -115,7 +115,8 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     this.#nextMessageId = settings.firstMessageId
     this.#receipts = new ReceiptDesk({
       receivingSession: (systemId, preferred) => this.#receivingSession(systemId, preferred),
-      answered: event => this.emit('receipt', event)
+      answered: event => this.emit('receipt', event),
+      resendAnsweredMs: settings.resendAnsweredReceiptsMs
     })
     this.#sessionContext = this.#createSessionContext()
     this.#server = createServer(socket => { this.#onConnection(socket) })

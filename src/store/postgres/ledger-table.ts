@@ -2,13 +2,15 @@ import { ledgerStates, type LedgerEntry, type LedgerRecord } from '../../gateway
 import type { LedgerStore } from '../embedded-store.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
-interface LedgerRow { key: string, token: string, source: string, claimed_at_ms: string, done: boolean }
+interface LedgerRow { key: string, token: string, source: string, claimed_at_ms: string, done: boolean, marks_writes: boolean, writing_at_ms: string | null }
 
 /**
  * The request ledger's entries in PostgreSQL (table smsgw_ledger). Each record is applied in one
  * statement that is applyLedgerRecord written in SQL, so the row lock of that statement orders
  * racing records for every instance, and a record costs one round trip:
  * - a claim inserts the entry only if the key is free (ON CONFLICT DO NOTHING): the first wins;
+ * - a taken-over replaces the entry only if the claim it supersedes still owns it unmarked;
+ * - a writing marks the entry only if the token owns it, once;
  * - a done marks the entry only if the token owns it;
  * - a tombstone deletes the entry.
  * A lost race changes nothing and answers with the entry the winner left. Every statement can
@@ -36,13 +38,8 @@ export class PostgresLedgerTable implements LedgerStore {
       await this.#pool.query('DELETE FROM smsgw_ledger WHERE key = $1', [key])
       return undefined
     }
-    const { rows } = record.state === ledgerStates.claimed
-      ? await this.#pool.query<LedgerRow>(`INSERT INTO smsgw_ledger (key, token, source, claimed_at_ms, done)
-          SELECT $1, $2, $3, $4, false
-          WHERE $5::bigint IS NULL OR EXISTS (SELECT 1 FROM smsgw_requests WHERE seq = $5 AND state = 'queued')
-          ON CONFLICT (key) DO NOTHING RETURNING ${COLUMNS}`, [key, record.token, record.source, record.atMs, queuedSeqOf(record.source)])
-      : await this.#pool.query<LedgerRow>(`UPDATE smsgw_ledger SET done = true WHERE key = $1 AND token = $2 RETURNING ${COLUMNS}`, [key, record.token])
-    // Nothing written: a lost race, or a done from a token that does not own the key.
+    const { rows } = await this.#pool.query<LedgerRow>(...statementOf(key, record))
+    // Nothing written: a lost race, or a record from a token that does not own the key.
     return rows[0] === undefined ? await this.get(key) : entryOf(rows[0])
   }
 
@@ -52,7 +49,29 @@ export class PostgresLedgerTable implements LedgerStore {
   }
 }
 
-const COLUMNS = 'key, token, source, claimed_at_ms, done'
+const COLUMNS = 'key, token, source, claimed_at_ms, done, marks_writes, writing_at_ms'
+
+// A claim (first or taking over) of a request of this queue counts only while it is queued.
+const STILL_QUEUED = '($1::bigint IS NULL OR EXISTS (SELECT 1 FROM smsgw_requests WHERE seq = $1 AND state = \'queued\'))'
+
+/** applyLedgerRecord of one record, as one statement and its parameters. */
+function statementOf (key: string, record: LedgerRecord): [string, unknown[]] {
+  switch (record.state) {
+    case ledgerStates.claimed:
+      return [`INSERT INTO smsgw_ledger (key, token, source, claimed_at_ms, done, marks_writes)
+        SELECT $2, $3, $4, $5, false, $6 WHERE ${STILL_QUEUED}
+        ON CONFLICT (key) DO NOTHING RETURNING ${COLUMNS}`, [queuedSeqOf(record.source), key, record.token, record.source, record.atMs, record.marksWrites === true]]
+    case ledgerStates.takenOver:
+      return [`UPDATE smsgw_ledger SET token = $3, source = $4, claimed_at_ms = $5, marks_writes = true
+        WHERE key = $2 AND token = $6 AND NOT done AND marks_writes AND writing_at_ms IS NULL AND ${STILL_QUEUED}
+        RETURNING ${COLUMNS}`, [queuedSeqOf(record.source), key, record.token, record.source, record.atMs, record.supersedes ?? '']]
+    case ledgerStates.writing:
+      return [`UPDATE smsgw_ledger SET writing_at_ms = $3 WHERE key = $1 AND token = $2 AND NOT done AND writing_at_ms IS NULL RETURNING ${COLUMNS}`,
+        [key, record.token, record.atMs]]
+    case ledgerStates.done:
+      return [`UPDATE smsgw_ledger SET done = true WHERE key = $1 AND token = $2 RETURNING ${COLUMNS}`, [key, record.token]]
+  }
+}
 
 /**
  * The queue seq of a claim's source when the request came from this store's queue: the
@@ -67,5 +86,12 @@ function queuedSeqOf (source: string): number | null {
 }
 
 function entryOf (row: LedgerRow): LedgerEntry {
-  return { token: row.token, source: row.source, claimedAtMs: Number(row.claimed_at_ms), done: row.done }
+  return {
+    token: row.token,
+    source: row.source,
+    claimedAtMs: Number(row.claimed_at_ms),
+    done: row.done,
+    ...(row.marks_writes ? { marksWrites: true } : {}),
+    ...(row.writing_at_ms === null ? {} : { writingAtMs: Number(row.writing_at_ms) })
+  }
 }

@@ -3,6 +3,7 @@ import { DEFAULT_STORE_POOL_SIZE } from '../../config/defaults.ts'
 import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
 import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
+import { PostgresInboundTable } from './inbound-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
 import { RetryingPool } from './retrying-pool.ts'
@@ -21,7 +22,7 @@ const CONNECT_TIMEOUT_MS = 10_000
 export interface PostgresStoreOptions {
   /** Connections in the pool (the consumer lease takes one more); default DEFAULT_STORE_POOL_SIZE. */
   poolSize?: number
-  /** How long done requests, statuses and unanswered correlations are kept; default 7 days. */
+  /** How long done requests, statuses, unanswered correlations and inbound SMS are kept; default 7 days. */
   retentionMs?: number
   /** Told of errors on idle connections and of lease sessions that failed; they are retried. */
   onError?: (error: unknown) => void
@@ -42,6 +43,7 @@ export class PostgresStore implements EmbeddedStore {
   readonly statuses: PostgresStatusStore
   readonly ledger: PostgresLedgerTable
   readonly correlations: PostgresCorrelationTable
+  readonly inbound: PostgresInboundTable
   readonly #pool: pg.Pool
   readonly #retentionMs: number
   #closed = false
@@ -74,6 +76,7 @@ export class PostgresStore implements EmbeddedStore {
     this.statuses = new PostgresStatusStore(queries, { now, connection, schema, ...(options.onError === undefined ? {} : { onError: options.onError }) })
     this.ledger = new PostgresLedgerTable(queries)
     this.correlations = new PostgresCorrelationTable(queries, now)
+    this.inbound = new PostgresInboundTable(queries, { now, connection, schema, ...(options.onError === undefined ? {} : { onError: options.onError }) })
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {
@@ -98,6 +101,7 @@ export class PostgresStore implements EmbeddedStore {
     this.#closed = true
     await this.requests.close()
     await this.statuses.close()
+    await this.inbound.close()
     await this.#pool.end()
   }
 }

@@ -15,6 +15,9 @@ import { advisoryKey } from './advisory-locks.ts'
 // - smsgw_correlations: which request an SMSC message id belongs to.
 // - smsgw_consumer_lease: one row; `epoch` grows each time an instance becomes the queue's
 //   consumer, and marking requests done checks it (docs/embedded-mode.md, "PostgreSQL").
+// - smsgw_inbound_sms, smsgw_inbound_duplicate_keys (migration 2): inbound SMS sealed to their
+//   owners, and the duplicate keys of those stored lately (docs/inbound-sms.md, "Embedded mode").
+// - smsgw_statuses.once_key (migration 3, receipts across crashes): as in the SQLite store.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -58,6 +61,34 @@ export const migrations: readonly string[] = [
     since_ms bigint NOT NULL
   );
   INSERT INTO smsgw_consumer_lease (id, epoch, holder, since_ms) VALUES (1, 0, '', 0);
+  `,
+  `
+  CREATE TABLE smsgw_inbound_sms (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    owner text NOT NULL,
+    connection text NOT NULL,
+    received_at_ms bigint NOT NULL,
+    parts integer NOT NULL,
+    incomplete boolean NOT NULL,
+    sealed text NOT NULL,
+    stored_at_ms bigint NOT NULL
+  );
+  CREATE INDEX smsgw_inbound_sms_owner ON smsgw_inbound_sms (owner, id);
+
+  CREATE TABLE smsgw_inbound_duplicate_keys (
+    key text PRIMARY KEY,
+    stored_at_ms bigint NOT NULL
+  );
+  CREATE INDEX smsgw_inbound_duplicate_keys_stored ON smsgw_inbound_duplicate_keys (stored_at_ms);
+  `,
+  `
+  ALTER TABLE smsgw_statuses ADD COLUMN once_key text;
+  CREATE UNIQUE INDEX smsgw_statuses_once ON smsgw_statuses (once_key) WHERE once_key IS NOT NULL;
+  `,
+  // The ledger's `writing` mark (docs/delivery-guarantees.md): whether the claimant marks its
+  // writes (entries of earlier versions do not, and are never taken over), and when it did.
+  `
+  ALTER TABLE smsgw_ledger ADD COLUMN marks_writes boolean NOT NULL DEFAULT false, ADD COLUMN writing_at_ms bigint;
   `
 ]
 

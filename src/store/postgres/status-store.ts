@@ -45,17 +45,26 @@ export class PostgresStatusStore implements StatusHistoryStore {
     this.#now = options.now ?? Date.now
   }
 
-  async append (event: StatusEvent): Promise<StatusEvent> {
-    const { text, stored } = storableStatus(event)
+  /**
+   * Stores one status, or nothing when one of its once-key is stored (then undefined). A
+   * concurrent append of the same once-key waits for the other's commit, so undefined means
+   * the stored one is durable.
+   */
+  async append (event: StatusEvent): Promise<StatusEvent | undefined> {
+    const { text, stored, onceKey } = storableStatus(event)
     // The append's id makes a retry (the commit may have happened before the connection broke)
-    // store and announce it once.
-    await this.#pool.query(`
+    // store and announce it once: a row comes back when this statement inserted, or when an
+    // earlier try of this append did (the statement's snapshot does not see its own insert, so
+    // never both). No row: another append holds the once-key.
+    const { rowCount } = await this.#pool.query(`
       WITH inserted AS (
-        INSERT INTO smsgw_statuses (client_id, correl_id, status, reported_at_ms, append_id) VALUES ($1, $2, $3, $4, $6)
-        ON CONFLICT (append_id) DO NOTHING RETURNING status)
-      SELECT CASE WHEN octet_length(status) < ${MAX_NOTICE_BYTES} THEN pg_notify('${STATUS_CHANNEL}', current_schema() || E'\\t' || $5 || E'\\t' || status) END
-      FROM inserted`, [event.clientId, event.correlId, text, this.#now(), this.#instance, randomUUID()])
-    return stored
+        INSERT INTO smsgw_statuses (client_id, correl_id, status, reported_at_ms, append_id, once_key) VALUES ($1, $2, $3, $4, $6, $7)
+        ON CONFLICT DO NOTHING RETURNING status)
+      SELECT (CASE WHEN octet_length(status) < ${MAX_NOTICE_BYTES} THEN pg_notify('${STATUS_CHANNEL}', current_schema() || E'\\t' || $5 || E'\\t' || status) END)::text
+      FROM inserted
+      UNION ALL
+      SELECT NULL WHERE EXISTS (SELECT 1 FROM smsgw_statuses WHERE append_id = $6)`, [event.clientId, event.correlId, text, this.#now(), this.#instance, randomUUID(), onceKey])
+    return rowCount === 0 ? undefined : stored
   }
 
   async history (clientId: string, correlId: string): Promise<StatusEvent[]> {

@@ -1,5 +1,6 @@
 export { CorrelationTable } from './correlation-table.ts'
 export { DEFAULT_MAX_BATCH_WRITES, GroupCommit } from './group-commit.ts'
+export { InboundTable } from './inbound-table.ts'
 export { LedgerTable } from './ledger-table.ts'
 export { allowedRequestStates, RequestQueue, requestStates } from './request-queue.ts'
 export type { RequestState } from './request-queue.ts'

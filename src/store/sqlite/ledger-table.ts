@@ -21,12 +21,13 @@ export class LedgerTable implements LedgerStore {
 
   constructor (db: DatabaseSync, commit: GroupCommit) {
     this.#commit = commit
-    this.#select = db.prepare('SELECT token, source, claimed_at_ms, done FROM ledger WHERE key = ?')
-    this.#upsert = db.prepare(`INSERT INTO ledger (key, token, source, claimed_at_ms, done) VALUES (?, ?, ?, ?, ?)
-      ON CONFLICT (key) DO UPDATE SET token = excluded.token, source = excluded.source, claimed_at_ms = excluded.claimed_at_ms, done = excluded.done`)
+    this.#select = db.prepare('SELECT token, source, claimed_at_ms, done, marks_writes, writing_at_ms FROM ledger WHERE key = ?')
+    this.#upsert = db.prepare(`INSERT INTO ledger (key, token, source, claimed_at_ms, done, marks_writes, writing_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?)
+      ON CONFLICT (key) DO UPDATE SET token = excluded.token, source = excluded.source, claimed_at_ms = excluded.claimed_at_ms, done = excluded.done,
+        marks_writes = excluded.marks_writes, writing_at_ms = excluded.writing_at_ms`)
     this.#delete = db.prepare('DELETE FROM ledger WHERE key = ?')
     this.#count = db.prepare('SELECT count(*) AS count FROM ledger')
-    this.#all = db.prepare('SELECT key, token, source, claimed_at_ms, done FROM ledger ORDER BY key')
+    this.#all = db.prepare('SELECT key, token, source, claimed_at_ms, done, marks_writes, writing_at_ms FROM ledger ORDER BY key')
   }
 
   /** The committed entry of `key`, as every process sees it. */
@@ -50,7 +51,7 @@ export class LedgerTable implements LedgerStore {
       const next = applyLedgerRecord(current, record)
       if (next === current) return current
       if (next === undefined) this.#delete.run(key)
-      else this.#upsert.run(key, next.token, next.source, next.claimedAtMs, next.done ? 1 : 0)
+      else this.#upsert.run(key, next.token, next.source, next.claimedAtMs, next.done ? 1 : 0, next.marksWrites === true ? 1 : 0, next.writingAtMs ?? null)
       return next
     })
   }
@@ -63,5 +64,12 @@ export class LedgerTable implements LedgerStore {
 }
 
 function entryOf (row: Record<string, SQLOutputValue>): LedgerEntry {
-  return { token: textColumn(row, 'token'), source: textColumn(row, 'source'), claimedAtMs: integerColumn(row, 'claimed_at_ms'), done: integerColumn(row, 'done') === 1 }
+  return {
+    token: textColumn(row, 'token'),
+    source: textColumn(row, 'source'),
+    claimedAtMs: integerColumn(row, 'claimed_at_ms'),
+    done: integerColumn(row, 'done') === 1,
+    ...(integerColumn(row, 'marks_writes') === 1 ? { marksWrites: true } : {}),
+    ...(row.writing_at_ms === null ? {} : { writingAtMs: integerColumn(row, 'writing_at_ms') })
+  }
 }

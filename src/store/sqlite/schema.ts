@@ -10,6 +10,13 @@ import type { DatabaseSync } from 'node:sqlite'
 // - statuses: every status reported, as its `sms-status` JSON (spec §4), oldest first per request.
 // - ledger: the request ledger's current entries (docs/delivery-guarantees.md); one row per key.
 // - correlations: which request an SMSC message id belongs to; the value of a `correl-id` record.
+// - inbound_sms (migration 2): mobile-originated SMS, each sealed to the client owning its
+//   recipient (src/gateway/inbound/stored-inbound.ts); no sender, recipient or text in the clear.
+// - inbound_duplicate_keys (migration 2): a keyed digest per message stored lately, so an SMSC's
+//   re-delivery is stored once (docs/inbound-sms.md, "De-duplication").
+// - statuses.once_key (migration 3, receipts across crashes): statusOnceKey of a status with a recall-id, so
+//   a receipt re-sent after a crash, or a SENT reported by the receipt and by the submitter,
+//   is stored once.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE requests (
@@ -43,6 +50,35 @@ export const migrations: readonly string[] = [
     stored_at_ms INTEGER NOT NULL
   ) WITHOUT ROWID;
   CREATE INDEX correlations_stored ON correlations (stored_at_ms);
+  `,
+  `
+  CREATE TABLE inbound_sms (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    owner TEXT NOT NULL,
+    connection TEXT NOT NULL,
+    received_at_ms INTEGER NOT NULL,
+    parts INTEGER NOT NULL,
+    incomplete INTEGER NOT NULL CHECK (incomplete IN (0, 1)),
+    sealed TEXT NOT NULL,
+    stored_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX inbound_sms_owner ON inbound_sms (owner, id);
+
+  CREATE TABLE inbound_duplicate_keys (
+    key TEXT PRIMARY KEY,
+    stored_at_ms INTEGER NOT NULL
+  ) WITHOUT ROWID;
+  CREATE INDEX inbound_duplicate_keys_stored ON inbound_duplicate_keys (stored_at_ms);
+  `,
+  `
+  ALTER TABLE statuses ADD COLUMN once_key TEXT;
+  CREATE UNIQUE INDEX statuses_once ON statuses (once_key) WHERE once_key IS NOT NULL;
+  `,
+  // The ledger's `writing` mark (docs/delivery-guarantees.md): whether the claimant marks its
+  // writes (entries of earlier versions do not, and are never taken over), and when it did.
+  `
+  ALTER TABLE ledger ADD COLUMN marks_writes INTEGER NOT NULL DEFAULT 0 CHECK (marks_writes IN (0, 1));
+  ALTER TABLE ledger ADD COLUMN writing_at_ms INTEGER;
   `
 ]
 

@@ -4,6 +4,7 @@ import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
 import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { CorrelationTable } from './correlation-table.ts'
 import { GroupCommit } from './group-commit.ts'
+import { InboundTable } from './inbound-table.ts'
 import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
 import { migrate } from './schema.ts'
@@ -18,7 +19,7 @@ export interface SqliteStoreOptions {
   synchronous?: SynchronousMode
   /** Default DEFAULT_STORE_BUSY_TIMEOUT_MS (config defaults). */
   busyTimeoutMs?: number
-  /** How long done requests, statuses and unanswered correlations are kept; default 7 days. */
+  /** How long done requests, statuses, unanswered correlations and inbound SMS are kept; default 7 days. */
   retentionMs?: number
   /** Writes gathered into one transaction at most; default DEFAULT_MAX_BATCH_WRITES. */
   maxBatchWrites?: number
@@ -39,6 +40,7 @@ export class SqliteStore implements EmbeddedStore {
   readonly statuses: StatusStore
   readonly ledger: LedgerTable
   readonly correlations: CorrelationTable
+  readonly inbound: InboundTable
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
   readonly #retentionMs: number
@@ -66,11 +68,12 @@ export class SqliteStore implements EmbeddedStore {
     this.statuses = new StatusStore(db, this.#commit, now)
     this.ledger = new LedgerTable(db, this.#commit)
     this.correlations = new CorrelationTable(db, this.#commit, now)
+    this.inbound = new InboundTable(db, this.#commit, now)
   }
 
   /**
    * Deletes what is older than the retention at `now`: done requests (by acceptance time),
-   * statuses (by storing time) and correlation records whose final receipt never came. Queued
+   * statuses and inbound SMS (by storing time) and correlation records whose final receipt never came. Queued
    * requests and ledger entries are never pruned. Resolves with the counts.
    */
   async prune (now: Date = new Date()): Promise<PruneCounts> {

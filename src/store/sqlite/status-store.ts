@@ -18,22 +18,24 @@ export class StatusStore implements StatusHistoryStore {
   constructor (db: DatabaseSync, commit: GroupCommit, now: () => number = Date.now) {
     this.#commit = commit
     this.#now = now
-    this.#insert = db.prepare('INSERT INTO statuses (client_id, correl_id, status, reported_at_ms) VALUES (?, ?, ?, ?)')
+    this.#insert = db.prepare(`INSERT INTO statuses (client_id, correl_id, status, reported_at_ms, once_key) VALUES (?, ?, ?, ?, ?)
+      ON CONFLICT (once_key) WHERE once_key IS NOT NULL DO NOTHING`)
     this.#history = db.prepare('SELECT status FROM statuses WHERE client_id = ? AND correl_id = ? ORDER BY seq')
     this.#firstKept = db.prepare('SELECT seq FROM statuses WHERE reported_at_ms >= ? ORDER BY seq LIMIT 1')
     this.#deleteBefore = db.prepare('DELETE FROM statuses WHERE seq IN (SELECT seq FROM statuses WHERE seq < ? ORDER BY seq LIMIT ?)')
   }
 
   /**
-   * Stores one status; resolves with it as stored (what history gives back) once durable.
+   * Stores one status; resolves with it as stored (what history gives back) once durable, or
+   * with undefined when a status of the same once-key is stored already (statusOnceKey).
    * Rejects, storing nothing, an event the contract cannot carry (an empty client-id or
    * correl-id): the pipeline never reports one.
    */
-  async append (event: StatusEvent): Promise<StatusEvent> {
-    const { text, stored } = storableStatus(event)
+  async append (event: StatusEvent): Promise<StatusEvent | undefined> {
+    const { text, stored, onceKey } = storableStatus(event)
     const reportedAtMs = this.#now()
-    await this.#commit.run(() => this.#insert.run(event.clientId, event.correlId, text, reportedAtMs))
-    return stored
+    const inserted = await this.#commit.run(() => Number(this.#insert.run(event.clientId, event.correlId, text, reportedAtMs, onceKey).changes) > 0)
+    return inserted ? stored : undefined
   }
 
   /** The statuses of one request, in the order they were stored; empty when none. */

@@ -8,13 +8,14 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
 /**
  * The outbound gateway without Kafka: the same pipeline fed by the durable queue of the store
  * at `location` (a SQLite file, or a PostgreSQL URL: see openStore), which the HTTP API writes
- * to; statuses stored and served from it. Inbound SMS have no topic here: they are counted and
- * logged without their text.
+ * to; statuses stored and served from it. Inbound SMS are sealed to the client owning their
+ * recipient and stored there too (InboundInbox), before the SMSC is acknowledged.
  */
 export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword: string, location: string, log: Logger, parts: GatewayParts = {}): Promise<{ running: RunningGateway, transport: EmbeddedTransport }> {
   const transport = await openEmbeddedTransport(location, {
     store: { poolSize: config.store.poolSize, synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, onError: error => { log.warn({ err: error }, 'store connection failed; retrying') } },
-    source: { onReadError: error => { log.warn({ err: error }, 'reading the queue failed; retrying') } }
+    source: { onReadError: error => { log.warn({ err: error }, 'reading the queue failed; retrying') } },
+    inbound: config.inbound
   })
   await transport.store.prune()
   const pruning = setInterval(() => { transport.store.prune().catch((error: unknown) => log.warn({ err: error }, 'store pruning failed')) }, PRUNE_INTERVAL_MS)
@@ -24,7 +25,15 @@ export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword
     statuses: transport.statuses,
     ledgerLog: transport.ledgerLog,
     correlations: transport.correlations,
-    publishInbound: async sms => { log.info({ connection: sms.connectionId, parts: sms.parts }, 'inbound SMS received; embedded mode publishes none') },
+    publishInbound: async (sms, keys) => {
+      try {
+        await transport.inbound.receive(sms, keys)
+      } catch (error) {
+        // The error names the connection and the owner, never the sender, the recipient or the text.
+        log.warn({ err: error, connection: sms.connectionId, parts: sms.parts }, 'inbound SMS not stored')
+        throw error
+      }
+    },
     flush: async () => {},
     close: async () => {
       clearInterval(pruning)

@@ -1,7 +1,7 @@
 import type { StatusEvent } from '../../gateway/status/status-event.ts'
 import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
-import type { StatusSink } from '../../gateway/status/status-sink.ts'
+import { DUPLICATE_STATUS, type StatusSink } from '../../gateway/status/status-sink.ts'
 import type { StatusHistoryStore } from '../../store/embedded-store.ts'
 
 export interface EmbeddedStatusStoreOptions {
@@ -36,9 +36,15 @@ export class EmbeddedStatusStore implements StatusSink, StatusFeed {
     statuses.onAppendedElsewhere?.(event => { this.#tell(event, false) })
   }
 
-  /** Resolves once the status is stored; subscribers have been called by then. */
-  async report (event: StatusEvent): Promise<void> {
-    this.#tell(await this.#statuses.append(event), true)
+  /**
+   * Resolves once the status is stored; subscribers have been called by then. A status the
+   * store held already (same once-key: a re-sent receipt) is not stored again and reaches no
+   * subscriber (no second webhook): resolves with DUPLICATE_STATUS.
+   */
+  async report (event: StatusEvent): Promise<void | typeof DUPLICATE_STATUS> {
+    const stored = await this.#statuses.append(event)
+    if (stored === undefined) return DUPLICATE_STATUS
+    this.#tell(stored, true)
   }
 
   async history (clientId: string, correlId: string): Promise<StatusEvent[]> {

@@ -1,9 +1,11 @@
-import type { LedgerEntry } from '../../gateway/ledger/ledger-record.ts'
+import { DEFAULT_INBOUND_DUPLICATE_WINDOW_MS } from '../../config/defaults.ts'
+import { isOutcomeOpen, type LedgerEntry } from '../../gateway/ledger/ledger-record.ts'
 import type { EmbeddedStore, RequestQueueStore } from '../../store/embedded-store.ts'
 import { openStore, type OpenStoreOptions } from '../../store/open-store.ts'
 import { EmbeddedIngress } from './embedded-ingress.ts'
 import { EMBEDDED_STREAM, EmbeddedRequestSource, type EmbeddedRequestSourceOptions } from './embedded-request-source.ts'
 import { EmbeddedStatusStore, type EmbeddedStatusStoreOptions } from './embedded-status-store.ts'
+import { InboundInbox, type InboundInboxOptions } from './inbound-inbox.ts'
 import { StoreCorrelations } from './store-correlations.ts'
 import { StoreLedgerLog } from './store-ledger-log.ts'
 
@@ -11,6 +13,8 @@ export interface EmbeddedTransportOptions {
   store?: OpenStoreOptions
   source?: EmbeddedRequestSourceOptions
   statuses?: EmbeddedStatusStoreOptions
+  /** Who owns inbound SMS; default: nobody (every inbound SMS is refused). */
+  inbound?: InboundInboxOptions
 }
 
 /** Every part of the embedded transport, over one store. */
@@ -21,6 +25,8 @@ export interface EmbeddedTransport {
   readonly statuses: EmbeddedStatusStore
   readonly ledgerLog: StoreLedgerLog
   readonly correlations: StoreCorrelations
+  /** Inbound SMS: sealed, stored, served. */
+  readonly inbound: InboundInbox
   /** Ends the source's iteration, commits the writes still queued and closes the store. */
   close: () => Promise<void>
 }
@@ -29,14 +35,15 @@ export interface EmbeddedTransport {
  * Opens (creating and migrating it if need be) the store at `location` (a SQLite file or a
  * `postgres://` URL, see openStore) and builds the parts the gateway and the HTTP API use.
  * Before it resolves, it forgets the ledger entries of requests already done: the `forget` a
- * crash cut off between a request's commit and the gateway's onCommitted. Rejects when the
+ * crash cut off between a request's commit and the gateway's onCommitted. Entries whose
+ * outcome is unknown stay: they are listed for operators until one resolves them. Rejects when the
  * store cannot be opened.
  */
 export async function openEmbeddedTransport (location: string, options: EmbeddedTransportOptions = {}): Promise<EmbeddedTransport> {
   const store = await openStore(location, options.store)
   try {
     const ledgerLog = new StoreLedgerLog(store.ledger)
-    await ledgerLog.forgetSettled(async entry => await isDoneRequestsEntry(entry, store.requests))
+    await ledgerLog.forgetSettled(async entry => !isOutcomeOpen(entry) && await isDoneRequestsEntry(entry, store.requests))
     const source = new EmbeddedRequestSource(store.requests, options.source)
     return {
       store,
@@ -44,7 +51,8 @@ export async function openEmbeddedTransport (location: string, options: Embedded
       ingress: new EmbeddedIngress(store.requests),
       statuses: new EmbeddedStatusStore(store.statuses, options.statuses),
       ledgerLog,
-      correlations: new StoreCorrelations(store.correlations),
+      correlations: new StoreCorrelations(store.correlations, store.statuses),
+      inbound: new InboundInbox(store.inbound, options.inbound ?? { owners: [], duplicateWindowMs: DEFAULT_INBOUND_DUPLICATE_WINDOW_MS }),
       close: async () => {
         await source.close()
         await store.close()

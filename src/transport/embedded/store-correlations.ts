@@ -1,20 +1,37 @@
 import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import type { CorrelationLookup } from '../../gateway/backends/smpp/receipt-handler.ts'
 import type { CorrelationWriter } from '../../gateway/backends/smpp/smpp-backend.ts'
-import type { CorrelationStore } from '../../store/embedded-store.ts'
+import { smsStatuses } from '../../gateway/status/status-event.ts'
+import type { CorrelationStore, StatusHistoryStore } from '../../store/embedded-store.ts'
 import { correlationKey, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
 
 /**
  * The correlation table of the embedded deployment (the `correl-id` topic of a Kafka one): the
  * SMPP backend writes a record per submitted message, the receipt handler finds it by the
  * SMSC's message id. Keys are correlationKey's, with the same fall-back to a bare message id.
+ * A record's pending SENT needs no confirmation here: the status store keeps each status once,
+ * so a receipt that reports it again stores nothing (docs/delivery-guarantees.md).
  */
 export class StoreCorrelations implements CorrelationLookup, CorrelationWriter {
   readonly #store: CorrelationStore
+  readonly #statuses: StatusHistoryStore | undefined
   readonly #waiters = new KeyedListeners<CorrelationRecord>()
 
-  constructor (store: CorrelationStore) {
+  /** With `statuses`, sentOut reads whether a record's SENT is stored; without, it says "not known". */
+  constructor (store: CorrelationStore, statuses?: StatusHistoryStore) {
     this.#store = store
+    this.#statuses = statuses
+  }
+
+  /**
+   * Whether the SENT `record` carries is stored, read from the status history at once (no
+   * waiting: a receipt that reports it again is harmless, only a write more than this read).
+   */
+  async sentOut (record: CorrelationRecord): Promise<boolean> {
+    const sent = record.pendingSent
+    if (sent === undefined || this.#statuses === undefined) return false
+    const history = await this.#statuses.history(record.clientId, record.correlId)
+    return history.some(event => event.status === smsStatuses.sent && event.recallId === sent.recallId)
   }
 
   /** Records a submitted message; resolves once durable, then wakes receipts waiting for it. */

@@ -31,6 +31,10 @@ export class StoreLedgerLog implements LedgerLog {
     return this.#store.get(key)
   }
 
+  async entries (): Promise<Array<{ key: string, entry: LedgerEntry }>> {
+    return await this.#store.all()
+  }
+
   /**
    * Forgets (appends a tombstone for) every entry `isSettled` says no longer needs keeping;
    * resolves with how many. For the start-up: a crash between a request's commit and the

@@ -4,7 +4,9 @@ import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts
 
 /**
  * The correlation table on the compacted `correl-id` topic. Every instance reads all of it, so
- * a delivery receipt reaching any instance finds its request.
+ * a delivery receipt reaching any instance finds its request. `sms-status` cannot drop a
+ * status reported twice, so a record's pending SENT is confirmed here once it is out
+ * (confirmSent), and a receipt waits for that before it reports the SENT itself (sentOut).
  */
 export class CorrelationStore {
   readonly #records = new Map<string, CorrelationRecord>()
@@ -24,6 +26,34 @@ export class CorrelationStore {
     const key = correlationKey(record.recallId, record.connection)
     this.#remember(key, record)
     await this.#table.write(key, encodeCorrelationRecord(record))
+  }
+
+  /**
+   * Stores `record` without its pendingSent: its SENT is out. Nothing when the record is gone
+   * (a final receipt removed it) or confirmed already, so a late confirmation does not bring
+   * back a record that compaction should drop.
+   */
+  async confirmSent (record: CorrelationRecord): Promise<void> {
+    const key = correlationKey(record.recallId, record.connection)
+    if (this.#records.get(key)?.pendingSent === undefined) return
+    const { pendingSent: _out, ...confirmed } = record
+    await this.put(confirmed)
+  }
+
+  /**
+   * Resolves true once the record of `record`'s key is confirmed (or gone: a final status was
+   * reported, after SENT), false when it is still pending after `timeoutMs`: its submitter
+   * died, or stalls, between writing the record and confirming its SENT.
+   */
+  async sentOut (record: CorrelationRecord, timeoutMs: number): Promise<boolean> {
+    const key = correlationKey(record.recallId, record.connection)
+    const endMs = Date.now() + timeoutMs
+    for (;;) {
+      if (this.#records.get(key)?.pendingSent === undefined) return true
+      const leftMs = endMs - Date.now()
+      if (leftMs <= 0) return false
+      await this.#waiters.next(key, leftMs, () => undefined)
+    }
   }
 
   get (recallId: string, connection?: string): CorrelationRecord | undefined {

@@ -43,6 +43,10 @@ export class KafkaLedgerLog implements LedgerLog {
     return this.#view.entry(key)
   }
 
+  entries (): Array<{ key: string, entry: LedgerEntry }> {
+    return this.#view.entries()
+  }
+
   watch (key: string, listener: () => void): () => void {
     return this.#view.watch(key, listener)
   }

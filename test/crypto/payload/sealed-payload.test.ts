@@ -8,13 +8,13 @@ import { openPayload, sealPayload } from '../../../src/crypto/payload/index.ts'
 import { isSmsgwError } from '../../../src/errors.ts'
 import { keyIdOf, type VaultKey } from '../../../src/crypto/vault/vault-key.ts'
 import { Vault } from '../../../src/crypto/vault/vault.ts'
-import { sharedPath, VECTOR_VAULT_PASSWORD } from '../../harness/shared.ts'
+import { fixturePath, LEGACY_PAYLOAD_JAVA, VECTOR_VAULT_PASSWORD } from '../../harness/fixtures.ts'
 
 interface SealedVector { name: string, vault: string, alias: string, plaintext: string, payload: string }
-const vectors: SealedVector[] = JSON.parse(readFileSync(sharedPath('vectors/zwets/sealed-payloads.json'), 'utf8'))
-const builtin = await Vault.load(sharedPath('vectors/zwets/builtin.vault'), VECTOR_VAULT_PASSWORD)
+const vectors: SealedVector[] = JSON.parse(readFileSync(fixturePath('zwets/sealed-payloads.json'), 'utf8'))
+const builtin = await Vault.load(fixturePath('zwets/builtin.vault'), VECTOR_VAULT_PASSWORD)
 const testKeys = builtin.keysFor('test')
-const testPub = createPublicKey({ key: Buffer.from(readFileSync(sharedPath('vectors/zwets/test.pub'), 'utf8'), 'base64'), format: 'der', type: 'spki' })
+const testPub = createPublicKey({ key: Buffer.from(readFileSync(fixturePath('zwets/test.pub'), 'utf8'), 'base64'), format: 'der', type: 'spki' })
 
 function generatedKey (type: 'rsa' | 'x25519', alias = 'client'): VaultKey {
   const pair = type === 'rsa' ? generateKeyPairSync('rsa', { modulusLength: 2048 }) : generateKeyPairSync('x25519')
@@ -96,22 +96,22 @@ test('sealPayload refuses an X25519 key in the legacy format', () => {
   assert.throws(() => sealPayload(generatedKey('x25519').publicKey, Buffer.from('x'), 'legacy'), { code: 'SMSGW_UNSUPPORTED_KEY' })
 })
 
-test('sealPayload legacy output opens with the JDK reference SealedPayloadRef.java', async () => {
+test('sealPayload legacy output opens with the JDK cross-check legacy-payload.java', async () => {
   const plaintext = 'To: +255712345678\nSender: ACME\n\nHabari — ça va? 👋🏽 sixteen bytes!!'
   const sealed = sealPayload(testPub, Buffer.from(plaintext), 'legacy')
-  const opened = await runJavaRef(['decrypt', sharedPath('vectors/zwets/builtin.vault'), VECTOR_VAULT_PASSWORD, 'test'], sealed)
+  const opened = await runJavaRef(['decrypt', fixturePath('zwets/builtin.vault'), VECTOR_VAULT_PASSWORD, 'test'], sealed)
   assert.equal(opened, plaintext)
 })
 
-test('openPayload opens what the JDK reference seals', async () => {
+test('openPayload opens what the JDK cross-check seals', async () => {
   const plaintext = 'To: +31629845432\nSender: JDK\n\nsealed by the JDK'
-  const sealed = await runJavaRef(['encrypt-pub', sharedPath('vectors/zwets/test.pub')], plaintext)
+  const sealed = await runJavaRef(['encrypt-pub', fixturePath('zwets/test.pub')], plaintext)
   assert.equal(openPayload(sealed, testKeys).toString(), plaintext)
 })
 
 function runJavaRef (args: string[], input: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = execFile('java', [sharedPath('tools/java/SealedPayloadRef.java'), ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
+    const child = execFile('java', [LEGACY_PAYLOAD_JAVA, ...args], { encoding: 'utf8' }, (error, stdout, stderr) => {
       if (error === null) resolve(stdout)
       else reject(new Error(`${error.message}\n${stderr}`))
     })

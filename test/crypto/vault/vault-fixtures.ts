@@ -4,19 +4,19 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after } from 'node:test'
 import { promisify } from 'node:util'
-import { sharedPath } from '../../harness/shared.ts'
+import { fixturePath } from '../../harness/fixtures.ts'
 
 // Shared by the vault tests: where the vectors are, temporary folders, and the real tools.
 
-export { VECTOR_VAULT_PASSWORD } from '../../harness/shared.ts'
+export { VECTOR_VAULT_PASSWORD } from '../../harness/fixtures.ts'
 
 const execFileAsync = promisify(execFile)
 
 export const KEYTOOL = '/usr/bin/keytool'
 
-/** A file of shared/vectors/zwets, e.g. vectorPath('builtin.vault'). */
+/** A file of test/fixtures/zwets, e.g. vectorPath('builtin.vault'). */
 export function vectorPath (name: string): string {
-  return sharedPath(`vectors/zwets/${name}`)
+  return fixturePath(`zwets/${name}`)
 }
 
 /** A fresh folder under os.tmpdir(), removed when the calling test ends (or the file, when called at top level). */

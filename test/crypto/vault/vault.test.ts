@@ -19,6 +19,12 @@ test('Vault load reads the aliases of the shared vectors', async () => {
   assert.deepStrictEqual(aliases, [['test'], ['test'], ['fail', 'test']])
 })
 
+test('the bundled assets/builtin.vault is the Java gateway\'s builtin.vault, byte for byte', async () => {
+  const [bundled, javaGateways] = await Promise.all([
+    readFile(new URL('../../../assets/builtin.vault', import.meta.url)), readFile(vectorPath('builtin.vault'))])
+  assert.ok(bundled.equals(javaGateways))
+})
+
 test('Vault key gives the public key of test.pub for alias test of builtin.vault', async () => {
   const vault = await Vault.load(vectorPath('builtin.vault'), VECTOR_VAULT_PASSWORD)
   const key = vault.key('test')

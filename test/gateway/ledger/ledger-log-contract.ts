@@ -12,6 +12,9 @@ export interface LedgerLogUnderTest {
 }
 
 const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'send-sms/0/1', atMs })
+const markingClaim = (token: string, atMs: number): LedgerRecord => ({ ...claim(token, atMs), marksWrites: true })
+const writing = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.writing, source: 'send-sms/0/1', atMs })
+const takeOver = (token: string, supersedes: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.takenOver, source: 'send-sms/0/1', atMs, supersedes })
 
 /**
  * The semantics every LedgerLog keeps, in memory, in a store, on Kafka: registers its tests
@@ -29,6 +32,40 @@ export function ledgerLogContract (open: () => Promise<LedgerLogUnderTest>): voi
       { token: 'c', source: 'send-sms/0/1', claimedAtMs: 3, done: false },
       undefined,
       2
+    ])
+    await close()
+  })
+
+  test('append keeps the writing mark, and lets a takeover replace only an unwritten claim, as applyLedgerRecord does', async () => {
+    const { log, close } = await open()
+    await log.append('written', markingClaim('a', 1))
+    await log.append('written', writing('a', 2))
+    await log.append('written', writing('a', 3), { readBack: true })
+    await log.append('written', takeOver('b', 'a', 4), { readBack: true })
+    await log.append('unwritten', markingClaim('c', 1))
+    await log.append('unwritten', takeOver('d', 'c', 5), { readBack: true })
+    await log.append('unwritten', writing('c', 6), { readBack: true })
+    await log.append('old', claim('e', 1))
+    await log.append('old', takeOver('f', 'e', 7), { readBack: true })
+    assert.deepStrictEqual([await log.entry('written'), await log.entry('unwritten'), await log.entry('old')], [
+      { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: false, marksWrites: true, writingAtMs: 2 },
+      { token: 'd', source: 'send-sms/0/1', claimedAtMs: 5, done: false, marksWrites: true },
+      { token: 'e', source: 'send-sms/0/1', claimedAtMs: 1, done: false }
+    ])
+    await close()
+  })
+
+  test('entries lists every entry of the view with its key', async () => {
+    const { log, close } = await open()
+    await log.append('k1', markingClaim('a', 1))
+    await log.append('k1', writing('a', 2))
+    await log.append('k2', claim('b', 3))
+    await log.append('k3', claim('c', 4))
+    await log.append('k3', null)
+    const entries = [...await log.entries()].sort((x, y) => x.key.localeCompare(y.key))
+    assert.deepStrictEqual(entries, [
+      { key: 'k1', entry: { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: false, marksWrites: true, writingAtMs: 2 } },
+      { key: 'k2', entry: { token: 'b', source: 'send-sms/0/1', claimedAtMs: 3, done: false } }
     ])
     await close()
   })

@@ -5,8 +5,11 @@ import {
   applyLedgerRecord,
   decodeLedgerRecord,
   encodeLedgerRecord,
+  isOutcomeOpen,
+  isUnwrittenClaim,
   ledgerKey,
   ledgerStates,
+  requestOfLedgerKey,
   type LedgerEntry,
   type LedgerRecord
 } from '../../../src/gateway/ledger/ledger-record.ts'
@@ -176,4 +179,66 @@ test('ledgerKey joins client-id and correl-id so that no two pairs share a key',
     assert.equal(ledgerKey(a, b) === ledgerKey(c, d), a === c && b === d)
     assert.deepStrictEqual(JSON.parse(ledgerKey(a, b)), [a, b])
   }), { numRuns: 2000 })
+})
+
+// The `writing` mark and the takeover of an unwritten claim (issue 9, item 9: requests claimed
+// by a crashed instance and never written got no status at all).
+const markingClaim = (token: string, atMs: number): LedgerRecord => ({ ...claim(token, atMs), marksWrites: true })
+const writing = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.writing, source: `send-sms/0/${atMs}`, atMs })
+const takeOver = (token: string, supersedes: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.takenOver, source: `send-sms/0/${atMs}`, atMs, supersedes })
+const marking = (token: string, atMs: number, writingAtMs?: number): LedgerEntry => ({ ...owned(token, atMs), marksWrites: true, ...(writingAtMs === undefined ? {} : { writingAtMs }) })
+
+test('applyLedgerRecord marks the owner\'s entry writing once, at its first mark', () => {
+  assert.deepStrictEqual(fold([markingClaim('a', 1), writing('a', 5)]), marking('a', 1, 5))
+  assert.deepStrictEqual(fold([markingClaim('a', 1), writing('a', 5), writing('a', 9)]), marking('a', 1, 5))
+})
+
+test('applyLedgerRecord ignores writing from a token that does not own the key, on a free key and on a done entry', () => {
+  assert.deepStrictEqual(fold([markingClaim('a', 1), writing('b', 5)]), marking('a', 1))
+  assert.equal(fold([writing('a', 1)]), undefined)
+  assert.deepStrictEqual(fold([markingClaim('a', 1), done('a', 2), writing('a', 3)]), { ...marking('a', 1), done: true })
+})
+
+test('applyLedgerRecord lets a takeover replace the unwritten claim it names, with a fresh claim time', () => {
+  assert.deepStrictEqual(fold([markingClaim('a', 1), takeOver('b', 'a', 50)]), marking('b', 50))
+  // The new owner's marks and done count; the old owner's no longer do.
+  assert.deepStrictEqual(fold([markingClaim('a', 1), takeOver('b', 'a', 50), writing('a', 51), writing('b', 52), done('a', 53)]), marking('b', 50, 52))
+})
+
+test('applyLedgerRecord ignores a takeover of a claim that marked writing, finished, was forgotten, or is not the one named', () => {
+  assert.deepStrictEqual(fold([markingClaim('a', 1), writing('a', 2), takeOver('b', 'a', 50)]), marking('a', 1, 2))
+  assert.deepStrictEqual(fold([markingClaim('a', 1), done('a', 2), takeOver('b', 'a', 50)]), { ...marking('a', 1), done: true })
+  assert.equal(fold([markingClaim('a', 1), null, takeOver('b', 'a', 50)]), undefined)
+  assert.deepStrictEqual(fold([markingClaim('a', 1), takeOver('c', 'x', 50)]), marking('a', 1))
+})
+
+test('applyLedgerRecord never lets a takeover replace a claim that does not mark its writes (an earlier version\'s)', () => {
+  assert.deepStrictEqual(fold([claim('a', 1), takeOver('b', 'a', 50)]), owned('a', 1))
+})
+
+test('applyLedgerRecord lets exactly one of an owner\'s mark and a takeover count, whichever the log puts first', () => {
+  assert.deepStrictEqual(fold([markingClaim('a', 1), writing('a', 40), takeOver('b', 'a', 50)]), marking('a', 1, 40))
+  assert.deepStrictEqual(fold([markingClaim('a', 1), takeOver('b', 'a', 50), writing('a', 40)]), marking('b', 50))
+})
+
+test('isUnwrittenClaim and isOutcomeOpen tell a claim that never wrote from one that may have', () => {
+  const cases = [marking('a', 1), marking('a', 1, 2), { ...marking('a', 1, 2), done: true }, owned('a', 1)]
+  assert.deepStrictEqual(cases.map(entry => [isUnwrittenClaim(entry), isOutcomeOpen(entry)]), [[true, false], [false, true], [false, false], [false, true]])
+})
+
+test('encodeLedgerRecord and decodeLedgerRecord round-trip a marking claim, a writing mark and a takeover', () => {
+  for (const record of [markingClaim('i/1', 1), writing('i/1', 2), takeOver('i/2', 'i/1', 3)]) {
+    assert.deepStrictEqual(decodeLedgerRecord(encodeLedgerRecord(record)), record)
+  }
+})
+
+test('decodeLedgerRecord refuses a takeover that names no claim, and drops marksWrites and supersedes where they do not belong', () => {
+  assert.equal(decodeLedgerRecord('{"token":"b","state":"taken-over","source":"s","atMs":1}'), null)
+  assert.deepStrictEqual(decodeLedgerRecord('{"token":"a","state":"writing","source":"s","atMs":1,"marksWrites":true,"supersedes":"x"}'), { token: 'a', state: 'writing', source: 's', atMs: 1 })
+  assert.deepStrictEqual(decodeLedgerRecord('{"token":"a","state":"claimed","source":"s","atMs":1,"marksWrites":"yes"}'), { token: 'a', state: 'claimed', source: 's', atMs: 1 })
+})
+
+test('requestOfLedgerKey gives back the client-id and correl-id of a ledger key, and undefined for anything else', () => {
+  assert.deepStrictEqual(requestOfLedgerKey(ledgerKey('acme', 'C "1"')), { clientId: 'acme', correlId: 'C "1"' })
+  assert.deepStrictEqual(['k1', '["a"]', '["a",1]', '{}', ''].map(requestOfLedgerKey), [undefined, undefined, undefined, undefined, undefined])
 })

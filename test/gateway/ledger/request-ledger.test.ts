@@ -4,7 +4,7 @@ import fc from 'fast-check'
 import type { LedgerLog } from '../../../src/gateway/ledger/ledger-log.ts'
 import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord } from '../../../src/gateway/ledger/ledger-record.ts'
 import { MemoryLedgerLog } from '../../../src/gateway/ledger/memory-ledger-log.ts'
-import { RequestLedger, type ClaimVerdict } from '../../../src/gateway/ledger/request-ledger.ts'
+import { RequestLedger, type ClaimVerdict, type OwnedClaim } from '../../../src/gateway/ledger/request-ledger.ts'
 
 const TAKEOVER_MS = 30_000
 const KEY = ledgerKey('acme', 'C1')
@@ -29,9 +29,18 @@ async function readsDone (): Promise<void> {
   await Promise.resolve()
 }
 
-const ownedBy = (verdict: ClaimVerdict | undefined): string => {
+const ownedBy = (verdict: ClaimVerdict | undefined): string => claimOf(verdict).token
+
+const claimOf = (verdict: ClaimVerdict | undefined): OwnedClaim => {
   assert.equal(verdict?.kind, 'owned')
-  return (verdict as { token: string }).token
+  return (verdict as { claim: OwnedClaim }).claim
+}
+
+/** Claims KEY and marks it `writing`, as the pipeline does once its first bytes may leave. */
+async function claimAndMark (ledger: RequestLedger, source: string): Promise<string> {
+  const claim = claimOf(await ledger.claim(KEY, source))
+  await ledger.markWriting(KEY, claim, source)
+  return claim.token
 }
 
 beforeEach(() => { mock.timers.enable({ apis: ['setTimeout', 'Date'], now: 1_000_000 }) })
@@ -41,7 +50,7 @@ test('RequestLedger claim owns a free key and records the claim', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
   const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/7'))
-  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: false })
+  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: false, marksWrites: true })
 })
 
 test('RequestLedger claim gives each attempt its own token', async () => {
@@ -60,7 +69,7 @@ test('RequestLedger claim says completed when the request was completed, from an
   // Even long after: a completed request is never abandoned.
   mock.timers.tick(10 * TAKEOVER_MS)
   assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3'), { kind: 'completed' })
-  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: true })
+  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: true, marksWrites: true })
 })
 
 test('RequestLedger claim lets exactly one of two concurrent claims own the key; the other waits and then says completed', async () => {
@@ -79,10 +88,10 @@ test('RequestLedger claim lets exactly one of two concurrent claims own the key;
   assert.deepStrictEqual(second.value, { kind: 'completed' })
 })
 
-test('RequestLedger claim says abandoned, and appends nothing, when the claim is older than takeoverMs and unfinished', async () => {
+test('RequestLedger claim says abandoned, and appends nothing, when the claim is older than takeoverMs, marked writing and unfinished', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
+  const token = await claimAndMark(ledger, 'send-sms/0/1')
   mock.timers.tick(TAKEOVER_MS)
   const append = mock.method(log, 'append')
   assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2'), { kind: 'abandoned' })
@@ -90,21 +99,21 @@ test('RequestLedger claim says abandoned, and appends nothing, when the claim is
   mock.timers.tick(10 * TAKEOVER_MS)
   assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/3'), { kind: 'abandoned' })
   assert.equal(append.mock.callCount(), 0)
-  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/1', claimedAtMs: 1_000_000, done: false })
+  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/1', claimedAtMs: 1_000_000, done: false, marksWrites: true, writingAtMs: 1_000_000 })
 })
 
 test('RequestLedger claim says completed once the owner of an abandoned claim completes it late', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
+  const token = await claimAndMark(ledger, 'send-sms/0/1')
   mock.timers.tick(TAKEOVER_MS)
   assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2'), { kind: 'abandoned' })
   await ledger.complete(KEY, token, 'send-sms/0/1')
   assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2'), { kind: 'completed' })
 })
 
-test('RequestLedger claim waits for a live claim and says abandoned when it reaches takeoverMs', async () => {
+test('RequestLedger claim waits for a live claim marked writing and says abandoned when it reaches takeoverMs', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
+  await claimAndMark(ledger, 'send-sms/0/1')
   mock.timers.tick(1_000)
   const waiting = track(ledger.claim(KEY, 'send-sms/0/2'))
   mock.timers.tick(TAKEOVER_MS - 1_000 - 1)
@@ -204,6 +213,7 @@ class SharedLog {
         })
       },
       entry: (key: string): LedgerEntry | undefined => view.entry(key),
+      entries: () => view.entries(),
       watch: (key, listener) => view.watch(key, listener)
     }
   }
@@ -256,12 +266,12 @@ test('RequestLedger lets the instance whose claim the log puts first own the key
   assert.deepStrictEqual(claimA.value, { kind: 'completed' })
 })
 
-test('RequestLedger lets every instance sharing a log say abandoned for the claim of a crashed instance, and none take it', async () => {
+test('RequestLedger lets every instance sharing a log say abandoned for the claim a crashed instance marked writing, and none take it', async () => {
   const shared = new SharedLog({ auto: true })
   const crashed = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
-  const old = ownedBy(await crashed.claim(KEY, 'send-sms/0/1'))
+  const old = await claimAndMark(crashed, 'send-sms/0/1')
   const claimA = track(a.claim(KEY, 'send-sms/0/1'))
   const claimB = track(b.claim(KEY, 'send-sms/0/1'))
   await settle()
@@ -304,4 +314,91 @@ test('RequestLedger claim keeps waiting when a done comes from a token that does
   await ledger.complete(KEY, token, 'send-sms/0/1')
   await settle()
   assert.deepStrictEqual(waiting.value, { kind: 'completed' })
+})
+
+// Recovery by the `writing` mark (issue 9, item 9): a claim whose owner never marked a write
+// never reached the SMSC, so a successor sends it; only marked ones are unknown outcomes.
+
+test('RequestLedger claim takes over a claim older than takeoverMs that never marked a write, and owns it from now', async () => {
+  const log = new MemoryLedgerLog()
+  const crashed = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const successor = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  ownedBy(await crashed.claim(KEY, 'send-sms/0/1'))
+  mock.timers.tick(TAKEOVER_MS)
+  const verdict = await successor.claim(KEY, 'send-sms/0/9')
+  assert.equal(verdict.kind === 'owned' && verdict.tookOver, true)
+  assert.deepStrictEqual(log.entry(KEY), { token: ownedBy(verdict), source: 'send-sms/0/9', claimedAtMs: 1_000_000 + TAKEOVER_MS, done: false, marksWrites: true })
+})
+
+test('RequestLedger claim waits for a live unmarked claim, then takes it over when it reaches takeoverMs', async () => {
+  const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
+  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
+  const waiting = track(ledger.claim(KEY, 'send-sms/0/2'))
+  mock.timers.tick(TAKEOVER_MS - 1)
+  await settle()
+  assert.equal(waiting.settled, false)
+  mock.timers.tick(1)
+  await settle()
+  assert.notEqual(ownedBy(waiting.value), first)
+})
+
+test('RequestLedger markWriting rejects with SMSGW_LEDGER_FENCED, and marks nothing, once a successor took the claim over', async () => {
+  const log = new MemoryLedgerLog()
+  const slow = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const successor = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const claim = claimOf(await slow.claim(KEY, 'send-sms/0/1'))
+  mock.timers.tick(TAKEOVER_MS)
+  const taken = claimOf(await successor.claim(KEY, 'send-sms/0/1'))
+  await assert.rejects(slow.markWriting(KEY, claim, 'send-sms/0/1'), { code: 'SMSGW_LEDGER_FENCED' })
+  await successor.markWriting(KEY, taken, 'send-sms/0/1')
+  assert.deepStrictEqual(log.entry(KEY), { token: taken.token, source: 'send-sms/0/1', claimedAtMs: taken.atMs, done: false, marksWrites: true, writingAtMs: taken.atMs })
+})
+
+test('RequestLedger claim says abandoned for an unfinished claim of an earlier version, which did not mark its writes', async () => {
+  const log = new MemoryLedgerLog()
+  await log.append(KEY, { token: 'old/1', state: ledgerStates.claimed, source: 'send-sms/0/1', atMs: 1_000_000 })
+  mock.timers.tick(TAKEOVER_MS)
+  assert.deepStrictEqual(await new RequestLedger(log, { takeoverMs: TAKEOVER_MS }).claim(KEY, 'send-sms/0/1'), { kind: 'abandoned' })
+})
+
+test('RequestLedger markWriting appends one record without reading it back while the claim is young, and reads it back when late', async () => {
+  const log = new MemoryLedgerLog()
+  const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
+  const append = mock.method(log, 'append')
+  const young = claimOf(await ledger.claim(KEY, 'send-sms/0/1'))
+  append.mock.resetCalls()
+  await ledger.markWriting(KEY, young, 'send-sms/0/1')
+  assert.deepStrictEqual(append.mock.calls.map(call => [call.arguments[1]?.state, (call.arguments as unknown[])[2]]), [['writing', undefined]])
+
+  const lateKey = ledgerKey('acme', 'C2')
+  const late = claimOf(await ledger.claim(lateKey, 'send-sms/0/2'))
+  mock.timers.tick(TAKEOVER_MS / 2)
+  append.mock.resetCalls()
+  await ledger.markWriting(lateKey, late, 'send-sms/0/2')
+  assert.deepStrictEqual(append.mock.calls.map(call => [call.arguments[1]?.state, (call.arguments as unknown[])[2]]), [['writing', { readBack: true }]])
+  assert.equal(log.entry(lateKey)?.writingAtMs, 1_000_000 + TAKEOVER_MS / 2)
+})
+
+test('RequestLedger lets exactly one of a stuck owner\'s late mark and a successor\'s takeover win, in either log order', async () => {
+  for (const order of [[0, 1], [1, 0]]) {
+    const shared = new SharedLog({ auto: false })
+    const stuck = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
+    const successor = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
+    const claiming = stuck.claim(KEY, 'send-sms/0/1')
+    await readsDone()
+    shared.deliver()
+    const claim = claimOf(await claiming)
+    mock.timers.tick(TAKEOVER_MS)
+    const marking = track(stuck.markWriting(KEY, claim, 'send-sms/0/1'))
+    const taking = track(successor.claim(KEY, 'send-sms/0/1'))
+    await readsDone()
+    assert.equal(shared.pending, 2)
+    shared.deliver(order)
+    await settle()
+    const markWon = order[0] === 0
+    assert.deepStrictEqual(
+      { marked: marking.settled && marking.error === undefined, fenced: (marking.error as { code?: string } | undefined)?.code, successor: taking.value?.kind },
+      markWon ? { marked: true, fenced: undefined, successor: 'abandoned' } : { marked: false, fenced: 'SMSGW_LEDGER_FENCED', successor: 'owned' }
+    )
+  }
 })

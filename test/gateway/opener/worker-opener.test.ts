@@ -11,10 +11,10 @@ import { Vault } from '../../../src/crypto/vault/vault.ts'
 import { inlineOpener } from '../../../src/gateway/opener/inline-opener.ts'
 import { WORKER_FAILURE_TEXT, WorkerOpener } from '../../../src/gateway/opener/worker-opener.ts'
 import type { OpenVerdict } from '../../../src/gateway/stages/open-request.ts'
-import { sharedPath, VECTOR_VAULT_PASSWORD } from '../../harness/shared.ts'
+import { fixturePath, VECTOR_VAULT_PASSWORD } from '../../harness/fixtures.ts'
 
-const VAULT_FILE = sharedPath('vectors/zwets/builtin.vault')
-const vectors: Array<{ name: string, payload: string }> = JSON.parse(readFileSync(sharedPath('vectors/zwets/sealed-payloads.json'), 'utf8'))
+const VAULT_FILE = fixturePath('zwets/builtin.vault')
+const vectors: Array<{ name: string, payload: string }> = JSON.parse(readFileSync(fixturePath('zwets/sealed-payloads.json'), 'utf8'))
 const happy = vectors.find(vector => vector.name === 'happy-lf')?.payload ?? assert.fail('vector happy-lf')
 const failed: OpenVerdict = { kind: 'status', status: 'FAILED', errorText: WORKER_FAILURE_TEXT }
 

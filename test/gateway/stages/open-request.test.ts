@@ -6,17 +6,17 @@ import { sealPayload } from '../../../src/crypto/payload/index.ts'
 import type { VaultKey } from '../../../src/crypto/vault/vault-key.ts'
 import { Vault } from '../../../src/crypto/vault/vault.ts'
 import { openRequest, type OpenVerdict } from '../../../src/gateway/stages/open-request.ts'
-import { sharedPath, VECTOR_VAULT_PASSWORD } from '../../harness/shared.ts'
+import { fixturePath, VECTOR_VAULT_PASSWORD } from '../../harness/fixtures.ts'
 
 interface SealedVector { name: string, payload: string }
-const vectors: SealedVector[] = JSON.parse(readFileSync(sharedPath('vectors/zwets/sealed-payloads.json'), 'utf8'))
+const vectors: SealedVector[] = JSON.parse(readFileSync(fixturePath('zwets/sealed-payloads.json'), 'utf8'))
 const payloadOf = (name: string): string => {
   const vector = vectors.find(candidate => candidate.name === name)
   assert.ok(vector, `vector ${name}`)
   return vector.payload
 }
-const testKeys = (await Vault.load(sharedPath('vectors/zwets/builtin.vault'), VECTOR_VAULT_PASSWORD)).keysFor('test')
-const testPub = createPublicKey({ key: Buffer.from(readFileSync(sharedPath('vectors/zwets/test.pub'), 'utf8'), 'base64'), format: 'der', type: 'spki' })
+const testKeys = (await Vault.load(fixturePath('zwets/builtin.vault'), VECTOR_VAULT_PASSWORD)).keysFor('test')
+const testPub = createPublicKey({ key: Buffer.from(readFileSync(fixturePath('zwets/test.pub'), 'utf8'), 'base64'), format: 'der', type: 'spki' })
 
 // Maps compare by entries; a plain object shows failures more readably.
 type Shown = { kind: 'continue', headers: Record<string, string>, body: string } | OpenVerdict
@@ -25,7 +25,7 @@ const shown = (verdict: OpenVerdict): Shown =>
 const opened = (headers: Record<string, string>, body: string): Shown => ({ kind: 'continue', headers, body })
 const invalid = (reason: string): Shown => ({ kind: 'status', status: 'INVALID', errorText: `Failed to parse request payload: ${reason}` })
 
-// Every vector of shared/vectors/zwets/sealed-payloads.json, made by the JDK for builtin.vault.
+// Every vector of test/fixtures/zwets/sealed-payloads.json, made by the JDK for builtin.vault.
 const outcomes: ReadonlyArray<readonly [name: string, outcome: Shown]> = [
   ['happy-lf', opened({ To: '+31629845432', Sender: 'TEST SENDER' }, 'Hello, S1D1 world')],
   ['happy-crlf', opened({ To: '+255712345678', Sender: 'ACME' }, 'Line one\nLine two')],

@@ -62,3 +62,16 @@ test('validateRequest refuses every client when the allowed list is empty', () =
   assert.deepStrictEqual(validateRequest(base, { ...policy, allowedClients: new Set() }),
     { kind: 'status', status: 'INVALID', errorText: 'Client ID is unknown or disallowed' })
 })
+
+test('validateRequest answers INVALID, naming the problem, for a correl-id that breaks the limits, before rows 4-8', () => {
+  const cases: ReadonlyArray<readonly [SendRequest, string]> = [
+    [{ ...base, correlId: 'x'.repeat(257) }, 'Correlation ID field is longer than 256 bytes in UTF-8'],
+    [{ ...base, correlId: 'x'.repeat(60_000), clientId: 'evil', deadline: PAST }, 'Correlation ID field is longer than 256 bytes in UTF-8'],
+    [without({ ...base, correlId: 'a\ud800' }, 'payload'), 'Correlation ID field is not well-formed Unicode (it holds a lone surrogate)'],
+    [{ ...base, correlId: 'a\tb' }, 'Correlation ID field holds a control character (U+0000-U+001F or U+007F-U+009F)']
+  ]
+  for (const [request, errorText] of cases) {
+    assert.deepStrictEqual(validateRequest(request, policy), { kind: 'status', status: 'INVALID', errorText })
+  }
+  assert.deepStrictEqual(validateRequest({ ...base, correlId: 'x'.repeat(256) }, policy).kind, 'continue')
+})

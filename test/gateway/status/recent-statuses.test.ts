@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import { RecentStatuses } from '../../../src/gateway/status/recent-statuses.ts'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 
@@ -29,3 +31,63 @@ test('RecentStatuses forgets the least recently reported request past its bound'
   await feed.report(status('a', '3', 'SENT'))
   assert.deepEqual([(await feed.history('a', '1')).length, (await feed.history('a', '2')).length, (await feed.history('a', '3')).length], [2, 0, 1])
 })
+
+test('RecentStatuses forgets the least recently reported requests once their estimated bytes pass its budget', async () => {
+  const feed = new RecentStatuses(1_000, 10_000)
+  for (let n = 0; n < 100; n++) await feed.report(status('a', `${n}`.padStart(200, '0'), 'SENT'))
+  assert.ok(feed.bytes <= 10_000, `${feed.bytes} bytes`)
+  assert.deepEqual((await feed.history('a', '99'.padStart(200, '0'))).length, 1)
+  assert.deepEqual((await feed.history('a', '0'.padStart(200, '0'))).length, 0)
+  // One request larger than the whole budget (the error text of a long recipient) is not kept.
+  await feed.report({ ...status('a', 'huge', 'INVALID'), errorText: 'x'.repeat(10_000) })
+  assert.deepEqual([(await feed.history('a', 'huge')).length, feed.bytes], [0, 0])
+})
+
+test('RecentStatuses bounds a request whose statuses keep coming (a receipt the SMSC sends again and again)', async () => {
+  const feed = new RecentStatuses(1_000, 10_000)
+  for (let n = 0; n < 1_000; n++) await feed.report(status('a', 'again', 'DELIVERED'))
+  assert.ok(feed.bytes <= 10_000, `${feed.bytes} bytes`)
+})
+
+// Issue 9: 100,000 requests were bounded by count only, which at 770 bytes and up each is more
+// than the gateway's heap. The estimate must not fall short of what the heap really holds.
+test('RecentStatuses estimates no less heap than its histories take, for short, long and non-Latin-1 ids', async () => {
+  const gc = collector()
+  const cases = [
+    ['acme', (n: number) => `3f6c2a1e-9b7d-4c1a-8e2f-${String(n).padStart(12, '0')}`],
+    ['acme', (n: number) => `${n}`.padStart(256, 'x')],
+    ['клиент', (n: number) => `${n}`.padStart(128, 'é')]
+  ] as const
+  for (const [clientId, id] of cases) {
+    const { estimated, held } = await measure(gc, clientId, id)
+    const what = `${clientId} ${id(0).length} characters: estimated ${estimated} bytes, the heap grew ${held}`
+    assert.ok(estimated >= held, what)
+    assert.ok(estimated < 4 * held, what)
+  }
+})
+
+/** What 5,000 requests of a SENT and a DELIVERED take in `RecentStatuses`: estimated, and as the heap grew. */
+async function measure (gc: () => void, clientId: string, id: (n: number) => string): Promise<{ estimated: number, held: number }> {
+  gc()
+  gc()
+  const before = process.memoryUsage().heapUsed
+  const feed = new RecentStatuses(Infinity, Infinity)
+  for (let n = 0; n < 5_000; n++) {
+    // Fresh strings, as a store or a parser hands them over.
+    const [sentId, deliveredId] = [id(n), id(n)].map(text => JSON.parse(JSON.stringify(text)) as string)
+    await feed.report({ ...status(clientId, sentId as string, 'SENT'), timestamp: new Date(), recallId: String(4_000_000_000 + n) })
+    await feed.report({ ...status(clientId, deliveredId as string, 'DELIVERED'), timestamp: new Date() })
+  }
+  gc()
+  gc()
+  const held = process.memoryUsage().heapUsed - before
+  assert.ok((await feed.history(clientId, id(0))).length === 2)
+  return { estimated: feed.bytes, held }
+}
+
+/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
+function collector (): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as () => void
+}

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
-import { StatusFanOut, type StatusSink } from '../../../src/gateway/status/status-sink.ts'
+import { DUPLICATE_STATUS, StatusFanOut, type StatusSink } from '../../../src/gateway/status/status-sink.ts'
 
 const event = (correlId: string, status: StatusEvent['status'] = 'SENT'): StatusEvent => ({ clientId: 'acme', correlId, timestamp: new Date('2026-11-21T10:00:00Z'), status })
 
@@ -24,6 +24,15 @@ test('StatusFanOut reports to the primary, then to every secondary, and counts b
   await fanOut.report(event('C3'))
   assert.deepStrictEqual(journal, ['primary C1', 'log C1', 'audit C1', 'primary C2', 'log C2', 'audit C2', 'primary C3', 'log C3', 'audit C3'])
   assert.deepStrictEqual(fanOut.counts, { SENT: 2, DELIVERED: 1 })
+})
+
+test('StatusFanOut passes a status the primary held already to no secondary, counts nothing and says so', async () => {
+  // Issue 9 item 7: a receipt re-sent after a crash reaches no client log, webhook or counter twice.
+  const journal: string[] = []
+  const primary: StatusSink = { report: async reported => { journal.push(`primary ${reported.correlId}`); return DUPLICATE_STATUS } }
+  const fanOut = new StatusFanOut(primary, [recordingSink('log', journal)], () => assert.fail('no secondary error'))
+  assert.equal(await fanOut.report(event('C1', 'DELIVERED')), DUPLICATE_STATUS)
+  assert.deepStrictEqual({ journal, counts: fanOut.counts }, { journal: ['primary C1'], counts: {} })
 })
 
 test('StatusFanOut rejects with the primary\'s error, tells no secondary and counts nothing when the primary fails', async () => {

@@ -5,6 +5,7 @@ import { test } from 'node:test'
 import { errorCodes } from '../../../src/errors.ts'
 import { ApiKeyFile, apiKeyFilePath } from '../../../src/http/api-keys/index.ts'
 import { decodeApiKeyFile, encodeApiKeyFile } from '../../../src/http/api-keys/api-key-file-format.ts'
+import { DestinationPolicy } from '../../../src/http/webhooks/index.ts'
 import { temporaryFolder } from '../api/http-fakes.ts'
 
 const folder = await temporaryFolder()
@@ -108,7 +109,7 @@ test('ApiKeyFile sets, replaces and removes a client\'s webhook, with a fresh se
   const keys = await ApiKeyFile.open(file)
   const first = await keys.setWebhook('test', 'https://example.org/hook')
   assert.match(first.secret, /^whsec_[A-Za-z0-9_-]{43}$/)
-  const second = await keys.setWebhook('test', 'http://127.0.0.1:8080/other')
+  const second = await keys.setWebhook('test', 'http://hooks.example.net:8080/other')
   assert.notEqual(second.secret, first.secret)
   assert.deepStrictEqual(await keys.webhookOf('test'), second)
   assert.deepStrictEqual(await (await ApiKeyFile.open(file)).webhooks(), [second])
@@ -119,6 +120,43 @@ test('ApiKeyFile sets, replaces and removes a client\'s webhook, with a fresh se
   for (const url of ['example.org/hook', 'ftp://example.org/', 'file:///etc/passwd']) {
     await assert.rejects(keys.setWebhook('test', url), { code: errorCodes.usage }, url)
   }
+})
+
+test('ApiKeyFile refuses a webhook URL whose host is internal, unless its webhookDestinations allow it (issue 9, item 2)', async () => {
+  const file = freshFile()
+  const keys = await ApiKeyFile.open(file)
+  for (const url of ['http://2130706433/hook', 'http://0x7f000001/hook', 'http://127.1/hook', 'http://[::ffff:127.0.0.1]/hook', 'http://169.254.169.254/', 'http://[fd00::1]/', 'http://metadata.google.internal/']) {
+    await assert.rejects(keys.setWebhook('test', url), (error: Error & { code?: string }) =>
+      error.code === errorCodes.webhookDestination && error.message.startsWith(`webhook URL ${url} refused: `), url)
+  }
+  assert.deepStrictEqual(await keys.webhooks(), [])
+  const allowing = await ApiKeyFile.open(file, { webhookDestinations: DestinationPolicy.allowing(['127.0.0.0/8']) })
+  assert.deepStrictEqual((await allowing.setWebhook('test', 'http://127.1:9000/hook')).url, 'http://127.1:9000/hook')
+  await assert.rejects(allowing.setWebhook('test', 'http://10.0.0.1/hook'), { code: errorCodes.webhookDestination })
+})
+
+test('ApiKeyFile keeps operator keys apart from client keys: neither verifies as the other, and revoking one ends it (issue 9, item 3)', async () => {
+  const file = freshFile()
+  const keys = await ApiKeyFile.open(file, { recheckIntervalMs: 0 })
+  const operator = await keys.createOperatorKey()
+  const client = await keys.create('test')
+  assert.match(operator.key, /^smsgw_op_[0-9a-f]{12}_[A-Za-z0-9_-]{43}$/)
+  assert.deepStrictEqual({
+    operator: await keys.verifyOperator(operator.key),
+    operatorAsClient: await keys.verify(operator.key),
+    clientAsOperator: await keys.verifyOperator(client.key),
+    // The client key's id and secret in an operator key's clothes.
+    dressedUp: await keys.verifyOperator(client.key.replace('smsgw_', 'smsgw_op_')),
+    has: await keys.hasOperatorKey(operator.id),
+    hasClient: await keys.hasOperatorKey(client.id),
+    listed: (await keys.listOperatorKeys()).map(key => key.id),
+    clients: (await keys.list()).map(key => key.id)
+  }, { operator: operator.id, operatorAsClient: undefined, clientAsOperator: undefined, dressedUp: undefined, has: true, hasClient: false, listed: [operator.id], clients: [client.id] })
+  // Another process (the CLI) revokes it: this one stops taking it at once here (recheck 0).
+  assert.ok(await (await ApiKeyFile.open(file)).revoke(operator.id))
+  assert.deepStrictEqual([await keys.verifyOperator(operator.key), await keys.hasOperatorKey(operator.id)], [undefined, false])
+  const stored = JSON.parse(await readFile(file, 'utf8'))
+  assert.deepStrictEqual(Object.keys(stored), ['version', 'keys', 'webhooks'])
 })
 
 test('decodeApiKeyFile refuses a malformed file, naming the file and the place', async () => {
@@ -136,6 +174,8 @@ test('decodeApiKeyFile refuses a malformed file, naming the file and the place',
     [{ ...good, keys: [{ ...key, scrypt: { ...key.scrypt, N: 3000 } }] }, '/keys/0/scrypt/N is not a power of 2'],
     [{ ...good, keys: [{ ...key, scrypt: { ...key.scrypt, N: 2 ** 30 } }] }, '/keys/0/scrypt/N must be <= 1048576'],
     [{ ...good, keys: [key, key] }, `key id ${key.id} appears twice`],
+    [{ ...good, operators: [{ ...key, 'client-id': undefined }] }, `key id ${key.id} appears twice`],
+    [{ ...good, operators: [{ ...key, hash: 'x' }] }, '/operators/0/hash must'],
     [{ ...good, webhooks: [good.webhooks[0], good.webhooks[0]] }, 'client test has two webhooks'],
     [{ ...good, webhooks: [{ ...good.webhooks[0], url: 'mailto:x@example.org' }] }, '/webhooks/0/url is not an http: or https: URL']
   ]

@@ -153,6 +153,75 @@ test('POST /v1/messages answers 415 for a body that is not JSON by its media typ
   assert.equal(response.statusCode, 415)
 })
 
+const unsupported = (message: string) => ({ statusCode: 415, body: { statusCode: 415, error: 'Unsupported Media Type', message } })
+
+// Issue 9: text/plain was parsed (and answered 400) where the docs promise 415, and a charset
+// other than UTF-8 was read as UTF-8 anyway.
+test('POST /v1/messages answers 415 for text/plain and for a charset other than UTF-8, even with a JSON body', async () => {
+  const body = JSON.stringify(request())
+  const cases: Array<[string, string]> = [
+    ['text/plain', 'body must be application/json, not text/plain'],
+    ['text/plain; charset=utf-8', 'body must be application/json, not text/plain'],
+    ['application/problem+json', 'body must be application/json, not application/problem+json'],
+    ['application/json; charset=iso-8859-1', 'body must be UTF-8: charset=iso-8859-1 is not supported'],
+    ['application/json; charset=utf-16', 'body must be UTF-8: charset=utf-16 is not supported'],
+    ['application/json; charset=no-such-charset', 'body must be UTF-8: charset=no-such-charset is not supported']
+  ]
+  for (const [contentType, message] of cases) {
+    for (const url of ['/v1/messages', '/v1/messages/batch']) {
+      const response = await send({ method: 'POST', url, payload: url.endsWith('batch') ? `[${body}]` : body, headers: { 'content-type': contentType } })
+      assert.deepStrictEqual({ statusCode: response.statusCode, body: response.body }, unsupported(message), `${url} ${contentType}`)
+    }
+  }
+})
+
+test('POST /v1/messages takes application/json with no charset or with any label of UTF-8', async () => {
+  for (const contentType of ['application/json', 'application/json; charset=utf-8', 'Application/JSON;charset="UTF-8"', 'application/json; charset=utf8']) {
+    const response = await send({ method: 'POST', url: '/v1/messages', payload: JSON.stringify(request()), headers: { 'content-type': contentType } })
+    assert.equal(response.statusCode, 202, contentType)
+  }
+})
+
+test('POST /v1/messages answers 400 for a body that is not UTF-8, instead of reading it with U+FFFD in it', async () => {
+  ingress.accepted.length = 0
+  for (const bad of [[0xff], [0xc3], [0xed, 0xa0, 0x80]]) {
+    const body = Buffer.concat([Buffer.from('{"client-id":"test","correl-id":"C'), Buffer.from(bad), Buffer.from(`","deadline":"2100-01-01T00:00:00Z","payload":"${PAYLOAD}"}`)])
+    const response = await send({ method: 'POST', url: '/v1/messages', payload: body, headers: { 'content-type': 'application/json; charset=utf-8' } })
+    assert.deepStrictEqual({ statusCode: response.statusCode, body: response.body },
+      { statusCode: 400, body: { statusCode: 400, error: 'Bad Request', message: 'body is not valid UTF-8' } }, JSON.stringify(bad))
+  }
+  assert.deepStrictEqual(ingress.accepted, [])
+})
+
+// Issue 9: 424 accepted requests with 60,000-character correl-ids exhausted the heap.
+test('POST /v1/messages answers 400 naming the field for an id over its limit in bytes, with a lone surrogate or a control character', async () => {
+  ingress.accepted.length = 0
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ 'correl-id': 'x'.repeat(60_000) }, 'correl-id is longer than 256 bytes in UTF-8'],
+    [{ 'correl-id': 'é'.repeat(129) }, 'correl-id is longer than 256 bytes in UTF-8'],
+    [{ 'correl-id': 'C\ud800' }, 'correl-id is not well-formed Unicode (it holds a lone surrogate)'],
+    [{ 'correl-id': 'C\t1' }, 'correl-id holds a control character (U+0000-U+001F or U+007F-U+009F)'],
+    [{ 'correl-id': 'C\u0085' }, 'correl-id holds a control character (U+0000-U+001F or U+007F-U+009F)'],
+    [{ 'client-id': 'k'.repeat(65) }, 'client-id is longer than 64 bytes in UTF-8'],
+    [{ 'client-id': 'test\n' }, 'client-id holds a control character (U+0000-U+001F or U+007F-U+009F)']
+  ]
+  for (const [fields, problem] of cases) {
+    const response = await post(request(fields))
+    assert.deepStrictEqual({ statusCode: response.statusCode, body: response.body }, badRequest(problem), problem)
+  }
+  const batch = await send({ method: 'POST', url: '/v1/messages/batch', payload: [request(), request({ 'correl-id': 'y'.repeat(257) })] })
+  assert.deepStrictEqual({ statusCode: batch.statusCode, body: batch.body }, badRequest('[1].correl-id is longer than 256 bytes in UTF-8'))
+  assert.deepStrictEqual(ingress.accepted, [])
+})
+
+test('POST /v1/messages accepts ids at their limits', async () => {
+  ingress.accepted.length = 0
+  const correlId = '😀'.repeat(64)
+  const response = await post(request({ 'correl-id': correlId }))
+  assert.deepStrictEqual({ statusCode: response.statusCode, body: response.body }, { statusCode: 202, body: { 'correl-id': correlId, accepted: true } })
+  assert.equal(ingress.accepted.length, 1)
+})
+
 test('POST /v1/messages answers 401 without a key, with a malformed, unknown or revoked one', async () => {
   const revoked = await keys.create('test')
   assert.equal((await post(request(), revoked.key)).statusCode, 202)
@@ -290,6 +359,29 @@ test('GET /v1/messages/{correlId} answers 200 with the state queued and no statu
   statuses.report(statusOf('test', 'Q/1', 'SENT', 3))
   const reported = await send({ method: 'GET', url: '/v1/messages/Q%2F1' })
   assert.deepStrictEqual({ statusCode: reported.statusCode, state: reported.body.state }, { statusCode: 200, state: 'reported' })
+})
+
+test('GET /v1/messages/{correlId} answers 400 for a correl-id no request can have', async () => {
+  for (const [correlId, problem] of [['x'.repeat(257), 'is longer than 256 bytes in UTF-8'], ['a\u0001', 'holds a control character (U+0000-U+001F or U+007F-U+009F)']]) {
+    const response = await send({ method: 'GET', url: `/v1/messages/${encodeURIComponent(correlId as string)}` })
+    assert.deepStrictEqual({ statusCode: response.statusCode, body: response.body }, badRequest(`correl-id ${problem as string}`))
+  }
+})
+
+test('GET /v1/messages/{correlId} answers a path that is not UTF-8 when decoded, or too long, with a problem', async () => {
+  const notUtf8 = await send({ method: 'GET', url: '/v1/messages/C%FF' })
+  assert.deepStrictEqual({ statusCode: notUtf8.statusCode, body: notUtf8.body },
+    { statusCode: 400, body: { statusCode: 400, error: 'Bad Request', message: '\'/v1/messages/C%FF\' is not a valid url component' } })
+  const tooLong = await send({ method: 'GET', url: `/v1/messages/${'x'.repeat(769)}` })
+  assert.deepStrictEqual({ statusCode: tooLong.statusCode, error: tooLong.body.error, keys: Object.keys(tooLong.body) },
+    { statusCode: 414, error: 'URI Too Long', keys: ['statusCode', 'error', 'message'] })
+})
+
+test('GET /v1/messages/{correlId} reaches a correl-id of the longest kind, percent-encoded', async () => {
+  const correlId = '€'.repeat(85)
+  statuses.report(statusOf('test', correlId, 'SENT'))
+  const response = await send({ method: 'GET', url: `/v1/messages/${encodeURIComponent(correlId)}` })
+  assert.deepStrictEqual({ statusCode: response.statusCode, correlId: response.body['correl-id'] }, { statusCode: 200, correlId })
 })
 
 test('GET /v1/messages/{correlId} answers 401 without a key', async () => {

@@ -46,3 +46,17 @@ test('ClientRateLimiter rejects a limit that admits nothing', () => {
     assert.throws(() => new ClientRateLimiter(limit), { code: errorCodes.config }, JSON.stringify(limit))
   }
 })
+
+// Issue 9: every in-memory map is bounded; a client's bucket stayed for ever.
+test('ClientRateLimiter forgets the buckets of clients that have been quiet long enough to be full again', () => {
+  const { clock, limiter } = limiterAt(10, 20)
+  for (let n = 0; n < 1_000; n++) limiter.take(`client-${n}`)
+  // Each of those buckets is full again after 0.1 s; a client that spent its burst is not.
+  for (let n = 0; n < 20; n++) limiter.take('busy')
+  clock.nowMs = 150
+  for (let n = 0; n < 30; n++) limiter.take(`newcomer-${n}`)
+  assert.ok(limiter.clients <= 64, `${limiter.clients} buckets held`)
+  assert.deepStrictEqual([limiter.take('busy'), limiter.take('busy'), limiter.take('busy')], [0, 1, 1])
+  // A forgotten client starts again with a full bucket, as it would have had.
+  assert.deepStrictEqual(Array.from({ length: 21 }, () => limiter.take('client-0')).filter(wait => wait === 0).length, 20)
+})

@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
 import { buildHttpApp } from '../../../src/http/app.ts'
-import { MAX_STREAMS_PER_CLIENT } from '../../../src/http/api/status-stream-routes.ts'
+import { MAX_STREAMS, MAX_STREAMS_PER_CLIENT } from '../../../src/http/api/status-stream-routes.ts'
 import { IngressFake, StatusFeedFake, capturingLogger, statusOf, temporaryFolder } from './http-fakes.ts'
 
 // GET /v1/statuses/stream over a real socket (inject() cannot hold a response open), read with fetch.
@@ -112,4 +112,29 @@ test('GET /v1/statuses/stream answers 401 without a key and 429 past the open st
     retryAfter: '5',
     body: { statusCode: 429, error: 'Too Many Requests', message: `client test has ${MAX_STREAMS_PER_CLIENT} status streams open already` }
   })
+})
+
+// Issue 9: every subscriber is bounded, over all clients too, not only per client.
+test('GET /v1/statuses/stream answers 503 past the open streams of all clients together, and takes one again when one ends', async (t) => {
+  const statuses = new StatusFeedFake()
+  const { url } = await listening(t, statuses)
+  const clients = Math.ceil((MAX_STREAMS + 1) / MAX_STREAMS_PER_CLIENT)
+  const clientKeys = await Promise.all(Array.from({ length: clients }, async (_, n) => (await keys.create(`many-${n}`)).key))
+  const aborts = Array.from({ length: MAX_STREAMS }, () => new AbortController())
+  t.after(() => { for (const abort of aborts) abort.abort() })
+  const open = await Promise.all(aborts.map(async (abort, n) =>
+    await fetch(url, { headers: { authorization: `Bearer ${clientKeys[n % clients] ?? ''}` }, signal: abort.signal })))
+  assert.deepStrictEqual(open.map(response => response.status), open.map(() => 200))
+  await until(() => statuses.subscribers === MAX_STREAMS)
+  const refused = await fetch(url, { headers: { authorization: `Bearer ${clientKeys[clients - 1] ?? ''}` } })
+  assert.deepStrictEqual({ status: refused.status, retryAfter: refused.headers.get('retry-after'), body: await refused.json() }, {
+    status: 503,
+    retryAfter: '5',
+    body: { statusCode: 503, error: 'Service Unavailable', message: `the gateway has ${MAX_STREAMS} status streams open already` }
+  })
+  aborts[0]?.abort()
+  await until(() => statuses.subscribers === MAX_STREAMS - 1)
+  const again = await fetch(url, { headers: { authorization: `Bearer ${clientKeys[0] ?? ''}` } })
+  assert.equal(again.status, 200)
+  await again.body?.cancel()
 })

@@ -10,11 +10,13 @@ import Fastify from 'fastify'
 import { chromium } from 'playwright-core'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import { StatusFanOut } from '../../../src/gateway/status/status-sink.ts'
+import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
 import { dashboardPlugin } from '../../../src/http/dashboard/dashboard-plugin.ts'
 import { DashboardState } from '../../../src/http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../../../src/http/observability/gateway-metrics.ts'
 import { metricsStatusSink, watchSession } from '../../../src/http/observability/metric-sources.ts'
 import { observabilityPlugin } from '../../../src/http/observability/observability-plugin.ts'
+import { OperatorSessions } from '../../../src/http/operator/index.ts'
 import type { ReconnectingSessionEvents, ReconnectingSessionState } from '../../../src/smpp/session/index.ts'
 import { StatusFeedFake } from './status-feed-fake.ts'
 
@@ -95,8 +97,8 @@ async function replayTraffic (clock: { ms: number | undefined }, endMs: number, 
 }
 
 /** The text of an event stream up to the end of its first frame. */
-async function firstFrame (url: string): Promise<string> {
-  const response = await fetch(url)
+async function firstFrame (url: string, headers: Record<string, string>): Promise<string> {
+  const response = await fetch(url, { headers })
   const reader = (response.body as ReadableStream<Uint8Array>).getReader()
   const decoder = new TextDecoder()
   let received = ''
@@ -141,12 +143,15 @@ test('dashboard in a real browser shows statuses reported after it loaded, the c
   backup.emit('reconnecting', { attempt: 1, delayMs: 4_000, reason: new Error('connection reset') })
   backup.enter('connecting')
 
+  const userDataDir = await mkdtemp(join(tmpdir(), 'smsgw-chromium-'))
+  const keys = await ApiKeyFile.open(join(userDataDir, 'api-keys.json'))
+  const operatorKey = (await keys.createOperatorKey()).key
+  const clientKey = (await keys.create('acme')).key
   const app = Fastify()
   await app.register(observabilityPlugin, { metrics, readiness: async () => ({ ready: true, checks: {} }) })
-  await app.register(dashboardPlugin, { statuses: feed, metrics, snapshot: () => state.snapshot() })
+  await app.register(dashboardPlugin, { statuses: feed, metrics, snapshot: () => state.snapshot(), operators: { keys, sessions: new OperatorSessions() } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/dashboard`
-  const userDataDir = await mkdtemp(join(tmpdir(), 'smsgw-chromium-'))
   const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: VIEWPORT })
   t.after(async () => {
     await browser.close()
@@ -158,9 +163,24 @@ test('dashboard in a real browser shows statuses reported after it loaded, the c
   page.on('console', message => { if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text()) })
   page.on('pageerror', error => { problems.push(error.message) })
 
+  // The page asks for an operator key first (issue 9, item 3); a client's API key is refused.
   await page.goto(url)
+  await page.locator('#login-form').waitFor()
+  assert.deepStrictEqual(await page.locator('#board').isHidden(), true)
+  await page.locator('#operator-key').fill(clientKey)
+  await page.locator('#login-form button[type=submit]').click()
+  await page.locator('#login-error', { hasText: 'not an operator key' }).waitFor({ timeout: 5_000 })
+  assert.deepStrictEqual([await page.locator('#board').isHidden(), (await page.content()).includes('ord-10400')], [true, false])
+  // The refused login's 401 is the one error the browser may report.
+  problems.splice(0, problems.length, ...problems.filter(problem => !problem.includes('status of 401')))
+  await page.locator('#operator-key').fill(operatorKey)
+  await page.locator('#login-form button[type=submit]').click()
   await page.locator('#live[data-live="true"]').waitFor()
   await page.locator('#connections tr', { hasText: 'smsc-primary' }).waitFor()
+  // The session is a cookie no script can read and no other site's page sends; the key is in no input.
+  const [cookie] = await browser.cookies(url)
+  assert.deepStrictEqual([cookie?.name, cookie?.httpOnly, cookie?.sameSite, await page.evaluate('document.cookie')], ['smsgw_operator', true, 'Strict', ''])
+  assert.deepStrictEqual(await page.locator('#operator-key').inputValue(), '')
 
   // Reported after the page loaded: only the live stream can bring it.
   assert.deepStrictEqual(await page.locator('#requests tr', { hasText: 'C-LIVE-4242' }).count(), 0)
@@ -189,8 +209,8 @@ test('dashboard in a real browser shows statuses reported after it loaded, the c
   // No plaintext anywhere: not in the DOM, not in the text, not in the stream.
   const html = await page.content()
   const text = await page.locator('body').innerText()
-  const stream = await firstFrame(`${url}/events`)
-  for (const secret of [DECOY_RECIPIENT, DECOY_BODY, '255700111222']) {
+  const stream = await firstFrame(`${url}/events`, { authorization: `Bearer ${operatorKey}` })
+  for (const secret of [DECOY_RECIPIENT, DECOY_BODY, '255700111222', operatorKey, clientKey]) {
     assert.deepStrictEqual([html.includes(secret), text.includes(secret), stream.includes(secret)], [false, false, false], secret)
   }
   assert.deepStrictEqual(problems, [])

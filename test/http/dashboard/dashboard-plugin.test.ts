@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, OutgoingHttpHeaders } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { TypeBoxValidatorCompiler } from '@fastify/type-provider-typebox'
 import Fastify from 'fastify'
@@ -9,25 +10,39 @@ import type { FastifyInstance } from 'fastify'
 import { dashboardPlugin } from '../../../src/http/dashboard/dashboard-plugin.ts'
 import type { DashboardFrame } from '../../../src/http/dashboard/dashboard-plugin.ts'
 import { DashboardState } from '../../../src/http/dashboard/dashboard-state.ts'
+import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
 import { GatewayMetrics } from '../../../src/http/observability/gateway-metrics.ts'
+import { OperatorSessions } from '../../../src/http/operator/index.ts'
+import { temporaryFolder } from '../api/http-fakes.ts'
 import { StatusFeedFake } from './status-feed-fake.ts'
 
 const at = new Date('2026-11-21T10:00:00Z')
 
-async function dashboardApp (options: { maxViewers?: number } = {}): Promise<{ app: FastifyInstance, state: DashboardState, metrics: GatewayMetrics, feed: StatusFeedFake, url: string }> {
+// The operators: a real key file (read afresh on every check, so a revocation shows at once) with
+// one operator key and one client key, and the login sessions on a clock the tests can move.
+const keyFile = await ApiKeyFile.open(join(await temporaryFolder(), 'keys.json'), { recheckIntervalMs: 0 })
+const operatorKey = (await keyFile.createOperatorKey()).key
+const clientKey = (await keyFile.create('acme')).key
+const clock = { ms: Date.now() }
+const sessions = new OperatorSessions({ now: () => clock.ms })
+const asOperator = { authorization: `Bearer ${operatorKey}` }
+
+async function dashboardApp (options: { maxViewers?: number, operatorRecheckMs?: number } = {}): Promise<{ app: FastifyInstance, state: DashboardState, metrics: GatewayMetrics, feed: StatusFeedFake, url: string, routes: string[] }> {
   const metrics = new GatewayMetrics({ clients: ['acme'], processMetrics: false })
   const state = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const feed = new StatusFeedFake()
   const app = Fastify()
-  await app.register(dashboardPlugin, { statuses: feed, metrics, snapshot: () => state.snapshot(), frameIntervalMs: 50, ...options })
+  const routes: string[] = []
+  app.addHook('onRoute', route => { routes.push(`${String(route.method)} ${route.url}`) })
+  await app.register(dashboardPlugin, { statuses: feed, metrics, snapshot: () => state.snapshot(), operators: { keys: keyFile, sessions }, frameIntervalMs: 50, ...options })
   await app.listen({ host: '127.0.0.1', port: 0 })
-  return { app, state, metrics, feed, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}` }
+  return { app, state, metrics, feed, url: `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`, routes }
 }
 
-/** Opens /dashboard/events; resolves with the response once its headers came. */
-async function openEvents (url: string): Promise<IncomingMessage> {
+/** Opens /dashboard/events (as an operator, unless other `headers` are given); resolves with the response once its headers came. */
+async function openEvents (url: string, headers: OutgoingHttpHeaders = asOperator): Promise<IncomingMessage> {
   return await new Promise((resolve, reject) => {
-    httpRequest(`${url}/dashboard/events`, resolve).on('error', reject).end()
+    httpRequest(`${url}/dashboard/events`, { headers }, resolve).on('error', reject).end()
   })
 }
 
@@ -97,11 +112,11 @@ test('dashboardPlugin gives a request\'s history without its error text', async 
   t.after(async () => { await app.close() })
   feed.add({ clientId: 'acme', correlId: 'C1', timestamp: at, status: 'SENT', recallId: '4711' })
   feed.add({ clientId: 'acme', correlId: 'C1', timestamp: at, status: 'FAILED', errorText: 'undeliverable to +255700111222' })
-  const response = await app.inject({ url: '/dashboard/history', query: { 'client-id': 'acme', 'correl-id': 'C1' } })
+  const response = await app.inject({ url: '/dashboard/history', query: { 'client-id': 'acme', 'correl-id': 'C1' }, headers: asOperator })
   assert.deepStrictEqual([response.statusCode, response.json()], [200, {
     statuses: [{ status: 'SENT', time: at.toISOString(), recallId: '4711' }, { status: 'FAILED', time: at.toISOString() }]
   }])
-  const missing = await app.inject({ url: '/dashboard/history', query: { 'client-id': 'acme' } })
+  const missing = await app.inject({ url: '/dashboard/history', query: { 'client-id': 'acme' }, headers: asOperator })
   assert.deepStrictEqual(missing.statusCode, 400)
 })
 
@@ -112,9 +127,117 @@ test('dashboardPlugin validates the history query under the TypeBox validator co
   const app = Fastify()
   app.setValidatorCompiler(TypeBoxValidatorCompiler)
   // As buildHttpApp registers further route groups: a closure in a context of its own.
-  await app.register(async scope => { await dashboardPlugin(scope, { statuses: feed, metrics, snapshot: () => new DashboardState().snapshot() }) })
+  await app.register(async scope => { await dashboardPlugin(scope, { statuses: feed, metrics, snapshot: () => new DashboardState().snapshot(), operators: { keys: keyFile, sessions } }) })
   t.after(async () => { await app.close() })
-  const found = await app.inject({ url: '/dashboard/history', query: { 'client-id': 'acme', 'correl-id': 'C1' } })
-  const invalid = await app.inject({ url: '/dashboard/history', query: { 'client-id': 'acme', 'correl-id': '' } })
+  const found = await app.inject({ url: '/dashboard/history', query: { 'client-id': 'acme', 'correl-id': 'C1' }, headers: asOperator })
+  const invalid = await app.inject({ url: '/dashboard/history', query: { 'client-id': 'acme', 'correl-id': '' }, headers: asOperator })
   assert.deepStrictEqual([found.statusCode, found.json(), invalid.statusCode], [200, { statuses: [{ status: 'SENT', time: at.toISOString() }] }, 400])
+})
+
+// Issue 9, item 3: /dashboard/history returned any client's statuses and /dashboard/events
+// streamed every client's correl-ids to anyone.
+
+/** The status code, WWW-Authenticate and message of a GET over a real connection. */
+async function get (url: string, headers: Record<string, string> = {}): Promise<{ status: number, challenge: string | null, message: string | undefined }> {
+  const response = await fetch(url, { headers })
+  // An event stream that was let through never ends: its headers tell enough.
+  if (response.headers.get('content-type')?.startsWith('text/event-stream') === true) {
+    await response.body?.cancel()
+    return { status: response.status, challenge: response.headers.get('www-authenticate'), message: undefined }
+  }
+  const body = await response.text()
+  const message = response.headers.get('content-type')?.startsWith('application/json') === true ? (JSON.parse(body) as { message?: string }).message : undefined
+  return { status: response.status, challenge: response.headers.get('www-authenticate'), message }
+}
+
+async function logIn (url: string, key: string, headers: Record<string, string> = { 'content-type': 'application/json' }): Promise<Response> {
+  return await fetch(`${url}/dashboard/session`, { method: 'POST', headers, body: headers['content-type']?.startsWith('application/json') === true ? JSON.stringify({ key }) : `key=${key}` })
+}
+
+test('dashboardPlugin answers 401 on every data route without an operator\'s credentials, and a client\'s API key is not one', async t => {
+  const { app, url, feed, routes } = await dashboardApp()
+  t.after(async () => { await app.close() })
+  feed.add({ clientId: 'acme', correlId: 'C-SECRET-ORDER', timestamp: at, status: 'SENT' })
+  // Every route the plugin has: the page and the login need no key; everything else is data.
+  assert.deepStrictEqual(routes.filter(route => !route.startsWith('HEAD ')).sort(), [
+    'DELETE /dashboard/session', 'GET /dashboard', 'GET /dashboard/events', 'GET /dashboard/history', 'GET /dashboard/session', 'POST /dashboard/session'
+  ])
+  const dataRoutes = [`${url}/dashboard/events`, `${url}/dashboard/history?client-id=acme&correl-id=C-SECRET-ORDER`]
+  const revoked = await keyFile.createOperatorKey()
+  const revokedSession = sessions.issue(revoked.id)
+  assert.ok(await keyFile.revoke(revoked.id))
+  const expiredSession = sessions.issue(operatorKey.slice(9, 21))
+  clock.ms += 13 * 60 * 60 * 1000
+  t.after(() => { clock.ms = Date.now() })
+  const otherInstance = new OperatorSessions().issue(operatorKey.slice(9, 21))
+  const cases: Array<[string, Record<string, string>, string]> = [
+    ['no credentials', {}, 'operator key required: log in at /dashboard, or send the header Authorization: Bearer <operator key>'],
+    ['a client\'s API key', { authorization: `Bearer ${clientKey}` }, 'a client\'s API key is not an operator key'],
+    ['a made-up operator key', { authorization: `Bearer smsgw_op_0123456789ab_${'x'.repeat(43)}` }, 'unknown or revoked operator key'],
+    ['a revoked operator key', { authorization: `Bearer ${revoked.key}` }, 'unknown or revoked operator key'],
+    ['a client\'s key as the session', { cookie: `smsgw_operator=${clientKey}` }, 'the dashboard session expired or its operator key was revoked; log in again'],
+    ['a forged session', { cookie: `smsgw_operator=${operatorKey.slice(9, 21)}.99999999999999.${'A'.repeat(43)}` }, 'the dashboard session expired or its operator key was revoked; log in again'],
+    ['an expired session', { cookie: `smsgw_operator=${expiredSession}` }, 'the dashboard session expired or its operator key was revoked; log in again'],
+    ['the session of a revoked key', { cookie: `smsgw_operator=${revokedSession}` }, 'the dashboard session expired or its operator key was revoked; log in again'],
+    ['another instance\'s session', { cookie: `smsgw_operator=${otherInstance}` }, 'the dashboard session expired or its operator key was revoked; log in again']
+  ]
+  for (const route of dataRoutes) {
+    for (const [what, headers, message] of cases) {
+      assert.deepStrictEqual(await get(route, headers), { status: 401, challenge: 'Bearer realm="smsgw-operator"', message }, `${route} with ${what}`)
+    }
+    assert.deepStrictEqual((await get(route, asOperator)).status, 200, route)
+  }
+  // The page is served to anyone, and holds no data.
+  const page = await fetch(`${url}/dashboard`)
+  const html = await page.text()
+  assert.deepStrictEqual([page.status, html.includes('C-SECRET-ORDER'), html.includes('id="login-form"')], [200, false, true])
+})
+
+test('dashboardPlugin logs an operator in with a JSON post, into an HttpOnly, SameSite=Strict session cookie that opens the data routes, and out again', async t => {
+  const { app, url, feed } = await dashboardApp()
+  t.after(async () => { await app.close() })
+  feed.add({ clientId: 'acme', correlId: 'C1', timestamp: at, status: 'SENT' })
+  const refused = await Promise.all([
+    logIn(url, clientKey), logIn(url, 'not a key'),
+    logIn(url, operatorKey, { 'content-type': 'application/x-www-form-urlencoded' }),
+    logIn(url, operatorKey, { 'content-type': 'text/plain' }),
+    logIn(url, operatorKey, { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' })
+  ])
+  assert.deepStrictEqual(refused.map(response => [response.status, response.headers.get('set-cookie')]), [[401, null], [401, null], [415, null], [415, null], [403, null]])
+  assert.match(await refused[0]?.text() ?? '', /not an operator key \(a client's API key is not one\)/)
+
+  const login = await logIn(url, operatorKey)
+  const setCookie = login.headers.get('set-cookie') ?? ''
+  assert.deepStrictEqual(login.status, 204)
+  assert.match(setCookie, /^smsgw_operator=[0-9a-f]{12}\.\d+\.[\w-]{43}; Path=\/; Max-Age=43200; HttpOnly; SameSite=Strict$/)
+  assert.ok(!setCookie.includes(operatorKey.slice(22)), 'the cookie does not hold the key')
+  const cookie = { cookie: setCookie.split(';')[0] as string }
+  const session = await (await fetch(`${url}/dashboard/session`, { headers: cookie })).json()
+  const anonymous = await (await fetch(`${url}/dashboard/session`)).json()
+  assert.deepStrictEqual([session, anonymous], [{ operator: true }, { operator: false }])
+  const history = await fetch(`${url}/dashboard/history?client-id=acme&correl-id=C1`, { headers: cookie })
+  assert.deepStrictEqual([history.status, await history.json()], [200, { statuses: [{ status: 'SENT', time: at.toISOString() }] }])
+  const events = await openEvents(url, cookie)
+  events.destroy()
+  assert.deepStrictEqual(events.statusCode, 200)
+
+  const logout = await fetch(`${url}/dashboard/session`, { method: 'DELETE', headers: cookie })
+  assert.deepStrictEqual([logout.status, logout.headers.get('set-cookie')], [204, 'smsgw_operator=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict'])
+})
+
+test('dashboardPlugin ends an open event stream once its operator key is revoked', async t => {
+  const { app, url } = await dashboardApp({ operatorRecheckMs: 20 })
+  t.after(async () => { await app.close() })
+  const viewer = await keyFile.createOperatorKey()
+  const login = await logIn(url, viewer.key)
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0] as string
+  const events = await openEvents(url, { cookie })
+  assert.deepStrictEqual(events.statusCode, 200)
+  const ended = new Promise(resolve => events.on('end', resolve))
+  events.resume()
+  assert.ok(await keyFile.revoke(viewer.id))
+  await ended
+  const again = await openEvents(url, { cookie })
+  again.resume()
+  assert.deepStrictEqual(again.statusCode, 401)
 })

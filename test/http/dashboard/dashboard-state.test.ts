@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import v8 from 'node:v8'
+import vm from 'node:vm'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import { DashboardState, MAX_DASHBOARD_ID_CHARS } from '../../../src/http/dashboard/dashboard-state.ts'
 
@@ -49,6 +51,36 @@ test('DashboardState forgets the least recently reported request past maxRequest
   assert.deepStrictEqual(rows.map(row => row.correlId.length), [MAX_DASHBOARD_ID_CHARS, 2])
   assert.deepStrictEqual([rows[0]?.correlId.endsWith('…'), rows[1]?.correlId], [true, 'C1'])
 })
+
+test('DashboardState keeps requests apart whose long ids differ only past the part it shows', async () => {
+  const { state } = stateAt()
+  const prefix = 'p'.repeat(300)
+  await state.report(event(`${prefix}1`, 'SENT'))
+  await state.report(event(`${prefix}2`, 'SENT'))
+  await state.report(event(`${prefix}1`, 'DELIVERED'))
+  assert.deepStrictEqual(state.snapshot().requests.map(row => row.statuses), [['SENT', 'DELIVERED'], ['SENT']])
+})
+
+// Issue 9: the rows were keyed by the ids whole, however long.
+test('DashboardState holds its rows in bytes that do not grow with the ids', async () => {
+  const gc = collector()
+  const { state } = stateAt()
+  gc()
+  const before = process.memoryUsage().heapUsed
+  for (let n = 0; n < 200; n++) await state.report({ ...event(`${n}`.padStart(100_000, 'x'), 'INVALID'), clientId: `${n}`.padStart(1_000, 'c') })
+  gc()
+  const grew = process.memoryUsage().heapUsed - before
+  // 50 rows of ids cut to 128 characters; the ids of the last 50 alone would be 5 MB.
+  assert.ok(grew < 512 * 1024, `the heap grew ${grew} bytes`)
+  assert.deepStrictEqual(state.snapshot().requests.length, 50)
+})
+
+/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
+function collector (): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as () => void
+}
 
 test('DashboardState samples requests and statuses per second, spreading requests over a gap', async () => {
   const { state, clock, requests } = stateAt()

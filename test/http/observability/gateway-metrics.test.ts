@@ -144,6 +144,8 @@ test('GatewayMetrics view gives the totals and each connection\'s counts', () =>
   metrics.throttled('smsc-a')
   metrics.reconnecting('smsc-a')
   metrics.inFlight(1)
+  metrics.inboundSms('smsc-a', 'acme', 'stored')
+  metrics.inboundSms('smsc-a', undefined, 'refused')
   assert.deepStrictEqual(metrics.view(), {
     requests: 1,
     statuses: 1,
@@ -151,8 +153,24 @@ test('GatewayMetrics view gives the totals and each connection\'s counts', () =>
     inFlight: 1,
     consumerLag: 0,
     connections: [{ name: 'smsc-a', state: 'unknown', bound: false, windowInUse: 0, submits: 1, throttled: 1, reconnects: 1 }],
-    endToEnd: { count: 0, p50Seconds: null, p90Seconds: null, p99Seconds: null }
+    endToEnd: { count: 0, p50Seconds: null, p90Seconds: null, p99Seconds: null },
+    inbound: { stored: 1, duplicate: 0, refused: 1 }
   })
+})
+
+test('GatewayMetrics counts inbound SMS by connection, owner and outcome, owners past the configured ones as other', async () => {
+  const metrics = new GatewayMetrics({ clients: ['acme'], inboundOwners: ['acme'], processMetrics: false })
+  metrics.inboundSms('smsc-a', 'acme', 'stored')
+  metrics.inboundSms('smsc-a', 'acme', 'duplicate')
+  metrics.inboundSms('smsc-a', 'stranger', 'stored')
+  metrics.inboundSms('smsc-b', undefined, 'refused')
+  const lines = (await metrics.exposition()).split('\n').filter(line => line.startsWith('smsgw_inbound_sms_total{'))
+  assert.deepStrictEqual(lines.sort(), [
+    'smsgw_inbound_sms_total{connection="smsc-a",owner="acme",outcome="duplicate"} 1',
+    'smsgw_inbound_sms_total{connection="smsc-a",owner="acme",outcome="stored"} 1',
+    'smsgw_inbound_sms_total{connection="smsc-a",owner="other",outcome="stored"} 1',
+    'smsgw_inbound_sms_total{connection="smsc-b",owner="none",outcome="refused"} 1'
+  ])
 })
 
 test('GatewayMetrics keeps its series off prom-client\'s global registry and adds process metrics to its own', async () => {

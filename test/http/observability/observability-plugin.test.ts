@@ -1,6 +1,10 @@
 import assert from 'node:assert/strict'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import Fastify from 'fastify'
+import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
+import { OperatorSessions } from '../../../src/http/operator/index.ts'
+import { temporaryFolder } from '../api/http-fakes.ts'
 import { GatewayMetrics } from '../../../src/http/observability/gateway-metrics.ts'
 import { observabilityPlugin } from '../../../src/http/observability/observability-plugin.ts'
 import type { ObservabilityPluginOptions, Readiness } from '../../../src/http/observability/observability-plugin.ts'
@@ -50,4 +54,25 @@ test('observabilityPlugin answers 503 on GET /readyz when the check rejects or t
     const response = await app.inject('/readyz')
     assert.deepStrictEqual([response.statusCode, response.json()], [503, { ready: false, checks: {} }])
   }
+})
+
+test('observabilityPlugin with protectMetricsWith answers /metrics to operators only, and keeps /healthz and /readyz open (issue 9, item 3)', async t => {
+  const keys = await ApiKeyFile.open(join(await temporaryFolder(), 'keys.json'))
+  const operatorKey = (await keys.createOperatorKey()).key
+  const clientKey = (await keys.create('acme')).key
+  const sessions = new OperatorSessions()
+  const open = await appWith(async () => ({ ready: true, checks: {} }))
+  const { app } = await appWith(async () => ({ ready: true, checks: {} }), { protectMetricsWith: { keys, sessions } })
+  t.after(async () => { await app.close(); await open.app.close() })
+  const status = async (url: string, authorization?: string, cookie?: string): Promise<number> =>
+    (await app.inject({ url, headers: { ...(authorization === undefined ? {} : { authorization }), ...(cookie === undefined ? {} : { cookie }) } })).statusCode
+  assert.deepStrictEqual({
+    anonymous: await status('/metrics'),
+    client: await status('/metrics', `Bearer ${clientKey}`),
+    operator: await status('/metrics', `Bearer ${operatorKey}`),
+    session: await status('/metrics', undefined, `smsgw_operator=${sessions.issue(operatorKey.slice(9, 21))}`),
+    healthz: await status('/healthz'),
+    readyz: await status('/readyz'),
+    unprotected: (await open.app.inject('/metrics')).statusCode
+  }, { anonymous: 401, client: 401, operator: 200, session: 200, healthz: 200, readyz: 200, unprotected: 200 })
 })

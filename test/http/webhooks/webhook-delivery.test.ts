@@ -3,11 +3,21 @@ import { createHmac } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
-import { startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
-import type { Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
+import v8 from 'node:v8'
+import vm from 'node:vm'
+import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
+import type { InboundFeed } from '../../../src/gateway/inbound/inbound-feed.ts'
+import type { StoredInbound } from '../../../src/gateway/inbound/stored-inbound.ts'
+import { DestinationPolicy, guardedFetch, startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
+import type { HostResolver, Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
 import { StatusFeedFake, capturingLogger, statusOf } from '../api/http-fakes.ts'
 
 // Webhook delivery to a real HTTP server on 127.0.0.1, with retries shortened to milliseconds.
+// The loop-back is an internal destination: these tests allow it as an operator would
+// (webhooks.allowedDestinations), and the last ones show what happens when it is not allowed.
+
+const ALLOW_LOOPBACK = DestinationPolicy.allowing(['127.0.0.1'])
 
 interface Received {
   readonly headers: IncomingHttpHeaders
@@ -48,6 +58,7 @@ function deliveryWith (t: test.TestContext, url: string, options: Partial<Webhoo
     directory: directoryOf({ clientId: 'test', url, secret: SECRET }),
     log: logged.log,
     retry: { maxAttempts: 4, firstDelayMs: 10, maxDelayMs: 40, jitter: 0 },
+    destinations: ALLOW_LOOPBACK,
     ...options
   })
   t.after(async () => { await delivery.close() })
@@ -167,6 +178,38 @@ test('webhook delivery forgets the oldest statuses past dedupeEntries', async (t
   assert.deepStrictEqual(delivery.counters(), { delivered: 4, failed: 0, dropped: 0, duplicates: 1 })
 })
 
+// Issue 9: the de-duplication memory held each status's ids whole, 100,000 of them.
+test('webhook delivery remembers statuses for de-duplication in bytes that do not grow with the ids', async (t) => {
+  const gc = collector()
+  let tell: (event: StatusEvent) => void = () => {}
+  // A feed that keeps nothing itself, so that the heap shows what the delivery keeps.
+  const statuses: StatusFeed = {
+    history: async () => [],
+    subscribe: (_clientId, listener) => { tell = listener; return () => {} }
+  }
+  const delivery = startWebhookDelivery({ statuses, directory: directoryOf(), log: capturingLogger().log })
+  t.after(async () => { await delivery.close() })
+  const idBytes = 20_000
+  const statusCount = 1_000
+  gc()
+  const before = process.memoryUsage().heapUsed
+  for (let n = 0; n < statusCount; n++) tell(statusOf('nobody', `${n}`.padStart(idBytes, 'x'), 'INVALID'))
+  await delivery.idle()
+  gc()
+  const grew = process.memoryUsage().heapUsed - before
+  // The ids alone are 20 MB; the memory holds 1,000 delivery ids of about 100 bytes.
+  assert.ok(grew < 2 * 1024 * 1024, `the heap grew ${grew} bytes`)
+  tell(statusOf('nobody', `${statusCount - 1}`.padStart(idBytes, 'x'), 'INVALID'))
+  assert.deepStrictEqual(delivery.counters().duplicates, 1)
+})
+
+/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
+function collector (): () => void {
+  if (typeof globalThis.gc === 'function') return globalThis.gc
+  v8.setFlagsFromString('--expose-gc')
+  return vm.runInNewContext('gc') as () => void
+}
+
 test('webhook delivery keeps each client\'s order, even across retries', async (t) => {
   const { requests, url } = await receiver(t, (response, index) => { response.writeHead(index === 0 ? 502 : 200).end() })
   const { statuses, delivery } = deliveryWith(t, url)
@@ -199,6 +242,27 @@ test('webhook delivery drops the oldest waiting status past the queue bound, and
   ])
 })
 
+// Issue 9: an error text may echo a recipient of some 60 KB; 1,000 of them waiting were 120 MB.
+test('webhook delivery drops the oldest waiting status past the queue bound in bytes', async (t) => {
+  const held: ServerResponse[] = []
+  const { requests, url } = await receiver(t, (response, index) => {
+    if (index === 0) held.push(response)
+    else response.writeHead(200).end()
+  })
+  const { statuses, delivery } = deliveryWith(t, url, { maxQueuedBytesPerClient: 10_000 })
+  // Each waits as about 4,700 bytes: two fit.
+  for (let second = 0; second < 5; second++) statuses.report(statusOf('test', `C${second}`, 'INVALID', second, { errorText: 'x'.repeat(1_000) }))
+  await until(() => held.length === 1)
+  held[0]?.writeHead(200).end()
+  await until(() => requests.length === 3)
+  await delivery.idle()
+  assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['correl-id']), ['C0', 'C3', 'C4'])
+  assert.deepStrictEqual(delivery.counters(), { delivered: 3, failed: 0, dropped: 2, duplicates: 0 })
+  // One status larger than the bound on its own still goes.
+  statuses.report(statusOf('test', 'C-large', 'INVALID', 9, { errorText: 'y'.repeat(20_000) }))
+  await until(() => requests.length === 4)
+})
+
 test('webhook delivery posts nothing for a client without a webhook', async (t) => {
   const { requests, url } = await receiver(t)
   const { statuses, delivery } = deliveryWith(t, url)
@@ -220,4 +284,96 @@ test('webhook delivery close() aborts what is in flight, stops listening, and re
   await delivery.idle()
   assert.deepStrictEqual({ requests: requests.length, counters: delivery.counters() },
     { requests: 1, counters: { delivered: 0, failed: 0, dropped: 0, duplicates: 0 } })
+})
+
+test('webhook delivery posts each inbound SMS stored for a client to its webhook, signed, marked as `inbound`, statuses marked as `status`', async (t) => {
+  const { requests, url } = await receiver(t)
+  const listeners = new Set<(message: StoredInbound) => void>()
+  const inbound: InboundFeed = {
+    list: () => [],
+    subscribe: (_owner, listener) => {
+      listeners.add(listener)
+      return () => { listeners.delete(listener) }
+    }
+  }
+  const { statuses, delivery, logged } = deliveryWith(t, url, { inbound })
+  const message: StoredInbound = { id: 7, owner: 'test', connection: 'smsc-a', receivedAtMs: Date.parse('2026-11-21T10:00:00Z'), parts: 2, incomplete: true, sealed: 'c2VhbGVk' }
+  for (const listener of listeners) listener(message)
+  for (const listener of listeners) listener({ ...message, owner: 'nobody' })
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => requests.length === 2)
+  await delivery.idle()
+  const body = '{"id":"7","received":"2026-11-21T10:00:00Z","connection":"smsc-a","parts":2,"incomplete":true,"payload":"c2VhbGVk"}'
+  assert.deepStrictEqual(requests.map(request => [request.headers['x-smsgw-event'], request.body.startsWith('{"id"') ? request.body : 'status', request.headers['x-smsgw-signature']]), [
+    ['inbound', body, `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`],
+    ['status', 'status', `sha256=${createHmac('sha256', SECRET).update(requests[1]?.body ?? '').digest('hex')}`]
+  ])
+  assert.match(logged.lines(), /"inboundId":"7"/)
+  await delivery.close()
+  assert.equal(listeners.size, 0, 'closing stops listening')
+})
+
+// Issue 9, item 2: the destination is checked on the address connected to, not only on the URL.
+
+/** A resolver that knows `names` (each to its addresses) and nothing else, as DNS would answer. */
+function resolverOf (names: Record<string, string[]>): HostResolver & { asked: string[] } {
+  const asked: string[] = []
+  const resolve = (hostname: string, callback: Parameters<HostResolver>[1]): void => {
+    asked.push(hostname)
+    const addresses = names[hostname]
+    if (addresses === undefined) callback(Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' }), [])
+    else callback(null, addresses.map(address => ({ address, family: address.includes(':') ? 6 : 4 })))
+  }
+  return Object.assign(resolve, { asked })
+}
+
+test('webhook delivery refuses a literal internal address without connecting, and gives the status up at once', async (t) => {
+  const { requests, url } = await receiver(t)
+  const { statuses, delivery, logged } = deliveryWith(t, url, { destinations: DestinationPolicy.strict })
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => delivery.counters().failed === 1)
+  assert.deepStrictEqual(requests.length, 0)
+  const givenUp = logged.lines().split('\n').filter(line => line.includes('given up')).map(line => JSON.parse(line))
+  assert.deepStrictEqual(givenUp.map(({ attempts, reason }) => ({ attempts, reason })), [{
+    attempts: 1,
+    reason: 'webhook destination refused: 127.0.0.1 is loopback (127.0.0.0/8); an operator may allow it in webhooks.allowedDestinations'
+  }])
+})
+
+test('webhook delivery refuses a host name that resolves to a loop-back address when it connects, and posts to it once the allow-list names it', async (t) => {
+  const { requests, url } = await receiver(t)
+  // A name that passed registration (it is no literal address), whose DNS answer is the loop-back.
+  const hookUrl = url.replace('127.0.0.1', 'hooks.receiver.example')
+  const resolver = resolverOf({ 'hooks.receiver.example': ['127.0.0.1'] })
+  assert.deepStrictEqual(DestinationPolicy.strict.refusalOfUrl(new URL(hookUrl)), undefined)
+
+  const refused = deliveryWith(t, hookUrl, { fetch: guardedFetch(DestinationPolicy.strict, resolver) })
+  refused.statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => refused.delivery.counters().failed === 1)
+  assert.deepStrictEqual({ requests: requests.length, asked: resolver.asked }, { requests: 0, asked: ['hooks.receiver.example'] })
+  assert.match(refused.logged.lines(), /"reason":"webhook destination refused: hooks\.receiver\.example resolves to 127\.0\.0\.1, loopback \(127\.0\.0\.0\/8\);/)
+
+  // One answer internal among public ones is enough to refuse: the socket could pick any.
+  const mixed = deliveryWith(t, hookUrl, { fetch: guardedFetch(DestinationPolicy.strict, resolverOf({ 'hooks.receiver.example': ['93.184.216.34', '::1'] })) })
+  mixed.statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => mixed.delivery.counters().failed === 1)
+  assert.match(mixed.logged.lines(), /resolves to ::1, loopback \(::1\)/)
+
+  for (const allowed of [['hooks.receiver.example'], ['127.0.0.0/8']]) {
+    const delivered = deliveryWith(t, hookUrl, { fetch: guardedFetch(DestinationPolicy.allowing(allowed), resolver) })
+    delivered.statuses.report(statusOf('test', `C-${allowed[0]}`, 'SENT'))
+    await until(() => delivered.delivery.counters().delivered === 1)
+  }
+  assert.deepStrictEqual(requests.map(request => [request.headers.host, JSON.parse(request.body)['correl-id']]), [
+    [new URL(hookUrl).host, 'C-hooks.receiver.example'], [new URL(hookUrl).host, 'C-127.0.0.0/8']
+  ])
+})
+
+test('webhook delivery does not follow a redirect to an internal address', async (t) => {
+  const { requests, url } = await receiver(t, response => { response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end() })
+  const { statuses, delivery, logged } = deliveryWith(t, url)
+  statuses.report(statusOf('test', 'C1', 'SENT'))
+  await until(() => delivery.counters().failed === 1)
+  assert.deepStrictEqual(requests.length, 1)
+  assert.match(logged.lines(), /"reason":"HTTP 302"/)
 })

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { afterEach, mock, test } from 'node:test'
 import type { TestContext } from 'node:test'
+import { errorCodes, SmsgwError } from '../../../src/errors.ts'
 import { commandStatus, createPdu, encodePdu } from '../../../src/smpp/codec/index.ts'
 import type { PduOf } from '../../../src/smpp/codec/index.ts'
 import { sessionSettings, SmppSessionError, SmppSubmitError, SmscSession } from '../../../src/smpp/session/index.ts'
@@ -364,6 +365,13 @@ test('SmscSession answers ESME_RX_T_APPN when the deliver handler rejects, so th
   assert.deepStrictEqual({ sequenceNumber: answer.sequenceNumber, commandStatus: answer.commandStatus }, { sequenceNumber: 502, commandStatus: 0x64 })
 })
 
+test('SmscSession answers ESME_RX_R_APPN when the deliver handler refuses the message for good, so the SMSC does not deliver it again', async t => {
+  const { link } = await boundSession(t, { onDeliver: async () => { throw new SmsgwError(errorCodes.inboundRefused, 'no client owns the recipient') } })
+  link.send(receiptPdu(503))
+  const answer = await link.expect('deliver_sm_resp')
+  assert.deepStrictEqual({ sequenceNumber: answer.sequenceNumber, commandStatus: answer.commandStatus }, { sequenceNumber: 503, commandStatus: commandStatus.ESME_RX_R_APPN })
+})
+
 test('SmscSession stops reading while maxDeliversInFlight handlers run', async t => {
   const releases: Array<() => void> = []
   const { link } = await boundSession(t, {
@@ -592,4 +600,55 @@ test('sessionSettings derives the inactivity timeout from the keep-alive interva
     { enquireLinkIntervalMs: 30_000, inactivityTimeoutMs: 45_000 }
   ])
   assert.throws(() => sessionSettings({ ...base, enquireLinkIntervalMs: 0, inactivityTimeoutMs: 60_000 }), /needs enquireLinkIntervalMs/)
+})
+
+// beforeWrite: the request ledger's `writing` mark is made once a submit holds its window slot,
+// just before its bytes are written (issue 9, item 9: requests waiting for a slot must not look
+// as if they may have left).
+
+test('SmscSession submit runs beforeWrite only once the submit holds a window slot, and writes nothing until it resolves', async t => {
+  const { session, link } = await boundSession(t, { windowSize: 1 })
+  const first = session.submit(submitBody('first'))
+  const firstPdu = await link.expect('submit_sm')
+  let marked = 0
+  let markDone!: () => void
+  const second = session.submit(submitBody('second'), { beforeWrite: async () => { marked++; await new Promise<void>(resolve => { markDone = resolve }) } })
+  await settle()
+  // The window is full: the second waits for its slot, not yet marked.
+  assert.equal(marked, 0)
+  link.respond(firstPdu, { messageId: 'id-1', tlvs: [] })
+  await first
+  await settle()
+  assert.deepStrictEqual({ marked, unread: link.unread }, { marked: 1, unread: [] })
+  markDone()
+  const secondPdu = await link.expect('submit_sm')
+  assert.equal(secondPdu.body.shortMessage.toString(), 'second')
+  link.respond(secondPdu, { messageId: 'id-2', tlvs: [] })
+  assert.deepStrictEqual(await second, { messageId: 'id-2' })
+  assert.equal(marked, 1)
+})
+
+test('SmscSession submit rejects with the error of beforeWrite, writes nothing and gives its window slot back', async t => {
+  const { session, link } = await boundSession(t, { windowSize: 1 })
+  const fenced = new Error('taken over')
+  await assert.rejects(session.submit(submitBody('never'), { beforeWrite: async () => { throw fenced } }), error => error === fenced)
+  assert.deepStrictEqual({ inFlight: session.inFlight, busy: session.busy, unread: link.unread }, { inFlight: 0, busy: false, unread: [] })
+  const next = session.submit(submitBody('next'))
+  const pdu = await link.expect('submit_sm')
+  assert.equal(pdu.body.shortMessage.toString(), 'next')
+  link.respond(pdu, { messageId: 'id-3', tlvs: [] })
+  assert.deepStrictEqual(await next, { messageId: 'id-3' })
+})
+
+test('SmscSession submit fails as not written when the session closes while beforeWrite runs', async t => {
+  const { session, link } = await boundSession(t)
+  let markDone!: () => void
+  const result = session.submit(submitBody(), { beforeWrite: async () => { await new Promise<void>(resolve => { markDone = resolve }) } })
+  await settle()
+  session.destroy()
+  markDone()
+  assert.deepStrictEqual(submitFields(await rejection(result)), {
+    code: 'SMSGW_SMPP_NOT_BOUND', commandStatus: undefined, written: false, outcomeUnknown: false, retryable: true, sessionSurvives: false
+  })
+  assert.deepStrictEqual(link.unread, [])
 })

@@ -20,6 +20,7 @@ test('settingsOf fills in the defaults', () => {
     deliverTimeoutMs: 10_000,
     unbindTimeoutMs: 1000,
     retainSubmitted: 10_000,
+    resendAnsweredReceiptsMs: 0,
     random: undefined
   })
   assert.equal(settingsOf({ idFormat: 'hex' }).receiptIdFormat, 'hex')

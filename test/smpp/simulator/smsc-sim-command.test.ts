@@ -106,6 +106,9 @@ test('smsc-sim refuses a bad option with exit 2 before it listens', async t => {
   const mismatched = startCli(t, ['--port', '0', '--system-id', 'a', '--system-id', 'b', '--password', 'x'])
   assert.equal(await mismatched.exited, 2)
   assert.match(mismatched.stderr(), /^smsgw: 2 --system-id but 1 --password/)
+  const resend = startCli(t, ['--port', '0', '--resend-receipts-ms', 'soon'])
+  assert.equal(await resend.exited, 2)
+  assert.match(resend.stderr(), /^smsgw: --resend-receipts-ms must be a whole number from 0 to \d+, not 'soon'\n$/)
 })
 
 test('smsc-sim refuses a wrong rules file with exit 1', async t => {

@@ -186,6 +186,30 @@ test('simulator sends receipts of a transmitter to a receiver of the same system
   assert.ok(!transmitter.received.some(pdu => pdu.command === 'deliver_sm'))
 })
 
+test('simulator sends again after a rebind the receipts answered within resendAnsweredReceiptsMs, and only those', async t => {
+  const simulator = await startSimulator(t, { receiptDelayMs: 0, resendAnsweredReceiptsMs: 60_000 })
+  const first = await bindClient(t, simulator)
+  const answered = once(simulator, 'receipt') as Promise<[ReceiptEvent]>
+  const id = messageIdOf(await first.submit())
+  await answered
+  first.close()
+  await first.closed()
+  const again = await bindClient(t, simulator)
+  const receipt = await receiptFor(again)
+  assert.equal(findTlv(receipt.body.tlvs, 'receipted_message_id'), id)
+
+  // Without the option, an answered receipt is not sent again.
+  const plain = await startSimulator(t, { receiptDelayMs: 0 })
+  const before = await bindClient(t, plain)
+  const plainAnswered = once(plain, 'receipt') as Promise<[ReceiptEvent]>
+  await before.submit()
+  await plainAnswered
+  before.close()
+  await before.closed()
+  const after = await bindClient(t, plain)
+  assert.ok(await after.staysQuiet(pdu => pdu.command === 'deliver_sm', 300))
+})
+
 test('simulator emits receipt with the ESME\'s answer', async t => {
   const simulator = await startSimulator(t, { receiptDelayMs: 0 })
   const client = await bindClient(t, simulator, 'transceiver', { deliverStatus: s.ESME_RX_T_APPN })

@@ -2,9 +2,10 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { inspect } from 'node:util'
+import { isUnwrittenClaim } from '../../../src/gateway/ledger/ledger-record.ts'
 import { openStore } from '../../../src/store/open-store.ts'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
-import { SCHEMA_VERSION } from '../../../src/store/postgres/schema.ts'
+import { migrations, SCHEMA_VERSION } from '../../../src/store/postgres/schema.ts'
 import { testPostgresUrl } from '../../harness/postgres.ts'
 import { newPostgresLocation, withAdmin } from '../store-kinds.ts'
 
@@ -27,13 +28,12 @@ async function closedPort (): Promise<number> {
 test('stores opened at once on a new schema migrate it once, to the current version', async () => {
   const location = await newPostgresLocation()
   const stores = await Promise.all([1, 2, 3].map(async () => await PostgresStore.open(location)))
-  assert.equal(SCHEMA_VERSION, 1)
   const state = await withAdmin(async admin => ({
     versions: (await admin.query('SELECT version FROM smsgw_schema')).rows,
     leases: (await admin.query('SELECT id, epoch FROM smsgw_consumer_lease')).rows
   }), location)
   assert.deepStrictEqual(state, { versions: [{ version: SCHEMA_VERSION }], leases: [{ id: 1, epoch: '0' }] })
-  assert.deepStrictEqual(await tablesIn(location), ['smsgw_consumer_lease', 'smsgw_correlations', 'smsgw_ledger', 'smsgw_requests', 'smsgw_schema', 'smsgw_statuses'])
+  assert.deepStrictEqual(await tablesIn(location), ['smsgw_consumer_lease', 'smsgw_correlations', 'smsgw_inbound_duplicate_keys', 'smsgw_inbound_sms', 'smsgw_ledger', 'smsgw_requests', 'smsgw_schema', 'smsgw_statuses'])
   // Each works on the same tables.
   const seqs = await Promise.all(stores.map(async (store, index) => await store.requests.enqueue([`from ${index}`])))
   assert.deepStrictEqual(seqs.flat().sort(), [1, 2, 3])
@@ -47,7 +47,7 @@ test('a store whose schema is newer than this smsgw is refused, with both versio
     await admin.query('INSERT INTO smsgw_schema (version) VALUES (99)')
   }, location)
   await assert.rejects(PostgresStore.open(location), (error: Error) => {
-    assert.match(error.message, /^cannot open the PostgreSQL store at postgres:\/\/.*: the store's schema version 99 is newer than this smsgw's \(1\); run a newer smsgw$/)
+    assert.match(error.message, new RegExp(`^cannot open the PostgreSQL store at postgres://.*: the store's schema version 99 is newer than this smsgw's \\(${SCHEMA_VERSION}\\); run a newer smsgw$`))
     return true
   })
   assert.deepStrictEqual(await tablesIn(location), ['smsgw_schema'])
@@ -73,4 +73,20 @@ test('a password given as the URL\'s password parameter is hidden too', async ()
     assert.ok(!error.message.includes(password), error.message)
     return true
   })
+})
+
+test('a version 1 database is migrated with its ledger entries read as claims that did not mark their writes, so that none is ever taken over', async () => {
+  const location = await newPostgresLocation()
+  await withAdmin(async admin => {
+    await admin.query(migrations[0] as string)
+    await admin.query('CREATE TABLE smsgw_schema (version integer NOT NULL)')
+    await admin.query('INSERT INTO smsgw_schema (version) VALUES (1)')
+    await admin.query('INSERT INTO smsgw_ledger (key, token, source, claimed_at_ms, done) VALUES ($1, $2, $3, $4, false)', ['["acme","C1"]', 'old/1', 'send-sms/0/1', 1])
+  }, location)
+  const store = await PostgresStore.open(location)
+  const entry = await store.ledger.get('["acme","C1"]')
+  await store.close()
+  assert.deepStrictEqual(entry, { token: 'old/1', source: 'send-sms/0/1', claimedAtMs: 1, done: false })
+  assert.equal(entry !== undefined && isUnwrittenClaim(entry), false)
+  assert.deepStrictEqual(await withAdmin(async admin => (await admin.query('SELECT version FROM smsgw_schema')).rows, location), [{ version: SCHEMA_VERSION }])
 })

@@ -48,10 +48,12 @@ test('statuses of a deployment in another schema of the database are not heard',
   t.after(async () => { await Promise.all([listening, sibling, foreign].map(async store => { await store.close() })) })
   const heard: string[] = []
   new EmbeddedStatusStore(listening.statuses).subscribe(undefined, event => heard.push(event.correlId))
-  // A status of my own deployment from a sibling instance proves the listener is up.
+  // A status of my own deployment from a sibling instance proves the listener is up. Each probe
+  // is a request of its own: a status with a recall-id is stored (and announced) once.
+  let probes = 0
   await eventually(async () => {
-    await new EmbeddedStatusStore(sibling.statuses).report(sent('mine'))
-    return heard.includes('mine')
+    await new EmbeddedStatusStore(sibling.statuses).report(sent(`mine-${++probes}`))
+    return heard.some(correlId => correlId.startsWith('mine-'))
   }, 'the listener to be up')
   await new EmbeddedStatusStore(foreign.statuses).report(sent('theirs'))
   await sleep(300)

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { DatabaseSync } from 'node:sqlite'
 import { test } from 'node:test'
-import { migrate, SCHEMA_VERSION } from '../../../src/store/sqlite/schema.ts'
+import { isUnwrittenClaim } from '../../../src/gateway/ledger/ledger-record.ts'
+import { migrate, migrations, SCHEMA_VERSION } from '../../../src/store/sqlite/schema.ts'
+import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
 import { tempStoreFiles } from '../temp-files.ts'
 
 const files = await tempStoreFiles('schema')
@@ -12,7 +14,7 @@ const versionOf = (db: DatabaseSync): unknown => db.prepare('PRAGMA user_version
 test('migrate creates every table of a new database and sets its version', () => {
   const db = new DatabaseSync(files.next())
   assert.equal(migrate(db), 0)
-  assert.deepStrictEqual([tablesOf(db), versionOf(db)], [['correlations', 'ledger', 'requests', 'statuses'], SCHEMA_VERSION])
+  assert.deepStrictEqual([tablesOf(db), versionOf(db)], [['correlations', 'inbound_duplicate_keys', 'inbound_sms', 'ledger', 'requests', 'statuses'], SCHEMA_VERSION])
   db.close()
 })
 
@@ -31,7 +33,7 @@ test('migrate changes nothing in a database at the current version', () => {
 test('migrate refuses a database written by a newer smsgw and leaves it as it is', () => {
   const db = new DatabaseSync(files.next())
   db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`)
-  assert.throws(() => migrate(db), /schema version 2 is newer than this smsgw's \(1\)/)
+  assert.throws(() => migrate(db), new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer than this smsgw's \\(${SCHEMA_VERSION}\\)`))
   assert.deepStrictEqual([tablesOf(db), versionOf(db), db.isTransaction], [[], SCHEMA_VERSION + 1, false])
   db.close()
 })
@@ -43,4 +45,19 @@ test('migrate rolls a failing migration back whole', () => {
   assert.throws(() => migrate(db), /table ledger already exists/)
   assert.deepStrictEqual([tablesOf(db), versionOf(db), db.isTransaction], [['ledger'], 0, false])
   db.close()
+})
+
+test('migrate keeps the ledger entries of a version 1 database as claims that did not mark their writes, so that none is ever taken over', () => {
+  const file = files.next()
+  const db = new DatabaseSync(file)
+  db.exec(migrations[0] as string)
+  db.exec('PRAGMA user_version = 1')
+  db.prepare('INSERT INTO ledger (key, token, source, claimed_at_ms, done) VALUES (?, ?, ?, ?, ?)').run('["acme","C1"]', 'old/1', 'embedded/0/1', 1, 0)
+  assert.equal(migrate(db), 1)
+  db.close()
+  const store = SqliteStore.open(file)
+  const entry = store.ledger.get('["acme","C1"]')
+  store.close()
+  assert.deepStrictEqual(entry, { token: 'old/1', source: 'embedded/0/1', claimedAtMs: 1, done: false })
+  assert.equal(entry !== undefined && isUnwrittenClaim(entry), false)
 })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { DatabaseSync } from 'node:sqlite'
 import { test } from 'node:test'
+import { SCHEMA_VERSION } from '../../../src/store/sqlite/schema.ts'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
 import { tempStoreFiles } from '../temp-files.ts'
 
@@ -19,7 +20,7 @@ const pragma = (store: SqliteStore, name: string): unknown => {
 
 test('SqliteStore open puts a new file in WAL mode, at the current schema', () => {
   const store = SqliteStore.open(files.next())
-  assert.deepStrictEqual([pragma(store, 'journal_mode'), pragma(store, 'user_version')], ['wal', 1])
+  assert.deepStrictEqual([pragma(store, 'journal_mode'), pragma(store, 'user_version')], ['wal', SCHEMA_VERSION])
   store.close()
 })
 
@@ -67,7 +68,7 @@ test('SqliteStore prune keeps done requests that follow a queued one', async () 
   const db = new DatabaseSync(store.file)
   db.exec("UPDATE requests SET state = 'done' WHERE seq = 3")
   db.close()
-  assert.deepStrictEqual(await store.prune(new Date(nowMs + 2 * DAY_MS)), { requests: 1, statuses: 0, correlations: 0 })
+  assert.deepStrictEqual(await store.prune(new Date(nowMs + 2 * DAY_MS)), { requests: 1, statuses: 0, correlations: 0, inbound: 0 })
   assert.deepStrictEqual(store.requests.queuedAfter(0, 10), [{ seq: 2, value: 'b' }])
   assert.equal(store.requests.countQueued(), 1)
   store.close()

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import { DUPLICATE_STATUS } from '../../../src/gateway/status/status-sink.ts'
 import { EmbeddedStatusStore } from '../../../src/transport/embedded/embedded-status-store.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
 
@@ -23,6 +24,22 @@ for (const kind of kinds) {
       assert.deepStrictEqual(await statuses.history('test', 'C1'), [sent, delivered])
       assert.deepStrictEqual(await statuses.history('test', 'C3'), [])
       await store.close()
+    })
+
+    test('report stores a receipt\'s status once: the same state and recall-id again, after a reopen too, reaches no subscriber', async () => {
+      // Issue 9 item 7: a DELIVERED the SMSC re-sends after a crash is not stored or posted twice.
+      const location = await kind.newLocation()
+      const store = await kind.open(location)
+      const delivered = status('acme', 'C1', { status: 'DELIVERED', recallId: '42' })
+      assert.equal(await new EmbeddedStatusStore(store.statuses).report(delivered), undefined)
+      await store.close()
+      const reopened = await kind.open(location)
+      const statuses = new EmbeddedStatusStore(reopened.statuses)
+      const seen: StatusEvent[] = []
+      statuses.subscribe(undefined, event => seen.push(event))
+      assert.equal(await statuses.report({ ...delivered, timestamp: new Date('2026-11-21T10:05:00Z') }), DUPLICATE_STATUS)
+      assert.deepStrictEqual([await statuses.history('acme', 'C1'), seen], [[delivered], []])
+      await reopened.close()
     })
 
     test('history outlives the process: statuses are read back after a reopen', async () => {

@@ -8,30 +8,33 @@ import { storeKinds } from '../../store/store-kinds.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
 
 const kinds = await storeKinds('embedded-transport')
-const claimFrom = (source: string): LedgerRecord => ({ token: `t-${source}`, state: ledgerStates.claimed, source, atMs: 1 })
+const claimFrom = (source: string): LedgerRecord => ({ token: `t-${source}`, state: ledgerStates.claimed, source, atMs: 1, marksWrites: true })
 
 for (const kind of kinds) {
   describe(`openEmbeddedTransport on a ${kind.name} store`, () => {
-    test('forgets the ledger entries of requests already done, as the gateway would have after their commit', async () => {
+    test('forgets the ledger entries of requests already done, as the gateway would have after their commit, and keeps the unknown outcomes', async () => {
       const location = await kind.newLocation()
       const store = await kind.open(location)
       const lease = await store.requests.leaseConsumer(new AbortController().signal)
       assert.ok(lease !== undefined)
-      await store.requests.enqueue(['a', 'b', 'c'])
+      await store.requests.enqueue(['a', 'b', 'c', 'd'])
       await store.ledger.apply('done-1', claimFrom('embedded/0/1'))
-      await store.ledger.apply('done-2', claimFrom('embedded/0/2'))
-      await store.ledger.apply('done-2', { ...claimFrom('embedded/0/2'), state: ledgerStates.done })
-      await store.ledger.apply('queued-3', claimFrom('embedded/0/3'))
+      // Written and never answered (or abandoned by a crashed owner): an unknown outcome, committed.
+      await store.ledger.apply('unknown-2', claimFrom('embedded/0/2'))
+      await store.ledger.apply('unknown-2', { ...claimFrom('embedded/0/2'), state: ledgerStates.writing })
+      await store.ledger.apply('done-3', claimFrom('embedded/0/3'))
+      await store.ledger.apply('done-3', { ...claimFrom('embedded/0/3'), state: ledgerStates.done })
+      await store.ledger.apply('queued-4', claimFrom('embedded/0/4'))
       // (PostgreSQL refuses a claim of a request its queue does not hold; SQLite keeps this one.)
       await store.ledger.apply('pruned-0', claimFrom('embedded/0/0'))
       await store.ledger.apply('foreign', claimFrom('send-sms/0/1'))
-      // A crash came between the commit of 1 and 2 and the gateway's forget; 3 is still in flight.
-      await store.requests.markDone(2, lease)
-      assert.deepStrictEqual((await store.ledger.all()).map(({ key }) => key).filter(key => key.startsWith('done')), ['done-1', 'done-2'])
+      // A crash came between the commit of 1 to 3 and the gateway's forget; 4 is still in flight.
+      await store.requests.markDone(3, lease)
+      assert.deepStrictEqual((await store.ledger.all()).map(({ key }) => key).filter(key => key.startsWith('done')), ['done-1', 'done-3'])
       await store.close()
 
       const transport = await openEmbeddedTransport(location)
-      assert.deepStrictEqual((await transport.store.ledger.all()).map(({ key }) => key), ['foreign', 'queued-3'])
+      assert.deepStrictEqual((await transport.store.ledger.all()).map(({ key }) => key), ['foreign', 'queued-4', 'unknown-2'])
       await transport.close()
     })
 

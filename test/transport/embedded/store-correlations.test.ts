@@ -3,9 +3,14 @@ import { describe, test } from 'node:test'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { StoreCorrelations } from '../../../src/transport/embedded/store-correlations.ts'
 import type { CorrelationRecord } from '../../../src/gateway/backends/smpp/correlation-record.ts'
+import { createReceiptHandler } from '../../../src/gateway/backends/smpp/receipt-handler.ts'
+import { createLogger } from '../../../src/log/logger.ts'
+import { createPdu, shortMessageBody, type PduOf } from '../../../src/smpp/codec/index.ts'
+import { EmbeddedStatusStore } from '../../../src/transport/embedded/embedded-status-store.ts'
 import { storeKinds, type StoreKind } from '../../store/store-kinds.ts'
 
 const kinds = await storeKinds('store-correlations')
+const log = createLogger({ level: 'silent' })
 const record = (recallId: string, correlId: string, connection?: string): CorrelationRecord =>
   connection === undefined ? { recallId, clientId: 'test', correlId } : { recallId, clientId: 'test', correlId, connection }
 
@@ -73,5 +78,50 @@ for (const kind of kinds) {
       await here.store.close()
       await elsewhere.store.close()
     })
+
+    test('sentOut says whether the SENT a record carries is stored, by request and recall-id', async () => {
+      const store = await kind.open()
+      const correlations = new StoreCorrelations(store.correlations, store.statuses)
+      const pending: CorrelationRecord = { ...record('41', 'C1', 'smsc-a'), pendingSent: { recallId: '0041', atMs: Date.parse('2026-11-21T10:00:00Z') } }
+      assert.equal(await correlations.sentOut(pending), false)
+      await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(), status: 'SENT', recallId: '41' })
+      assert.equal(await correlations.sentOut(pending), false)
+      await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(), status: 'SENT', recallId: '0041' })
+      assert.equal(await correlations.sentOut(pending), true)
+      await store.close()
+    })
+
+    test('a receipt after a crash finds its request, reports the SENT its submitter did not, then DELIVERED; sent again, it is reported no more', async () => {
+      // Issue 9 items 6 and 7, on the store's parts: the submitter wrote the record and died
+      // before SENT; the SMSC sends the receipt after the restart, and again after another crash
+      // that came between storing DELIVERED and removing the record.
+      const location = await kind.newLocation()
+      const pending: CorrelationRecord = { ...record('41', 'C1', 'smsc-a'), pendingSent: { recallId: '41', atMs: Date.parse('2026-11-21T10:00:00Z') } }
+      const before = await kind.open(location)
+      await new StoreCorrelations(before.correlations, before.statuses).put(pending)
+      await before.close()
+      const store = await kind.open(location)
+      const correlations = new StoreCorrelations(store.correlations, store.statuses)
+      const statuses = new EmbeddedStatusStore(store.statuses)
+      const handle = createReceiptHandler({ correlations, report: async event => await statuses.report(event), log, raceWaitMs: 50, now: () => new Date('2026-11-21T10:00:05Z') })
+      const receipt = deliverReceipt('41', 'DELIVRD')
+      assert.equal(await handle(receipt, 'smsc-a', 'as-is'), 'reported')
+      await correlations.put(pending)
+      assert.equal(await handle(receipt, 'smsc-a', 'as-is'), 'duplicate')
+      assert.equal(await handle(receipt, 'smsc-a', 'as-is'), 'unmatched')
+      assert.deepStrictEqual((await statuses.history('test', 'C1')).map(event => [event.status, event.recallId, event.timestamp.toISOString()]), [
+        ['SENT', '41', '2026-11-21T10:00:00.000Z'], ['DELIVERED', '41', '2026-11-21T10:00:05.000Z']
+      ])
+      await store.close()
+    })
   })
+}
+
+function deliverReceipt (id: string, stat: string): PduOf<'deliver_sm'> {
+  return createPdu('deliver_sm', 1, shortMessageBody({
+    sourceAddr: '255712345678',
+    destinationAddr: 'ACME',
+    esmClass: 0x04,
+    shortMessage: Buffer.from(`id:${id} sub:001 dlvrd:001 submit date:2611211000 done date:2611211001 stat:${stat} err:000 text:`, 'latin1')
+  })) as PduOf<'deliver_sm'>
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
 import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord } from '../../../src/gateway/ledger/ledger-record.ts'
-import { RequestLedger, type ClaimVerdict } from '../../../src/gateway/ledger/request-ledger.ts'
+import { RequestLedger, type ClaimVerdict, type OwnedClaim } from '../../../src/gateway/ledger/request-ledger.ts'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { StoreLedgerLog } from '../../../src/transport/embedded/store-ledger-log.ts'
 import { storeKinds, type StoreKind } from '../../store/store-kinds.ts'
@@ -19,10 +19,11 @@ async function openLog (kind: StoreKind, location?: string): Promise<{ store: Em
   return { store, log: new StoreLedgerLog(store.ledger) }
 }
 
-const ownedBy = (verdict: ClaimVerdict | undefined): string => {
+const claimOf = (verdict: ClaimVerdict | undefined): OwnedClaim => {
   assert.equal(verdict?.kind, 'owned')
-  return (verdict as { token: string }).token
+  return (verdict as { claim: OwnedClaim }).claim
 }
+const ownedBy = (verdict: ClaimVerdict | undefined): string => claimOf(verdict).token
 
 for (const kind of kinds) {
   describe(`StoreLedgerLog on a ${kind.name} store`, () => {
@@ -78,14 +79,16 @@ for (const kind of kinds) {
       await two.store.close()
     })
 
-    test('under RequestLedger says, after a restart, completed for a completed claim and abandoned for an unfinished one', async () => {
+    test('under RequestLedger says, after a restart, completed for a completed claim, abandoned for one marked writing, and takes over one never marked', async () => {
       const location = await kind.newLocation()
       const before = await openLog(kind, location)
       let nowMs = 1_000_000
       const crashed = new RequestLedger(before.log, { takeoverMs: 30_000, now: () => nowMs })
       const done = ownedBy(await crashed.claim(ledgerKey('acme', 'done'), 'send-sms/0/1'))
       await crashed.complete(ledgerKey('acme', 'done'), done, 'send-sms/0/1')
-      ownedBy(await crashed.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/2'))
+      const unfinished = claimOf(await crashed.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/2'))
+      await crashed.markWriting(ledgerKey('acme', 'unfinished'), unfinished, 'send-sms/0/2')
+      const unwritten = claimOf(await crashed.claim(ledgerKey('acme', 'unwritten'), 'send-sms/0/4'))
       await before.store.close()
 
       nowMs += 30_000
@@ -93,6 +96,11 @@ for (const kind of kinds) {
       const restarted = new RequestLedger(after.log, { takeoverMs: 30_000, now: () => nowMs })
       assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'done'), 'send-sms/0/1'), { kind: 'completed' })
       assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/2'), { kind: 'abandoned' })
+      const taken = await restarted.claim(ledgerKey('acme', 'unwritten'), 'send-sms/0/4')
+      assert.equal(taken.kind === 'owned' && taken.tookOver, true)
+      // The crashed owner's mark, had it been alive after all, would now lose.
+      await assert.rejects(restarted.markWriting(ledgerKey('acme', 'unwritten'), unwritten, 'send-sms/0/4'), { code: 'SMSGW_LEDGER_FENCED' })
+      assert.equal((await after.log.entry(ledgerKey('acme', 'unwritten')))?.token, ownedBy(taken))
       await restarted.forget(ledgerKey('acme', 'unfinished'))
       ownedBy(await restarted.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/3'))
       await after.store.close()

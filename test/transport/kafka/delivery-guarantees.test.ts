@@ -14,14 +14,15 @@ import { startKafkaGateway, type RunningGateway } from '../../../src/transport/k
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, LogCapture, produceValues, sealedRequest, StatusCollector, testConfig } from '../../harness/gateway-fixture.ts'
 
 const RECORDING_BACKEND = 'recording'
-const ABANDONED_LOG = 'request claimed by an attempt that did not finish; outcome unknown, no status'
+const ABANDONED_LOG = 'request claimed by an attempt that may have written it and did not finish; outcome unknown, no status, listed for operators'
+const TAKEN_OVER_LOG = 'request claimed by an attempt that never wrote it; sending it'
 const COMPLETED_LOG = 'request already handled; not submitted again'
 /** Short enough that a gateway with hung requests stops at once: they stay claimed, unfinished. */
 const CRASH_SHUTDOWN_TIMEOUT_MS = 100
 const SHUTDOWN_BOUND_MS = 15_000
 
 /** What the recording backend does with one submission. */
-type Behaviour = 'report-sent' | 'hang' | 'report-sent-then-hang' | { gate: Promise<void> }
+type Behaviour = 'report-sent' | 'hang' | 'hang-before-writing' | 'report-sent-then-hang' | { gate: Promise<void> }
 
 /**
  * A backend that talks to "the network" (not replayable) and counts every submission by
@@ -34,8 +35,12 @@ function recordingBackend (tally: Map<string, number>, behaviour: (correlId: str
     replayable: false,
     check: () => undefined,
     submit: async (submission: Submission, report: ReportStatus) => {
-      tally.set(submission.correlId, (tally.get(submission.correlId) ?? 0) + 1)
       const what = behaviour(submission.correlId)
+      // Waiting for the SMSC's window forever: the process "crashes" before a byte of it left.
+      if (what === 'hang-before-writing') return await new Promise<void>(() => {})
+      // As the SMPP backend does: the ledger's `writing` mark just before the bytes leave.
+      await submission.markWriting?.()
+      tally.set(submission.correlId, (tally.get(submission.correlId) ?? 0) + 1)
       // A submit that never resolves: the process "crashes" while the SMSC holds the request.
       if (what === 'hang') return await new Promise<void>(() => {})
       if (typeof what === 'object') await what.gate
@@ -153,6 +158,29 @@ describe('Kafka gateway delivery guarantees', { timeout: 80_000 }, () => {
     assert.deepEqual(hung.map(id => statuses.of(id)), hung.map(() => []), 'an unknown outcome gets no status')
     assert.deepEqual(after.filter(id => statuses.of(id).join() !== 'SENT'), [], 'the requests after the hung ones got exactly one SENT')
     assert.deepEqual([countLines(b.logs, ABANDONED_LOG), countLines(b.logs, COMPLETED_LOG)], [hung.length, after.length], 'B gave up the hung requests and recognised the finished ones')
+  })
+
+  test('gateway sends, on the next instance, a request whose owner crashed before writing it, and lists only the written ones as unknown', async () => {
+    // Issue 9, item 9: requests claimed and never written got no status at all after a crash.
+    const config = await acmeConfig({ pipeline: { claimTakeoverMs: 1_500, shutdownTimeoutMs: CRASH_SHUTDOWN_TIMEOUT_MS } })
+    const tally = new Map<string, number>()
+    const waiting = ['waiting-0', 'waiting-1', 'waiting-2']
+    const written = ['written-0', 'written-1', 'written-2']
+    const a = await startGateway(config, recordingBackend(tally, correlId => waiting.includes(correlId) ? 'hang-before-writing' : 'hang'))
+    const statuses = await collectStatuses(config)
+    await produceValues(config, await Promise.all([...waiting, ...written].map(async correlId => await sealedRequest({ clientId: 'acme', correlId, body: 'claimed, not written' }))))
+    await until(() => written.every(id => tally.get(id) === 1) && a.running.gateway.inFlight === waiting.length + written.length, 20_000, 'A holding every request, the written ones at the SMSC')
+
+    await stopGateway(a.running)
+    const b = await startGateway(config, recordingBackend(tally, () => 'report-sent'))
+    await until(() => b.running.gateway.handled === waiting.length + written.length, 20_000, 'B handling every redelivered request')
+    await statuses.waitFor(events => waiting.every(id => events.some(event => event.correlId === id)), 5_000)
+    await sleep(300)
+
+    assert.deepEqual(Object.fromEntries(tally), Object.fromEntries([...waiting, ...written].map(id => [id, 1])), 'each request reached the backend once')
+    assert.deepEqual([...waiting, ...written].map(id => statuses.of(id)), [...waiting.map(() => ['SENT']), ...written.map(() => [])])
+    assert.deepEqual([countLines(b.logs, TAKEN_OVER_LOG), countLines(b.logs, ABANDONED_LOG)], [waiting.length, written.length])
+    assert.deepEqual((await b.running.unknownOutcomes.list()).map(outcome => outcome.correlId).sort(), written)
   })
 
   test('gateway submits a duplicate request once when it arrives while the first is in the backend', async () => {

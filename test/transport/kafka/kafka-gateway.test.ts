@@ -1,5 +1,5 @@
 // The outbound gateway end to end on the run's real Kafka broker: requests in on send-sms,
-// statuses out on sms-status, exactly per shared/spec/outbound-gateway.md §4–§6.
+// statuses out on sms-status, exactly per the contract (spec §4–§6).
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
@@ -104,6 +104,23 @@ describe('Kafka gateway integration', { timeout: 120_000 }, () => {
     await statuses.waitFor(() => statuses.of('after-poison').length > 0 && statuses.of('before-poison').length > 0, 20_000)
     assert.deepEqual([statuses.of('before-poison'), statuses.of('after-poison'), statuses.of('bad-utf8')], [['SENT'], ['SENT'], []])
     assert.match(logs.text, /Request lacks Correlation ID field/)
+  })
+
+  // Issue 9: ids are bounded where they are held; on Kafka an offending correl-id is INVALID.
+  test('gateway answers INVALID to a correl-id over its limit, with a lone surrogate or a control character, echoing it whole, and keeps going', async () => {
+    const long = `long-${'x'.repeat(60_000)}`
+    const withCorrelId = async (correlId: string): Promise<string> => JSON.stringify({ ...JSON.parse(await sealedRequest({ correlId: 'x', body: 'S1D0' })), 'correl-id': correlId })
+    const cases: Record<string, string[]> = {
+      [long]: ['INVALID Correlation ID field is longer than 256 bytes in UTF-8'],
+      'lone-\ud800': ['INVALID Correlation ID field is not well-formed Unicode (it holds a lone surrogate)'],
+      'tab-\there': ['INVALID Correlation ID field holds a control character (U+0000-U+001F or U+007F-U+009F)'],
+      [`longest-${'y'.repeat(248)}`]: ['SENT']
+    }
+    const values = await Promise.all(Object.keys(cases).map(withCorrelId))
+    await produceValues(config, [...values, await sealedRequest({ correlId: 'after-long-ids', body: 'S1D0' })])
+    await statuses.waitFor(() => [...Object.keys(cases), 'after-long-ids'].every(id => statuses.of(id).length > 0), 20_000)
+    assert.deepEqual(Object.fromEntries(Object.keys(cases).map(id => [id, statuses.of(id)])), cases)
+    assert.deepEqual(statuses.of('after-long-ids'), ['SENT'])
   })
 
   test('gateway takes a request produced by kcat -P (no key, one line, trailing space)', async () => {

@@ -4,6 +4,7 @@ import type { PduOf } from '../../../smpp/codec/index.ts'
 import { isReceipt, moPartOf, MoReassembler, type InboundSms } from '../../../smpp/inbound/index.ts'
 import { ReconnectingSession, socketConnector } from '../../../smpp/session/index.ts'
 import type { StatusEvent } from '../../status/status-event.ts'
+import type { DUPLICATE_STATUS } from '../../status/status-sink.ts'
 import type { Backend } from '../backend.ts'
 import { createReceiptHandler, type CorrelationLookup } from './receipt-handler.ts'
 import { smppBackend, type CorrelationWriter } from './smpp-backend.ts'
@@ -15,8 +16,8 @@ type ConnectionConfig = Omit<SmppConfig, 'connections' | 'receiptRaceWaitMs' | '
 export interface SmppAssemblyOptions {
   config: SmppConfig
   correlations: CorrelationLookup & CorrelationWriter
-  /** Reports a receipt's status through the gateway's one sink; resolves when durable. */
-  reportStatus: (event: StatusEvent) => Promise<void>
+  /** Reports a receipt's status through the gateway's one sink; resolves when durable (DUPLICATE_STATUS: held already). */
+  reportStatus: (event: StatusEvent) => Promise<void | typeof DUPLICATE_STATUS>
   /** Publishes an inbound SMS; resolves when durable. */
   publishInbound: (sms: InboundSms) => Promise<void>
   log: Logger

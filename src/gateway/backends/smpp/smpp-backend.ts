@@ -17,7 +17,15 @@ const submitChannel = tracingChannel<string, Record<string, unknown>>('smsgw:smp
 
 /** Where the backend records which request an SMSC message id belongs to (the `correl-id` topic). */
 export interface CorrelationWriter {
+  /** Stores `record` under its key, replacing what was there; resolves once durable. */
   put: (record: CorrelationRecord) => Promise<void>
+  /**
+   * Marks the SENT of `record` (as put, with pendingSent) as out: stores it without
+   * pendingSent, so a receipt reaching any instance stops waiting for it. Absent where the
+   * status store keeps each status once (the embedded store): there a receipt reports the
+   * pending SENT itself, and the store drops the copy.
+   */
+  confirmSent?: (record: CorrelationRecord) => Promise<void>
 }
 
 export interface SmppBackendOptions {
@@ -39,8 +47,9 @@ interface SubmitFailure {
 /**
  * The SMPP backend (spec §7): picks the SMSC connection by recipient prefix (fail-over to the
  * next when one is down), submits the parts, and reports SENT with the last part's message id.
- * The correlation record is written after SENT is out, so whichever instance a receipt reaches
- * finds the record only once SENT precedes anything the receipt reports (spec §4, ours).
+ * The correlation record is written before SENT, carrying it (pendingSent): a receipt finds
+ * its request after any crash, and reports that SENT first unless it is known to be out, so
+ * SENT precedes anything a receipt reports (spec §4, ours; docs/delivery-guarantees.md).
  */
 export function smppBackend (options: SmppBackendOptions): Backend {
   const { links, correlations, log } = options
@@ -58,7 +67,7 @@ export function smppBackend (options: SmppBackendOptions): Backend {
       const verdict = validateForBackend(message, first.numberPattern === undefined ? { allowedPrefixes: [] } : { allowedPrefixes: [], numberPattern: first.numberPattern })
       return verdict.kind === 'status' ? verdict : undefined
     },
-    submit: async ({ clientId, correlId, deadline, message, takenInAtMs }, report) => {
+    submit: async ({ clientId, correlId, deadline, message, takenInAtMs, markWriting }, report) => {
       const verdict = validateForBackend(message, { allowedPrefixes: [] })
       if (verdict.kind === 'status') return await report(verdict)
       // A request that waited for a window slot past its deadline is EXPIRED, not sent (spec §5).
@@ -74,12 +83,27 @@ export function smppBackend (options: SmppBackendOptions): Backend {
           return await report({ status: smsStatuses.invalid, errorText: error.message })
         }
         const messageIds: string[] = []
+        // The ledger's `writing` mark, made once the first part has its window slot: from then
+        // on the request may have left (spec §7), and a successor must not send it again.
+        let markFailure: { readonly error: unknown } | undefined
+        const beforeWrite = markWriting === undefined
+          ? undefined
+          : async (): Promise<void> => {
+            try {
+              await markWriting()
+            } catch (error) {
+              markFailure = { error }
+              throw error
+            }
+          }
         try {
-          for (const part of parts) {
-            const submitted = await submitChannel.tracePromise(async () => await link.channel.submit(part, { deadline }), { operationId: `${clientId}/${correlId}`, connection: link.name })
+          for (const [partIndex, part] of parts.entries()) {
+            const submitOptions = partIndex === 0 && beforeWrite !== undefined ? { beforeWrite, deadline } : { deadline }
+            const submitted = await submitChannel.tracePromise(async () => await link.channel.submit(part, submitOptions), { operationId: `${clientId}/${correlId}`, connection: link.name })
             messageIds.push(submitted.messageId)
           }
         } catch (error) {
+          if (markFailure !== undefined) throw markFailure.error
           const failure = error as SubmitFailure
           if (failure.code === errorCodes.smppDeadline) {
             // Not written: the deadline passed while the SMSC throttled or no session was bound.
@@ -101,8 +125,22 @@ export function smppBackend (options: SmppBackendOptions): Backend {
           return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })
         }
         const recallId = messageIds.at(-1) as string
+        const record: CorrelationRecord = {
+          recallId: normaliseMessageId(recallId, link.messageIds.resp),
+          clientId,
+          correlId,
+          connection: link.name,
+          ...(takenInAtMs === undefined ? {} : { takenInAtMs }),
+          pendingSent: { recallId, atMs: now().getTime() }
+        }
+        // The record first: a crash between the two then leaves a receipt that finds its
+        // request (and reports the SENT), never a SENT whose receipt finds nothing.
+        const recorded = await correlations.put(record).then(() => true, (error: unknown) => {
+          log.warn({ err: error, clientId, correlId, connection: link.name }, 'correlation record not stored; the receipt will find no request')
+          return false
+        })
         await report({ status: smsStatuses.sent, recallId })
-        await correlations.put({ recallId: normaliseMessageId(recallId, link.messageIds.resp), clientId, correlId, connection: link.name, ...(takenInAtMs === undefined ? {} : { takenInAtMs }) })
+        if (recorded) await correlations.confirmSent?.(record)
         return
       }
       return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createReceiptHandler, type CorrelationLookup } from '../../../../src/gateway/backends/smpp/receipt-handler.ts'
 import type { StatusEvent } from '../../../../src/gateway/status/status-event.ts'
+import { DUPLICATE_STATUS } from '../../../../src/gateway/status/status-sink.ts'
 import { createLogger } from '../../../../src/log/logger.ts'
 import { createPdu, shortMessageBody, type PduOf, type Tlv } from '../../../../src/smpp/codec/index.ts'
 import type { CorrelationRecord } from '../../../../src/gateway/backends/smpp/correlation-record.ts'
@@ -110,4 +111,43 @@ test('receipt handler reports nothing for an unknown id, after the race wait', a
 test('receipt handler says not-a-receipt for a message without an id', async () => {
   const { handle } = setup()
   assert.equal(await handle(receipt('just an MO text'), 'main', 'as-is'), 'not-a-receipt')
+})
+
+// Issue 9 item 6: the record is written before SENT, carrying it, so a receipt finds its request
+// even when the submitter died before SENT was out; the receipt then reports that SENT first.
+const pending = { recallId: '0041', atMs: Date.parse('2026-11-21T09:59:00Z') }
+
+test('receipt handler reports the record\'s pending SENT before the receipt\'s status where the sink keeps each status once', async () => {
+  const { correlations, events, handle } = setup()
+  correlations.put({ recallId: '41', clientId: 'acme', correlId: 'c1', pendingSent: pending })
+  assert.equal(await handle(receipt(text('41', 'DELIVRD')), 'main', 'as-is'), 'reported')
+  assert.deepEqual(events, [
+    { clientId: 'acme', correlId: 'c1', timestamp: new Date(pending.atMs), status: 'SENT', recallId: '0041' },
+    { clientId: 'acme', correlId: 'c1', timestamp: NOW, status: 'DELIVERED', recallId: '41' }
+  ])
+})
+
+test('receipt handler reports the pending SENT only when the lookup does not know it to be out, and then confirms it', async () => {
+  for (const out of [true, false]) {
+    const { correlations, events } = setup(30)
+    const asked: number[] = []
+    const confirmed: string[] = []
+    const lookup = Object.assign(correlations, {
+      sentOut: async (_record: CorrelationRecord, timeoutMs: number) => { asked.push(timeoutMs); return out },
+      confirmSent: async (record: CorrelationRecord) => { confirmed.push(record.recallId) }
+    })
+    lookup.put({ recallId: '41', clientId: 'acme', correlId: 'c1', pendingSent: pending })
+    const handleWith = createReceiptHandler({ correlations: lookup, report: async event => { events.push(event) }, log, raceWaitMs: 30, now: () => NOW })
+    await handleWith(receipt(text('41', 'DELIVRD')), 'main', 'as-is')
+    assert.deepEqual({ statuses: events.map(event => event.status), asked, confirmed }, { statuses: out ? ['DELIVERED'] : ['SENT', 'DELIVERED'], asked: [30], confirmed: out ? [] : ['41'] }, `out ${out}`)
+  }
+})
+
+test('receipt handler acknowledges a receipt whose status the sink held already as a duplicate, and forgets the request', async () => {
+  // Issue 9 item 7: the SMSC re-sends a receipt that was stored before a crash.
+  const correlations = new MemoryCorrelations()
+  correlations.put({ recallId: '41', clientId: 'acme', correlId: 'c1' })
+  const handle = createReceiptHandler({ correlations, report: async () => DUPLICATE_STATUS, log, raceWaitMs: 20, now: () => NOW })
+  assert.equal(await handle(receipt(text('41', 'DELIVRD')), 'main', 'as-is'), 'duplicate')
+  assert.deepEqual(correlations.removed, ['41'])
 })

@@ -13,6 +13,7 @@ import { createLogger } from '../../../../src/log/logger.ts'
 
 const log = createLogger({ level: 'silent' })
 const FAR = new Date('2100-01-01T00:00:00Z')
+const NOW = new Date('2026-11-21T10:00:00Z')
 
 class RecordingChannel implements SubmitChannel {
   bound = true
@@ -44,13 +45,32 @@ async function run (backend: ReturnType<typeof smppBackend>, fields: Parameters<
 test('smppBackend submits one part with the spec §7 addresses and reports SENT with the message id', async () => {
   const channel = new RecordingChannel()
   const records: CorrelationRecord[] = []
-  const backend = smppBackend({ links: [link('main', channel)], correlations: { put: async record => { records.push(record) } }, log })
+  const backend = smppBackend({ links: [link('main', channel)], correlations: { put: async record => { records.push(record) } }, log, now: () => NOW })
   assert.deepEqual(await run(backend), [{ status: 'SENT', recallId: '0041' }])
   const [body] = channel.bodies
   assert.deepEqual(
     { source: [body?.sourceAddrTon, body?.sourceAddrNpi, body?.sourceAddr], dest: [body?.destAddrTon, body?.destAddrNpi, body?.destinationAddr], receipt: body?.registeredDelivery, validity: body?.validityPeriod, coding: body?.dataCoding, text: body?.shortMessage.toString('latin1') },
     { source: [5, 0, 'ACME'], dest: [1, 1, '255712345678'], receipt: 1, validity: '000101000000000+', coding: 0, text: 'hello' })
-  assert.deepEqual(records, [{ recallId: '41', clientId: 'acme', correlId: 'c1', connection: 'main' }])
+  assert.deepEqual(records, [{ recallId: '41', clientId: 'acme', correlId: 'c1', connection: 'main', pendingSent: { recallId: '0041', atMs: NOW.getTime() } }])
+})
+
+test('smppBackend writes the correlation record, carrying its SENT, before it reports SENT, and confirms it after', async () => {
+  // Issue 9 item 6: a crash between SENT and the record lost the DELIVERED of the re-sent receipt.
+  const journal: string[] = []
+  const correlations = {
+    put: async (record: CorrelationRecord) => { journal.push(`put ${record.recallId} pending ${record.pendingSent?.recallId}`) },
+    confirmSent: async (record: CorrelationRecord) => { journal.push(`confirm ${record.recallId}`) }
+  }
+  const backend = smppBackend({ links: [link('main', new RecordingChannel())], correlations, log, now: () => NOW })
+  await backend.submit({ clientId: 'acme', correlId: 'c1', deadline: FAR, message: message() }, async report => { journal.push(`report ${report.status}`) })
+  assert.deepEqual(journal, ['put 41 pending 0041', 'report SENT', 'confirm 41'])
+})
+
+test('smppBackend still reports SENT when the correlation record cannot be stored', async () => {
+  const confirmed: string[] = []
+  const correlations = { put: async () => { throw new Error('store down') }, confirmSent: async (record: CorrelationRecord) => { confirmed.push(record.recallId) } }
+  const backend = smppBackend({ links: [link('main', new RecordingChannel())], correlations, log })
+  assert.deepEqual([await run(backend), confirmed], [[{ status: 'SENT', recallId: '0041' }], []])
 })
 
 test('smppBackend requests a receipt on the last part only and reports the last part\'s id', async () => {
@@ -113,4 +133,39 @@ test('linksFor keeps the configured order with bound links first', () => {
 
 test('absoluteTime writes SMPP 3.4 absolute time in UTC', () => {
   assert.equal(absoluteTime(new Date('2026-11-21T10:05:09.700Z')), '261121100509000+')
+})
+
+/** A channel that runs beforeWrite as the session does: once the submit has its slot, before the write. */
+class MarkingChannel extends RecordingChannel {
+  readonly marksBefore: number[] = []
+  override async submit (body: ShortMessageBody, options: { beforeWrite?: () => Promise<void> } = {}): Promise<{ messageId: string }> {
+    if (options.beforeWrite !== undefined) {
+      this.marksBefore.push(this.bodies.length)
+      await options.beforeWrite()
+    }
+    return await super.submit(body)
+  }
+}
+
+test('smppBackend marks the request writing once, before the first part of a multi-part SMS, and not again on fail-over', async () => {
+  const down = new MarkingChannel()
+  down.failWith = () => ({ written: false })
+  const up = new MarkingChannel()
+  const backend = smppBackend({ links: [link('first', down), link('second', up)], correlations: { put: async () => {} }, log })
+  let marks = 0
+  const reports: StatusReport[] = []
+  await backend.submit({ clientId: 'acme', correlId: 'c1', deadline: FAR, message: message({ body: 'x'.repeat(300) }), markWriting: async () => { marks++ } }, async report => { reports.push(report) })
+  // Each link asks before its first part only; the pipeline's mark is made once however often it is asked.
+  assert.deepEqual({ down: down.marksBefore, up: up.marksBefore, parts: up.bodies.length, reports: reports.map(report => report.status) }, { down: [0], up: [0], parts: 2, reports: ['SENT'] })
+  assert.equal(marks, 2)
+})
+
+test('smppBackend rejects with the mark\'s error, reporting nothing and writing nothing, when the request may not be written', async () => {
+  const channel = new MarkingChannel()
+  const other = new MarkingChannel()
+  const backend = smppBackend({ links: [link('main', channel), link('other', other)], correlations: { put: async () => {} }, log })
+  const fenced = Object.assign(new Error('taken over'), { code: 'SMSGW_LEDGER_FENCED' })
+  const reports: StatusReport[] = []
+  await assert.rejects(backend.submit({ clientId: 'acme', correlId: 'c1', deadline: FAR, message: message(), markWriting: async () => { throw fenced } }, async report => { reports.push(report) }), error => error === fenced)
+  assert.deepEqual({ reports, written: channel.bodies.length + other.bodies.length }, { reports: [], written: 0 })
 })

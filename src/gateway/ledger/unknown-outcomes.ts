@@ -1,0 +1,73 @@
+import type { LedgerLog } from './ledger-log.ts'
+import { isOutcomeOpen, ledgerKey, requestOfLedgerKey, type LedgerEntry } from './ledger-record.ts'
+
+/**
+ * A request that may have reached the SMSC and got no status (spec §7: unknown outcome): its
+ * owner marked it `writing` (or, of an earlier version, claimed it without marking) and did not
+ * finish it within `claimTakeoverMs`. Ids and times only: never a recipient or a body.
+ */
+export interface UnknownOutcome {
+  readonly clientId: string
+  readonly correlId: string
+  /** Where the request came from, `<stream>/<offset>` (`embedded/0/<seq>`, `send-sms/<partition>/<offset>`). */
+  readonly source: string
+  readonly claimedAtMs: number
+  /** When its owner marked it `writing`; absent for a claim of an earlier version, which did not mark. */
+  readonly writingAtMs?: number
+}
+
+export interface UnknownOutcomesOptions {
+  /** Config `pipeline.claimTakeoverMs`: an owner that has not finished by then is taken for dead or stuck. */
+  takeoverMs: number
+  now?: () => number
+}
+
+/**
+ * The unknown outcomes the request ledger holds, for operators to reconcile with the SMSC (its
+ * own records of submit_sm received) and then resolve. Read from the ledger each time: the
+ * ledger is the one source of this fact.
+ */
+export class UnknownOutcomes {
+  readonly #log: LedgerLog
+  readonly #takeoverMs: number
+  readonly #now: () => number
+
+  constructor (log: LedgerLog, options: UnknownOutcomesOptions) {
+    this.#log = log
+    this.#takeoverMs = options.takeoverMs
+    this.#now = options.now ?? Date.now
+  }
+
+  /** Every unknown outcome, oldest claim first. */
+  async list (): Promise<UnknownOutcome[]> {
+    const nowMs = this.#now()
+    const outcomes: UnknownOutcome[] = []
+    for (const { key, entry } of await this.#log.entries()) {
+      const request = requestOfLedgerKey(key)
+      if (request === undefined || !this.#isUnknown(entry, nowMs)) continue
+      outcomes.push({ ...request, source: entry.source, claimedAtMs: entry.claimedAtMs, ...(entry.writingAtMs === undefined ? {} : { writingAtMs: entry.writingAtMs }) })
+    }
+    return outcomes.sort((a, b) => a.claimedAtMs - b.claimedAtMs)
+  }
+
+  async count (): Promise<number> {
+    return (await this.list()).length
+  }
+
+  /**
+   * Forgets the unknown outcome of one request, once an operator has reconciled it with the
+   * SMSC. Resolves false when the request has none (never had one, or resolved already, or
+   * finished late); a request still in flight is never forgotten.
+   */
+  async resolve (clientId: string, correlId: string): Promise<boolean> {
+    const key = ledgerKey(clientId, correlId)
+    const entry = await this.#log.entry(key)
+    if (entry === undefined || !this.#isUnknown(entry, this.#now())) return false
+    await this.#log.append(key, null)
+    return true
+  }
+
+  #isUnknown (entry: LedgerEntry, nowMs: number): boolean {
+    return isOutcomeOpen(entry) && nowMs - entry.claimedAtMs >= this.#takeoverMs
+  }
+}

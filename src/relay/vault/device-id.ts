@@ -1,0 +1,11 @@
+import { createHmac } from 'node:crypto'
+
+/**
+ * The device id of relay.md §2 (upstream Vault src/device_id.py compute_device_id):
+ * HMAC-SHA256(key = device secret, identifier UTF-8 ‖ raw client device-id public key). The Vault
+ * stores its lowercase hex; payloads carry the 32 raw bytes. The identifier is exactly the one
+ * used at login (e-mail addresses are not lower-cased).
+ */
+export function computeDeviceId (deviceSecret: Buffer, identifier: string, clientDeviceIdPublicKey: Buffer): Buffer {
+  return createHmac('sha256', deviceSecret).update(identifier, 'utf8').update(clientDeviceIdPublicKey).digest()
+}

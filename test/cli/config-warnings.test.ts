@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { after, test } from 'node:test'
+import { isolatedKafkaConfig } from '../harness/gateway-fixture.ts'
+import { configEnv, GatewayProcess } from '../harness/gateway-process.ts'
+
+// Issue 9, item 14: the Java gateway's properties that changed its behaviour and that smsgw does
+// not follow are named at start, in the application log, by `smsgw gateway` and `smsgw run`.
+
+const START_TIMEOUT_MS = 30_000
+const folder = await mkdtemp(join(tmpdir(), 'smsgw-config-warnings-'))
+after(async () => { await rm(folder, { recursive: true, force: true }) })
+
+const propertiesFile = join(folder, 'application-prod.properties')
+await writeFile(propertiesFile, [
+  'sms.gateway.allowed-clients=test',
+  'sms.gateway.crypto.keystore=classpath:builtin.vault',
+  'sms.gateway.crypto.storepass=123456',
+  'camel.component.smpp.registered-delivery=1',
+  'camel.component.smpp.data-coding=8',
+  'camel.component.smpp.splitting-policy=TRUNCATE',
+  'camel.component.smpp.reconnect-delay=12000',
+  'camel.component.kafka.auto-offset-reset=latest',
+  'logging.level.org.apache.camel=DEBUG',
+  'logging.level.root=INFO',
+  ''
+].join('\n'))
+
+const IGNORED = [
+  'camel.component.smpp.registered-delivery',
+  'camel.component.smpp.data-coding',
+  'camel.component.smpp.splitting-policy',
+  'camel.component.smpp.reconnect-delay',
+  'camel.component.kafka.auto-offset-reset',
+  'logging.level.org.apache.camel'
+]
+
+/** The warn records about the configuration, as key, source and whether the message names the key. */
+function configurationWarnings (child: GatewayProcess): unknown[] {
+  return child.records
+    .filter(record => record.level === 'warn' && String(record.msg).startsWith('configuration: '))
+    .map(record => ({ key: record.key, source: record.source, named: String(record.msg).startsWith(`configuration: ${String(record.key)}: ignored: `) }))
+}
+
+const expected = IGNORED.map((key, index) => ({ key, source: `${propertiesFile}:${index + 4}`, named: true }))
+
+test('smsgw gateway warns at start of each Java property it does not follow, with its line', { timeout: 60_000 }, async t => {
+  const { kafka } = await isolatedKafkaConfig()
+  const child = new GatewayProcess(configEnv({ kafka }), ['--config', propertiesFile])
+  t.after(async () => { await child.stop() })
+  await child.waitForLog('gateway started', START_TIMEOUT_MS)
+  assert.deepStrictEqual(configurationWarnings(child), expected)
+})
+
+test('smsgw run --config warns at start of each Java property it does not follow, with its line', { timeout: 60_000 }, async t => {
+  const child = new GatewayProcess({}, ['--config', propertiesFile, '--data', join(folder, 'data'), '--port', '0', '--smsc-port', '0'], 'run')
+  t.after(async () => { await child.stop() })
+  await child.waitForLog('embedded gateway started', START_TIMEOUT_MS)
+  assert.deepStrictEqual(configurationWarnings(child), expected)
+})

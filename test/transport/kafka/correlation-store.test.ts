@@ -1,0 +1,105 @@
+// The correlation table on a real compacted `correl-id` topic, as two gateway instances share it:
+// a record written before its SENT is out (pendingSent), confirmed once it is, and a receipt on
+// the other instance that waits for the confirmation (issue 9 item 6).
+import assert from 'node:assert/strict'
+import { after, before, describe, test } from 'node:test'
+import type { CorrelationRecord } from '../../../src/gateway/backends/smpp/correlation-record.ts'
+import { createReceiptHandler } from '../../../src/gateway/backends/smpp/receipt-handler.ts'
+import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import { createLogger } from '../../../src/log/logger.ts'
+import { createPdu, shortMessageBody, type PduOf } from '../../../src/smpp/codec/index.ts'
+import { CoalescingProducer } from '../../../src/transport/kafka/coalescing-producer.ts'
+import { CorrelationStore } from '../../../src/transport/kafka/correlation-store.ts'
+import { ensureTopics } from '../../../src/transport/kafka/topics.ts'
+import { kafkaBrokers, uniqueTopicName } from '../../harness/kafka.ts'
+
+const log = createLogger({ level: 'silent' })
+const NOW = new Date('2026-11-21T10:00:05Z')
+
+function receipt (id: string, stat: string): PduOf<'deliver_sm'> {
+  return createPdu('deliver_sm', 1, shortMessageBody({
+    sourceAddr: '255712345678',
+    destinationAddr: 'ACME',
+    esmClass: 0x04,
+    shortMessage: Buffer.from(`id:${id} sub:001 dlvrd:001 submit date:2611211000 done date:2611211001 stat:${stat} err:000 text:`, 'latin1')
+  })) as PduOf<'deliver_sm'>
+}
+
+describe('Kafka CorrelationStore shared by two instances', { timeout: 60_000 }, () => {
+  const connection = { brokers: [kafkaBrokers()], clientId: 'test-correlations' }
+  const topic = uniqueTopicName('correl-id')
+  const producer = new CoalescingProducer(connection)
+  let submitter: CorrelationStore
+  let other: CorrelationStore
+
+  before(async () => {
+    await ensureTopics(connection, [{ name: topic, compacted: true }], { partitions: 1, replicationFactor: 1 })
+    submitter = new CorrelationStore({ connection, topic, groupPrefix: 'test-a', producer })
+    other = new CorrelationStore({ connection, topic, groupPrefix: 'test-b', producer })
+    await Promise.all([submitter.start(), other.start()])
+  })
+
+  after(async () => {
+    await Promise.all([submitter?.close(), other?.close()])
+    await producer.close()
+  })
+
+  const pendingRecord = (recallId: string): CorrelationRecord => ({ recallId, clientId: 'acme', correlId: `c-${recallId}`, connection: 'main', pendingSent: { recallId, atMs: 1_795_000_000_000 } })
+
+  test('sentOut on another instance resolves true once the submitter confirms the SENT', async () => {
+    const record = pendingRecord('101')
+    await submitter.put(record)
+    const found = await other.waitFor('101', 10_000, 'main')
+    assert.deepStrictEqual(found, record)
+    const out = other.sentOut(record, 10_000)
+    await submitter.confirmSent(record)
+    assert.equal(await out, true)
+    const { pendingSent: _sent, ...confirmed } = record
+    assert.deepStrictEqual(other.get('101', 'main'), confirmed)
+  })
+
+  test('sentOut resolves false after its timeout when the submitter never confirms: it died before SENT was out', async () => {
+    const record = pendingRecord('102')
+    await submitter.put(record)
+    assert.deepStrictEqual(await other.waitFor('102', 10_000, 'main'), record)
+    const startedMs = Date.now()
+    assert.equal(await other.sentOut(record, 300), false)
+    assert.ok(Date.now() - startedMs >= 290)
+  })
+
+  test('a receipt reaching the other instance of a submitter that died before its SENT reports the SENT, then its own status', async () => {
+    const record = pendingRecord('104')
+    await submitter.put(record)
+    const events: StatusEvent[] = []
+    const handle = createReceiptHandler({ correlations: other, report: async event => { events.push(event) }, log, raceWaitMs: 300, now: () => NOW })
+    assert.equal(await handle(receipt('104', 'DELIVRD'), 'main', 'as-is'), 'reported')
+    assert.deepStrictEqual(events.map(event => [event.status, event.recallId, event.timestamp]), [['SENT', '104', new Date(1_795_000_000_000)], ['DELIVERED', '104', NOW]])
+  })
+
+  test('a receipt reaching the other instance of a live submitter waits for its confirmation and reports no SENT of its own', async () => {
+    const record = pendingRecord('105')
+    await submitter.put(record)
+    assert.ok(await other.waitFor('105', 10_000, 'main') !== undefined)
+    const events: StatusEvent[] = []
+    const handle = createReceiptHandler({ correlations: other, report: async event => { events.push(event) }, log, raceWaitMs: 10_000, now: () => NOW })
+    const handled = handle(receipt('105', 'DELIVRD'), 'main', 'as-is')
+    await submitter.confirmSent(record)
+    assert.equal(await handled, 'reported')
+    assert.deepStrictEqual(events.map(event => event.status), ['DELIVERED'])
+  })
+
+  test('confirmSent after the record was removed (a final receipt came first) writes nothing back', async () => {
+    // One partition: a marker written after a record is read after it, by every instance.
+    const seenBy = async (store: CorrelationStore, recallId: string): Promise<void> => {
+      await submitter.put(pendingRecord(recallId))
+      assert.ok(await store.waitFor(recallId, 10_000, 'main') !== undefined)
+    }
+    const record = pendingRecord('103')
+    await submitter.put(record)
+    await submitter.remove('103', 'main')
+    await seenBy(submitter, 'marker-1')
+    await submitter.confirmSent(record)
+    await seenBy(other, 'marker-2')
+    assert.deepStrictEqual([submitter.get('103', 'main'), other.get('103', 'main')], [undefined, undefined])
+  })
+})
