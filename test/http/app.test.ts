@@ -41,7 +41,10 @@ test('buildHttpApp serves an OpenAPI 3.1 document of the /v1 routes at /openapi.
   }, {
     openapi: '3.1.0',
     operations: ['post /v1/messages', 'post /v1/messages/batch', 'get /v1/messages/{correlId}', 'get /v1/statuses/stream'],
-    security: { apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, `smsgw_<id>_<secret>`, made by `smsgw api-key create CLIENT`' } }
+    security: {
+      apiKey: { type: 'http', scheme: 'bearer', description: 'An API key, `smsgw_<id>_<secret>`, made by `smsgw api-key create CLIENT`' },
+      operatorKey: { type: 'http', scheme: 'bearer', description: 'An operator key, `smsgw_op_<id>_<secret>`, made by `smsgw api-key operator create` (or printed by the first `smsgw run`)' }
+    }
   })
   const send = document.paths['/v1/messages'].post
   assert.deepStrictEqual({
