@@ -50,7 +50,10 @@ export const errorCodes = {
   ledgerFenced: 'SMSGW_LEDGER_FENCED',
   relaySealed: 'SMSGW_RELAY_SEALED',
   relayAccountMissing: 'SMSGW_RELAY_ACCOUNT_MISSING',
-  relayBusy: 'SMSGW_RELAY_BUSY'
+  relayBusy: 'SMSGW_RELAY_BUSY',
+  smppDeadline: 'SMSGW_SMPP_DEADLINE',
+  listen: 'SMSGW_LISTEN',
+  kafkaUnreachable: 'SMSGW_KAFKA_UNREACHABLE'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]

@@ -7,6 +7,8 @@ import { createKeyPair, Vault } from '../crypto/vault/index.ts'
 export const DEMO_VAULT_PASSWORD = '123456'
 /** The demo's SMPP client: unlike `test`, its requests go over SMPP to the simulator. */
 export const DEMO_CLIENT = 'demo'
+/** The built-in client the loop-back answers (spec §6): no SMSC, statuses chosen by markers in the text. */
+export const LOOPBACK_CLIENT = 'test'
 
 export interface DemoFiles {
   readonly vault: string
@@ -27,7 +29,7 @@ export async function prepareDemo (dir: string): Promise<DemoFiles> {
   }
   const vault = await Vault.load(vaultFile, DEMO_VAULT_PASSWORD)
   const publicKeys: Record<string, string> = {}
-  for (const client of ['test', DEMO_CLIENT]) {
+  for (const client of [LOOPBACK_CLIENT, DEMO_CLIENT]) {
     const key = vault.key(client)
     if (key === undefined) continue
     publicKeys[client] = join(dir, `${client}.pub`)

@@ -4,16 +4,17 @@ import type { DeepPartial, GatewayConfig } from '../config/index.ts'
 import { BUILTIN_VAULT_FILE, loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
 import { readVaultPasswordFile } from '../crypto/vault/index.ts'
 import { errorCodes, SmsgwError } from '../errors.ts'
-import { ApiKeyFile } from '../http/api-keys/index.ts'
+import { ApiKeyFile, apiKeyFilePath } from '../http/api-keys/index.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { metricsStatusSink } from '../http/observability/metric-sources.ts'
 import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { buildHttpFront } from './http-front.ts'
+import { listenHttp } from './listen-http.ts'
 import type { Logger } from '../log/logger.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
 import { startEmbeddedGateway } from '../transport/embedded/embedded-gateway.ts'
-import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, prepareDemo, type DemoFiles } from './demo-setup.ts'
+import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, LOOPBACK_CLIENT, prepareDemo, type DemoFiles } from './demo-setup.ts'
 
 export interface EmbeddedAppOptions {
   /** Folder of the store, the demo vault and the API keys. */
@@ -36,6 +37,10 @@ export interface EmbeddedApp {
   readonly demo: DemoFiles | undefined
   /** The demo client's API key when this start created it (it is shown once). */
   readonly newApiKey: string | undefined
+  /** The loop-back client `test`'s API key when this start created it (it is shown once). */
+  readonly newTestApiKey: string | undefined
+  /** The API key file (apiKeyFilePath: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder). */
+  readonly apiKeyFile: string
   /** The operator key (the dashboard's) when this start created it, as the key file had none (it is shown once). */
   readonly newOperatorKey: string | undefined
   readonly smsc: string | undefined
@@ -53,16 +58,29 @@ const DEMO_SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
  * the `test` and `demo` clients and an API key for `demo`.
  */
 export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<EmbeddedApp> {
+  // What is running so far, to stop again (last first) when a later step fails: a failed start
+  // must not keep the simulator's port, the store or the workers (and so the process) alive.
+  const started: Array<() => Promise<void>> = []
+  try {
+    return await startAll(options, started)
+  } catch (error) {
+    for (const stop of started.reverse()) await stop().catch((stopError: unknown) => { options.log.warn({ err: stopError }, 'stopping after a failed start') })
+    throw error
+  }
+}
+
+async function startAll (options: EmbeddedAppOptions, started: Array<() => Promise<void>>): Promise<EmbeddedApp> {
   const { log } = options
   // An operator's --data folder (e.g. /var/lib/smsgw) may not exist yet; the demo makes its own.
   await mkdir(options.dataDir, { recursive: true, mode: 0o700 })
   const demo = options.configFile === undefined ? await prepareDemo(options.dataDir) : undefined
   const simulator = demo === undefined ? undefined : await startSimulator(options.smscPort)
+  if (simulator !== undefined) started.push(async () => { await simulator.close() })
   const demoOverrides: DeepPartial<GatewayConfig> = demo === undefined || simulator === undefined
     ? {}
     : {
         vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
-        clients: { allowed: ['test', DEMO_CLIENT] },
+        clients: { allowed: [LOOPBACK_CLIENT, DEMO_CLIENT] },
         smpp: { host: '127.0.0.1', port: simulator.address.port, ...DEMO_SMSC_ACCOUNT },
         // The demo client owns every number: an SMS injected into the simulator reaches it.
         inbound: { owners: [{ client: DEMO_CLIENT, prefixes: [''] }] },
@@ -78,21 +96,26 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const metrics = new GatewayMetrics({ clients: config.clients.allowed, inboundOwners: config.inbound.owners.map(owner => owner.client) })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const { running, transport } = await startEmbeddedGateway(config, vaultPassword, config.store.url ?? join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
+  started.push(async () => { await running.shutdown() })
 
   transport.inbound.onHandled(({ connection, owner, outcome }) => { metrics.inboundSms(connection, owner, outcome) })
 
-  const apiKeys = await ApiKeyFile.open(join(options.dataDir, 'api-keys.json'))
-  const hasDemoKey = (await apiKeys.list()).some(key => key.clientId === DEMO_CLIENT)
-  const newApiKey = demo !== undefined && !hasDemoKey ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
+  const apiKeys = await ApiKeyFile.open(apiKeyFilePath(undefined, process.env, options.dataDir))
+  const keyedClients = new Set((await apiKeys.list()).map(key => key.clientId))
+  const newApiKey = demo !== undefined && !keyedClients.has(DEMO_CLIENT) ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
+  const newTestApiKey = demo !== undefined && !keyedClients.has(LOOPBACK_CLIENT) ? (await apiKeys.create(LOOPBACK_CLIENT)).key : undefined
   // The dashboard answers operators only: the first start makes them a key, demo or not.
   const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
   const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), log })
-  const url = await app.listen({ host: options.httpHost, port: options.httpPort })
+  started.push(async () => { await app.close() })
+  const url = await listenHttp(app, { host: options.httpHost, port: options.httpPort, hostOption: '--host', portOption: '--port' })
   return {
     url,
     store: transport.store.location,
     demo,
     newApiKey,
+    newTestApiKey,
+    apiKeyFile: apiKeys.file,
     newOperatorKey,
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
     simulator,

@@ -1,3 +1,4 @@
+import type { FastifyInstance } from 'fastify'
 import type { GatewayConfig } from '../config/index.ts'
 import type { RunningGateway } from '../gateway/outbound-gateway.ts'
 import { apiKeyFilePath, ApiKeyFile } from '../http/api-keys/index.ts'
@@ -10,6 +11,7 @@ import { kafkaIngress } from '../transport/kafka/kafka-ingress.ts'
 import { startKafkaGateway } from '../transport/kafka/kafka-gateway.ts'
 import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { buildHttpFront } from './http-front.ts'
+import { listenHttp } from './listen-http.ts'
 
 export interface KafkaHttpOptions {
   host: string
@@ -32,33 +34,37 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const running = await startKafkaGateway(config, vaultPassword, log, { sinks: [metricsStatusSink(metrics), dashboard] })
   const producer = new CoalescingProducer({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-api` })
-  const apiKeys = await ApiKeyFile.open(apiKeyFilePath(http.apiKeysFile, process.env))
-  // Unlike `smsgw run`, this makes no operator key of its own: it says how to make one instead.
-  if ((await apiKeys.listOperatorKeys()).length === 0) {
-    log.warn({ apiKeysFile: apiKeys.file }, `no operator key, so the dashboard answers nobody: make one with smsgw api-key operator create --file ${apiKeys.file}`)
+  let app: FastifyInstance | undefined
+  const close = async (): Promise<void> => {
+    await app?.close()
+    await producer.close()
+    await running.shutdown()
   }
-  const app = await buildHttpFront({
-    ingress: kafkaIngress(producer, config.kafka.topics.sendSms),
-    statuses: running.recent,
-    apiKeys,
-    running,
-    metrics,
-    dashboard,
-    rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst },
-    webhookDestinations,
-    protectMetrics: config.http.protectMetrics,
-    // The gateway would not be running without the broker; a broker lost since shows in the logs.
-    transportReady: () => true,
-    log
-  })
-  const url = await app.listen({ host: http.host, port: http.port })
-  return {
-    running,
-    url,
-    close: async () => {
-      await app.close()
-      await producer.close()
-      await running.shutdown()
+  try {
+    const apiKeys = await ApiKeyFile.open(apiKeyFilePath(http.apiKeysFile, process.env))
+    // Unlike `smsgw run`, this makes no operator key of its own: it says how to make one instead.
+    if ((await apiKeys.listOperatorKeys()).length === 0) {
+      log.warn({ apiKeysFile: apiKeys.file }, `no operator key, so the dashboard answers nobody: make one with smsgw api-key operator create --file ${apiKeys.file}`)
     }
+    app = await buildHttpFront({
+      ingress: kafkaIngress(producer, config.kafka.topics.sendSms),
+      statuses: running.recent,
+      apiKeys,
+      running,
+      metrics,
+      dashboard,
+      rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst },
+      webhookDestinations,
+      protectMetrics: config.http.protectMetrics,
+      // The gateway would not be running without the broker; a broker lost since shows in the logs.
+      transportReady: () => true,
+      log
+    })
+    const url = await listenHttp(app, { host: http.host, port: http.port, hostOption: '--http-host', portOption: '--http-port' })
+    return { running, url, close }
+  } catch (error) {
+    // Nothing may keep the process alive after a failed start: it exits with the error.
+    await close()
+    throw error
   }
 }

@@ -1,12 +1,15 @@
 import type { Command } from 'commander'
 import type { DestinationPolicy } from '../http/webhooks/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
+import { mkdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { DEFAULT_DATA_DIR, dataDirOf } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
 
 interface FileOptions { file?: string }
 interface WebhookSetOptions extends FileOptions { config?: string }
 
-const FILE_HELP = 'API key file (default: $SMSGW_API_KEYS_FILE, else ./smsgw-api-keys.json)'
+const FILE_HELP = `API key file (default: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder of smsgw run: $SMSGW_DATA_DIR, else ${DEFAULT_DATA_DIR})`
 
 /**
  * `smsgw api-key …`: the keys (and webhooks) of the HTTP API, in the API key file. A key or a
@@ -20,7 +23,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .argument('<client>', 'client-id the key may send for')
     .option('--file <file>', FILE_HELP)
     .action(async (client: string, options: FileOptions) => {
-      const created = await (await openKeyFile(options)).create(client)
+      const created = await (await openKeyFile(options, { writing: true })).create(client)
       await io.writeStdout(created.key)
     })
 
@@ -49,7 +52,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .description('make an operator key and print it (only this once: it is stored hashed)')
     .option('--file <file>', FILE_HELP)
     .action(async (options: FileOptions) => {
-      const created = await (await openKeyFile(options)).createOperatorKey()
+      const created = await (await openKeyFile(options, { writing: true })).createOperatorKey()
       await io.writeStdout(created.key)
     })
 
@@ -70,7 +73,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .option('--file <file>', FILE_HELP)
     .option('--config <file>', 'the gateway\'s configuration file, for webhooks.allowedDestinations (also read from $SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS)')
     .action(async (client: string, url: string, options: WebhookSetOptions) => {
-      const set = await (await openKeyFile(options, await webhookDestinations(options))).setWebhook(client, url)
+      const set = await (await openKeyFile(options, { writing: true, webhookDestinations: await webhookDestinations(options) })).setWebhook(client, url)
       await io.writeStdout(set.secret)
     })
 
@@ -92,10 +95,17 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     })
 }
 
-async function openKeyFile (options: FileOptions, webhookDestinations?: DestinationPolicy) {
+/**
+ * The key file; `writing` to the default one makes the data folder first, as `smsgw run` would.
+ * `webhookDestinations` is the allow-list a webhook set through it must pass.
+ */
+async function openKeyFile (options: FileOptions, how: { writing?: boolean, webhookDestinations?: DestinationPolicy } = {}) {
   // Loaded here, not at the top: the other commands need none of it and start faster.
-  const { ApiKeyFile, apiKeyFilePath } = await import('../http/api-keys/index.ts')
-  return await ApiKeyFile.open(apiKeyFilePath(options.file, process.env), webhookDestinations === undefined ? {} : { webhookDestinations })
+  const { ApiKeyFile, apiKeyFilePath, API_KEY_FILE_NAME } = await import('../http/api-keys/index.ts')
+  const file = apiKeyFilePath(options.file, process.env)
+  const dataDir = dataDirOf(process.env)
+  if (how.writing === true && file === join(dataDir, API_KEY_FILE_NAME)) await mkdir(dataDir, { recursive: true, mode: 0o700 })
+  return await ApiKeyFile.open(file, how.webhookDestinations === undefined ? {} : { webhookDestinations: how.webhookDestinations })
 }
 
 /** The allow-list of the gateway's configuration (file and environment), as the gateway reads it. */

@@ -1,6 +1,8 @@
 import type { Command } from 'commander'
 import type { GatewayConfig } from '../config/index.ts'
+import { DEFAULT_DATA_DIR } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
+import { onStopSignals } from './stop-signals.ts'
 import { resolveVaultPassword } from './vault-password.ts'
 
 // The older gateway ships its built-in vault with this password (spec §8); it guards only the
@@ -15,7 +17,7 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
     .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
     .option('--http-port <port>', 'also serve the HTTP API (an ingress to send-sms), metrics and the dashboard on this port')
     .option('--http-host <host>', 'address of the HTTP API', '127.0.0.1')
-    .option('--api-keys <file>', 'API key file of the HTTP API (default $SMSGW_API_KEYS_FILE or ./smsgw-api-keys.json)')
+    .option('--api-keys <file>', `API key file of the HTTP API (default: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder of smsgw run: $SMSGW_DATA_DIR, else ${DEFAULT_DATA_DIR})`)
     .action(async (options: { config?: string, brokers?: string, httpPort?: string, httpHost: string, apiKeys?: string }) => {
       // Loaded here, not at the top: the other commands need none of it and start faster.
       const { loadConfigWithWarnings, logConfigWarnings } = await import('../config/index.ts')
@@ -30,21 +32,23 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
       logConfigWarnings(log, warnings)
       const password = await vaultPasswordOf(config, io)
       const http = options.httpPort === undefined ? undefined : { host: options.httpHost, port: Number(options.httpPort), apiKeysFile: options.apiKeys }
-      const app = await startKafkaApp(config, password, log, http)
-      if (app.url !== undefined) log.info({ url: app.url }, 'HTTP API, metrics and dashboard listening')
-      let signals = 0
-      const onSignal = (signal: NodeJS.Signals): void => {
-        // A second signal means "now": the ledger keeps unsettled requests from being sent twice.
-        if (++signals > 1) process.exit(130)
+      // Listening from before the start: a signal during it stops the gateway once it runs (the
+      // default action would kill it mid-start). A second signal means "now": the ledger keeps
+      // unsettled requests from being sent twice.
+      const started: { app?: Awaited<ReturnType<typeof startKafkaApp>> } = {}
+      let stopRequested = false
+      const removeHandlers = onStopSignals(signal => {
         log.info({ signal }, 'stopping')
-        void app.close()
-      }
-      process.on('SIGTERM', onSignal)
-      process.on('SIGINT', onSignal)
+        stopRequested = true
+        void started.app?.close()
+      })
+      const app = await startKafkaApp(config, password, log, http)
+      started.app = app
+      if (app.url !== undefined) log.info({ url: app.url }, 'HTTP API, metrics and dashboard listening')
+      if (stopRequested) void app.close()
       await app.running.done
       await app.close()
-      process.off('SIGTERM', onSignal)
-      process.off('SIGINT', onSignal)
+      removeHandlers()
       log.flush()
     })
 }

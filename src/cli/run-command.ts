@@ -1,5 +1,7 @@
 import type { Command } from 'commander'
+import { dataDirOf } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
+import { onStopSignals } from './stop-signals.ts'
 
 interface RunOptions { data: string, config?: string, store?: string, host: string, port: string, smscPort: string }
 
@@ -7,7 +9,7 @@ interface RunOptions { data: string, config?: string, store?: string, host: stri
 export function addRunCommand (program: Command, io: ProgramIo): void {
   program.command('run')
     .description('run the whole gateway on this machine: durable queue, HTTP API, dashboard, and a demo SMSC')
-    .option('--data <dir>', 'folder of the store, the demo vault and the API keys', process.env.SMSGW_DATA_DIR ?? 'smsgw-data')
+    .option('--data <dir>', 'folder of the store, the demo vault and the API keys (api-keys.json unless $SMSGW_API_KEYS_FILE names another)', dataDirOf(process.env))
     .option('--config <file>', 'configuration file (without it the demo defaults apply)')
     .option('--store <url>', 'a postgres:// URL to keep the queue and statuses in PostgreSQL (default: smsgw.db in the data folder; config store.url, $SMSGW_STORE_URL)')
     .option('--host <host>', 'address the HTTP API listens on', '127.0.0.1')
@@ -19,24 +21,21 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
       const { createLogger } = await import('../log/logger.ts')
       const log = createLogger({ level: (process.env.SMSGW_LOG_LEVEL ?? 'info') as 'info' })
       const app = await startEmbeddedApp({ dataDir: options.data, configFile: options.config, storeUrl: options.store, httpHost: options.host, httpPort: Number(options.port), smscPort: Number(options.smscPort), log })
+      // Listening before the welcome: a Ctrl-C right after it stops cleanly, not by the default action.
+      let stopRequested = (): void => {}
+      const stopped = new Promise<void>(resolve => { stopRequested = resolve })
+      const removeHandlers = onStopSignals(() => { stopRequested() })
       await io.writeStdout(welcome(app.url, options.data, app))
-      await new Promise<void>(resolve => {
-        let signals = 0
-        const stop = (): void => {
-          if (++signals > 1) process.exit(130)
-          resolve()
-        }
-        process.on('SIGINT', stop)
-        process.on('SIGTERM', stop)
-      })
+      await stopped
       await app.close()
+      removeHandlers()
       log.flush()
     })
 }
 
-function welcome (url: string, data: string, app: { store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, newOperatorKey: string | undefined, smsc: string | undefined }): string {
+function welcome (url: string, data: string, app: { store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, newTestApiKey: string | undefined, apiKeyFile: string, newOperatorKey: string | undefined, smsc: string | undefined }): string {
   const operatorKey = app.newOperatorKey === undefined
-    ? `<the operator key printed at the first start; or: bin/smsgw api-key operator create --file ${data}/api-keys.json>`
+    ? `<the operator key printed at the first start; or: bin/smsgw api-key operator create --file ${app.apiKeyFile}>`
     : `${app.newOperatorKey}   (shown once: the dashboard's login)`
   const lines = [
     '',
@@ -48,7 +47,7 @@ function welcome (url: string, data: string, app: { store: string, demo: { publi
   ]
   if (app.smsc !== undefined) lines.push(`  SMSC        simulator on ${app.smsc} (clients: test answers by loop-back, demo goes over SMPP)`)
   if (app.demo !== undefined) {
-    const key = app.newApiKey === undefined ? `<the demo key printed at the first start; or: bin/smsgw api-key create demo --file ${data}/api-keys.json>` : app.newApiKey
+    const key = app.newApiKey === undefined ? `<the demo key printed at the first start; or: bin/smsgw api-key create demo --file ${app.apiKeyFile}>` : app.newApiKey
     lines.push(
       '',
       app.newApiKey === undefined ? 'Send a first sealed SMS:' : `The demo client's API key (shown once): ${app.newApiKey}`,
@@ -59,7 +58,28 @@ function welcome (url: string, data: string, app: { store: string, demo: { publi
       `    -d "{\\"client-id\\":\\"demo\\",\\"correl-id\\":\\"first\\",\\"deadline\\":\\"2100-01-01T00:00:00Z\\",\\"payload\\":\\"$PAYLOAD\\"}" ${url}/v1/messages`,
       `  curl -s -H "Authorization: Bearer $KEY" ${url}/v1/messages/first      # SENT, then DELIVERED`
     )
+    lines.push(...loopBackLines(url, data, app))
   }
   lines.push('', 'Ctrl-C stops it.', '')
   return lines.join('\n')
+}
+
+/**
+ * How to reach the loop-back client `test` (spec §6): its key (shown once), or on later starts
+ * the command that makes one in the API key file this gateway reads.
+ */
+function loopBackLines (url: string, data: string, app: { demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newTestApiKey: string | undefined, apiKeyFile: string }): string[] {
+  const key = app.newTestApiKey ?? `$(bin/smsgw api-key create test --file ${app.apiKeyFile})`
+  return [
+    '',
+    app.newTestApiKey === undefined
+      ? 'The loop-back client test (no SMSC; markers in the text choose its statuses, docs/http-api.md):'
+      : `The loop-back client test's API key (shown once): ${app.newTestApiKey}`,
+    '',
+    `  TEST_KEY=${key}`,
+    `  TEST_PAYLOAD=$(bin/smsgw enc-sms ${app.demo?.publicKeys.test ?? `${data}/test.pub`} +31629845432 ACME "Hello S1D1")`,
+    '  curl -s -H "Authorization: Bearer $TEST_KEY" -H \'Content-Type: application/json\' \\',
+    `    -d "{\\"client-id\\":\\"test\\",\\"correl-id\\":\\"first-test\\",\\"deadline\\":\\"2100-01-01T00:00:00Z\\",\\"payload\\":\\"$TEST_PAYLOAD\\"}" ${url}/v1/messages`,
+    `  curl -s -H "Authorization: Bearer $TEST_KEY" ${url}/v1/messages/first-test      # SENT, then DELIVERED (S1D1)`
+  ]
 }

@@ -58,6 +58,11 @@ export interface RequestQueueStore {
   countQueued: () => Awaitable<number>
   /** Whether the request `seq` is queued (false once done, pruned, or when there is none). */
   isQueued: (seq: number) => Awaitable<boolean>
+  /**
+   * Whether a queued request's value starts with `valuePrefix` (requestValuePrefix: a client's
+   * correl-id). Reads the queued requests only, through their partial index.
+   */
+  hasQueuedValue: (valuePrefix: string) => Awaitable<boolean>
   /** Calls `listener` after batches are enqueued (by this instance, and by others where the store can tell). */
   onEnqueued: (listener: () => void) => () => void
   /** Resolves once this instance is the queue's consumer; undefined when `until` aborts first. */

@@ -1,6 +1,8 @@
 import type { BigIntStats } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
+import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { dataDirOf } from '../../config/data-dir.ts'
 import { writeFileAtomic } from '../../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes, isSmsgwError } from '../../errors.ts'
 import { MAX_CLIENT_ID_BYTES, idProblem } from '../../gateway/stages/request-ids.ts'
@@ -14,7 +16,8 @@ import {
 import type { ApiKeyInfo, ApiKeyOwner, ApiKeyStore, CreatedApiKey } from './api-key-store.ts'
 import type { CreatedOperatorKey, OperatorKeyInfo, OperatorKeyStore } from './operator-key-store.ts'
 
-export const DEFAULT_API_KEY_FILE = './smsgw-api-keys.json'
+/** The API key file's name in the data folder. */
+export const API_KEY_FILE_NAME = 'api-keys.json'
 export const API_KEY_FILE_ENV = 'SMSGW_API_KEYS_FILE'
 /** The file holds webhook secrets: readable by its owner only. */
 export const API_KEY_FILE_MODE = 0o600
@@ -23,11 +26,15 @@ export const DEFAULT_API_KEY_RECHECK_INTERVAL_MS = 1_000
 export const WEBHOOK_SECRET_PREFIX = 'whsec_'
 const WEBHOOK_SECRET_BYTES = 32
 
-/** The key file to use: `explicit` (a --file option), else $SMSGW_API_KEYS_FILE, else ./smsgw-api-keys.json. */
-export function apiKeyFilePath (explicit: string | undefined, env: NodeJS.ProcessEnv): string {
+/**
+ * The key file to use, the one rule for every command (`smsgw run`, `gateway`, `api-key`):
+ * `explicit` (a --file or --api-keys option), else $SMSGW_API_KEYS_FILE, else api-keys.json in
+ * `dataDir` (`smsgw run --data`; by default $SMSGW_DATA_DIR, else ./smsgw-data).
+ */
+export function apiKeyFilePath (explicit: string | undefined, env: NodeJS.ProcessEnv, dataDir = dataDirOf(env)): string {
   if (explicit !== undefined && explicit !== '') return explicit
   const fromEnv = env[API_KEY_FILE_ENV]
-  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_API_KEY_FILE
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : join(dataDir, API_KEY_FILE_NAME)
 }
 
 export interface ApiKeyFileOptions {

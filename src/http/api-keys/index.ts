@@ -1,4 +1,4 @@
-export { ApiKeyFile, API_KEY_FILE_ENV, API_KEY_FILE_MODE, DEFAULT_API_KEY_FILE, DEFAULT_API_KEY_RECHECK_INTERVAL_MS, apiKeyFilePath } from './api-key-file.ts'
+export { ApiKeyFile, API_KEY_FILE_ENV, API_KEY_FILE_MODE, API_KEY_FILE_NAME, DEFAULT_API_KEY_RECHECK_INTERVAL_MS, apiKeyFilePath } from './api-key-file.ts'
 export type { ApiKeyFileOptions } from './api-key-file.ts'
 export type { ApiKeyInfo, ApiKeyOwner, ApiKeyStore, CreatedApiKey } from './api-key-store.ts'
 export { apiKeyIdOf, operatorKeyIdOf } from './api-key.ts'

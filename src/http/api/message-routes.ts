@@ -23,9 +23,15 @@ const BatchAcceptedSchema = Type.Object({
   results: Type.Array(AcceptedSchema, { description: 'one per request, in the order sent' })
 })
 
+/** Where a request stands, for GET /v1/messages/{correlId} (docs/http-api.md, "Queued"). */
+const requestStates = { queued: 'queued', reported: 'reported' } as const
+
 const MessageStatusesSchema = Type.Object({
   'client-id': Type.String(),
   'correl-id': Type.String(),
+  state: Type.Union([Type.Literal(requestStates.queued), Type.Literal(requestStates.reported)], {
+    description: 'queued: accepted, waiting for the gateway, no status yet (statuses is empty); reported: statuses holds at least one'
+  }),
   statuses: Type.Array(StatusSchema, { description: 'oldest first' })
 })
 
@@ -94,8 +100,9 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
   app.get('/messages/:correlId', {
     schema: {
       summary: 'The statuses of one request',
-      description: 'Every status reported so far for the key\'s client and this correl-id, oldest first. ' +
-        '404 until the first status is reported (and for correl-ids of other clients). ' +
+      description: 'Every status reported so far for the key\'s client and this correl-id, oldest first, and the request\'s state: ' +
+        '`queued` from the moment it is accepted until its first status, `reported` after. ' +
+        '404 when the request is neither queued nor has a status (and for correl-ids of other clients). ' +
         `400 for a correl-id no request can have (over ${MAX_CORREL_ID_BYTES} bytes, a control character, a lone surrogate).`,
       tags: ['messages'],
       security,
@@ -108,9 +115,13 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // No request can have such a correl-id; and the 404 would echo it.
     const problem = idProblem(correlId, MAX_CORREL_ID_BYTES)
     if (problem !== undefined) return sendProblem(reply, 400, [`correl-id ${problem}`])
+    // Queued first: a request leaves the queue only once its status is stored, so one that is not
+    // queued any more has its status in the history read next.
+    const queued = await app.smsgw.ingress.queued(clientId, correlId)
     const events = await app.smsgw.statuses.history(clientId, correlId)
-    if (events.length === 0) return sendProblem(reply, 404, `no status for correl-id ${JSON.stringify(correlId)} of client ${clientId}`)
-    return { 'client-id': clientId, 'correl-id': correlId, statuses: events.map(statusJsonOf) }
+    if (events.length === 0 && !queued) return sendProblem(reply, 404, `no request with correl-id ${JSON.stringify(correlId)} of client ${clientId} is queued or has a status`)
+    const state = events.length === 0 ? requestStates.queued : requestStates.reported
+    return { 'client-id': clientId, 'correl-id': correlId, state, statuses: events.map(statusJsonOf) }
   })
 }
 

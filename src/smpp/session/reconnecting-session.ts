@@ -2,7 +2,7 @@ import { EventEmitter } from 'node:events'
 import { errorCodes, SmsgwError } from '../../errors.ts'
 import type { ShortMessageBody } from '../codec/index.ts'
 import { backoffDelayMs, jitterKinds } from './backoff.ts'
-import { SmppSubmitError, submitNotBound } from './session-errors.ts'
+import { SmppSubmitError, submitNotBound, submitPastDeadline } from './session-errors.ts'
 import { sessionSettings } from './session-options.ts'
 import type { SmscSessionOptions } from './session-options.ts'
 import { smscSessionStates } from './session-events.ts'
@@ -120,21 +120,32 @@ export class ReconnectingSession extends EventEmitter<ReconnectingSessionEvents>
   }
 
   /**
-   * Submits on the bound session, waiting for one at most submitWaitMs in all. Resolves and
-   * rejects as SmscSession.submit does; also rejects with SmppSubmitError SMSGW_SMPP_NOT_BOUND
-   * (written false) when no session is bound in time or close() is called.
+   * Submits on the bound session, waiting for one at most submitWaitMs in all, and never past
+   * `options.deadline`. Resolves and rejects as SmscSession.submit does; also rejects with
+   * SmppSubmitError SMSGW_SMPP_NOT_BOUND (written false) when no session is bound in time or
+   * close() is called, and SMSGW_SMPP_DEADLINE when the deadline passes while it waits for one.
    */
   async submit (body: ShortMessageBody, options: SubmitOptions = {}): Promise<SubmitResult> {
-    const deadlineMs = Date.now() + this.#submitWaitMs
+    const waitUntilMs = Date.now() + this.#submitWaitMs
+    const { deadline } = options
+    // A bound session found 1 ms after the deadline would be too late: past it means after it.
+    const notAfterMs = deadline === undefined ? Number.POSITIVE_INFINITY : deadline.getTime() + 1
     for (;;) {
-      const session = await this.#boundSession(deadlineMs)
+      let session: SmscSession
+      try {
+        session = await this.#boundSession(Math.min(waitUntilMs, notAfterMs))
+      } catch (error) {
+        if (deadline !== undefined && Date.now() >= notAfterMs) throw submitPastDeadline(deadline)
+        throw error
+      }
       try {
         return await session.submit(body, options)
       } catch (error) {
-        // Nothing went out and the SMSC said nothing: the next session may take it, time allowing.
+        // Nothing went out and the SMSC said nothing: the next session may take it, time allowing
+        // (that session checks the deadline again before writing).
         const untouched = error instanceof SmppSubmitError && !error.written && error.commandStatus === undefined &&
           (error.code === errorCodes.smppClosed || error.code === errorCodes.smppNotBound)
-        if (!untouched || this.#closing || Date.now() >= deadlineMs) throw error
+        if (!untouched || this.#closing || Date.now() >= waitUntilMs) throw error
       }
     }
   }

@@ -125,6 +125,18 @@ export function submitNotBound (state: string, cause?: unknown): SmppSubmitError
   })
 }
 
+/**
+ * The submit's deadline passed before submit_sm could be written (checked before each attempt:
+ * the first, every one after a throttled answer, every one on a new session): it was not written.
+ */
+export function submitPastDeadline (deadline: Date): SmppSubmitError {
+  return new SmppSubmitError(errorCodes.smppDeadline, `the submit's deadline ${deadline.toISOString()} passed; submit_sm was not written`, {
+    written: false,
+    sessionSurvives: true,
+    retryable: false
+  })
+}
+
 /** A response arrived for the submit but could not be read: the SMSC's verdict is unknown. */
 export function submitAnswerUnreadable (reason: string): SmppSubmitError {
   return new SmppSubmitError(errorCodes.smppMalformed, `submit_sm_resp could not be read: ${reason}`, {

@@ -22,6 +22,12 @@ export interface SubmitOptions {
    * When it rejects, nothing is written, the slot is given back and submit rejects with its error.
    */
   readonly beforeWrite?: () => Promise<void>
+  /**
+   * No attempt of this submit is written after this instant (the request's deadline, spec §5):
+   * past it, the submit fails with SMSGW_SMPP_DEADLINE, not written (and beforeWrite does not
+   * run when it has passed already).
+   */
+  readonly deadline?: Date
 }
 
 /** Something from the SMSC that the session dropped (a late response, a PDU it could not read), for logs and metrics. */

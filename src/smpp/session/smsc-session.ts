@@ -139,10 +139,11 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> implements Asyn
    * never logged). Waits for a window slot, a throttle hold and a throughput token, in that
    * order. Resolves with the SMSC's message id on submit_sm_resp ESME_ROK. After ESME_RTHROTTLED
    * or ESME_RMSGQFUL it backs off and submits again (up to maxThrottleRetries), so the caller
-   * sees only the final answer.
+   * sees only the final answer. With `options.deadline`, no attempt is written after it.
    * @throws SmppSubmitError with `commandStatus`, `written`, `outcomeUnknown`, `retryable` and
    * `sessionSurvives`: SMSGW_SMPP_SUBMIT (refused), SMSGW_SMPP_RESPONSE_TIMEOUT,
-   * SMSGW_SMPP_CLOSED, SMSGW_SMPP_NOT_BOUND, SMSGW_SMPP_ENCODING, SMSGW_SMPP_MALFORMED.
+   * SMSGW_SMPP_CLOSED, SMSGW_SMPP_NOT_BOUND, SMSGW_SMPP_ENCODING, SMSGW_SMPP_MALFORMED,
+   * SMSGW_SMPP_DEADLINE (the deadline passed before it was written).
    */
   async submit (body: ShortMessageBody, options: SubmitOptions = {}): Promise<SubmitResult> {
     const refused = this.#refusal()
@@ -153,7 +154,7 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> implements Asyn
     } catch (error) {
       throw submitUnencodable(error)
     }
-    return await this.#submits.submit(bytes, () => this.#refusal(), options.beforeWrite)
+    return await this.#submits.submit(bytes, () => this.#refusal(), options)
   }
 
   /**

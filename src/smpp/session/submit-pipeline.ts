@@ -1,16 +1,18 @@
 import { commandStatus } from '../codec/index.ts'
 import type { OutstandingRequests, RequestOutcome } from './outstanding-requests.ts'
 import {
-  endsSession, submitAnswerUnreadable, submitCutOff, submitRefused, submitTimedOut, throttleStatuses
+  endsSession, submitAnswerUnreadable, submitCutOff, submitPastDeadline, submitRefused, submitTimedOut, throttleStatuses
 } from './session-errors.ts'
 import type { SmppSubmitError } from './session-errors.ts'
-import type { SubmitResult, ThrottleInfo } from './session-events.ts'
+import type { SubmitOptions, SubmitResult, ThrottleInfo } from './session-events.ts'
 import type { SessionSettings } from './session-options.ts'
 import { ThrottleHold } from './throttle-hold.ts'
 import { TokenBucket } from './token-bucket.ts'
 import { WindowSlots } from './window-slots.ts'
 
 const SEQUENCE_NUMBER_OFFSET = 12
+/** The longest delay a Node.js timer takes (2^31 − 1 ms); a deadline further away gets no timer. */
+const MAX_TIMER_MS = 2_147_483_647
 
 /** A submit between submit() and its result; it holds one window slot all that time. */
 interface SubmitTask {
@@ -24,6 +26,10 @@ interface SubmitTask {
   throttled: number
   /** The throttle hold's epoch when the current attempt was written. */
   holdEpoch: number
+  /** No attempt is written after this instant. */
+  readonly deadline: Date | undefined
+  /** Fails the submit when its deadline passes while it waits to be written. */
+  expiry: NodeJS.Timeout | undefined
 }
 
 /** What the pipeline needs from its session. */
@@ -51,7 +57,9 @@ export type SubmitPipelineSettings = Pick<SessionSettings,
  * The way of a submit_sm through a session: a window slot, then the throttle hold, then a
  * throughput token, then the write (one submit write at a time, so the token bucket paces real
  * writes), then the answer. Throttled answers go round again; every other outcome settles the
- * caller's promise, with `written` exactly as it stood.
+ * caller's promise, with `written` exactly as it stood. A submit with a deadline is never written
+ * after it: it fails with SMSGW_SMPP_DEADLINE when the deadline passes while it waits (for the
+ * hold, a token or an earlier write), and each attempt checks it again just before its bytes go.
  */
 export class SubmitPipeline {
   readonly #settings: SubmitPipelineSettings
@@ -98,9 +106,11 @@ export class SubmitPipeline {
    * @throws SmppSubmitError as SmscSession.submit describes; the waiters' error from
    * refuseWaiters; the error of `beforeWrite`.
    */
-  async submit (bytes: Buffer, refusal: () => Error | undefined, beforeWrite?: () => Promise<void>): Promise<SubmitResult> {
+  async submit (bytes: Buffer, refusal: () => Error | undefined, options: SubmitOptions = {}): Promise<SubmitResult> {
+    const { deadline, beforeWrite } = options
     await this.#slots.take()
-    this.#giveBackOnRefusal(refusal())
+    // Past the deadline already: no mark (beforeWrite), no write.
+    this.#giveBackOnRefusal(refusal() ?? (isPast(deadline) ? submitPastDeadline(deadline as Date) : undefined))
     if (beforeWrite !== undefined) {
       try {
         await beforeWrite()
@@ -112,7 +122,9 @@ export class SubmitPipeline {
       this.#giveBackOnRefusal(refusal())
     }
     return await new Promise<SubmitResult>((resolve, reject) => {
-      const task: SubmitTask = { bytes, resolve, reject, written: false, throttled: 0, holdEpoch: 0 }
+      const task: SubmitTask = { bytes, resolve, reject, written: false, throttled: 0, holdEpoch: 0, deadline, expiry: undefined }
+      const untilDeadlineMs = deadline === undefined ? undefined : deadline.getTime() - Date.now() + 1
+      if (untilDeadlineMs !== undefined && untilDeadlineMs <= MAX_TIMER_MS) task.expiry = setTimeout(() => { this.#expire(task) }, untilDeadlineMs)
       this.#window.add(task)
       this.#queued.push(task)
       this.pump()
@@ -179,6 +191,11 @@ export class SubmitPipeline {
     bytes.writeUInt32BE(sequenceNumber, SEQUENCE_NUMBER_OFFSET)
     const handover = (): boolean => {
       if (!this.#window.has(task)) return false
+      // The last moment before the bytes go: a write queued behind a slow connection may get here late.
+      if (isPast(task.deadline)) {
+        this.#fail(task, submitPastDeadline(task.deadline as Date))
+        return false
+      }
       task.written = true
       return true
     }
@@ -227,7 +244,8 @@ export class SubmitPipeline {
   #onThrottled (task: SubmitTask, status: number): void {
     task.throttled++
     task.written = false
-    this.#retries.push(task)
+    if (isPast(task.deadline)) this.#fail(task, submitPastDeadline(task.deadline as Date))
+    else this.#retries.push(task)
     const delayMs = this.#hold.refused(task.holdEpoch)
     if (delayMs === undefined) {
       this.pump()
@@ -237,7 +255,19 @@ export class SubmitPipeline {
     this.#hooks.throttled({ commandStatus: status, delayMs })
   }
 
+  /** The deadline passed: a submit waiting to be written fails; one written waits for its answer. */
+  #expire (task: SubmitTask): void {
+    task.expiry = undefined
+    if (!this.#window.has(task) || task.written) return
+    for (const waiting of [this.#retries, this.#queued]) {
+      const index = waiting.indexOf(task)
+      if (index >= 0) waiting.splice(index, 1)
+    }
+    this.#fail(task, submitPastDeadline(task.deadline as Date))
+  }
+
   #end (task: SubmitTask): void {
+    clearTimeout(task.expiry)
     this.#window.delete(task)
     this.#slots.release()
     this.#hooks.changed()
@@ -247,4 +277,9 @@ export class SubmitPipeline {
     this.#end(task)
     task.reject(error)
   }
+}
+
+/** True when `deadline` is set and lies before now (as the gateway's isPastDeadline). */
+function isPast (deadline: Date | undefined): boolean {
+  return deadline !== undefined && deadline.getTime() < Date.now()
 }

@@ -90,6 +90,12 @@ export class PostgresRequestQueue implements RequestQueueStore {
     return rowCount === 1
   }
 
+  /** Whether a queued request's value starts with `valuePrefix` (starts_with: no LIKE wildcards). */
+  async hasQueuedValue (valuePrefix: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query("SELECT 1 FROM smsgw_requests WHERE state = 'queued' AND starts_with(value, $1) LIMIT 1", [valuePrefix])
+    return rowCount === 1
+  }
+
   /** Listeners hear this instance's batches, and other instances' while this one holds the lease. */
   onEnqueued (listener: () => void): () => void {
     this.#enqueuedListeners.add(listener)

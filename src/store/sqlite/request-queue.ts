@@ -24,6 +24,7 @@ export class RequestQueue implements RequestQueueStore {
   readonly #markDone: StatementSync
   readonly #countQueued: StatementSync
   readonly #isQueued: StatementSync
+  readonly #hasQueuedValue: StatementSync
   readonly #firstKept: StatementSync
   readonly #deleteDoneBefore: StatementSync
   readonly #enqueuedListeners = new Set<() => void>()
@@ -38,6 +39,8 @@ export class RequestQueue implements RequestQueueStore {
     this.#markDone = db.prepare(`UPDATE requests INDEXED BY requests_queued SET state = '${requestStates.done}' WHERE state = '${requestStates.queued}' AND seq <= ?`)
     this.#countQueued = db.prepare(`SELECT count(*) AS count FROM requests INDEXED BY requests_queued WHERE state = '${requestStates.queued}'`)
     this.#isQueued = db.prepare(`SELECT 1 AS queued FROM requests WHERE seq = ? AND state = '${requestStates.queued}'`)
+    // instr() = 1: a prefix, compared as text (LIKE would read % and _ in a correl-id as wildcards).
+    this.#hasQueuedValue = db.prepare(`SELECT 1 AS queued FROM requests INDEXED BY requests_queued WHERE state = '${requestStates.queued}' AND instr(value, ?) = 1 LIMIT 1`)
     this.#firstKept = db.prepare(`SELECT seq FROM requests WHERE state = '${requestStates.queued}' OR accepted_at_ms >= ? ORDER BY seq LIMIT 1`)
     this.#deleteDoneBefore = db.prepare(`DELETE FROM requests WHERE seq IN (SELECT seq FROM requests WHERE seq < ? ORDER BY seq LIMIT ?) AND state = '${requestStates.done}'`)
   }
@@ -73,6 +76,11 @@ export class RequestQueue implements RequestQueueStore {
   /** Whether the request `seq` is queued (false once done, pruned, or when there is none). */
   isQueued (seq: number): boolean {
     return this.#isQueued.get(seq) !== undefined
+  }
+
+  /** Whether a queued request's value starts with `valuePrefix`. */
+  hasQueuedValue (valuePrefix: string): boolean {
+    return this.#hasQueuedValue.get(valuePrefix) !== undefined
   }
 
   /**

@@ -1,4 +1,4 @@
-import type { RequestIngress } from '../../gateway/request-ingress.ts'
+import { requestValuePrefix, type RequestIngress } from '../../gateway/request-ingress.ts'
 import type { RequestQueueStore } from '../../store/embedded-store.ts'
 
 /**
@@ -15,6 +15,11 @@ export class EmbeddedIngress implements RequestIngress {
 
   async accept (values: readonly string[]): Promise<void> {
     await this.enqueue(values)
+  }
+
+  /** Whether the API's request of `clientId` and `correlId` waits in the queue. */
+  async queued (clientId: string, correlId: string): Promise<boolean> {
+    return await this.#queue.hasQueuedValue(requestValuePrefix(clientId, correlId))
   }
 
   /** As accept, resolving with the requests' seqs in the queue (their offsets on `embedded/0`). */

@@ -19,3 +19,5 @@ export function clientOptions (connection: KafkaConnection, role: string): { cli
 
 export const KAFKA_REQUEST_TIMEOUT_MS = 10_000
 export const KAFKA_RETRIES = 5
+/** How long a command-line client (`smsgw send`, `listen`) waits for a first broker to answer. */
+export const DEFAULT_BROKER_CONNECT_TIMEOUT_MS = 3_000

@@ -188,11 +188,13 @@ test('decodeApiKeyFile refuses a malformed file, naming the file and the place',
   assert.deepStrictEqual(JSON.parse(encodeApiKeyFile(decoded)), good)
 })
 
-test('apiKeyFilePath takes --file, then $SMSGW_API_KEYS_FILE, then ./smsgw-api-keys.json', () => {
+test('apiKeyFilePath takes --file, then $SMSGW_API_KEYS_FILE, then api-keys.json in the data folder of smsgw run', () => {
   assert.deepStrictEqual([
     apiKeyFilePath('a.json', { SMSGW_API_KEYS_FILE: 'b.json' }),
     apiKeyFilePath(undefined, { SMSGW_API_KEYS_FILE: 'b.json' }),
     apiKeyFilePath(undefined, { SMSGW_API_KEYS_FILE: '' }),
-    apiKeyFilePath(undefined, {})
-  ], ['a.json', 'b.json', './smsgw-api-keys.json', './smsgw-api-keys.json'])
+    apiKeyFilePath(undefined, {}),
+    apiKeyFilePath(undefined, { SMSGW_DATA_DIR: '/srv/smsgw' }),
+    apiKeyFilePath(undefined, { SMSGW_DATA_DIR: '/srv/smsgw' }, 'given')
+  ], ['a.json', 'b.json', 'smsgw-data/api-keys.json', 'smsgw-data/api-keys.json', '/srv/smsgw/api-keys.json', 'given/api-keys.json'])
 })

@@ -3,7 +3,7 @@ import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after } from 'node:test'
-import type { RequestIngress } from '../../../src/gateway/request-ingress.ts'
+import { requestValuePrefix, type RequestIngress } from '../../../src/gateway/request-ingress.ts'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
 import { createLogger, type Logger } from '../../../src/log/logger.ts'
@@ -25,6 +25,10 @@ export class IngressFake implements RequestIngress {
       throw error
     }
     this.accepted.push([...values])
+  }
+
+  queued (clientId: string, correlId: string): boolean {
+    return this.accepted.flat().some(value => value.startsWith(requestValuePrefix(clientId, correlId)))
   }
 }
 

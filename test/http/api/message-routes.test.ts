@@ -328,6 +328,7 @@ test('GET /v1/messages/{correlId} answers the request\'s statuses in the spec §
     body: {
       'client-id': 'test',
       'correl-id': 'H/1',
+      state: 'reported',
       statuses: [
         { 'client-id': 'test', 'correl-id': 'H/1', timestamp: '2026-11-21T10:00:01Z', 'sms-status': 'SENT', 'recall-id': '4711' },
         { 'client-id': 'test', 'correl-id': 'H/1', timestamp: '2026-11-21T10:00:02Z', 'sms-status': 'INVALID', 'error-text': 'SMS body is empty' }
@@ -342,9 +343,22 @@ test('GET /v1/messages/{correlId} answers 404 when the key\'s client has no stat
     const response = await send({ method: 'GET', url: `/v1/messages/${correlId}` })
     assert.deepStrictEqual({ statusCode: response.statusCode, body: response.body }, {
       statusCode: 404,
-      body: { statusCode: 404, error: 'Not Found', message: `no status for correl-id "${correlId}" of client test` }
+      body: { statusCode: 404, error: 'Not Found', message: `no request with correl-id "${correlId}" of client test is queued or has a status` }
     })
   }
+})
+
+test('GET /v1/messages/{correlId} answers 200 with the state queued and no statuses right after the 202, and reported once a status came', async () => {
+  assert.equal((await post(request({ 'correl-id': 'Q/1' }))).statusCode, 202)
+  const queued = await send({ method: 'GET', url: '/v1/messages/Q%2F1' })
+  assert.deepStrictEqual({ statusCode: queued.statusCode, body: queued.body },
+    { statusCode: 200, body: { 'client-id': 'test', 'correl-id': 'Q/1', state: 'queued', statuses: [] } })
+  // Another client's key sees nothing of it.
+  assert.equal((await send({ method: 'GET', url: '/v1/messages/Q%2F1', key: otherKey })).statusCode, 404)
+
+  statuses.report(statusOf('test', 'Q/1', 'SENT', 3))
+  const reported = await send({ method: 'GET', url: '/v1/messages/Q%2F1' })
+  assert.deepStrictEqual({ statusCode: reported.statusCode, state: reported.body.state }, { statusCode: 200, state: 'reported' })
 })
 
 test('GET /v1/messages/{correlId} answers 400 for a correl-id no request can have', async () => {

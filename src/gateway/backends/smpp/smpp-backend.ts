@@ -1,5 +1,5 @@
 import { tracingChannel } from 'node:diagnostics_channel'
-import { isSmsgwError } from '../../../errors.ts'
+import { errorCodes, isSmsgwError } from '../../../errors.ts'
 import type { Logger } from '../../../log/logger.ts'
 import { normaliseMessageId } from '../../../smpp/receipts/index.ts'
 import type { CorrelationRecord } from './correlation-record.ts'
@@ -7,7 +7,7 @@ import { isPastDeadline } from '../../stages/deadline.ts'
 import { backendErrorTexts, validateForBackend } from '../../stages/validate-for-backend.ts'
 import { statusVerdict } from '../../stages/verdict.ts'
 import { smsStatuses } from '../../status/status-event.ts'
-import type { Backend } from '../backend.ts'
+import type { Backend, StatusReport } from '../backend.ts'
 import { SMSC_BACKEND, SMSC_FAILURE_TEXT } from '../unconfigured-smsc.ts'
 import { linksFor, type SmscLink } from './smsc-link.ts'
 import { submitParts } from './submit-parts.ts'
@@ -39,6 +39,7 @@ export interface SmppBackendOptions {
 
 /** A submit failure as the SMPP session reports it: whether the bytes may have left. */
 interface SubmitFailure {
+  readonly code?: string
   readonly written?: boolean
   readonly commandStatus?: number
 }
@@ -97,13 +98,18 @@ export function smppBackend (options: SmppBackendOptions): Backend {
           }
         try {
           for (const [partIndex, part] of parts.entries()) {
-            const submitOptions = partIndex === 0 && beforeWrite !== undefined ? { beforeWrite } : {}
+            const submitOptions = partIndex === 0 && beforeWrite !== undefined ? { beforeWrite, deadline } : { deadline }
             const submitted = await submitChannel.tracePromise(async () => await link.channel.submit(part, submitOptions), { operationId: `${clientId}/${correlId}`, connection: link.name })
             messageIds.push(submitted.messageId)
           }
         } catch (error) {
           if (markFailure !== undefined) throw markFailure.error
           const failure = error as SubmitFailure
+          if (failure.code === errorCodes.smppDeadline) {
+            // Not written: the deadline passed while the SMSC throttled or no session was bound.
+            log.warn({ clientId, correlId, connection: link.name, partsAccepted: messageIds.length }, 'deadline passed before submit; expired')
+            return await report(expiredReport(messageIds.length, parts.length))
+          }
           if (failure.written === true && failure.commandStatus === undefined) {
             // Spec §7: written but never answered; the PDU may have gone out, and an unknown
             // outcome gets no status. (An answer with an error status is a clear FAILED.)
@@ -141,4 +147,16 @@ export function smppBackend (options: SmppBackendOptions): Backend {
     },
     close: async () => {}
   }
+}
+
+/**
+ * EXPIRED for a request whose deadline passed before its next part could be written (spec §5:
+ * "not sent"). Parts the SMSC took before that cannot be taken back; they carry the deadline as
+ * validity period and no receipt request (only the last part has one), so no receipt follows.
+ * The error text says how many went out: a handset may show a fragment, or nothing.
+ */
+function expiredReport (partsAccepted: number, parts: number): StatusReport {
+  return partsAccepted === 0
+    ? { status: smsStatuses.expired }
+    : { status: smsStatuses.expired, errorText: `Expired after ${partsAccepted} of ${parts} parts were sent` }
 }

@@ -8,9 +8,11 @@ export interface SubmitChannel {
   /**
    * Resolves with the SMSC's message id; rejects with an SmppSubmitError-like error, or with
    * the error of `beforeWrite`, which runs once the submit has its window slot, just before its
-   * bytes would be written (nothing is written when it rejects).
+   * bytes would be written (nothing is written when it rejects). No attempt (throttle retries
+   * and reconnects included) is written after `options.deadline`: past it, the error's code is
+   * SMSGW_SMPP_DEADLINE.
    */
-  submit: (body: ShortMessageBody, options?: { beforeWrite?: () => Promise<void> }) => Promise<{ messageId: string }>
+  submit: (body: ShortMessageBody, options: { readonly beforeWrite?: () => Promise<void>, readonly deadline: Date }) => Promise<{ messageId: string }>
 }
 
 /** One SMSC connection as the SMPP backend routes to it (spec §7, ours: several, by prefix). */

@@ -1,0 +1,32 @@
+/**
+ * How long after a first SIGINT or SIGTERM another one is taken as the same request to stop.
+ * One Ctrl-C often arrives twice: from the terminal, to the whole process group, and again from
+ * a parent that forwards it to its child (npm does). Only a signal after this is a second one.
+ */
+export const REPEATED_SIGNAL_MS = 1_000
+/** The exit code of a stop cut short by a second signal (128 + SIGINT), as shells report Ctrl-C. */
+export const INTERRUPTED_EXIT_CODE = 130
+
+/**
+ * Calls `stop` once, on the first SIGINT or SIGTERM. A second signal (REPEATED_SIGNAL_MS or
+ * more after the first) means "now": the process exits at once with INTERRUPTED_EXIT_CODE.
+ * Returns a function that removes the handlers.
+ */
+export function onStopSignals (stop: (signal: NodeJS.Signals) => void): () => void {
+  let firstAtMs: number | undefined
+  const onSignal = (signal: NodeJS.Signals): void => {
+    const nowMs = Date.now()
+    if (firstAtMs === undefined) {
+      firstAtMs = nowMs
+      stop(signal)
+    } else if (nowMs - firstAtMs >= REPEATED_SIGNAL_MS) {
+      process.exit(INTERRUPTED_EXIT_CODE)
+    }
+  }
+  process.on('SIGINT', onSignal)
+  process.on('SIGTERM', onSignal)
+  return () => {
+    process.off('SIGINT', onSignal)
+    process.off('SIGTERM', onSignal)
+  }
+}

@@ -1,0 +1,10 @@
+/** The environment variable naming the data folder of `smsgw run` (its --data option wins). */
+export const DATA_DIR_ENV = 'SMSGW_DATA_DIR'
+/** The data folder of `smsgw run` by default: the store, the demo vault, the API key file. */
+export const DEFAULT_DATA_DIR = 'smsgw-data'
+
+/** The data folder when no --data option names one: $SMSGW_DATA_DIR, else ./smsgw-data. */
+export function dataDirOf (env: NodeJS.ProcessEnv): string {
+  const fromEnv = env[DATA_DIR_ENV]
+  return fromEnv !== undefined && fromEnv !== '' ? fromEnv : DEFAULT_DATA_DIR
+}
