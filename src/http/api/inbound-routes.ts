@@ -1,6 +1,6 @@
-import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { drainOrClose } from '../../drain-or-close.ts'
 import { inboundJsonOf, type InboundFeed } from '../../gateway/inbound/inbound-feed.ts'
 import type { StoredInbound } from '../../gateway/inbound/stored-inbound.ts'
 import { apiClientOf, apiGuard } from './api-guard.ts'
@@ -124,7 +124,7 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
               cursor = message.id
             }
             // A replay may be days of messages: a page at a time, as fast as the reader reads.
-            await drained(response)
+            if (response.writableNeedDrain && !response.destroyed) await drainOrClose(response)
           }
         } catch (error) {
           request.log.error({ err: error, clientId }, 'inbound stream replay failed: closing the stream')
@@ -137,18 +137,4 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
       return reply
     })
   }
-}
-
-/** Resolves once `response` has written out what it buffers (at once when it buffers little), or has closed. */
-async function drained (response: ServerResponse): Promise<void> {
-  if (!response.writableNeedDrain || response.destroyed) return
-  await new Promise<void>(resolve => {
-    const done = (): void => {
-      response.off('drain', done)
-      response.off('close', done)
-      resolve()
-    }
-    response.on('drain', done)
-    response.on('close', done)
-  })
 }
