@@ -3,14 +3,13 @@ import { createHmac } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
 import type { InboundFeed } from '../../../src/gateway/inbound/inbound-feed.ts'
 import type { StoredInbound } from '../../../src/gateway/inbound/stored-inbound.ts'
 import { DestinationPolicy, guardedFetch, startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
 import type { HostResolver, Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
+import { garbageCollector } from '../../harness/garbage-collector.ts'
 import { StatusFeedFake, capturingLogger, statusOf } from '../api/http-fakes.ts'
 
 // Webhook delivery to a real HTTP server on 127.0.0.1, with retries shortened to milliseconds.
@@ -180,7 +179,7 @@ test('webhook delivery forgets the oldest statuses past dedupeEntries', async (t
 
 // Issue 9: the de-duplication memory held each status's ids whole, 100,000 of them.
 test('webhook delivery remembers statuses for de-duplication in bytes that do not grow with the ids', async (t) => {
-  const gc = collector()
+  const gc = garbageCollector()
   let tell: (event: StatusEvent) => void = () => {}
   // A feed that keeps nothing itself, so that the heap shows what the delivery keeps.
   const statuses: StatusFeed = {
@@ -202,13 +201,6 @@ test('webhook delivery remembers statuses for de-duplication in bytes that do no
   tell(statusOf('nobody', `${statusCount - 1}`.padStart(idBytes, 'x'), 'INVALID'))
   assert.deepStrictEqual(delivery.counters().duplicates, 1)
 })
-
-/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
-function collector (): () => void {
-  if (typeof globalThis.gc === 'function') return globalThis.gc
-  v8.setFlagsFromString('--expose-gc')
-  return vm.runInNewContext('gc') as () => void
-}
 
 test('webhook delivery keeps each client\'s order, even across retries', async (t) => {
   const { requests, url } = await receiver(t, (response, index) => { response.writeHead(index === 0 ? 502 : 200).end() })
