@@ -133,12 +133,15 @@ export async function eventually (what: string, check: () => Promise<boolean> | 
   }
 }
 
-/** `GET /v1/statuses/stream` read in the background: the statuses it has delivered so far. */
-export async function readStatusStream (url: string, key: string | undefined): Promise<{ seen: StatusJson[], close: () => void }> {
+/**
+ * The server-sent event stream at `url` read in the background: `onEvents` gets each run of whole
+ * events (up to a blank line) as it arrives. Resolves, once the stream answered 200, with the
+ * function that stops reading.
+ */
+export async function readEventStream (url: string, headers: Record<string, string>, onEvents: (text: string) => void): Promise<() => void> {
   const stopping = new AbortController()
-  const response = await fetch(`${url}/v1/statuses/stream`, { headers: key === undefined ? {} : { authorization: `Bearer ${key}` }, signal: stopping.signal })
+  const response = await fetch(url, { headers, signal: stopping.signal })
   assert.equal(response.status, 200)
-  const seen: StatusJson[] = []
   void (async () => {
     const decoder = new TextDecoder()
     let text = ''
@@ -146,9 +149,18 @@ export async function readStatusStream (url: string, key: string | undefined): P
       text += decoder.decode(chunk, { stream: true })
       const complete = text.lastIndexOf('\n\n')
       if (complete < 0) continue
-      for (const [, data] of text.slice(0, complete).matchAll(/^data: (.*)$/gm)) seen.push(JSON.parse(data as string) as StatusJson)
+      onEvents(text.slice(0, complete))
       text = text.slice(complete + 2)
     }
   })().catch(() => {})
-  return { seen, close: () => { stopping.abort() } }
+  return () => { stopping.abort() }
+}
+
+/** `GET /v1/statuses/stream` read in the background: the statuses it has delivered so far. */
+export async function readStatusStream (url: string, key: string | undefined): Promise<{ seen: StatusJson[], close: () => void }> {
+  const seen: StatusJson[] = []
+  const close = await readEventStream(`${url}/v1/statuses/stream`, key === undefined ? {} : { authorization: `Bearer ${key}` }, text => {
+    for (const [, data] of text.matchAll(/^data: (.*)$/gm)) seen.push(JSON.parse(data as string) as StatusJson)
+  })
+  return { seen, close }
 }

@@ -12,7 +12,7 @@ import { DestinationPolicy, EVENT_HEADER, SIGNATURE_HEADER, verifyWebhookSignatu
 import { commandStatus } from '../../src/smpp/codec/index.ts'
 import { decodeInboundSms, type InboundSms } from '../../src/smpp/inbound/index.ts'
 import type { SmscSimulator } from '../../src/smpp/simulator/index.ts'
-import { eventually, temporaryFolder } from './app-fixtures.ts'
+import { eventually, readEventStream, temporaryFolder } from './app-fixtures.ts'
 import { startApp } from './embedded-app-fixture.ts'
 
 // The webhook receiver of this test listens on the loop-back, which webhooks may reach only when
@@ -39,25 +39,12 @@ async function listInbound (url: string, key: string, after = '0'): Promise<{ me
 
 /** GET /v1/inbound/stream read in the background: the events (id and message) so far. */
 async function readInboundStream (url: string, key: string, lastEventId?: string): Promise<{ seen: Array<{ id: string, message: InboundJson }>, close: () => void }> {
-  const stopping = new AbortController()
-  const response = await fetch(`${url}/v1/inbound/stream`, {
-    headers: { authorization: `Bearer ${key}`, ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) },
-    signal: stopping.signal
-  })
-  assert.equal(response.status, 200)
   const seen: Array<{ id: string, message: InboundJson }> = []
-  void (async () => {
-    const decoder = new TextDecoder()
-    let text = ''
-    for await (const chunk of response.body as ReadableStream<Uint8Array>) {
-      text += decoder.decode(chunk, { stream: true })
-      const complete = text.lastIndexOf('\n\n')
-      if (complete < 0) continue
-      for (const [, id, data] of text.slice(0, complete).matchAll(/^id: (\d+)\nevent: inbound\ndata: (.*)$/gm)) seen.push({ id: id as string, message: JSON.parse(data as string) as InboundJson })
-      text = text.slice(complete + 2)
-    }
-  })().catch(() => {})
-  return { seen, close: () => { stopping.abort() } }
+  const headers = { authorization: `Bearer ${key}`, ...(lastEventId === undefined ? {} : { 'last-event-id': lastEventId }) }
+  const close = await readEventStream(`${url}/v1/inbound/stream`, headers, text => {
+    for (const [, id, data] of text.matchAll(/^id: (\d+)\nevent: inbound\ndata: (.*)$/gm)) seen.push({ id: id as string, message: JSON.parse(data as string) as InboundJson })
+  })
+  return { seen, close }
 }
 
 async function inject (simulator: SmscSimulator | undefined, text: string): Promise<readonly number[]> {

@@ -3,6 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, test } from 'node:test'
+import { IGNORED_JAVA_PROPERTIES, IGNORED_JAVA_PROPERTY_LINES } from '../config/ignored-java-properties.ts'
 import { isolatedKafkaConfig } from '../harness/gateway-fixture.ts'
 import { configEnv, GatewayProcess } from '../harness/gateway-process.ts'
 
@@ -18,24 +19,10 @@ await writeFile(propertiesFile, [
   'sms.gateway.allowed-clients=test',
   'sms.gateway.crypto.keystore=classpath:builtin.vault',
   'sms.gateway.crypto.storepass=123456',
-  'camel.component.smpp.registered-delivery=1',
-  'camel.component.smpp.data-coding=8',
-  'camel.component.smpp.splitting-policy=TRUNCATE',
-  'camel.component.smpp.reconnect-delay=12000',
-  'camel.component.kafka.auto-offset-reset=latest',
-  'logging.level.org.apache.camel=DEBUG',
+  ...IGNORED_JAVA_PROPERTY_LINES,
   'logging.level.root=INFO',
   ''
 ].join('\n'))
-
-const IGNORED = [
-  'camel.component.smpp.registered-delivery',
-  'camel.component.smpp.data-coding',
-  'camel.component.smpp.splitting-policy',
-  'camel.component.smpp.reconnect-delay',
-  'camel.component.kafka.auto-offset-reset',
-  'logging.level.org.apache.camel'
-]
 
 /** The warn records about the configuration, as key, source and whether the message names the key. */
 function configurationWarnings (child: GatewayProcess): unknown[] {
@@ -44,7 +31,8 @@ function configurationWarnings (child: GatewayProcess): unknown[] {
     .map(record => ({ key: record.key, source: record.source, named: String(record.msg).startsWith(`configuration: ${String(record.key)}: ignored: `) }))
 }
 
-const expected = IGNORED.map((key, index) => ({ key, source: `${propertiesFile}:${index + 4}`, named: true }))
+// They follow the three lines above.
+const expected = IGNORED_JAVA_PROPERTIES.map((key, index) => ({ key, source: `${propertiesFile}:${index + 4}`, named: true }))
 
 test('smsgw gateway warns at start of each Java property it does not follow, with its line', { timeout: 60_000 }, async t => {
   const { kafka } = await isolatedKafkaConfig()

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { BUILTIN_VAULT_FILE } from '../../src/config/defaults.ts'
 import { readLegacyProperties } from '../../src/config/legacy-layer.ts'
+import { IGNORED_JAVA_PROPERTY_LINES } from './ignored-java-properties.ts'
 
 const FILE = '/etc/sms-gateway/application-prod.properties'
 
@@ -109,15 +110,7 @@ test('readLegacyProperties ignores Spring, Camel, logging, server and management
 
 // Issue 9, item 14: these changed what the Java gateway did, and were ignored without a word.
 test('readLegacyProperties warns of each key that changed the Java gateway\'s behaviour, naming what smsgw does instead', () => {
-  const layer = read([
-    'camel.component.smpp.registered-delivery=1',
-    'camel.component.smpp.data-coding=8',
-    'camel.component.smpp.splitting-policy=TRUNCATE',
-    'camel.component.smpp.reconnect-delay=12000',
-    'camel.component.kafka.auto-offset-reset=latest',
-    'logging.level.org.apache.camel=DEBUG',
-    'logging.level.root=WARN'
-  ].join('\n'))
+  const layer = read([...IGNORED_JAVA_PROPERTY_LINES, 'logging.level.root=WARN'].join('\n'))
   assert.deepStrictEqual({ values: layer.values, issues: layer.issues }, { values: { log: { level: 'warn' } }, issues: [] })
   assert.deepStrictEqual(layer.warnings.map(warning => [warning.path, warning.source]), [
     ['camel.component.smpp.registered-delivery', `${FILE}:1`],

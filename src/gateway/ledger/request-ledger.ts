@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { errorCodes, SmsgwError } from '../../errors.ts'
+import { isPastTakeover, type ClaimTakeoverOptions } from './claim-takeover.ts'
 import type { LedgerLog } from './ledger-log.ts'
 import { isUnwrittenClaim, ledgerStates, type LedgerEntry } from './ledger-record.ts'
 
@@ -25,14 +26,8 @@ export interface OwnedClaim {
   readonly atMs: number
 }
 
-export interface RequestLedgerOptions {
-  /**
-   * A claim older than this with no `done` is taken to be abandoned by a dead instance
-   * (config `pipeline.claimTakeoverMs`). Until then, a second claim waits for it.
-   */
-  takeoverMs: number
-  now?: () => number
-}
+/** A claim older than `takeoverMs` with no `done` is abandoned; until then, a second claim waits for it. */
+export type RequestLedgerOptions = ClaimTakeoverOptions
 
 /** The claim protocol over a LedgerLog: compare-and-set by log order. */
 export class RequestLedger {
@@ -129,7 +124,7 @@ export class RequestLedger {
   }
 
   #isAbandoned (entry: LedgerEntry): boolean {
-    return this.#now() - entry.claimedAtMs >= this.#takeoverMs
+    return isPastTakeover(entry, this.#now(), this.#takeoverMs)
   }
 
   async #changeOrTimeout (key: string, entry: LedgerEntry, signal: AbortSignal | undefined): Promise<void> {

@@ -1,3 +1,4 @@
+import { isPastTakeover, type ClaimTakeoverOptions } from './claim-takeover.ts'
 import type { LedgerLog } from './ledger-log.ts'
 import { isOutcomeOpen, ledgerKey, requestOfLedgerKey, type LedgerEntry } from './ledger-record.ts'
 
@@ -16,11 +17,7 @@ export interface UnknownOutcome {
   readonly writingAtMs?: number
 }
 
-export interface UnknownOutcomesOptions {
-  /** Config `pipeline.claimTakeoverMs`: an owner that has not finished by then is taken for dead or stuck. */
-  takeoverMs: number
-  now?: () => number
-}
+export type UnknownOutcomesOptions = ClaimTakeoverOptions
 
 /**
  * The unknown outcomes the request ledger holds, for operators to reconcile with the SMSC (its
@@ -68,6 +65,6 @@ export class UnknownOutcomes {
   }
 
   #isUnknown (entry: LedgerEntry, nowMs: number): boolean {
-    return isOutcomeOpen(entry) && nowMs - entry.claimedAtMs >= this.#takeoverMs
+    return isOutcomeOpen(entry) && isPastTakeover(entry, nowMs, this.#takeoverMs)
   }
 }

@@ -1,16 +1,15 @@
-import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
+import { drainOrClose } from '../../drain-or-close.ts'
 import { inboundJsonOf, type InboundFeed } from '../../gateway/inbound/inbound-feed.ts'
 import type { StoredInbound } from '../../gateway/inbound/stored-inbound.ts'
 import { apiClientOf, apiGuard } from './api-guard.ts'
+import { EventStreams, MAX_STREAM_BUFFER_BYTES, MAX_STREAMS_PER_CLIENT } from './event-streams.ts'
 import { ProblemSchema, sendProblem } from './problem.ts'
-import { MAX_STREAM_BUFFER_BYTES, MAX_STREAMS_PER_CLIENT } from './status-stream-routes.ts'
 
 /** Messages per page of GET /v1/inbound at most, and by default. */
 export const MAX_INBOUND_PAGE = 500
 export const DEFAULT_INBOUND_PAGE = 100
-const STREAM_LIMIT_RETRY_AFTER_SECONDS = 5
 
 // A cursor is a message id: digits, at most 15 so it stays a safe integer.
 const CURSOR_PATTERN = '^[0-9]{1,15}$'
@@ -47,11 +46,9 @@ const security = [{ apiKey: [] }]
 export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
   return async (app) => {
     const { heartbeatMs } = app.smsgw
-    const openStreams = new Map<string, Set<ServerResponse>>()
+    const streams = new EventStreams({ kind: 'inbound', heartbeatMs })
     app.addHook('onRequest', apiGuard(app.smsgw))
-    app.addHook('preClose', async () => {
-      for (const streams of openStreams.values()) for (const response of streams) response.end()
-    })
+    app.addHook('preClose', async () => { streams.endAll() })
 
     app.get('/inbound', {
       schema: {
@@ -97,28 +94,9 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
       const lastEventId = request.headers['last-event-id']
       const resumeFrom = typeof lastEventId === 'string' ? lastEventId : request.query.after
       if (resumeFrom !== undefined && !new RegExp(CURSOR_PATTERN).test(resumeFrom)) return sendProblem(reply, 400, 'Last-Event-ID must be a message id (digits)')
-      let streams = openStreams.get(clientId)
-      if (streams !== undefined && streams.size >= MAX_STREAMS_PER_CLIENT) {
-        reply.header('retry-after', String(STREAM_LIMIT_RETRY_AFTER_SECONDS))
-        return sendProblem(reply, 429, `client ${clientId} has ${MAX_STREAMS_PER_CLIENT} inbound streams open already`)
-      }
-      if (streams === undefined) {
-        streams = new Set()
-        openStreams.set(clientId, streams)
-      }
-      const clientStreams = streams
-      reply.hijack()
-      const response = reply.raw
-      response.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', 'x-accel-buffering': 'no' })
-      const write = (text: string): void => {
-        if (response.destroyed) return
-        if (response.writableLength > MAX_STREAM_BUFFER_BYTES) {
-          request.log.warn({ clientId, bufferedBytes: response.writableLength }, 'inbound stream reader too slow: closing the stream')
-          response.destroy()
-          return
-        }
-        response.write(text)
-      }
+      const refused = streams.refuse(reply, clientId)
+      if (refused !== undefined) return refused
+      const { response, write } = streams.open(request, reply, clientId)
       const send = (message: StoredInbound): void => {
         write(`id: ${message.id}\nevent: inbound\ndata: ${JSON.stringify(inboundJsonOf(message))}\n\n`)
       }
@@ -136,15 +114,7 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
         heldBytes += Buffer.byteLength(message.sealed)
         if (heldBytes > MAX_STREAM_BUFFER_BYTES) response.destroy()
       })
-      const heartbeat = setInterval(() => { write(': heartbeat\n\n') }, heartbeatMs)
-      clientStreams.add(response)
-      response.on('close', () => {
-        unsubscribe()
-        clearInterval(heartbeat)
-        clientStreams.delete(response)
-        if (clientStreams.size === 0 && openStreams.get(clientId) === clientStreams) openStreams.delete(clientId)
-      })
-      write(': connected\n\n')
+      response.on('close', unsubscribe)
       if (held !== undefined) {
         let cursor = Number(resumeFrom)
         try {
@@ -154,7 +124,7 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
               cursor = message.id
             }
             // A replay may be days of messages: a page at a time, as fast as the reader reads.
-            await drained(response)
+            if (response.writableNeedDrain && !response.destroyed) await drainOrClose(response)
           }
         } catch (error) {
           request.log.error({ err: error, clientId }, 'inbound stream replay failed: closing the stream')
@@ -167,18 +137,4 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
       return reply
     })
   }
-}
-
-/** Resolves once `response` has written out what it buffers (at once when it buffers little), or has closed. */
-async function drained (response: ServerResponse): Promise<void> {
-  if (!response.writableNeedDrain || response.destroyed) return
-  await new Promise<void>(resolve => {
-    const done = (): void => {
-      response.off('drain', done)
-      response.off('close', done)
-      resolve()
-    }
-    response.on('drain', done)
-    response.on('close', done)
-  })
 }

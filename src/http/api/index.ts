@@ -10,4 +10,5 @@ export { BatchSchema, MAX_BATCH_BODY_BYTES, MAX_BATCH_MESSAGES, SendRequestSchem
 export type { CheckedRequest, SendRequestBody } from './send-request-body.ts'
 export { StatusSchema, statusJsonOf } from './status-json.ts'
 export type { StatusJson } from './status-json.ts'
-export { DEFAULT_HEARTBEAT_MS, MAX_STREAM_BUFFER_BYTES, MAX_STREAMS_PER_CLIENT, statusStreamRoutes } from './status-stream-routes.ts'
+export { MAX_STREAM_BUFFER_BYTES, MAX_STREAMS_PER_CLIENT } from './event-streams.ts'
+export { DEFAULT_HEARTBEAT_MS, statusStreamRoutes } from './status-stream-routes.ts'

@@ -1,21 +1,13 @@
-import type { ServerResponse } from 'node:http'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import { encodeStatusEvent } from '../../gateway/status/status-event.ts'
 import { apiClientOf, apiGuard } from './api-guard.ts'
-import { ProblemSchema, sendProblem } from './problem.ts'
+import { EventStreams, MAX_STREAMS_PER_CLIENT } from './event-streams.ts'
+import { ProblemSchema } from './problem.ts'
 
 export const DEFAULT_HEARTBEAT_MS = 15_000
-/** Open streams per client at most; each costs a subscription and a socket. */
-export const MAX_STREAMS_PER_CLIENT = 16
-/** Open streams in all at most, whatever the number of clients: with the buffer below, 16 MiB at worst. */
+/** Open status streams in all at most, whatever the number of clients: with MAX_STREAM_BUFFER_BYTES each, 16 MiB at worst. */
 export const MAX_STREAMS = 64
-/**
- * A stream whose client reads this far behind is closed rather than buffered without bound;
- * the client reconnects and catches up through GET /v1/messages/{correlId}. Some 1,500 statuses.
- */
-export const MAX_STREAM_BUFFER_BYTES = 256 * 1024
-const STREAM_LIMIT_RETRY_AFTER_SECONDS = 5
 
 /**
  * GET /v1/statuses/stream: the statuses of the key's client from now on, as server-sent events
@@ -24,13 +16,9 @@ const STREAM_LIMIT_RETRY_AFTER_SECONDS = 5
  */
 export const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
   const { statuses, heartbeatMs } = app.smsgw
-  const openStreams = new Map<string, Set<ServerResponse>>()
-  let streamCount = 0
+  const streams = new EventStreams({ kind: 'status', heartbeatMs, maxStreams: MAX_STREAMS })
   app.addHook('onRequest', apiGuard(app.smsgw))
-  // An open stream would keep close() waiting for ever: end them all first.
-  app.addHook('preClose', async () => {
-    for (const streams of openStreams.values()) for (const response of streams) response.end()
-  })
+  app.addHook('preClose', async () => { streams.endAll() })
 
   app.get('/statuses/stream', {
     // A HEAD would open a stream that can carry nothing.
@@ -54,49 +42,11 @@ export const statusStreamRoutes: FastifyPluginAsyncTypebox = async (app) => {
     }
   }, async (request, reply) => {
     const { clientId } = apiClientOf(request)
-    let streams = openStreams.get(clientId)
-    if (streams !== undefined && streams.size >= MAX_STREAMS_PER_CLIENT) {
-      reply.header('retry-after', String(STREAM_LIMIT_RETRY_AFTER_SECONDS))
-      return sendProblem(reply, 429, `client ${clientId} has ${MAX_STREAMS_PER_CLIENT} status streams open already`)
-    }
-    if (streamCount >= MAX_STREAMS) {
-      reply.header('retry-after', String(STREAM_LIMIT_RETRY_AFTER_SECONDS))
-      return sendProblem(reply, 503, `the gateway has ${MAX_STREAMS} status streams open already`)
-    }
-    if (streams === undefined) {
-      streams = new Set()
-      openStreams.set(clientId, streams)
-    }
-    const clientStreams = streams
-    reply.hijack()
-    const response = reply.raw
-    response.writeHead(200, {
-      'content-type': 'text/event-stream; charset=utf-8',
-      'cache-control': 'no-store',
-      // nginx would otherwise hold events back in its buffer.
-      'x-accel-buffering': 'no'
-    })
-    const write = (text: string): void => {
-      if (response.writableLength > MAX_STREAM_BUFFER_BYTES) {
-        request.log.warn({ clientId, bufferedBytes: response.writableLength }, 'status stream reader too slow: closing the stream')
-        response.destroy()
-        return
-      }
-      response.write(text)
-    }
-    // A first line at once, so that the client's fetch resolves before the first status.
-    write(': connected\n\n')
+    const refused = streams.refuse(reply, clientId)
+    if (refused !== undefined) return refused
+    const { response, write } = streams.open(request, reply, clientId)
     const unsubscribe = statuses.subscribe(clientId, event => { write(`event: status\ndata: ${encodeStatusEvent(event)}\n\n`) })
-    const heartbeat = setInterval(() => { write(': heartbeat\n\n') }, heartbeatMs)
-    clientStreams.add(response)
-    streamCount++
-    response.on('close', () => {
-      streamCount--
-      unsubscribe()
-      clearInterval(heartbeat)
-      clientStreams.delete(response)
-      if (clientStreams.size === 0 && openStreams.get(clientId) === clientStreams) openStreams.delete(clientId)
-    })
+    response.on('close', unsubscribe)
     return reply
   })
 }

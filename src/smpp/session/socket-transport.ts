@@ -1,5 +1,6 @@
 import net from 'node:net'
 import tls from 'node:tls'
+import { drainOrClose } from '../../drain-or-close.ts'
 import { connectionError } from './session-errors.ts'
 import type { SmppConnector, SmppTransport } from './transport.ts'
 
@@ -91,15 +92,7 @@ export function socketTransport (socket: net.Socket): SmppTransport {
       // Decided at the call: a socket that cannot take bytes writes nothing.
       if (!socket.writable) throw connectionError('the SMSC connection is closed')
       if (socket.write(bytes)) return
-      await new Promise<void>(resolve => {
-        const done = (): void => {
-          socket.off('drain', done)
-          socket.off('close', done)
-          resolve()
-        }
-        socket.on('drain', done)
-        socket.on('close', done)
-      })
+      await drainOrClose(socket)
     },
     end: async () => {
       if (socket.closed) return

@@ -1,22 +1,14 @@
-import { randomUUID } from 'node:crypto'
-import type pg from 'pg'
-import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import { checkInboundRecord, type InboundRecord, type StoredInbound } from '../../gateway/inbound/stored-inbound.ts'
 import { INBOUND_DUPLICATE_KEY, type InboundSmsStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
-import { NotificationListener } from './notification-listener.ts'
+import { InstanceNotices, type InstanceNoticeOptions } from './instance-notices.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
 /** The channel on which instances tell each other of the inbound SMS they store: `<schema> TAB <instance> TAB <id>`. */
 export const INBOUND_CHANNEL = 'smsgw_inbound'
 
-export interface PostgresInboundTableOptions {
+export interface PostgresInboundTableOptions extends InstanceNoticeOptions {
   now?: () => number
-  /** How the listener for other instances' messages reaches the database. */
-  connection: pg.ClientConfig
-  /** The schema the store's tables are in: notices of other schemas are not ours. */
-  schema: string
-  onError?: (error: unknown) => void
 }
 
 const COLUMNS = 'id, owner, connection, received_at_ms, parts, incomplete, sealed'
@@ -39,16 +31,13 @@ interface InboundRow {
  */
 export class PostgresInboundTable implements InboundSmsStore {
   readonly #pool: RetryingPool
-  readonly #options: PostgresInboundTableOptions
   readonly #now: () => number
-  readonly #instance = randomUUID()
-  readonly #elsewhere = new KeyedListeners<StoredInbound, 'all'>()
-  #listener: NotificationListener | undefined
+  readonly #notices: InstanceNotices<StoredInbound>
 
   constructor (pool: RetryingPool, options: PostgresInboundTableOptions) {
     this.#pool = pool
-    this.#options = options
     this.#now = options.now ?? Date.now
+    this.#notices = new InstanceNotices(INBOUND_CHANNEL, async id => await this.#read(id), options)
   }
 
   async add (record: InboundRecord, duplicateKey: string, windowMs: number): Promise<StoredInbound | undefined> {
@@ -67,7 +56,7 @@ export class PostgresInboundTable implements InboundSmsStore {
         INSERT INTO smsgw_inbound_sms (owner, connection, received_at_ms, parts, incomplete, sealed, stored_at_ms)
         SELECT $4, $5, $6, $7, $8, $9, $2 FROM claimed RETURNING id)
       SELECT id, pg_notify('${INBOUND_CHANNEL}', current_schema() || E'\\t' || $10 || E'\\t' || id) FROM inserted`,
-    [duplicateKey, nowMs, nowMs - windowMs, record.owner, record.connection, record.receivedAtMs, record.parts, record.incomplete, record.sealed, this.#instance])
+    [duplicateKey, nowMs, nowMs - windowMs, record.owner, record.connection, record.receivedAtMs, record.parts, record.incomplete, record.sealed, this.#notices.instance])
     const row = rows[0]
     return row === undefined ? undefined : { id: Number(row.id), ...record }
   }
@@ -79,28 +68,20 @@ export class PostgresInboundTable implements InboundSmsStore {
 
   /** Listens (on a connection of its own, from the first call on) for the messages other instances store. */
   onAddedElsewhere (listener: (message: StoredInbound) => void): () => void {
-    this.#listener ??= new NotificationListener({
-      connection: this.#options.connection,
-      channel: INBOUND_CHANNEL,
-      onNotification: payload => { this.#heard(payload).catch((error: unknown) => this.#options.onError?.(error)) },
-      ...(this.#options.onError === undefined ? {} : { onError: this.#options.onError })
-    })
-    return this.#elsewhere.add('all', listener)
+    return this.#notices.onElsewhere(listener)
   }
 
   /** Stops listening for other instances' messages. */
   async close (): Promise<void> {
-    await this.#listener?.close()
+    await this.#notices.close()
   }
 
   // The notice carries the id only (a sealed message may be longer than NOTIFY takes): the
   // message is read back, committed already, since NOTIFY is delivered at the commit.
-  async #heard (payload: string): Promise<void> {
-    const [schema, instance, id] = payload.split('\t', 3)
-    if (schema !== this.#options.schema || instance === this.#instance || id === undefined) return
+  async #read (id: string): Promise<StoredInbound | undefined> {
     const { rows } = await this.#pool.query<InboundRow>(`SELECT ${COLUMNS} FROM smsgw_inbound_sms WHERE id = $1`, [id])
     const row = rows[0]
-    if (row !== undefined) this.#elsewhere.notify('all', storedOf(row), error => { this.#options.onError?.(error) })
+    return row === undefined ? undefined : storedOf(row)
   }
 
   /** Deletes messages and duplicate keys stored before `cutoffMs`; resolves with how many messages. */

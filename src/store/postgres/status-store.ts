@@ -1,11 +1,9 @@
 import { randomUUID } from 'node:crypto'
-import type pg from 'pg'
 import type { StatusEvent } from '../../gateway/status/status-event.ts'
-import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
 import type { StatusHistoryStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
 import { decodeStoredStatus, storableStatus } from '../stored-status.ts'
-import { NotificationListener } from './notification-listener.ts'
+import { InstanceNotices, type InstanceNoticeOptions } from './instance-notices.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
 /** The channel on which instances tell each other of the statuses they store. */
@@ -16,13 +14,8 @@ export const STATUS_CHANNEL = 'smsgw_statuses'
  */
 const MAX_NOTICE_BYTES = 7_000
 
-export interface PostgresStatusStoreOptions {
+export interface PostgresStatusStoreOptions extends InstanceNoticeOptions {
   now?: () => number
-  /** How the listener for other instances' statuses reaches the database. */
-  connection: pg.ClientConfig
-  /** The schema the store's tables are in: notices of other schemas are not ours. */
-  schema: string
-  onError?: (error: unknown) => void
 }
 
 /**
@@ -33,16 +26,13 @@ export interface PostgresStatusStoreOptions {
  */
 export class PostgresStatusStore implements StatusHistoryStore {
   readonly #pool: RetryingPool
-  readonly #options: PostgresStatusStoreOptions
   readonly #now: () => number
-  readonly #instance = randomUUID()
-  readonly #elsewhere = new KeyedListeners<StatusEvent, 'all'>()
-  #listener: NotificationListener | undefined
+  readonly #notices: InstanceNotices<StatusEvent>
 
   constructor (pool: RetryingPool, options: PostgresStatusStoreOptions) {
     this.#pool = pool
-    this.#options = options
     this.#now = options.now ?? Date.now
+    this.#notices = new InstanceNotices(STATUS_CHANNEL, decodeStoredStatus, options)
   }
 
   /**
@@ -63,7 +53,7 @@ export class PostgresStatusStore implements StatusHistoryStore {
       SELECT (CASE WHEN octet_length(status) < ${MAX_NOTICE_BYTES} THEN pg_notify('${STATUS_CHANNEL}', current_schema() || E'\\t' || $5 || E'\\t' || status) END)::text
       FROM inserted
       UNION ALL
-      SELECT NULL WHERE EXISTS (SELECT 1 FROM smsgw_statuses WHERE append_id = $6)`, [event.clientId, event.correlId, text, this.#now(), this.#instance, randomUUID(), onceKey])
+      SELECT NULL WHERE EXISTS (SELECT 1 FROM smsgw_statuses WHERE append_id = $6)`, [event.clientId, event.correlId, text, this.#now(), this.#notices.instance, randomUUID(), onceKey])
     return rowCount === 0 ? undefined : stored
   }
 
@@ -74,13 +64,7 @@ export class PostgresStatusStore implements StatusHistoryStore {
 
   /** Listens (on a connection of its own, from the first call on) for other instances' statuses. */
   onAppendedElsewhere (listener: (event: StatusEvent) => void): () => void {
-    this.#listener ??= new NotificationListener({
-      connection: this.#options.connection,
-      channel: STATUS_CHANNEL,
-      onNotification: payload => { this.#heard(payload) },
-      ...(this.#options.onError === undefined ? {} : { onError: this.#options.onError })
-    })
-    return this.#elsewhere.add('all', listener)
+    return this.#notices.onElsewhere(listener)
   }
 
   /** Deletes statuses stored before `cutoffMs`, a chunk per transaction; resolves with how many. */
@@ -94,12 +78,6 @@ export class PostgresStatusStore implements StatusHistoryStore {
 
   /** Stops listening for other instances' statuses. */
   async close (): Promise<void> {
-    await this.#listener?.close()
-  }
-
-  #heard (payload: string): void {
-    const [schema, instance, text] = payload.split('\t', 3)
-    if (schema !== this.#options.schema || instance === this.#instance || text === undefined) return
-    this.#elsewhere.notify('all', decodeStoredStatus(text), error => { this.#options.onError?.(error) })
+    await this.#notices.close()
   }
 }

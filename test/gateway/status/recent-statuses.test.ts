@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import { RecentStatuses } from '../../../src/gateway/status/recent-statuses.ts'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import { garbageCollector } from '../../harness/garbage-collector.ts'
 
 const at = new Date('2026-11-21T10:00:00Z')
 const status = (clientId: string, correlId: string, value: StatusEvent['status']): StatusEvent => ({ clientId, correlId, timestamp: at, status: value })
@@ -52,7 +51,7 @@ test('RecentStatuses bounds a request whose statuses keep coming (a receipt the 
 // Issue 9: 100,000 requests were bounded by count only, which at 770 bytes and up each is more
 // than the gateway's heap. The estimate must not fall short of what the heap really holds.
 test('RecentStatuses estimates no less heap than its histories take, for short, long and non-Latin-1 ids', async () => {
-  const gc = collector()
+  const gc = garbageCollector()
   const cases = [
     ['acme', (n: number) => `3f6c2a1e-9b7d-4c1a-8e2f-${String(n).padStart(12, '0')}`],
     ['acme', (n: number) => `${n}`.padStart(256, 'x')],
@@ -83,11 +82,4 @@ async function measure (gc: () => void, clientId: string, id: (n: number) => str
   const held = process.memoryUsage().heapUsed - before
   assert.ok((await feed.history(clientId, id(0))).length === 2)
   return { estimated: feed.bytes, held }
-}
-
-/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
-function collector (): () => void {
-  if (typeof globalThis.gc === 'function') return globalThis.gc
-  v8.setFlagsFromString('--expose-gc')
-  return vm.runInNewContext('gc') as () => void
 }

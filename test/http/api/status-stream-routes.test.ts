@@ -4,7 +4,8 @@ import { test } from 'node:test'
 import type { FastifyInstance } from 'fastify'
 import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
 import { buildHttpApp } from '../../../src/http/app.ts'
-import { MAX_STREAMS, MAX_STREAMS_PER_CLIENT } from '../../../src/http/api/status-stream-routes.ts'
+import { MAX_STREAMS_PER_CLIENT } from '../../../src/http/api/event-streams.ts'
+import { MAX_STREAMS } from '../../../src/http/api/status-stream-routes.ts'
 import { IngressFake, StatusFeedFake, capturingLogger, statusOf, temporaryFolder } from './http-fakes.ts'
 
 // GET /v1/statuses/stream over a real socket (inject() cannot hold a response open), read with fetch.

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import { DashboardState, MAX_DASHBOARD_ID_CHARS } from '../../../src/http/dashboard/dashboard-state.ts'
+import { garbageCollector } from '../../harness/garbage-collector.ts'
 
 const t0 = Date.parse('2026-11-21T10:00:00Z')
 const zero = { SENT: 0, DELIVERED: 0, EXPIRED: 0, INVALID: 0, FAILED: 0 }
@@ -63,7 +62,7 @@ test('DashboardState keeps requests apart whose long ids differ only past the pa
 
 // Issue 9: the rows were keyed by the ids whole, however long.
 test('DashboardState holds its rows in bytes that do not grow with the ids', async () => {
-  const gc = collector()
+  const gc = garbageCollector()
   const { state } = stateAt()
   gc()
   const before = process.memoryUsage().heapUsed
@@ -74,13 +73,6 @@ test('DashboardState holds its rows in bytes that do not grow with the ids', asy
   assert.ok(grew < 512 * 1024, `the heap grew ${grew} bytes`)
   assert.deepStrictEqual(state.snapshot().requests.length, 50)
 })
-
-/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
-function collector (): () => void {
-  if (typeof globalThis.gc === 'function') return globalThis.gc
-  v8.setFlagsFromString('--expose-gc')
-  return vm.runInNewContext('gc') as () => void
-}
 
 test('DashboardState samples requests and statuses per second, spreading requests over a gap', async () => {
   const { state, clock, requests } = stateAt()

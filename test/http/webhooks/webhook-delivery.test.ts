@@ -3,14 +3,13 @@ import { createHmac } from 'node:crypto'
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { test } from 'node:test'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
 import type { InboundFeed } from '../../../src/gateway/inbound/inbound-feed.ts'
 import type { StoredInbound } from '../../../src/gateway/inbound/stored-inbound.ts'
 import { DestinationPolicy, guardedFetch, startWebhookDelivery, type WebhookDeliveryOptions } from '../../../src/http/webhooks/index.ts'
 import type { HostResolver, Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
+import { garbageCollector } from '../../harness/garbage-collector.ts'
 import { StatusFeedFake, capturingLogger, statusOf } from '../api/http-fakes.ts'
 
 // Webhook delivery to a real HTTP server on 127.0.0.1, with retries shortened to milliseconds.
@@ -180,7 +179,7 @@ test('webhook delivery forgets the oldest statuses past dedupeEntries', async (t
 
 // Issue 9: the de-duplication memory held each status's ids whole, 100,000 of them.
 test('webhook delivery remembers statuses for de-duplication in bytes that do not grow with the ids', async (t) => {
-  const gc = collector()
+  const gc = garbageCollector()
   let tell: (event: StatusEvent) => void = () => {}
   // A feed that keeps nothing itself, so that the heap shows what the delivery keeps.
   const statuses: StatusFeed = {
@@ -203,13 +202,6 @@ test('webhook delivery remembers statuses for de-duplication in bytes that do no
   assert.deepStrictEqual(delivery.counters().duplicates, 1)
 })
 
-/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
-function collector (): () => void {
-  if (typeof globalThis.gc === 'function') return globalThis.gc
-  v8.setFlagsFromString('--expose-gc')
-  return vm.runInNewContext('gc') as () => void
-}
-
 test('webhook delivery keeps each client\'s order, even across retries', async (t) => {
   const { requests, url } = await receiver(t, (response, index) => { response.writeHead(index === 0 ? 502 : 200).end() })
   const { statuses, delivery } = deliveryWith(t, url)
@@ -220,18 +212,28 @@ test('webhook delivery keeps each client\'s order, even across retries', async (
   assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['sms-status']), ['SENT', 'SENT', 'DELIVERED'])
 })
 
-test('webhook delivery drops the oldest waiting status past the queue bound, and logs it', async (t) => {
+/**
+ * Reports `events` to a delivery with `options` while its receiver holds the first post, then
+ * lets that one finish; resolves once `posts` posts have arrived and the delivery is idle.
+ */
+async function reportWhileFirstPostHeld (t: test.TestContext, options: Partial<WebhookDeliveryOptions>, events: readonly StatusEvent[], posts: number) {
   const held: ServerResponse[] = []
   const { requests, url } = await receiver(t, (response, index) => {
     if (index === 0) held.push(response)
     else response.writeHead(200).end()
   })
-  const { statuses, delivery, logged } = deliveryWith(t, url, { maxQueuedPerClient: 2 })
-  for (let second = 0; second < 5; second++) statuses.report(statusOf('test', `C${second}`, 'SENT', second))
+  const { statuses, delivery, logged } = deliveryWith(t, url, options)
+  for (const event of events) statuses.report(event)
   await until(() => held.length === 1)
   held[0]?.writeHead(200).end()
-  await until(() => requests.length === 3)
+  await until(() => requests.length === posts)
   await delivery.idle()
+  return { requests, statuses, delivery, logged }
+}
+
+test('webhook delivery drops the oldest waiting status past the queue bound, and logs it', async (t) => {
+  const events = [0, 1, 2, 3, 4].map(second => statusOf('test', `C${second}`, 'SENT', second))
+  const { requests, delivery, logged } = await reportWhileFirstPostHeld(t, { maxQueuedPerClient: 2 }, events, 3)
   // C0 was in flight, C1 and C2 were dropped for C3 and C4.
   assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['correl-id']), ['C0', 'C3', 'C4'])
   assert.deepStrictEqual(delivery.counters(), { delivered: 3, failed: 0, dropped: 2, duplicates: 0 })
@@ -244,18 +246,9 @@ test('webhook delivery drops the oldest waiting status past the queue bound, and
 
 // Issue 9: an error text may echo a recipient of some 60 KB; 1,000 of them waiting were 120 MB.
 test('webhook delivery drops the oldest waiting status past the queue bound in bytes', async (t) => {
-  const held: ServerResponse[] = []
-  const { requests, url } = await receiver(t, (response, index) => {
-    if (index === 0) held.push(response)
-    else response.writeHead(200).end()
-  })
-  const { statuses, delivery } = deliveryWith(t, url, { maxQueuedBytesPerClient: 10_000 })
   // Each waits as about 4,700 bytes: two fit.
-  for (let second = 0; second < 5; second++) statuses.report(statusOf('test', `C${second}`, 'INVALID', second, { errorText: 'x'.repeat(1_000) }))
-  await until(() => held.length === 1)
-  held[0]?.writeHead(200).end()
-  await until(() => requests.length === 3)
-  await delivery.idle()
+  const events = [0, 1, 2, 3, 4].map(second => statusOf('test', `C${second}`, 'INVALID', second, { errorText: 'x'.repeat(1_000) }))
+  const { requests, statuses, delivery } = await reportWhileFirstPostHeld(t, { maxQueuedBytesPerClient: 10_000 }, events, 3)
   assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['correl-id']), ['C0', 'C3', 'C4'])
   assert.deepStrictEqual(delivery.counters(), { delivered: 3, failed: 0, dropped: 2, duplicates: 0 })
   // One status larger than the bound on its own still goes.

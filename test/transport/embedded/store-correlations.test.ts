@@ -5,8 +5,8 @@ import { StoreCorrelations } from '../../../src/transport/embedded/store-correla
 import type { CorrelationRecord } from '../../../src/gateway/backends/smpp/correlation-record.ts'
 import { createReceiptHandler } from '../../../src/gateway/backends/smpp/receipt-handler.ts'
 import { createLogger } from '../../../src/log/logger.ts'
-import { createPdu, shortMessageBody, type PduOf } from '../../../src/smpp/codec/index.ts'
 import { EmbeddedStatusStore } from '../../../src/transport/embedded/embedded-status-store.ts'
+import { receiptPdu } from '../../harness/receipt-pdu.ts'
 import { storeKinds, type StoreKind } from '../../store/store-kinds.ts'
 
 const kinds = await storeKinds('store-correlations')
@@ -104,7 +104,7 @@ for (const kind of kinds) {
       const correlations = new StoreCorrelations(store.correlations, store.statuses)
       const statuses = new EmbeddedStatusStore(store.statuses)
       const handle = createReceiptHandler({ correlations, report: async event => await statuses.report(event), log, raceWaitMs: 50, now: () => new Date('2026-11-21T10:00:05Z') })
-      const receipt = deliverReceipt('41', 'DELIVRD')
+      const receipt = receiptPdu('41', 'DELIVRD')
       assert.equal(await handle(receipt, 'smsc-a', 'as-is'), 'reported')
       await correlations.put(pending)
       assert.equal(await handle(receipt, 'smsc-a', 'as-is'), 'duplicate')
@@ -115,13 +115,4 @@ for (const kind of kinds) {
       await store.close()
     })
   })
-}
-
-function deliverReceipt (id: string, stat: string): PduOf<'deliver_sm'> {
-  return createPdu('deliver_sm', 1, shortMessageBody({
-    sourceAddr: '255712345678',
-    destinationAddr: 'ACME',
-    esmClass: 0x04,
-    shortMessage: Buffer.from(`id:${id} sub:001 dlvrd:001 submit date:2611211000 done date:2611211001 stat:${stat} err:000 text:`, 'latin1')
-  })) as PduOf<'deliver_sm'>
 }

@@ -4,14 +4,13 @@
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { test } from 'node:test'
-import v8 from 'node:v8'
-import vm from 'node:vm'
 import type { Backend } from '../../../src/gateway/backends/backend.ts'
 import { defaultRoutes } from '../../../src/gateway/stages/route.ts'
 import { smsStatuses } from '../../../src/gateway/status/status-event.ts'
 import { createLogger } from '../../../src/log/logger.ts'
 import { startKafkaGateway } from '../../../src/transport/kafka/kafka-gateway.ts'
 import { ensureTopics } from '../../../src/transport/kafka/topics.ts'
+import { garbageCollector } from '../../harness/garbage-collector.ts'
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, LogCapture, produceValues, sealedRequest, testConfig } from '../../harness/gateway-fixture.ts'
 
 const BACKLOG = 100_000
@@ -24,13 +23,6 @@ const SAMPLES = 20
 const MiB = 1024 * 1024
 /** How much the heap may wander between samples taken after a full collection. */
 const FLAT_HEAP_BYTES = 40 * MiB
-
-/** `global.gc` when node runs with --expose-gc, else the same function switched on at run time. */
-function collector (): () => void {
-  if (typeof globalThis.gc === 'function') return globalThis.gc
-  v8.setFlagsFromString('--expose-gc')
-  return vm.runInNewContext('gc') as () => void
-}
 
 interface Sample {
   heapUsed: number
@@ -49,7 +41,7 @@ const spread = (samples: readonly Sample[], field: keyof Sample): number =>
   Math.max(...samples.map(item => item[field])) - Math.min(...samples.map(item => item[field]))
 
 test('gateway keeps its memory flat and the backlog in Kafka when the backend is slower than the backlog', { timeout: 85_000 }, async t => {
-  const gc = collector()
+  const gc = garbageCollector()
   const config = await testConfig(await isolatedKafkaConfig(), { clients: { allowed: ['test', 'acme'] }, pipeline: { maxInFlight: MAX_IN_FLIGHT } })
   const { topics } = config.kafka
   await ensureTopics({ brokers: config.kafka.brokers, clientId: 'test-backpressure' }, [

@@ -7,23 +7,14 @@ import type { CorrelationRecord } from '../../../src/gateway/backends/smpp/corre
 import { createReceiptHandler } from '../../../src/gateway/backends/smpp/receipt-handler.ts'
 import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import { createLogger } from '../../../src/log/logger.ts'
-import { createPdu, shortMessageBody, type PduOf } from '../../../src/smpp/codec/index.ts'
 import { CoalescingProducer } from '../../../src/transport/kafka/coalescing-producer.ts'
 import { CorrelationStore } from '../../../src/transport/kafka/correlation-store.ts'
 import { ensureTopics } from '../../../src/transport/kafka/topics.ts'
 import { kafkaBrokers, uniqueTopicName } from '../../harness/kafka.ts'
+import { receiptPdu } from '../../harness/receipt-pdu.ts'
 
 const log = createLogger({ level: 'silent' })
 const NOW = new Date('2026-11-21T10:00:05Z')
-
-function receipt (id: string, stat: string): PduOf<'deliver_sm'> {
-  return createPdu('deliver_sm', 1, shortMessageBody({
-    sourceAddr: '255712345678',
-    destinationAddr: 'ACME',
-    esmClass: 0x04,
-    shortMessage: Buffer.from(`id:${id} sub:001 dlvrd:001 submit date:2611211000 done date:2611211001 stat:${stat} err:000 text:`, 'latin1')
-  })) as PduOf<'deliver_sm'>
-}
 
 describe('Kafka CorrelationStore shared by two instances', { timeout: 60_000 }, () => {
   const connection = { brokers: [kafkaBrokers()], clientId: 'test-correlations' }
@@ -72,7 +63,7 @@ describe('Kafka CorrelationStore shared by two instances', { timeout: 60_000 }, 
     await submitter.put(record)
     const events: StatusEvent[] = []
     const handle = createReceiptHandler({ correlations: other, report: async event => { events.push(event) }, log, raceWaitMs: 300, now: () => NOW })
-    assert.equal(await handle(receipt('104', 'DELIVRD'), 'main', 'as-is'), 'reported')
+    assert.equal(await handle(receiptPdu('104', 'DELIVRD'), 'main', 'as-is'), 'reported')
     assert.deepStrictEqual(events.map(event => [event.status, event.recallId, event.timestamp]), [['SENT', '104', new Date(1_795_000_000_000)], ['DELIVERED', '104', NOW]])
   })
 
@@ -82,7 +73,7 @@ describe('Kafka CorrelationStore shared by two instances', { timeout: 60_000 }, 
     assert.ok(await other.waitFor('105', 10_000, 'main') !== undefined)
     const events: StatusEvent[] = []
     const handle = createReceiptHandler({ correlations: other, report: async event => { events.push(event) }, log, raceWaitMs: 10_000, now: () => NOW })
-    const handled = handle(receipt('105', 'DELIVRD'), 'main', 'as-is')
+    const handled = handle(receiptPdu('105', 'DELIVRD'), 'main', 'as-is')
     await submitter.confirmSent(record)
     assert.equal(await handled, 'reported')
     assert.deepStrictEqual(events.map(event => event.status), ['DELIVERED'])
