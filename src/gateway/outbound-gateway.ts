@@ -36,6 +36,8 @@ export interface GatewayTransport {
    * that seals it to its owner (the embedded store).
    */
   publishInbound: (sms: InboundSms, keys: Pick<Vault, 'keysFor'>) => Promise<void>
+  /** Whether a request has a status stored, where statuses can be looked up (the store); for the unknown outcomes. */
+  reported?: (clientId: string, correlId: string) => Promise<boolean>
   /** Flushes what the transport buffers, after the gateway stopped and before `close`. */
   flush: () => Promise<void>
   close: () => Promise<void>
@@ -144,6 +146,6 @@ export async function startOutboundGateway (config: GatewayConfig, vaultPassword
     await stopping
   }
   const smscReady = (): boolean => smpp === undefined || smpp.links.some(link => link.channel.bound)
-  const unknownOutcomes = new UnknownOutcomes(transport.ledgerLog, { takeoverMs: config.pipeline.claimTakeoverMs })
+  const unknownOutcomes = new UnknownOutcomes(transport.ledgerLog, { takeoverMs: config.pipeline.claimTakeoverMs, ...(transport.reported === undefined ? {} : { reported: transport.reported }) })
   return { gateway, sink, recent, smscReady, smscSessions: smpp?.sessions ?? new Map(), unknownOutcomes, done, shutdown }
 }

@@ -20,10 +20,11 @@ import { childEnv, REPO, RunChild, SMSGW } from './run-child.ts'
 // finds its request after any crash) and none doubled (item 7: receipts are de-duplicated
 // durably).
 //
-// Requests with no status at all are the ones in flight at a kill (claimed, maybe written to the
-// SMSC, outcome unknown: spec §7). Item 9 (another branch) will tell "claimed" from "about to be
-// written" and list the unknown ones; until then this test counts them and bounds them by what
-// the in-flight rule allows: the SMPP backend's hand-over slots (twice the window) per kill.
+// Requests with no status at all are the ones in flight at a kill: marked as about to be written
+// to the SMSC, maybe written, outcome unknown (spec §7). Each must be listed for operators at
+// GET /v1/operator/unknown-outcomes (item 9); the ones only claimed, never written, are sent
+// after the restart. Their number is bounded by the SMPP backend's hand-over slots (twice the
+// window) per kill.
 
 const KILLS = 3
 const REQUESTS = 300
@@ -47,7 +48,9 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
   const location = kind === 'sqlite' ? join(dataDir, 'smsgw.db') : await newPostgresLocation()
   const smsc = await startSmscProcess(t)
   const demo = await prepareDemo(dataDir)
-  const { key } = await (await ApiKeyFile.open(join(dataDir, 'api-keys.json'))).create(DEMO_CLIENT)
+  const keys = await ApiKeyFile.open(join(dataDir, 'api-keys.json'))
+  const { key } = await keys.create(DEMO_CLIENT)
+  const operatorKey = (await keys.createOperatorKey()).key
   const configFile = join(dataDir, 'smsgw.json')
   await writeFile(configFile, JSON.stringify({
     vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
@@ -61,6 +64,7 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
     await sealedRequest(demo.publicKeys[DEMO_CLIENT] as string, DEMO_CLIENT, `crash-${n}`, { to: `+2557${String(n).padStart(8, '0')}`, sender: 'DEMO', body: `crash test ${n}` })))
   const toSend = [...requests]
   const accepted = new Set<string>()
+  let unknownOutcomes: string[] = []
 
   for (let run = 0; run <= KILLS; run++) {
     const child = new RunChild(dataDir, {}, ['--config', configFile])
@@ -71,6 +75,7 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
     if (run === KILLS) {
       await sendAll(api, batch, accepted, () => true)
       await settled(location, requests.map(request => request['correl-id'] as string))
+      unknownOutcomes = await listUnknownOutcomes(url, operatorKey)
       child.signal('SIGINT')
       assert.deepStrictEqual(await within(child.exited, 15_000, 'exit after SIGINT'), { code: 0, signal: null })
       break
@@ -100,7 +105,9 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
     const states = history.map(event => event.status)
     if (new Set(states).size !== states.length) problems.push(`${correlId} has a state twice: ${states.join(',')}`)
     if (states.length === 0) {
-      if (accepted.has(correlId)) withoutStatus++
+      if (!accepted.has(correlId)) continue
+      withoutStatus++
+      if (!unknownOutcomes.includes(correlId)) problems.push(`${correlId} was accepted and has no status, but is not listed as an unknown outcome`)
       continue
     }
     if (states.join(',') !== 'SENT,DELIVERED') problems.push(`${correlId} did not end SENT, DELIVERED: ${states.join(',')}`)
@@ -108,15 +115,24 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
   const receipts = smsc.records.filter(record => record.event === 'receipt')
   const resent = receipts.length - new Set(receipts.map(record => record.messageId)).size
   const submits = smsc.count('submit')
-  t.diagnostic(`accepted ${accepted.size} of ${REQUESTS}; SMSC: ${submits} submits, ${receipts.length} receipts acknowledged of which ${resent} re-sent; accepted with no status (in flight at a kill): ${withoutStatus}`)
+  t.diagnostic(`accepted ${accepted.size} of ${REQUESTS}; SMSC: ${submits} submits, ${receipts.length} receipts acknowledged of which ${resent} re-sent; accepted with no status (in flight at a kill): ${withoutStatus}; listed as unknown outcomes: ${unknownOutcomes.length}`)
   assert.deepStrictEqual(problems, [])
   // The faults happened: the SMSC sent receipts again after the reconnects, and each request
   // went to it at most once.
   assert.ok(resent > 0, 'no receipt was re-sent')
   assert.ok(submits <= REQUESTS, `${submits} submits for ${REQUESTS} requests`)
   assert.ok(accepted.size >= REQUESTS - KILLS * SENDERS, `accepted ${accepted.size}`)
-  // The in-flight rule: at most the hand-over slots (twice the window) per kill end unknown.
-  assert.ok(withoutStatus <= KILLS * 2 * WINDOW, `${withoutStatus} accepted requests with no status`)
+  // Listed are exactly the accepted requests with no status (one a receipt reported is known),
+  // and the in-flight rule holds: at most the hand-over slots (twice the window) per kill.
+  assert.equal(unknownOutcomes.length, withoutStatus, `unknown outcomes ${unknownOutcomes.join(',')}`)
+  assert.ok(unknownOutcomes.length <= KILLS * 2 * WINDOW, `${unknownOutcomes.length} unknown outcomes`)
+}
+
+/** The correl-ids GET /v1/operator/unknown-outcomes lists. */
+async function listUnknownOutcomes (url: string, operatorKey: string): Promise<string[]> {
+  const response = await fetch(`${url}/v1/operator/unknown-outcomes`, { headers: { authorization: `Bearer ${operatorKey}` } })
+  assert.equal(response.status, 200)
+  return (await response.json() as { 'unknown-outcomes': Array<{ 'correl-id': string }> })['unknown-outcomes'].map(outcome => outcome['correl-id'])
 }
 
 /** POSTs `batch`, SENDERS at a time, while `going()`; adds the correl-ids answered 202 to `accepted`. */

@@ -17,7 +17,15 @@ export interface UnknownOutcome {
   readonly writingAtMs?: number
 }
 
-export type UnknownOutcomesOptions = ClaimTakeoverOptions
+export interface UnknownOutcomesOptions extends ClaimTakeoverOptions {
+  /**
+   * Whether a request has a status after all: one written and then left by a crash still gets
+   * SENT and its receipt's status once the SMSC's receipt finds its correlation record
+   * (docs/delivery-guarantees.md, "Receipts across crashes"), so its outcome is known and it
+   * is not listed. Where statuses cannot be looked up (Kafka), every open entry is listed.
+   */
+  reported?: (clientId: string, correlId: string) => Promise<boolean>
+}
 
 /**
  * The unknown outcomes the request ledger holds, for operators to reconcile with the SMSC (its
@@ -28,11 +36,13 @@ export class UnknownOutcomes {
   readonly #log: LedgerLog
   readonly #takeoverMs: number
   readonly #now: () => number
+  readonly #reported: (clientId: string, correlId: string) => Promise<boolean>
 
   constructor (log: LedgerLog, options: UnknownOutcomesOptions) {
     this.#log = log
     this.#takeoverMs = options.takeoverMs
     this.#now = options.now ?? Date.now
+    this.#reported = options.reported ?? (async () => false)
   }
 
   /** Every unknown outcome, oldest claim first. */
@@ -41,7 +51,7 @@ export class UnknownOutcomes {
     const outcomes: UnknownOutcome[] = []
     for (const { key, entry } of await this.#log.entries()) {
       const request = requestOfLedgerKey(key)
-      if (request === undefined || !this.#isUnknown(entry, nowMs)) continue
+      if (request === undefined || !this.#isUnknown(entry, nowMs) || await this.#reported(request.clientId, request.correlId)) continue
       outcomes.push({ ...request, source: entry.source, claimedAtMs: entry.claimedAtMs, ...(entry.writingAtMs === undefined ? {} : { writingAtMs: entry.writingAtMs }) })
     }
     return outcomes.sort((a, b) => a.claimedAtMs - b.claimedAtMs)

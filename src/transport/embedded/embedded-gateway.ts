@@ -34,6 +34,7 @@ export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword
         throw error
       }
     },
+    reported: async (clientId, correlId) => (await transport.statuses.history(clientId, correlId)).length > 0,
     flush: async () => {},
     close: async () => {
       clearInterval(pruning)

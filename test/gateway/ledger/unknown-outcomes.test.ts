@@ -46,3 +46,10 @@ test('UnknownOutcomes resolve forgets an unknown outcome, and nothing else', asy
   assert.deepStrictEqual((await outcomes.list()).map(outcome => outcome.correlId), ['old-version'])
   assert.deepStrictEqual(log.entries().map(({ key }) => key).sort(), [ledgerKey('acme', 'done'), ledgerKey('acme', 'old-version'), ledgerKey('acme', 'unwritten'), ledgerKey('acme', 'young'), 'not a request key'].sort())
 })
+
+test('UnknownOutcomes leaves out a request that has a status after all: its receipt found the record of a write its owner did not finish', async () => {
+  const reported = new Set(['written'])
+  const outcomes = new UnknownOutcomes(await ledgerOfEveryState(), { takeoverMs: TAKEOVER_MS, now: () => 1_500, reported: async (clientId, correlId) => clientId === 'acme' && reported.has(correlId) })
+  assert.deepStrictEqual((await outcomes.list()).map(outcome => outcome.correlId), ['old-version'])
+  assert.equal(await outcomes.count(), 1)
+})
