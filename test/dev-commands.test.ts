@@ -16,7 +16,7 @@ test('docs/kafka-dev.md shows the command npm test runs', async () => {
 })
 
 test('scripts/start.ts names the npm script that runs it', async () => {
-  const [script] = Object.entries(packageJson.scripts).filter(([, command]) => command === 'node scripts/start.ts').map(([name]) => name)
+  const [script] = Object.entries(packageJson.scripts).filter(([, command]) => command.replace(/^exec /, '') === 'node scripts/start.ts').map(([name]) => name)
   assert.equal(script, 'start:kafka')
   const header = (await readFile(new URL('../scripts/start.ts', import.meta.url), 'utf8')).split('\n')[0] ?? ''
   assert.ok(header.startsWith(`// \`npm run ${script}\`:`), header)

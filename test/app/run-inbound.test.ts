@@ -20,6 +20,7 @@ import { RunChild } from './run-child.ts'
 const ACCOUNT = { systemId: 'smsgw', password: 'secret' }
 const COUNT = 300
 const KILL_AFTER_ACKNOWLEDGED = 10
+const INJECTING_AT_ONCE = 8
 const mo = (n: number): { from: string, to: string, text: string } => ({ from: `+2557765${String(n).padStart(5, '0')}`, to: '15505', text: `Ujumbe ${n} kutoka Pemba, samaki wamefika` })
 
 async function started (dataDir: string, configFile: string, simulator: SmscSimulator, t: test.TestContext): Promise<{ child: RunChild, url: string }> {
@@ -45,13 +46,18 @@ test('smsgw run killed with SIGKILL while inbound SMS arrive stores each once af
   const key = (await (await ApiKeyFile.open(join(dataDir, 'api-keys.json'))).create(DEMO_CLIENT)).key
 
   const first = await started(dataDir, configFile, simulator, t)
-  // All at once; the kill comes once a few are acknowledged, with others in the gateway's hands.
+  // A few at a time, so the kill lands while most are still to come (all 300 at once could all
+  // be acknowledged before the signal does); the kill comes once a few are acknowledged, with
+  // others in the gateway's hands. Injections after the kill find no bound gateway and fail.
   const acknowledged = new Set<number>()
-  const injections = Array.from({ length: COUNT }, async (_, n) => {
-    const delivery = await simulator.injectMo(mo(n)).catch(() => undefined)
-    if (delivery?.commandStatuses.every(status => status === commandStatus.ESME_ROK) !== true) return
-    acknowledged.add(n)
-    if (acknowledged.size === KILL_AFTER_ACKNOWLEDGED) first.child.signal('SIGKILL')
+  let next = 0
+  const injections = Array.from({ length: INJECTING_AT_ONCE }, async () => {
+    for (let n = next++; n < COUNT; n = next++) {
+      const delivery = await simulator.injectMo(mo(n)).catch(() => undefined)
+      if (delivery?.commandStatuses.every(status => status === commandStatus.ESME_ROK) !== true) continue
+      acknowledged.add(n)
+      if (acknowledged.size === KILL_AFTER_ACKNOWLEDGED) first.child.signal('SIGKILL')
+    }
   })
   await Promise.all(injections)
   assert.equal((await within(first.child.exited, 10_000, 'the kill')).signal, 'SIGKILL')
