@@ -14,11 +14,27 @@ export const TEST_PHONE = '+237650000001'
 export const TEST_EMAIL = 'relay.user@example.org'
 
 type Call = (request: Record<string, unknown>) => Promise<Record<string, unknown>>
+const RPC_NAMES = ['CreateEntity', 'AuthenticateEntity', 'ListEntityStoredTokens', 'DeleteEntity', 'ResetPassword', 'UpdateEntityPassword'] as const
+type StubClient = Client & Record<string, (request: unknown, callback: (error: ServiceError | null, response: Record<string, unknown>) => void) => void>
+
+/** A grpc-js client of vault.v1.Entity on 127.0.0.1:`port`, from the same .proto as the server. */
+export function entityClient (port: number): { call: (rpc: string, request: unknown) => Promise<Record<string, unknown>>, close: () => void } {
+  const Entity = (loadVaultPackage().vault as any).v1.Entity as new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => StubClient
+  const client = new Entity(`127.0.0.1:${port}`, credentials.createInsecure())
+  return {
+    call: async (rpc, request) => await new Promise((resolve, reject) => {
+      const method = client[rpc]
+      if (method === undefined) throw new Error(`no RPC ${rpc}`)
+      method.call(client, request, (error, response) => { if (error === null) resolve(response); else reject(error) })
+    }),
+    close: () => { client.close() }
+  }
+}
 
 export interface EntityHarness {
   readonly vault: TestVault
   readonly server: RelayGrpcServer
-  readonly call: Record<'CreateEntity' | 'AuthenticateEntity' | 'ListEntityStoredTokens' | 'DeleteEntity' | 'ResetPassword' | 'UpdateEntityPassword', Call>
+  readonly call: Record<typeof RPC_NAMES[number], Call>
   /** Rejects with the ServiceError; resolves with its code and details. */
   readonly failure: (rpc: keyof EntityHarness['call'], request: Record<string, unknown>) => Promise<{ code: number, details: string }>
   readonly internalErrors: unknown[]
@@ -32,12 +48,8 @@ export async function startEntityHarness (store: EmbeddedStore, testIdentifiers:
     { vault, pepper: randomBytes(32), otp: developmentOtpSender({ code: OTP_CODE, identifiers: testIdentifiers }) },
     { host: '127.0.0.1', port: 0, onInternalError: error => { internalErrors.push(error) } }
   )
-  const Entity = (loadVaultPackage().vault as any).v1.Entity as new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => Client & Record<string, (request: unknown, callback: (error: ServiceError | null, response: Record<string, unknown>) => void) => void>
-  const client = new Entity(`127.0.0.1:${server.port}`, credentials.createInsecure())
-  const rpc = (name: string): Call => async request => await new Promise((resolve, reject) => {
-    client[name]?.(request, (error, response) => { if (error === null) resolve(response); else reject(error) })
-  })
-  const call = Object.fromEntries(['CreateEntity', 'AuthenticateEntity', 'ListEntityStoredTokens', 'DeleteEntity', 'ResetPassword', 'UpdateEntityPassword'].map(name => [name, rpc(name)])) as EntityHarness['call']
+  const client = entityClient(server.port)
+  const call = Object.fromEntries(RPC_NAMES.map(name => [name, async (request: Record<string, unknown>) => await client.call(name, request)])) as EntityHarness['call']
   return {
     vault,
     server,

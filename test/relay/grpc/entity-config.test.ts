@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { loadConfig } from '../../../src/config/index.ts'
+import { isSmsgwError } from '../../../src/errors.ts'
+import { DEVELOPMENT_OTP_MESSAGE } from '../../../src/relay/grpc/development-otp-sender.ts'
+import { entityContextFromConfig } from '../../../src/relay/grpc/entity-context-from-config.ts'
+import { startRelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
+import { openStore } from '../../../src/store/open-store.ts'
+import { tempStoreFiles } from '../../store/temp-files.ts'
+import { unwrap } from '../relaysms-vectors.ts'
+import { keyFields, newAppKeys } from './app-client.ts'
+import { entityClient } from './entity-harness.ts'
+
+// The Entity service composed from the configuration (docs/configuration.md, `relay`): key files,
+// the development OTP only in development, and a missing secret refused by name.
+
+const files = await tempStoreFiles('relay-grpc-config')
+
+async function secretFiles (): Promise<Record<string, string>> {
+  const identifierKeyFile = join(files.dir, 'identifier.key')
+  const pepperFile = join(files.dir, 'pepper')
+  await writeFile(identifierKeyFile, `${randomBytes(24).toString('base64')}\n`)
+  await writeFile(pepperFile, `${randomBytes(32).toString('base64')}\n`)
+  return { SMSGW_RELAY_IDENTIFIER_KEY_FILE: identifierKeyFile, SMSGW_RELAY_PEPPER_FILE: pepperFile, SMSGW_RELAY_SEALING_KEY: `k1 ${randomBytes(32).toString('base64')}` }
+}
+
+test('a fixed OTP code outside development is a configuration error naming the setting, not the code', async () => {
+  const error = await loadConfig({ env: { SMSGW_RELAY_OTP_DEVELOPMENT_CODE: '987654', SMSGW_RELAY_OTP_DEVELOPMENT_IDENTIFIERS: '+237650000001' } }).then(() => assert.fail('loaded'), (error: unknown) => error)
+  assert.ok(isSmsgwError(error, 'SMSGW_CONFIG'))
+  assert.match(error.message, /relay\.otpDevelopmentCode: is for development only/)
+  assert.match(error.message, /relay\.otpDevelopmentIdentifiers: is for development only/)
+  assert.doesNotMatch(error.message, /987654/)
+})
+
+test('composed from the configuration in development: the server answers the first step with the development sender\'s text', async () => {
+  const config = await loadConfig({
+    env: { ...await secretFiles(), SMSGW_RELAY_ENVIRONMENT: 'development', SMSGW_RELAY_OTP_DEVELOPMENT_CODE: '987654', SMSGW_RELAY_OTP_DEVELOPMENT_IDENTIFIERS: '+237650000001', SMSGW_RELAY_GRPC_PORT: '0' }
+  })
+  const store = await openStore(files.next())
+  const server = await startRelayGrpcServer(unwrap(entityContextFromConfig(config.relay, store.relay)), { host: config.relay.grpcHost, port: config.relay.grpcPort ?? 0, onInternalError: () => {} })
+  const client = entityClient(server.port)
+  const call = async (request: unknown): Promise<Record<string, unknown>> => await client.call('CreateEntity', request)
+  const request = { country_code: 'CM', phone_number: '+237650000001', password: 'Str0ng!pass', ...keyFields(newAppKeys()) }
+  assert.equal((await call(request)).message, DEVELOPMENT_OTP_MESSAGE)
+  await call({ ...request, ownership_proof_response: '987654' })
+  assert.equal(await store.relay.count(), 1)
+  client.close()
+  await server.close()
+  await store.close()
+})
+
+test('without its key files the service is not composed, and the error names the setting', async () => {
+  const secrets = await secretFiles()
+  const store = await openStore(files.next())
+  for (const [variable, setting] of [['SMSGW_RELAY_PEPPER_FILE', 'relay.pepperFile'], ['SMSGW_RELAY_IDENTIFIER_KEY_FILE', 'relay.identifierKeyFile']] as const) {
+    const config = await loadConfig({ env: { ...secrets, [variable]: join(files.dir, 'absent') } })
+    const composed = entityContextFromConfig(config.relay, store.relay)
+    assert.equal(composed.ok ? 'composed' : composed.error.code, 'SMSGW_RELAY_KEY_FILE')
+    assert.match(composed.ok ? '' : composed.error.message, new RegExp(setting.replace('.', '\\.')))
+  }
+  await store.close()
+})
