@@ -11,6 +11,7 @@ import { metricsStatusSink } from '../http/observability/metric-sources.ts'
 import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { buildHttpFront } from './http-front.ts'
 import type { Logger } from '../log/logger.ts'
+import { startConfiguredRelayVault } from '../relay/grpc/relay-vault-server.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
 import { startEmbeddedGateway } from '../transport/embedded/embedded-gateway.ts'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, prepareDemo, type DemoFiles } from './demo-setup.ts'
@@ -41,6 +42,8 @@ export interface EmbeddedApp {
   readonly smsc: string | undefined
   /** The demo's SMSC simulator (undefined with a configuration file): it can inject inbound SMS. */
   readonly simulator: SmscSimulator | undefined
+  /** The port of the relay vault's gRPC server, when relay.grpcPort is set (docs/relay.md). */
+  readonly relayGrpcPort: number | undefined
   close: () => Promise<void>
 }
 
@@ -88,6 +91,12 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
   const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), log })
   const url = await app.listen({ host: options.httpHost, port: options.httpPort })
+  const relayVault = await startConfiguredRelayVault(config.relay, transport.store.relay, log).catch(async (error: unknown) => {
+    await app.close()
+    await running.shutdown()
+    await simulator?.close()
+    throw error
+  })
   return {
     url,
     store: transport.store.location,
@@ -96,7 +105,9 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
     newOperatorKey,
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
     simulator,
+    relayGrpcPort: relayVault?.port,
     close: async () => {
+      await relayVault?.close()
       await app.close()
       await running.shutdown()
       await simulator?.close()
