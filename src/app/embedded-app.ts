@@ -91,7 +91,7 @@ export async function startEmbeddedApp (options: EmbeddedAppOptions): Promise<Em
   const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
   const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), log })
   const url = await app.listen({ host: options.httpHost, port: options.httpPort })
-  const relayVault = await startConfiguredRelayVault(config.relay, transport.store.relay, log).catch(async (error: unknown) => {
+  const relayVault = await startConfiguredRelayVault(config.relay, transport.store, log).catch(async (error: unknown) => {
     await app.close()
     await running.shutdown()
     await simulator?.close()

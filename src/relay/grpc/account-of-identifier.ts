@@ -4,6 +4,7 @@ import { findAccount, verifyPassword } from '../vault/index.ts'
 import type { EntityContext } from './entity-context.ts'
 import { MAX_PASSWORD_CHARS } from './entity-inputs.ts'
 import type { OtpRecipient } from './otp-sender.ts'
+import { passwordAttempt } from './rate-limited.ts'
 import { RpcFailure } from './rpc-failure.ts'
 
 // The account a login or reset names by its identifier (relay-wire.md §4: NOT_FOUND texts), and
@@ -15,9 +16,12 @@ export async function accountOf (context: EntityContext, recipient: OtpRecipient
   return account.value
 }
 
-/** A password longer than any we accept (entity-inputs.ts) cannot match and is not hashed. */
+/**
+ * A password check under the attempt locks of relay.md §7 (rate-limited.ts). A password longer
+ * than any we accept (entity-inputs.ts) cannot match and is not hashed, but counts as a failure.
+ */
 export async function checkPassword (context: EntityContext, account: RelayAccount, password: string, incorrect: string): Promise<void> {
-  const matches = password.length <= MAX_PASSWORD_CHARS && (await verifyPassword(context.pepper, password, account.passwordHash)).matches
+  const matches = await passwordAttempt(context.limits, account.entityId, async () => password.length <= MAX_PASSWORD_CHARS && (await verifyPassword(context.pepper, password, account.passwordHash)).matches)
   if (!matches) throw new RpcFailure(status.UNAUTHENTICATED, incorrect)
 }
 

@@ -1,16 +1,35 @@
 import { status } from '@grpc/grpc-js'
 import type { RelayAccount } from '../../store/relay-accounts.ts'
 import { deviceSecretOfAccount, findAccount, issueLongLivedToken, parseLongLivedToken, verifyLongLivedToken, type CreatedAccount, type RelayVault } from '../vault/index.ts'
+import type { RelayLimitStore } from '../../store/relay-limits.ts'
 import type { OtpSender } from './otp-sender.ts'
+import { rateLimitedOtpSender, type Limits } from './rate-limited.ts'
 import { INVALID_TOKEN_DETAILS, missingField, RpcFailure } from './rpc-failure.ts'
 
 // What every Entity RPC works with: the vault over the store (sealing key ring, identifier key),
-// the password pepper (relay.md §7) and the OTP sender (relay.md §2).
+// the password pepper and the rate limits (relay.md §7), and the OTP sender (relay.md §2).
 
 export interface EntityContext {
   readonly vault: RelayVault
   readonly pepper: Buffer
+  /** The OTP sender behind the request windows (rateLimitedOtpSender). */
   readonly otp: OtpSender
+  readonly limits: Limits
+}
+
+export interface EntityParts {
+  readonly vault: RelayVault
+  readonly pepper: Buffer
+  /** The sender itself; the request windows of relay.md §7 are put in front of it here. */
+  readonly otpSender: OtpSender
+  readonly limitStore: RelayLimitStore
+  readonly nowMs?: () => number
+}
+
+/** The context of the Entity RPCs from its parts: the one place the rate limits are put in. */
+export function composeEntityContext (parts: EntityParts): EntityContext {
+  const limits: Limits = { store: parts.limitStore, identifierKey: parts.vault.identifierKey, nowMs: parts.nowMs ?? Date.now }
+  return { vault: parts.vault, pepper: parts.pepper, otp: rateLimitedOtpSender(parts.otpSender, limits), limits }
 }
 
 /** The keys and token a completed step returns (relay-wire.md §1, LLT note). */

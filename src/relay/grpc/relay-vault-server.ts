@@ -1,6 +1,7 @@
 import type { GatewayConfig } from '../../config/index.ts'
 import type { Logger } from '../../log/logger.ts'
 import type { RelayAccountStore } from '../../store/relay-accounts.ts'
+import type { RelayLimitStore } from '../../store/relay-limits.ts'
 import { entityContextFromConfig } from './entity-context-from-config.ts'
 import { startRelayGrpcServer, type RelayGrpcServer } from './grpc-server.ts'
 
@@ -9,9 +10,9 @@ import { startRelayGrpcServer, type RelayGrpcServer } from './grpc-server.ts'
  * the configuration (a missing key file refuses the start with SMSGW_RELAY_KEY_FILE); otherwise
  * none. An RPC's unforeseen error is logged by its code and message only, never a request field.
  */
-export async function startConfiguredRelayVault (relay: GatewayConfig['relay'], accounts: RelayAccountStore, log: Logger): Promise<RelayGrpcServer | undefined> {
+export async function startConfiguredRelayVault (relay: GatewayConfig['relay'], store: { readonly relay: RelayAccountStore, readonly relayLimits: RelayLimitStore }, log: Logger): Promise<RelayGrpcServer | undefined> {
   if (relay.grpcPort === undefined) return undefined
-  const context = entityContextFromConfig(relay, accounts)
+  const context = entityContextFromConfig(relay, store)
   if (!context.ok) throw context.error
   const server = await startRelayGrpcServer(context.value, {
     host: relay.grpcHost,

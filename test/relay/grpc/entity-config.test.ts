@@ -40,7 +40,7 @@ test('composed from the configuration in development: the server answers the fir
     env: { ...await secretFiles(), SMSGW_RELAY_ENVIRONMENT: 'development', SMSGW_RELAY_OTP_DEVELOPMENT_CODE: '987654', SMSGW_RELAY_OTP_DEVELOPMENT_IDENTIFIERS: '+237650000001', SMSGW_RELAY_GRPC_PORT: '0' }
   })
   const store = await openStore(files.next())
-  const server = await startRelayGrpcServer(unwrap(entityContextFromConfig(config.relay, store.relay)), { host: config.relay.grpcHost, port: config.relay.grpcPort ?? 0, onInternalError: () => {} })
+  const server = await startRelayGrpcServer(unwrap(entityContextFromConfig(config.relay, store)), { host: config.relay.grpcHost, port: config.relay.grpcPort ?? 0, onInternalError: () => {} })
   const client = entityClient(server.port)
   const call = async (request: unknown): Promise<Record<string, unknown>> => await client.call('CreateEntity', request)
   const request = { country_code: 'CM', phone_number: '+237650000001', password: 'Str0ng!pass', ...keyFields(newAppKeys()) }
@@ -57,7 +57,7 @@ test('without its key files the service is not composed, and the error names the
   const store = await openStore(files.next())
   for (const [variable, setting] of [['SMSGW_RELAY_PEPPER_FILE', 'relay.pepperFile'], ['SMSGW_RELAY_IDENTIFIER_KEY_FILE', 'relay.identifierKeyFile']] as const) {
     const config = await loadConfig({ env: { ...secrets, [variable]: join(files.dir, 'absent') } })
-    const composed = entityContextFromConfig(config.relay, store.relay)
+    const composed = entityContextFromConfig(config.relay, store)
     assert.equal(composed.ok ? 'composed' : composed.error.code, 'SMSGW_RELAY_KEY_FILE')
     assert.match(composed.ok ? '' : composed.error.message, new RegExp(setting.replace('.', '\\.')))
   }

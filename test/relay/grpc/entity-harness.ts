@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { loadVaultPackage } from '../../../src/relay/grpc/entity-proto.ts'
 import { developmentOtpSender } from '../../../src/relay/grpc/development-otp-sender.ts'
 import { startRelayGrpcServer, type RelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
+import { composeEntityContext } from '../../../src/relay/grpc/entity-context.ts'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { newRing, vaultOver, type TestVault } from '../vault/stored-vault.ts'
 
@@ -41,11 +42,19 @@ export interface EntityHarness {
   close: () => Promise<void>
 }
 
-export async function startEntityHarness (store: EmbeddedStore, testIdentifiers: readonly string[] = [TEST_PHONE, TEST_EMAIL]): Promise<EntityHarness> {
-  const vault = vaultOver(store, newRing())
+export interface HarnessOptions {
+  /** The clock of the rate limits (tests move it instead of waiting). */
+  readonly nowMs?: () => number
+  /** The pepper; a second harness over the same store needs the first one's. */
+  readonly pepper?: Buffer
+  readonly keys?: TestVault['keys']
+}
+
+export async function startEntityHarness (store: EmbeddedStore, testIdentifiers: readonly string[] = [TEST_PHONE, TEST_EMAIL], options: HarnessOptions = {}): Promise<EntityHarness> {
+  const vault = vaultOver(store, options.keys ?? newRing())
   const internalErrors: unknown[] = []
   const server = await startRelayGrpcServer(
-    { vault, pepper: randomBytes(32), otp: developmentOtpSender({ code: OTP_CODE, identifiers: testIdentifiers }) },
+    composeEntityContext({ vault, pepper: options.pepper ?? randomBytes(32), otpSender: developmentOtpSender({ code: OTP_CODE, identifiers: testIdentifiers }), limitStore: store.relayLimits, nowMs: options.nowMs }),
     { host: '127.0.0.1', port: 0, onInternalError: error => { internalErrors.push(error) } }
   )
   const client = entityClient(server.port)
