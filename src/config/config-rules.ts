@@ -111,7 +111,15 @@ function checkRelayDevelopmentOtp (merged: MergedLayers): ConfigIssue[] {
   }))
 }
 
+/** The relay's TLS port needs its certificate and key. */
+function checkRelayTls (merged: MergedLayers): ConfigIssue[] {
+  const relay = valueAt(merged.values, ['relay'])
+  if (!isPlainObject(relay) || relay.grpcTlsPort === undefined) return []
+  const missing = ['grpcTlsCertFile', 'grpcTlsKeyFile'].filter(name => relay[name] === undefined)
+  return missing.map(name => ({ path: 'relay.grpcTlsPort', problem: `needs relay.${name} (from ${merged.sourceOf(['relay', 'grpcTlsPort'])})` }))
+}
+
 /** Rules across settings, which the schema cannot say. */
 export function checkConfigRules (merged: MergedLayers): ConfigIssue[] {
-  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged), ...checkAllowedClients(merged), ...checkRelayDevelopmentOtp(merged)]
+  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged), ...checkAllowedClients(merged), ...checkRelayDevelopmentOtp(merged), ...checkRelayTls(merged)]
 }

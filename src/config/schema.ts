@@ -208,6 +208,10 @@ export const gatewayConfigSchema = Type.Object({
     /** Where vault.v1.Entity listens (relay-wire.md §1); no port, no gRPC server. */
     grpcHost: text(),
     grpcPort: Type.Optional(count(0, 65535)),
+    /** A TLS port of vault.v1.Entity beside the plaintext one, with its certificate chain and key (PEM files). */
+    grpcTlsPort: Type.Optional(count(0, 65535)),
+    grpcTlsCertFile: Type.Optional(text()),
+    grpcTlsKeyFile: Type.Optional(text()),
     /** `development` allows the fixed OTP code below; `production` refuses it (config-rules.ts). */
     environment: Type.Enum([...allowedRelayEnvironments]),
     /** Development only: the code that proves ownership of the identifiers below (no OTP is sent). */

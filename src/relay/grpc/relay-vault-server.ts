@@ -1,9 +1,11 @@
+import { readFileSync } from 'node:fs'
 import type { GatewayConfig } from '../../config/index.ts'
+import { errorCodes, SmsgwError } from '../../errors.ts'
 import type { Logger } from '../../log/logger.ts'
 import type { RelayAccountStore } from '../../store/relay-accounts.ts'
 import type { RelayLimitStore } from '../../store/relay-limits.ts'
 import { entityContextFromConfig } from './entity-context-from-config.ts'
-import { startRelayGrpcServer, type RelayGrpcServer } from './grpc-server.ts'
+import { startRelayGrpcServer, type RelayGrpcServer, type RelayGrpcServerOptions } from './grpc-server.ts'
 
 /**
  * The relay vault's gRPC server as `smsgw run` starts it: when relay.grpcPort is set, composed from
@@ -17,8 +19,23 @@ export async function startConfiguredRelayVault (relay: GatewayConfig['relay'], 
   const server = await startRelayGrpcServer(context.value, {
     host: relay.grpcHost,
     port: relay.grpcPort,
+    ...tlsOf(relay),
     onInternalError: error => { log.error({ code: (error as { code?: unknown }).code, reason: error instanceof Error ? error.message : 'not an Error' }, 'relay vault RPC failed') }
   })
-  log.info({ host: relay.grpcHost, port: server.port }, 'relay vault gRPC server started')
+  log.info({ host: relay.grpcHost, port: server.port, tlsPort: server.tlsPort }, 'relay vault gRPC server started')
   return server
+}
+
+/** The TLS port's files (the configuration requires both with the port, config-rules.ts). */
+function tlsOf (relay: GatewayConfig['relay']): Pick<RelayGrpcServerOptions, 'tls'> {
+  if (relay.grpcTlsPort === undefined || relay.grpcTlsCertFile === undefined || relay.grpcTlsKeyFile === undefined) return {}
+  return { tls: { port: relay.grpcTlsPort, certChain: readSetting(relay.grpcTlsCertFile, 'relay.grpcTlsCertFile'), privateKey: readSetting(relay.grpcTlsKeyFile, 'relay.grpcTlsKeyFile') } }
+}
+
+function readSetting (path: string, setting: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (error) {
+    throw new SmsgwError(errorCodes.relayKeyFile, `cannot read ${setting} (${path}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+  }
 }

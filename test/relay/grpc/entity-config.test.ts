@@ -1,6 +1,9 @@
+import { credentials } from '@grpc/grpc-js'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
+import { execFile } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { loadConfig } from '../../../src/config/index.ts'
@@ -8,6 +11,8 @@ import { isSmsgwError } from '../../../src/errors.ts'
 import { DEVELOPMENT_OTP_MESSAGE } from '../../../src/relay/grpc/development-otp-sender.ts'
 import { entityContextFromConfig } from '../../../src/relay/grpc/entity-context-from-config.ts'
 import { startRelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
+import { startConfiguredRelayVault } from '../../../src/relay/grpc/relay-vault-server.ts'
+import { createLogger } from '../../../src/log/logger.ts'
 import { openStore } from '../../../src/store/open-store.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
 import { unwrap } from '../relaysms-vectors.ts'
@@ -18,6 +23,7 @@ import { entityClient } from './entity-harness.ts'
 // the development OTP only in development, and a missing secret refused by name.
 
 const files = await tempStoreFiles('relay-grpc-config')
+const execFileAsync = promisify(execFile)
 
 async function secretFiles (): Promise<Record<string, string>> {
   const identifierKeyFile = join(files.dir, 'identifier.key')
@@ -62,4 +68,26 @@ test('without its key files the service is not composed, and the error names the
     assert.match(composed.ok ? '' : composed.error.message, new RegExp(setting.replace('.', '\\.')))
   }
   await store.close()
+})
+
+test('with relay.grpcTlsPort the service answers over TLS too, with the configured certificate', async () => {
+  const certFile = join(files.dir, 'vault.crt')
+  const keyFile = join(files.dir, 'vault.key')
+  await execFileAsync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'])
+  const config = await loadConfig({ env: { ...await secretFiles(), SMSGW_RELAY_GRPC_PORT: '0', SMSGW_RELAY_GRPC_TLS_PORT: '0', SMSGW_RELAY_GRPC_TLS_CERT_FILE: certFile, SMSGW_RELAY_GRPC_TLS_KEY_FILE: keyFile } })
+  const store = await openStore(files.next())
+  const server = await startConfiguredRelayVault(config.relay, store, createLogger({ level: 'silent' }))
+  assert.ok(server?.tlsPort !== undefined && server.tlsPort !== server.port)
+  const client = entityClient(server.tlsPort, credentials.createSsl(await readFile(certFile)))
+  await assert.rejects(client.call('ListEntityStoredTokens', {}), (error: { details: string }) => error.details === 'Missing required field: long_lived_token')
+  client.close()
+  await server.close()
+  await store.close()
+})
+
+test('a TLS port without its certificate and key is a configuration error', async () => {
+  const error = await loadConfig({ env: { SMSGW_RELAY_GRPC_PORT: '0', SMSGW_RELAY_GRPC_TLS_PORT: '8001' } }).then(() => assert.fail('loaded'), (error: unknown) => error)
+  assert.ok(isSmsgwError(error, 'SMSGW_CONFIG'))
+  assert.match(error.message, /relay\.grpcTlsPort: needs relay\.grpcTlsCertFile/)
+  assert.match(error.message, /relay\.grpcTlsPort: needs relay\.grpcTlsKeyFile/)
 })

@@ -1,4 +1,4 @@
-import { credentials, type Client, type ServiceError } from '@grpc/grpc-js'
+import { credentials, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js'
 import { randomBytes } from 'node:crypto'
 import { loadVaultPackage } from '../../../src/relay/grpc/entity-proto.ts'
 import { developmentOtpSender } from '../../../src/relay/grpc/development-otp-sender.ts'
@@ -19,9 +19,9 @@ const RPC_NAMES = ['CreateEntity', 'AuthenticateEntity', 'ListEntityStoredTokens
 type StubClient = Client & Record<string, (request: unknown, callback: (error: ServiceError | null, response: Record<string, unknown>) => void) => void>
 
 /** A grpc-js client of vault.v1.Entity on 127.0.0.1:`port`, from the same .proto as the server. */
-export function entityClient (port: number): { call: (rpc: string, request: unknown) => Promise<Record<string, unknown>>, close: () => void } {
-  const Entity = (loadVaultPackage().vault as any).v1.Entity as new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => StubClient
-  const client = new Entity(`127.0.0.1:${port}`, credentials.createInsecure())
+export function entityClient (port: number, creds: ChannelCredentials = credentials.createInsecure()): { call: (rpc: string, request: unknown) => Promise<Record<string, unknown>>, close: () => void } {
+  const Entity = (loadVaultPackage().vault as any).v1.Entity as new (address: string, creds: ChannelCredentials) => StubClient
+  const client = new Entity(`127.0.0.1:${port}`, creds)
   return {
     call: async (rpc, request) => await new Promise((resolve, reject) => {
       const method = client[rpc]
