@@ -21,6 +21,11 @@ export interface RelayLimitStore {
   /** Blocks the key until `untilMs`; a later block already set stays. */
   block: (key: string, untilMs: number) => Promise<void>
   clear: (key: string) => Promise<void>
+  /**
+   * Deletes the rows neither changed nor blocked since `cutoffMs` (a count that old starts over
+   * anyway), so keys made by requests for many identifiers do not pile up; resolves with how many.
+   */
+  prune: (cutoffMs: number) => Promise<number>
 }
 
 /** Throws a RangeError when a key is not a digest: the store then stores nothing. */

@@ -1,3 +1,4 @@
+import { deleteInChunks } from '../retention.ts'
 import { checkLimitKey, type RelayLimit, type RelayLimitStore } from '../relay-limits.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
@@ -33,5 +34,12 @@ export class PostgresRelayLimitsTable implements RelayLimitStore {
 
   async clear (key: string): Promise<void> {
     await this.#pool.query('DELETE FROM smsgw_relay_limits WHERE limit_key = $1', [key])
+  }
+
+  async prune (cutoffMs: number): Promise<number> {
+    return await deleteInChunks(async limit => {
+      const { rowCount } = await this.#pool.query('DELETE FROM smsgw_relay_limits WHERE limit_key IN (SELECT limit_key FROM smsgw_relay_limits WHERE updated_at_ms < $1 AND blocked_until_ms < $1 LIMIT $2)', [cutoffMs, limit])
+      return rowCount ?? 0
+    })
   }
 }

@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { deleteInChunks } from '../retention.ts'
 import { checkLimitKey, type RelayLimit, type RelayLimitStore } from '../relay-limits.ts'
 import { integerColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'
@@ -11,6 +12,7 @@ export class RelayLimitsTable implements RelayLimitStore {
   readonly #bump: StatementSync
   readonly #block: StatementSync
   readonly #clear: StatementSync
+  readonly #prune: StatementSync
 
   constructor (db: DatabaseSync, commit: GroupCommit, now: () => number) {
     this.#commit = commit
@@ -19,6 +21,7 @@ export class RelayLimitsTable implements RelayLimitStore {
     this.#bump = db.prepare('INSERT INTO relay_limits (limit_key, count, blocked_until_ms, updated_at_ms) VALUES (?, 1, 0, ?) ON CONFLICT (limit_key) DO UPDATE SET count = count + 1, updated_at_ms = excluded.updated_at_ms RETURNING count')
     this.#block = db.prepare('UPDATE relay_limits SET blocked_until_ms = max(blocked_until_ms, ?), updated_at_ms = ? WHERE limit_key = ?')
     this.#clear = db.prepare('DELETE FROM relay_limits WHERE limit_key = ?')
+    this.#prune = db.prepare('DELETE FROM relay_limits WHERE limit_key IN (SELECT limit_key FROM relay_limits WHERE updated_at_ms < ? AND blocked_until_ms < ? LIMIT ?)')
   }
 
   get (key: string): RelayLimit | undefined {
@@ -44,5 +47,9 @@ export class RelayLimitsTable implements RelayLimitStore {
 
   async clear (key: string): Promise<void> {
     await this.#commit.run(() => { this.#clear.run(key) })
+  }
+
+  async prune (cutoffMs: number): Promise<number> {
+    return await deleteInChunks(async limit => await this.#commit.run(() => Number(this.#prune.run(cutoffMs, cutoffMs, limit).changes)))
   }
 }

@@ -62,3 +62,21 @@ for (const kind of kinds) {
     })
   })
 }
+
+for (const kind of kinds) {
+  test(`${kind.name} store: pruning deletes limit rows neither changed nor blocked since the cutoff, and keeps the others`, async () => {
+    const store = await kind.open()
+    const [stale, blocked] = ['a', 'b'].map(letter => letter.repeat(128)) as [string, string]
+    assert.equal(await store.relayLimits.bump(stale), 1)
+    assert.equal(await store.relayLimits.bump(blocked), 1)
+    assert.equal(await store.relayLimits.bump(blocked), 2, 'the count grows by one per bump')
+    await store.relayLimits.block(blocked, Date.now() + 60 * MINUTE)
+    await store.relayLimits.block(blocked, Date.now())
+    assert.equal(await store.relayLimits.prune(Date.now() + MINUTE), 1)
+    assert.equal(await store.relayLimits.get(stale), undefined)
+    assert.equal((await store.relayLimits.get(blocked))?.count, 2)
+    assert.ok(((await store.relayLimits.get(blocked))?.blockedUntilMs ?? 0) > Date.now() + 59 * MINUTE, 'an earlier block does not shorten a later one')
+    await assert.rejects(store.relayLimits.bump('not a digest'), RangeError)
+    await store.close()
+  })
+}
