@@ -12,6 +12,7 @@ import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { buildHttpFront } from './http-front.ts'
 import { listenHttp } from './listen-http.ts'
 import type { Logger } from '../log/logger.ts'
+import { startConfiguredRelayVault } from '../relay/grpc/relay-vault-server.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
 import { startEmbeddedGateway } from '../transport/embedded/embedded-gateway.ts'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, LOOPBACK_CLIENT, prepareDemo, type DemoFiles } from './demo-setup.ts'
@@ -46,6 +47,8 @@ export interface EmbeddedApp {
   readonly smsc: string | undefined
   /** The demo's SMSC simulator (undefined with a configuration file): it can inject inbound SMS. */
   readonly simulator: SmscSimulator | undefined
+  /** The port of the relay vault's gRPC server, when relay.grpcPort is set (docs/relay.md). */
+  readonly relayGrpcPort: number | undefined
   close: () => Promise<void>
 }
 
@@ -109,6 +112,8 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
   const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), log })
   started.push(async () => { await app.close() })
   const url = await listenHttp(app, { host: options.httpHost, port: options.httpPort, hostOption: '--host', portOption: '--port' })
+  const relayVault = await startConfiguredRelayVault(config.relay, transport.store, log)
+  if (relayVault !== undefined) started.push(async () => { await relayVault.close() })
   return {
     url,
     store: transport.store.location,
@@ -119,7 +124,9 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
     newOperatorKey,
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
     simulator,
+    relayGrpcPort: relayVault?.port,
     close: async () => {
+      await relayVault?.close()
       await app.close()
       await running.shutdown()
       await simulator?.close()

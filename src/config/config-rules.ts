@@ -97,7 +97,29 @@ function checkAllowedClients (merged: MergedLayers): ConfigIssue[] {
   return issues
 }
 
+/**
+ * relay.md §2 (ours): a fixed OTP code is for development only; a production vault given one
+ * refuses to start rather than let anyone who knows the code own the test identifiers.
+ */
+function checkRelayDevelopmentOtp (merged: MergedLayers): ConfigIssue[] {
+  const relay = valueAt(merged.values, ['relay'])
+  if (!isPlainObject(relay) || relay.environment === 'development') return []
+  const given = ['otpDevelopmentCode', 'otpDevelopmentIdentifiers'].filter(name => relay[name] !== undefined && !(Array.isArray(relay[name]) && relay[name].length === 0))
+  return given.map(name => ({
+    path: `relay.${name}`,
+    problem: `is for development only: set relay.environment to development (a fixed OTP code must never reach production), or remove it (from ${merged.sourceOf(['relay', name])})`
+  }))
+}
+
+/** The relay's TLS port needs its certificate and key. */
+function checkRelayTls (merged: MergedLayers): ConfigIssue[] {
+  const relay = valueAt(merged.values, ['relay'])
+  if (!isPlainObject(relay) || relay.grpcTlsPort === undefined) return []
+  const missing = ['grpcTlsCertFile', 'grpcTlsKeyFile'].filter(name => relay[name] === undefined)
+  return missing.map(name => ({ path: 'relay.grpcTlsPort', problem: `needs relay.${name} (from ${merged.sourceOf(['relay', 'grpcTlsPort'])})` }))
+}
+
 /** Rules across settings, which the schema cannot say. */
 export function checkConfigRules (merged: MergedLayers): ConfigIssue[] {
-  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged), ...checkAllowedClients(merged)]
+  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged), ...checkAllowedClients(merged), ...checkRelayDevelopmentOtp(merged), ...checkRelayTls(merged)]
 }

@@ -142,5 +142,9 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     synchronous: synchronousModes.full,
     busyTimeoutMs: DEFAULT_STORE_BUSY_TIMEOUT_MS
   },
-  relay: {}
+  relay: {
+    grpcHost: '127.0.0.1',
+    environment: 'production',
+    otpDevelopmentIdentifiers: []
+  }
 })

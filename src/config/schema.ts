@@ -51,6 +51,8 @@ function count (minimum: number, maximum?: number): TInteger {
 /** How an SMSC writes message ids; the gateway normalises both sides to match receipts (docs/encodings.md). */
 export const allowedMessageIdStyles = ['as-is', 'decimal', 'hex', 'strip-leading-zeros'] as const
 export const allowedDataCodings = ['auto', 'gsm7', 'ucs2'] as const
+/** relay.environment: whether the relay vault may accept a fixed OTP code (docs/relay.md). */
+export const allowedRelayEnvironments = ['production', 'development'] as const
 
 /**
  * The settings of one SMSC connection (spec §7). The `smpp` block holds the primary one (the
@@ -198,7 +200,23 @@ export const gatewayConfigSchema = Type.Object({
      * and how it is sealed"): a file, or the ring's text itself. Never the database.
      */
     sealingKeyFile: Type.Optional(text()),
-    sealingKey: Type.Optional(text())
+    sealingKey: Type.Optional(text()),
+    /** The HMAC key of identifier hashes (relay.md §7): upstream's key file form, first line. */
+    identifierKeyFile: Type.Optional(text()),
+    /** The password pepper (relay.md §7): base64 of 32 bytes on the first line. */
+    pepperFile: Type.Optional(text()),
+    /** Where vault.v1.Entity listens (relay-wire.md §1); no port, no gRPC server. */
+    grpcHost: text(),
+    grpcPort: Type.Optional(count(0, 65535)),
+    /** A TLS port of vault.v1.Entity beside the plaintext one, with its certificate chain and key (PEM files). */
+    grpcTlsPort: Type.Optional(count(0, 65535)),
+    grpcTlsCertFile: Type.Optional(text()),
+    grpcTlsKeyFile: Type.Optional(text()),
+    /** `development` allows the fixed OTP code below; `production` refuses it (config-rules.ts). */
+    environment: Type.Enum([...allowedRelayEnvironments]),
+    /** Development only: the code that proves ownership of the identifiers below (no OTP is sent). */
+    otpDevelopmentCode: Type.Optional(text()),
+    otpDevelopmentIdentifiers: Type.Array(text())
   }, closed)
 }, closed)
 
@@ -206,4 +224,4 @@ export const gatewayConfigSchema = Type.Object({
 export type GatewayConfig = DeepReadonly<Static<typeof gatewayConfigSchema>>
 
 /** Paths whose values are secrets: never echoed in error messages. */
-export const secretPaths: readonly string[] = ['vault.password', 'smpp.password', 'store.url', 'relay.sealingKey']
+export const secretPaths: readonly string[] = ['vault.password', 'smpp.password', 'store.url', 'relay.sealingKey', 'relay.otpDevelopmentCode']

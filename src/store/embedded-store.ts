@@ -4,6 +4,7 @@ import type { InboundRecord, StoredInbound } from '../gateway/inbound/stored-inb
 import type { LedgerEntry, LedgerRecord } from '../gateway/ledger/ledger-record.ts'
 import type { StatusEvent } from '../gateway/status/status-event.ts'
 import type { RelayAccountStore } from './relay-accounts.ts'
+import type { RelayLimitStore } from './relay-limits.ts'
 
 // What the embedded deployment keeps, whatever keeps it: a SQLite file on this machine
 // (src/store/sqlite) or a PostgreSQL database shared by several instances (src/store/postgres).
@@ -145,6 +146,8 @@ export interface EmbeddedStore {
   readonly inbound: InboundSmsStore
   /** The relay vault's accounts (src/store/relay-accounts.ts); the outbound side never reads them. */
   readonly relay: RelayAccountStore
+  /** The relay vault's rate limits (src/store/relay-limits.ts), kept across restarts and instances. */
+  readonly relayLimits: RelayLimitStore
   /**
    * Deletes what is older than the retention at `now`: done requests, statuses, correlation
    * records whose final receipt never came, inbound SMS and their duplicate keys. Queued requests and ledger entries are never pruned.

@@ -61,7 +61,17 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['store.synchronous', 'SMSGW_STORE_SYNCHRONOUS', 'string'],
     ['store.busyTimeoutMs', 'SMSGW_STORE_BUSY_TIMEOUT_MS', 'integer'],
     ['relay.sealingKeyFile', 'SMSGW_RELAY_SEALING_KEY_FILE', 'string'],
-    ['relay.sealingKey', 'SMSGW_RELAY_SEALING_KEY', 'string']
+    ['relay.sealingKey', 'SMSGW_RELAY_SEALING_KEY', 'string'],
+    ['relay.identifierKeyFile', 'SMSGW_RELAY_IDENTIFIER_KEY_FILE', 'string'],
+    ['relay.pepperFile', 'SMSGW_RELAY_PEPPER_FILE', 'string'],
+    ['relay.grpcHost', 'SMSGW_RELAY_GRPC_HOST', 'string'],
+    ['relay.grpcPort', 'SMSGW_RELAY_GRPC_PORT', 'integer'],
+    ['relay.grpcTlsPort', 'SMSGW_RELAY_GRPC_TLS_PORT', 'integer'],
+    ['relay.grpcTlsCertFile', 'SMSGW_RELAY_GRPC_TLS_CERT_FILE', 'string'],
+    ['relay.grpcTlsKeyFile', 'SMSGW_RELAY_GRPC_TLS_KEY_FILE', 'string'],
+    ['relay.environment', 'SMSGW_RELAY_ENVIRONMENT', 'string'],
+    ['relay.otpDevelopmentCode', 'SMSGW_RELAY_OTP_DEVELOPMENT_CODE', 'string'],
+    ['relay.otpDevelopmentIdentifiers', 'SMSGW_RELAY_OTP_DEVELOPMENT_IDENTIFIERS', 'string-list']
   ])
 })
 

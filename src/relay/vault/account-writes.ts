@@ -56,16 +56,40 @@ export async function createAccount (vault: RelayVault, request: NewAccountReque
  * A completed login (relay.md §2, ours: only a completed one invalidates the old device): fresh
  * server keys, a new device id and a new ratchet state replace the old device's, in one
  * compare-and-set, so a decryption racing with it either ran on the old state before or fails after.
+ * A completed ResetPassword also gives the new `passwordHash`, written in the same step.
  */
-export async function replaceDevice (vault: RelayVault, request: HandshakeRequest): Promise<Outcome<CreatedAccount>> {
+export async function replaceDevice (vault: RelayVault, request: HandshakeRequest & { readonly passwordHash?: string }): Promise<Outcome<CreatedAccount>> {
   for (let attempt = 0; attempt < MAX_RATCHET_ATTEMPTS; attempt++) {
     const account = await findAccount(vault, { identifier: request.identifier })
     if (!account.ok) return account
     const handshake = completeHandshake(request, vault.generateKeyPair)
     if (!handshake.ok) return handshake
     const { entityId, stateVersion } = account.value
-    const changes = { deviceLookup: deviceLookupOf(vault.identifierKey, handshake.value.deviceId), sealed: sealHandshake(vault, entityId, handshake.value, request) }
+    const changes = {
+      deviceLookup: deviceLookupOf(vault.identifierKey, handshake.value.deviceId),
+      sealed: sealHandshake(vault, entityId, handshake.value, request),
+      ...(request.passwordHash === undefined ? {} : { passwordHash: request.passwordHash })
+    }
     if (await vault.accounts.update(entityId, stateVersion, changes) !== undefined) return succeed({ entityId, handshake: handshake.value })
+  }
+  return { ok: false, error: new SmsgwError(errorCodes.relayBusy, `the account changed under ${MAX_RATCHET_ATTEMPTS} attempts in a row`, { retryable: true }) }
+}
+
+/**
+ * A password change (relay-wire.md §1, UpdateEntityPassword: "the server also clears the device ID
+ * and all keys"): the new password hash, and the device replaced by one nobody holds (a handshake
+ * with throwaway client keys), so every device's token and ratchet stop working and each must log
+ * in again. The store keeps every field present, hence a retired device rather than empty ones.
+ */
+export async function retireDevice (vault: RelayVault, entityId: string, passwordHash: string): Promise<Outcome<void>> {
+  for (let attempt = 0; attempt < MAX_RATCHET_ATTEMPTS; attempt++) {
+    const account = await findAccount(vault, { entityId })
+    if (!account.ok) return account
+    const throwaway = { identifier: '', clientPublishPublicKey: vault.generateKeyPair().publicKey, clientDeviceIdPublicKey: vault.generateKeyPair().publicKey }
+    const handshake = completeHandshake(throwaway, vault.generateKeyPair)
+    if (!handshake.ok) return handshake
+    const changes = { passwordHash, deviceLookup: deviceLookupOf(vault.identifierKey, handshake.value.deviceId), sealed: sealHandshake(vault, entityId, handshake.value, throwaway) }
+    if (await vault.accounts.update(entityId, account.value.stateVersion, changes) !== undefined) return succeed(undefined)
   }
   return { ok: false, error: new SmsgwError(errorCodes.relayBusy, `the account changed under ${MAX_RATCHET_ATTEMPTS} attempts in a row`, { retryable: true }) }
 }

@@ -5,6 +5,7 @@ import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
 import { PostgresInboundTable } from './inbound-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
+import { PostgresRelayLimitsTable } from './relay-limits-table.ts'
 import { PostgresRelayTable } from './relay-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
 import { RetryingPool } from './retrying-pool.ts'
@@ -46,6 +47,7 @@ export class PostgresStore implements EmbeddedStore {
   readonly correlations: PostgresCorrelationTable
   readonly inbound: PostgresInboundTable
   readonly relay: PostgresRelayTable
+  readonly relayLimits: PostgresRelayLimitsTable
   readonly #pool: pg.Pool
   readonly #retentionMs: number
   #closed = false
@@ -80,6 +82,7 @@ export class PostgresStore implements EmbeddedStore {
     this.correlations = new PostgresCorrelationTable(queries, now)
     this.inbound = new PostgresInboundTable(queries, { now, connection, schema, ...(options.onError === undefined ? {} : { onError: options.onError }) })
     this.relay = new PostgresRelayTable(queries, now)
+    this.relayLimits = new PostgresRelayLimitsTable(queries, now)
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {

@@ -21,6 +21,8 @@ import { advisoryKey } from './advisory-locks.ts'
 // - smsgw_relay_entities (migration 5, relay vault accounts): as relay_entities in the SQLite
 //   store, plus `write_id`, the id of the last write, so that a compare-and-set retried after a
 //   lost connection knows its own committed write (src/store/postgres/relay-table.ts).
+// - smsgw_relay_limits (migration 6, the relay vault's rate limits): as relay_limits in the SQLite
+//   store. A count retried after a lost connection may count twice: a limit errs towards blocking.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -110,6 +112,14 @@ export const migrations: readonly string[] = [
     created_at_ms bigint NOT NULL,
     updated_at_ms bigint NOT NULL,
     write_id uuid NOT NULL
+  );
+  `,
+  `
+  CREATE TABLE smsgw_relay_limits (
+    limit_key text PRIMARY KEY CHECK (length(limit_key) = 128),
+    count bigint NOT NULL,
+    blocked_until_ms bigint NOT NULL,
+    updated_at_ms bigint NOT NULL
   );
   `
 ]

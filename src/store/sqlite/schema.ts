@@ -21,6 +21,8 @@ import type { DatabaseSync } from 'node:sqlite'
 //   digests, every other sensitive field sealed (docs/relay.md, "What is stored and how it is
 //   sealed"); `state_version` is the compare-and-set of every change (src/store/relay-accounts.ts).
 //   A rowid table: a row with a ratchet state runs to kilobytes, too wide for WITHOUT ROWID.
+// - relay_limits (migration 6, the relay vault's rate limits, relay.md §7): a count and a block
+//   time per keyed digest of a purpose and an identifier (src/store/relay-limits.ts).
 export const migrations: readonly string[] = [
   `
   CREATE TABLE requests (
@@ -99,6 +101,14 @@ export const migrations: readonly string[] = [
     ratchet_state BLOB NOT NULL CHECK (length(ratchet_state) <= 49152),
     state_version INTEGER NOT NULL,
     created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+  );
+  `,
+  `
+  CREATE TABLE relay_limits (
+    limit_key TEXT PRIMARY KEY CHECK (length(limit_key) = 128),
+    count INTEGER NOT NULL,
+    blocked_until_ms INTEGER NOT NULL,
     updated_at_ms INTEGER NOT NULL
   );
   `

@@ -7,6 +7,7 @@ import { GroupCommit } from './group-commit.ts'
 import { InboundTable } from './inbound-table.ts'
 import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
+import { RelayLimitsTable } from './relay-limits-table.ts'
 import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
@@ -43,6 +44,7 @@ export class SqliteStore implements EmbeddedStore {
   readonly correlations: CorrelationTable
   readonly inbound: InboundTable
   readonly relay: RelayTable
+  readonly relayLimits: RelayLimitsTable
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
   readonly #retentionMs: number
@@ -72,6 +74,7 @@ export class SqliteStore implements EmbeddedStore {
     this.correlations = new CorrelationTable(db, this.#commit, now)
     this.inbound = new InboundTable(db, this.#commit, now)
     this.relay = new RelayTable(db, this.#commit, now)
+    this.relayLimits = new RelayLimitsTable(db, this.#commit, now)
   }
 
   /**

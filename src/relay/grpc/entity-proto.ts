@@ -1,0 +1,24 @@
+import { loadPackageDefinition, type ServiceDefinition } from '@grpc/grpc-js'
+import { loadSync } from '@grpc/proto-loader'
+import { fileURLToPath } from 'node:url'
+
+// The vault.v1 package from its .proto (relay-wire.md §1). keepCase keeps the wire's snake_case
+// field names in the objects handlers see; defaults fill every unset proto3 scalar (implicit
+// presence: unset == default), so a handler reads '' or false, never undefined; longs as numbers
+// (the only integer is an int32).
+
+export const VAULT_PROTO_PATH = fileURLToPath(new URL('./proto/vault.proto', import.meta.url))
+
+const LOADER_OPTIONS = Object.freeze({ keepCase: true, longs: Number, enums: String, defaults: true, arrays: true, objects: true, oneofs: false })
+
+export function loadVaultPackage (): ReturnType<typeof loadPackageDefinition> {
+  return loadPackageDefinition(loadSync(VAULT_PROTO_PATH, LOADER_OPTIONS))
+}
+
+/** The service definition of `vault.v1.Entity`, for Server.addService. */
+export function entityServiceDefinition (): ServiceDefinition {
+  const vault = loadVaultPackage().vault as Record<string, Record<string, { service: ServiceDefinition }>>
+  const entity = vault.v1?.Entity
+  if (entity === undefined) throw new Error(`${VAULT_PROTO_PATH} has no vault.v1.Entity`)
+  return entity.service
+}

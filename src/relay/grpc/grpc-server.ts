@@ -1,0 +1,56 @@
+import { Server, ServerCredentials } from '@grpc/grpc-js'
+import type { EntityContext } from './entity-context.ts'
+import { entityServiceDefinition } from './entity-proto.ts'
+import { entityServiceHandlers } from './entity-service.ts'
+
+// The vault's gRPC server (relay-wire.md §1): vault.v1.Entity on a plaintext port, and on a TLS
+// port when a certificate is configured.
+
+/** Ours: the largest request the server reads; the vault's requests are well under 4 KiB. */
+export const MAX_REQUEST_BYTES = 64 * 1024
+
+export interface RelayGrpcServerOptions {
+  readonly host: string
+  /** 0 picks a free port (tests). */
+  readonly port: number
+  /** A TLS port beside the plaintext one (relay-wire.md: the app's release builds speak TLS). */
+  readonly tls?: { readonly port: number, readonly certChain: Buffer, readonly privateKey: Buffer }
+  /** Called with what made an RPC answer INTERNAL; it never holds request fields. */
+  readonly onInternalError: (error: unknown) => void
+}
+
+export interface RelayGrpcServer {
+  /** The plaintext port it listens on. */
+  readonly port: number
+  /** The TLS port, when asked for. */
+  readonly tlsPort: number | undefined
+  /** Stops taking calls, lets running ones finish for up to `graceMs`, then cuts them off. */
+  close: (graceMs?: number) => Promise<void>
+}
+
+export async function startRelayGrpcServer (context: EntityContext, options: RelayGrpcServerOptions): Promise<RelayGrpcServer> {
+  const server = new Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES })
+  server.addService(entityServiceDefinition(), entityServiceHandlers(context, options.onInternalError))
+  const bind = async (port: number, creds: ServerCredentials): Promise<number> => await new Promise<number>((resolve, reject) => {
+    server.bindAsync(`${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, creds, (error, bound) => {
+      if (error === null) resolve(bound)
+      else reject(error)
+    })
+  })
+  const port = await bind(options.port, ServerCredentials.createInsecure())
+  const tlsPort = options.tls === undefined
+    ? undefined
+    : await bind(options.tls.port, ServerCredentials.createSsl(null, [{ cert_chain: options.tls.certChain, private_key: options.tls.privateKey }], false)).catch((error: unknown) => {
+      server.forceShutdown()
+      throw error
+    })
+  return {
+    port,
+    tlsPort,
+    close: async (graceMs = 5000) => {
+      const timer = setTimeout(() => { server.forceShutdown() }, graceMs)
+      await new Promise<void>(resolve => { server.tryShutdown(() => { resolve() }) })
+      clearTimeout(timer)
+    }
+  }
+}

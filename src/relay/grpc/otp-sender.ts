@@ -1,0 +1,41 @@
+import { status } from '@grpc/grpc-js'
+import { RpcFailure } from './rpc-failure.ts'
+
+// Proof of ownership of relay.md §2: the first step of Create/Authenticate/ResetPassword sends a
+// one-time code, the second verifies it. The port; the development sender is
+// development-otp-sender.ts. The real senders (an outbound SMS of ours through the gateway's
+// pipeline, e-mail over SMTP) are not built yet (docs/relay.md, "What is not built yet").
+
+export type OtpChannel = 'phone' | 'email'
+/** What a code proves: a code asked for one action does not complete another. */
+export type OtpPurpose = 'create' | 'authenticate' | 'reset'
+
+export interface OtpRecipient {
+  readonly channel: OtpChannel
+  /** The normalised phone number or the e-mail address. */
+  readonly identifier: string
+}
+
+export interface OtpSent {
+  /** The OTP sender text of relay-wire.md §4 (the response's `message`). */
+  readonly message: string
+  /** Unix seconds when the resend window ends (`next_attempt_timestamp`). */
+  readonly nextAttemptSeconds: number
+}
+
+export interface OtpSender {
+  /** Sends a code; a failure is an RpcFailure with relay-wire.md §4's INVALID_ARGUMENT texts. */
+  send: (recipient: OtpRecipient, purpose: OtpPurpose) => Promise<OtpSent>
+  /** Resolves when the code is right; otherwise rejects with an UNAUTHENTICATED text of §4. */
+  verify: (recipient: OtpRecipient, purpose: OtpPurpose, code: string) => Promise<void>
+}
+
+/** Where no sender is configured: the two-step RPCs answer that the service is unavailable. */
+export const unavailableOtpSender: OtpSender = {
+  send: async recipient => { throw unavailable(recipient) },
+  verify: async recipient => { throw unavailable(recipient) }
+}
+
+function unavailable (recipient: OtpRecipient): RpcFailure {
+  return new RpcFailure(status.INVALID_ARGUMENT, recipient.channel === 'email' ? 'EMAIL OTP service unavailable for your region. Contact support.' : 'SMS OTP service unavailable for your region. Contact support.')
+}

@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs'
+import type { GatewayConfig } from '../../config/index.ts'
+import { errorCodes, SmsgwError } from '../../errors.ts'
+import type { Logger } from '../../log/logger.ts'
+import type { RelayAccountStore } from '../../store/relay-accounts.ts'
+import type { RelayLimitStore } from '../../store/relay-limits.ts'
+import { LIMIT_RESET_AFTER_MS } from '../vault/rate-limits.ts'
+import { entityContextFromConfig } from './entity-context-from-config.ts'
+import { startRelayGrpcServer, type RelayGrpcServer, type RelayGrpcServerOptions } from './grpc-server.ts'
+
+/** How often rate-limit rows older than their reset time are deleted (RelayLimitStore.prune). */
+const LIMIT_PRUNE_INTERVAL_MS = 60 * 60 * 1000
+
+/**
+ * The relay vault's gRPC server as `smsgw run` starts it: when relay.grpcPort is set, composed from
+ * the configuration (a missing key file refuses the start with SMSGW_RELAY_KEY_FILE); otherwise
+ * none. Rate-limit rows whose count would start over are pruned hourly. An RPC's unforeseen
+ * error is logged by its code and message only, never a request field.
+ */
+export async function startConfiguredRelayVault (relay: GatewayConfig['relay'], store: { readonly relay: RelayAccountStore, readonly relayLimits: RelayLimitStore }, log: Logger): Promise<RelayGrpcServer | undefined> {
+  if (relay.grpcPort === undefined) return undefined
+  const context = entityContextFromConfig(relay, store)
+  if (!context.ok) throw context.error
+  const server = await startRelayGrpcServer(context.value, {
+    host: relay.grpcHost,
+    port: relay.grpcPort,
+    ...tlsOf(relay),
+    onInternalError: error => { log.error({ code: (error as { code?: unknown }).code, reason: error instanceof Error ? error.message : 'not an Error' }, 'relay vault RPC failed') }
+  })
+  log.info({ host: relay.grpcHost, port: server.port, tlsPort: server.tlsPort }, 'relay vault gRPC server started')
+  const prune = (): void => {
+    store.relayLimits.prune(Date.now() - LIMIT_RESET_AFTER_MS).catch((error: unknown) => { log.warn({ err: error }, 'relay rate-limit pruning failed') })
+  }
+  prune()
+  const pruning = setInterval(prune, LIMIT_PRUNE_INTERVAL_MS)
+  pruning.unref()
+  return {
+    ...server,
+    close: async graceMs => {
+      clearInterval(pruning)
+      await server.close(graceMs)
+    }
+  }
+}
+
+/** The TLS port's files (the configuration requires both with the port, config-rules.ts). */
+function tlsOf (relay: GatewayConfig['relay']): Pick<RelayGrpcServerOptions, 'tls'> {
+  if (relay.grpcTlsPort === undefined || relay.grpcTlsCertFile === undefined || relay.grpcTlsKeyFile === undefined) return {}
+  return { tls: { port: relay.grpcTlsPort, certChain: readSetting(relay.grpcTlsCertFile, 'relay.grpcTlsCertFile'), privateKey: readSetting(relay.grpcTlsKeyFile, 'relay.grpcTlsKeyFile') } }
+}
+
+function readSetting (path: string, setting: string): Buffer {
+  try {
+    return readFileSync(path)
+  } catch (error) {
+    throw new SmsgwError(errorCodes.relayKeyFile, `cannot read ${setting} (${path}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`)
+  }
+}

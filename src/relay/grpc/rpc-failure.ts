@@ -1,0 +1,41 @@
+import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js'
+
+// How the vault's RPCs fail (relay-wire.md §4): a status code and a details string, no message.
+// The app shows the details verbatim, so they are the contract's texts; anything unforeseen is the
+// catch-all INTERNAL text and never an unhandled error (the service keeps running).
+
+export const INTERNAL_DETAILS = 'Oops! Something went wrong. Please try again later.'
+export const INVALID_TOKEN_DETAILS = 'The long-lived token is invalid. Please log in again to generate a new token.'
+
+export class RpcFailure extends Error {
+  readonly code: status
+  constructor (code: status, details: string) {
+    super(details)
+    this.code = code
+  }
+}
+
+export function missingField (field: string): RpcFailure {
+  return new RpcFailure(status.INVALID_ARGUMENT, `Missing required field: ${field}`)
+}
+
+export function invalidArgument (details: string): RpcFailure {
+  return new RpcFailure(status.INVALID_ARGUMENT, details)
+}
+
+/** A unary handler of grpc-js from an async function of the request. */
+export function unary<Request, Response> (handle: (request: Request) => Promise<Response>, onInternalError: (error: unknown) => void): (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => void {
+  return (call, callback) => {
+    handle(call.request).then(
+      response => { callback(null, response) },
+      (error: unknown) => {
+        if (error instanceof RpcFailure) {
+          callback({ code: error.code, details: error.message })
+          return
+        }
+        onInternalError(error)
+        callback({ code: status.INTERNAL, details: INTERNAL_DETAILS })
+      }
+    )
+  }
+}

@@ -1,0 +1,93 @@
+import { credentials } from '@grpc/grpc-js'
+import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
+import { execFile } from 'node:child_process'
+import { readFile, writeFile } from 'node:fs/promises'
+import { promisify } from 'node:util'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { loadConfig } from '../../../src/config/index.ts'
+import { isSmsgwError } from '../../../src/errors.ts'
+import { DEVELOPMENT_OTP_MESSAGE } from '../../../src/relay/grpc/development-otp-sender.ts'
+import { entityContextFromConfig } from '../../../src/relay/grpc/entity-context-from-config.ts'
+import { startRelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
+import { startConfiguredRelayVault } from '../../../src/relay/grpc/relay-vault-server.ts'
+import { createLogger } from '../../../src/log/logger.ts'
+import { openStore } from '../../../src/store/open-store.ts'
+import { tempStoreFiles } from '../../store/temp-files.ts'
+import { unwrap } from '../relaysms-vectors.ts'
+import { keyFields, newAppKeys } from './app-client.ts'
+import { entityClient } from './entity-harness.ts'
+
+// The Entity service composed from the configuration (docs/configuration.md, `relay`): key files,
+// the development OTP only in development, and a missing secret refused by name.
+
+const files = await tempStoreFiles('relay-grpc-config')
+const execFileAsync = promisify(execFile)
+
+async function secretFiles (): Promise<Record<string, string>> {
+  const identifierKeyFile = join(files.dir, 'identifier.key')
+  const pepperFile = join(files.dir, 'pepper')
+  await writeFile(identifierKeyFile, `${randomBytes(24).toString('base64')}\n`)
+  await writeFile(pepperFile, `${randomBytes(32).toString('base64')}\n`)
+  return { SMSGW_RELAY_IDENTIFIER_KEY_FILE: identifierKeyFile, SMSGW_RELAY_PEPPER_FILE: pepperFile, SMSGW_RELAY_SEALING_KEY: `k1 ${randomBytes(32).toString('base64')}` }
+}
+
+test('a fixed OTP code outside development is a configuration error naming the setting, not the code', async () => {
+  const error = await loadConfig({ env: { SMSGW_RELAY_OTP_DEVELOPMENT_CODE: '987654', SMSGW_RELAY_OTP_DEVELOPMENT_IDENTIFIERS: '+237650000001' } }).then(() => assert.fail('loaded'), (error: unknown) => error)
+  assert.ok(isSmsgwError(error, 'SMSGW_CONFIG'))
+  assert.match(error.message, /relay\.otpDevelopmentCode: is for development only/)
+  assert.match(error.message, /relay\.otpDevelopmentIdentifiers: is for development only/)
+  assert.doesNotMatch(error.message, /987654/)
+})
+
+test('composed from the configuration in development: the server answers the first step with the development sender\'s text', async () => {
+  const config = await loadConfig({
+    env: { ...await secretFiles(), SMSGW_RELAY_ENVIRONMENT: 'development', SMSGW_RELAY_OTP_DEVELOPMENT_CODE: '987654', SMSGW_RELAY_OTP_DEVELOPMENT_IDENTIFIERS: '+237650000001', SMSGW_RELAY_GRPC_PORT: '0' }
+  })
+  const store = await openStore(files.next())
+  const server = await startRelayGrpcServer(unwrap(entityContextFromConfig(config.relay, store)), { host: config.relay.grpcHost, port: config.relay.grpcPort ?? 0, onInternalError: () => {} })
+  const client = entityClient(server.port)
+  const call = async (request: unknown): Promise<Record<string, unknown>> => await client.call('CreateEntity', request)
+  const request = { country_code: 'CM', phone_number: '+237650000001', password: 'Str0ng!pass', ...keyFields(newAppKeys()) }
+  assert.equal((await call(request)).message, DEVELOPMENT_OTP_MESSAGE)
+  await call({ ...request, ownership_proof_response: '987654' })
+  assert.equal(await store.relay.count(), 1)
+  client.close()
+  await server.close()
+  await store.close()
+})
+
+test('without its key files the service is not composed, and the error names the setting', async () => {
+  const secrets = await secretFiles()
+  const store = await openStore(files.next())
+  for (const [variable, setting] of [['SMSGW_RELAY_PEPPER_FILE', 'relay.pepperFile'], ['SMSGW_RELAY_IDENTIFIER_KEY_FILE', 'relay.identifierKeyFile']] as const) {
+    const config = await loadConfig({ env: { ...secrets, [variable]: join(files.dir, 'absent') } })
+    const composed = entityContextFromConfig(config.relay, store)
+    assert.equal(composed.ok ? 'composed' : composed.error.code, 'SMSGW_RELAY_KEY_FILE')
+    assert.match(composed.ok ? '' : composed.error.message, new RegExp(setting.replace('.', '\\.')))
+  }
+  await store.close()
+})
+
+test('with relay.grpcTlsPort the service answers over TLS too, with the configured certificate', async () => {
+  const certFile = join(files.dir, 'vault.crt')
+  const keyFile = join(files.dir, 'vault.key')
+  await execFileAsync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'])
+  const config = await loadConfig({ env: { ...await secretFiles(), SMSGW_RELAY_GRPC_PORT: '0', SMSGW_RELAY_GRPC_TLS_PORT: '0', SMSGW_RELAY_GRPC_TLS_CERT_FILE: certFile, SMSGW_RELAY_GRPC_TLS_KEY_FILE: keyFile } })
+  const store = await openStore(files.next())
+  const server = await startConfiguredRelayVault(config.relay, store, createLogger({ level: 'silent' }))
+  assert.ok(server?.tlsPort !== undefined && server.tlsPort !== server.port)
+  const client = entityClient(server.tlsPort, credentials.createSsl(await readFile(certFile)))
+  await assert.rejects(client.call('ListEntityStoredTokens', {}), (error: { details: string }) => error.details === 'Missing required field: long_lived_token')
+  client.close()
+  await server.close()
+  await store.close()
+})
+
+test('a TLS port without its certificate and key is a configuration error', async () => {
+  const error = await loadConfig({ env: { SMSGW_RELAY_GRPC_PORT: '0', SMSGW_RELAY_GRPC_TLS_PORT: '8001' } }).then(() => assert.fail('loaded'), (error: unknown) => error)
+  assert.ok(isSmsgwError(error, 'SMSGW_CONFIG'))
+  assert.match(error.message, /relay\.grpcTlsPort: needs relay\.grpcTlsCertFile/)
+  assert.match(error.message, /relay\.grpcTlsPort: needs relay\.grpcTlsKeyFile/)
+})
