@@ -124,14 +124,8 @@ export async function within<T> (promise: Promise<T>, timeoutMs: number, what: s
   }
 }
 
-/** Polls `check` every 100 ms until it resolves true; rejects with `what` after `timeoutMs`. */
-export async function eventually (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const endMs = Date.now() + timeoutMs
-  while (!await check()) {
-    if (Date.now() > endMs) assert.fail(`${what}: not within ${timeoutMs} ms`)
-    await sleep(100)
-  }
-}
+// The tests of app/ and deploy/ import the one polling helper from here.
+export { eventually } from '../harness/eventually.ts'
 
 /** `GET /v1/statuses/stream` read in the background: the statuses it has delivered so far. */
 export async function readStatusStream (url: string, key: string | undefined): Promise<{ seen: StatusJson[], close: () => void }> {
