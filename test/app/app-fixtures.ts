@@ -124,14 +124,8 @@ export async function within<T> (promise: Promise<T>, timeoutMs: number, what: s
   }
 }
 
-/** Polls `check` every 100 ms until it resolves true; rejects with `what` after `timeoutMs`. */
-export async function eventually (what: string, check: () => Promise<boolean> | boolean, timeoutMs = 10_000): Promise<void> {
-  const endMs = Date.now() + timeoutMs
-  while (!await check()) {
-    if (Date.now() > endMs) assert.fail(`${what}: not within ${timeoutMs} ms`)
-    await sleep(100)
-  }
-}
+// The tests of app/ and deploy/ import the one polling helper from here.
+export { eventually } from '../harness/eventually.ts'
 
 /**
  * The server-sent event stream at `url` read in the background: `onEvents` gets each run of whole

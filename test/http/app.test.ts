@@ -9,6 +9,7 @@ import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
 import { buildHttpApp, type HttpAppOptions } from '../../src/http/app.ts'
 import { DestinationPolicy, verifyWebhookSignature } from '../../src/http/webhooks/index.ts'
 import { IngressFake, StatusFeedFake, capturingLogger, statusOf, temporaryFolder } from './api/http-fakes.ts'
+import { eventually } from '../harness/eventually.ts'
 
 // The app as a whole: OpenAPI, the docs page, extra plugins, the webhook service's lifetime.
 // The routes themselves are tested in test/http/api/.
@@ -119,7 +120,7 @@ test('buildHttpApp posts statuses to webhooks while it is ready, and stops when 
   await app.ready()
   assert.equal(statuses.subscribers, 1)
   statuses.report(statusOf('test', 'C1', 'SENT'))
-  while (received.length === 0) await new Promise(resolve => setTimeout(resolve, 5))
+  await eventually('the webhook to receive the status', () => received.length > 0)
   assert.deepStrictEqual(received.map(({ body, signature }) => ({ body, verified: verifyWebhookSignature(webhook.secret, body, signature) })), [
     { body: '{"client-id":"test","correl-id":"C1","timestamp":"2026-11-21T10:00:00Z","sms-status":"SENT"}', verified: true }
   ])

@@ -3,7 +3,6 @@ import { copyFile, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { syncBuiltinESMExports } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, test } from 'node:test'
 import workerThreads from 'node:worker_threads'
 import { readFileSync } from 'node:fs'
@@ -12,6 +11,7 @@ import { inlineOpener } from '../../../src/gateway/opener/inline-opener.ts'
 import { WORKER_FAILURE_TEXT, WorkerOpener } from '../../../src/gateway/opener/worker-opener.ts'
 import type { OpenVerdict } from '../../../src/gateway/stages/open-request.ts'
 import { fixturePath, VECTOR_VAULT_PASSWORD } from '../../harness/fixtures.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 const VAULT_FILE = fixturePath('zwets/builtin.vault')
 const vectors: Array<{ name: string, payload: string }> = JSON.parse(readFileSync(fixturePath('zwets/sealed-payloads.json'), 'utf8'))
@@ -43,20 +43,12 @@ after(() => {
 const startOpener = async (workers: number, vaultFile = VAULT_FILE): Promise<WorkerOpener> =>
   await WorkerOpener.start({ workers, vaultFile, vaultPassword: VECTOR_VAULT_PASSWORD, reloadIntervalMs: 60_000 })
 
-/** Waits (real time, bounded) until `condition` holds. */
-async function eventually (condition: () => boolean | Promise<boolean>, what: string): Promise<void> {
-  for (const started = Date.now(); !(await condition());) {
-    if (Date.now() - started > 10_000) assert.fail(`timed out waiting until ${what}`)
-    await sleep(10)
-  }
-}
-
 /** Closes the opener and makes sure none of its workers lives on (or kills it, so the run can end). */
 async function closeAll (opener: WorkerOpener, from: number): Promise<void> {
   await opener.close()
   const mine = created.slice(from)
   try {
-    await eventually(() => mine.every(worker => worker.exited), 'every worker exited after close()')
+    await eventually('every worker exited after close()', () => mine.every(worker => worker.exited))
   } finally {
     await Promise.all(mine.map(async worker => await worker.terminate()))
   }
@@ -92,7 +84,7 @@ test('WorkerOpener start rejects with the vault error when the password is wrong
     WorkerOpener.start({ workers: 2, vaultFile: VAULT_FILE, vaultPassword: 'wrong', reloadIntervalMs: 60_000 }),
     { name: 'SmsgwError', code: 'SMSGW_VAULT_PASSWORD' }
   )
-  await eventually(() => created.slice(from).every(worker => worker.exited), 'the failed workers exited')
+  await eventually('the failed workers exited', () => created.slice(from).every(worker => worker.exited))
 })
 
 test('WorkerOpener answers FAILED for the tasks of a worker that dies, replaces it, and opens again', async () => {
@@ -107,7 +99,7 @@ test('WorkerOpener answers FAILED for the tasks of a worker that dies, replaces 
     worker.postMessage = post
     await worker.terminate()
     assert.deepStrictEqual(await pending, failed)
-    await eventually(async () => (await opener.open('test', happy)).kind === 'continue', 'a replacement worker opens')
+    await eventually('a replacement worker opens', async () => (await opener.open('test', happy)).kind === 'continue')
     assert.equal(created.length - from, 2)
   } finally {
     await closeAll(opener, from)
@@ -121,7 +113,7 @@ test('WorkerOpener survives a worker that throws, answers FAILED for its task, a
     // Not a string: the worker's vault lookup throws outside openRequest's guard, and the worker dies
     // of the uncaught exception (as it would of running out of memory).
     assert.deepStrictEqual(await opener.open(undefined as unknown as string, happy), failed)
-    await eventually(async () => (await opener.open('test', happy)).kind === 'continue', 'a replacement worker opens')
+    await eventually('a replacement worker opens', async () => (await opener.open('test', happy)).kind === 'continue')
   } finally {
     await closeAll(opener, from)
   }
@@ -131,7 +123,7 @@ test('WorkerOpener close stops a replacement worker that was still starting', as
   const from = created.length
   const opener = await startOpener(1)
   await (created[from] as TrackedWorker).terminate()
-  await eventually(() => created.length - from === 2, 'a replacement worker is made')
+  await eventually('a replacement worker is made', () => created.length - from === 2)
   await closeAll(opener, from)
 })
 
@@ -145,7 +137,7 @@ test('WorkerOpener keeps answering FAILED, and the process keeps running, when a
     try {
       await writeFile(vaultFile, 'not a vault any more')
       await (created[from] as TrackedWorker).terminate()
-      await eventually(() => created.length - from === 2 && (created[from + 1] as TrackedWorker).exited, 'the replacement worker failed')
+      await eventually('the replacement worker failed', () => created.length - from === 2 && (created[from + 1] as TrackedWorker).exited)
       assert.deepStrictEqual(await opener.open('test', happy), failed)
     } finally {
       await closeAll(opener, from)

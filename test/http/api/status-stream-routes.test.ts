@@ -7,6 +7,7 @@ import { buildHttpApp } from '../../../src/http/app.ts'
 import { MAX_STREAMS_PER_CLIENT } from '../../../src/http/api/event-streams.ts'
 import { MAX_STREAMS } from '../../../src/http/api/status-stream-routes.ts'
 import { IngressFake, StatusFeedFake, capturingLogger, statusOf, temporaryFolder } from './http-fakes.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 // GET /v1/statuses/stream over a real socket (inject() cannot hold a response open), read with fetch.
 
@@ -39,10 +40,6 @@ async function readUntil (body: ReadableStream<Uint8Array>, done: (text: string)
   return text
 }
 
-const until = async (condition: () => boolean): Promise<void> => {
-  while (!condition()) await new Promise(resolve => setTimeout(resolve, 5))
-}
-
 test('GET /v1/statuses/stream sends the key\'s client\'s statuses as `status` events', async (t) => {
   const statuses = new StatusFeedFake()
   const { url } = await listening(t, statuses)
@@ -51,7 +48,7 @@ test('GET /v1/statuses/stream sends the key\'s client\'s statuses as `status` ev
   assert.deepStrictEqual({ status: response.status, type: response.headers.get('content-type') },
     { status: 200, type: 'text/event-stream; charset=utf-8' })
   assert.ok(response.body !== null)
-  await until(() => statuses.subscribers === 1)
+  await eventually('statuses.subscribers === 1', () => statuses.subscribers === 1)
   statuses.report(statusOf('other', 'X1', 'SENT'))
   statuses.report(statusOf('test', 'C1', 'SENT', 1, { recallId: '4711' }))
   statuses.report(statusOf('test', 'C1', 'DELIVERED', 2))
@@ -79,9 +76,9 @@ test('GET /v1/statuses/stream unsubscribes when the client goes away', async (t)
   const abort = new AbortController()
   const response = await fetch(url, { headers: { authorization: `Bearer ${testKey}` }, signal: abort.signal })
   assert.equal(response.status, 200)
-  await until(() => statuses.subscribers === 1)
+  await eventually('statuses.subscribers === 1', () => statuses.subscribers === 1)
   abort.abort()
-  await until(() => statuses.subscribers === 0)
+  await eventually('statuses.subscribers === 0', () => statuses.subscribers === 0)
   // Reporting to nobody must not throw.
   statuses.report(statusOf('test', 'C1', 'SENT'))
 })
@@ -91,7 +88,7 @@ test('GET /v1/statuses/stream streams end when the app closes', async (t) => {
   const { app, url } = await listening(t, statuses)
   const response = await fetch(url, { headers: { authorization: `Bearer ${testKey}` } })
   assert.ok(response.body !== null)
-  await until(() => statuses.subscribers === 1)
+  await eventually('statuses.subscribers === 1', () => statuses.subscribers === 1)
   const [text] = await Promise.all([readUntil(response.body, () => false), app.close()])
   assert.deepStrictEqual({ text, subscribers: statuses.subscribers }, { text: ': connected\n\n', subscribers: 0 })
 })
@@ -126,7 +123,7 @@ test('GET /v1/statuses/stream answers 503 past the open streams of all clients t
   const open = await Promise.all(aborts.map(async (abort, n) =>
     await fetch(url, { headers: { authorization: `Bearer ${clientKeys[n % clients] ?? ''}` }, signal: abort.signal })))
   assert.deepStrictEqual(open.map(response => response.status), open.map(() => 200))
-  await until(() => statuses.subscribers === MAX_STREAMS)
+  await eventually('statuses.subscribers === MAX_STREAMS', () => statuses.subscribers === MAX_STREAMS)
   const refused = await fetch(url, { headers: { authorization: `Bearer ${clientKeys[clients - 1] ?? ''}` } })
   assert.deepStrictEqual({ status: refused.status, retryAfter: refused.headers.get('retry-after'), body: await refused.json() }, {
     status: 503,
@@ -134,7 +131,7 @@ test('GET /v1/statuses/stream answers 503 past the open streams of all clients t
     body: { statusCode: 503, error: 'Service Unavailable', message: `the gateway has ${MAX_STREAMS} status streams open already` }
   })
   aborts[0]?.abort()
-  await until(() => statuses.subscribers === MAX_STREAMS - 1)
+  await eventually('statuses.subscribers === MAX_STREAMS - 1', () => statuses.subscribers === MAX_STREAMS - 1)
   const again = await fetch(url, { headers: { authorization: `Bearer ${clientKeys[0] ?? ''}` } })
   assert.equal(again.status, 200)
   await again.body?.cancel()

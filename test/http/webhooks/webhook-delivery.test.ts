@@ -11,6 +11,7 @@ import { DestinationPolicy, guardedFetch, startWebhookDelivery, type WebhookDeli
 import type { HostResolver, Webhook, WebhookDirectory } from '../../../src/http/webhooks/index.ts'
 import { garbageCollector } from '../../harness/garbage-collector.ts'
 import { StatusFeedFake, capturingLogger, statusOf } from '../api/http-fakes.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 // Webhook delivery to a real HTTP server on 127.0.0.1, with retries shortened to milliseconds.
 // The loop-back is an internal destination: these tests allow it as an operator would
@@ -64,15 +65,11 @@ function deliveryWith (t: test.TestContext, url: string, options: Partial<Webhoo
   return { statuses, delivery, logged }
 }
 
-const until = async (condition: () => boolean): Promise<void> => {
-  while (!condition()) await new Promise(resolve => setTimeout(resolve, 5))
-}
-
 test('webhook delivery posts the status JSON, signed with the client\'s secret, with a delivery id', async (t) => {
   const { requests, url } = await receiver(t)
   const { statuses, delivery } = deliveryWith(t, url)
   statuses.report(statusOf('test', 'C1', 'INVALID', 0, { errorText: 'SMS body is empty' }))
-  await until(() => requests.length === 1)
+  await eventually('requests.length === 1', () => requests.length === 1)
   await delivery.idle()
   const [request] = requests
   assert.ok(request !== undefined)
@@ -96,7 +93,7 @@ test('webhook delivery tries again after 5xx answers, with the same body and del
   const { requests, url } = await receiver(t, (response, index) => { response.writeHead(index < 2 ? 500 : 200).end() })
   const { statuses, delivery, logged } = deliveryWith(t, url)
   statuses.report(statusOf('test', 'C1', 'SENT'))
-  await until(() => requests.length === 3)
+  await eventually('requests.length === 3', () => requests.length === 3)
   await delivery.idle()
   assert.equal(new Set(requests.map(request => `${request.headers['x-smsgw-delivery']} ${request.headers['x-smsgw-signature']} ${request.body}`)).size, 1)
   assert.deepStrictEqual(delivery.counters(), { delivered: 1, failed: 0, dropped: 0, duplicates: 0 })
@@ -114,7 +111,7 @@ test('webhook delivery gives up after maxAttempts, and at once on a 4xx that is 
   const { statuses, delivery, logged } = deliveryWith(t, url)
   statuses.report(statusOf('test', 'C1', 'SENT'))
   statuses.report(statusOf('test', 'C1', 'DELIVERED', 1))
-  await until(() => requests.length === 5)
+  await eventually('requests.length === 5', () => requests.length === 5)
   await delivery.idle()
   assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['sms-status']), ['SENT', 'SENT', 'SENT', 'SENT', 'DELIVERED'])
   assert.deepStrictEqual(delivery.counters(), { delivered: 0, failed: 2, dropped: 0, duplicates: 0 })
@@ -129,7 +126,7 @@ test('webhook delivery counts a webhook that does not answer in time as a failed
   const { requests, url } = await receiver(t, () => {})
   const { statuses, delivery, logged } = deliveryWith(t, url, { timeoutMs: 50, retry: { maxAttempts: 2, firstDelayMs: 10, jitter: 0 } })
   statuses.report(statusOf('test', 'C1', 'SENT'))
-  await until(() => delivery.counters().failed === 1)
+  await eventually('delivery.counters().failed === 1', () => delivery.counters().failed === 1)
   assert.equal(requests.length, 2)
   assert.match(logged.lines(), /"reason":"no answer within 50 ms"/)
 })
@@ -142,7 +139,7 @@ test('webhook delivery tries again when the webhook cannot be reached', async (t
   await new Promise(resolve => probe.close(resolve))
   const { statuses, delivery, logged } = deliveryWith(t, `http://127.0.0.1:${port}/closed`, { retry: { maxAttempts: 2, firstDelayMs: 10, jitter: 0 } })
   statuses.report(statusOf('test', 'C1', 'SENT'))
-  await until(() => delivery.counters().failed === 1)
+  await eventually('delivery.counters().failed === 1', () => delivery.counters().failed === 1)
   assert.match(logged.lines(), /"reason":"ECONNREFUSED"/)
 })
 
@@ -157,7 +154,7 @@ test('webhook delivery posts a status reported twice once', async (t) => {
   // The same status at another time, or another status, is news.
   statuses.report(statusOf('test', 'C1', 'SENT', 5))
   statuses.report(statusOf('test', 'C1', 'DELIVERED', 5))
-  await until(() => requests.length === 3)
+  await eventually('requests.length === 3', () => requests.length === 3)
   await delivery.idle()
   assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)).map(status => `${status['sms-status']} ${status.timestamp}`), [
     'SENT 2026-11-21T10:00:00Z', 'SENT 2026-11-21T10:00:05Z', 'DELIVERED 2026-11-21T10:00:05Z'
@@ -207,7 +204,7 @@ test('webhook delivery keeps each client\'s order, even across retries', async (
   const { statuses, delivery } = deliveryWith(t, url)
   statuses.report(statusOf('test', 'C1', 'SENT'))
   statuses.report(statusOf('test', 'C1', 'DELIVERED', 1))
-  await until(() => requests.length === 3)
+  await eventually('requests.length === 3', () => requests.length === 3)
   await delivery.idle()
   assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['sms-status']), ['SENT', 'SENT', 'DELIVERED'])
 })
@@ -224,9 +221,9 @@ async function reportWhileFirstPostHeld (t: test.TestContext, options: Partial<W
   })
   const { statuses, delivery, logged } = deliveryWith(t, url, options)
   for (const event of events) statuses.report(event)
-  await until(() => held.length === 1)
+  await eventually('held.length === 1', () => held.length === 1)
   held[0]?.writeHead(200).end()
-  await until(() => requests.length === posts)
+  await eventually('requests.length === posts', () => requests.length === posts)
   await delivery.idle()
   return { requests, statuses, delivery, logged }
 }
@@ -253,7 +250,7 @@ test('webhook delivery drops the oldest waiting status past the queue bound in b
   assert.deepStrictEqual(delivery.counters(), { delivered: 3, failed: 0, dropped: 2, duplicates: 0 })
   // One status larger than the bound on its own still goes.
   statuses.report(statusOf('test', 'C-large', 'INVALID', 9, { errorText: 'y'.repeat(20_000) }))
-  await until(() => requests.length === 4)
+  await eventually('requests.length === 4', () => requests.length === 4)
 })
 
 test('webhook delivery posts nothing for a client without a webhook', async (t) => {
@@ -261,7 +258,7 @@ test('webhook delivery posts nothing for a client without a webhook', async (t) 
   const { statuses, delivery } = deliveryWith(t, url)
   statuses.report(statusOf('other', 'C1', 'SENT'))
   statuses.report(statusOf('test', 'C2', 'SENT'))
-  await until(() => requests.length === 1)
+  await eventually('requests.length === 1', () => requests.length === 1)
   await delivery.idle()
   assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['client-id']), ['test'])
 })
@@ -270,7 +267,7 @@ test('webhook delivery close() aborts what is in flight, stops listening, and re
   const { requests, url } = await receiver(t, () => {})
   const { statuses, delivery } = deliveryWith(t, url)
   statuses.report(statusOf('test', 'C1', 'SENT'))
-  await until(() => requests.length === 1)
+  await eventually('requests.length === 1', () => requests.length === 1)
   await delivery.close()
   assert.equal(statuses.subscribers, 0)
   statuses.report(statusOf('test', 'C2', 'SENT'))
@@ -294,7 +291,7 @@ test('webhook delivery posts each inbound SMS stored for a client to its webhook
   for (const listener of listeners) listener(message)
   for (const listener of listeners) listener({ ...message, owner: 'nobody' })
   statuses.report(statusOf('test', 'C1', 'SENT'))
-  await until(() => requests.length === 2)
+  await eventually('requests.length === 2', () => requests.length === 2)
   await delivery.idle()
   const body = '{"id":"7","received":"2026-11-21T10:00:00Z","connection":"smsc-a","parts":2,"incomplete":true,"payload":"c2VhbGVk"}'
   assert.deepStrictEqual(requests.map(request => [request.headers['x-smsgw-event'], request.body.startsWith('{"id"') ? request.body : 'status', request.headers['x-smsgw-signature']]), [
@@ -324,7 +321,7 @@ test('webhook delivery refuses a literal internal address without connecting, an
   const { requests, url } = await receiver(t)
   const { statuses, delivery, logged } = deliveryWith(t, url, { destinations: DestinationPolicy.strict })
   statuses.report(statusOf('test', 'C1', 'SENT'))
-  await until(() => delivery.counters().failed === 1)
+  await eventually('delivery.counters().failed === 1', () => delivery.counters().failed === 1)
   assert.deepStrictEqual(requests.length, 0)
   const givenUp = logged.lines().split('\n').filter(line => line.includes('given up')).map(line => JSON.parse(line))
   assert.deepStrictEqual(givenUp.map(({ attempts, reason }) => ({ attempts, reason })), [{
@@ -342,20 +339,20 @@ test('webhook delivery refuses a host name that resolves to a loop-back address 
 
   const refused = deliveryWith(t, hookUrl, { fetch: guardedFetch(DestinationPolicy.strict, resolver) })
   refused.statuses.report(statusOf('test', 'C1', 'SENT'))
-  await until(() => refused.delivery.counters().failed === 1)
+  await eventually('refused.delivery.counters().failed === 1', () => refused.delivery.counters().failed === 1)
   assert.deepStrictEqual({ requests: requests.length, asked: resolver.asked }, { requests: 0, asked: ['hooks.receiver.example'] })
   assert.match(refused.logged.lines(), /"reason":"webhook destination refused: hooks\.receiver\.example resolves to 127\.0\.0\.1, loopback \(127\.0\.0\.0\/8\);/)
 
   // One answer internal among public ones is enough to refuse: the socket could pick any.
   const mixed = deliveryWith(t, hookUrl, { fetch: guardedFetch(DestinationPolicy.strict, resolverOf({ 'hooks.receiver.example': ['93.184.216.34', '::1'] })) })
   mixed.statuses.report(statusOf('test', 'C1', 'SENT'))
-  await until(() => mixed.delivery.counters().failed === 1)
+  await eventually('mixed.delivery.counters().failed === 1', () => mixed.delivery.counters().failed === 1)
   assert.match(mixed.logged.lines(), /resolves to ::1, loopback \(::1\)/)
 
   for (const allowed of [['hooks.receiver.example'], ['127.0.0.0/8']]) {
     const delivered = deliveryWith(t, hookUrl, { fetch: guardedFetch(DestinationPolicy.allowing(allowed), resolver) })
     delivered.statuses.report(statusOf('test', `C-${allowed[0]}`, 'SENT'))
-    await until(() => delivered.delivery.counters().delivered === 1)
+    await eventually('delivered.delivery.counters().delivered === 1', () => delivered.delivery.counters().delivered === 1)
   }
   assert.deepStrictEqual(requests.map(request => [request.headers.host, JSON.parse(request.body)['correl-id']]), [
     [new URL(hookUrl).host, 'C-hooks.receiver.example'], [new URL(hookUrl).host, 'C-127.0.0.0/8']
@@ -366,7 +363,7 @@ test('webhook delivery does not follow a redirect to an internal address', async
   const { requests, url } = await receiver(t, response => { response.writeHead(302, { location: 'http://169.254.169.254/latest/meta-data/' }).end() })
   const { statuses, delivery, logged } = deliveryWith(t, url)
   statuses.report(statusOf('test', 'C1', 'SENT'))
-  await until(() => delivery.counters().failed === 1)
+  await eventually('delivery.counters().failed === 1', () => delivery.counters().failed === 1)
   assert.deepStrictEqual(requests.length, 1)
   assert.match(logged.lines(), /"reason":"HTTP 302"/)
 })

@@ -12,6 +12,7 @@ import { isSmsgwError } from '../../../src/errors.ts'
 import { submitBody } from './smpp-test-client.ts'
 import type { SmppTestClient } from './smpp-test-client.ts'
 import { bindClient, connectClient, sleep, startSimulator } from './simulator-fixtures.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 const s = commandStatus
 
@@ -391,7 +392,7 @@ test('simulator close gives up on an ESME that never answers unbind after unbind
   raw.write(encodePdu(createPdu('bind_transceiver', 1, {
     systemId: 'smsgw', password: 'secret', systemType: '', interfaceVersion: 0x34, addrTon: 0, addrNpi: 0, addressRange: ''
   })))
-  while (simulator.boundSessions < 2) await sleep(5)
+  await eventually('both sessions bound', () => simulator.boundSessions >= 2)
   const started = Date.now()
   await simulator.close()
   assert.ok(Date.now() - started < 1000, `close took ${Date.now() - started} ms`)

@@ -5,7 +5,8 @@ import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
 import { EmbeddedRequestSource } from '../../../src/transport/embedded/embedded-request-source.ts'
 import type { IncomingRequest } from '../../../src/gateway/request-source.ts'
 import { withAdmin } from '../store-kinds.ts'
-import { consumerLockHolders, eventually, inSchema, leaseRow, newPostgresDatabase, sessionCount, within, type TestDatabase } from './databases.ts'
+import { consumerLockHolders, inSchema, leaseRow, newPostgresDatabase, sessionCount, within, type TestDatabase } from './databases.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 // The queue's consumer lease in PostgreSQL (src/store/postgres/consumer-lease.ts): an advisory
 // lock held by a session of its own, and an epoch in smsgw_consumer_lease that fences markDone.
@@ -73,7 +74,7 @@ test('an aborted wait for the lease resolves undefined at once, and takes no lea
   assert.equal(await within(waiting, 2_000, 'still waiting'), undefined)
   await first.close()
   // The lock is free now, and nobody took the lease: the epoch is still the first's.
-  await eventually(async () => (await consumerLockHolders(database)).length === 0, 'the lock to be free')
+  await eventually('the lock to be free', async () => (await consumerLockHolders(database)).length === 0)
   assert.equal((await leaseRow(database.url)).epoch, 1)
   await second.close()
 })
@@ -86,12 +87,12 @@ test('an aborted wait for the lease leaves no session behind in the server', asy
   const second = await open(database.url)
   const stop = new AbortController()
   const waiting = second.requests.leaseConsumer(stop.signal)
-  await eventually(async () => await sessionCount(database) > before, 'the second store\'s lease session to connect')
+  await eventually('the second store\'s lease session to connect', async () => await sessionCount(database) > before)
   stop.abort()
   await waiting
   await second.close()
   try {
-    await eventually(async () => await sessionCount(database) === before, 'the aborted session to end', 2_000)
+    await eventually('the aborted session to end', async () => await sessionCount(database) === before, 2_000)
   } finally {
     await first.close()
   }
@@ -113,7 +114,7 @@ test('when the holder\'s session is killed, its lease is lost, its markDone reje
 
   assert.equal(lease.lost.aborted, false)
   await killLeaseSession(database)
-  await eventually(() => lease.lost.aborted, 'the lease to be lost')
+  await eventually('the lease to be lost', () => lease.lost.aborted)
   await assert.rejects(holder.requests.markDone(2, lease), /lease/)
 
   await within(standing, 5_000, undefined)

@@ -58,15 +58,6 @@ export async function leaseRow (url: string): Promise<{ epoch: number, holder: s
   }, url)
 }
 
-/** Resolves once `condition` holds, checking every 10 ms; rejects after `timeoutMs`. */
-export async function eventually (condition: () => Promise<boolean> | boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = performance.now() + timeoutMs
-  while (!await condition()) {
-    if (performance.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
-    await sleep(10)
-  }
-}
-
 /** Resolves with what `promise` gives, or with `fallback` if it has not settled after `ms`. */
 export async function within<T, F> (promise: Promise<T>, ms: number, fallback: F): Promise<T | F> {
   const timer = new AbortController()

@@ -9,7 +9,8 @@ import { EmbeddedRequestSource } from '../../../src/transport/embedded/embedded-
 import { StoreLedgerLog } from '../../../src/transport/embedded/store-ledger-log.ts'
 import { newPostgresLocation, withAdmin } from '../store-kinds.ts'
 import { firstRead } from '../../transport/embedded/source-fixtures.ts'
-import { eventually, newPostgresDatabase, within } from './databases.ts'
+import { newPostgresDatabase, within } from './databases.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 // What the PostgreSQL store does that the SQLite one need not: instances on other machines
 // enqueue into one queue, wake its consumer through LISTEN/NOTIFY, and commit in seq order.
@@ -43,7 +44,7 @@ test('the consumer\'s onEnqueued listeners hear each batch once: another instanc
   let heard = 0
   consumer.requests.onEnqueued(() => { heard++ })
   await other.requests.enqueue(['a'])
-  await eventually(() => heard > 0, 'the notice of the other instance\'s batch')
+  await eventually('the notice of the other instance\'s batch', () => heard > 0)
   assert.equal(heard, 1)
   await consumer.requests.enqueue(['b'])
   // Time for the notice of its own batch to come back, which it must ignore.

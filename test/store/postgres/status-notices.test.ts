@@ -5,7 +5,7 @@ import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
 import { EmbeddedStatusStore } from '../../../src/transport/embedded/embedded-status-store.ts'
 import { newPostgresLocation } from '../store-kinds.ts'
-import { eventually } from './databases.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 // Instances sharing a PostgreSQL store hear each other's statuses (NOTIFY at the commit of the
 // status), so a live stream on any instance shows what the consumer reports; webhooks, which
@@ -27,14 +27,14 @@ test('a status reported through one instance reaches the live subscribers of ano
   there.subscribe(undefined, event => heard.thereReported.push(event.correlId), { reportedHere: true })
   // The other instance's listener connects in the background: probes tell when it does.
   let probes = 0
-  await eventually(async () => {
+  await eventually('the other instance to listen', async () => {
     await here.report(sent(`probe-${++probes}`))
     return heard.there.some(correlId => correlId.startsWith('probe-'))
-  }, 'the other instance to listen')
+  })
 
   await here.report(sent('S1'))
   await here.report(sent('S2'))
-  await eventually(() => heard.there.includes('S2'), 'the other instance to hear both')
+  await eventually('the other instance to hear both', () => heard.there.includes('S2'))
   await sleep(200)
   const real = (list: string[]): string[] => list.filter(correlId => !correlId.startsWith('probe-'))
   assert.deepStrictEqual(Object.fromEntries(Object.entries(heard).map(([name, list]) => [name, real(list)])),
@@ -51,10 +51,10 @@ test('statuses of a deployment in another schema of the database are not heard',
   // A status of my own deployment from a sibling instance proves the listener is up. Each probe
   // is a request of its own: a status with a recall-id is stored (and announced) once.
   let probes = 0
-  await eventually(async () => {
+  await eventually('the listener to be up', async () => {
     await new EmbeddedStatusStore(sibling.statuses).report(sent(`mine-${++probes}`))
     return heard.some(correlId => correlId.startsWith('mine-'))
-  }, 'the listener to be up')
+  })
   await new EmbeddedStatusStore(foreign.statuses).report(sent('theirs'))
   await sleep(300)
   assert.ok(!heard.includes('theirs'), JSON.stringify(heard))

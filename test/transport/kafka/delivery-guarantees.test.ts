@@ -12,6 +12,7 @@ import { smsStatuses } from '../../../src/gateway/status/status-event.ts'
 import { createLogger } from '../../../src/log/logger.ts'
 import { startKafkaGateway, type RunningGateway } from '../../../src/transport/kafka/kafka-gateway.ts'
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, LogCapture, produceValues, sealedRequest, StatusCollector, testConfig } from '../../harness/gateway-fixture.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 const RECORDING_BACKEND = 'recording'
 const ABANDONED_LOG = 'request claimed by an attempt that may have written it and did not finish; outcome unknown, no status, listed for operators'
@@ -60,15 +61,6 @@ async function within<T> (promise: Promise<T>, timeoutMs: number, what: string):
     })])
   } finally {
     clearTimeout(timer)
-  }
-}
-
-/** Polls `condition` every 20 ms; rejects naming `what` after `timeoutMs`. */
-async function until (condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`${what} did not happen within ${timeoutMs} ms`)
-    await sleep(20)
   }
 }
 
@@ -143,13 +135,13 @@ describe('Kafka gateway delivery guarantees', { timeout: 80_000 }, () => {
     // A fresh producer spreads records round-robin: each of the 3 partitions starts with a hung
     // request, so nothing after it can be committed and all of it comes back to B.
     await produceValues(config, await Promise.all([...hung, ...after].map(async correlId => await sealedRequest({ clientId: 'acme', correlId, body: 'at most once' }))))
-    await until(() => a.running.gateway.handled === after.length && hung.every(id => tally.get(id) === 1), 20_000, 'A handling every request it can')
+    await eventually('A handling every request it can', () => a.running.gateway.handled === after.length && hung.every(id => tally.get(id) === 1), 20_000)
 
     // "Crash": A gives up on its hung requests; their claims stay unfinished, offsets uncommitted.
     await stopGateway(a.running)
     const b = await startGateway(config, recordingBackend(tally, () => 'report-sent'))
     // The hung ones come last: B waits out their claims (claimTakeoverMs) before it decides.
-    await until(() => b.running.gateway.handled === hung.length + after.length, 20_000, 'B handling every redelivered request')
+    await eventually('B handling every redelivered request', () => b.running.gateway.handled === hung.length + after.length, 20_000)
     await sleep(300)
 
     const twice = [...tally].filter(([, count]) => count > 1)
@@ -169,11 +161,11 @@ describe('Kafka gateway delivery guarantees', { timeout: 80_000 }, () => {
     const a = await startGateway(config, recordingBackend(tally, correlId => waiting.includes(correlId) ? 'hang-before-writing' : 'hang'))
     const statuses = await collectStatuses(config)
     await produceValues(config, await Promise.all([...waiting, ...written].map(async correlId => await sealedRequest({ clientId: 'acme', correlId, body: 'claimed, not written' }))))
-    await until(() => written.every(id => tally.get(id) === 1) && a.running.gateway.inFlight === waiting.length + written.length, 20_000, 'A holding every request, the written ones at the SMSC')
+    await eventually('A holding every request, the written ones at the SMSC', () => written.every(id => tally.get(id) === 1) && a.running.gateway.inFlight === waiting.length + written.length, 20_000)
 
     await stopGateway(a.running)
     const b = await startGateway(config, recordingBackend(tally, () => 'report-sent'))
-    await until(() => b.running.gateway.handled === waiting.length + written.length, 20_000, 'B handling every redelivered request')
+    await eventually('B handling every redelivered request', () => b.running.gateway.handled === waiting.length + written.length, 20_000)
     await statuses.waitFor(events => waiting.every(id => events.some(event => event.correlId === id)), 5_000)
     await sleep(300)
 
@@ -192,13 +184,13 @@ describe('Kafka gateway delivery guarantees', { timeout: 80_000 }, () => {
     const statuses = await collectStatuses(config)
     const request = await sealedRequest({ clientId: 'acme', correlId: 'twice', body: 'only once please' })
     await produceValues(config, [request])
-    await until(() => tally.get('twice') === 1, 10_000, 'the first copy reaching the backend')
+    await eventually('the first copy reaching the backend', () => tally.get('twice') === 1, 10_000)
     await produceValues(config, [request])
     // The copy waits on the first copy's claim; give it time to be pulled and to wait.
     await sleep(1_000)
     assert.equal(running.gateway.handled, 0, 'the copy waits while the first copy is in the backend')
     release()
-    await until(() => running.gateway.handled === 2, 10_000, 'both copies handled')
+    await eventually('both copies handled', () => running.gateway.handled === 2, 10_000)
     await statuses.waitFor(events => events.length > 0, 5_000)
     await sleep(300)
 
@@ -219,11 +211,11 @@ describe('Kafka gateway delivery guarantees', { timeout: 80_000 }, () => {
     const statuses = await collectStatuses(config)
     await produceValues(config, await Promise.all(ids.map(async correlId => await sealedRequest({ clientId: 'acme', correlId, body: 'statuses out, offset not' }))))
     await statuses.waitFor(events => ids.every(id => events.some(event => event.correlId === id)), 10_000)
-    await until(() => a.running.gateway.handled === ids.length - 1, 5_000, 'A finishing all but the first')
+    await eventually('A finishing all but the first', () => a.running.gateway.handled === ids.length - 1, 5_000)
 
     await stopGateway(a.running)
     const b = await startGateway(config, recordingBackend(tally, () => 'report-sent'))
-    await until(() => b.running.gateway.handled === ids.length, 20_000, 'B handling every redelivered request')
+    await eventually('B handling every redelivered request', () => b.running.gateway.handled === ids.length, 20_000)
     await sleep(300)
 
     assert.deepEqual(Object.fromEntries(tally), Object.fromEntries(ids.map(id => [id, 1])), 'each request reached the backend once')

@@ -10,6 +10,7 @@ import { isolatedKafkaConfig, type LogCapture, produceValues, sealedRequest, sta
 import { Consumer } from '@platformatic/kafka'
 import { clientOptions } from '../../../src/transport/kafka/client-options.ts'
 import { uniqueTopicName } from '../../harness/kafka.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 describe('SMPP gateway integration', { timeout: 120_000 }, () => {
   let simulator: SmscSimulator
@@ -38,7 +39,7 @@ describe('SMPP gateway integration', { timeout: 120_000 }, () => {
     ;({ running, logs } = await startTestGateway(config))
     statuses = new StatusCollector(config)
     await statuses.start()
-    await waitUntil(() => simulator.boundSessions > 0, 10_000)
+    await eventually('the gateway to bind to the simulator', () => simulator.boundSessions > 0, 10_000)
   })
 
   after(async () => {
@@ -111,7 +112,7 @@ describe('SMPP gateway integration', { timeout: 120_000 }, () => {
     const count = (): void => { unanswered++ }
     simulator.on('submitRefused', count)
     await produceValues(config, [await acme('unanswered', 'unanswered')])
-    await waitUntil(() => unanswered > 0, 10_000)
+    await eventually('the submit to reach the SMSC, unanswered', () => unanswered > 0, 10_000)
     // Spec §7: written, never answered: the outcome is unknown, so no status, and never a resend.
     await new Promise(resolve => setTimeout(resolve, 2_500))
     simulator.setFaults({ neverAnswerSubmits: false })
@@ -153,11 +154,3 @@ describe('SMPP gateway integration', { timeout: 120_000 }, () => {
     assert.doesNotMatch(logs.text, /Hello over SMPP|Привет|Habari|712345678/)
   })
 })
-
-async function waitUntil (condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}

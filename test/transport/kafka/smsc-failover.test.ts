@@ -6,6 +6,7 @@ import type { GatewayConfig } from '../../../src/config/index.ts'
 import { SmscSimulator } from '../../../src/smpp/simulator/index.ts'
 import type { RunningGateway } from '../../../src/transport/kafka/kafka-gateway.ts'
 import { isolatedKafkaConfig, produceValues, sealedRequest, startTestGateway, StatusCollector, testConfig } from '../../harness/gateway-fixture.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 describe('SMSC fail-over integration', { timeout: 120_000 }, () => {
   let tanzania: SmscSimulator | undefined
@@ -37,7 +38,7 @@ describe('SMSC fail-over integration', { timeout: 120_000 }, () => {
     ;({ running } = await startTestGateway(config))
     statuses = new StatusCollector(config)
     await statuses.start()
-    await waitUntil(() => [tanzania, backup, kenya].every(simulator => simulator !== undefined && simulator.boundSessions > 0), 10_000)
+    await eventually('every SMSC simulator to have a bound session', () => [tanzania, backup, kenya].every(simulator => simulator !== undefined && simulator.boundSessions > 0), 10_000)
   })
 
   after(async () => {
@@ -63,11 +64,3 @@ describe('SMSC fail-over integration', { timeout: 120_000 }, () => {
     assert.deepEqual([statuses.of('during-outage'), carried(backup, 'during-outage')], [['SENT', 'DELIVERED'], 1])
   })
 })
-
-async function waitUntil (condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error('condition not met in time')
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-}

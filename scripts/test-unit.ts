@@ -1,0 +1,8 @@
+// `npm run test:unit [-- <node --test options>]`: runs the unit tests alone, the test files that
+// need no Kafka broker, PostgreSQL server, JDK, browser or child smsgw (test/harness/test-kinds.ts
+// says how they are told apart). `npm test` still runs every test file.
+import { spawn } from 'node:child_process'
+import { repoRoot, unitTestFiles } from '../test/harness/test-kinds.ts'
+
+const child = spawn(process.execPath, ['--test', ...process.argv.slice(2), ...unitTestFiles()], { cwd: repoRoot, stdio: 'inherit' })
+child.on('exit', (code, signal) => { process.exit(code ?? (signal === null ? 1 : 128)) })
