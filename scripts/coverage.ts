@@ -9,6 +9,8 @@ import { join } from 'node:path'
 import { repoRoot } from '../test/harness/test-kinds.ts'
 
 const floorFile = join(repoRoot, '.ci/coverage-floor')
+/** How far below the measured figure `--raise` records the floor, in percentage points. */
+const FLOOR_MARGIN = 0.5
 const readme = join(repoRoot, 'README.md')
 const lcovFile = join(repoRoot, '.tmp/coverage/lcov.info')
 /** The README's sentence that carries the figure (wrapped anywhere); the number is the floor. */
@@ -71,13 +73,17 @@ function main (): void {
   console.log(`line coverage of src/ by the unit tests: ${measured.toFixed(1)} % (floor ${floor.toFixed(1)} %, .ci/coverage-floor); ` +
     `${percent(loaded.values()).toFixed(1)} % of the ${loaded.size} modules they load, ${unloaded.filter(count => count.found > 0).length} modules not loaded`)
   if (measured < floor) fail(`line coverage fell below the floor: ${measured.toFixed(1)} % < ${floor.toFixed(1)} %; add tests for what you added`)
-  if (raise && measured > floor) {
-    writeFileSync(floorFile, `${measured.toFixed(1)}\n`)
-    writeFileSync(readme, readFileSync(readme, 'utf8').replace(readmeFigure, `$1${measured.toFixed(1)}$3%`))
-    console.log(`raised the floor to ${measured.toFixed(1)} % in .ci/coverage-floor and README.md`)
+  // The floor is recorded a little below the figure: lines that run or not with timing (retries,
+  // timeouts) move the figure by a few tenths from run to run, and a floor at the figure itself
+  // would fail CI at random.
+  const candidate = Math.floor(10 * (measured - FLOOR_MARGIN)) / 10
+  if (raise && candidate > floor) {
+    writeFileSync(floorFile, `${candidate.toFixed(1)}\n`)
+    writeFileSync(readme, readFileSync(readme, 'utf8').replace(readmeFigure, `$1${candidate.toFixed(1)}$3%`))
+    console.log(`raised the floor to ${candidate.toFixed(1)} % in .ci/coverage-floor and README.md`)
   } else {
     if (stated === undefined || Number(stated) !== floor) fail(`README.md states ${stated ?? 'no'} line coverage; the floor is ${floor.toFixed(1)} %`)
-    if (measured > floor) console.log('above the floor: record it with `npm run coverage -- --raise`')
+    if (candidate > floor) console.log('above the floor: record it with `npm run coverage -- --raise`')
   }
 }
 
