@@ -6,6 +6,7 @@ import { addKafkaClientCommands } from './kafka-client-commands.ts'
 import { addPayloadCommands } from './payload-commands.ts'
 import { addRunCommand } from './run-command.ts'
 import type { ProgramIo } from './program-io.ts'
+import { addRelayCommand } from './relay-command.ts'
 import { addSmscSimCommand } from './smsc-sim-command.ts'
 import { addUnknownOutcomesCommand } from './unknown-outcomes-command.ts'
 import { addVaultCommands } from './vault-commands.ts'
@@ -27,6 +28,7 @@ export function buildProgram (io: ProgramIo): Command {
   addSmscSimCommand(program, io)
   addApiKeyCommand(program, io)
   addUnknownOutcomesCommand(program, io)
+  addRelayCommand(program, io)
   return program
 }
 
