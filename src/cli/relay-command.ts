@@ -1,10 +1,18 @@
 import type { Command } from 'commander'
 import { constants } from 'node:fs'
-import { mkdir, open, unlink } from 'node:fs/promises'
+import { mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { dataDirOf } from '../config/data-dir.ts'
+import { loadConfig } from '../config/index.ts'
+import { writeFileAtomic } from '../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { newRelayKeyTexts, relayKeyFileNames, type RelayKeyFile } from '../relay/vault/key-files.ts'
+import { newRelayKeyTexts, relayKeyFileNames, rotatedKeyRingText, type RelayKeyFile } from '../relay/vault/key-files.ts'
+import { resealAccounts, type ResealReport } from '../relay/vault/reseal.ts'
+import { loadSealingKeyRing, type SealingKeyRing } from '../relay/vault/sealing-key-ring.ts'
+import { openStore } from '../store/open-store.ts'
 import type { ProgramIo } from './program-io.ts'
+
+interface StoreOptions { config?: string, data: string }
 
 const KEY_FILE_MODE = 0o600
 
@@ -40,6 +48,52 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
       }
       await io.writeStdout(['relay:', ...handles.map(({ setting, file }) => `  ${setting}: ${file}`), ''].join('\n'))
     })
+
+  command.command('rotate-key')
+    .description('put a new key first in the sealing key ring file (relay.sealingKeyFile), keeping the old ones, then re-seal every account under it')
+    .option('--config <file>', 'the configuration file (relay.sealingKeyFile, store.url)')
+    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(process.env))
+    .action(async (options: StoreOptions) => {
+      const config = await loadConfig({ file: options.config, env: process.env })
+      const ringFile = config.relay.sealingKeyFile
+      if (ringFile === undefined) throw new SmsgwError(errorCodes.relayKeyFile, 'relay.sealingKeyFile is not set: rotate-key rewrites that file (a ring given in relay.sealingKey is rotated by putting the new key first)')
+      const rotated = rotatedKeyRingText(await readFile(ringFile, 'utf8'), new Date())
+      if (!rotated.ok) throw rotated.error
+      await writeFileAtomic(ringFile, Buffer.from(rotated.value))
+      await io.writeStdout(`${JSON.stringify({ event: 'rotated', keyFile: ringFile, current: rotated.value.split(' ', 1)[0] })}\n`)
+      await reseal(io, options, config.store.url, ringOf(config.relay))
+    })
+
+  command.command('reseal')
+    .description('seal again under the current key every account value sealed under an older key of the ring')
+    .option('--config <file>', 'the configuration file (relay.sealingKeyFile or relay.sealingKey, store.url)')
+    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(process.env))
+    .action(async (options: StoreOptions) => {
+      const config = await loadConfig({ file: options.config, env: process.env })
+      await reseal(io, options, config.store.url, ringOf(config.relay))
+    })
+}
+
+function ringOf (relay: { readonly sealingKeyFile?: string | undefined, readonly sealingKey?: string | undefined }): SealingKeyRing {
+  const ring = loadSealingKeyRing({ keyFile: relay.sealingKeyFile, key: relay.sealingKey })
+  if (!ring.ok) throw ring.error
+  return ring.value
+}
+
+/**
+ * One re-seal pass over the store's accounts; prints its report as one JSON line. Fails (exit 1)
+ * when a value opens under no key of the ring: a key was removed too early.
+ */
+async function reseal (io: ProgramIo, options: StoreOptions, storeUrl: string | undefined, keys: SealingKeyRing): Promise<void> {
+  const store = await openStore(storeUrl ?? join(options.data, 'smsgw.db'))
+  let report: ResealReport
+  try {
+    report = await resealAccounts({ accounts: store.relay, keys })
+  } finally {
+    await store.close()
+  }
+  await io.writeStdout(`${JSON.stringify({ event: 'resealed', current: keys.current.id, resealed: report.resealed, alreadyCurrent: report.current, unopenable: report.unopenable.length })}\n`)
+  if (report.unopenable.length > 0) throw new SmsgwError(errorCodes.relaySealed, `${report.unopenable.length} accounts hold a value no key of the ring opens (a key left the ring too early): ${report.unopenable.slice(0, 10).join(', ')}`)
 }
 
 async function createExclusive (file: string): Promise<Awaited<ReturnType<typeof open>>> {

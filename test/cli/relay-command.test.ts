@@ -6,13 +6,19 @@ import { test } from 'node:test'
 import { runProgram } from '../../src/cli/program.ts'
 import type { ProgramIo } from '../../src/cli/program-io.ts'
 import { loadConfig } from '../../src/config/index.ts'
+import { generateX25519KeyPair } from '../../src/relay/ratchet/index.ts'
 import { identifierKeyFromKeyFile } from '../../src/relay/vault/identifiers.ts'
-import { sealingKeyIdOf } from '../../src/relay/vault/key-files.ts'
+import { openCountryCode, sealingKeyIdOf } from '../../src/relay/vault/index.ts'
+import { newSealingKeyId } from '../../src/relay/vault/key-files.ts'
 import { pepperFromFile } from '../../src/relay/vault/password.ts'
-import { loadSealingKeyRing } from '../../src/relay/vault/sealing-key-ring.ts'
+import { loadSealingKeyRing, type SealingKeyRing } from '../../src/relay/vault/sealing-key-ring.ts'
+import { openStore } from '../../src/store/open-store.ts'
+import { relaySealedFieldNames } from '../../src/store/relay-accounts.ts'
+import { COUNTRY_CODE, createTestAccount, vaultOver } from '../relay/vault/stored-vault.ts'
 
-// `smsgw relay new-keys DIR`, run in-process through runProgram: the three key files, in the
-// forms their readers take, private to their owner, never replaced.
+// `smsgw relay new-keys|rotate-key|reseal`, run in-process through runProgram: the three key
+// files, in the forms their readers take, private to their owner, never replaced; a rotation that
+// puts a fresh key first and re-seals every account of the store under it.
 
 interface Captured { code: number, stdout: string, stderr: string[] }
 
@@ -45,7 +51,7 @@ test('smsgw relay new-keys writes an identifier key, a pepper and a sealing key 
   const pepper = pepperFromFile(await readFile(relay.pepperFile, 'utf8'))
   const ring = loadSealingKeyRing({ keyFile: relay.sealingKeyFile })
   assert.ok(identifierKey.ok && pepper.ok && ring.ok)
-  assert.match(ring.value.current.id, /^k\d{8}T\d{6}Z$/)
+  assert.match(ring.value.current.id, /^k\d{8}T\d{9}Z$/)
   assert.deepStrictEqual([identifierKey.value.length, pepper.value.length, ring.value.current.key.length, ring.value.byId.size], [32, 32, 32, 1])
 
   // Fresh keys each time: another folder gets others.
@@ -63,6 +69,84 @@ test('smsgw relay new-keys never replaces a key file, and leaves the folder as i
   assert.deepStrictEqual([await readdir(dir), await readFile(join(dir, 'pepper.key'), 'utf8'), refused.stdout], [['pepper.key'], 'the pepper of accounts that exist\n', ''])
 })
 
-test('sealingKeyIdOf names a key by its UTC second', () => {
-  assert.equal(sealingKeyIdOf(new Date('2026-12-06T18:10:05.123Z')), 'k20261206T181005Z')
+test('newSealingKeyId names a key by its UTC time to the millisecond', () => {
+  assert.equal(newSealingKeyId(new Date('2026-12-06T18:10:05.123Z')), 'k20261206T181005123Z')
+})
+
+/** A deployment's key files and a SQLite store holding `accounts` accounts sealed under its first key. */
+async function deploymentWithAccounts (accounts: number): Promise<{ configFile: string, ringFile: string, storeFile: string, entityIds: string[] }> {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-rotate-'))
+  const made = await smsgw(['relay', 'new-keys', join(dir, 'keys')])
+  const storeFile = join(dir, 'smsgw.db')
+  const configFile = join(dir, 'smsgw.yaml')
+  await writeFile(configFile, `${made.stdout}store:\n  url: ${storeFile}\n`)
+  const ring = unwrapRing(join(dir, 'keys', 'sealing.keys'))
+  const store = await openStore(storeFile)
+  const entityIds: string[] = []
+  try {
+    const vault = vaultOver(store, ring)
+    for (let n = 0; n < accounts; n++) entityIds.push((await createTestAccount(vault, generateX25519KeyPair().publicKey, `+23765000000${n}`)).entityId)
+  } finally {
+    await store.close()
+  }
+  return { configFile, ringFile: join(dir, 'keys', 'sealing.keys'), storeFile, entityIds }
+}
+
+function unwrapRing (keyFile: string): SealingKeyRing {
+  const ring = loadSealingKeyRing({ keyFile })
+  assert.ok(ring.ok)
+  return ring.value
+}
+
+/** The key id each sealed value of each account names, and its country code opened under `ring`. */
+async function sealedState (storeFile: string, entityIds: string[], ring: SealingKeyRing): Promise<Array<{ keys: string[], countryCode: string }>> {
+  const store = await openStore(storeFile)
+  try {
+    return await Promise.all(entityIds.map(async entityId => {
+      const account = await store.relay.get(entityId)
+      assert.ok(account !== undefined)
+      const countryCode = openCountryCode(vaultOver(store, ring), account)
+      return { keys: [...new Set(relaySealedFieldNames.map(field => sealingKeyIdOf(account.sealed[field]) ?? '?'))], countryCode: countryCode.ok ? countryCode.value : countryCode.error.code }
+    }))
+  } finally {
+    await store.close()
+  }
+}
+
+test('smsgw relay rotate-key puts a fresh key first in the ring file, keeps the old one, and re-seals every account under the new key; a second pass finds nothing to do', async () => {
+  const { configFile, ringFile, storeFile, entityIds } = await deploymentWithAccounts(3)
+  const before = unwrapRing(ringFile)
+  assert.deepStrictEqual(await sealedState(storeFile, entityIds, before), entityIds.map(() => ({ keys: [before.current.id], countryCode: COUNTRY_CODE })))
+
+  const rotated = await smsgw(['relay', 'rotate-key', '--config', configFile])
+  assert.deepStrictEqual([rotated.code, rotated.stderr], [0, []])
+  const after = unwrapRing(ringFile)
+  assert.notEqual(after.current.id, before.current.id)
+  assert.deepStrictEqual([...after.byId.keys()], [after.current.id, before.current.id])
+  assert.deepStrictEqual(after.byId.get(before.current.id)?.key, before.current.key)
+  assert.equal((await stat(ringFile)).mode & 0o777, 0o600)
+  assert.deepStrictEqual(rotated.stdout.trim().split('\n').map(line => JSON.parse(line) as unknown), [
+    { event: 'rotated', keyFile: ringFile, current: after.current.id },
+    { event: 'resealed', current: after.current.id, resealed: 3, alreadyCurrent: 0, unopenable: 0 }
+  ])
+  assert.deepStrictEqual(await sealedState(storeFile, entityIds, after), entityIds.map(() => ({ keys: [after.current.id], countryCode: COUNTRY_CODE })))
+
+  const again = await smsgw(['relay', 'reseal', '--config', configFile])
+  assert.deepStrictEqual([again.code, JSON.parse(again.stdout) as unknown], [0, { event: 'resealed', current: after.current.id, resealed: 0, alreadyCurrent: 3, unopenable: 0 }])
+})
+
+test('smsgw relay reseal fails, naming the accounts, when a value opens under no key of the ring; rotate-key refuses a ring given as a value', async () => {
+  const { configFile, ringFile, storeFile, entityIds } = await deploymentWithAccounts(1)
+  const sealedUnder = unwrapRing(ringFile).current.id
+  // The ring loses the key the account is sealed under: nothing can open it.
+  await writeFile(ringFile, `k2 ${Buffer.alloc(32, 9).toString('base64')}\n`)
+  const failed = await smsgw(['relay', 'reseal', '--config', configFile])
+  assert.deepStrictEqual([failed.code, JSON.parse(failed.stdout) as unknown], [1, { event: 'resealed', current: 'k2', resealed: 0, alreadyCurrent: 0, unopenable: 1 }])
+  assert.deepStrictEqual(failed.stderr, [`1 accounts hold a value no key of the ring opens (a key left the ring too early): ${entityIds[0] ?? ''}`])
+  assert.deepStrictEqual((await sealedState(storeFile, entityIds, unwrapRing(ringFile)))[0]?.keys, [sealedUnder])
+
+  const asValue = join(await mkdtemp(join(tmpdir(), 'relay-rotate-')), 'value.yaml')
+  await writeFile(asValue, `relay:\n  sealingKey: "k1 ${Buffer.alloc(32, 1).toString('base64')}"\nstore:\n  url: ${storeFile}\n`)
+  const refused = await smsgw(['relay', 'rotate-key', '--config', asValue])
+  assert.deepStrictEqual([refused.code, refused.stdout, refused.stderr], [1, '', ['relay.sealingKeyFile is not set: rotate-key rewrites that file (a ring given in relay.sealingKey is rotated by putting the new key first)']])
 })

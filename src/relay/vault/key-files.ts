@@ -1,6 +1,8 @@
 import { randomBytes } from 'node:crypto'
+import { errorCodes } from '../../errors.ts'
 import { IDENTIFIER_KEY_BYTES } from './identifiers.ts'
-import { SEALING_KEY_BYTES } from './sealing-key-ring.ts'
+import { fail, succeed, type Outcome } from '../outcome.ts'
+import { parseSealingKeyRing, SEALING_KEY_BYTES } from './sealing-key-ring.ts'
 
 // The texts of the relay's three key files (relay.md §7), fresh and random, in the forms their
 // readers take: the identifier key as upstream's Vault reads its key file (the first 32
@@ -17,9 +19,9 @@ export const relayKeyFileNames = {
 
 export type RelayKeyFile = keyof typeof relayKeyFileNames
 
-/** A sealing key id that tells keys made on different days apart: `k` and the UTC date and time. */
-export function sealingKeyIdOf (now: Date): string {
-  return `k${now.toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z')}`
+/** A sealing key id that tells keys apart and says when each was made: `k` and the UTC time to the millisecond. */
+export function newSealingKeyId (now: Date): string {
+  return `k${now.toISOString().replace(/[-:.]/g, '')}`
 }
 
 /** Fresh texts for the three files, each ending with a line feed. */
@@ -27,6 +29,24 @@ export function newRelayKeyTexts (now: Date): Record<RelayKeyFile, string> {
   return {
     identifierKeyFile: `${randomBytes(IDENTIFIER_KEY_BYTES * 3 / 4).toString('base64')}\n`,
     pepperFile: `${randomBytes(32).toString('base64')}\n`,
-    sealingKeyFile: `${sealingKeyIdOf(now)} ${randomBytes(SEALING_KEY_BYTES).toString('base64')}\n`
+    sealingKeyFile: newSealingKeyEntry(now)
   }
+}
+
+/**
+ * The key ring text with a fresh key put first, so it seals everything new, and every old entry
+ * kept below it, so what they sealed still opens (until a re-seal pass has moved it). Refuses a
+ * text that is no key ring, and a new id that is taken (two rotations within one millisecond).
+ */
+export function rotatedKeyRingText (text: string, now: Date): Outcome<string> {
+  const ring = parseSealingKeyRing(text)
+  if (!ring.ok) return ring
+  const entry = newSealingKeyEntry(now)
+  const id = entry.split(' ', 1)[0] as string
+  if (ring.value.byId.has(id)) return fail(errorCodes.relayKeyFile, `the sealing key ring already holds a key ${id}: rotate again`)
+  return succeed(`${entry}${text.endsWith('\n') || text === '' ? text : `${text}\n`}`)
+}
+
+function newSealingKeyEntry (now: Date): string {
+  return `${newSealingKeyId(now)} ${randomBytes(SEALING_KEY_BYTES).toString('base64')}\n`
 }

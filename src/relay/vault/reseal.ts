@@ -9,6 +9,9 @@ import { open, seal, sealingKeyIdOf } from './sealing.ts'
 
 const PAGE = 200
 
+/** What a re-seal pass needs of the vault: the accounts and the key ring, no identifier key. */
+export type ResealingVault = Pick<RelayVault, 'accounts' | 'keys'>
+
 export interface ResealReport {
   /** Accounts whose values were sealed again. */
   readonly resealed: number
@@ -18,7 +21,7 @@ export interface ResealReport {
   readonly unopenable: string[]
 }
 
-export async function resealAccounts (vault: RelayVault): Promise<ResealReport> {
+export async function resealAccounts (vault: ResealingVault): Promise<ResealReport> {
   let resealed = 0
   let current = 0
   const unopenable: string[] = []
@@ -36,7 +39,7 @@ export async function resealAccounts (vault: RelayVault): Promise<ResealReport> 
 }
 
 /** Re-seals one account, reading it again when a concurrent write (a decryption) won the race. */
-async function resealOne (vault: RelayVault, entityId: string): Promise<'resealed' | 'current' | 'unopenable' | 'gone'> {
+async function resealOne (vault: ResealingVault, entityId: string): Promise<'resealed' | 'current' | 'unopenable' | 'gone'> {
   for (;;) {
     const account = await vault.accounts.get(entityId)
     if (account === undefined) return 'gone'
@@ -47,7 +50,7 @@ async function resealOne (vault: RelayVault, entityId: string): Promise<'reseale
   }
 }
 
-function resealedFields (vault: RelayVault, account: RelayAccount): Partial<RelaySealedFields> | undefined {
+function resealedFields (vault: ResealingVault, account: RelayAccount): Partial<RelaySealedFields> | undefined {
   const changes: Partial<Record<keyof RelaySealedFields, Buffer>> = {}
   for (const field of relaySealedFieldNames) {
     const sealed = account.sealed[field]
