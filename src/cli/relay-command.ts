@@ -8,7 +8,7 @@ import { writeFileAtomic } from '../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
 import { newRelayKeyTexts, relayKeyFileNames, rotatedKeyRingText, type RelayKeyFile } from '../relay/vault/key-files.ts'
 import { resealAccounts, type ResealReport } from '../relay/vault/reseal.ts'
-import { loadSealingKeyRing, type SealingKeyRing } from '../relay/vault/sealing-key-ring.ts'
+import { loadSealingKeyRing, parseSealingKeyRing, type SealingKeyRing } from '../relay/vault/sealing-key-ring.ts'
 import { openStore } from '../store/open-store.ts'
 import type { ProgramIo } from './program-io.ts'
 
@@ -60,8 +60,11 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
       const rotated = rotatedKeyRingText(await readFile(ringFile, 'utf8'), new Date())
       if (!rotated.ok) throw rotated.error
       await writeFileAtomic(ringFile, Buffer.from(rotated.value))
-      await io.writeStdout(`${JSON.stringify({ event: 'rotated', keyFile: ringFile, current: rotated.value.split(' ', 1)[0] })}\n`)
-      await reseal(io, options, config.store.url, ringOf(config.relay))
+      // The ring just written, from its text: no second read of the file.
+      const ring = parseSealingKeyRing(rotated.value)
+      if (!ring.ok) throw ring.error
+      await io.writeStdout(`${JSON.stringify({ event: 'rotated', keyFile: ringFile, current: ring.value.current.id })}\n`)
+      await reseal(io, options, config.store.url, ring.value)
     })
 
   command.command('reseal')

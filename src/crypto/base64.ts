@@ -2,7 +2,7 @@ import { SmsgwError, errorCodes } from '../errors.ts'
 
 // Standard alphabet, padded, on one line. Buffer.from(…, 'base64') silently skips junk,
 // which would turn a mangled payload into a confusing decryption failure further down.
-const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+export const STANDARD_BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
 /** Decodes standard padded base64, tolerating surrounding whitespace (a trailing newline, say). */
 export function decodeBase64 (text: string, what = 'payload'): Buffer {

@@ -12,8 +12,9 @@ export interface Submission {
   readonly takenInAtMs?: number
   /**
    * Given for a request the ledger guards: a backend that talks to a network calls it just
-   * before the request's first bytes may be written (once per request, however many parts or
-   * connections it tries) and writes nothing until it resolves. It resolves once the `writing`
+   * before the request's first bytes may be written and writes nothing until it resolves. It may
+   * call it again (a reconnecting session retries the first part on its next connection); once
+   * the mark is made, later calls resolve at once. It resolves once the `writing`
    * mark is durable; it rejects (SMSGW_LEDGER_FENCED, or the ledger's own error) when the
    * request must not be written, and the backend then rejects with that error, reporting nothing.
    */

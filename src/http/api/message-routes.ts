@@ -115,13 +115,16 @@ export const messageRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // No request can have such a correl-id; and the 404 would echo it.
     const problem = idProblem(correlId, MAX_CORREL_ID_BYTES)
     if (problem !== undefined) return sendProblem(reply, 400, [`correl-id ${problem}`])
-    // Queued first: a request leaves the queue only once its status is stored, so one that is not
-    // queued any more has its status in the history read next.
-    const queued = await app.smsgw.ingress.queued(clientId, correlId)
-    const events = await app.smsgw.statuses.history(clientId, correlId)
-    if (events.length === 0 && !queued) return sendProblem(reply, 404, `no request with correl-id ${JSON.stringify(correlId)} of client ${clientId} is queued or has a status`)
-    const state = events.length === 0 ? requestStates.queued : requestStates.reported
-    return { 'client-id': clientId, 'correl-id': correlId, state, statuses: events.map(statusJsonOf) }
+    // The history first: the queue is asked (a scan of the queued requests) only for a request
+    // with no status yet. A request leaves the queue only once its status is stored, so one no
+    // longer queued by then has its status in the history read again.
+    let events = await app.smsgw.statuses.history(clientId, correlId)
+    if (events.length === 0) {
+      if (await app.smsgw.ingress.queued(clientId, correlId)) return { 'client-id': clientId, 'correl-id': correlId, state: requestStates.queued, statuses: [] }
+      events = await app.smsgw.statuses.history(clientId, correlId)
+    }
+    if (events.length === 0) return sendProblem(reply, 404, `no request with correl-id ${JSON.stringify(correlId)} of client ${clientId} is queued or has a status`)
+    return { 'client-id': clientId, 'correl-id': correlId, state: requestStates.reported, statuses: events.map(statusJsonOf) }
   })
 }
 

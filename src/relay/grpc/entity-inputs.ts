@@ -10,7 +10,7 @@ import { invalidArgument, missingField, RpcFailure } from './rpc-failure.ts'
 /** Ours: far above any real value; a password is hashed whole, so it is bounded before that. */
 export const MAX_PASSWORD_CHARS = 512
 /** Ours: OTP codes are short; a longer one is simply wrong. */
-export const MAX_OTP_CHARS = 32
+const MAX_OTP_CHARS = 32
 const MAX_PHONE_NUMBER_CHARS = 64
 /** Why libphonenumber-js refused a number, worded as upstream's parser reasons. */
 const parseReasons: Readonly<Record<string, string>> = {

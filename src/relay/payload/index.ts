@@ -1,6 +1,6 @@
 export { decodeContent } from './content.ts'
 export type { Content, EmailContent, MessageContent, TestContent, TextContent } from './content.ts'
-export { decodePlatformPayload, DEVICE_ID_BYTES, encodePlatformPayload, isV0Payload, MAX_PLATFORM_PAYLOAD_BYTES, platformPayloadVersions } from './platform-payload.ts'
+export { decodePlatformPayload, DEVICE_ID_BYTES, encodePlatformPayload, MAX_PLATFORM_PAYLOAD_BYTES, platformPayloadVersions } from './platform-payload.ts'
 export type { PlatformPayload, PlatformPayloadVersion } from './platform-payload.ts'
-export { allowedServiceTypes, platformByShortcode, platformProtocols, platforms, serviceTypes } from './platforms.ts'
+export { allowedServiceTypes, platformByShortcode, platforms, serviceTypes } from './platforms.ts'
 export type { Platform, PlatformProtocol, ServiceType } from './platforms.ts'

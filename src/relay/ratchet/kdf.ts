@@ -1,8 +1,8 @@
-import { createHmac, hkdfSync } from 'node:crypto'
+import { hkdfSync } from 'node:crypto'
+import { hmacSha256 } from '../../crypto/hmac-sha256.ts'
 
 // The key derivations of relay.md §3, as upstream libsig protocols.py computes them.
 
-export const CHAIN_KEY_BYTES = 32
 const ENCRYPT_SALT = Buffer.alloc(80)
 const CHAIN_STEP = Buffer.from([0x01])
 const MESSAGE_STEP = Buffer.from([0x02])
@@ -16,8 +16,8 @@ export function kdfRootKey (rootKey: Buffer, dhOutput: Buffer): { rootKey: Buffe
 /** KDF_CK(ck): next chain key = HMAC-SHA256(ck, 0x01), message key = HMAC-SHA256(ck, 0x02). */
 export function kdfChainKey (chainKey: Buffer): { chainKey: Buffer, messageKey: Buffer } {
   return {
-    chainKey: createHmac('sha256', chainKey).update(CHAIN_STEP).digest(),
-    messageKey: createHmac('sha256', chainKey).update(MESSAGE_STEP).digest()
+    chainKey: hmacSha256(chainKey, CHAIN_STEP),
+    messageKey: hmacSha256(chainKey, MESSAGE_STEP)
   }
 }
 

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, timingSafeEqual } from 'node:crypto'
+import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto'
+import { hmacSha256 } from '../../crypto/hmac-sha256.ts'
 import { errorCodes } from '../../errors.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { messageCipherKeys } from './kdf.ts'
@@ -15,7 +16,7 @@ export function encryptMessage (messageKey: Buffer, plaintext: Buffer, associate
   const keys = messageCipherKeys(messageKey)
   const cipher = createCipheriv('aes-256-cbc', keys.aesKey, keys.iv)
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
-  const tag = createHmac('sha256', keys.macKey).update(associatedData).update(ciphertext).digest()
+  const tag = hmacSha256(keys.macKey, associatedData, ciphertext)
   return Buffer.concat([ciphertext, tag])
 }
 
@@ -31,7 +32,7 @@ export function decryptMessage (messageKey: Buffer, ciphertextAndTag: Buffer, as
   }
   const keys = messageCipherKeys(messageKey)
   const ciphertext = ciphertextAndTag.subarray(0, ciphertextBytes)
-  const expected = createHmac('sha256', keys.macKey).update(associatedData).update(ciphertext).digest()
+  const expected = hmacSha256(keys.macKey, associatedData, ciphertext)
   if (!timingSafeEqual(expected, ciphertextAndTag.subarray(ciphertextBytes))) {
     return fail(errorCodes.ratchetAuth, 'ratchet message failed its MAC check')
   }

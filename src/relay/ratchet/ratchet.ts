@@ -6,7 +6,7 @@ import { encodeHeader, isCounter, type RatchetHeader } from './header.ts'
 import { kdfChainKey, kdfRootKey } from './kdf.ts'
 import { decryptMessage, encryptMessage } from './message-cipher.ts'
 import type { RatchetState, SkippedMessageKey } from './ratchet-state.ts'
-import { exceedsSkipLimit, findSkippedKey, MAX_STORED_SKIPPED_KEYS, withoutSkippedKey, withSkippedKeys } from './skipped-keys.ts'
+import { exceedsSkipLimit, findSkippedKey, MAX_SKIP_PER_MESSAGE, MAX_STORED_SKIPPED_KEYS, withoutSkippedKey, withSkippedKeys } from './skipped-keys.ts'
 
 // Decrypt and encrypt of relay.md §3, the algorithm of upstream libsig Ratchets.decrypt/encrypt,
 // written as pure functions: the input state is never changed, and a message that is malformed,
@@ -138,7 +138,7 @@ function deriveSkipped (ratchetPublicKey: Buffer, chainKey: Buffer, from: number
 }
 
 function skipLimit (until: number, current: number): Outcome<never> {
-  return fail(errorCodes.ratchetSkipLimit, `ratchet message ${until} is more than 100 past the chain's ${current} received`)
+  return fail(errorCodes.ratchetSkipLimit, `ratchet message ${until} is more than ${MAX_SKIP_PER_MESSAGE} past the chain's ${current} received`)
 }
 
 /**

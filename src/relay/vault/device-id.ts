@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { hmacSha256 } from '../../crypto/hmac-sha256.ts'
 
 /**
  * The device id of relay.md §2 (upstream Vault src/device_id.py compute_device_id):
@@ -7,5 +7,5 @@ import { createHmac } from 'node:crypto'
  * used at login (e-mail addresses are not lower-cased).
  */
 export function computeDeviceId (deviceSecret: Buffer, identifier: string, clientDeviceIdPublicKey: Buffer): Buffer {
-  return createHmac('sha256', deviceSecret).update(identifier, 'utf8').update(clientDeviceIdPublicKey).digest()
+  return hmacSha256(deviceSecret, Buffer.from(identifier, 'utf8'), clientDeviceIdPublicKey)
 }

@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
+import { createCipheriv, createDecipheriv, randomBytes, timingSafeEqual } from 'node:crypto'
+import { hmacSha256 } from '../../crypto/hmac-sha256.ts'
 import { errorCodes } from '../../errors.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 
@@ -27,7 +28,7 @@ export function fernetEncrypt (key: Buffer, plaintext: Buffer, options: FernetOp
   head.writeBigUInt64BE(BigInt(options.nowSeconds ?? Math.floor(Date.now() / 1000)), 1)
   const cipher = createCipheriv('aes-128-cbc', key.subarray(16, 32), iv)
   const body = Buffer.concat([head, iv, cipher.update(plaintext), cipher.final()])
-  const mac = createHmac('sha256', key.subarray(0, 16)).update(body).digest()
+  const mac = hmacSha256(key.subarray(0, 16), body)
   // URL-safe base64 with its padding, as Python's urlsafe_b64encode writes it.
   return Buffer.concat([body, mac]).toString('base64').replaceAll('+', '-').replaceAll('/', '_')
 }
@@ -38,7 +39,7 @@ export function fernetDecrypt (key: Buffer, token: string): Outcome<Buffer> {
   const bytes = Buffer.from(token, 'base64url')
   if (bytes.length < HEAD_BYTES + 16 + MAC_BYTES || bytes[0] !== VERSION || (bytes.length - HEAD_BYTES - MAC_BYTES) % 16 !== 0) return invalid()
   const body = bytes.subarray(0, bytes.length - MAC_BYTES)
-  const expected = createHmac('sha256', key.subarray(0, 16)).update(body).digest()
+  const expected = hmacSha256(key.subarray(0, 16), body)
   if (!timingSafeEqual(expected, bytes.subarray(bytes.length - MAC_BYTES))) return invalid()
   try {
     const decipher = createDecipheriv('aes-128-cbc', key.subarray(16, 32), body.subarray(9, HEAD_BYTES))

@@ -1,4 +1,5 @@
 import { errorCodes } from '../../errors.ts'
+import { STANDARD_BASE64 } from '../../crypto/base64.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { agree, X25519_KEY_BYTES } from '../ratchet/dh.ts'
 
@@ -11,7 +12,6 @@ import { agree, X25519_KEY_BYTES } from '../ratchet/dh.ts'
 export const MAX_EMAIL_CHARS = 320
 export const MAX_BASE64_FIELD_CHARS = 1024
 const EMAIL_PATTERN = /^[a-zA-Z0-9._%+-]+@[a-zA-Z0-9.-]+\.[a-zA-Z]{2,}$/
-const BASE64_PATTERN = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 // Any private key serves to tell a usable public key from a low-order point.
 const PROBE_PRIVATE_KEY = Buffer.alloc(X25519_KEY_BYTES, 0x42)
 
@@ -37,7 +37,7 @@ export function checkEmailAddress (emailAddress: string): Outcome<string> {
 export function decodeLenientBase64 (text: string): Buffer | undefined {
   if (text.length > MAX_BASE64_FIELD_CHARS) return undefined
   const compact = text.replace(/\s+/g, '')
-  return BASE64_PATTERN.test(compact) ? Buffer.from(compact, 'base64') : undefined
+  return STANDARD_BASE64.test(compact) ? Buffer.from(compact, 'base64') : undefined
 }
 
 /**

@@ -1,5 +1,6 @@
 import { CompactSign, jwtVerify } from 'jose'
 import { errorCodes } from '../../errors.ts'
+import { ENTITY_ID_PATTERN } from '../../store/relay-accounts.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { fernetDecrypt, fernetEncrypt } from './fernet.ts'
 
@@ -15,7 +16,6 @@ export const LLT_ISSUER = 'https://smswithoutborders.com'
 export const LLT_LIFETIME_SECONDS = 3650 * 24 * 60 * 60
 /** Ours: an eid (32) + ':' + a JWT of these claims is about 250 characters. */
 export const MAX_LLT_CHARS = 1024
-const EID_PATTERN = /^[0-9a-f]{32}$/
 
 export interface IssuedToken {
   /** "<eid>:<jwt>": what the app sends back as long_lived_token. */
@@ -53,7 +53,7 @@ export function parseLongLivedToken (plain: string): Outcome<{ eid: string, jwt:
   const at = plain.indexOf(':')
   if (plain.length > MAX_LLT_CHARS || at < 0) return invalid('it is not <eid>:<jwt>')
   const eid = plain.slice(0, at)
-  if (!EID_PATTERN.test(eid)) return invalid('its entity id is not 32 hex characters')
+  if (!ENTITY_ID_PATTERN.test(eid)) return invalid('its entity id is not 32 hex characters')
   return succeed({ eid, jwt: plain.slice(at + 1) })
 }
 

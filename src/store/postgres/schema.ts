@@ -1,8 +1,8 @@
 import type { Pool } from 'pg'
 import { advisoryKey } from './advisory-locks.ts'
 
-// The PostgreSQL store's schema, versioned in table smsgw_schema: migration i takes a database
-// from version i to version i + 1. Append new migrations at the end and never edit one that
+// The PostgreSQL store's schema, versioned in table smsgw_schema: `migrations[i]` takes a database
+// from version i to version i + 1 ("migration n" below is the one that makes version n). Append new migrations at the end and never edit one that
 // has shipped. Every table is prefixed `smsgw_`, so the store can share a database (or a
 // schema, chosen with the URL's search_path) with other applications.
 //

@@ -1,7 +1,8 @@
 import type { DatabaseSync } from 'node:sqlite'
 
-// The embedded store's schema, versioned with SQLite's `PRAGMA user_version`: migration i takes
-// a database from version i to version i + 1. Append new migrations at the end and never edit
+// The embedded store's schema, versioned with SQLite's `PRAGMA user_version`: `migrations[i]` takes
+// a database from version i to version i + 1 ("migration n" below is the one that makes version
+// n). Append new migrations at the end and never edit
 // one that has shipped: databases in the field have already run it.
 //
 // - requests: the durable queue. `seq` is AUTOINCREMENT so a seq is never reused, not even after

@@ -12,7 +12,6 @@ import type { InboundSms } from '../../smpp/inbound/index.ts'
 /** What became of one inbound SMS. */
 export const inboundOutcomes = { stored: 'stored', duplicate: 'duplicate', refused: 'refused' } as const
 export type InboundOutcome = typeof inboundOutcomes[keyof typeof inboundOutcomes]
-export const allowedInboundOutcomes: readonly InboundOutcome[] = Object.values(inboundOutcomes)
 
 /** One inbound SMS handled, as metrics see it: no number, no text. */
 export interface InboundEvent {
