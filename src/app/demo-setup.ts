@@ -1,10 +1,10 @@
 import { copyFile, mkdir, writeFile, access } from 'node:fs/promises'
 import { join } from 'node:path'
-import { BUILTIN_VAULT_FILE } from '../config/index.ts'
+import { BUILTIN_VAULT_FILE, BUILTIN_VAULT_PASSWORD } from '../config/index.ts'
 import { createKeyPair, Vault } from '../crypto/vault/index.ts'
 
-/** The older gateway's built-in vault password (spec §8): a demo secret, never a real one. */
-export const DEMO_VAULT_PASSWORD = '123456'
+/** The demo vault is a copy of the built-in one, so its password is the built-in's: a demo secret, never a real one. */
+export const DEMO_VAULT_PASSWORD = BUILTIN_VAULT_PASSWORD
 /** The demo's SMPP client: unlike `test`, its requests go over SMPP to the simulator. */
 export const DEMO_CLIENT = 'demo'
 /** The built-in client the loop-back answers (spec §6): no SMSC, statuses chosen by markers in the text. */

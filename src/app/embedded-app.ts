@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { DeepPartial, GatewayConfig } from '../config/index.ts'
-import { BUILTIN_VAULT_FILE, loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
+import { BUILTIN_VAULT_FILE, BUILTIN_VAULT_PASSWORD, loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
 import { readVaultPasswordFile } from '../crypto/vault/index.ts'
 import { errorCodes, SmsgwError } from '../errors.ts'
 import { ApiKeyFile, apiKeyFilePath } from '../http/api-keys/index.ts'
@@ -125,12 +125,8 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
     simulator,
     relayGrpcPort: relayVault?.port,
-    close: async () => {
-      await relayVault?.close()
-      await app.close()
-      await running.shutdown()
-      await simulator?.close()
-    }
+    // Stops what it started, last first: the same list a failed start unwinds.
+    close: async () => { for (const stop of [...started].reverse()) await stop() }
   }
 }
 
@@ -141,7 +137,7 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
 async function vaultPasswordOf (config: GatewayConfig): Promise<string> {
   if (config.vault.password !== undefined) return config.vault.password
   if (config.vault.passwordFile !== undefined) return await readVaultPasswordFile(config.vault.passwordFile)
-  if (config.vault.file === BUILTIN_VAULT_FILE) return DEMO_VAULT_PASSWORD
+  if (config.vault.file === BUILTIN_VAULT_FILE) return BUILTIN_VAULT_PASSWORD
   throw new SmsgwError(errorCodes.vaultPassword, `no password for the vault ${config.vault.file}: set vault.passwordFile or SMSGW_VAULT_PASSWORD`)
 }
 

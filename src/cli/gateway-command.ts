@@ -1,13 +1,9 @@
 import type { Command } from 'commander'
-import type { GatewayConfig } from '../config/index.ts'
+import { BUILTIN_VAULT_FILE, BUILTIN_VAULT_PASSWORD, type GatewayConfig } from '../config/index.ts'
 import { DEFAULT_DATA_DIR } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
 import { onStopSignals } from './stop-signals.ts'
 import { resolveVaultPassword } from './vault-password.ts'
-
-// The older gateway ships its built-in vault with this password (spec §8); it guards only the
-// public key pair of the loop-back client `test`.
-const BUILTIN_VAULT_PASSWORD = '123456'
 
 /** `smsgw gateway`: the outbound gateway on Kafka, until SIGTERM or SIGINT. */
 export function addGatewayCommand (program: Command, io: ProgramIo): void {
@@ -54,7 +50,6 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
 }
 
 async function vaultPasswordOf (config: GatewayConfig, io: ProgramIo): Promise<string> {
-  const { BUILTIN_VAULT_FILE } = await import('../config/index.ts')
   if (config.vault.password !== undefined) return config.vault.password
   if (config.vault.passwordFile === undefined && config.vault.file === BUILTIN_VAULT_FILE && process.env.SMSGW_VAULT_PASSWORD === undefined) return BUILTIN_VAULT_PASSWORD
   return await resolveVaultPassword({ passwordFile: config.vault.passwordFile }, io.warn)

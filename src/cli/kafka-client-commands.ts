@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { sealPayload } from '../crypto/payload/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
 import { formatSmsText } from '../sms/sms-text.ts'
+import { DEFAULT_SEND_SMS_TOPIC, DEFAULT_SMS_STATUS_TOPIC } from '../config/index.ts'
 import { DEFAULT_BROKER_CONNECT_TIMEOUT_MS } from '../transport/kafka/client-options.ts'
 import { checkFormat } from './choices.ts'
 import type { ProgramIo } from './program-io.ts'
@@ -33,7 +34,7 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     .option('--format <format>', 'payload format: legacy or v2', 'legacy')
     .option(...brokersOption)
     .option(...connectTimeoutOption)
-    .option('--topic <topic>', 'request topic (default $SMSGW_KAFKA_TOPICS_SEND_SMS, as the gateway reads it)', process.env.SMSGW_KAFKA_TOPICS_SEND_SMS ?? 'send-sms')
+    .option('--topic <topic>', 'request topic (default $SMSGW_KAFKA_TOPICS_SEND_SMS, as the gateway reads it)', process.env.SMSGW_KAFKA_TOPICS_SEND_SMS ?? DEFAULT_SEND_SMS_TOPIC)
     .action(async (recipient: string, sender: string, words: string[], options: SendOptions) => {
       const format = checkFormat(options.format)
       const publicKey = await readPublicKeyFile(options.pubkey)
@@ -55,7 +56,7 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     .option('--timeout-ms <ms>', 'exit (status 1 when --count was not reached) after this long without a status')
     .option(...brokersOption)
     .option(...connectTimeoutOption)
-    .option('--topic <topic>', 'status topic (default $SMSGW_KAFKA_TOPICS_SMS_STATUS, as the gateway reads it)', process.env.SMSGW_KAFKA_TOPICS_SMS_STATUS ?? 'sms-status')
+    .option('--topic <topic>', 'status topic (default $SMSGW_KAFKA_TOPICS_SMS_STATUS, as the gateway reads it)', process.env.SMSGW_KAFKA_TOPICS_SMS_STATUS ?? DEFAULT_SMS_STATUS_TOPIC)
     .action(async (options: ListenOptions) => {
       const { followStatuses } = await import('../transport/kafka/status-follower.ts')
       const { encodeStatusEvent } = await import('../gateway/status/status-event.ts')

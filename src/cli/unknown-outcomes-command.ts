@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import type { UnknownOutcomes } from '../gateway/ledger/unknown-outcomes.ts'
+import { unknownOutcomeJsonOf, type UnknownOutcomes } from '../gateway/ledger/unknown-outcomes.ts'
 import type { ProgramIo } from './program-io.ts'
 
 interface TopicOptions { config?: string, brokers?: string }
@@ -20,13 +20,7 @@ export function addUnknownOutcomesCommand (program: Command, io: ProgramIo): voi
     .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
     .action(async (options: TopicOptions) => {
       const outcomes = await withOutcomes(options, async unknown => await unknown.list())
-      await io.writeStdout(outcomes.map(outcome => `${JSON.stringify({
-        'client-id': outcome.clientId,
-        'correl-id': outcome.correlId,
-        source: outcome.source,
-        'claimed-at': new Date(outcome.claimedAtMs).toISOString(),
-        ...(outcome.writingAtMs === undefined ? {} : { 'writing-at': new Date(outcome.writingAtMs).toISOString() })
-      })}\n`).join(''))
+      await io.writeStdout(outcomes.map(outcome => `${JSON.stringify(unknownOutcomeJsonOf(outcome))}\n`).join(''))
     })
 
   command.command('resolve')

@@ -1,5 +1,5 @@
 /** The environment variable naming the data folder of `smsgw run` (its --data option wins). */
-export const DATA_DIR_ENV = 'SMSGW_DATA_DIR'
+const DATA_DIR_ENV = 'SMSGW_DATA_DIR'
 /** The data folder of `smsgw run` by default: the store, the demo vault, the API key file. */
 export const DEFAULT_DATA_DIR = 'smsgw-data'
 

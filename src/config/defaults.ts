@@ -10,6 +10,8 @@ import type { GatewayConfig } from './schema.ts'
  * of the loop-back client `test`. Its password is public; it protects nothing real.
  */
 export const BUILTIN_VAULT_FILE = fileURLToPath(new URL('../../assets/builtin.vault', import.meta.url))
+/** The built-in vault's password, as the older gateway ships it (spec §8). */
+export const BUILTIN_VAULT_PASSWORD = '123456'
 
 export const DEFAULT_KAFKA_BROKERS: readonly string[] = Object.freeze(['127.0.0.1:9092'])
 export const DEFAULT_KAFKA_CLIENT_ID = 'sms-gateway'

@@ -6,6 +6,7 @@ export type { GatewayConfig, LogLevel } from './schema.ts'
 export type { DeepPartial } from './deep-types.ts'
 export {
   BUILTIN_VAULT_FILE,
+  BUILTIN_VAULT_PASSWORD,
   defaultConfig,
   DEFAULT_ALLOWED_CLIENTS,
   DEFAULT_CLAIM_TAKEOVER_MS,

@@ -1,5 +1,6 @@
 import Type from 'typebox'
 import type { Static, TInteger, TString } from 'typebox'
+import { MAX_CLIENT_ID_BYTES } from '../gateway/stages/request-ids.ts'
 import { allowedSynchronousModes } from '../store/sqlite/synchronous-modes.ts'
 import type { DeepReadonly } from './deep-types.ts'
 
@@ -173,7 +174,7 @@ export const gatewayConfigSchema = Type.Object({
      * (docs/inbound-sms.md, "Embedded mode"). Each client needs a key in the vault.
      */
     owners: Type.Array(Type.Object({
-      client: Type.String({ minLength: 1, maxLength: 64 }),
+      client: Type.String({ minLength: 1, maxLength: MAX_CLIENT_ID_BYTES }),
       /** Recipient prefixes as the inbound JSON writes them (`+49…`, `40404`); `""` matches all. */
       prefixes: Type.Array(Type.String({ maxLength: 32 }), { minItems: 1 })
     }, closed)),

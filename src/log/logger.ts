@@ -13,13 +13,13 @@ export const REDACTED_PATHS = [
 ]
 
 // Credentials, should a header or a key ever be logged as a field of its own.
-export const SECRET_PATHS = [
+const SECRET_PATHS = [
   'authorization', 'cookie', '["set-cookie"]', '["x-api-key"]', 'apiKey', 'password', 'secret',
   '*.authorization', '*.cookie', '*["set-cookie"]', '*["x-api-key"]', '*.apiKey', '*.password', '*.secret'
 ]
 
 // URLs keep their path and harmless parameters; only secret-looking parameters are cut out (secret-redaction.ts).
-export const URL_PATHS = ['url', '*.url']
+const URL_PATHS = ['url', '*.url']
 
 /** Structured JSON logs on stdout (or `destination`, for tests), with redaction. */
 export function createLogger (options: { level: LogLevel, destination?: DestinationStream }): Logger {

@@ -6,7 +6,7 @@
 export const REDACTED = '[redacted]'
 
 /** A query parameter or field whose name says it holds a secret: api_key, access_token, password, sig, … */
-export const SECRET_NAME = /key|token|secret|pass|pwd|sig|auth|credential|session|cookie|jwt/i
+const SECRET_NAME = /key|token|secret|pass|pwd|sig|auth|credential|session|cookie|jwt/i
 
 // `?name=value` or `&name=value` (also `;`), anywhere in a text; the value runs to the next separator.
 const QUERY_PARAMETER = /([?&;])([^=&;#\s?"']+)=([^&;#\s"']*)/g

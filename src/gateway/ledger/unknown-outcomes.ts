@@ -17,6 +17,25 @@ export interface UnknownOutcome {
   readonly writingAtMs?: number
 }
 
+/** An unknown outcome as the API and the CLI write it: kebab-case ids, ISO-8601 UTC times. */
+export interface UnknownOutcomeJson {
+  readonly 'client-id': string
+  readonly 'correl-id': string
+  readonly source: string
+  readonly 'claimed-at': string
+  readonly 'writing-at'?: string
+}
+
+export function unknownOutcomeJsonOf (outcome: UnknownOutcome): UnknownOutcomeJson {
+  return {
+    'client-id': outcome.clientId,
+    'correl-id': outcome.correlId,
+    source: outcome.source,
+    'claimed-at': new Date(outcome.claimedAtMs).toISOString(),
+    ...(outcome.writingAtMs === undefined ? {} : { 'writing-at': new Date(outcome.writingAtMs).toISOString() })
+  }
+}
+
 export interface UnknownOutcomesOptions extends ClaimTakeoverOptions {
   /**
    * Whether a request has a status after all: one written and then left by a crash still gets

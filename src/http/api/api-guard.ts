@@ -5,7 +5,7 @@ import type { HttpServices } from './http-services.ts'
 import { sendProblem } from './problem.ts'
 
 // RFC 6750 §2.1: `Authorization: Bearer <token>`; the scheme is case-insensitive.
-const BEARER = /^Bearer +(\S+) *$/i
+export const BEARER = /^Bearer +(\S+) *$/i
 const REALM = 'Bearer realm="smsgw"'
 
 /**

@@ -13,6 +13,7 @@ export const DEFAULT_INBOUND_PAGE = 100
 
 // A cursor is a message id: digits, at most 15 so it stays a safe integer.
 const CURSOR_PATTERN = '^[0-9]{1,15}$'
+const CURSOR = new RegExp(CURSOR_PATTERN)
 const Cursor = Type.String({ pattern: CURSOR_PATTERN, description: 'a message id: the messages after it come (`0`, the default: from the first kept)' })
 
 export const InboundSchema = Type.Object({
@@ -93,7 +94,7 @@ export function inboundRoutes (feed: InboundFeed): FastifyPluginAsyncTypebox {
       const { clientId } = apiClientOf(request)
       const lastEventId = request.headers['last-event-id']
       const resumeFrom = typeof lastEventId === 'string' ? lastEventId : request.query.after
-      if (resumeFrom !== undefined && !new RegExp(CURSOR_PATTERN).test(resumeFrom)) return sendProblem(reply, 400, 'Last-Event-ID must be a message id (digits)')
+      if (resumeFrom !== undefined && !CURSOR.test(resumeFrom)) return sendProblem(reply, 400, 'Last-Event-ID must be a message id (digits)')
       const refused = streams.refuse(reply, clientId)
       if (refused !== undefined) return refused
       const { response, write } = streams.open(request, reply, clientId)

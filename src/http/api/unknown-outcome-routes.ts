@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { UnknownOutcome } from '../../gateway/ledger/unknown-outcomes.ts'
+import { unknownOutcomeJsonOf, type UnknownOutcome } from '../../gateway/ledger/unknown-outcomes.ts'
 import { operatorGuard, type OperatorAuth } from '../operator/operator-guard.ts'
 import { ProblemSchema, sendProblem } from './problem.ts'
 
@@ -61,13 +61,7 @@ export async function unknownOutcomeRoutes (app: FastifyInstance, options: Unkno
   }, async () => {
     const outcomes = await unknownOutcomes.list()
     return {
-      'unknown-outcomes': outcomes.map(outcome => ({
-        'client-id': outcome.clientId,
-        'correl-id': outcome.correlId,
-        source: outcome.source,
-        'claimed-at': new Date(outcome.claimedAtMs).toISOString(),
-        ...(outcome.writingAtMs === undefined ? {} : { 'writing-at': new Date(outcome.writingAtMs).toISOString() })
-      }))
+      'unknown-outcomes': outcomes.map(unknownOutcomeJsonOf)
     }
   })
 

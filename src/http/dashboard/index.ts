@@ -1,4 +1,4 @@
-export { DEFAULT_OPERATOR_RECHECK_MS, dashboardPlugin } from './dashboard-plugin.ts'
+export { dashboardPlugin } from './dashboard-plugin.ts'
 export type { DashboardFrame, DashboardPluginOptions, HistoryEntry } from './dashboard-plugin.ts'
 export {
   DashboardState, DEFAULT_DASHBOARD_REQUESTS, DEFAULT_STATUS_BUCKET_MS, DEFAULT_STATUS_BUCKETS, DEFAULT_THROUGHPUT_SECONDS,

@@ -70,7 +70,7 @@ export interface InboundCounts {
 }
 
 /** The owner label of an inbound SMS no client owns. */
-export const NO_OWNER_LABEL = 'none'
+const NO_OWNER_LABEL = 'none'
 
 interface ConnectionRecord {
   state: string

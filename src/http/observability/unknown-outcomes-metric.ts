@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client'
 
-export const UNKNOWN_OUTCOMES_METRIC = 'smsgw_ledger_unknown_outcomes'
+const UNKNOWN_OUTCOMES_METRIC = 'smsgw_ledger_unknown_outcomes'
 
 /**
  * `smsgw_ledger_unknown_outcomes`: how many requests may have reached the SMSC and got no status

@@ -1,13 +1,12 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { OperatorKeyStore } from '../api-keys/operator-key-store.ts'
 import { apiKeyIdOf } from '../api-keys/api-key.ts'
+import { BEARER } from '../api/api-guard.ts'
 import { sendProblem } from '../api/problem.ts'
 import type { OperatorSessions } from './operator-session.ts'
 
 /** The cookie of a dashboard login (operator-session.ts holds what is in it). */
 export const OPERATOR_COOKIE = 'smsgw_operator'
-// RFC 6750 §2.1, as the API's guard reads it.
-const BEARER = /^Bearer +(\S+) *$/i
 const REALM = 'Bearer realm="smsgw-operator"'
 
 /** What an operator proves themselves with: an operator key, or a session made by logging in with one. */

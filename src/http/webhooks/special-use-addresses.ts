@@ -20,7 +20,7 @@ function range (cidr: string, name: string, embedsIpv4 = false): SpecialRange {
 }
 
 /** Searched in order: `::` and `::1` come before the `::/96` that holds them, so their own names are given. */
-export const SPECIAL_USE_RANGES: readonly SpecialRange[] = [
+const SPECIAL_USE_RANGES: readonly SpecialRange[] = [
   range('0.0.0.0/8', '"this network" (0.0.0.0/8)'),
   range('10.0.0.0/8', 'private (10.0.0.0/8)'),
   range('100.64.0.0/10', 'shared address space, carrier-grade NAT (100.64.0.0/10)'),

@@ -15,15 +15,15 @@ import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhookBody } from
 
 /** One POST may take this long, response headers included, before it counts as failed. */
 export const DEFAULT_WEBHOOK_TIMEOUT_MS = 10_000
-/** Statuses waiting per client; past it the oldest waiting one is dropped. */
+/** Posts (statuses, inbound SMS) waiting per client; past it the oldest waiting one is dropped. */
 export const DEFAULT_WEBHOOK_QUEUE_LIMIT = 1_000
 /**
- * Bytes waiting per client (estimated); past it the oldest waiting status is dropped too. A
+ * Bytes waiting per client (estimated); past it the oldest waiting post is dropped too. A
  * status's error text may echo a recipient of some 60 KB a client sealed (spec §5 rows 11-12),
  * so the count alone would let one client's queue hold 1,000 of them.
  */
 export const DEFAULT_WEBHOOK_QUEUE_BYTES = 1024 * 1024
-/** What a waiting status costs beyond its body, which its event repeats (estimated to err high). */
+/** What a waiting post costs beyond its body (estimated to err high). */
 const QUEUED_POST_OVERHEAD_BYTES = 300
 /**
  * Statuses remembered for de-duplication, over all clients; the oldest are forgotten first.
@@ -83,7 +83,7 @@ interface QueuedPost {
   readonly body: string
   /** The same for every attempt and every report of this status, so a receiver can de-duplicate too. */
   readonly deliveryId: string
-  /** The heap it takes, estimated: its body twice (the event holds the same text) at 2 bytes a character, and some. */
+  /** The heap it takes, estimated to err high: its body at 4 bytes a character, and some. */
   readonly bytes: number
 }
 
