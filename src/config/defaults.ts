@@ -60,6 +60,11 @@ export const DEFAULT_STORE_POOL_SIZE = 10
 /** SQLite: how long a write waits for another process's transaction before it fails. */
 export const DEFAULT_STORE_BUSY_TIMEOUT_MS = 5_000
 
+/** The Sender of the relay's OTP SMS: the name its users know (upstream's codes come from RelaySMS). */
+export const DEFAULT_RELAY_OTP_SMS_SENDER = 'RelaySMS'
+/** SMTP submission (RFC 6409), where STARTTLS is the rule. */
+export const DEFAULT_RELAY_SMTP_PORT = 587
+
 /**
  * How long an inbound SMS stored is remembered for de-duplication: an SMSC re-delivers within
  * minutes of a lost deliver_sm_resp (after its response timeout, or once the gateway is back);
@@ -147,6 +152,9 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   relay: {
     grpcHost: '127.0.0.1',
     environment: 'production',
-    otpDevelopmentIdentifiers: []
+    otpDevelopmentIdentifiers: [],
+    otpSmsSender: DEFAULT_RELAY_OTP_SMS_SENDER,
+    smtpPort: DEFAULT_RELAY_SMTP_PORT,
+    smtpTls: 'starttls'
   }
 })

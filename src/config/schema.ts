@@ -54,6 +54,8 @@ export const allowedMessageIdStyles = ['as-is', 'decimal', 'hex', 'strip-leading
 export const allowedDataCodings = ['auto', 'gsm7', 'ucs2'] as const
 /** relay.environment: whether the relay vault may accept a fixed OTP code (docs/relay.md). */
 export const allowedRelayEnvironments = ['production', 'development'] as const
+/** relay.smtpTls: STARTTLS after EHLO, TLS from the start, or plaintext (src/relay/otp/smtp-client.ts). */
+export const allowedSmtpTlsModes = ['starttls', 'tls', 'none'] as const
 
 /**
  * The settings of one SMSC connection (spec §7). The `smpp` block holds the primary one (the
@@ -217,7 +219,22 @@ export const gatewayConfigSchema = Type.Object({
     environment: Type.Enum([...allowedRelayEnvironments]),
     /** Development only: the code that proves ownership of the identifiers below (no OTP is sent). */
     otpDevelopmentCode: Type.Optional(text()),
-    otpDevelopmentIdentifiers: Type.Array(text())
+    otpDevelopmentIdentifiers: Type.Array(text()),
+    /** The client the OTP SMS are sent as, through the gateway's own pipeline (docs/relay.md, "One-time codes"). */
+    otpSmsClient: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_CLIENT_ID_BYTES })),
+    /** The OTP SMS's Sender. */
+    otpSmsSender: text(),
+    /** The SMTP server of the e-mail OTP; none, no e-mail OTP. */
+    smtpHost: Type.Optional(text()),
+    smtpPort: count(1, 65535),
+    smtpTls: Type.Enum([...allowedSmtpTlsModes]),
+    smtpUser: Type.Optional(text()),
+    /** The SMTP password's file (its first line), so the password is in no configuration. */
+    smtpPasswordFile: Type.Optional(text()),
+    /** Certificates (PEM) to trust for the SMTP server instead of the system's. */
+    smtpCaFile: Type.Optional(text()),
+    /** The OTP mail's sender address. */
+    smtpFrom: Type.Optional(text())
   }, closed)
 }, closed)
 

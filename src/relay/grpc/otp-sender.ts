@@ -31,12 +31,6 @@ export interface OtpSender {
   verify: (recipient: OtpRecipient, purpose: OtpPurpose, code: string) => Promise<void>
 }
 
-/** Where no sender is configured: the two-step RPCs answer that the service is unavailable. */
-export const unavailableOtpSender: OtpSender = {
-  send: async recipient => { throw unavailableOtp(recipient) },
-  verify: async recipient => { throw unavailableOtp(recipient) }
-}
-
 /** relay-wire.md §4's answer for a channel that has no sender. */
 export function unavailableOtp (recipient: OtpRecipient): RpcFailure {
   return new RpcFailure(status.INVALID_ARGUMENT, recipient.channel === 'email' ? 'EMAIL OTP service unavailable for your region. Contact support.' : 'SMS OTP service unavailable for your region. Contact support.')
