@@ -31,7 +31,7 @@ export interface EntityConfigParts {
 export function entityContextFromConfig (relay: GatewayConfig['relay'], store: RelayStoreParts, parts: EntityConfigParts = {}): Outcome<EntityContext> {
   const keys = loadSealingKeyRing({ keyFile: relay.sealingKeyFile, key: relay.sealingKey })
   if (!keys.ok) return keys
-  const identifierKey = fromFile(relay.identifierKeyFile, 'relay.identifierKeyFile', identifierKeyFromKeyFile)
+  const identifierKey = identifierKeyOfConfig(relay)
   if (!identifierKey.ok) return identifierKey
   const pepper = fromFile(relay.pepperFile, 'relay.pepperFile', pepperFromFile)
   if (!pepper.ok) return pepper
@@ -41,8 +41,13 @@ export function entityContextFromConfig (relay: GatewayConfig['relay'], store: R
   return succeed(composeEntityContext({ vault, pepper: pepper.value, otpSender: otpSender.value, limitStore: store.relayLimits }))
 }
 
+/** The identifier key from relay.identifierKeyFile; missing or malformed, SMSGW_RELAY_KEY_FILE naming the setting. */
+export function identifierKeyOfConfig (relay: GatewayConfig['relay']): Outcome<Buffer> {
+  return fromFile(relay.identifierKeyFile, 'relay.identifierKeyFile', identifierKeyFromKeyFile)
+}
+
 function fromFile (path: string | undefined, setting: string, parse: (text: string) => Outcome<Buffer>): Outcome<Buffer> {
-  if (path === undefined) return fail(errorCodes.relayKeyFile, `${setting} is not set: the relay gRPC server needs it`)
+  if (path === undefined) return fail(errorCodes.relayKeyFile, `${setting} is not set: the relay vault needs it`)
   let text: string
   try {
     text = readFileSync(path, 'utf8')
