@@ -62,7 +62,7 @@ test('smsgw run with relay.grpcPort but no pepper file refuses to start, naming 
   )
 })
 
-test('smsgw run with relay.otpSmsClient sends the OTP as an SMS of that client through its own gateway to the SMSC; the code creates the account, and neither the number nor the code is in the logs or the store in clear', async () => {
+test('smsgw run with relay.otpSmsClient sends the OTP as an SMS of that client through its own gateway to the SMSC; the code creates the account, counted in the metrics; neither the number nor the code is in the logs, the metrics or the store in clear', async () => {
   const folder = await temporaryFolder('embedded-relay')
   const dataDir = join(folder, 'data')
   const demo = await prepareDemo(dataDir)
@@ -90,6 +90,12 @@ test('smsgw run with relay.otpSmsClient sends the OTP as an SMS of that client t
   assert.deepEqual([sms.destination.replace(/^\+/, ''), sms.source], [phone.slice(1), 'RelaySMS'])
   const code = (/^Your RelaySMS Verification Code is: (\d{6})$/.exec(sms.shortMessage.toString('latin1')) ?? assert.fail('not the OTP text'))[1] as string
   assert.equal((await client.call('CreateEntity', { ...request, ownership_proof_response: code })).message, 'Entity created successfully')
+  const metrics = await (await fetch(`${app.url}/metrics`)).text()
+  for (const series of [
+    'smsgw_relay_rpcs_total{method="CreateEntity",code="OK"} 2',
+    'smsgw_relay_otps_total{channel="phone",outcome="sent"} 1',
+    'smsgw_relay_rate_limited_total{limit="otp"} 0'
+  ]) assert.ok(metrics.split('\n').includes(series), series)
   client.close()
   await app.close()
   await smsc.close()
@@ -97,6 +103,7 @@ test('smsgw run with relay.otpSmsClient sends the OTP as an SMS of that client t
   assert.ok(logLines.some(line => line.includes('relay vault gRPC server started')), 'the logs were captured')
   const secrets = [phone, phone.slice(1), code]
   assert.deepEqual(secrets.filter(secret => logLines.some(line => line.includes(secret))), [], 'no number or code in the logs')
+  assert.deepEqual(secrets.filter(secret => metrics.includes(secret)), [], 'nor in the metrics')
   const storeFiles = [join(dataDir, 'smsgw.db'), join(dataDir, 'smsgw.db-wal')].filter(file => existsSync(file))
   const stored = Buffer.concat(await Promise.all(storeFiles.map(async file => await readFile(file))))
   assert.ok(stored.includes(Buffer.from('relay-otp-')), 'the OTP SMS\'s request is in the store')

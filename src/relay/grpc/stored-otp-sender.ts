@@ -2,6 +2,7 @@ import { status } from '@grpc/grpc-js'
 import { timingSafeEqual } from 'node:crypto'
 import type { RelayOtpStore } from '../../store/relay-otps.ts'
 import type { OtpDelivery } from '../otp/otp-delivery.ts'
+import { publishOtpDelivery } from '../relay-diagnostics.ts'
 import { generateOtpCode, MAX_OTP_VERIFY_ATTEMPTS, OTP_LIFETIME_MS, otpCodeHashOf, otpKeyOf, precheckOtp } from '../vault/otp-rules.ts'
 import { unavailableOtp, type OtpChannel, type OtpRecipient, type OtpSender } from './otp-sender.ts'
 import { RpcFailure } from './rpc-failure.ts'
@@ -40,9 +41,11 @@ export function storedOtpSender (options: StoredOtpOptions): OtpSender {
       try {
         await delivery.deliver(recipient.identifier, code, expiresAtMs)
       } catch (error) {
+        publishOtpDelivery(recipient.channel, 'failed')
         options.onDeliveryError?.(recipient.channel, error)
         throw new RpcFailure(status.INVALID_ARGUMENT, FAILED_MESSAGES[recipient.channel])
       }
+      publishOtpDelivery(recipient.channel, 'sent')
       // The rate limits put their window's end here (rate-limited.ts); alone, the code's expiry.
       return { message: SENT_MESSAGES[recipient.channel], nextAttemptSeconds: Math.floor(expiresAtMs / 1000) }
     },
