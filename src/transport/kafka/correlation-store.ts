@@ -1,5 +1,5 @@
-import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
-import { correlationKey, encodeCorrelationRecord, decodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
+import { KeyedListeners } from '../../async/keyed-listeners.ts'
+import { correlationKey, encodeCorrelationRecord, decodeCorrelationRecord, type CorrelationRecord } from '../../domain/correlation-record.ts'
 import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts'
 
 /**

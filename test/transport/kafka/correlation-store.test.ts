@@ -3,9 +3,9 @@
 // the other instance that waits for the confirmation (issue 9 item 6).
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { CorrelationRecord } from '../../../src/gateway/backends/smpp/correlation-record.ts'
+import type { CorrelationRecord } from '../../../src/domain/correlation-record.ts'
 import { createReceiptHandler } from '../../../src/gateway/backends/smpp/receipt-handler.ts'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { createLogger } from '../../../src/log/logger.ts'
 import { CoalescingProducer } from '../../../src/transport/kafka/coalescing-producer.ts'
 import { CorrelationStore } from '../../../src/transport/kafka/correlation-store.ts'
