@@ -8,7 +8,7 @@ import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts
  * status reported twice, so a record's pending SENT is confirmed here once it is out
  * (confirmSent), and a receipt waits for that before it reports the SENT itself (sentOut).
  */
-export class CorrelationStore {
+export class KafkaCorrelations {
   readonly #records = new Map<string, CorrelationRecord>()
   readonly #waiters = new KeyedListeners<CorrelationRecord>()
   readonly #table: CompactedTopic
