@@ -80,9 +80,11 @@ describe('KafkaCorrelations shared by two instances', { timeout: 60_000 }, () =>
   })
 
   test('confirmSent after the record was removed (a final receipt came first) writes nothing back', async () => {
-    // One partition: a marker written after a record is read after it, by every instance.
+    // One partition and one producer: a marker written after a record is read after it, by
+    // every instance. The marker is written by the other instance, which does not know it yet,
+    // so waiting for it waits for the read.
     const seenBy = async (store: KafkaCorrelations, recallId: string): Promise<void> => {
-      await submitter.put(pendingRecord(recallId))
+      await (store === submitter ? other : submitter).put(pendingRecord(recallId))
       assert.ok(await store.waitFor(recallId, 10_000, 'main') !== undefined)
     }
     const record = pendingRecord('103')
