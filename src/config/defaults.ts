@@ -1,8 +1,8 @@
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
+import { logLevels } from '../log/log-levels.ts'
 import { synchronousModes } from '../store/sqlite/synchronous-modes.ts'
 import { deepFreeze } from './deep-freeze.ts'
-import { logLevels } from './schema.ts'
 import type { GatewayConfig } from './schema.ts'
 
 /**

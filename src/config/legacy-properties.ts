@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
+import { logLevels } from '../log/log-levels.ts'
+import type { LogLevel } from '../log/log-levels.ts'
 import { BUILTIN_VAULT_FILE, DEFAULT_MAX_PARTS, DEFAULT_SMPP_RECONNECT_DELAY_MS } from './defaults.ts'
-import { logLevels } from './schema.ts'
-import type { LogLevel } from './schema.ts'
 
 /**
  * The older (Java, Spring Boot) gateway's `.properties` keys and what they become here

@@ -1,21 +1,9 @@
 import Type from 'typebox'
 import type { Static, TInteger, TString } from 'typebox'
 import { MAX_CLIENT_ID_BYTES } from '../gateway/stages/request-ids.ts'
+import { allowedLogLevels } from '../log/log-levels.ts'
 import { allowedSynchronousModes } from '../store/sqlite/synchronous-modes.ts'
 import type { DeepReadonly } from './deep-types.ts'
-
-/** Log levels, lowest first; `silent` turns the application log off. */
-export const logLevels = {
-  trace: 'trace',
-  debug: 'debug',
-  info: 'info',
-  warn: 'warn',
-  error: 'error',
-  silent: 'silent'
-} as const
-
-export type LogLevel = typeof logLevels[keyof typeof logLevels]
-export const allowedLogLevels: readonly LogLevel[] = Object.values(logLevels)
 
 /** `host:port`, where host is a name, an IPv4 address or a bracketed IPv6 address. */
 export const BROKER_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}$'
