@@ -2,7 +2,10 @@ import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { logLevels } from '../log/log-levels.ts'
 import { synchronousModes } from '../store/sqlite/synchronous-modes.ts'
+import { dataCodingChoices } from './data-coding-choices.ts'
 import { deepFreeze } from './deep-freeze.ts'
+import { messageIdStyles } from './message-id-styles.ts'
+import { relayEnvironments } from './relay-environments.ts'
 import type { GatewayConfig } from './schema.ts'
 
 /**
@@ -103,11 +106,11 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     tls: false,
     prefixes: [],
     numberPattern: '',
-    dataCoding: 'auto',
+    dataCoding: dataCodingChoices.auto,
     maxParts: DEFAULT_MAX_PARTS,
     numericSenderTon: DEFAULT_NUMERIC_SENDER_TON,
-    respIdStyle: 'as-is',
-    receiptIdStyle: 'as-is',
+    respIdStyle: messageIdStyles.asIs,
+    receiptIdStyle: messageIdStyles.asIs,
     validityPeriod: true,
     windowSize: DEFAULT_SMPP_WINDOW_SIZE,
     maxSubmitsPerSecond: 0,
@@ -146,7 +149,7 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   },
   relay: {
     grpcHost: '127.0.0.1',
-    environment: 'production',
+    environment: relayEnvironments.production,
     otpDevelopmentIdentifiers: []
   }
 })

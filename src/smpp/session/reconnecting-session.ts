@@ -28,7 +28,6 @@ export interface ReconnectingSessionOptions extends SmscSessionOptions {
 /** The session's states, and 'reconnecting' while waiting out the back-off. */
 export const reconnectingSessionStates = { ...smscSessionStates, reconnecting: 'reconnecting' } as const
 export type ReconnectingSessionState = typeof reconnectingSessionStates[keyof typeof reconnectingSessionStates]
-export const allowedReconnectingSessionStates: readonly ReconnectingSessionState[] = Object.values(reconnectingSessionStates)
 
 export interface ReconnectingSessionEvents {
   state: [state: ReconnectingSessionState]

@@ -6,7 +6,7 @@ export {
   allowedMessageIdFormats, DEFAULT_ZERO_PADDED_WIDTH, formatMessageId, messageIdFormats
 } from './message-id-format.ts'
 export type { MessageIdFormat } from './message-id-format.ts'
-export { allowedConcatenations, concatenations, encodeMoBodies } from './mobile-originated.ts'
+export { concatenations, encodeMoBodies } from './mobile-originated.ts'
 export type { Concatenation, MobileOriginated } from './mobile-originated.ts'
 export { MAX_QUEUED_RECEIPTS } from './receipt-desk.ts'
 export type { ReceiptEvent } from './receipt-desk.ts'
