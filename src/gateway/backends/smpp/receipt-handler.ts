@@ -35,8 +35,6 @@ export interface ReceiptHandlerOptions {
   now?: () => Date
 }
 
-export const DEFAULT_RECEIPT_RACE_WAIT_MS = 5_000
-
 // One message per receipt (STYLE: diagnostics_channel; the metrics subscribe): ids only.
 const receiptChannel = channel('smsgw:smpp:receipt')
 const finalChannel = channel('smsgw:gateway:final')
