@@ -1,5 +1,6 @@
 import { channel } from 'node:diagnostics_channel'
 import type { MessageIdStyle } from '../../../config/message-id-styles.ts'
+import { diagnosticsChannels } from '../../diagnostics-channels.ts'
 import type { Logger } from '../../../log/logger.ts'
 import type { Awaitable } from '../../awaitable.ts'
 import { findTlv, type PduOf } from '../../../smpp/codec/index.ts'
@@ -36,8 +37,8 @@ export interface ReceiptHandlerOptions {
 }
 
 // One message per receipt (STYLE: diagnostics_channel; the metrics subscribe): ids only.
-const receiptChannel = channel('smsgw:smpp:receipt')
-const finalChannel = channel('smsgw:gateway:final')
+const receiptChannel = channel(diagnosticsChannels.receipt)
+const finalChannel = channel(diagnosticsChannels.final)
 
 /** What became of one receipt, for counting. `duplicate`: its status was reported already (a re-sent receipt). */
 export type ReceiptOutcome = 'reported' | 'duplicate' | 'unmatched' | 'not-a-receipt'
