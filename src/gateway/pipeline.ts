@@ -1,5 +1,5 @@
 import { channel, tracingChannel } from 'node:diagnostics_channel'
-import { errorCodes, isSmsgwError } from '../errors.ts'
+import { errorCodes, isSmsgwError, SmsgwError } from '../errors.ts'
 import type { Logger } from '../log/logger.ts'
 import { diagnosticsChannels } from './diagnostics-channels.ts'
 import type { Backend, StatusReport } from './backends/backend.ts'
@@ -80,7 +80,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
 
     const backendName = routeRequest({ clientId, to: valid.message.to }, options.routes, options.defaultBackend)
     const backend = options.backends.get(backendName)
-    if (backend === undefined) throw new Error(`route names backend '${backendName}', which is not configured`)
+    if (backend === undefined) throw new SmsgwError(errorCodes.config, `route names backend '${backendName}', which is not configured`)
     const rejected = backend.check(valid.message)
     if (rejected !== undefined) return await finish(report, rejected)
     // Opening on a busy worker takes time: check the deadline again before handing it over.

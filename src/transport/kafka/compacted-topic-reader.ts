@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Consumer, type MessagesStream } from '@platformatic/kafka'
+import { errorCodes, SmsgwError } from '../../errors.ts'
 import { clientOptions, type KafkaConnection } from './client-options.ts'
 
 export interface CompactedTopicReaderOptions {
@@ -44,7 +45,10 @@ export class CompactedTopicReader {
     })
   }
 
-  /** Starts reading and resolves once every record that existed at the start has been read. */
+  /**
+   * Starts reading and resolves once every record that existed at the start has been read.
+   * Rejects with SMSGW_TIMEOUT when that takes longer than `catchUpTimeoutMs` or reading stops first.
+   */
   async start (): Promise<void> {
     const { topic } = this.#options
     const ends = (await this.#consumer.listOffsets({ topics: [topic] })).get(topic) ?? []
@@ -58,10 +62,10 @@ export class CompactedTopicReader {
     const timeoutMs = this.#options.catchUpTimeoutMs ?? DEFAULT_CATCH_UP_TIMEOUT_MS
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`reading ${topic} did not catch up within ${timeoutMs} ms`)), timeoutMs)
+      timer = setTimeout(() => reject(new SmsgwError(errorCodes.timeout, `reading ${topic} did not catch up within ${timeoutMs} ms`, { retryable: true })), timeoutMs)
     })
     try {
-      await Promise.race([caughtUp, timedOut, this.#reading.then(() => { throw this.#failure ?? new Error(`reading ${topic} stopped`) })])
+      await Promise.race([caughtUp, timedOut, this.#reading.then(() => { throw this.#failure ?? new SmsgwError(errorCodes.timeout, `reading ${topic} stopped`) })])
     } finally {
       clearTimeout(timer)
     }
