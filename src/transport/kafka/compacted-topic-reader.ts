@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Consumer, type MessagesStream } from '@platformatic/kafka'
 import { errorCodes, SmsgwError } from '../../errors.ts'
-import { clientOptions, type KafkaConnection } from './client-options.ts'
+import { clientOptions, GROUP_MEMBERSHIP, type KafkaConnection } from './client-options.ts'
 
 export interface CompactedTopicReaderOptions {
   connection: KafkaConnection
@@ -40,8 +40,7 @@ export class CompactedTopicReader {
       groupId: `${options.groupPrefix}-${randomUUID()}`,
       autocommit: false,
       maxWaitTime: FETCH_WAIT_MS,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000
+      ...GROUP_MEMBERSHIP
     })
   }
 

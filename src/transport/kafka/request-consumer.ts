@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { Consumer, type MessagesStream } from '@platformatic/kafka'
 import type { IncomingRequest, RequestSource } from '../../gateway/request-source.ts'
-import { clientOptions, type KafkaConnection } from './client-options.ts'
+import { clientOptions, GROUP_MEMBERSHIP, type KafkaConnection } from './client-options.ts'
 
 export interface RequestConsumerOptions {
   connection: KafkaConnection
@@ -35,8 +35,7 @@ export class RequestConsumer implements RequestSource {
       maxWaitTime: FETCH_WAIT_MS,
       maxBytes: MAX_FETCH_BYTES,
       highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000
+      ...GROUP_MEMBERSHIP
     })
   }
 
