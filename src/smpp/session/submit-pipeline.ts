@@ -201,7 +201,9 @@ export class SubmitPipeline {
     }
     try {
       if (await this.#hooks.write(bytes, handover, () => { task.written = false })) return
-    } catch {}
+    } catch {
+      // The session could not write it (it closed, the connection refused): that failed the submit already.
+    }
     // Not written: the session closed or the submit ended first (timed out, past its deadline), and that failed it.
     this.#hooks.outstanding.forget(sequenceNumber)
   }

@@ -46,7 +46,8 @@ export class CompactedTopicReader {
 
   /**
    * Starts reading and resolves once every record that existed at the start has been read.
-   * Rejects with SMSGW_TIMEOUT when that takes longer than `catchUpTimeoutMs` or reading stops first.
+   * Rejects with SMSGW_TIMEOUT when that takes longer than `catchUpTimeoutMs` or reading ends first,
+   * with the consumer's error when reading fails.
    */
   async start (): Promise<void> {
     const { topic } = this.#options
