@@ -1,6 +1,7 @@
 import { channel, tracingChannel } from 'node:diagnostics_channel'
-import { errorCodes, isSmsgwError } from '../errors.ts'
+import { errorCodes, isSmsgwError, SmsgwError } from '../errors.ts'
 import type { Logger } from '../log/logger.ts'
+import { diagnosticsChannels } from './diagnostics-channels.ts'
 import type { Backend, StatusReport } from './backends/backend.ts'
 import type { HandledRequest } from './gateway.ts'
 import { InFlightLimit } from './in-flight-limit.ts'
@@ -37,9 +38,9 @@ export interface PipelineOptions {
  * between `open` and `submit` only, in local variables; nothing here logs it.
  */
 // Tracing channels (STYLE: diagnostics_channel; the metrics subscribe): contexts hold ids only.
-const requestChannel = tracingChannel<string, Record<string, unknown>>('smsgw:gateway:request')
-const openChannel = tracingChannel<string, Record<string, unknown>>('smsgw:gateway:open')
-const finalChannel = channel('smsgw:gateway:final')
+const requestChannel = tracingChannel<string, Record<string, unknown>>(diagnosticsChannels.request)
+const openChannel = tracingChannel<string, Record<string, unknown>>(diagnosticsChannels.open)
+const finalChannel = channel(diagnosticsChannels.final)
 
 export function createPipeline (options: PipelineOptions): (request: IncomingRequest) => Promise<HandledRequest> {
   const { log, sink, ledger, signal } = options
@@ -79,7 +80,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
 
     const backendName = routeRequest({ clientId, to: valid.message.to }, options.routes, options.defaultBackend)
     const backend = options.backends.get(backendName)
-    if (backend === undefined) throw new Error(`route names backend '${backendName}', which is not configured`)
+    if (backend === undefined) throw new SmsgwError(errorCodes.config, `route names backend '${backendName}', which is not configured`)
     const rejected = backend.check(valid.message)
     if (rejected !== undefined) return await finish(report, rejected)
     // Opening on a busy worker takes time: check the deadline again before handing it over.

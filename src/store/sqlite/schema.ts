@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
+import { schemaNewer } from '../store-errors.ts'
 
 // The embedded store's schema, versioned with SQLite's `PRAGMA user_version`: `migrations[i]` takes
 // a database from version i to version i + 1 ("migration n" below is the one that makes version
@@ -130,7 +131,7 @@ export function migrate (db: DatabaseSync): number {
     db.exec('BEGIN IMMEDIATE')
     try {
       const version = userVersion(db)
-      if (version > SCHEMA_VERSION) throw new Error(`the store's schema version ${version} is newer than this smsgw's (${SCHEMA_VERSION}); run a newer smsgw`)
+      if (version > SCHEMA_VERSION) throw schemaNewer(version, SCHEMA_VERSION)
       if (version === SCHEMA_VERSION) {
         db.exec('COMMIT')
         return found

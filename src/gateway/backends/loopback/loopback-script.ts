@@ -5,9 +5,7 @@ import { smsStatuses, type SmsStatus } from '../../../domain/status-event.ts'
 // (case-sensitive substring). "normal" is normal-delay after the submission; "long" is a further
 // long-delay after that.
 
-export const DEFAULT_NORMAL_DELAY_MS = 100
-export const DEFAULT_LONG_DELAY_MS = 1500
-
+/** The loopback's delays; configured as loopback.* (defaults in config/defaults.ts). */
 export interface LoopbackDelays {
   readonly normalDelayMs: number
   /** Counted from the normal step, not from the submission. */

@@ -1,6 +1,7 @@
 import { tracingChannel } from 'node:diagnostics_channel'
 import { errorCodes, isSmsgwError } from '../../../errors.ts'
 import type { Logger } from '../../../log/logger.ts'
+import { diagnosticsChannels } from '../../diagnostics-channels.ts'
 import { normaliseMessageId } from '../../../smpp/receipts/index.ts'
 import type { CorrelationRecord } from '../../../domain/correlation-record.ts'
 import { isPastDeadline } from '../../stages/deadline.ts'
@@ -13,7 +14,7 @@ import { linksFor, type SmscLink } from './smsc-link.ts'
 import { submitParts } from './submit-parts.ts'
 
 // Tracing channel of submit_sm (STYLE: diagnostics_channel; the metrics subscribe): ids only.
-const submitChannel = tracingChannel<string, Record<string, unknown>>('smsgw:smpp:submit')
+const submitChannel = tracingChannel<string, Record<string, unknown>>(diagnosticsChannels.submit)
 
 /** Where the backend records which request an SMSC message id belongs to (the `correl-id` topic). */
 export interface CorrelationWriter {
