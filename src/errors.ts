@@ -53,7 +53,11 @@ export const errorCodes = {
   relayBusy: 'SMSGW_RELAY_BUSY',
   smppDeadline: 'SMSGW_SMPP_DEADLINE',
   listen: 'SMSGW_LISTEN',
-  kafkaUnreachable: 'SMSGW_KAFKA_UNREACHABLE'
+  kafkaUnreachable: 'SMSGW_KAFKA_UNREACHABLE',
+  storeUnavailable: 'SMSGW_STORE_UNAVAILABLE',
+  storeSchemaNewer: 'SMSGW_STORE_SCHEMA_NEWER',
+  storeClosed: 'SMSGW_STORE_CLOSED',
+  storeLeaseLost: 'SMSGW_STORE_LEASE_LOST'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]

@@ -1,6 +1,7 @@
+import { relayEnvironments } from './relay-environments.ts'
 import type { ConfigIssue, MergedLayers, PlainObject } from './config-layer.ts'
 import { isPlainObject } from './config-layer.ts'
-import { MAX_CLIENT_ID_BYTES, idProblem } from '../gateway/stages/request-ids.ts'
+import { MAX_CLIENT_ID_BYTES, idProblem } from '../domain/request-ids.ts'
 
 /** Settings that exclude each other: giving both is an error naming both. */
 const exclusiveSettings: readonly (readonly [readonly string[], readonly string[]])[] = [
@@ -103,7 +104,7 @@ function checkAllowedClients (merged: MergedLayers): ConfigIssue[] {
  */
 function checkRelayDevelopmentOtp (merged: MergedLayers): ConfigIssue[] {
   const relay = valueAt(merged.values, ['relay'])
-  if (!isPlainObject(relay) || relay.environment === 'development') return []
+  if (!isPlainObject(relay) || relay.environment === relayEnvironments.development) return []
   const given = ['otpDevelopmentCode', 'otpDevelopmentIdentifiers'].filter(name => relay[name] !== undefined && !(Array.isArray(relay[name]) && relay[name].length === 0))
   return given.map(name => ({
     path: `relay.${name}`,

@@ -1,8 +1,12 @@
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { synchronousModes } from '../store/sqlite/synchronous-modes.ts'
+import { logLevels } from '../log/log-levels.ts'
+import { synchronousModes } from './synchronous-modes.ts'
+import { dataCodingChoices } from './data-coding-choices.ts'
 import { deepFreeze } from './deep-freeze.ts'
-import { logLevels } from './schema.ts'
+import { messageIdStyles } from './message-id-styles.ts'
+import { relayEnvironments } from './relay-environments.ts'
+import { smtpTlsModes } from './smtp-tls-modes.ts'
 import type { GatewayConfig } from './schema.ts'
 
 /**
@@ -14,9 +18,14 @@ export const BUILTIN_VAULT_FILE = fileURLToPath(new URL('../../assets/builtin.va
 export const BUILTIN_VAULT_PASSWORD = '123456'
 
 export const DEFAULT_KAFKA_BROKERS: readonly string[] = Object.freeze(['127.0.0.1:9092'])
-export const DEFAULT_KAFKA_CLIENT_ID = 'sms-gateway'
+/**
+ * The older gateway's `spring.application.name` (its jar's application.properties); its Kafka
+ * client id and consumer group default to it (legacy-properties.ts).
+ */
+export const LEGACY_APPLICATION_NAME = 'sms-gateway'
+export const DEFAULT_KAFKA_CLIENT_ID = LEGACY_APPLICATION_NAME
 /** The older gateway's consumer group, so that a migrated deployment keeps its offsets. */
-export const DEFAULT_KAFKA_GROUP_ID = 'sms-gateway'
+export const DEFAULT_KAFKA_GROUP_ID = LEGACY_APPLICATION_NAME
 export const DEFAULT_SEND_SMS_TOPIC = 'send-sms'
 export const DEFAULT_SMS_STATUS_TOPIC = 'sms-status'
 export const DEFAULT_CORREL_ID_TOPIC = 'correl-id'
@@ -32,19 +41,25 @@ export const DEFAULT_LOOPBACK_NORMAL_DELAY_MS = 100
 export const DEFAULT_LOOPBACK_LONG_DELAY_MS = 1_500
 /** The port IANA registered for SMPP. */
 export const DEFAULT_SMPP_PORT = 2775
-/** spec §7 */
+/** system_type sent in bind_transceiver (spec §7). */
 export const DEFAULT_SMPP_SYSTEM_TYPE = 'smpp'
 export const DEFAULT_SMSC_CONNECTION_NAME = 'smsc'
 /** A long message beyond six parts is more likely a mistake than a message. */
 export const DEFAULT_MAX_PARTS = 6
 /** International, as most SMSCs expect for numeric senders. */
 export const DEFAULT_NUMERIC_SENDER_TON = 1
+/** Outstanding submit_sm at once. Common SMSC windows are 10 or more; one slot is one round trip. */
 export const DEFAULT_SMPP_WINDOW_SIZE = 10
+/** 0: no throughput limit of our own. */
+export const DEFAULT_SMPP_MAX_SUBMITS_PER_SECOND = 0
+/** enquire_link keep-alive; under the idle timeouts of SMSCs and NAT boxes (often 60 s or more). */
 export const DEFAULT_ENQUIRE_LINK_INTERVAL_MS = 30_000
+/** The wait for any response; SMSCs answer in milliseconds, a slow one in a few seconds. */
 export const DEFAULT_SMPP_RESPONSE_TIMEOUT_MS = 10_000
 /** First reconnect delay; it doubles (with jitter) up to a minute. The older gateway used 12 s flat. */
 export const DEFAULT_SMPP_RECONNECT_DELAY_MS = 1_000
 export const DEFAULT_RECEIPT_RACE_WAIT_MS = 5_000
+/** How long the parts of one inbound message may take to arrive, from its first part. */
 export const DEFAULT_INBOUND_REASSEMBLY_MS = 60_000
 export const DEFAULT_MAX_IN_FLIGHT = 1_000
 // One core stays with the event loop (Kafka I/O, the pipeline); the rest open payloads. Each
@@ -108,14 +123,14 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     tls: false,
     prefixes: [],
     numberPattern: '',
-    dataCoding: 'auto',
+    dataCoding: dataCodingChoices.auto,
     maxParts: DEFAULT_MAX_PARTS,
     numericSenderTon: DEFAULT_NUMERIC_SENDER_TON,
-    respIdStyle: 'as-is',
-    receiptIdStyle: 'as-is',
+    respIdStyle: messageIdStyles.asIs,
+    receiptIdStyle: messageIdStyles.asIs,
     validityPeriod: true,
     windowSize: DEFAULT_SMPP_WINDOW_SIZE,
-    maxSubmitsPerSecond: 0,
+    maxSubmitsPerSecond: DEFAULT_SMPP_MAX_SUBMITS_PER_SECOND,
     enquireLinkIntervalMs: DEFAULT_ENQUIRE_LINK_INTERVAL_MS,
     responseTimeoutMs: DEFAULT_SMPP_RESPONSE_TIMEOUT_MS,
     reconnectDelayMs: DEFAULT_SMPP_RECONNECT_DELAY_MS,
@@ -151,10 +166,10 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   },
   relay: {
     grpcHost: '127.0.0.1',
-    environment: 'production',
+    environment: relayEnvironments.production,
     otpDevelopmentIdentifiers: [],
     otpSmsSender: DEFAULT_RELAY_OTP_SMS_SENDER,
     smtpPort: DEFAULT_RELAY_SMTP_PORT,
-    smtpTls: 'starttls'
+    smtpTls: smtpTlsModes.starttls
   }
 })

@@ -1,8 +1,8 @@
 export { loadConfig, loadConfigWithWarnings } from './load-config.ts'
 export type { LoadConfigOptions, LoadedConfig } from './load-config.ts'
 export { logConfigWarnings } from './config-warnings.ts'
-export { allowedLogLevels, gatewayConfigSchema, logLevels } from './schema.ts'
-export type { GatewayConfig, LogLevel } from './schema.ts'
+export { gatewayConfigSchema } from './schema.ts'
+export type { GatewayConfig } from './schema.ts'
 export type { DeepPartial } from './deep-types.ts'
 export {
   BUILTIN_VAULT_FILE,
@@ -31,3 +31,5 @@ export {
   DEFAULT_VAULT_RELOAD_INTERVAL_MS
 } from './defaults.ts'
 export { envVarName } from './config-keys.ts'
+export { allowedSynchronousModes, synchronousModes } from './synchronous-modes.ts'
+export type { SynchronousMode } from './synchronous-modes.ts'

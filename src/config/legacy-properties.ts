@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url'
-import { BUILTIN_VAULT_FILE, DEFAULT_MAX_PARTS, DEFAULT_SMPP_RECONNECT_DELAY_MS } from './defaults.ts'
-import { logLevels } from './schema.ts'
-import type { LogLevel } from './schema.ts'
+import { logLevels } from '../log/log-levels.ts'
+import type { LogLevel } from '../log/log-levels.ts'
+import { BUILTIN_VAULT_FILE, DEFAULT_MAX_PARTS, DEFAULT_SMPP_RECONNECT_DELAY_MS, LEGACY_APPLICATION_NAME } from './defaults.ts'
 
 /**
  * The older (Java, Spring Boot) gateway's `.properties` keys and what they become here
@@ -55,7 +55,7 @@ export const ignoredLegacyPrefixes: readonly string[] = ['spring.', 'camel.', 'l
 export const ignoredLegacyKeys: readonly string[] = ['debug', 'trace']
 
 /** What placeholders fall back to when the file does not say: the jar's own application.properties. */
-export const springDefaults: Readonly<Record<string, string>> = { 'spring.application.name': 'sms-gateway' }
+export const springDefaults: Readonly<Record<string, string>> = { 'spring.application.name': LEGACY_APPLICATION_NAME }
 
 const CLASSPATH = 'classpath:'
 const BUILTIN_KEYSTORE = /^classpath:\/?builtin\.vault$/

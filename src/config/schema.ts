@@ -1,21 +1,13 @@
 import Type from 'typebox'
 import type { Static, TInteger, TString } from 'typebox'
-import { MAX_CLIENT_ID_BYTES } from '../gateway/stages/request-ids.ts'
-import { allowedSynchronousModes } from '../store/sqlite/synchronous-modes.ts'
+import { MAX_CLIENT_ID_BYTES } from '../domain/request-ids.ts'
+import { allowedLogLevels } from '../log/log-levels.ts'
+import { allowedSynchronousModes } from './synchronous-modes.ts'
+import { allowedDataCodingChoices } from './data-coding-choices.ts'
 import type { DeepReadonly } from './deep-types.ts'
-
-/** Log levels, lowest first; `silent` turns the application log off. */
-export const logLevels = {
-  trace: 'trace',
-  debug: 'debug',
-  info: 'info',
-  warn: 'warn',
-  error: 'error',
-  silent: 'silent'
-} as const
-
-export type LogLevel = typeof logLevels[keyof typeof logLevels]
-export const allowedLogLevels: readonly LogLevel[] = Object.values(logLevels)
+import { allowedMessageIdStyles } from './message-id-styles.ts'
+import { allowedRelayEnvironments } from './relay-environments.ts'
+import { allowedSmtpTlsModes } from './smtp-tls-modes.ts'
 
 /** `host:port`, where host is a name, an IPv4 address or a bracketed IPv6 address. */
 export const BROKER_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}$'
@@ -49,14 +41,6 @@ function count (minimum: number, maximum?: number): TInteger {
   return Type.Integer(maximum === undefined ? { minimum } : { minimum, maximum })
 }
 
-/** How an SMSC writes message ids; the gateway normalises both sides to match receipts (docs/encodings.md). */
-export const allowedMessageIdStyles = ['as-is', 'decimal', 'hex', 'strip-leading-zeros'] as const
-export const allowedDataCodings = ['auto', 'gsm7', 'ucs2'] as const
-/** relay.environment: whether the relay vault may accept a fixed OTP code (docs/relay.md). */
-export const allowedRelayEnvironments = ['production', 'development'] as const
-/** relay.smtpTls: STARTTLS after EHLO, TLS from the start, or plaintext (src/relay/otp/smtp-client.ts). */
-export const allowedSmtpTlsModes = ['starttls', 'tls', 'none'] as const
-
 /**
  * The settings of one SMSC connection (spec §7). The `smpp` block holds the primary one (the
  * older gateway's only one, so its .properties keys and SMSGW_SMPP_* variables reach it);
@@ -76,7 +60,7 @@ const smscConnectionProperties = {
   prefixes: Type.Array(text()),
   /** A regular expression the whole recipient must match; empty for none. */
   numberPattern: Type.String(),
-  dataCoding: Type.Enum([...allowedDataCodings]),
+  dataCoding: Type.Enum([...allowedDataCodingChoices]),
   maxParts: count(1, 255),
   /** TON of numeric senders: 1 international, 2 national (text senders use 5). */
   numericSenderTon: count(0, 6),

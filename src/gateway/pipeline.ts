@@ -1,10 +1,11 @@
 import { channel, tracingChannel } from 'node:diagnostics_channel'
-import { errorCodes, isSmsgwError } from '../errors.ts'
+import { errorCodes, isSmsgwError, SmsgwError } from '../errors.ts'
 import type { Logger } from '../log/logger.ts'
+import { diagnosticsChannels } from './diagnostics-channels.ts'
 import type { Backend, StatusReport } from './backends/backend.ts'
-import type { RequestOutcome } from './gateway.ts'
+import type { HandledRequest } from './gateway.ts'
 import { InFlightLimit } from './in-flight-limit.ts'
-import { ledgerKey } from './ledger/ledger-record.ts'
+import { ledgerKey } from '../domain/ledger-record.ts'
 import type { RequestLedger } from './ledger/request-ledger.ts'
 import type { PayloadOpener } from './opener/payload-opener.ts'
 import type { IncomingRequest } from './request-source.ts'
@@ -14,7 +15,7 @@ import { routeRequest, type RouteRule } from './stages/route.ts'
 import { validateRequest } from './stages/validate-request.ts'
 import { validateSms } from './stages/validate-sms.ts'
 import { reportDurably } from './status/durable-report.ts'
-import { isFinalStatus, smsStatuses } from './status/status-event.ts'
+import { isFinalStatus, smsStatuses } from '../domain/status-event.ts'
 import type { StatusSink } from './status/status-sink.ts'
 
 export interface PipelineOptions {
@@ -37,22 +38,22 @@ export interface PipelineOptions {
  * between `open` and `submit` only, in local variables; nothing here logs it.
  */
 // Tracing channels (STYLE: diagnostics_channel; the metrics subscribe): contexts hold ids only.
-const requestChannel = tracingChannel<string, Record<string, unknown>>('smsgw:gateway:request')
-const openChannel = tracingChannel<string, Record<string, unknown>>('smsgw:gateway:open')
-const finalChannel = channel('smsgw:gateway:final')
+const requestChannel = tracingChannel<string, Record<string, unknown>>(diagnosticsChannels.request)
+const openChannel = tracingChannel<string, Record<string, unknown>>(diagnosticsChannels.open)
+const finalChannel = channel(diagnosticsChannels.final)
 
-export function createPipeline (options: PipelineOptions): (request: IncomingRequest) => Promise<RequestOutcome> {
+export function createPipeline (options: PipelineOptions): (request: IncomingRequest) => Promise<HandledRequest> {
   const { log, sink, ledger, signal } = options
   const now = options.now ?? (() => new Date())
   const replayableInFlight = new Set<string>()
   const handOvers = new Map<Backend, InFlightLimit>()
   for (const backend of options.backends.values()) if (backend.handOvers !== undefined) handOvers.set(backend, new InFlightLimit(backend.handOvers))
 
-  return async function handleRequest (request: IncomingRequest): Promise<RequestOutcome> {
+  return async function handleRequest (request: IncomingRequest): Promise<HandledRequest> {
     return await requestChannel.tracePromise(async () => await handle(request), { operationId: `${request.stream}/${request.offset}` })
   }
 
-  async function handle ({ value, stream, offset }: IncomingRequest): Promise<RequestOutcome> {
+  async function handle ({ value, stream, offset }: IncomingRequest): Promise<HandledRequest> {
     const source = `${stream}/${offset}`
     const parsed = parseSendRequest(value)
     if (parsed.kind === 'rejected') {
@@ -79,7 +80,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
 
     const backendName = routeRequest({ clientId, to: valid.message.to }, options.routes, options.defaultBackend)
     const backend = options.backends.get(backendName)
-    if (backend === undefined) throw new Error(`route names backend '${backendName}', which is not configured`)
+    if (backend === undefined) throw new SmsgwError(errorCodes.config, `route names backend '${backendName}', which is not configured`)
     const rejected = backend.check(valid.message)
     if (rejected !== undefined) return await finish(report, rejected)
     // Opening on a busy worker takes time: check the deadline again before handing it over.
@@ -163,7 +164,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
   }
 }
 
-async function finish (report: (status: StatusReport) => Promise<void>, verdict: StatusReport): Promise<RequestOutcome> {
+async function finish (report: (status: StatusReport) => Promise<void>, verdict: StatusReport): Promise<HandledRequest> {
   await report(verdict.errorText === undefined ? { status: verdict.status } : { status: verdict.status, errorText: verdict.errorText })
   return {}
 }

@@ -1,9 +1,8 @@
 import { pino, type DestinationStream, type Logger as PinoLogger } from 'pino'
+import type { LogLevel } from './log-levels.ts'
 import { REDACTED, redactSecrets } from './secret-redaction.ts'
 
 export type Logger = PinoLogger
-export const allowedLogLevels = ['trace', 'debug', 'info', 'warn', 'error', 'silent'] as const
-export type LogLevel = typeof allowedLogLevels[number]
 
 // The code never hands plaintext to the logger; these paths are the second line of defence,
 // should a decrypted message or its parts ever reach a log call by mistake.

@@ -1,21 +1,22 @@
 import { channel } from 'node:diagnostics_channel'
+import { relayDiagnosticsChannels, type relayLimits, type relayOtpChannels, type relayOtpOutcomes, type RelayRpcMethod } from '../domain/relay-diagnostics-channels.ts'
 
-// The relay's plain diagnostics channels (STYLE: diagnostics_channel; the metrics subscribe,
-// src/http/observability/relay-metrics.ts; shapes in docs/observability.md). Messages hold bounded
-// labels only: never an identifier, a code, a token or content.
+// The relay publishes on its plain diagnostics channels (src/domain/relay-diagnostics-channels.ts;
+// the metrics subscribe). Messages hold bounded labels only: never an identifier, a code, a token
+// or content.
 
-const rpcChannel = channel('smsgw:relay:rpc')
-const otpChannel = channel('smsgw:relay:otp')
-const decryptChannel = channel('smsgw:relay:decrypt')
-const limitChannel = channel('smsgw:relay:limit')
+const rpcChannel = channel(relayDiagnosticsChannels.rpc)
+const otpChannel = channel(relayDiagnosticsChannels.otp)
+const decryptChannel = channel(relayDiagnosticsChannels.decrypt)
+const limitChannel = channel(relayDiagnosticsChannels.limit)
 
 /** An Entity RPC answered: its method and the gRPC status name (`OK`, `INVALID_ARGUMENT`, …). */
-export function publishRpcOutcome (method: string, code: string): void {
+export function publishRpcOutcome (method: RelayRpcMethod, code: string): void {
   if (rpcChannel.hasSubscribers) rpcChannel.publish({ method, code })
 }
 
 /** A one-time code handed to its channel (`phone`, `email`), or not. */
-export function publishOtpDelivery (otp: 'phone' | 'email', outcome: 'sent' | 'failed'): void {
+export function publishOtpDelivery (otp: typeof relayOtpChannels[number], outcome: typeof relayOtpOutcomes[number]): void {
   if (otpChannel.hasSubscribers) otpChannel.publish({ channel: otp, outcome })
 }
 
@@ -25,6 +26,6 @@ export function publishDecryption (outcome: string): void {
 }
 
 /** A request refused by a rate limit of relay.md §7 (`otp` requests, `password` attempts). */
-export function publishRateLimited (limit: 'otp' | 'password'): void {
+export function publishRateLimited (limit: typeof relayLimits[number]): void {
   if (limitChannel.hasSubscribers) limitChannel.publish({ limit })
 }

@@ -1,4 +1,4 @@
-import type { Awaitable } from '../gateway/awaitable.ts'
+import type { Awaitable } from '../async/awaitable.ts'
 import { DIGEST_PATTERN } from './relay-accounts.ts'
 
 // The relay vault's one-time codes as the store keeps them (relay.md §2, §7): one row per

@@ -1,4 +1,4 @@
-export { Vault, DEFAULT_VAULT_REFRESH_INTERVAL_MS } from './vault.ts'
+export { Vault } from './vault.ts'
 export type { VaultWatchOptions } from './vault.ts'
 export { allowedKeyTypes, KEY_ID_BYTES, keyIdOf, keyTypes } from './vault-key.ts'
 export type { KeyType, VaultKey } from './vault-key.ts'

@@ -6,11 +6,9 @@ import { indexVaultKeys } from './vault-index.ts'
 import type { SkippedEntry, VaultIndex } from './vault-index.ts'
 import type { VaultKey } from './vault-key.ts'
 
-export const DEFAULT_VAULT_REFRESH_INTERVAL_MS = 5_000
-
 export interface VaultWatchOptions {
-  /** How often to stat the file; default DEFAULT_VAULT_REFRESH_INTERVAL_MS. */
-  readonly intervalMs?: number
+  /** How often to stat the file, in milliseconds (vault.reloadIntervalMs). */
+  readonly intervalMs: number
   /** Called after the keys were replaced by those of a changed file. */
   readonly onReload?: (vault: Vault) => void
   /** Called when a changed file could not be read; the vault keeps its keys meanwhile. */
@@ -132,9 +130,9 @@ export class Vault {
    * Calls refresh() every `intervalMs` on a timer that does not keep the process alive, until
    * close(). Calling it again replaces the previous timer.
    */
-  watch (options: VaultWatchOptions = {}): void {
+  watch (options: VaultWatchOptions): void {
     this.close()
-    const { intervalMs = DEFAULT_VAULT_REFRESH_INTERVAL_MS, onReload, onError } = options
+    const { intervalMs, onReload, onError } = options
     this.#timer = setInterval(() => {
       this.refresh().then(
         reloaded => { if (reloaded) onReload?.(this) },

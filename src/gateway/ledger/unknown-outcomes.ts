@@ -1,6 +1,6 @@
 import { isPastTakeover, type ClaimTakeoverOptions } from './claim-takeover.ts'
 import type { LedgerLog } from './ledger-log.ts'
-import { isOutcomeOpen, ledgerKey, requestOfLedgerKey, type LedgerEntry } from './ledger-record.ts'
+import { isOutcomeOpen, ledgerKey, requestOfLedgerKey, type LedgerEntry } from '../../domain/ledger-record.ts'
 
 /**
  * A request that may have reached the SMSC and got no status (spec §7: unknown outcome): its

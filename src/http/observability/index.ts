@@ -1,4 +1,4 @@
-export { diagnosticsChannels, subscribeDiagnostics } from './diagnostics.ts'
+export { subscribeDiagnostics } from './diagnostics.ts'
 export {
   commandStatusLabel, DEFAULT_END_TO_END_BUCKETS_SECONDS, DEFAULT_MAX_CLIENT_LABELS, DEFAULT_MAX_CONNECTION_LABELS, GatewayMetrics
 } from './gateway-metrics.ts'

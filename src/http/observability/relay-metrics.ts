@@ -1,25 +1,27 @@
+import { status } from '@grpc/grpc-js'
 import { channel } from 'node:diagnostics_channel'
 import { Counter, type Registry } from 'prom-client'
+import { relayDiagnosticsChannels, relayLimits, relayOtpChannels, relayOtpOutcomes, relayRpcMethods } from '../../domain/relay-diagnostics-channels.ts'
+import { errorCodes } from '../../errors.ts'
 
 // The relay vault's metrics (docs/observability.md), fed by its diagnostics channels
-// (src/relay/relay-diagnostics.ts publishes on them by name). Every label value is checked against
-// a closed set here, so a message can never put an identifier or a code into a series.
+// (src/domain/relay-diagnostics-channels.ts). Every label value is checked against a closed set
+// here, so a message can never put an identifier or a code into a series.
 
-const RPC_METHODS = new Set(['CreateEntity', 'AuthenticateEntity', 'ListEntityStoredTokens', 'DeleteEntity', 'ResetPassword', 'UpdateEntityPassword'])
-/** gRPC status names (grpc-js `status`). */
-const RPC_CODES = new Set(['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'])
-const OTP_CHANNELS = new Set(['phone', 'email'])
-const OTP_OUTCOMES = new Set(['sent', 'failed'])
-/** `decrypted`, or an error code of src/errors.ts. */
-const DECRYPT_OUTCOME = /^(decrypted|SMSGW_[A-Z0-9_]{1,40})$/
-const LIMITS = new Set(['otp', 'password'])
+const RPC_METHODS = new Set<string>(relayRpcMethods)
+/** gRPC status names (grpc-js `status`: its names are the keys that are not numbers). */
+const RPC_CODES = new Set(Object.keys(status).filter(name => Number.isNaN(Number(name))))
+const OTP_CHANNELS = new Set<string>(relayOtpChannels)
+const OTP_OUTCOMES = new Set<string>(relayOtpOutcomes)
+/** `decrypted`, or an error code of the one error table. */
+const DECRYPT_OUTCOMES = new Set<string>(['decrypted', ...Object.values(errorCodes)])
+const LIMITS = new Set<string>(relayLimits)
 
 const METRIC_NAMES = ['smsgw_relay_rpcs_total', 'smsgw_relay_otps_total', 'smsgw_relay_decryptions_total', 'smsgw_relay_rate_limited_total'] as const
 
-function label (message: unknown, field: string, allowed: Set<string> | RegExp): string | undefined {
+function label (message: unknown, field: string, allowed: Set<string>): string | undefined {
   const value = typeof message === 'object' && message !== null ? (message as Record<string, unknown>)[field] : undefined
-  if (typeof value !== 'string') return undefined
-  return (allowed instanceof Set ? allowed.has(value) : allowed.test(value)) ? value : undefined
+  return typeof value === 'string' && allowed.has(value) ? value : undefined
 }
 
 /**
@@ -36,21 +38,21 @@ export function watchRelay (registry: Registry): () => void {
   for (const limit of LIMITS) limited.inc({ limit }, 0)
 
   const subscriptions: Array<[string, (message: unknown) => void]> = [
-    ['smsgw:relay:rpc', message => {
+    [relayDiagnosticsChannels.rpc, message => {
       const method = label(message, 'method', RPC_METHODS)
       const code = label(message, 'code', RPC_CODES)
       if (method !== undefined && code !== undefined) rpcs.inc({ method, code })
     }],
-    ['smsgw:relay:otp', message => {
+    [relayDiagnosticsChannels.otp, message => {
       const otp = label(message, 'channel', OTP_CHANNELS)
       const outcome = label(message, 'outcome', OTP_OUTCOMES)
       if (otp !== undefined && outcome !== undefined) otps.inc({ channel: otp, outcome })
     }],
-    ['smsgw:relay:decrypt', message => {
-      const outcome = label(message, 'outcome', DECRYPT_OUTCOME)
+    [relayDiagnosticsChannels.decrypt, message => {
+      const outcome = label(message, 'outcome', DECRYPT_OUTCOMES)
       if (outcome !== undefined) decryptions.inc({ outcome })
     }],
-    ['smsgw:relay:limit', message => {
+    [relayDiagnosticsChannels.limit, message => {
       const limit = label(message, 'limit', LIMITS)
       if (limit !== undefined) limited.inc({ limit })
     }]

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import { inNetwork, lowIpv4, parseIpNetwork, type IpAddress, type IpNetwork } from './ip-address.ts'
 
 // The addresses a webhook must not reach unless an operator allows them: everything in the IANA
@@ -15,7 +16,8 @@ interface SpecialRange {
 
 function range (cidr: string, name: string, embedsIpv4 = false): SpecialRange {
   const network = parseIpNetwork(cidr)
-  if (network === null) throw new Error(`bad special-use range ${cidr}`)
+  // The ranges are this file's own constants: a bad one is a bug found at load, never a user's failure (STYLE: node:assert).
+  assert.ok(network !== null, `bad special-use range ${cidr}`)
   return embedsIpv4 ? { network, name, embedsIpv4 } : { network, name }
 }
 

@@ -1,4 +1,5 @@
 import { status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js'
+import type { RelayRpcMethod } from '../../domain/relay-diagnostics-channels.ts'
 import { publishRpcOutcome } from '../relay-diagnostics.ts'
 
 // How the vault's RPCs fail (relay-wire.md §4): a status code and a details string, no message.
@@ -25,7 +26,7 @@ export function invalidArgument (details: string): RpcFailure {
 }
 
 /** A unary handler of grpc-js from an async function of the request; each answer is counted by `method` and status. */
-export function unary<Request, Response> (method: string, handle: (request: Request) => Promise<Response>, onInternalError: (error: unknown) => void): (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => void {
+export function unary<Request, Response> (method: RelayRpcMethod, handle: (request: Request) => Promise<Response>, onInternalError: (error: unknown) => void): (call: ServerUnaryCall<Request, Response>, callback: sendUnaryData<Response>) => void {
   return (call, callback) => {
     handle(call.request).then(
       response => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { connect as connectTcp, type Socket } from 'node:net'
 import { connect as connectTls, type TLSSocket } from 'node:tls'
-import type { allowedSmtpTlsModes } from '../../config/schema.ts'
+import { smtpTlsModes, type SmtpTlsMode } from '../../config/smtp-tls-modes.ts'
 
 // A minimal SMTP client (RFC 5321) for the relay's e-mail OTP: one message per connection. No
 // mail library is installed (nodemailer is not among the project's packages) and the relay needs
@@ -9,8 +9,6 @@ import type { allowedSmtpTlsModes } from '../../config/schema.ts'
 // FROM, RCPT TO, DATA with dot-stuffing, QUIT. Certificates are verified (the system's CAs, or
 // the configured ones). Errors name the step and the server's reply code, never an address, a
 // password or the message.
-
-export type SmtpTlsMode = typeof allowedSmtpTlsModes[number]
 
 export interface SmtpServer {
   readonly host: string
@@ -47,7 +45,7 @@ export async function sendMail (server: SmtpServer, message: MailMessage): Promi
   try {
     await session.expect('greeting', 220)
     let extensions = await session.ehlo(server.clientName)
-    if (server.tls === 'starttls') {
+    if (server.tls === smtpTlsModes.starttls) {
       if (!extensions.has('STARTTLS')) throw new Error('the SMTP server does not offer STARTTLS')
       await session.command('STARTTLS', 'STARTTLS', 220)
       await session.upgrade(server)
@@ -103,7 +101,7 @@ class SmtpSession {
   }
 
   static async open (server: SmtpServer): Promise<SmtpSession> {
-    const socket = server.tls === 'tls'
+    const socket = server.tls === smtpTlsModes.tls
       ? connectTls({ host: server.host, port: server.port, servername: server.host, ...(server.ca === undefined ? {} : { ca: server.ca }) })
       : connectTcp({ host: server.host, port: server.port })
     return new SmtpSession(socket, server.timeoutMs)

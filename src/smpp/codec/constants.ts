@@ -56,7 +56,7 @@ export const commandIds = {
 } as const
 
 export type CommandName = keyof typeof commandIds
-export const allowedCommandNames: readonly CommandName[] = Object.keys(commandIds) as CommandName[]
+const allowedCommandNames: readonly CommandName[] = Object.keys(commandIds) as CommandName[]
 
 const commandNamesById: ReadonlyMap<number, CommandName> = new Map(
   allowedCommandNames.map(name => [commandIds[name], name])
@@ -282,7 +282,6 @@ export const tons = {
 } as const
 
 export type Ton = typeof tons[keyof typeof tons]
-export const allowedTons: readonly Ton[] = Object.values(tons)
 
 /** Numbering plan indicator, `*_npi` fields (§5.2.6). */
 export const npis = {
@@ -299,7 +298,6 @@ export const npis = {
 } as const
 
 export type Npi = typeof npis[keyof typeof npis]
-export const allowedNpis: readonly Npi[] = Object.values(npis)
 
 /** esm_class bits (§5.2.12): messaging mode (bits 1–0), message type (bits 5–2), GSM features (bits 7–6). */
 export const esmClass = {

@@ -1,5 +1,5 @@
 export {
-  allowedCommandNames, allowedNpis, allowedTons, commandIds, commandName, commandStatus, commandStatusName,
+  commandIds, commandName, commandStatus, commandStatusName,
   commandStatusTable, dataCodings, describeCommandStatus, esmClass, HEADER_BYTES, isResponseId, MAX_PDU_BYTES,
   MAX_SHORT_MESSAGE_BYTES, messageStates, MIN_PDU_BYTES, npis, registeredDelivery, responseOf, SMPP_VERSION_3_4,
   tlvDefinitions, tlvTags, tons

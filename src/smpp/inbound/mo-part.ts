@@ -19,7 +19,6 @@ export const concatSchemes = {
 } as const
 
 export type ConcatScheme = typeof concatSchemes[keyof typeof concatSchemes]
-export const allowedConcatSchemes: readonly ConcatScheme[] = Object.values(concatSchemes)
 
 /** Where one part sits in a concatenated message. */
 export interface MoConcat {

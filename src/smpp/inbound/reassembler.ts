@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
+import { DEFAULT_INBOUND_REASSEMBLY_MS } from '../../config/defaults.ts'
 import { decodePayload, userDataEncodings, type UserDataEncoding } from '../../sms/encoding/index.ts'
 import type { InboundSms } from './inbound-sms.ts'
 import type { MoPart } from './mo-part.ts'
 
-/** How long the parts of one message may take to arrive, from its first part. */
-export const DEFAULT_MO_TIMEOUT_MS = 60_000
 /** How many incomplete messages are held at once. */
 export const DEFAULT_MAX_PENDING = 10_000
 /** How many payload bytes incomplete messages hold at once (about 130,000 full parts). */
@@ -25,7 +24,7 @@ export interface MoReassemblerOptions {
    * message on, e.g. to the same publisher `push`'s results go to.
    */
   readonly onIncomplete: (sms: InboundSms) => void
-  /** Default `DEFAULT_MO_TIMEOUT_MS`. */
+  /** Default `DEFAULT_INBOUND_REASSEMBLY_MS` (config/defaults.ts). */
   readonly timeoutMs?: number
   /** Default `DEFAULT_MAX_PENDING`. */
   readonly maxPending?: number
@@ -83,7 +82,7 @@ export class MoReassembler {
 
   constructor (options: MoReassemblerOptions) {
     const {
-      timeoutMs = DEFAULT_MO_TIMEOUT_MS, maxPending = DEFAULT_MAX_PENDING, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES
+      timeoutMs = DEFAULT_INBOUND_REASSEMBLY_MS, maxPending = DEFAULT_MAX_PENDING, maxPendingBytes = DEFAULT_MAX_PENDING_BYTES
     } = options
     if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) throw new RangeError(`timeoutMs must be a positive number, got ${timeoutMs}`)
     if (!Number.isInteger(maxPending) || maxPending < 1) throw new RangeError(`maxPending must be a positive integer, got ${maxPending}`)

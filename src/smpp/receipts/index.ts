@@ -1,5 +1,4 @@
-export { allowedMessageIdStyles, messageIdStyles, normaliseMessageId } from './message-id.ts'
-export type { MessageIdStyle } from './message-id.ts'
+export { normaliseMessageId } from './message-id.ts'
 export {
   allowedReceiptStats, messageStates, receiptStats, receiptStatus, statOfMessageState
 } from './receipt-status.ts'

@@ -1,27 +1,10 @@
+import { messageIdStyles } from '../../config/message-id-styles.ts'
+import type { MessageIdStyle } from '../../config/message-id-styles.ts'
+
 // SMSCs do not always write a message id the same way in submit_sm_resp and in the receipt:
 // some pad with zeros, some change case, some answer in hex and report in decimal (or the other
 // way round). Each side is normalised with the style that describes how that side writes ids;
 // equal canonical forms mean the same message.
-
-/**
- * How an SMSC writes message ids:
- * - `as-is`: exactly as sent, compared case-sensitively (only surrounding white space and NULs go);
- * - `strip-leading-zeros`: leading zeros dropped and letters lower-cased (`00A7` → `a7`, `000` → `0`);
- * - `decimal`: a decimal number, canonical as decimal without leading zeros (`0042` → `42`);
- * - `hex`: a hexadecimal number, optionally `0x`-prefixed, canonical as decimal (`0x2A` → `42`),
- *   so that a hex id on one side meets a decimal id on the other.
- * An id that is not a number in the `decimal` or `hex` style keeps its `strip-leading-zeros`
- * form, which always holds a character other than a digit and so never meets a number.
- */
-export const messageIdStyles = {
-  asIs: 'as-is',
-  decimal: 'decimal',
-  hex: 'hex',
-  stripLeadingZeros: 'strip-leading-zeros'
-} as const
-
-export type MessageIdStyle = typeof messageIdStyles[keyof typeof messageIdStyles]
-export const allowedMessageIdStyles: readonly MessageIdStyle[] = Object.values(messageIdStyles)
 
 // C-octet strings sometimes arrive with their terminating NUL; String#trim keeps NULs.
 const SURROUNDING_SPACE = /^[\s\0]+|[\s\0]+$/gu

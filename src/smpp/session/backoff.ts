@@ -5,7 +5,6 @@
  */
 export const jitterKinds = { full: 'full', equal: 'equal' } as const
 export type JitterKind = typeof jitterKinds[keyof typeof jitterKinds]
-export const allowedJitterKinds: readonly JitterKind[] = Object.values(jitterKinds)
 
 export interface BackoffOptions {
   /** The delay of the first attempt before jitter, in milliseconds. */

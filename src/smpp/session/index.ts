@@ -1,7 +1,7 @@
-export { allowedJitterKinds, backoffDelayMs, jitterKinds } from './backoff.ts'
+export { backoffDelayMs, jitterKinds } from './backoff.ts'
 export type { BackoffOptions, JitterKind } from './backoff.ts'
 export {
-  allowedReconnectingSessionStates, DEFAULT_MAX_RECONNECT_DELAY_MS, DEFAULT_RECONNECT_DELAY_MS, DEFAULT_SUBMIT_WAIT_MS,
+  DEFAULT_MAX_RECONNECT_DELAY_MS, DEFAULT_SUBMIT_WAIT_MS,
   ReconnectingSession, reconnectingSessionStates
 } from './reconnecting-session.ts'
 export type { ReconnectingSessionEvents, ReconnectingSessionOptions, ReconnectingSessionState } from './reconnecting-session.ts'
@@ -9,12 +9,11 @@ export { MAX_SEQUENCE_NUMBER, SequenceNumbers } from './sequence-numbers.ts'
 export { SmppSessionError, SmppSubmitError } from './session-errors.ts'
 export type { SmppSessionErrorOptions, SmppSubmitErrorOptions } from './session-errors.ts'
 export {
-  DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_ENQUIRE_LINK_INTERVAL_MS, DEFAULT_INACTIVITY_ENQUIRE_LINK_ROUNDS, DEFAULT_MAX_DELIVERS_IN_FLIGHT,
-  DEFAULT_MAX_SUBMITS_PER_SECOND, DEFAULT_MAX_THROTTLE_BACKOFF_MS, DEFAULT_MAX_THROTTLE_RETRIES, DEFAULT_RESPONSE_TIMEOUT_MS,
-  DEFAULT_SYSTEM_TYPE, DEFAULT_THROTTLE_BACKOFF_MS, DEFAULT_WINDOW_SIZE, sessionSettings
+  DEFAULT_CLOSE_TIMEOUT_MS, DEFAULT_INACTIVITY_ENQUIRE_LINK_ROUNDS, DEFAULT_MAX_DELIVERS_IN_FLIGHT, DEFAULT_MAX_THROTTLE_BACKOFF_MS,
+  DEFAULT_MAX_THROTTLE_RETRIES, DEFAULT_THROTTLE_BACKOFF_MS, sessionSettings
 } from './session-options.ts'
 export type { DeliverHandler, SessionSettings, SmscSessionOptions } from './session-options.ts'
-export { allowedSmscSessionStates, smscSessionStates } from './session-events.ts'
+export { smscSessionStates } from './session-events.ts'
 export type { SmscSessionEvents, SmscSessionState, SubmitOptions, SubmitResult, ThrottleInfo, UnexpectedPdu } from './session-events.ts'
 export { SmscSession } from './smsc-session.ts'
 export { connectSocket, DEFAULT_CONNECT_TIMEOUT_MS, socketConnector, socketTransport } from './socket-transport.ts'

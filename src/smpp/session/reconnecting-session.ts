@@ -1,4 +1,5 @@
 import { EventEmitter } from 'node:events'
+import { DEFAULT_SMPP_RECONNECT_DELAY_MS } from '../../config/defaults.ts'
 import { errorCodes, SmsgwError } from '../../errors.ts'
 import type { ShortMessageBody } from '../codec/index.ts'
 import { backoffDelayMs, jitterKinds } from './backoff.ts'
@@ -9,8 +10,6 @@ import { smscSessionStates } from './session-events.ts'
 import type { SubmitOptions, SubmitResult, ThrottleInfo, UnexpectedPdu } from './session-events.ts'
 import { SmscSession } from './smsc-session.ts'
 
-/** The first reconnect delay before jitter. The Java gateway waited a fixed 12 s. */
-export const DEFAULT_RECONNECT_DELAY_MS = 1_000
 /** The cap of the reconnect delay: an SMSC down for long is tried once a minute. */
 export const DEFAULT_MAX_RECONNECT_DELAY_MS = 60_000
 /** How long a submit waits for a bound session before it fails as not written. */
@@ -28,7 +27,6 @@ export interface ReconnectingSessionOptions extends SmscSessionOptions {
 /** The session's states, and 'reconnecting' while waiting out the back-off. */
 export const reconnectingSessionStates = { ...smscSessionStates, reconnecting: 'reconnecting' } as const
 export type ReconnectingSessionState = typeof reconnectingSessionStates[keyof typeof reconnectingSessionStates]
-export const allowedReconnectingSessionStates: readonly ReconnectingSessionState[] = Object.values(reconnectingSessionStates)
 
 export interface ReconnectingSessionEvents {
   state: [state: ReconnectingSessionState]
@@ -74,7 +72,7 @@ export class ReconnectingSession extends EventEmitter<ReconnectingSessionEvents>
     const { reconnectDelayMs, maxReconnectDelayMs, submitWaitMs, ...sessionOptions } = options
     sessionSettings(sessionOptions)
     this.#sessionOptions = sessionOptions
-    this.#reconnectDelayMs = reconnectDelayMs ?? DEFAULT_RECONNECT_DELAY_MS
+    this.#reconnectDelayMs = reconnectDelayMs ?? DEFAULT_SMPP_RECONNECT_DELAY_MS
     this.#maxReconnectDelayMs = maxReconnectDelayMs ?? DEFAULT_MAX_RECONNECT_DELAY_MS
     this.#submitWaitMs = submitWaitMs ?? DEFAULT_SUBMIT_WAIT_MS
     const problems = [

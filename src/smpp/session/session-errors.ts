@@ -182,3 +182,8 @@ export function bindFailed (cause: unknown): SmppSessionError {
 export function connectionError (message: string, cause?: unknown): SmppSessionError {
   return new SmppSessionError(errorCodes.smppConnection, message, { cause })
 }
+
+/** A PDU for a session that has closed (or never connected): nothing was written. */
+export function sessionClosed (): SmppSessionError {
+  return new SmppSessionError(errorCodes.smppClosed, 'the session is closed')
+}

@@ -7,7 +7,6 @@ export const smscSessionStates = {
   closed: 'closed'
 } as const
 export type SmscSessionState = typeof smscSessionStates[keyof typeof smscSessionStates]
-export const allowedSmscSessionStates: readonly SmscSessionState[] = Object.values(smscSessionStates)
 
 /** What a submit resolves to: the SMSC's id for the message, as submit_sm_resp gave it. */
 export interface SubmitResult {

@@ -1,16 +1,15 @@
+import {
+  DEFAULT_ENQUIRE_LINK_INTERVAL_MS, DEFAULT_SMPP_MAX_SUBMITS_PER_SECOND, DEFAULT_SMPP_RESPONSE_TIMEOUT_MS, DEFAULT_SMPP_SYSTEM_TYPE,
+  DEFAULT_SMPP_WINDOW_SIZE
+} from '../../config/defaults.ts'
 import { errorCodes, SmsgwError } from '../../errors.ts'
 import { createPdu, encodePdu, SMPP_VERSION_3_4 } from '../codec/index.ts'
 import type { BindBody, PduOf } from '../codec/index.ts'
 import type { SmppConnector } from './transport.ts'
 
-/** system_type sent in bind_transceiver unless configured (spec §7). */
-export const DEFAULT_SYSTEM_TYPE = 'smpp'
-/** Outstanding submit_sm at once. Common SMSC windows are 10 or more; one slot is one round trip. */
-export const DEFAULT_WINDOW_SIZE = 10
-/** The wait for any response; SMSCs answer in milliseconds, a slow one in a few seconds. */
-export const DEFAULT_RESPONSE_TIMEOUT_MS = 10_000
-/** enquire_link keep-alive; under the idle timeouts of SMSCs and NAT boxes (often 60 s or more). */
-export const DEFAULT_ENQUIRE_LINK_INTERVAL_MS = 30_000
+// The options the configuration also sets default to its values (config/defaults.ts), so a
+// session built without them behaves as a configured gateway's.
+
 /**
  * Keep-alive rounds without any PDU from the SMSC before the link counts as dead: the default
  * inactivity timeout is this many enquire_link intervals (90 s for 30 s; none without keep-alive).
@@ -21,8 +20,6 @@ export const DEFAULT_THROTTLE_BACKOFF_MS = 1_000
 export const DEFAULT_MAX_THROTTLE_BACKOFF_MS = 30_000
 /** Throttled answers to one submit before it fails with the SMSC's status. */
 export const DEFAULT_MAX_THROTTLE_RETRIES = 5
-/** 0: no throughput limit of our own. */
-export const DEFAULT_MAX_SUBMITS_PER_SECOND = 0
 /** How long close() waits for outstanding submits and deliver_sm handlers before it unbinds. */
 export const DEFAULT_CLOSE_TIMEOUT_MS = 10_000
 /** deliver_sm handlers running at once; past it the session stops reading from the SMSC. */
@@ -85,17 +82,17 @@ export function sessionSettings (options: SmscSessionOptions): SessionSettings {
     connect: options.connect,
     systemId: options.systemId,
     password: options.password,
-    systemType: options.systemType ?? DEFAULT_SYSTEM_TYPE,
+    systemType: options.systemType ?? DEFAULT_SMPP_SYSTEM_TYPE,
     addressRange: options.addressRange ?? '',
     onDeliver: options.onDeliver,
-    windowSize: options.windowSize ?? DEFAULT_WINDOW_SIZE,
-    responseTimeoutMs: options.responseTimeoutMs ?? DEFAULT_RESPONSE_TIMEOUT_MS,
+    windowSize: options.windowSize ?? DEFAULT_SMPP_WINDOW_SIZE,
+    responseTimeoutMs: options.responseTimeoutMs ?? DEFAULT_SMPP_RESPONSE_TIMEOUT_MS,
     enquireLinkIntervalMs,
     inactivityTimeoutMs: options.inactivityTimeoutMs ?? enquireLinkIntervalMs * DEFAULT_INACTIVITY_ENQUIRE_LINK_ROUNDS,
     throttleBackoffMs: options.throttleBackoffMs ?? DEFAULT_THROTTLE_BACKOFF_MS,
     maxThrottleBackoffMs: options.maxThrottleBackoffMs ?? DEFAULT_MAX_THROTTLE_BACKOFF_MS,
     maxThrottleRetries: options.maxThrottleRetries ?? DEFAULT_MAX_THROTTLE_RETRIES,
-    maxSubmitsPerSecond: options.maxSubmitsPerSecond ?? DEFAULT_MAX_SUBMITS_PER_SECOND,
+    maxSubmitsPerSecond: options.maxSubmitsPerSecond ?? DEFAULT_SMPP_MAX_SUBMITS_PER_SECOND,
     closeTimeoutMs: options.closeTimeoutMs ?? DEFAULT_CLOSE_TIMEOUT_MS,
     maxDeliversInFlight: options.maxDeliversInFlight ?? DEFAULT_MAX_DELIVERS_IN_FLIGHT
   }

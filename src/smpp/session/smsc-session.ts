@@ -7,7 +7,7 @@ import type { BindBody, DecodeFailure, Pdu, PduOf, ShortMessageBody } from '../c
 import { KeepAlive } from './keep-alive.ts'
 import { OutstandingRequests } from './outstanding-requests.ts'
 import {
-  bindFailed, bindRefused, connectionError, SmppSessionError, submitNotBound, submitUnencodable
+  bindFailed, bindRefused, connectionError, sessionClosed, SmppSessionError, submitNotBound, submitUnencodable
 } from './session-errors.ts'
 import { smscSessionStates } from './session-events.ts'
 import type { SmscSessionEvents, SmscSessionState, SubmitOptions, SubmitResult } from './session-events.ts'
@@ -67,7 +67,7 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> implements Asyn
     this.#outstanding = new OutstandingRequests(this.#settings.responseTimeoutMs, () => { this.#checkStalled() })
     this.#submits = new SubmitPipeline(this.#settings, {
       mayWrite: () => (this.#state === smscSessionStates.bound || this.#state === smscSessionStates.unbinding) && this.#ending === undefined,
-      write: async (bytes, handover, refused) => { await this.#write(bytes, handover, refused) },
+      write: async (bytes, handover, refused) => await this.#write(bytes, handover, refused),
       outstanding: this.#outstanding,
       changed: () => {
         this.#checkDrain()
@@ -337,17 +337,18 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> implements Asyn
    * `handover` runs just before the bytes go to the transport and may skip them by returning
    * false; `refused` runs when the transport refuses them. A refused send wrote nothing and
    * means the connection is gone: the session is destroyed.
-   * @throws when nothing was written.
+   * @returns false when `handover` skipped the bytes, true when they were written.
+   * @throws SmsgwError SMSGW_SMPP_CLOSED when the session is closed; the transport's error when it refused the bytes.
    */
-  async #write (bytes: Buffer, handover?: () => boolean, refused?: () => void): Promise<void> {
+  async #write (bytes: Buffer, handover?: () => boolean, refused?: () => void): Promise<boolean> {
     const previous = this.#writing
     let done!: () => void
     this.#writing = new Promise(resolve => { done = resolve })
     try {
       await previous
       const transport = this.#transport
-      if (transport === undefined || this.#isClosed()) throw new Error('the session is closed')
-      if (handover !== undefined && !handover()) throw new Error('the request ended before it was written')
+      if (transport === undefined || this.#isClosed()) throw sessionClosed()
+      if (handover !== undefined && !handover()) return false
       this.#sendStartedAtMs = Date.now()
       try {
         await transport.send(bytes)
@@ -358,6 +359,7 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> implements Asyn
       } finally {
         this.#sendStartedAtMs = undefined
       }
+      return true
     } finally {
       done()
     }
@@ -369,7 +371,7 @@ export class SmscSession extends EventEmitter<SmscSessionEvents> implements Asyn
 
   /** Sends a request other than submit_sm and resolves with its response (or generic_nack). */
   async #request (request: PduOf<'bind_transceiver'> | PduOf<'enquire_link'> | PduOf<'unbind'>): Promise<Pdu> {
-    if (this.#isClosed()) throw new Error('the session is closed')
+    if (this.#isClosed()) throw sessionClosed()
     const expects = responseOf[request.command]
     return await new Promise<Pdu>((resolve, reject) => {
       const sequenceNumber = this.#outstanding.add(expects, outcome => {

@@ -1,6 +1,6 @@
 import net from 'node:net'
 import tls from 'node:tls'
-import { drainOrClose } from '../../drain-or-close.ts'
+import { drainOrClose } from '../../async/drain-or-close.ts'
 import { connectionError } from './session-errors.ts'
 import type { SmppConnector, SmppTransport } from './transport.ts'
 
@@ -52,23 +52,23 @@ export async function connectSocket (options: SmppSocketOptions, signal?: AbortS
     })
   const connectEvent = options.tls === undefined ? 'connect' : 'secureConnect'
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => { fail(new Error(`no connection within ${timeoutMs} ms`)) }, timeoutMs)
+    const timer = setTimeout(() => { fail(`no connection within ${timeoutMs} ms`) }, timeoutMs)
     const onConnect = (): void => {
       cleanUp()
       resolve()
     }
-    const onError = (error: Error): void => { fail(error) }
-    const onAbort = (): void => { fail(new Error('connecting was aborted')) }
+    const onError = (error: Error): void => { fail(error.message, error) }
+    const onAbort = (): void => { fail('connecting was aborted') }
     function cleanUp (): void {
       clearTimeout(timer)
       socket.off(connectEvent, onConnect)
       socket.off('error', onError)
       signal?.removeEventListener('abort', onAbort)
     }
-    function fail (error: Error): void {
+    function fail (reason: string, cause?: Error): void {
       cleanUp()
       socket.destroy()
-      reject(connectionError(`could not connect to ${where}: ${error.message}`, error))
+      reject(connectionError(`could not connect to ${where}: ${reason}`, cause))
     }
     socket.once(connectEvent, onConnect)
     socket.once('error', onError)

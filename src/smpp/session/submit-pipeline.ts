@@ -1,5 +1,5 @@
 import { commandStatus } from '../codec/index.ts'
-import type { OutstandingRequests, RequestOutcome } from './outstanding-requests.ts'
+import type { OutstandingRequests, ResponseOutcome } from './outstanding-requests.ts'
 import {
   endsSession, submitAnswerUnreadable, submitCutOff, submitPastDeadline, submitRefused, submitTimedOut, throttleStatuses
 } from './session-errors.ts'
@@ -39,9 +39,9 @@ export interface SubmitPipelineHooks {
   /**
    * Writes after the session's earlier writes. `handover` runs just before the bytes go to the
    * transport and returns false to skip them; `refused` runs when the transport refuses them.
-   * Rejects when nothing was written.
+   * Resolves to false when `handover` skipped them; rejects when the session could not write them.
    */
-  readonly write: (bytes: Buffer, handover: () => boolean, refused: () => void) => Promise<void>
+  readonly write: (bytes: Buffer, handover: () => boolean, refused: () => void) => Promise<boolean>
   readonly outstanding: OutstandingRequests
   /** The window or the hold changed: the session's `busy` and idleness may have too. */
   readonly changed: () => void
@@ -200,14 +200,15 @@ export class SubmitPipeline {
       return true
     }
     try {
-      await this.#hooks.write(bytes, handover, () => { task.written = false })
+      if (await this.#hooks.write(bytes, handover, () => { task.written = false })) return
     } catch {
-      // Not written: the session closed or the submit timed out first, and that failed it.
-      this.#hooks.outstanding.forget(sequenceNumber)
+      // The session could not write it (it closed, the connection refused): that failed the submit already.
     }
+    // Not written: the session closed or the submit ended first (timed out, past its deadline), and that failed it.
+    this.#hooks.outstanding.forget(sequenceNumber)
   }
 
-  #onOutcome (task: SubmitTask, outcome: RequestOutcome): void {
+  #onOutcome (task: SubmitTask, outcome: ResponseOutcome): void {
     if (!this.#window.has(task)) return
     switch (outcome.type) {
       case 'response': {

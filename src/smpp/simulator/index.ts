@@ -6,7 +6,7 @@ export {
   allowedMessageIdFormats, DEFAULT_ZERO_PADDED_WIDTH, formatMessageId, messageIdFormats
 } from './message-id-format.ts'
 export type { MessageIdFormat } from './message-id-format.ts'
-export { allowedConcatenations, concatenations, encodeMoBodies } from './mobile-originated.ts'
+export { concatenations, encodeMoBodies } from './mobile-originated.ts'
 export type { Concatenation, MobileOriginated } from './mobile-originated.ts'
 export { MAX_QUEUED_RECEIPTS } from './receipt-desk.ts'
 export type { ReceiptEvent } from './receipt-desk.ts'
@@ -15,12 +15,12 @@ export {
 } from './receipt-rules.ts'
 export type { ReceiptPlan, ReceiptRule, ReceiptRules } from './receipt-rules.ts'
 export {
-  DEFAULT_ACCOUNT, DEFAULT_DELIVER_TIMEOUT_MS, DEFAULT_RETAINED_SUBMITS, DEFAULT_SIMULATOR_HOST, DEFAULT_SMPP_PORT,
+  DEFAULT_ACCOUNT, DEFAULT_DELIVER_TIMEOUT_MS, DEFAULT_RETAINED_SUBMITS, DEFAULT_SIMULATOR_HOST,
   DEFAULT_SMSC_SYSTEM_ID, DEFAULT_UNBIND_TIMEOUT_MS, parseAccounts
 } from './simulator-options.ts'
 export type { SmscAccount, SmscSimulatorOptions } from './simulator-options.ts'
-export { bindTypes, sessionStates } from './smsc-session.ts'
-export type { BindType, SessionState } from './smsc-session.ts'
+export { bindTypes, sessionStates } from './simulator-session.ts'
+export type { BindType, SessionState } from './simulator-session.ts'
 export { SmscSimulator } from './smsc-simulator.ts'
 export type {
   BindEvent, DisconnectEvent, MoDelivery, MoInjection, SmscSimulatorEvents, SubmitRefusedEvent, UnbindEvent

@@ -1,7 +1,7 @@
 import { npis, shortMessageBody, tons } from '../codec/index.ts'
 import type { ShortMessageBody, Tlv } from '../codec/index.ts'
 import { CONCAT_UDH_OCTETS, MAX_CONCAT_PARTS, planSms } from '../../sms/encoding/index.ts'
-import type { DataCodingChoice } from '../../sms/encoding/index.ts'
+import type { DataCodingChoice } from '../../config/data-coding-choices.ts'
 
 // A mobile-originated SMS reaches the ESME as deliver_sm with esm_class 0 (§4.6.1). A long text
 // comes in parts, joined either by a concatenation UDH in the short_message (esm_class UDHI,
@@ -10,7 +10,6 @@ import type { DataCodingChoice } from '../../sms/encoding/index.ts'
 /** How the parts of a long MO message are tied together. */
 export const concatenations = { udh: 'udh', sar: 'sar' } as const
 export type Concatenation = typeof concatenations[keyof typeof concatenations]
-export const allowedConcatenations: readonly Concatenation[] = Object.values(concatenations)
 
 /** A message from a phone. `from`, `to` and `text` are plaintext: never log them. */
 export interface MobileOriginated {

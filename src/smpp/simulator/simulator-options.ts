@@ -1,3 +1,4 @@
+import { DEFAULT_SMPP_PORT } from '../../config/defaults.ts'
 import { errorCodes, SmsgwError } from '../../errors.ts'
 import { mergeFaults, noFaults } from './faults.ts'
 import type { SmscFaults } from './faults.ts'
@@ -7,8 +8,6 @@ import { compileReceiptRules, DEFAULT_RECEIPT_DELAY_MS } from './receipt-rules.t
 import type { ReceiptRule, ReceiptRules } from './receipt-rules.ts'
 
 export const DEFAULT_SIMULATOR_HOST = '127.0.0.1'
-/** The port IANA registers for SMPP. */
-export const DEFAULT_SMPP_PORT = 2775
 /** The system_id the simulator gives in its bind responses. */
 export const DEFAULT_SMSC_SYSTEM_ID = 'smsc-sim'
 export const DEFAULT_ACCOUNT: SmscAccount = Object.freeze({ systemId: 'smsgw', password: 'secret' })

@@ -9,14 +9,12 @@ export type { ConcatInfo, UserDataHeader } from './udh.ts'
 export { decodePayload, decodeUserData } from './user-data.ts'
 export type { DecodedUserData } from './user-data.ts'
 export {
-  allowedDataCodingChoices,
   CONCAT_PART_SEPTETS,
   CONCAT_PART_UCS2_UNITS,
-  dataCodingChoices,
   MAX_CONCAT_PARTS,
   planSms,
   SINGLE_PART_SEPTETS,
   SINGLE_PART_UCS2_UNITS,
   smsEncodings
 } from './sms-plan.ts'
-export type { DataCodingChoice, PlanSmsOptions, SmsEncoding, SmsPart, SmsPlan } from './sms-plan.ts'
+export type { PlanSmsOptions, SmsEncoding, SmsPart, SmsPlan } from './sms-plan.ts'

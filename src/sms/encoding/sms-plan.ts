@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { dataCodingChoices } from '../../config/data-coding-choices.ts'
+import type { DataCodingChoice } from '../../config/data-coding-choices.ts'
 import { SmsgwError, errorCodes } from '../../errors.ts'
 import { ESM_CLASS_UDHI, dataCodings } from './data-coding.ts'
 import { encodeGsm7, gsmSeptetLength, gsmSeptetsOf } from './gsm7.ts'
@@ -18,13 +20,9 @@ export const CONCAT_PART_UCS2_UNITS = 67
 /** The concatenation UDH counts parts in one octet. */
 export const MAX_CONCAT_PARTS = 255
 
-export const smsEncodings = { gsm7: 'gsm7', ucs2: 'ucs2' } as const
+/** The two encodings a part can take: the data coding choices other than `auto`. */
+export const smsEncodings = { gsm7: dataCodingChoices.gsm7, ucs2: dataCodingChoices.ucs2 } as const
 export type SmsEncoding = typeof smsEncodings[keyof typeof smsEncodings]
-
-/** The data coding choice per SMSC: `auto` picks GSM 7-bit when every character fits. */
-export const dataCodingChoices = { auto: 'auto', ...smsEncodings } as const
-export type DataCodingChoice = typeof dataCodingChoices[keyof typeof dataCodingChoices]
-export const allowedDataCodingChoices: readonly DataCodingChoice[] = Object.values(dataCodingChoices)
 
 export interface PlanSmsOptions {
   /** The most parts the text may take, 1–255. */

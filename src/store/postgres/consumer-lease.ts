@@ -2,6 +2,7 @@ import { hostname } from 'node:os'
 import { setTimeout as sleep } from 'node:timers/promises'
 import pg from 'pg'
 import type { ConsumerLease } from '../embedded-store.ts'
+import { leaseLost } from '../store-errors.ts'
 import { advisoryKey } from './advisory-locks.ts'
 import { ABORTED, untilAborted } from './until-aborted.ts'
 
@@ -64,7 +65,7 @@ export class ConsumerLeases {
       client.on('error', error => { lost.abort(error) })
       client.on('end', () => {
         this.#sessions.delete(client)
-        lost.abort(new Error('the lease\'s connection ended'))
+        lost.abort(leaseLost('the lease\'s connection ended'))
       })
       try {
         const epoch = await this.#take(client, lost.signal, stop)

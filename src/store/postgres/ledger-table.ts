@@ -1,4 +1,4 @@
-import { ledgerStates, type LedgerEntry, type LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
+import { ledgerStates, type LedgerEntry, type LedgerRecord } from '../../domain/ledger-record.ts'
 import type { LedgerStore } from '../embedded-store.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 

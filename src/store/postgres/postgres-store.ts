@@ -1,5 +1,6 @@
 import pg from 'pg'
 import { DEFAULT_STORE_POOL_SIZE } from '../../config/defaults.ts'
+import { errorCodes, isSmsgwError, SmsgwError } from '../../errors.ts'
 import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
 import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
@@ -67,7 +68,9 @@ export class PostgresStore implements EmbeddedStore {
       schema = String((await pool.query<{ schema: string }>('SELECT current_schema() AS schema')).rows[0]?.schema)
     } catch (error) {
       await pool.end()
-      throw new Error(`cannot open the PostgreSQL store at ${withoutPassword(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
+      // A newer schema keeps its code: what to do about it differs from a server that cannot be reached.
+      const code = isSmsgwError(error, errorCodes.storeSchemaNewer) ? errorCodes.storeSchemaNewer : errorCodes.storeUnavailable
+      throw new SmsgwError(code, `cannot open the PostgreSQL store at ${withoutPassword(url)}: ${error instanceof Error ? error.message : String(error)}`, { cause: error })
     }
     return new PostgresStore(url, pool, { connection, schema }, options)
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type { ConsumerLease, QueuedRequest, RequestQueueStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
+import { leaseLost } from '../store-errors.ts'
 import { advisoryKey } from './advisory-locks.ts'
 import { ConsumerLeases, noticePayloadSql, type ConsumerLeaseOptions, type PostgresConsumerLease } from './consumer-lease.ts'
 import { SerialBatches } from './serial-batches.ts'
@@ -68,7 +69,7 @@ export class PostgresRequestQueue implements RequestQueueStore {
 
   async markDone (seq: number, lease: ConsumerLease): Promise<number> {
     const { epoch } = lease as PostgresConsumerLease
-    if (lease.lost.aborted || epoch === undefined) throw new Error('the queue\'s consumer lease was lost: the next holder reads these requests again')
+    if (lease.lost.aborted || epoch === undefined) throw leaseLost('the queue\'s consumer lease was lost: the next holder reads these requests again')
     // FOR SHARE: a new consumer's epoch bump waits for this statement and the other way round,
     // so either this marks them before the new consumer reads the queue, or it marks none.
     const { rows } = await this.#pool.query<{ held: string, marked: string }>(`
@@ -76,7 +77,7 @@ export class PostgresRequestQueue implements RequestQueueStore {
            marked AS (UPDATE smsgw_requests SET state = 'done' FROM lease WHERE state = 'queued' AND seq <= $1 RETURNING 1)
       SELECT (SELECT count(*) FROM lease) AS held, (SELECT count(*) FROM marked) AS marked`, [seq, epoch])
     const row = rows[0]
-    if (row === undefined || Number(row.held) === 0) throw new Error('the queue\'s consumer lease passed to another instance: it reads these requests again')
+    if (row === undefined || Number(row.held) === 0) throw leaseLost('the queue\'s consumer lease passed to another instance: it reads these requests again')
     return Number(row.marked)
   }
 

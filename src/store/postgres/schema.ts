@@ -1,4 +1,5 @@
 import type { Pool } from 'pg'
+import { schemaNewer } from '../store-errors.ts'
 import { advisoryKey } from './advisory-locks.ts'
 
 // The PostgreSQL store's schema, versioned in table smsgw_schema: `migrations[i]` takes a database
@@ -152,7 +153,7 @@ export async function migrate (pool: Pool): Promise<number> {
     await client.query('CREATE TABLE IF NOT EXISTS smsgw_schema (version integer NOT NULL)')
     const { rows } = await client.query<{ version: number }>('SELECT version FROM smsgw_schema')
     const found = rows[0]?.version ?? 0
-    if (found > SCHEMA_VERSION) throw new Error(`the store's schema version ${found} is newer than this smsgw's (${SCHEMA_VERSION}); run a newer smsgw`)
+    if (found > SCHEMA_VERSION) throw schemaNewer(found, SCHEMA_VERSION)
     for (const migration of migrations.slice(found)) await client.query(migration)
     if (rows.length === 0) await client.query('INSERT INTO smsgw_schema (version) VALUES ($1)', [SCHEMA_VERSION])
     else await client.query('UPDATE smsgw_schema SET version = $1', [SCHEMA_VERSION])

@@ -1,4 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
+import { storeClosed } from '../store-errors.ts'
 
 /** Writes gathered into one transaction at most; beyond it, the batch commits at once. */
 export const DEFAULT_MAX_BATCH_WRITES = 1000
@@ -52,7 +53,7 @@ export class GroupCommit {
    * inside the transaction and must not call `run` itself.
    */
   async run<T> (write: () => T): Promise<T> {
-    if (this.#closed) throw new Error('the store is closed')
+    if (this.#closed) throw storeClosed()
     return await new Promise<T>((resolve, reject) => {
       this.#pending.push({ write, resolve: resolve as (value: unknown) => void, reject })
       if (this.#pending.length >= this.#maxBatchWrites) this.flush()

@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite'
-import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
+import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../domain/ledger-record.ts'
 import type { LedgerStore } from '../embedded-store.ts'
 import { integerColumn, textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict'
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
 import { deleteInChunks } from '../retention.ts'
 import { checkLimitKey, type RelayLimit, type RelayLimitStore } from '../relay-limits.ts'
@@ -34,7 +35,8 @@ export class RelayLimitsTable implements RelayLimitStore {
     const atMs = this.#now()
     return await this.#commit.run(() => {
       const row = this.#bump.get(key, atMs)
-      if (row === undefined) throw new Error('the rate-limit upsert returned no row')
+      // An impossible state (STYLE: node:assert): an INSERT … ON CONFLICT DO UPDATE … RETURNING always returns its row.
+      assert.ok(row !== undefined, 'the rate-limit upsert returned no row')
       return integerColumn(row, 'count')
     })
   }

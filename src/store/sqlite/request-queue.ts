@@ -6,7 +6,6 @@ import { deleteInChunks } from '../retention.ts'
 
 export const requestStates = { queued: 'queued', done: 'done' } as const
 export type RequestState = typeof requestStates[keyof typeof requestStates]
-export const allowedRequestStates: readonly RequestState[] = Object.values(requestStates)
 
 /**
  * The durable request queue (table `requests`). Requests are accepted in batches, read in seq

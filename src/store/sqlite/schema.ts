@@ -1,4 +1,5 @@
 import type { DatabaseSync } from 'node:sqlite'
+import { schemaNewer } from '../store-errors.ts'
 
 // The embedded store's schema, versioned with SQLite's `PRAGMA user_version`: `migrations[i]` takes
 // a database from version i to version i + 1 ("migration n" below is the one that makes version
@@ -12,7 +13,7 @@ import type { DatabaseSync } from 'node:sqlite'
 // - ledger: the request ledger's current entries (docs/delivery-guarantees.md); one row per key.
 // - correlations: which request an SMSC message id belongs to; the value of a `correl-id` record.
 // - inbound_sms (migration 2): mobile-originated SMS, each sealed to the client owning its
-//   recipient (src/gateway/inbound/stored-inbound.ts); no sender, recipient or text in the clear.
+//   recipient (src/domain/stored-inbound.ts); no sender, recipient or text in the clear.
 // - inbound_duplicate_keys (migration 2): a keyed digest per message stored lately, so an SMSC's
 //   re-delivery is stored once (docs/inbound-sms.md, "De-duplication").
 // - statuses.once_key (migration 3, receipts across crashes): statusOnceKey of a status with a recall-id, so
@@ -142,7 +143,7 @@ export function migrate (db: DatabaseSync): number {
     db.exec('BEGIN IMMEDIATE')
     try {
       const version = userVersion(db)
-      if (version > SCHEMA_VERSION) throw new Error(`the store's schema version ${version} is newer than this smsgw's (${SCHEMA_VERSION}); run a newer smsgw`)
+      if (version > SCHEMA_VERSION) throw schemaNewer(version, SCHEMA_VERSION)
       if (version === SCHEMA_VERSION) {
         db.exec('COMMIT')
         return found

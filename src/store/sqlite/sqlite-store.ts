@@ -1,5 +1,6 @@
 import { DatabaseSync } from 'node:sqlite'
 import { DEFAULT_STORE_BUSY_TIMEOUT_MS } from '../../config/defaults.ts'
+import { errorCodes, SmsgwError } from '../../errors.ts'
 import type { EmbeddedStore, PruneCounts } from '../embedded-store.ts'
 import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { CorrelationTable } from './correlation-table.ts'
@@ -12,7 +13,7 @@ import { RelayOtpsTable } from './relay-otps-table.ts'
 import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
-import { allowedSynchronousModes, synchronousModes, type SynchronousMode } from './synchronous-modes.ts'
+import { allowedSynchronousModes, synchronousModes, type SynchronousMode } from '../../config/synchronous-modes.ts'
 
 /** The WAL file is truncated back to this after a checkpoint, so it does not keep a peak's size. */
 const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024
@@ -133,7 +134,7 @@ function configure (db: DatabaseSync, options: SqliteStoreOptions): void {
   db.exec(`PRAGMA busy_timeout = ${busyTimeoutMs}`)
   const mode = db.prepare('PRAGMA journal_mode = WAL').get()?.journal_mode
   // WAL needs shared memory between the processes using the file: not on a network file system.
-  if (mode !== 'wal') throw new Error(`the store could not switch to WAL mode (journal mode is ${String(mode)}); is it on a network file system?`)
+  if (mode !== 'wal') throw new SmsgwError(errorCodes.storeUnavailable, `the store could not switch to WAL mode (journal mode is ${String(mode)}); is it on a network file system?`)
   db.exec(`PRAGMA synchronous = ${synchronous.toUpperCase()}`)
   db.exec(`PRAGMA journal_size_limit = ${JOURNAL_SIZE_LIMIT_BYTES}`)
 }

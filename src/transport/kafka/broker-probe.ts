@@ -15,7 +15,7 @@ export async function probeBrokers (connection: KafkaConnection, timeoutMs: numb
     await Promise.race([
       admin.metadata({ topics: [] }),
       new Promise<never>((_resolve, reject) => {
-        timer = setTimeout(() => { reject(new Error(`no answer within ${timeoutMs} ms`)) }, timeoutMs)
+        timer = setTimeout(() => { reject(new SmsgwError(errorCodes.timeout, `no answer within ${timeoutMs} ms`)) }, timeoutMs)
       })
     ])
   } catch (error) {

@@ -17,6 +17,12 @@ export function clientOptions (connection: KafkaConnection, role: string): { cli
   }
 }
 
+/**
+ * The group membership of the gateway's consumers: a heartbeat every second, and a member silent
+ * for 10 s leaves its group, whose partitions go to the other members.
+ */
+export const GROUP_MEMBERSHIP = Object.freeze({ sessionTimeout: 10_000, heartbeatInterval: 1_000 })
+
 export const KAFKA_REQUEST_TIMEOUT_MS = 10_000
 export const KAFKA_RETRIES = 5
 /** How long a command-line client (`smsgw send`, `listen`) waits for a first broker to answer. */

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Consumer, type MessagesStream } from '@platformatic/kafka'
-import { clientOptions, type KafkaConnection } from './client-options.ts'
+import { errorCodes, SmsgwError } from '../../errors.ts'
+import { clientOptions, GROUP_MEMBERSHIP, type KafkaConnection } from './client-options.ts'
 
 export interface CompactedTopicReaderOptions {
   connection: KafkaConnection
@@ -39,12 +40,15 @@ export class CompactedTopicReader {
       groupId: `${options.groupPrefix}-${randomUUID()}`,
       autocommit: false,
       maxWaitTime: FETCH_WAIT_MS,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000
+      ...GROUP_MEMBERSHIP
     })
   }
 
-  /** Starts reading and resolves once every record that existed at the start has been read. */
+  /**
+   * Starts reading and resolves once every record that existed at the start has been read.
+   * Rejects with SMSGW_TIMEOUT when that takes longer than `catchUpTimeoutMs` or reading ends first,
+   * with the consumer's error when reading fails.
+   */
   async start (): Promise<void> {
     const { topic } = this.#options
     const ends = (await this.#consumer.listOffsets({ topics: [topic] })).get(topic) ?? []
@@ -58,10 +62,10 @@ export class CompactedTopicReader {
     const timeoutMs = this.#options.catchUpTimeoutMs ?? DEFAULT_CATCH_UP_TIMEOUT_MS
     let timer: NodeJS.Timeout | undefined
     const timedOut = new Promise<never>((_resolve, reject) => {
-      timer = setTimeout(() => reject(new Error(`reading ${topic} did not catch up within ${timeoutMs} ms`)), timeoutMs)
+      timer = setTimeout(() => reject(new SmsgwError(errorCodes.timeout, `reading ${topic} did not catch up within ${timeoutMs} ms`, { retryable: true })), timeoutMs)
     })
     try {
-      await Promise.race([caughtUp, timedOut, this.#reading.then(() => { throw this.#failure ?? new Error(`reading ${topic} stopped`) })])
+      await Promise.race([caughtUp, timedOut, this.#reading.then(() => { throw this.#failure ?? new SmsgwError(errorCodes.timeout, `reading ${topic} stopped`) })])
     } finally {
       clearTimeout(timer)
     }

@@ -1,6 +1,7 @@
+import assert from 'node:assert/strict'
 import { Consumer, type MessagesStream } from '@platformatic/kafka'
 import type { IncomingRequest, RequestSource } from '../../gateway/request-source.ts'
-import { clientOptions, type KafkaConnection } from './client-options.ts'
+import { clientOptions, GROUP_MEMBERSHIP, type KafkaConnection } from './client-options.ts'
 
 export interface RequestConsumerOptions {
   connection: KafkaConnection
@@ -34,8 +35,7 @@ export class RequestConsumer implements RequestSource {
       maxWaitTime: FETCH_WAIT_MS,
       maxBytes: MAX_FETCH_BYTES,
       highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
-      sessionTimeout: 10_000,
-      heartbeatInterval: 1_000
+      ...GROUP_MEMBERSHIP
     })
   }
 
@@ -44,7 +44,8 @@ export class RequestConsumer implements RequestSource {
   }
 
   async * [Symbol.asyncIterator] (): AsyncIterator<IncomingRequest> {
-    if (this.#stream === undefined) throw new Error('RequestConsumer.start() was not called')
+    // The gateway starts the consumer before it iterates: a call out of order is a bug, not a user's failure (STYLE: node:assert).
+    assert.ok(this.#stream !== undefined, 'RequestConsumer.start() was not called')
     for await (const message of this.#stream) {
       yield {
         value: message.value ?? Buffer.alloc(0),

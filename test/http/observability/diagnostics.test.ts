@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { channel, tracingChannel } from 'node:diagnostics_channel'
 import { test } from 'node:test'
-import { diagnosticsChannels, subscribeDiagnostics } from '../../../src/http/observability/diagnostics.ts'
+import { diagnosticsChannels } from '../../../src/gateway/diagnostics-channels.ts'
+import { subscribeDiagnostics } from '../../../src/http/observability/diagnostics.ts'
 import { GatewayMetrics } from '../../../src/http/observability/gateway-metrics.ts'
 
 /** An SMPP error as the session rejects with: the SMSC's command_status on it. */

@@ -37,7 +37,7 @@ test('watchRelay counts RPC answers, OTP deliveries, decryptions and rate-limit 
 test('watchRelay ignores a label outside its closed set, so no identifier or code becomes a series', async () => {
   const registry = new Registry()
   const unwatch = watchRelay(registry)
-  publishRpcOutcome('+237650000001', 'OK')
+  publishRpcOutcome('+237650000001' as 'CreateEntity', 'OK')
   publishRpcOutcome('CreateEntity', '123456')
   publishDecryption('someone@example.org')
   publishOtpDelivery('+237650000001' as 'phone', 'sent')

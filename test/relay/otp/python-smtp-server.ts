@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { promisify } from 'node:util'
 import { after } from 'node:test'
-import type { SmtpTlsMode } from '../../../src/relay/otp/smtp-client.ts'
+import type { SmtpTlsMode } from '../../../src/config/smtp-tls-modes.ts'
 
 // A real SMTP server on loopback for the e-mail OTP tests. No SMTP server package is in
 // node_modules (nor nodemailer's smtp-server), none is installed from Debian (no exim4, postfix,

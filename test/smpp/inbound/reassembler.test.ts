@@ -4,7 +4,8 @@ import fc from 'fast-check'
 import { planSms } from '../../../src/sms/encoding/index.ts'
 import type { InboundSms } from '../../../src/smpp/inbound/inbound-sms.ts'
 import type { MoPart } from '../../../src/smpp/inbound/mo-part.ts'
-import { DEFAULT_MO_TIMEOUT_MS, MoReassembler, type MoReassemblerOptions } from '../../../src/smpp/inbound/reassembler.ts'
+import { DEFAULT_INBOUND_REASSEMBLY_MS } from '../../../src/config/defaults.ts'
+import { MoReassembler, type MoReassemblerOptions } from '../../../src/smpp/inbound/reassembler.ts'
 import { mixedText } from '../../sms/encoding/arbitraries.ts'
 import { bytes, gsmPart, moPart, receivedAt, ucs2Part, udh16 } from './inbound-fixtures.ts'
 
@@ -121,7 +122,7 @@ test('MoReassembler gives up a message after timeoutMs with what arrived, in ord
   const { reassembler: target, incomplete } = reassembler(t)
   target.push(gsmPart(4, 4, 3, '63'))
   target.push(gsmPart(4, 4, 1, '61'))
-  t.mock.timers.tick(DEFAULT_MO_TIMEOUT_MS - 1)
+  t.mock.timers.tick(DEFAULT_INBOUND_REASSEMBLY_MS - 1)
   assert.deepStrictEqual(incomplete, [])
   t.mock.timers.tick(1)
   assert.deepStrictEqual(incomplete, [{ ...whole('ac', 4), incomplete: true, missingParts: [2, 4] }])
@@ -143,7 +144,7 @@ test('MoReassembler decodes the runs on either side of a missing part apart', t 
   // An escape at the end of part 1 must not combine with the first septet of part 3.
   target.push(gsmPart(6, 3, 1, '61 1b'))
   target.push(gsmPart(6, 3, 3, '65'))
-  t.mock.timers.tick(DEFAULT_MO_TIMEOUT_MS)
+  t.mock.timers.tick(DEFAULT_INBOUND_REASSEMBLY_MS)
   assert.deepStrictEqual(incomplete, [{ ...whole('a e', 3), incomplete: true, missingParts: [2] }])
 })
 
@@ -162,14 +163,14 @@ test('MoReassembler gives the earliest arrival time of the parts', t => {
 test('MoReassembler stops the timer of a message once it is complete', t => {
   const { reassembler: target, incomplete } = reassembler(t)
   pushAll(target, [gsmPart(1, 2, 1, '61'), gsmPart(1, 2, 2, '62')])
-  t.mock.timers.tick(DEFAULT_MO_TIMEOUT_MS * 2)
+  t.mock.timers.tick(DEFAULT_INBOUND_REASSEMBLY_MS * 2)
   assert.deepStrictEqual(incomplete, [])
 })
 
 test('MoReassembler starts afresh when a part comes again after its message was given up', t => {
   const { reassembler: target, incomplete } = reassembler(t)
   target.push(gsmPart(1, 2, 1, '61'))
-  t.mock.timers.tick(DEFAULT_MO_TIMEOUT_MS)
+  t.mock.timers.tick(DEFAULT_INBOUND_REASSEMBLY_MS)
   assert.equal(incomplete.length, 1)
   assert.equal(target.push(gsmPart(1, 2, 2, '62')), null)
   assert.deepStrictEqual(target.push(gsmPart(1, 2, 1, '61')), whole('ab', 2))
@@ -181,7 +182,7 @@ test('MoReassembler takes a part repeated after its message completed for the st
   const { reassembler: target, incomplete } = reassembler(t)
   pushAll(target, [gsmPart(1, 2, 1, '61'), gsmPart(1, 2, 2, '62')])
   assert.equal(target.push(gsmPart(1, 2, 2, '62')), null)
-  t.mock.timers.tick(DEFAULT_MO_TIMEOUT_MS)
+  t.mock.timers.tick(DEFAULT_INBOUND_REASSEMBLY_MS)
   assert.deepStrictEqual(incomplete, [{ ...whole('b', 2), incomplete: true, missingParts: [1] }])
 })
 
@@ -197,7 +198,7 @@ test('MoReassembler gives up the oldest message when more than maxPending wait',
   assert.deepStrictEqual(incomplete, [{ ...whole('b', 2), incomplete: true, missingParts: [2] }])
   assert.equal(target.pendingCount, 2)
   // The evicted message's timer went with it: the timeout gives up only messages 3 and 4.
-  t.mock.timers.tick(DEFAULT_MO_TIMEOUT_MS)
+  t.mock.timers.tick(DEFAULT_INBOUND_REASSEMBLY_MS)
   assert.deepStrictEqual(incomplete.map(sms => sms.text), ['b', 'c', 'd'])
 })
 
@@ -221,7 +222,7 @@ test('MoReassembler flush gives every waiting message up, oldest first', t => {
     { ...whole('a', 2), incomplete: true, missingParts: [1] },
     { ...whole('b', 3), incomplete: true, missingParts: [2, 3] }
   ])
-  t.mock.timers.tick(DEFAULT_MO_TIMEOUT_MS)
+  t.mock.timers.tick(DEFAULT_INBOUND_REASSEMBLY_MS)
   assert.equal(incomplete.length, 2)
 })
 

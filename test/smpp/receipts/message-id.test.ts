@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { allowedMessageIdStyles, normaliseMessageId, type MessageIdStyle } from '../../../src/smpp/receipts/message-id.ts'
+import { allowedMessageIdStyles, type MessageIdStyle } from '../../../src/config/message-id-styles.ts'
+import { normaliseMessageId } from '../../../src/smpp/receipts/message-id.ts'
 
 const examples: ReadonlyArray<readonly [MessageIdStyle, string, string]> = [
   ['as-is', '00A7b', '00A7b'],

@@ -140,7 +140,7 @@ test('markDone rejects, marking nothing, once the epoch moved on while this inst
   assert.ok(lease !== undefined)
   await store.requests.enqueue(['a', 'b'])
   await withAdmin(async admin => { await admin.query('UPDATE smsgw_consumer_lease SET epoch = epoch + 1') }, database.url)
-  await assert.rejects(store.requests.markDone(2, lease), /consumer lease passed to another instance/)
+  await assert.rejects(store.requests.markDone(2, lease), { code: 'SMSGW_STORE_LEASE_LOST', message: /consumer lease passed to another instance/ })
   assert.equal(await store.requests.countQueued(), 2)
   await store.close()
 })

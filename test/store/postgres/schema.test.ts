@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { createServer } from 'node:net'
 import { test } from 'node:test'
 import { inspect } from 'node:util'
-import { isUnwrittenClaim } from '../../../src/gateway/ledger/ledger-record.ts'
+import { isUnwrittenClaim } from '../../../src/domain/ledger-record.ts'
 import { openStore } from '../../../src/store/open-store.ts'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
 import { migrations, SCHEMA_VERSION } from '../../../src/store/postgres/schema.ts'
@@ -47,6 +47,7 @@ test('a store whose schema is newer than this smsgw is refused, with both versio
     await admin.query('INSERT INTO smsgw_schema (version) VALUES (99)')
   }, location)
   await assert.rejects(PostgresStore.open(location), (error: Error) => {
+    assert.equal((error as Error & { code?: string }).code, 'SMSGW_STORE_SCHEMA_NEWER')
     assert.match(error.message, new RegExp(`^cannot open the PostgreSQL store at postgres://.*: the store's schema version 99 is newer than this smsgw's \\(${SCHEMA_VERSION}\\); run a newer smsgw$`))
     return true
   })
@@ -60,6 +61,7 @@ test('an unreachable database is refused with a message that names it without it
   const url = new URL(testPostgresUrl())
   Object.assign(url, { username: 'smsgw', password, hostname: '127.0.0.1', port: String(port) })
   await assert.rejects(openStore(url.toString()), (error: Error) => {
+    assert.equal((error as Error & { code?: string }).code, 'SMSGW_STORE_UNAVAILABLE')
     assert.match(error.message, new RegExp(`^cannot open the PostgreSQL store at postgres://smsgw:\\*\\*\\*@127\\.0\\.0\\.1:${port}/\\w+: .*ECONNREFUSED`))
     assert.ok(!inspect(error, { depth: 10 }).includes(password), 'the password appears nowhere in the error, its cause or stack')
     return true

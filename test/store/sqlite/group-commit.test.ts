@@ -99,6 +99,6 @@ test('GroupCommit close commits what is queued and rejects later writes', async 
   commit.close()
   assert.deepStrictEqual(committed(), ['a'])
   assert.equal(await queued, 1)
-  await assert.rejects(add('b'), /the store is closed/)
+  await assert.rejects(add('b'), { code: 'SMSGW_STORE_CLOSED', message: /the store is closed/ })
   close()
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { DatabaseSync } from 'node:sqlite'
 import { test } from 'node:test'
-import { isUnwrittenClaim } from '../../../src/gateway/ledger/ledger-record.ts'
+import { isUnwrittenClaim } from '../../../src/domain/ledger-record.ts'
 import { migrate, migrations, SCHEMA_VERSION } from '../../../src/store/sqlite/schema.ts'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
 import { tempStoreFiles } from '../temp-files.ts'
@@ -33,7 +33,7 @@ test('migrate changes nothing in a database at the current version', () => {
 test('migrate refuses a database written by a newer smsgw and leaves it as it is', () => {
   const db = new DatabaseSync(files.next())
   db.exec(`PRAGMA user_version = ${SCHEMA_VERSION + 1}`)
-  assert.throws(() => migrate(db), new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer than this smsgw's \\(${SCHEMA_VERSION}\\)`))
+  assert.throws(() => migrate(db), { code: 'SMSGW_STORE_SCHEMA_NEWER', message: new RegExp(`schema version ${SCHEMA_VERSION + 1} is newer than this smsgw's \\(${SCHEMA_VERSION}\\)`) })
   assert.deepStrictEqual([tablesOf(db), versionOf(db), db.isTransaction], [[], SCHEMA_VERSION + 1, false])
   db.close()
 })

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { describe, test } from 'node:test'
-import { ledgerStates, type LedgerRecord } from '../../../src/gateway/ledger/ledger-record.ts'
+import { ledgerStates, type LedgerRecord } from '../../../src/domain/ledger-record.ts'
 import { openStore } from '../../../src/store/open-store.ts'
 import { openEmbeddedTransport } from '../../../src/transport/embedded/embedded-transport.ts'
 import { storeKinds } from '../../store/store-kinds.ts'

@@ -1,13 +1,11 @@
-import { smsStatuses, type SmsStatus } from '../../status/status-event.ts'
+import { smsStatuses, type SmsStatus } from '../../../domain/status-event.ts'
 
 // Spec §6: requests of client `test` never reach an SMSC. A marker in the body picks the statuses
 // the loopback reports and when; the first marker of this table found in the body wins
 // (case-sensitive substring). "normal" is normal-delay after the submission; "long" is a further
 // long-delay after that.
 
-export const DEFAULT_NORMAL_DELAY_MS = 100
-export const DEFAULT_LONG_DELAY_MS = 1500
-
+/** The loopback's delays; configured as loopback.* (defaults in config/defaults.ts). */
 export interface LoopbackDelays {
   readonly normalDelayMs: number
   /** Counted from the normal step, not from the submission. */

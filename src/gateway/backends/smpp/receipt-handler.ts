@@ -1,10 +1,12 @@
 import { channel } from 'node:diagnostics_channel'
+import type { MessageIdStyle } from '../../../config/message-id-styles.ts'
+import { diagnosticsChannels } from '../../diagnostics-channels.ts'
 import type { Logger } from '../../../log/logger.ts'
-import type { Awaitable } from '../../awaitable.ts'
+import type { Awaitable } from '../../../async/awaitable.ts'
 import { findTlv, type PduOf } from '../../../smpp/codec/index.ts'
-import { normaliseMessageId, parseReceiptText, receiptStatus, statOfMessageState, type MessageIdStyle } from '../../../smpp/receipts/index.ts'
-import type { CorrelationRecord } from './correlation-record.ts'
-import { isFinalStatus, smsStatuses, type StatusEvent } from '../../status/status-event.ts'
+import { normaliseMessageId, parseReceiptText, receiptStatus, statOfMessageState } from '../../../smpp/receipts/index.ts'
+import type { CorrelationRecord } from '../../../domain/correlation-record.ts'
+import { isFinalStatus, smsStatuses, type StatusEvent } from '../../../domain/status-event.ts'
 import { DUPLICATE_STATUS } from '../../status/status-sink.ts'
 import type { CorrelationWriter } from './smpp-backend.ts'
 
@@ -34,11 +36,9 @@ export interface ReceiptHandlerOptions {
   now?: () => Date
 }
 
-export const DEFAULT_RECEIPT_RACE_WAIT_MS = 5_000
-
 // One message per receipt (STYLE: diagnostics_channel; the metrics subscribe): ids only.
-const receiptChannel = channel('smsgw:smpp:receipt')
-const finalChannel = channel('smsgw:gateway:final')
+const receiptChannel = channel(diagnosticsChannels.receipt)
+const finalChannel = channel(diagnosticsChannels.final)
 
 /** What became of one receipt, for counting. `duplicate`: its status was reported already (a re-sent receipt). */
 export type ReceiptOutcome = 'reported' | 'duplicate' | 'unmatched' | 'not-a-receipt'

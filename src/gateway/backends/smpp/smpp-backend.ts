@@ -1,19 +1,20 @@
 import { tracingChannel } from 'node:diagnostics_channel'
 import { errorCodes, isSmsgwError } from '../../../errors.ts'
 import type { Logger } from '../../../log/logger.ts'
+import { diagnosticsChannels } from '../../diagnostics-channels.ts'
 import { normaliseMessageId } from '../../../smpp/receipts/index.ts'
-import type { CorrelationRecord } from './correlation-record.ts'
+import type { CorrelationRecord } from '../../../domain/correlation-record.ts'
 import { isPastDeadline } from '../../stages/deadline.ts'
 import { backendErrorTexts, validateForBackend } from '../../stages/validate-for-backend.ts'
 import { statusVerdict } from '../../stages/verdict.ts'
-import { smsStatuses } from '../../status/status-event.ts'
+import { smsStatuses } from '../../../domain/status-event.ts'
 import type { Backend, StatusReport } from '../backend.ts'
 import { SMSC_BACKEND, SMSC_FAILURE_TEXT } from '../unconfigured-smsc.ts'
 import { linksFor, type SmscLink } from './smsc-link.ts'
 import { submitParts } from './submit-parts.ts'
 
 // Tracing channel of submit_sm (STYLE: diagnostics_channel; the metrics subscribe): ids only.
-const submitChannel = tracingChannel<string, Record<string, unknown>>('smsgw:smpp:submit')
+const submitChannel = tracingChannel<string, Record<string, unknown>>(diagnosticsChannels.submit)
 
 /** Where the backend records which request an SMSC message id belongs to (the `correl-id` topic). */
 export interface CorrelationWriter {

@@ -1,5 +1,5 @@
-import type { DataCodingChoice } from '../../../sms/encoding/index.ts'
-import type { MessageIdStyle } from '../../../smpp/receipts/index.ts'
+import type { DataCodingChoice } from '../../../config/data-coding-choices.ts'
+import type { MessageIdStyle } from '../../../config/message-id-styles.ts'
 import type { ShortMessageBody } from '../../../smpp/codec/index.ts'
 
 /** What the backend needs of an SMPP connection: to know whether it is bound, and to submit. */

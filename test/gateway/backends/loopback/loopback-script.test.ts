@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import {
-  DEFAULT_LONG_DELAY_MS, DEFAULT_NORMAL_DELAY_MS, loopbackMarker, loopbackScript, type LoopbackStep
-} from '../../../../src/gateway/backends/loopback/loopback-script.ts'
+import { DEFAULT_LOOPBACK_LONG_DELAY_MS, DEFAULT_LOOPBACK_NORMAL_DELAY_MS } from '../../../../src/config/defaults.ts'
+import { loopbackMarker, loopbackScript, type LoopbackStep } from '../../../../src/gateway/backends/loopback/loopback-script.ts'
 
 const delays = { normalDelayMs: 100, longDelayMs: 1500 }
 const NORMAL = 100
@@ -57,6 +56,6 @@ test('loopbackScript times the long step as normal plus long delay', () => {
   assert.deepStrictEqual(loopbackScript('FAIL', { normalDelayMs: 0, longDelayMs: 0 }), [{ afterMs: 0, status: 'FAILED', errorText: 'You requested this to FAIL' }])
 })
 
-test('loopbackScript defaults are 100 ms and 1500 ms', () => {
-  assert.deepStrictEqual([DEFAULT_NORMAL_DELAY_MS, DEFAULT_LONG_DELAY_MS], [100, 1500])
+test('the loopback delays default to 100 ms and 1500 ms', () => {
+  assert.deepStrictEqual([DEFAULT_LOOPBACK_NORMAL_DELAY_MS, DEFAULT_LOOPBACK_LONG_DELAY_MS], [100, 1500])
 })

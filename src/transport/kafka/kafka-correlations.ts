@@ -1,6 +1,7 @@
-import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
-import { correlationKey, encodeCorrelationRecord, decodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
+import { KeyedListeners } from '../../async/keyed-listeners.ts'
+import { correlationKey, encodeCorrelationRecord, decodeCorrelationRecord, type CorrelationRecord } from '../../domain/correlation-record.ts'
 import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts'
+import { OwnWrites } from './own-writes.ts'
 
 /**
  * The correlation table on the compacted `correl-id` topic. Every instance reads all of it, so
@@ -8,10 +9,11 @@ import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts
  * status reported twice, so a record's pending SENT is confirmed here once it is out
  * (confirmSent), and a receipt waits for that before it reports the SENT itself (sentOut).
  */
-export class CorrelationStore {
+export class KafkaCorrelations {
   readonly #records = new Map<string, CorrelationRecord>()
   readonly #waiters = new KeyedListeners<CorrelationRecord>()
   readonly #table: CompactedTopic
+  readonly #ownWrites = new OwnWrites()
 
   constructor (options: CompactedTopicOptions) {
     this.#table = new CompactedTopic({ ...options, onRecord: (key, value) => this.#onRecord(key, value) })
@@ -25,7 +27,7 @@ export class CorrelationStore {
   async put (record: CorrelationRecord): Promise<void> {
     const key = correlationKey(record.recallId, record.connection)
     this.#remember(key, record)
-    await this.#table.write(key, encodeCorrelationRecord(record))
+    await this.#write(key, encodeCorrelationRecord(record))
   }
 
   /**
@@ -74,10 +76,21 @@ export class CorrelationStore {
   async remove (recallId: string, connection?: string): Promise<void> {
     const key = this.#records.has(correlationKey(recallId, connection)) ? correlationKey(recallId, connection) : recallId
     this.#records.delete(key)
-    await this.#table.write(key, null)
+    await this.#write(key, null)
+  }
+
+  async #write (key: string, value: string | null): Promise<void> {
+    this.#ownWrites.wrote(key, value)
+    try {
+      await this.#table.write(key, value)
+    } catch (error) {
+      this.#ownWrites.failed(key, value)
+      throw error
+    }
   }
 
   #onRecord (key: string, value: string | null): void {
+    if (!this.#ownWrites.readBack(key, value)) return
     const record = value === null ? null : decodeCorrelationRecord(value)
     if (record === null) this.#records.delete(key)
     else this.#remember(key, record)
