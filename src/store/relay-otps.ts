@@ -32,8 +32,11 @@ export interface RelayOtpStore {
    * invalidated meanwhile), in one statement; resolves with the new count, or undefined.
    */
   countAttempt: (key: string, codeHash: string) => Promise<number | undefined>
-  /** Forgets the key's code but keeps its row, so that a later verification hears why it has none. */
-  invalidate: (key: string) => Promise<void>
+  /**
+   * Forgets the key's code if it is still `codeHash` (a new code sent meanwhile stays), keeping the
+   * row, so that a later verification hears why it has none.
+   */
+  invalidate: (key: string, codeHash: string) => Promise<void>
   /**
    * Deletes the key's row if its code is still `codeHash`; resolves with whether it did, so that
    * of two verifications of one code at once exactly one succeeds.

@@ -31,7 +31,9 @@ for (const kind of kinds) {
 
       const other = digest('other')
       await otps.put(other, { purpose: 'authenticate', codeHash: digest('third'), expiresAtMs: 5_000 })
-      await otps.invalidate(other)
+      await otps.invalidate(other, digest('another code'))
+      assert.equal((await otps.get(other))?.codeHash, digest('third'), 'a code that is not the one to invalidate stays')
+      await otps.invalidate(other, digest('third'))
       assert.deepStrictEqual(await otps.get(other), { purpose: 'authenticate', codeHash: undefined, expiresAtMs: 5_000, attempts: 0 }, 'the row stays, without its code')
       assert.equal(await otps.countAttempt(other, digest('third')), undefined)
       await otps.put(key, { purpose: 'create', codeHash: digest('fourth'), expiresAtMs: 1_000 })

@@ -58,14 +58,14 @@ export function storedOtpSender (options: StoredOtpOptions): OtpSender {
         case 'invalidated': throw noRecord(recipient)
         case 'mismatch': throw refuse('OTP action mismatch. Request a new OTP.')
         case 'expired':
-          await store.invalidate(key)
+          await store.invalidate(key, found.codeHash)
           throw refuse('OTP expired. Request a new one.')
       }
       // Counted before the code is compared, as upstream: the 5th attempt ends the code whatever it carries.
       const attempts = await store.countAttempt(key, found.codeHash)
       if (attempts === undefined) throw noRecord(recipient)
       if (attempts >= MAX_OTP_VERIFY_ATTEMPTS) {
-        await store.invalidate(key)
+        await store.invalidate(key, found.codeHash)
         throw refuse('Too many incorrect attempts. OTP invalidated. Request a new one.')
       }
       const given = Buffer.from(otpCodeHashOf(identifierKey, key, code), 'hex')

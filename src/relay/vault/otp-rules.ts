@@ -43,7 +43,7 @@ export function otpCodeHashOf (identifierKey: Buffer, otpKey: string, code: stri
 export type OtpPrecheck =
   | { readonly kind: 'mismatch' }
   | { readonly kind: 'missing' }
-  | { readonly kind: 'expired' }
+  | { readonly kind: 'expired', readonly codeHash: string }
   | { readonly kind: 'invalidated' }
   | { readonly kind: 'open', readonly codeHash: string }
 
@@ -51,6 +51,6 @@ export function precheckOtp (otp: RelayOtp | undefined, action: OtpAction, nowMs
   if (otp === undefined) return { kind: 'missing' }
   if (otp.codeHash === undefined) return { kind: 'invalidated' }
   if (otp.purpose !== action) return { kind: 'mismatch' }
-  if (nowMs > otp.expiresAtMs) return { kind: 'expired' }
+  if (nowMs > otp.expiresAtMs) return { kind: 'expired', codeHash: otp.codeHash }
   return { kind: 'open', codeHash: otp.codeHash }
 }

@@ -36,8 +36,8 @@ export class PostgresRelayOtpsTable implements RelayOtpStore {
     return row === undefined ? undefined : Number(row.attempts)
   }
 
-  async invalidate (key: string): Promise<void> {
-    await this.#pool.query('UPDATE smsgw_relay_otps SET code_hash = NULL WHERE otp_key = $1', [key])
+  async invalidate (key: string, codeHash: string): Promise<void> {
+    await this.#pool.query('UPDATE smsgw_relay_otps SET code_hash = NULL WHERE otp_key = $1 AND code_hash = $2', [key, codeHash])
   }
 
   async consume (key: string, codeHash: string): Promise<boolean> {

@@ -20,7 +20,7 @@ export class RelayOtpsTable implements RelayOtpStore {
     this.#put = db.prepare(`INSERT INTO relay_otps (otp_key, purpose, code_hash, expires_at_ms, attempts) VALUES (?, ?, ?, ?, 0)
       ON CONFLICT (otp_key) DO UPDATE SET purpose = excluded.purpose, code_hash = excluded.code_hash, expires_at_ms = excluded.expires_at_ms, attempts = 0`)
     this.#countAttempt = db.prepare('UPDATE relay_otps SET attempts = attempts + 1 WHERE otp_key = ? AND code_hash = ? RETURNING attempts')
-    this.#invalidate = db.prepare('UPDATE relay_otps SET code_hash = NULL WHERE otp_key = ?')
+    this.#invalidate = db.prepare('UPDATE relay_otps SET code_hash = NULL WHERE otp_key = ? AND code_hash = ?')
     this.#consume = db.prepare('DELETE FROM relay_otps WHERE otp_key = ? AND code_hash = ?')
     this.#prune = db.prepare('DELETE FROM relay_otps WHERE otp_key IN (SELECT otp_key FROM relay_otps WHERE expires_at_ms < ? LIMIT ?)')
   }
@@ -44,8 +44,8 @@ export class RelayOtpsTable implements RelayOtpStore {
     })
   }
 
-  async invalidate (key: string): Promise<void> {
-    await this.#commit.run(() => { this.#invalidate.run(key) })
+  async invalidate (key: string, codeHash: string): Promise<void> {
+    await this.#commit.run(() => { this.#invalidate.run(key, codeHash) })
   }
 
   async consume (key: string, codeHash: string): Promise<boolean> {

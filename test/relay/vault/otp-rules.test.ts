@@ -29,6 +29,6 @@ test('precheckOtp finds, in upstream\'s order: none, invalidated, another action
   assert.deepStrictEqual(precheckOtp(undefined, 'create', 0), { kind: 'missing' })
   assert.deepStrictEqual(precheckOtp({ ...code, codeHash: undefined, purpose: 'reset' }, 'create', 0), { kind: 'invalidated' }, 'an invalidated code of another action is no record, as upstream, which deletes it')
   assert.deepStrictEqual(precheckOtp(code, 'authenticate', OTP_LIFETIME_MS + 1), { kind: 'mismatch' })
-  assert.deepStrictEqual(precheckOtp(code, 'create', OTP_LIFETIME_MS + 1), { kind: 'expired' })
+  assert.deepStrictEqual(precheckOtp(code, 'create', OTP_LIFETIME_MS + 1), { kind: 'expired', codeHash: 'h' })
   assert.deepStrictEqual(precheckOtp(code, 'create', OTP_LIFETIME_MS), { kind: 'open', codeHash: 'h' })
 })
