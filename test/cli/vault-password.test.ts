@@ -6,7 +6,8 @@ import { asText, smsgw, smsgwLines, temporaryFolder, TEST_PASSWORD, VECTOR_VAULT
 
 // Where the CLI finds the vault password: --password-file, then $SMSGW_VAULT_PASSWORD, then the
 // Java sms-client's positional argument (with a warning), then a prompt on the terminal. Every
-// run goes through smsgw(), which also asserts that TEST_PASSWORD shows in no output.
+// run goes through smsgw() (in-process, with no terminal), which also asserts that TEST_PASSWORD
+// shows in no output. A real process without a terminal: launcher.test.ts.
 
 const folder = await temporaryFolder()
 const vault = join(folder, 'vault.p12')
