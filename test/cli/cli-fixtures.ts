@@ -42,6 +42,11 @@ export interface CliRun {
   env?: Record<string, string>
 }
 
+export interface InProcessRun extends CliRun {
+  /** What is typed at the password prompt; without it there is no terminal. */
+  typed?: string
+}
+
 /** Every run is checked: TEST_PASSWORD never shows in stdout or stderr, and stderr holds no stack trace. */
 export function checkOutput (args: readonly string[], result: CliResult): CliResult {
   assert.ok(!result.stdout.includes(TEST_PASSWORD) && !result.stderr.includes(TEST_PASSWORD),
@@ -55,10 +60,11 @@ const noSignals: ProgramIo['signals'] = { on: () => {}, off: () => {} }
 
 /**
  * Runs the smsgw command line `args` in-process and resolves to its exit code and output, as
- * bin/smsgw would give them. There is no terminal: the password prompt finds none, as in a
- * process without a controlling terminal. The output is checked as checkOutput says.
+ * bin/smsgw would give them. Unless `run.typed` is given there is no terminal: the password prompt
+ * finds none, as in a process without a controlling terminal. The output is checked as
+ * checkOutput says.
  */
-export async function smsgw (args: readonly string[], run: CliRun = {}): Promise<CliResult> {
+export async function smsgw (args: readonly string[], run: InProcessRun = {}): Promise<CliResult> {
   const stdout: Buffer[] = []
   let stderr = ''
   const io: ProgramIo = {
@@ -66,7 +72,7 @@ export async function smsgw (args: readonly string[], run: CliRun = {}): Promise
     readStdin: async () => Buffer.from(run.stdin ?? ''),
     writeStdout: async data => { stdout.push(Buffer.from(data)) },
     writeStderr: text => { stderr += text },
-    promptHidden: async () => undefined,
+    promptHidden: async () => run.typed,
     signals: noSignals,
     exit: code => { assert.fail(`smsgw ${args.join(' ')} asked to exit at once with ${code}`) }
   }

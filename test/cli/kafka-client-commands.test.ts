@@ -75,6 +75,17 @@ test('smsgw send and listen give up after --connect-timeout-ms when a server tak
   }
 })
 
+test('smsgw send and listen read $SMSGW_KAFKA_* as the gateway does: a variable that is no valid setting fails them, named', async () => {
+  const [send, listen] = await Promise.all([
+    smsgw(['send', '--pubkey', pubkey, '+31629845432', 'ACME', 'hello'], { env: { SMSGW_KAFKA_BROKERS: 'nohost' } }),
+    smsgw(['listen', '--count', '1'], { env: { SMSGW_KAFKA_BROKER: '127.0.0.1:9092' } })
+  ])
+  assert.deepStrictEqual([send, listen].map(result => ({ code: result.code, stdout: result.stdout.length, stderr: result.stderr })), [
+    { code: 1, stdout: 0, stderr: 'smsgw: invalid configuration (1 problem):\n  kafka.brokers[0]: must be host:port, got "nohost" (from environment variable SMSGW_KAFKA_BROKERS)\n' },
+    { code: 1, stdout: 0, stderr: 'smsgw: invalid configuration (1 problem):\n  SMSGW_KAFKA_BROKER: not a setting; did you mean SMSGW_KAFKA_BROKERS? (from the environment)\n' }
+  ])
+})
+
 test('smsgw listen refuses a --connect-timeout-ms that is not a whole number of milliseconds', async () => {
   const result = await smsgw(['listen', '--connect-timeout-ms', 'soon'])
   assert.deepStrictEqual([result.code, smsgwLines(result.stderr)], [2, ['smsgw: --connect-timeout-ms must be a whole number of milliseconds from 1, got soon']])

@@ -114,6 +114,19 @@ test('vault password missing fails every vault command with one line when there 
   assert.deepStrictEqual(results, commands.map(() => failed))
 })
 
+test('vault password is asked on the terminal when no other source gives one, and never echoed', async () => {
+  const [typed, wrong, envWins] = await Promise.all([
+    smsgw(['vault', 'aliases', vault], { typed: TEST_PASSWORD }),
+    smsgw(['decrypt', vault, 'client1'], { typed: 'not-the-password', stdin: sealed }),
+    smsgw(['vault', 'aliases', vault], { env, typed: 'not-the-password' })
+  ])
+  assert.deepStrictEqual([typed, wrong, envWins].map(asText), [
+    { code: 0, stdout: 'client1\n', stderr: '' },
+    { code: 1, stdout: '', stderr: `smsgw: ${vault}: Wrong vault password: the file's MAC does not match\n` },
+    { code: 0, stdout: 'client1\n', stderr: '' }
+  ])
+})
+
 test('vault password counts as missing when SMSGW_VAULT_PASSWORD is empty', async () => {
   const result = await smsgw(['vault', 'aliases', vault], { env: { SMSGW_VAULT_PASSWORD: '' } })
   assert.deepStrictEqual(asText(result), { code: 1, stdout: '', stderr: `${noPassword}\n` })
