@@ -1,7 +1,7 @@
 /** The signals that ask a long-running command to stop. */
 export type StopSignal = 'SIGINT' | 'SIGTERM'
 
-/** Where stop signals arrive: the process, in main; an EventEmitter in a test. */
+/** Where stop signals arrive: the process, in main. */
 export interface StopSignalSource {
   on: (signal: StopSignal, listener: (signal: NodeJS.Signals) => void) => unknown
   off: (signal: StopSignal, listener: (signal: NodeJS.Signals) => void) => unknown

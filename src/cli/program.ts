@@ -20,7 +20,8 @@ export function buildProgram (io: ProgramIo): Command {
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
     .configureOutput({
-      // Help goes to stdout; it is written before the program's exit code is returned.
+      // Help goes to stdout. Commander writes synchronously, so the write is handed over, not
+      // awaited: it is queued before runProgram returns.
       writeOut: text => { void io.writeStdout(text) },
       writeErr: text => { io.writeStderr(text.startsWith('error: ') ? `smsgw: ${text.slice(7)}` : text) }
     })
