@@ -38,7 +38,11 @@ export interface CliResult {
 export interface CliRun {
   /** Bytes for standard input; standard input is empty when absent. */
   stdin?: string | Buffer
-  /** The whole environment of the run (never the test process's own, so no SMSGW_VAULT_PASSWORD of the caller's). */
+  /**
+   * The run's environment variables: in-process, the whole environment (none of the test
+   * process's); a child process (cli-process.ts) has the test process's too, without its
+   * SMSGW_VAULT_PASSWORD.
+   */
   env?: Record<string, string>
 }
 
