@@ -52,9 +52,9 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
   command.command('rotate-key')
     .description('put a new key first in the sealing key ring file (relay.sealingKeyFile), keeping the old ones, then re-seal every account under it')
     .option('--config <file>', 'the configuration file (relay.sealingKeyFile, store.url)')
-    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(process.env))
+    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(io.env))
     .action(async (options: StoreOptions) => {
-      const config = await loadConfig({ file: options.config, env: process.env })
+      const config = await loadConfig({ file: options.config, env: io.env })
       const ringFile = config.relay.sealingKeyFile
       if (ringFile === undefined) throw new SmsgwError(errorCodes.relayKeyFile, 'relay.sealingKeyFile is not set: rotate-key rewrites that file (a ring given in relay.sealingKey is rotated by putting the new key first)')
       const rotated = rotatedKeyRingText(await readFile(ringFile, 'utf8'), new Date())
@@ -70,9 +70,9 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
   command.command('reseal')
     .description('seal again under the current key every account value sealed under an older key of the ring')
     .option('--config <file>', 'the configuration file (relay.sealingKeyFile or relay.sealingKey, store.url)')
-    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(process.env))
+    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(io.env))
     .action(async (options: StoreOptions) => {
-      const config = await loadConfig({ file: options.config, env: process.env })
+      const config = await loadConfig({ file: options.config, env: io.env })
       await reseal(io, options, config.store.url, ringOf(config.relay))
     })
 }
