@@ -31,6 +31,8 @@ export interface EmbeddedAppOptions {
   /** Port of the SMSC simulator of the demo; 0 picks a free one. */
   smscPort: number
   log: Logger
+  /** Where `SMSGW_*` settings are read: the CLI's environment. */
+  env: NodeJS.ProcessEnv
 }
 
 export interface EmbeddedApp {
@@ -92,7 +94,7 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
         pipeline: { maxInFlight: 500 }
       }
   const overrides = options.storeUrl === undefined ? demoOverrides : { ...demoOverrides, store: { url: options.storeUrl } }
-  const { config, warnings } = await loadConfigWithWarnings({ file: options.configFile, env: process.env, overrides })
+  const { config, warnings } = await loadConfigWithWarnings({ file: options.configFile, env: options.env, overrides })
   logConfigWarnings(log, warnings)
   const vaultPassword = await vaultPasswordOf(config)
   // Before anything starts: a bad allow-list entry stops the start with nothing to clean up.
@@ -105,7 +107,7 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
 
   transport.inbound.onHandled(({ connection, owner, outcome }) => { metrics.inboundSms(connection, owner, outcome) })
 
-  const apiKeys = await ApiKeyFile.open(apiKeyFilePath(undefined, process.env, options.dataDir))
+  const apiKeys = await ApiKeyFile.open(apiKeyFilePath(undefined, options.env, options.dataDir))
   const keyedClients = new Set((await apiKeys.list()).map(key => key.clientId))
   const newApiKey = demo !== undefined && !keyedClients.has(DEMO_CLIENT) ? (await apiKeys.create(DEMO_CLIENT)).key : undefined
   const newTestApiKey = demo !== undefined && !keyedClients.has(LOOPBACK_CLIENT) ? (await apiKeys.create(LOOPBACK_CLIENT)).key : undefined

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import type { GatewayConfig } from '../config/index.ts'
 import type { RunningGateway } from '../gateway/outbound-gateway.ts'
-import { apiKeyFilePath, ApiKeyFile } from '../http/api-keys/index.ts'
+import { ApiKeyFile } from '../http/api-keys/index.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { metricsStatusSink } from '../http/observability/metric-sources.ts'
@@ -16,7 +16,8 @@ import { listenHttp } from './listen-http.ts'
 export interface KafkaHttpOptions {
   host: string
   port: number
-  apiKeysFile?: string
+  /** The API key file (the CLI finds it: --api-keys, else apiKeyFilePath). */
+  apiKeysFile: string
 }
 
 /**
@@ -41,7 +42,7 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
     await running.shutdown()
   }
   try {
-    const apiKeys = await ApiKeyFile.open(apiKeyFilePath(http.apiKeysFile, process.env))
+    const apiKeys = await ApiKeyFile.open(http.apiKeysFile)
     // Unlike `smsgw run`, this makes no operator key of its own: it says how to make one instead.
     if ((await apiKeys.listOperatorKeys()).length === 0) {
       log.warn({ apiKeysFile: apiKeys.file }, `no operator key, so the dashboard answers nobody: make one with smsgw api-key operator create --file ${apiKeys.file}`)

@@ -23,7 +23,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .argument('<client>', 'client-id the key may send for')
     .option('--file <file>', FILE_HELP)
     .action(async (client: string, options: FileOptions) => {
-      const created = await (await openKeyFile(options, { writing: true })).create(client)
+      const created = await (await openKeyFile(options, io, { writing: true })).create(client)
       await io.writeStdout(created.key)
     })
 
@@ -31,7 +31,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .description('list the keys: id, client-id and creation time, tab-separated, one a line (never a secret)')
     .option('--file <file>', FILE_HELP)
     .action(async (options: FileOptions) => {
-      const keys = await (await openKeyFile(options)).list()
+      const keys = await (await openKeyFile(options, io)).list()
       await io.writeStdout(keys.map(key => `${key.id}\t${key.clientId}\t${key.createdAt.toISOString()}\n`).join(''))
     })
 
@@ -41,7 +41,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .option('--file <file>', FILE_HELP)
     .action(async (id: string, options: FileOptions) => {
       const { apiKeyIdOf, operatorKeyIdOf } = await import('../http/api-keys/index.ts')
-      const store = await openKeyFile(options)
+      const store = await openKeyFile(options, io)
       const keyId = apiKeyIdOf(id) ?? operatorKeyIdOf(id) ?? id
       if (!await store.revoke(keyId)) throw new SmsgwError(errorCodes.config, `no API key ${keyId} in ${store.file}`)
     })
@@ -52,7 +52,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .description('make an operator key and print it (only this once: it is stored hashed)')
     .option('--file <file>', FILE_HELP)
     .action(async (options: FileOptions) => {
-      const created = await (await openKeyFile(options, { writing: true })).createOperatorKey()
+      const created = await (await openKeyFile(options, io, { writing: true })).createOperatorKey()
       await io.writeStdout(created.key)
     })
 
@@ -60,7 +60,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .description('list the operator keys: id and creation time, tab-separated, one a line (never a secret)')
     .option('--file <file>', FILE_HELP)
     .action(async (options: FileOptions) => {
-      const keys = await (await openKeyFile(options)).listOperatorKeys()
+      const keys = await (await openKeyFile(options, io)).listOperatorKeys()
       await io.writeStdout(keys.map(key => `${key.id}\t${key.createdAt.toISOString()}\n`).join(''))
     })
 
@@ -73,7 +73,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .option('--file <file>', FILE_HELP)
     .option('--config <file>', 'the gateway\'s configuration file, for webhooks.allowedDestinations (also read from $SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS)')
     .action(async (client: string, url: string, options: WebhookSetOptions) => {
-      const set = await (await openKeyFile(options, { writing: true, webhookDestinations: await webhookDestinations(options) })).setWebhook(client, url)
+      const set = await (await openKeyFile(options, io, { writing: true, webhookDestinations: await webhookDestinations(options, io) })).setWebhook(client, url)
       await io.writeStdout(set.secret)
     })
 
@@ -81,7 +81,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .description('list the webhooks: client-id and URL, tab-separated, one a line (never a secret)')
     .option('--file <file>', FILE_HELP)
     .action(async (options: FileOptions) => {
-      const webhooks = await (await openKeyFile(options)).webhooks()
+      const webhooks = await (await openKeyFile(options, io)).webhooks()
       await io.writeStdout(webhooks.map(entry => `${entry.clientId}\t${entry.url}\n`).join(''))
     })
 
@@ -90,7 +90,7 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
     .argument('<client>', 'client-id')
     .option('--file <file>', FILE_HELP)
     .action(async (client: string, options: FileOptions) => {
-      const store = await openKeyFile(options)
+      const store = await openKeyFile(options, io)
       if (!await store.removeWebhook(client)) throw new SmsgwError(errorCodes.config, `client ${client} has no webhook in ${store.file}`)
     })
 }
@@ -99,19 +99,19 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
  * The key file; `writing` to the default one makes the data folder first, as `smsgw run` would.
  * `webhookDestinations` is the allow-list a webhook set through it must pass.
  */
-async function openKeyFile (options: FileOptions, how: { writing?: boolean, webhookDestinations?: DestinationPolicy } = {}) {
+async function openKeyFile (options: FileOptions, io: ProgramIo, how: { writing?: boolean, webhookDestinations?: DestinationPolicy } = {}) {
   // Loaded here, not at the top: the other commands need none of it and start faster.
   const { ApiKeyFile, apiKeyFilePath, API_KEY_FILE_NAME } = await import('../http/api-keys/index.ts')
-  const file = apiKeyFilePath(options.file, process.env)
-  const dataDir = dataDirOf(process.env)
+  const file = apiKeyFilePath(options.file, io.env)
+  const dataDir = dataDirOf(io.env)
   if (how.writing === true && file === join(dataDir, API_KEY_FILE_NAME)) await mkdir(dataDir, { recursive: true, mode: 0o700 })
   return await ApiKeyFile.open(file, how.webhookDestinations === undefined ? {} : { webhookDestinations: how.webhookDestinations })
 }
 
 /** The allow-list of the gateway's configuration (file and environment), as the gateway reads it. */
-async function webhookDestinations (options: WebhookSetOptions): Promise<DestinationPolicy> {
+async function webhookDestinations (options: WebhookSetOptions, io: ProgramIo): Promise<DestinationPolicy> {
   const { loadConfig } = await import('../config/index.ts')
   const { DestinationPolicy } = await import('../http/webhooks/index.ts')
-  const config = await loadConfig({ file: options.config, env: process.env })
+  const config = await loadConfig({ file: options.config, env: io.env })
   return DestinationPolicy.allowing(config.webhooks.allowedDestinations)
 }

@@ -21,19 +21,19 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
       const { startKafkaApp } = await import('../app/kafka-app.ts')
       const { config, warnings } = await loadConfigWithWarnings({
         file: options.config,
-        env: process.env,
+        env: io.env,
         overrides: options.brokers === undefined ? {} : { kafka: { brokers: options.brokers.split(',').map(broker => broker.trim()) } }
       })
       const log = createLogger({ level: config.log.level })
       logConfigWarnings(log, warnings)
       const password = await vaultPasswordOf(config, io)
-      const http = options.httpPort === undefined ? undefined : { host: options.httpHost, port: Number(options.httpPort), apiKeysFile: options.apiKeys }
+      const http = options.httpPort === undefined ? undefined : { host: options.httpHost, port: Number(options.httpPort), apiKeysFile: await apiKeysFileOf(options.apiKeys, io) }
       // Listening from before the start: a signal during it stops the gateway once it runs (the
       // default action would kill it mid-start). A second signal means "now": the ledger keeps
       // unsettled requests from being sent twice.
       const started: { app?: Awaited<ReturnType<typeof startKafkaApp>> } = {}
       let stopRequested = false
-      const removeHandlers = onStopSignals(signal => {
+      const removeHandlers = onStopSignals(io, signal => {
         log.info({ signal }, 'stopping')
         stopRequested = true
         void started.app?.close()
@@ -51,6 +51,12 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
 
 async function vaultPasswordOf (config: GatewayConfig, io: ProgramIo): Promise<string> {
   if (config.vault.password !== undefined) return config.vault.password
-  if (config.vault.passwordFile === undefined && config.vault.file === BUILTIN_VAULT_FILE && process.env.SMSGW_VAULT_PASSWORD === undefined) return BUILTIN_VAULT_PASSWORD
-  return await resolveVaultPassword({ passwordFile: config.vault.passwordFile }, io.warn)
+  if (config.vault.passwordFile === undefined && config.vault.file === BUILTIN_VAULT_FILE) return BUILTIN_VAULT_PASSWORD
+  return await resolveVaultPassword({ passwordFile: config.vault.passwordFile }, io)
+}
+
+/** The API key file: --api-keys, else as `smsgw api-key` finds it (apiKeyFilePath). */
+async function apiKeysFileOf (option: string | undefined, io: ProgramIo): Promise<string> {
+  const { apiKeyFilePath } = await import('../http/api-keys/index.ts')
+  return apiKeyFilePath(option, io.env)
 }

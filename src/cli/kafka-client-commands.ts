@@ -3,19 +3,18 @@ import type { Command } from 'commander'
 import { sealPayload } from '../crypto/payload/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
 import { formatSmsText } from '../sms/sms-text.ts'
-import { DEFAULT_SEND_SMS_TOPIC, DEFAULT_SMS_STATUS_TOPIC } from '../config/index.ts'
+import { DEFAULT_KAFKA_BROKERS, DEFAULT_SEND_SMS_TOPIC, DEFAULT_SMS_STATUS_TOPIC, loadConfig, type GatewayConfig } from '../config/index.ts'
 import { DEFAULT_BROKER_CONNECT_TIMEOUT_MS } from '../transport/kafka/client-options.ts'
 import { checkFormat } from './choices.ts'
 import type { ProgramIo } from './program-io.ts'
 import { readPublicKeyFile } from './public-key-file.ts'
 
-const DEFAULT_BROKERS = process.env.SMSGW_KAFKA_BROKERS ?? '127.0.0.1:9092'
 const DEFAULT_DEADLINE_MS = 60 * 60 * 1000
-const brokersOption = ['--brokers <list>', 'Kafka bootstrap brokers, comma-separated (default $SMSGW_KAFKA_BROKERS)', DEFAULT_BROKERS] as const
+const brokersOption = ['--brokers <list>', `Kafka bootstrap brokers, comma-separated (default $SMSGW_KAFKA_BROKERS, else ${DEFAULT_KAFKA_BROKERS.join(',')}, as the gateway reads them)`] as const
 const connectTimeoutOption = ['--connect-timeout-ms <ms>', 'give up when no broker answers within this long', String(DEFAULT_BROKER_CONNECT_TIMEOUT_MS)] as const
 
-interface SendOptions { brokers: string, connectTimeoutMs: string, topic: string, client: string, correlId?: string, deadline?: string, pubkey: string, format: string }
-interface ListenOptions { brokers: string, connectTimeoutMs: string, topic: string, client?: string, correlId?: string, fromBeginning?: boolean, count?: string, timeoutMs?: string }
+interface SendOptions { brokers?: string, connectTimeoutMs: string, topic?: string, client: string, correlId?: string, deadline?: string, pubkey: string, format: string }
+interface ListenOptions { brokers?: string, connectTimeoutMs: string, topic?: string, client?: string, correlId?: string, fromBeginning?: boolean, count?: string, timeoutMs?: string }
 
 /**
  * `smsgw send` and `smsgw listen`: a client's view of the gateway, for operators and demos.
@@ -34,7 +33,7 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     .option('--format <format>', 'payload format: legacy or v2', 'legacy')
     .option(...brokersOption)
     .option(...connectTimeoutOption)
-    .option('--topic <topic>', 'request topic (default $SMSGW_KAFKA_TOPICS_SEND_SMS, as the gateway reads it)', process.env.SMSGW_KAFKA_TOPICS_SEND_SMS ?? DEFAULT_SEND_SMS_TOPIC)
+    .option('--topic <topic>', `request topic (default $SMSGW_KAFKA_TOPICS_SEND_SMS, else ${DEFAULT_SEND_SMS_TOPIC}, as the gateway reads it)`)
     .action(async (recipient: string, sender: string, words: string[], options: SendOptions) => {
       const format = checkFormat(options.format)
       const publicKey = await readPublicKeyFile(options.pubkey)
@@ -42,8 +41,8 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
       const payload = sealPayload(publicKey, Buffer.from(formatSmsText({ To: recipient, Sender: sender }, words.join(' '))), format)
       const deadline = options.deadline ?? new Date(Date.now() + DEFAULT_DEADLINE_MS).toISOString().replace(/\.\d+Z$/, 'Z')
       const { sendRequests } = await import('../transport/kafka/request-sender.ts')
-      await reachBrokers(options)
-      await sendRequests(connectionOf(options.brokers), options.topic, [JSON.stringify({ 'client-id': options.client, 'correl-id': correlId, deadline, payload })])
+      const { connection, topics } = await reachBrokers(options, io)
+      await sendRequests(connection, options.topic ?? topics.sendSms, [JSON.stringify({ 'client-id': options.client, 'correl-id': correlId, deadline, payload })])
       await io.writeStdout(`${correlId}\n`)
     })
 
@@ -56,15 +55,15 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     .option('--timeout-ms <ms>', 'exit (status 1 when --count was not reached) after this long without a status')
     .option(...brokersOption)
     .option(...connectTimeoutOption)
-    .option('--topic <topic>', 'status topic (default $SMSGW_KAFKA_TOPICS_SMS_STATUS, as the gateway reads it)', process.env.SMSGW_KAFKA_TOPICS_SMS_STATUS ?? DEFAULT_SMS_STATUS_TOPIC)
+    .option('--topic <topic>', `status topic (default $SMSGW_KAFKA_TOPICS_SMS_STATUS, else ${DEFAULT_SMS_STATUS_TOPIC}, as the gateway reads it)`)
     .action(async (options: ListenOptions) => {
       const { followStatuses } = await import('../transport/kafka/status-follower.ts')
       const { encodeStatusEvent } = await import('../domain/status-event.ts')
       const wanted = options.count === undefined ? Infinity : Number(options.count)
       const idleTimeoutMs = options.timeoutMs === undefined ? undefined : Number(options.timeoutMs)
       let seen = 0
-      await reachBrokers(options)
-      for await (const event of followStatuses(connectionOf(options.brokers), { topic: options.topic, fromBeginning: options.fromBeginning === true, idleTimeoutMs })) {
+      const { connection, topics } = await reachBrokers(options, io)
+      for await (const event of followStatuses(connection, { topic: options.topic ?? topics.smsStatus, fromBeginning: options.fromBeginning === true, idleTimeoutMs })) {
         if (options.client !== undefined && event.clientId !== options.client) continue
         if (options.correlId !== undefined && event.correlId !== options.correlId) continue
         await io.writeStdout(`${encodeStatusEvent(event)}\n`)
@@ -76,12 +75,19 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     })
 }
 
-/** Fails within --connect-timeout-ms, naming the brokers, when none answers (docs/cli.md). */
-async function reachBrokers (options: { brokers: string, connectTimeoutMs: string }): Promise<void> {
+/**
+ * The connection to --brokers, else to the gateway's brokers, and the gateway's topics, as the
+ * gateway reads them (its defaults, then `SMSGW_KAFKA_*` of the environment). Fails within
+ * --connect-timeout-ms, naming the brokers, when none answers (docs/cli.md).
+ */
+async function reachBrokers (options: { brokers?: string | undefined, connectTimeoutMs: string }, io: ProgramIo): Promise<{ connection: { brokers: string[], clientId: string }, topics: GatewayConfig['kafka']['topics'] }> {
   const timeoutMs = Number(options.connectTimeoutMs)
   if (!Number.isSafeInteger(timeoutMs) || timeoutMs < 1) throw new SmsgwError(errorCodes.usage, `--connect-timeout-ms must be a whole number of milliseconds from 1, got ${options.connectTimeoutMs}`)
+  const { kafka } = await loadConfig({ env: io.env })
+  const connection = connectionOf(options.brokers ?? kafka.brokers.join(','))
   const { probeBrokers } = await import('../transport/kafka/broker-probe.ts')
-  await probeBrokers(connectionOf(options.brokers), timeoutMs)
+  await probeBrokers(connection, timeoutMs)
+  return { connection, topics: kafka.topics }
 }
 
 function connectionOf (brokers: string): { brokers: string[], clientId: string } {

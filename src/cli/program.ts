@@ -5,7 +5,7 @@ import { addGatewayCommand } from './gateway-command.ts'
 import { addKafkaClientCommands } from './kafka-client-commands.ts'
 import { addPayloadCommands } from './payload-commands.ts'
 import { addRunCommand } from './run-command.ts'
-import type { ProgramIo } from './program-io.ts'
+import { warn, type ProgramIo } from './program-io.ts'
 import { addRelayCommand } from './relay-command.ts'
 import { addSmscSimCommand } from './smsc-sim-command.ts'
 import { addUnknownOutcomesCommand } from './unknown-outcomes-command.ts'
@@ -19,7 +19,12 @@ export function buildProgram (io: ProgramIo): Command {
     .description('privacy-first SMS gateway: sealed requests in, SMPP out, statuses back')
     .showHelpAfterError('(add --help for usage)')
     .exitOverride()
-    .configureOutput({ writeErr: text => process.stderr.write(text.startsWith('error: ') ? `smsgw: ${text.slice(7)}` : text) })
+    .configureOutput({
+      // Help goes to stdout. Commander writes synchronously, so the write is handed over, not
+      // awaited: it is queued before runProgram returns.
+      writeOut: text => { void io.writeStdout(text) },
+      writeErr: text => { io.writeStderr(text.startsWith('error: ') ? `smsgw: ${text.slice(7)}` : text) }
+    })
   addVaultCommands(program, io)
   addPayloadCommands(program, io)
   addGatewayCommand(program, io)
@@ -43,7 +48,7 @@ export async function runProgram (argv: readonly string[], io: ProgramIo): Promi
       // Help and version are "errors" to commander; they already printed.
       return error.exitCode === 0 ? exitCodes.ok : exitCodes.usage
     }
-    io.warn(describe(error))
+    warn(io, describe(error))
     return isSmsgwError(error, errorCodes.usage) ? exitCodes.usage : exitCodes.failure
   }
 }

@@ -55,9 +55,9 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
   command.command('rotate-key')
     .description('put a new key first in the sealing key ring file (relay.sealingKeyFile), keeping the old ones, then re-seal every account under it')
     .option('--config <file>', 'the configuration file (relay.sealingKeyFile, store.url)')
-    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(process.env))
+    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(io.env))
     .action(async (options: StoreOptions) => {
-      const config = await loadConfig({ file: options.config, env: process.env })
+      const config = await loadConfig({ file: options.config, env: io.env })
       const ringFile = config.relay.sealingKeyFile
       if (ringFile === undefined) throw new SmsgwError(errorCodes.relayKeyFile, 'relay.sealingKeyFile is not set: rotate-key rewrites that file (a ring given in relay.sealingKey is rotated by putting the new key first)')
       const rotated = rotatedKeyRingText(await readFile(ringFile, 'utf8'), new Date())
@@ -73,9 +73,9 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
   command.command('reseal')
     .description('seal again under the current key every account value sealed under an older key of the ring')
     .option('--config <file>', 'the configuration file (relay.sealingKeyFile or relay.sealingKey, store.url)')
-    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(process.env))
+    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(io.env))
     .action(async (options: StoreOptions) => {
-      const config = await loadConfig({ file: options.config, env: process.env })
+      const config = await loadConfig({ file: options.config, env: io.env })
       await reseal(io, options, config.store.url, ringOf(config.relay))
     })
 
@@ -89,17 +89,17 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
 function addAccountCommands (command: Command, io: ProgramIo): void {
   const accounts = command.command('accounts').description('the relay\'s accounts, by entity id (identifiers are stored only as digests)')
 
-  storeCommand(accounts.command('count'), 'store.url')
+  storeCommand(accounts.command('count'), 'store.url', io)
     .description('print how many accounts the store holds')
     .action(async (options: StoreOptions) => {
-      const config = await loadConfig({ file: options.config, env: process.env })
+      const config = await loadConfig({ file: options.config, env: io.env })
       await withStore(options, config.store.url, async store => { await io.writeStdout(`${JSON.stringify({ accounts: await store.relay.count() })}\n`) })
     })
 
-  storeCommand(accounts.command('list'), 'store.url')
+  storeCommand(accounts.command('list'), 'store.url', io)
     .description('print each account as a JSON line: its entity id and when it was created and last changed, no identifier')
     .action(async (options: StoreOptions) => {
-      const config = await loadConfig({ file: options.config, env: process.env })
+      const config = await loadConfig({ file: options.config, env: io.env })
       await withStore(options, config.store.url, async store => {
         for await (const account of listAccounts(store.relay)) {
           await io.writeStdout(`${JSON.stringify({ entityId: account.entityId, createdAt: new Date(account.createdAtMs).toISOString(), updatedAt: new Date(account.updatedAtMs).toISOString() })}\n`)
@@ -107,11 +107,11 @@ function addAccountCommands (command: Command, io: ProgramIo): void {
       })
     })
 
-  storeCommand(accounts.command('delete'), 'relay.identifierKeyFile, store.url')
+  storeCommand(accounts.command('delete'), 'relay.identifierKeyFile, store.url', io)
     .description('delete the account of a phone number or e-mail address, found by its digest under the identifier key; prints its entity id')
     .argument('<identifier>', 'the phone number (E.164; spaces are removed) or e-mail address; - reads it from standard input, keeping it out of the shell history and the process list')
     .action(async (identifier: string, options: StoreOptions) => {
-      const config = await loadConfig({ file: options.config, env: process.env })
+      const config = await loadConfig({ file: options.config, env: io.env })
       const identifierKey = identifierKeyOfConfig(config.relay)
       if (!identifierKey.ok) throw identifierKey.error
       const given = identifier === '-' ? (await io.readStdin()).toString('utf8').trim() : identifier
@@ -121,10 +121,10 @@ function addAccountCommands (command: Command, io: ProgramIo): void {
     })
 }
 
-function storeCommand (command: Command, settings: string): Command {
+function storeCommand (command: Command, settings: string, io: ProgramIo): Command {
   return command
     .option('--config <file>', `the configuration file (${settings})`)
-    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(process.env))
+    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(io.env))
 }
 
 /** Runs `work` on the store at store.url (or smsgw.db in --data), closing it after. */

@@ -9,7 +9,7 @@ interface RunOptions { data: string, config?: string, store?: string, host: stri
 export function addRunCommand (program: Command, io: ProgramIo): void {
   program.command('run')
     .description('run the whole gateway on this machine: durable queue, HTTP API, dashboard, and a demo SMSC')
-    .option('--data <dir>', 'folder of the store, the demo vault and the API keys (api-keys.json unless $SMSGW_API_KEYS_FILE names another)', dataDirOf(process.env))
+    .option('--data <dir>', 'folder of the store, the demo vault and the API keys (api-keys.json unless $SMSGW_API_KEYS_FILE names another)', dataDirOf(io.env))
     .option('--config <file>', 'configuration file (without it the demo defaults apply)')
     .option('--store <url>', 'a postgres:// URL to keep the queue and statuses in PostgreSQL (default: smsgw.db in the data folder; config store.url, $SMSGW_STORE_URL)')
     .option('--host <host>', 'address the HTTP API listens on', '127.0.0.1')
@@ -18,13 +18,16 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
     .action(async (options: RunOptions) => {
       // Loaded here, not at the top: the other commands need none of it and start faster.
       const { startEmbeddedApp } = await import('../app/embedded-app.ts')
+      const { loadConfig } = await import('../config/index.ts')
       const { createLogger } = await import('../log/logger.ts')
-      const log = createLogger({ level: (process.env.SMSGW_LOG_LEVEL ?? 'info') as 'info' })
-      const app = await startEmbeddedApp({ dataDir: options.data, configFile: options.config, storeUrl: options.store, httpHost: options.host, httpPort: Number(options.port), smscPort: Number(options.smscPort), log })
+      // The log level as the app will read its configuration; the app loads it again, with the
+      // demo's settings, once the logger exists to report on it.
+      const log = createLogger({ level: (await loadConfig({ file: options.config, env: io.env })).log.level })
+      const app = await startEmbeddedApp({ dataDir: options.data, configFile: options.config, storeUrl: options.store, httpHost: options.host, httpPort: Number(options.port), smscPort: Number(options.smscPort), log, env: io.env })
       // Listening before the welcome: a Ctrl-C right after it stops cleanly, not by the default action.
       let stopRequested = (): void => {}
       const stopped = new Promise<void>(resolve => { stopRequested = resolve })
-      const removeHandlers = onStopSignals(() => { stopRequested() })
+      const removeHandlers = onStopSignals(io, () => { stopRequested() })
       await io.writeStdout(welcome(app.url, options.data, app))
       await stopped
       await app.close()

@@ -1,7 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import type { ProgramIo } from './program-io.ts'
+import type { ProgramIo, StopSignalSource } from './program-io.ts'
+import { INTERRUPTED_EXIT_CODE } from './stop-signals.ts'
 
 // Not imported from the simulator's index, which would load the simulator for every command.
 const ID_FORMATS = ['decimal', 'hex', 'zero-padded'] as const
@@ -77,15 +78,15 @@ export function addSmscSimCommand (program: Command, io: ProgramIo): void {
       })
       logSimulatorEvents(simulator, log)
       log.info({ event: 'listening', host: simulator.address.address, port: simulator.address.port }, 'SMSC simulator listening')
-      const signal = await untilSignal()
+      const signal = await untilSignal(io.signals)
       log.info({ event: 'stopping', signal }, 'stopping')
       // A second signal means "now".
-      const now = (): void => process.exit(130)
-      process.once('SIGTERM', now)
-      process.once('SIGINT', now)
+      const now = (): void => { io.exit(INTERRUPTED_EXIT_CODE) }
+      io.signals.on('SIGTERM', now)
+      io.signals.on('SIGINT', now)
       await simulator.close()
-      process.off('SIGTERM', now)
-      process.off('SIGINT', now)
+      io.signals.off('SIGTERM', now)
+      io.signals.off('SIGINT', now)
       log.info({ event: 'stopped' }, 'SMSC simulator stopped')
       log.flush()
     })
@@ -128,14 +129,14 @@ async function readJson (file: string, what: string): Promise<unknown> {
   }
 }
 
-async function untilSignal (): Promise<NodeJS.Signals> {
+async function untilSignal (signals: StopSignalSource): Promise<NodeJS.Signals> {
   return await new Promise(resolve => {
     const onSignal = (signal: NodeJS.Signals): void => {
-      process.off('SIGTERM', onSignal)
-      process.off('SIGINT', onSignal)
+      signals.off('SIGTERM', onSignal)
+      signals.off('SIGINT', onSignal)
       resolve(signal)
     }
-    process.on('SIGTERM', onSignal)
-    process.on('SIGINT', onSignal)
+    signals.on('SIGTERM', onSignal)
+    signals.on('SIGINT', onSignal)
   })
 }

@@ -1,3 +1,5 @@
+import type { ProgramIo } from './program-io.ts'
+
 /**
  * How long after a first SIGINT or SIGTERM another one is taken as the same request to stop.
  * One Ctrl-C often arrives twice: from the terminal, to the whole process group, and again from
@@ -8,11 +10,11 @@ export const REPEATED_SIGNAL_MS = 1_000
 export const INTERRUPTED_EXIT_CODE = 130
 
 /**
- * Calls `stop` once, on the first SIGINT or SIGTERM. A second signal (REPEATED_SIGNAL_MS or
- * more after the first) means "now": the process exits at once with INTERRUPTED_EXIT_CODE.
+ * Calls `stop` once, on the first SIGINT or SIGTERM of `io.signals`. A second signal
+ * (REPEATED_SIGNAL_MS or more after the first) means "now": `io.exit(INTERRUPTED_EXIT_CODE)`.
  * Returns a function that removes the handlers.
  */
-export function onStopSignals (stop: (signal: NodeJS.Signals) => void): () => void {
+export function onStopSignals (io: Pick<ProgramIo, 'signals' | 'exit'>, stop: (signal: NodeJS.Signals) => void): () => void {
   let firstAtMs: number | undefined
   const onSignal = (signal: NodeJS.Signals): void => {
     const nowMs = Date.now()
@@ -20,13 +22,13 @@ export function onStopSignals (stop: (signal: NodeJS.Signals) => void): () => vo
       firstAtMs = nowMs
       stop(signal)
     } else if (nowMs - firstAtMs >= REPEATED_SIGNAL_MS) {
-      process.exit(INTERRUPTED_EXIT_CODE)
+      io.exit(INTERRUPTED_EXIT_CODE)
     }
   }
-  process.on('SIGINT', onSignal)
-  process.on('SIGTERM', onSignal)
+  io.signals.on('SIGINT', onSignal)
+  io.signals.on('SIGTERM', onSignal)
   return () => {
-    process.off('SIGINT', onSignal)
-    process.off('SIGTERM', onSignal)
+    io.signals.off('SIGINT', onSignal)
+    io.signals.off('SIGTERM', onSignal)
   }
 }

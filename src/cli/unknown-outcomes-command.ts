@@ -19,7 +19,7 @@ export function addUnknownOutcomesCommand (program: Command, io: ProgramIo): voi
     .option('--config <file>', 'the gateway\'s configuration file (topics, claimTakeoverMs)')
     .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
     .action(async (options: TopicOptions) => {
-      const outcomes = await withOutcomes(options, async unknown => await unknown.list())
+      const outcomes = await withOutcomes(options, io, async unknown => await unknown.list())
       await io.writeStdout(outcomes.map(outcome => `${JSON.stringify(unknownOutcomeJsonOf(outcome))}\n`).join(''))
     })
 
@@ -30,18 +30,18 @@ export function addUnknownOutcomesCommand (program: Command, io: ProgramIo): voi
     .option('--config <file>', 'the gateway\'s configuration file (topics, claimTakeoverMs)')
     .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
     .action(async (clientId: string, correlId: string, options: TopicOptions) => {
-      const resolved = await withOutcomes(options, async unknown => await unknown.resolve(clientId, correlId))
+      const resolved = await withOutcomes(options, io, async unknown => await unknown.resolve(clientId, correlId))
       if (!resolved) throw new SmsgwError(errorCodes.config, `no unknown outcome for correl-id ${JSON.stringify(correlId)} of client ${clientId}`)
     })
 }
 
-async function withOutcomes<T> (options: TopicOptions, use: (outcomes: UnknownOutcomes) => Promise<T>): Promise<T> {
+async function withOutcomes<T> (options: TopicOptions, io: ProgramIo, use: (outcomes: UnknownOutcomes) => Promise<T>): Promise<T> {
   // Loaded here, not at the top: the other commands need none of it and start faster.
   const { loadConfig } = await import('../config/index.ts')
   const { withLedgerTopicOutcomes } = await import('../transport/kafka/ledger-topic-outcomes.ts')
   const config = await loadConfig({
     file: options.config,
-    env: process.env,
+    env: io.env,
     overrides: options.brokers === undefined ? {} : { kafka: { brokers: options.brokers.split(',').map(broker => broker.trim()) } }
   })
   return await withLedgerTopicOutcomes(config, use)

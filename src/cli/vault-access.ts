@@ -24,7 +24,7 @@ export function splitLegacyPassword (words: readonly string[], name: string): { 
 }
 
 export async function vaultPassword (options: VaultOptions, positional: string | undefined, io: ProgramIo): Promise<string> {
-  return await resolveVaultPassword({ passwordFile: options.passwordFile, positional }, io.warn)
+  return await resolveVaultPassword({ passwordFile: options.passwordFile, positional }, io)
 }
 
 export async function loadVault (file: string, options: VaultOptions, positional: string | undefined, io: ProgramIo): Promise<Vault> {

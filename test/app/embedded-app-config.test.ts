@@ -12,7 +12,7 @@ import { temporaryFolder } from './app-fixtures.ts'
 const silent = createLogger({ level: 'silent' })
 
 async function start (dataDir: string, configFile: string): Promise<void> {
-  const app = await startEmbeddedApp({ dataDir, configFile, httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log: silent })
+  const app = await startEmbeddedApp({ dataDir, configFile, httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log: silent, env: {} })
   await app.close()
 }
 

@@ -16,7 +16,9 @@ export async function startApp (t: { after: (fn: () => Promise<void>) => void },
     httpHost: '127.0.0.1',
     httpPort: 0,
     smscPort: 0,
-    log: createLogger({ level: 'debug', destination: { write: (line: string) => { log.push(line) } } })
+    log: createLogger({ level: 'debug', destination: { write: (line: string) => { log.push(line) } } }),
+    // The test process's own: some tests set a setting there before they start the app.
+    env: process.env
   })
   let closed = false
   const close = app.close

@@ -42,7 +42,7 @@ async function relayConfig (folder: string, withPepper: boolean): Promise<string
 
 test('smsgw run with relay.grpcPort serves vault.v1.Entity over the run\'s store until it closes', async () => {
   const folder = await temporaryFolder('embedded-relay')
-  const app = await startEmbeddedApp({ dataDir: join(folder, 'data'), configFile: await relayConfig(folder, true), httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log: silent })
+  const app = await startEmbeddedApp({ dataDir: join(folder, 'data'), configFile: await relayConfig(folder, true), httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log: silent, env: {} })
   assert.ok(app.relayGrpcPort !== undefined && app.relayGrpcPort > 0)
   const client = entityClient(app.relayGrpcPort)
   const first = await client.call('CreateEntity', { country_code: 'CM', phone_number: '+237650000001', password: 'Str0ng!pass', ...keyFields(newAppKeys()) })
@@ -57,7 +57,7 @@ test('smsgw run with relay.grpcPort serves vault.v1.Entity over the run\'s store
 test('smsgw run with relay.grpcPort but no pepper file refuses to start, naming the setting', async () => {
   const folder = await temporaryFolder('embedded-relay')
   await assert.rejects(
-    startEmbeddedApp({ dataDir: join(folder, 'data'), configFile: await relayConfig(folder, false), httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log: silent }),
+    startEmbeddedApp({ dataDir: join(folder, 'data'), configFile: await relayConfig(folder, false), httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log: silent, env: {} }),
     { code: 'SMSGW_RELAY_KEY_FILE', message: /relay\.pepperFile/ }
   )
 })
@@ -80,7 +80,7 @@ test('smsgw run with relay.otpSmsClient sends the OTP as an SMS of that client t
   }))
   const logLines: string[] = []
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => { logLines.push(line) } } })
-  const app = await startEmbeddedApp({ dataDir, configFile, httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log })
+  const app = await startEmbeddedApp({ dataDir, configFile, httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log, env: {} })
   const client = entityClient(app.relayGrpcPort ?? assert.fail('no gRPC port'))
   const phone = '+237650000042'
   const request = { country_code: 'CM', phone_number: phone, password: 'Str0ng!pass', ...keyFields(newAppKeys()) }

@@ -1,22 +1,18 @@
 import assert from 'node:assert/strict'
-import { execFile, spawn } from 'node:child_process'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after } from 'node:test'
-import { fileURLToPath } from 'node:url'
-import { promisify } from 'node:util'
-import { fixturePath, LEGACY_PAYLOAD_JAVA } from '../harness/fixtures.ts'
+import { runProgram } from '../../src/cli/program.ts'
+import type { ProgramIo } from '../../src/cli/program-io.ts'
+import { fixturePath } from '../harness/fixtures.ts'
 
-// Black-box helpers for the CLI tests: the real launcher as a child process, the JDK's keytool
-// and the JDK reference implementation of the legacy format.
+// The CLI tests run the command tree in-process through runProgram, with the outside world
+// (environment, standard streams, terminal, signals) given as values: no child process, no JDK.
+// The few tests that need the real launcher use cli-process.ts; the JDK's tools are in
+// test/harness/jdk.ts.
 
 export { VECTOR_VAULT_PASSWORD } from '../harness/fixtures.ts'
-
-const execFileAsync = promisify(execFile)
-
-export const SMSGW = fileURLToPath(new URL('../../bin/smsgw', import.meta.url))
-export const KEYTOOL = '/usr/bin/keytool'
 
 /** The password of the vaults the CLI tests make: distinctive, so a leak into any output is found. */
 export const TEST_PASSWORD = 'cli-Test-pw-4f9e'
@@ -33,10 +29,6 @@ export async function temporaryFolder (): Promise<string> {
   return folder
 }
 
-// Each run starts a Node that strips the types of the whole CLI again; Node's compile cache
-// (shared by the runs of one test file) makes the later starts markedly cheaper.
-const compileCache = await temporaryFolder()
-
 export interface CliResult {
   code: number | null
   stdout: Buffer
@@ -44,39 +36,59 @@ export interface CliResult {
 }
 
 export interface CliRun {
-  /** Bytes for standard input; standard input is closed (empty) when absent. */
+  /** Bytes for standard input; standard input is empty when absent. */
   stdin?: string | Buffer
-  /** Added to the environment, which never carries the caller's SMSGW_VAULT_PASSWORD. */
+  /**
+   * The run's environment variables: in-process, the whole environment (none of the test
+   * process's); a child process (cli-process.ts) has the test process's too, without its
+   * SMSGW_VAULT_PASSWORD.
+   */
   env?: Record<string, string>
 }
 
-/**
- * Runs `bin/smsgw` with `args` and resolves to its exit code and output. The child runs in a
- * session of its own (detached), so it has no controlling terminal and the password prompt finds
- * no /dev/tty. Every run is checked: TEST_PASSWORD never shows in stdout or stderr, and stderr
- * holds no stack trace.
- */
-export async function smsgw (args: readonly string[], run: CliRun = {}): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { NODE_COMPILE_CACHE: compileCache, ...process.env, ...run.env }
-  if (run.env?.SMSGW_VAULT_PASSWORD === undefined) delete env.SMSGW_VAULT_PASSWORD
-  delete env.NODE_TEST_CONTEXT
-  const child = spawn(SMSGW, args, { env, detached: true, stdio: ['pipe', 'pipe', 'pipe'] })
-  const stdout: Buffer[] = []
-  const stderr: Buffer[] = []
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-  // A command that fails before reading standard input closes it early; that is not our error.
-  child.stdin.on('error', () => {})
-  child.stdin.end(run.stdin)
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', resolve)
-  })
-  const result = { code, stdout: Buffer.concat(stdout), stderr: Buffer.concat(stderr).toString('utf8') }
+export interface InProcessRun extends CliRun {
+  /** What is typed at the password prompt; without it there is no terminal. */
+  typed?: string
+}
+
+/** Every run is checked: TEST_PASSWORD never shows in stdout or stderr, and stderr holds no stack trace. */
+export function checkOutput (args: readonly string[], result: CliResult): CliResult {
   assert.ok(!result.stdout.includes(TEST_PASSWORD) && !result.stderr.includes(TEST_PASSWORD),
     `the vault password leaked into the output of smsgw ${args.join(' ')}`)
   assert.doesNotMatch(result.stderr, /^\s+at /m, `stack trace from smsgw ${args.join(' ')}`)
   return result
+}
+
+/** A stop signal or `exit` in an in-process run is a test's mistake: no command under test waits for one. */
+const noSignals: ProgramIo['signals'] = { on: () => {}, off: () => {} }
+
+/**
+ * Runs the smsgw command line `args` in-process and resolves to its exit code and output, as
+ * bin/smsgw would give them. Unless `run.typed` is given there is no terminal: the password prompt
+ * finds none, as in a process without a controlling terminal. The output is checked as
+ * checkOutput says.
+ */
+export async function smsgw (args: readonly string[], run: InProcessRun = {}): Promise<CliResult> {
+  const stdout: Buffer[] = []
+  let stderr = ''
+  const io: ProgramIo = {
+    env: { ...run.env },
+    readStdin: async () => Buffer.from(run.stdin ?? ''),
+    writeStdout: async data => { stdout.push(Buffer.from(data)) },
+    writeStderr: text => { stderr += text },
+    promptHidden: async () => run.typed,
+    signals: noSignals,
+    exit: code => { assert.fail(`smsgw ${args.join(' ')} asked to exit at once with ${code}`) }
+  }
+  const code = await runProgram(args, io)
+  return checkOutput(args, { code, stdout: Buffer.concat(stdout), stderr })
+}
+
+/** `smsgw encrypt` of `stdin`; asserts it succeeded and resolves to the base64 text. */
+export async function encrypt (args: readonly string[], stdin: string | Buffer): Promise<string> {
+  const result = await smsgw(['encrypt', ...args], { stdin })
+  assert.deepStrictEqual({ code: result.code, stderr: result.stderr }, { code: 0, stderr: '' })
+  return result.stdout.toString('latin1')
 }
 
 /** The result as text, for comparing a whole run with deepStrictEqual. */
@@ -87,28 +99,4 @@ export function asText (result: CliResult): { code: number | null, stdout: strin
 /** The lines of stderr that smsgw itself wrote (commander's hints like "(add --help …)" are left out). */
 export function smsgwLines (stderr: string): string[] {
   return stderr.split('\n').filter(line => line.startsWith('smsgw: '))
-}
-
-/** Runs the JDK's keytool in English; resolves to its stdout. */
-export async function keytool (args: readonly string[]): Promise<string> {
-  return (await execFileAsync(KEYTOOL, ['-J-Duser.language=en', ...args])).stdout
-}
-
-/**
- * Runs the JDK cross-check of the legacy format (`java legacy-payload.java …`, test/fixtures/java) with `stdin`;
- * resolves to its stdout bytes.
- */
-export async function payloadRef (args: readonly string[], stdin: string | Buffer): Promise<Buffer> {
-  const child = spawn('java', [LEGACY_PAYLOAD_JAVA, ...args], { stdio: ['pipe', 'pipe', 'pipe'] })
-  const stdout: Buffer[] = []
-  const stderr: Buffer[] = []
-  child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk))
-  child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk))
-  child.stdin.end(stdin)
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject)
-    child.on('close', resolve)
-  })
-  assert.equal(code, 0, `java legacy-payload.java ${args.join(' ')} failed: ${Buffer.concat(stderr).toString('utf8')}`)
-  return Buffer.concat(stdout)
 }

@@ -1,5 +1,5 @@
-// `smsgw send` and `smsgw listen` without a broker (issue 9, item 12): they used to fail after
-// 6 s and 36 s with messages that did not say where they had looked.
+// `smsgw send` and `smsgw listen` without a broker (issue 9, item 12), run in-process: they used
+// to fail after 6 s and 36 s with messages that did not say where they had looked.
 import assert from 'node:assert/strict'
 import { once } from 'node:events'
 import { writeFile } from 'node:fs/promises'
@@ -56,7 +56,7 @@ test('smsgw send and listen fail at once, naming the brokers, when nothing liste
     assert.equal(run.result.code, 1, `${name}: ${run.result.stderr}`)
     const [line] = smsgwLines(run.result.stderr)
     assert.match(line ?? '', new RegExp(`^smsgw: no Kafka broker reachable at ${brokers} \\(connect ECONNREFUSED ${brokers}; waited at most 3000 ms\\); set --brokers or \\$SMSGW_KAFKA_BROKERS`), name)
-    // The start of the CLI included; the default bound is 3 s and a refusal ends it at once.
+    // The default bound is 3 s and a refusal ends it at once (launcher.test.ts: with the start of a process).
     assert.ok(run.elapsedMs < 5_000, `${name} took ${run.elapsedMs} ms`)
     assert.equal(run.result.stdout.length, 0, `${name} printed nothing on stdout`)
   }
@@ -73,6 +73,17 @@ test('smsgw send and listen give up after --connect-timeout-ms when a server tak
     assert.match(smsgwLines(run.result.stderr)[0] ?? '', new RegExp(`^smsgw: no Kafka broker reachable at ${brokers} \\(.+; waited at most 1000 ms\\)`), name)
     assert.ok(run.elapsedMs >= 1_000 && run.elapsedMs < 6_000, `${name} took ${run.elapsedMs} ms`)
   }
+})
+
+test('smsgw send and listen read $SMSGW_KAFKA_* as the gateway does: a variable that is no valid setting fails them, named', async () => {
+  const [send, listen] = await Promise.all([
+    smsgw(['send', '--pubkey', pubkey, '+31629845432', 'ACME', 'hello'], { env: { SMSGW_KAFKA_BROKERS: 'nohost' } }),
+    smsgw(['listen', '--count', '1'], { env: { SMSGW_KAFKA_BROKER: '127.0.0.1:9092' } })
+  ])
+  assert.deepStrictEqual([send, listen].map(result => ({ code: result.code, stdout: result.stdout.length, stderr: result.stderr })), [
+    { code: 1, stdout: 0, stderr: 'smsgw: invalid configuration (1 problem):\n  kafka.brokers[0]: must be host:port, got "nohost" (from environment variable SMSGW_KAFKA_BROKERS)\n' },
+    { code: 1, stdout: 0, stderr: 'smsgw: invalid configuration (1 problem):\n  SMSGW_KAFKA_BROKER: not a setting; did you mean SMSGW_KAFKA_BROKERS? (from the environment)\n' }
+  ])
 })
 
 test('smsgw listen refuses a --connect-timeout-ms that is not a whole number of milliseconds', async () => {

@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { asText, smsgw, smsgwLines, temporaryFolder, VECTOR_VAULT_PASSWORD, vectorPath } from './cli-fixtures.ts'
 
-// The command tree as a whole through bin/smsgw: help, usage errors (exit 2) and failures (exit 1),
-// each reported as one `smsgw: ` line on stderr and never as a stack trace.
+// The command tree as a whole, run in-process: help, usage errors (exit 2) and failures (exit 1),
+// each reported as one `smsgw: ` line on stderr and never as a stack trace. The launcher's own
+// streams and exit codes: launcher.test.ts.
 
 const folder = await temporaryFolder()
 const vectorEnv = { SMSGW_VAULT_PASSWORD: VECTOR_VAULT_PASSWORD }

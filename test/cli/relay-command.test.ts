@@ -3,8 +3,6 @@ import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { runProgram } from '../../src/cli/program.ts'
-import type { ProgramIo } from '../../src/cli/program-io.ts'
 import { loadConfig } from '../../src/config/index.ts'
 import { generateX25519KeyPair } from '../../src/relay/ratchet/index.ts'
 import { identifierKeyFromKeyFile } from '../../src/relay/vault/identifiers.ts'
@@ -15,24 +13,19 @@ import { loadSealingKeyRing, type SealingKeyRing } from '../../src/relay/vault/s
 import { openStore } from '../../src/store/open-store.ts'
 import { relaySealedFieldNames } from '../../src/store/relay-accounts.ts'
 import { COUNTRY_CODE, createTestAccount, vaultOver } from '../relay/vault/stored-vault.ts'
+import { asText, smsgw as runCli } from './cli-fixtures.ts'
 
 // `smsgw relay new-keys|rotate-key|reseal|accounts`, run in-process through runProgram: the three key
 // files, in the forms their readers take, private to their owner, never replaced; a rotation that
 // puts a fresh key first and re-seals every account of the store under it; the accounts counted,
 // listed and deleted by entity id, an identifier never printed.
 
-interface Captured { code: number, stdout: string, stderr: string[] }
+interface Captured { code: number | null, stdout: string, stderr: string[] }
 
+/** A run of the CLI, with the lines of stderr without their `smsgw: `. */
 async function smsgw (argv: string[], stdin = ''): Promise<Captured> {
-  let stdout = ''
-  const stderr: string[] = []
-  const io: ProgramIo = {
-    readStdin: async () => Buffer.from(stdin),
-    writeStdout: async data => { stdout += data.toString() },
-    warn: line => { stderr.push(line) }
-  }
-  const code = await runProgram(argv, io)
-  return { code, stdout, stderr }
+  const { code, stdout, stderr } = asText(await runCli(argv, { stdin }))
+  return { code, stdout, stderr: stderr === '' ? [] : stderr.replace(/\n$/, '').split('\n').map(line => line.replace(/^smsgw: /, '')) }
 }
 
 test('smsgw relay new-keys writes an identifier key, a pepper and a sealing key ring that their readers take, mode 0600, and prints the configuration naming them', async () => {

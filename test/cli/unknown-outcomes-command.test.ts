@@ -10,7 +10,7 @@ import { kafkaBrokers, uniqueTopicName } from '../harness/kafka.ts'
 import { asText, smsgw, temporaryFolder } from './cli-fixtures.ts'
 
 // `smsgw unknown-outcomes list|resolve` (issue 9, item 9): the Kafka gateway's unknown outcomes,
-// read from the request ledger's topic by a real `bin/smsgw` process.
+// read from the request ledger's topic by the CLI, run in-process.
 
 const CLAIMED_AT_MS = Date.parse('2026-11-21T10:00:00Z')
 

@@ -1,21 +1,16 @@
 import assert from 'node:assert/strict'
-import { createHash, createPublicKey, X509Certificate } from 'node:crypto'
+import { createHash, createPublicKey } from 'node:crypto'
 import { copyFile, readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { before, test } from 'node:test'
-import {
-  asText, keytool, payloadRef, smsgw, temporaryFolder, TEST_PASSWORD, VECTOR_VAULT_PASSWORD, vectorPath
-} from './cli-fixtures.ts'
+import { test } from 'node:test'
+import { asText, smsgw, temporaryFolder, VECTOR_VAULT_PASSWORD, vectorPath } from './cli-fixtures.ts'
+import { makeCliVault } from './cli-vaults.ts'
 
-// `smsgw vault …` through bin/smsgw, against real files and the JDK's keytool.
-// Key generation and JVM starts are slow, so the vaults are made once, in parallel, in before().
+// `smsgw vault …`, run in-process, against real files. The same vaults against the JDK's keytool:
+// vault-commands-jdk.test.ts.
 
 const folder = await temporaryFolder()
-const passwordFile = join(folder, 'password')
-const ourVault = join(folder, 'ours.p12')
-const keytoolVault = join(folder, 'keytool.p12')
-const withPassword = ['--password-file', passwordFile]
-const store = (file: string): string[] => ['-keystore', file, '-storepass', TEST_PASSWORD, '-storetype', 'PKCS12']
+const { file: ourVault, withPassword, pubkey } = await makeCliVault(folder)
 
 /** A copy of our vault that one test may change. */
 async function scratchVault (name: string): Promise<string> {
@@ -23,31 +18,6 @@ async function scratchVault (name: string): Promise<string> {
   await copyFile(ourVault, file)
   return file
 }
-
-async function pubkey (vault: string, client: string): Promise<string> {
-  const result = await smsgw(['vault', 'pubkey', ...withPassword, vault, client])
-  assert.deepStrictEqual({ code: result.code, stderr: result.stderr }, { code: 0, stderr: '' })
-  return result.stdout.toString('latin1')
-}
-
-before(async () => {
-  await writeFile(passwordFile, `${TEST_PASSWORD}\n`)
-  await Promise.all([
-    (async () => {
-      // XClient first, so that the sorted listing differs from the file's order.
-      const made = [
-        await smsgw(['vault', 'new-keypair', ...withPassword, '--type', 'x25519', ourVault, 'XClient']),
-        await smsgw(['vault', 'new-keypair', ...withPassword, ourVault, 'Client1'])
-      ]
-      assert.deepStrictEqual(made.map(asText), [
-        { code: 0, stdout: '', stderr: '' },
-        { code: 0, stdout: '', stderr: '' }
-      ])
-    })(),
-    keytool(['-genkeypair', '-keyalg', 'RSA', '-keysize', '2048', '-alias', 'KtClient', '-dname', 'CN=KtClient',
-      '-validity', '3650', ...store(keytoolVault)])
-  ])
-})
 
 test('vault new-keypair makes an RSA-2048 key by default and an X25519 key with --type x25519', async () => {
   const rsa = createPublicKey({ key: Buffer.from(await pubkey(ourVault, 'client1'), 'base64'), format: 'der', type: 'spki' })
@@ -104,26 +74,6 @@ test('vault pubkey fails with one line when the vault has no such client', async
   assert.deepStrictEqual(asText(result), { code: 1, stdout: '', stderr: `smsgw: no key for nobody in ${ourVault}\n` })
 })
 
-test('vault new-keypair writes a file that keytool lists as PrivateKeyEntry', async () => {
-  const listing = await keytool(['-list', ...store(ourVault)])
-  assert.match(listing, /^Your keystore contains 2 entries$/m)
-  assert.match(listing, /^client1, .+, PrivateKeyEntry, $/m)
-  assert.match(listing, /^xclient, .+, PrivateKeyEntry, $/m)
-})
-
-test('vault pubkey reads a keytool-made vault and matches the certificate keytool exports', async () => {
-  const pem = await keytool(['-exportcert', '-rfc', '-alias', 'ktclient', ...store(keytoolVault)])
-  const fromKeytool = new X509Certificate(pem).publicKey.export({ type: 'spki', format: 'der' }).toString('base64')
-  assert.equal(await pubkey(keytoolVault, 'KtClient'), fromKeytool)
-})
-
-test('decrypt opens what the JDK reference sealed to a keytool-made vault', async () => {
-  const plaintext = 'To: +31629845432\nSender: KT\n\nsealed by the JDK'
-  const sealed = await payloadRef(['encrypt', keytoolVault, TEST_PASSWORD, 'ktclient'], plaintext)
-  const result = await smsgw(['decrypt', ...withPassword, keytoolVault, 'KTCLIENT'], { stdin: sealed })
-  assert.deepStrictEqual(asText(result), { code: 0, stdout: plaintext, stderr: '' })
-})
-
 test('vault remove deletes the entry and keeps the others', async () => {
   const vault = await scratchVault('remove.p12')
   const removed = await smsgw(['vault', 'remove', ...withPassword, vault, 'Client1'])
@@ -132,7 +82,6 @@ test('vault remove deletes the entry and keeps the others', async () => {
     { code: 0, stdout: '', stderr: '' },
     { code: 0, stdout: 'xclient\n', stderr: '' }
   ])
-  assert.match(await keytool(['-list', ...store(vault)]), /^Your keystore contains 1 entry$/m)
 })
 
 test('vault remove fails with one line when the entry does not exist', async () => {

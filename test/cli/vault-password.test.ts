@@ -6,7 +6,8 @@ import { asText, smsgw, smsgwLines, temporaryFolder, TEST_PASSWORD, VECTOR_VAULT
 
 // Where the CLI finds the vault password: --password-file, then $SMSGW_VAULT_PASSWORD, then the
 // Java sms-client's positional argument (with a warning), then a prompt on the terminal. Every
-// run goes through smsgw(), which also asserts that TEST_PASSWORD shows in no output.
+// run goes through smsgw() (in-process, with no terminal), which also asserts that TEST_PASSWORD
+// shows in no output. A real process without a terminal: launcher.test.ts.
 
 const folder = await temporaryFolder()
 const vault = join(folder, 'vault.p12')
@@ -111,6 +112,19 @@ test('vault password missing fails every vault command with one line when there 
   const results = await Promise.all(commands.map(async args => asText(await smsgw(args, { stdin: sealed }))))
   const failed = { code: 1, stdout: '', stderr: `${noPassword}\n` }
   assert.deepStrictEqual(results, commands.map(() => failed))
+})
+
+test('vault password is asked on the terminal when no other source gives one, and never echoed', async () => {
+  const [typed, wrong, envWins] = await Promise.all([
+    smsgw(['vault', 'aliases', vault], { typed: TEST_PASSWORD }),
+    smsgw(['decrypt', vault, 'client1'], { typed: 'not-the-password', stdin: sealed }),
+    smsgw(['vault', 'aliases', vault], { env, typed: 'not-the-password' })
+  ])
+  assert.deepStrictEqual([typed, wrong, envWins].map(asText), [
+    { code: 0, stdout: 'client1\n', stderr: '' },
+    { code: 1, stdout: '', stderr: `smsgw: ${vault}: Wrong vault password: the file's MAC does not match\n` },
+    { code: 0, stdout: 'client1\n', stderr: '' }
+  ])
 })
 
 test('vault password counts as missing when SMSGW_VAULT_PASSWORD is empty', async () => {

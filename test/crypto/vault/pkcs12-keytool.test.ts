@@ -5,7 +5,8 @@ import { before, test } from 'node:test'
 import { pathToFileURL } from 'node:url'
 import { Vault } from '../../../src/crypto/vault/vault.ts'
 import { createKeyPair } from '../../../src/crypto/vault/vault-file.ts'
-import { keytool, nodeScript, openssl, temporaryFolder } from './vault-fixtures.ts'
+import { keytool } from '../../harness/jdk.ts'
+import { nodeScript, openssl, temporaryFolder } from './vault-fixtures.ts'
 
 // Interoperability with the real JDK 17 keytool and OpenSSL: files each side writes, the other reads.
 // Each keytool run starts a JVM (about a second), so the files are made once, in parallel.

@@ -6,13 +6,13 @@ import { after } from 'node:test'
 import { promisify } from 'node:util'
 import { fixturePath } from '../../harness/fixtures.ts'
 
-// Shared by the vault tests: where the vectors are, temporary folders, and the real tools.
+// Shared by the vault tests: where the vectors are, temporary folders, and tools that every
+// machine running the tests has (OpenSSL, this Node). The JDK's keytool is in test/harness/jdk.ts,
+// imported only by the tests that need it.
 
 export { VECTOR_VAULT_PASSWORD } from '../../harness/fixtures.ts'
 
 const execFileAsync = promisify(execFile)
-
-export const KEYTOOL = '/usr/bin/keytool'
 
 /** A file of test/fixtures/zwets, e.g. vectorPath('builtin.vault'). */
 export function vectorPath (name: string): string {
@@ -24,11 +24,6 @@ export async function temporaryFolder (): Promise<string> {
   const folder = await mkdtemp(join(tmpdir(), 'smsgw-vault-test-'))
   after(async () => { await rm(folder, { recursive: true, force: true }) })
   return folder
-}
-
-/** Runs the JDK's keytool; resolves to its stdout, rejects with its stderr in the message. */
-export async function keytool (args: readonly string[]): Promise<string> {
-  return (await execFileAsync(KEYTOOL, ['-J-Duser.language=en', ...args])).stdout
 }
 
 export async function openssl (args: readonly string[]): Promise<{ stdout: string, stderr: string }> {

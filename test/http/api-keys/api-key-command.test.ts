@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
 import { asText, smsgw, smsgwLines, temporaryFolder } from '../../cli/cli-fixtures.ts'
 
-// `smsgw api-key …` through bin/smsgw, against real files.
+// `smsgw api-key …`, run in-process, against real files.
 
 const folder = await temporaryFolder()
 
