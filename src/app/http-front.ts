@@ -12,6 +12,7 @@ import type { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { watchGateway, watchSession } from '../http/observability/metric-sources.ts'
 import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
 import { subscribeDiagnostics } from '../http/observability/diagnostics.ts'
+import { watchRelay } from '../http/observability/relay-metrics.ts'
 import { OperatorSessions } from '../http/operator/operator-session.ts'
 import type { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { watchUnknownOutcomes } from '../http/observability/unknown-outcomes-metric.ts'
@@ -50,7 +51,8 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     subscribeDiagnostics(metrics),
     watchGateway(metrics, running.gateway),
     ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session)),
-    watchUnknownOutcomes(metrics.registry, async () => await running.unknownOutcomes.count())
+    watchUnknownOutcomes(metrics.registry, async () => await running.unknownOutcomes.count()),
+    watchRelay(metrics.registry)
   ]
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: await options.transportReady(), smsc: running.smscReady() }

@@ -6,9 +6,12 @@ import { dataDirOf } from '../config/data-dir.ts'
 import { loadConfig } from '../config/index.ts'
 import { writeFileAtomic } from '../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
+import { identifierKeyOfConfig } from '../relay/grpc/entity-context-from-config.ts'
+import { listAccounts, removeAccountOf } from '../relay/vault/account-admin.ts'
 import { newRelayKeyTexts, relayKeyFileNames, rotatedKeyRingText, type RelayKeyFile } from '../relay/vault/key-files.ts'
-import { resealAccounts, type ResealReport } from '../relay/vault/reseal.ts'
+import { resealAccounts } from '../relay/vault/reseal.ts'
 import { loadSealingKeyRing, parseSealingKeyRing, type SealingKeyRing } from '../relay/vault/sealing-key-ring.ts'
+import type { EmbeddedStore } from '../store/embedded-store.ts'
 import { openStore } from '../store/open-store.ts'
 import type { ProgramIo } from './program-io.ts'
 
@@ -22,7 +25,7 @@ const KEY_FILE_MODE = 0o600
  * account, a changed pepper fails every password, a lost sealing key loses every account.
  */
 export function addRelayCommand (program: Command, io: ProgramIo): void {
-  const command = program.command('relay').description('the RelaySMS relay: its keys (docs/relay.md)')
+  const command = program.command('relay').description('the RelaySMS relay: its keys and accounts (docs/relay.md)')
 
   command.command('new-keys')
     .description('write a new identifier key, pepper and sealing key ring into DIR (mode 0600), and print the configuration that names them')
@@ -75,6 +78,63 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
       const config = await loadConfig({ file: options.config, env: io.env })
       await reseal(io, options, config.store.url, ringOf(config.relay))
     })
+
+  addAccountCommands(command, io)
+}
+
+/**
+ * `smsgw relay accounts count|list|delete`: the store's accounts by entity id. An identifier is
+ * only ever a digest in the store; `delete` hashes the one it is given and never prints it.
+ */
+function addAccountCommands (command: Command, io: ProgramIo): void {
+  const accounts = command.command('accounts').description('the relay\'s accounts, by entity id (identifiers are stored only as digests)')
+
+  storeCommand(accounts.command('count'), 'store.url', io)
+    .description('print how many accounts the store holds')
+    .action(async (options: StoreOptions) => {
+      const config = await loadConfig({ file: options.config, env: io.env })
+      await withStore(options, config.store.url, async store => { await io.writeStdout(`${JSON.stringify({ accounts: await store.relay.count() })}\n`) })
+    })
+
+  storeCommand(accounts.command('list'), 'store.url', io)
+    .description('print each account as a JSON line: its entity id and when it was created and last changed, no identifier')
+    .action(async (options: StoreOptions) => {
+      const config = await loadConfig({ file: options.config, env: io.env })
+      await withStore(options, config.store.url, async store => {
+        for await (const account of listAccounts(store.relay)) {
+          await io.writeStdout(`${JSON.stringify({ entityId: account.entityId, createdAt: new Date(account.createdAtMs).toISOString(), updatedAt: new Date(account.updatedAtMs).toISOString() })}\n`)
+        }
+      })
+    })
+
+  storeCommand(accounts.command('delete'), 'relay.identifierKeyFile, store.url', io)
+    .description('delete the account of a phone number or e-mail address, found by its digest under the identifier key; prints its entity id')
+    .argument('<identifier>', 'the phone number (E.164; spaces are removed) or e-mail address; - reads it from standard input, keeping it out of the shell history and the process list')
+    .action(async (identifier: string, options: StoreOptions) => {
+      const config = await loadConfig({ file: options.config, env: io.env })
+      const identifierKey = identifierKeyOfConfig(config.relay)
+      if (!identifierKey.ok) throw identifierKey.error
+      const given = identifier === '-' ? (await io.readStdin()).toString('utf8').trim() : identifier
+      const removed = await withStore(options, config.store.url, async store => await removeAccountOf(store.relay, identifierKey.value, given))
+      if (!removed.ok) throw removed.error
+      await io.writeStdout(`${JSON.stringify({ event: 'deleted', entityId: removed.value })}\n`)
+    })
+}
+
+function storeCommand (command: Command, settings: string, io: ProgramIo): Command {
+  return command
+    .option('--config <file>', `the configuration file (${settings})`)
+    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(io.env))
+}
+
+/** Runs `work` on the store at store.url (or smsgw.db in --data), closing it after. */
+async function withStore<T> (options: StoreOptions, storeUrl: string | undefined, work: (store: EmbeddedStore) => Promise<T>): Promise<T> {
+  const store = await openStore(storeUrl ?? join(options.data, 'smsgw.db'))
+  try {
+    return await work(store)
+  } finally {
+    await store.close()
+  }
 }
 
 function ringOf (relay: { readonly sealingKeyFile?: string | undefined, readonly sealingKey?: string | undefined }): SealingKeyRing {
@@ -88,13 +148,7 @@ function ringOf (relay: { readonly sealingKeyFile?: string | undefined, readonly
  * when a value opens under no key of the ring: a key was removed too early.
  */
 async function reseal (io: ProgramIo, options: StoreOptions, storeUrl: string | undefined, keys: SealingKeyRing): Promise<void> {
-  const store = await openStore(storeUrl ?? join(options.data, 'smsgw.db'))
-  let report: ResealReport
-  try {
-    report = await resealAccounts({ accounts: store.relay, keys })
-  } finally {
-    await store.close()
-  }
+  const report = await withStore(options, storeUrl, async store => await resealAccounts({ accounts: store.relay, keys }))
   await io.writeStdout(`${JSON.stringify({ event: 'resealed', current: keys.current.id, resealed: report.resealed, alreadyCurrent: report.current, unopenable: report.unopenable.length })}\n`)
   if (report.unopenable.length > 0) throw new SmsgwError(errorCodes.relaySealed, `${report.unopenable.length} accounts hold a value no key of the ring opens (a key left the ring too early): ${report.unopenable.slice(0, 10).join(', ')}`)
 }

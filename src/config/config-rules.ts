@@ -112,6 +112,26 @@ function checkRelayDevelopmentOtp (merged: MergedLayers): ConfigIssue[] {
   }))
 }
 
+/**
+ * The relay's real OTP senders (docs/relay.md, "One-time codes"): the SMS client must be one the
+ * gateway allows, or every OTP SMS would end INVALID; an SMTP server needs the mail's sender, and
+ * an SMTP user its password file (and the other way round).
+ */
+function checkRelayOtpSenders (merged: MergedLayers): ConfigIssue[] {
+  const relay = valueAt(merged.values, ['relay'])
+  if (!isPlainObject(relay)) return []
+  const issues: ConfigIssue[] = []
+  const allowed = valueAt(merged.values, ['clients', 'allowed'])
+  if (typeof relay.otpSmsClient === 'string' && !(Array.isArray(allowed) && allowed.includes(relay.otpSmsClient))) {
+    issues.push({ path: 'relay.otpSmsClient', problem: `must be one of clients.allowed, got ${JSON.stringify(relay.otpSmsClient)} (from ${merged.sourceOf(['relay', 'otpSmsClient'])})` })
+  }
+  const needs: ReadonlyArray<readonly [string, string]> = [['smtpHost', 'smtpFrom'], ['smtpUser', 'smtpPasswordFile'], ['smtpPasswordFile', 'smtpUser']]
+  for (const [setting, needed] of needs) {
+    if (relay[setting] !== undefined && relay[needed] === undefined) issues.push({ path: `relay.${setting}`, problem: `needs relay.${needed} (from ${merged.sourceOf(['relay', setting])})` })
+  }
+  return issues
+}
+
 /** The relay's TLS port needs its certificate and key. */
 function checkRelayTls (merged: MergedLayers): ConfigIssue[] {
   const relay = valueAt(merged.values, ['relay'])
@@ -122,5 +142,5 @@ function checkRelayTls (merged: MergedLayers): ConfigIssue[] {
 
 /** Rules across settings, which the schema cannot say. */
 export function checkConfigRules (merged: MergedLayers): ConfigIssue[] {
-  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged), ...checkAllowedClients(merged), ...checkRelayDevelopmentOtp(merged), ...checkRelayTls(merged)]
+  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged), ...checkAllowedClients(merged), ...checkRelayDevelopmentOtp(merged), ...checkRelayTls(merged), ...checkRelayOtpSenders(merged)]
 }

@@ -6,6 +6,7 @@ import { dataCodingChoices } from './data-coding-choices.ts'
 import { deepFreeze } from './deep-freeze.ts'
 import { messageIdStyles } from './message-id-styles.ts'
 import { relayEnvironments } from './relay-environments.ts'
+import { smtpTlsModes } from './smtp-tls-modes.ts'
 import type { GatewayConfig } from './schema.ts'
 
 /**
@@ -73,6 +74,11 @@ export const DEFAULT_HTTP_RATE_LIMIT_BURST = 400
 export const DEFAULT_STORE_POOL_SIZE = 10
 /** SQLite: how long a write waits for another process's transaction before it fails. */
 export const DEFAULT_STORE_BUSY_TIMEOUT_MS = 5_000
+
+/** The Sender of the relay's OTP SMS: the name its users know (upstream's codes come from RelaySMS). */
+export const DEFAULT_RELAY_OTP_SMS_SENDER = 'RelaySMS'
+/** SMTP submission (RFC 6409), where STARTTLS is the rule. */
+export const DEFAULT_RELAY_SMTP_PORT = 587
 
 /**
  * How long an inbound SMS stored is remembered for de-duplication: an SMSC re-delivers within
@@ -161,6 +167,9 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   relay: {
     grpcHost: '127.0.0.1',
     environment: relayEnvironments.production,
-    otpDevelopmentIdentifiers: []
+    otpDevelopmentIdentifiers: [],
+    otpSmsSender: DEFAULT_RELAY_OTP_SMS_SENDER,
+    smtpPort: DEFAULT_RELAY_SMTP_PORT,
+    smtpTls: smtpTlsModes.starttls
   }
 })

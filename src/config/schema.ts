@@ -7,6 +7,7 @@ import { allowedDataCodingChoices } from './data-coding-choices.ts'
 import type { DeepReadonly } from './deep-types.ts'
 import { allowedMessageIdStyles } from './message-id-styles.ts'
 import { allowedRelayEnvironments } from './relay-environments.ts'
+import { allowedSmtpTlsModes } from './smtp-tls-modes.ts'
 
 /** `host:port`, where host is a name, an IPv4 address or a bracketed IPv6 address. */
 export const BROKER_PATTERN = '^(\\[[0-9A-Fa-f:.]+\\]|[A-Za-z0-9._-]+):[0-9]{1,5}$'
@@ -202,7 +203,22 @@ export const gatewayConfigSchema = Type.Object({
     environment: Type.Enum([...allowedRelayEnvironments]),
     /** Development only: the code that proves ownership of the identifiers below (no OTP is sent). */
     otpDevelopmentCode: Type.Optional(text()),
-    otpDevelopmentIdentifiers: Type.Array(text())
+    otpDevelopmentIdentifiers: Type.Array(text()),
+    /** The client the OTP SMS are sent as, through the gateway's own pipeline (docs/relay.md, "One-time codes"). */
+    otpSmsClient: Type.Optional(Type.String({ minLength: 1, maxLength: MAX_CLIENT_ID_BYTES })),
+    /** The OTP SMS's Sender. */
+    otpSmsSender: text(),
+    /** The SMTP server of the e-mail OTP; none, no e-mail OTP. */
+    smtpHost: Type.Optional(text()),
+    smtpPort: count(1, 65535),
+    smtpTls: Type.Enum([...allowedSmtpTlsModes]),
+    smtpUser: Type.Optional(text()),
+    /** The SMTP password's file (its first line), so the password is in no configuration. */
+    smtpPasswordFile: Type.Optional(text()),
+    /** Certificates (PEM) to trust for the SMTP server instead of the system's. */
+    smtpCaFile: Type.Optional(text()),
+    /** The OTP mail's sender address. */
+    smtpFrom: Type.Optional(text())
   }, closed)
 }, closed)
 

@@ -5,6 +5,7 @@ import type { LedgerEntry, LedgerRecord } from '../domain/ledger-record.ts'
 import type { StatusEvent } from '../domain/status-event.ts'
 import type { RelayAccountStore } from './relay-accounts.ts'
 import type { RelayLimitStore } from './relay-limits.ts'
+import type { RelayOtpStore } from './relay-otps.ts'
 
 // What the embedded deployment keeps, whatever keeps it: a SQLite file on this machine
 // (src/store/sqlite) or a PostgreSQL database shared by several instances (src/store/postgres).
@@ -148,6 +149,8 @@ export interface EmbeddedStore {
   readonly relay: RelayAccountStore
   /** The relay vault's rate limits (src/store/relay-limits.ts), kept across restarts and instances. */
   readonly relayLimits: RelayLimitStore
+  /** The relay vault's one-time codes (src/store/relay-otps.ts), so another instance can verify a code. */
+  readonly relayOtps: RelayOtpStore
   /**
    * Deletes what is older than the retention at `now`: done requests, statuses, correlation
    * records whose final receipt never came, inbound SMS and their duplicate keys. Queued requests and ledger entries are never pruned.

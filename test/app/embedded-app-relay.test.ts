@@ -1,12 +1,15 @@
 import { status } from '@grpc/grpc-js'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, prepareDemo } from '../../src/app/demo-setup.ts'
 import { startEmbeddedApp } from '../../src/app/embedded-app.ts'
 import { DEVELOPMENT_OTP_MESSAGE } from '../../src/relay/grpc/development-otp-sender.ts'
 import { createLogger } from '../../src/log/logger.ts'
+import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { keyFields, newAppKeys } from '../relay/grpc/app-client.ts'
 import { entityClient } from '../relay/grpc/entity-harness.ts'
 import { temporaryFolder } from './app-fixtures.ts'
@@ -15,6 +18,7 @@ import { temporaryFolder } from './app-fixtures.ts'
 // its store, and stops with it (docs/relay.md, "Pointing the RelaySMS app at the vault").
 
 const silent = createLogger({ level: 'silent' })
+const SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
 
 async function relayConfig (folder: string, withPepper: boolean): Promise<string> {
   const identifierKeyFile = join(folder, 'identifier.key')
@@ -56,4 +60,52 @@ test('smsgw run with relay.grpcPort but no pepper file refuses to start, naming 
     startEmbeddedApp({ dataDir: join(folder, 'data'), configFile: await relayConfig(folder, false), httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log: silent, env: {} }),
     { code: 'SMSGW_RELAY_KEY_FILE', message: /relay\.pepperFile/ }
   )
+})
+
+test('smsgw run with relay.otpSmsClient sends the OTP as an SMS of that client through its own gateway to the SMSC; the code creates the account, counted in the metrics; neither the number nor the code is in the logs, the metrics or the store in clear', async () => {
+  const folder = await temporaryFolder('embedded-relay')
+  const dataDir = join(folder, 'data')
+  const demo = await prepareDemo(dataDir)
+  const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 10, port: 0 })
+  const identifierKeyFile = join(folder, 'identifier.key')
+  const pepperFile = join(folder, 'pepper')
+  await writeFile(identifierKeyFile, `${randomBytes(24).toString('base64')}\n`)
+  await writeFile(pepperFile, `${randomBytes(32).toString('base64')}\n`)
+  const configFile = join(folder, 'smsgw.json')
+  await writeFile(configFile, JSON.stringify({
+    vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
+    clients: { allowed: [DEMO_CLIENT] },
+    smpp: { host: '127.0.0.1', port: smsc.address.port, ...SMSC_ACCOUNT },
+    relay: { sealingKey: `k1 ${randomBytes(32).toString('base64')}`, identifierKeyFile, pepperFile, grpcPort: 0, otpSmsClient: DEMO_CLIENT }
+  }))
+  const logLines: string[] = []
+  const log = createLogger({ level: 'debug', destination: { write: (line: string) => { logLines.push(line) } } })
+  const app = await startEmbeddedApp({ dataDir, configFile, httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log, env: {} })
+  const client = entityClient(app.relayGrpcPort ?? assert.fail('no gRPC port'))
+  const phone = '+237650000042'
+  const request = { country_code: 'CM', phone_number: phone, password: 'Str0ng!pass', ...keyFields(newAppKeys()) }
+  assert.equal((await client.call('CreateEntity', request)).message, 'OTP sent. Check your phone.')
+  const [sms] = await smsc.waitForSubmits(1, 10_000)
+  assert.ok(sms !== undefined)
+  assert.deepEqual([sms.destination.replace(/^\+/, ''), sms.source], [phone.slice(1), 'RelaySMS'])
+  const code = (/^Your RelaySMS Verification Code is: (\d{6})$/.exec(sms.shortMessage.toString('latin1')) ?? assert.fail('not the OTP text'))[1] as string
+  assert.equal((await client.call('CreateEntity', { ...request, ownership_proof_response: code })).message, 'Entity created successfully')
+  const metrics = await (await fetch(`${app.url}/metrics`)).text()
+  for (const series of [
+    'smsgw_relay_rpcs_total{method="CreateEntity",code="OK"} 2',
+    'smsgw_relay_otps_total{channel="phone",outcome="sent"} 1',
+    'smsgw_relay_rate_limited_total{limit="otp"} 0'
+  ]) assert.ok(metrics.split('\n').includes(series), series)
+  client.close()
+  await app.close()
+  await smsc.close()
+
+  assert.ok(logLines.some(line => line.includes('relay vault gRPC server started')), 'the logs were captured')
+  const secrets = [phone, phone.slice(1), code]
+  assert.deepEqual(secrets.filter(secret => logLines.some(line => line.includes(secret))), [], 'no number or code in the logs')
+  assert.deepEqual(secrets.filter(secret => metrics.includes(secret)), [], 'nor in the metrics')
+  const storeFiles = [join(dataDir, 'smsgw.db'), join(dataDir, 'smsgw.db-wal')].filter(file => existsSync(file))
+  const stored = Buffer.concat(await Promise.all(storeFiles.map(async file => await readFile(file))))
+  assert.ok(stored.includes(Buffer.from('relay-otp-')), 'the OTP SMS\'s request is in the store')
+  assert.deepEqual(secrets.filter(secret => stored.includes(Buffer.from(secret))), [], 'no number or code in the store')
 })

@@ -15,15 +15,16 @@ import { relaySealedFieldNames } from '../../src/store/relay-accounts.ts'
 import { COUNTRY_CODE, createTestAccount, vaultOver } from '../relay/vault/stored-vault.ts'
 import { asText, smsgw as runCli } from './cli-fixtures.ts'
 
-// `smsgw relay new-keys|rotate-key|reseal`, run in-process through runProgram: the three key
+// `smsgw relay new-keys|rotate-key|reseal|accounts`, run in-process through runProgram: the three key
 // files, in the forms their readers take, private to their owner, never replaced; a rotation that
-// puts a fresh key first and re-seals every account of the store under it.
+// puts a fresh key first and re-seals every account of the store under it; the accounts counted,
+// listed and deleted by entity id, an identifier never printed.
 
 interface Captured { code: number | null, stdout: string, stderr: string[] }
 
 /** A run of the CLI, with the lines of stderr without their `smsgw: `. */
-async function smsgw (argv: string[]): Promise<Captured> {
-  const { code, stdout, stderr } = asText(await runCli(argv))
+async function smsgw (argv: string[], stdin = ''): Promise<Captured> {
+  const { code, stdout, stderr } = asText(await runCli(argv, { stdin }))
   return { code, stdout, stderr: stderr === '' ? [] : stderr.replace(/\n$/, '').split('\n').map(line => line.replace(/^smsgw: /, '')) }
 }
 
@@ -142,4 +143,48 @@ test('smsgw relay reseal fails, naming the accounts, when a value opens under no
   await writeFile(asValue, `relay:\n  sealingKey: "k1 ${Buffer.alloc(32, 1).toString('base64')}"\nstore:\n  url: ${storeFile}\n`)
   const refused = await smsgw(['relay', 'rotate-key', '--config', asValue])
   assert.deepStrictEqual([refused.code, refused.stdout, refused.stderr], [1, '', ['relay.sealingKeyFile is not set: rotate-key rewrites that file (a ring given in relay.sealingKey is rotated by putting the new key first)']])
+})
+
+test('smsgw relay accounts count, list and delete: entity ids and times only; delete finds the account by the digest of the identifier it is given, and never prints it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-accounts-'))
+  const made = await smsgw(['relay', 'new-keys', join(dir, 'keys')])
+  const storeFile = join(dir, 'smsgw.db')
+  const configFile = join(dir, 'smsgw.yaml')
+  await writeFile(configFile, `${made.stdout}store:\n  url: ${storeFile}\n`)
+  const identifierKey = identifierKeyFromKeyFile(await readFile(join(dir, 'keys', 'identifier.key'), 'utf8'))
+  assert.ok(identifierKey.ok)
+  const identifiers = ['+237650000001', 'someone@example.org', '+237650000002']
+  const store = await openStore(storeFile)
+  const vault = vaultOver(store, unwrapRing(join(dir, 'keys', 'sealing.keys')), identifierKey.value)
+  const entityIds = []
+  for (const identifier of identifiers) entityIds.push((await createTestAccount(vault, generateX25519KeyPair().publicKey, identifier)).entityId)
+  await store.close()
+
+  const counted = await smsgw(['relay', 'accounts', 'count', '--config', configFile])
+  assert.deepStrictEqual([counted.code, JSON.parse(counted.stdout) as unknown], [0, { accounts: 3 }])
+  const listed = await smsgw(['relay', 'accounts', 'list', '--config', configFile])
+  const rows = listed.stdout.trim().split('\n').map(line => JSON.parse(line) as { entityId: string, createdAt: string, updatedAt: string })
+  assert.deepStrictEqual(rows.map(row => row.entityId), [...entityIds].sort())
+  for (const row of rows) {
+    assert.deepStrictEqual(Object.keys(row), ['entityId', 'createdAt', 'updatedAt'])
+    assert.ok(Math.abs(Date.parse(row.createdAt) - Date.now()) < 60_000)
+  }
+
+  const deleted = await smsgw(['relay', 'accounts', 'delete', '--config', configFile, '+237 6500 00001'])
+  assert.deepStrictEqual([deleted.code, JSON.parse(deleted.stdout) as unknown], [0, { event: 'deleted', entityId: entityIds[0] }], 'spaces are removed, as the RPCs do')
+  const fromStdin = await smsgw(['relay', 'accounts', 'delete', '--config', configFile, '-'], 'someone@example.org\n')
+  assert.deepStrictEqual([fromStdin.code, JSON.parse(fromStdin.stdout) as unknown], [0, { event: 'deleted', entityId: entityIds[1] }])
+  const again = await smsgw(['relay', 'accounts', 'delete', '--config', configFile, '+237650000001'])
+  assert.deepStrictEqual([again.code, again.stdout, again.stderr], [1, '', ['no relay account has that identifier']])
+  assert.deepStrictEqual(JSON.parse((await smsgw(['relay', 'accounts', 'count', '--config', configFile])).stdout) as unknown, { accounts: 1 })
+  const printed = [made, counted, listed, deleted, fromStdin, again].flatMap(run => [run.stdout, ...run.stderr]).join('\n')
+  assert.deepStrictEqual(identifiers.filter(identifier => printed.includes(identifier) || printed.includes(identifier.slice(1))), [])
+})
+
+test('smsgw relay accounts delete without the identifier key refuses, naming the setting', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-accounts-'))
+  const configFile = join(dir, 'smsgw.yaml')
+  await writeFile(configFile, `store:\n  url: ${join(dir, 'smsgw.db')}\n`)
+  const refused = await smsgw(['relay', 'accounts', 'delete', '--config', configFile, '+237650000001'])
+  assert.deepStrictEqual([refused.code, refused.stderr], [1, ['relay.identifierKeyFile is not set: the relay vault needs it']])
 })

@@ -71,7 +71,16 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.grpcTlsKeyFile', 'SMSGW_RELAY_GRPC_TLS_KEY_FILE', 'string'],
     ['relay.environment', 'SMSGW_RELAY_ENVIRONMENT', 'string'],
     ['relay.otpDevelopmentCode', 'SMSGW_RELAY_OTP_DEVELOPMENT_CODE', 'string'],
-    ['relay.otpDevelopmentIdentifiers', 'SMSGW_RELAY_OTP_DEVELOPMENT_IDENTIFIERS', 'string-list']
+    ['relay.otpDevelopmentIdentifiers', 'SMSGW_RELAY_OTP_DEVELOPMENT_IDENTIFIERS', 'string-list'],
+    ['relay.otpSmsClient', 'SMSGW_RELAY_OTP_SMS_CLIENT', 'string'],
+    ['relay.otpSmsSender', 'SMSGW_RELAY_OTP_SMS_SENDER', 'string'],
+    ['relay.smtpHost', 'SMSGW_RELAY_SMTP_HOST', 'string'],
+    ['relay.smtpPort', 'SMSGW_RELAY_SMTP_PORT', 'integer'],
+    ['relay.smtpTls', 'SMSGW_RELAY_SMTP_TLS', 'string'],
+    ['relay.smtpUser', 'SMSGW_RELAY_SMTP_USER', 'string'],
+    ['relay.smtpPasswordFile', 'SMSGW_RELAY_SMTP_PASSWORD_FILE', 'string'],
+    ['relay.smtpCaFile', 'SMSGW_RELAY_SMTP_CA_FILE', 'string'],
+    ['relay.smtpFrom', 'SMSGW_RELAY_SMTP_FROM', 'string']
   ])
 })
 

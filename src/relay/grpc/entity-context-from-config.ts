@@ -3,35 +3,51 @@ import type { GatewayConfig } from '../../config/index.ts'
 import { errorCodes } from '../../errors.ts'
 import type { RelayAccountStore } from '../../store/relay-accounts.ts'
 import type { RelayLimitStore } from '../../store/relay-limits.ts'
+import type { RelayOtpStore } from '../../store/relay-otps.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { generateX25519KeyPair } from '../ratchet/index.ts'
 import { identifierKeyFromKeyFile, loadSealingKeyRing, pepperFromFile } from '../vault/index.ts'
-import { developmentOtpSender } from './development-otp-sender.ts'
 import { composeEntityContext, type EntityContext } from './entity-context.ts'
-import { unavailableOtpSender } from './otp-sender.ts'
+import type { OtpChannel } from './otp-sender.ts'
+import { otpSenderFromConfig, type OutboundSide } from './otp-sender-from-config.ts'
 
 // The composition of the Entity service from the configuration (docs/configuration.md, `relay`):
-// the store's accounts and rate limits, the sealing key ring, the identifier key and the pepper, each from its
-// file, and the OTP sender. A missing or malformed secret is SMSGW_RELAY_KEY_FILE naming the
+// the store's accounts, rate limits and one-time codes, the sealing key ring, the identifier key and the pepper, each from its
+// file, and the OTP sender (otp-sender-from-config.ts). A missing or malformed secret is SMSGW_RELAY_KEY_FILE naming the
 // setting, never the secret.
 
-export function entityContextFromConfig (relay: GatewayConfig['relay'], store: { readonly relay: RelayAccountStore, readonly relayLimits: RelayLimitStore }): Outcome<EntityContext> {
+export interface RelayStoreParts {
+  readonly relay: RelayAccountStore
+  readonly relayLimits: RelayLimitStore
+  readonly relayOtps: RelayOtpStore
+}
+
+export interface EntityConfigParts {
+  /** The gateway the OTP SMS go out through (relay.otpSmsClient); the composition root's to give. */
+  readonly outbound?: OutboundSide | undefined
+  readonly onDeliveryError?: ((channel: OtpChannel, error: unknown) => void) | undefined
+}
+
+export function entityContextFromConfig (relay: GatewayConfig['relay'], store: RelayStoreParts, parts: EntityConfigParts = {}): Outcome<EntityContext> {
   const keys = loadSealingKeyRing({ keyFile: relay.sealingKeyFile, key: relay.sealingKey })
   if (!keys.ok) return keys
-  const identifierKey = fromFile(relay.identifierKeyFile, 'relay.identifierKeyFile', identifierKeyFromKeyFile)
+  const identifierKey = identifierKeyOfConfig(relay)
   if (!identifierKey.ok) return identifierKey
   const pepper = fromFile(relay.pepperFile, 'relay.pepperFile', pepperFromFile)
   if (!pepper.ok) return pepper
-  // The configuration refuses these outside development (config-rules.ts).
-  const otpSender = relay.environment === 'development' && relay.otpDevelopmentCode !== undefined
-    ? developmentOtpSender({ code: relay.otpDevelopmentCode, identifiers: relay.otpDevelopmentIdentifiers })
-    : unavailableOtpSender
+  const otpSender = otpSenderFromConfig(relay, { store: store.relayOtps, identifierKey: identifierKey.value, ...parts })
+  if (!otpSender.ok) return otpSender
   const vault = { accounts: store.relay, keys: keys.value, identifierKey: identifierKey.value, generateKeyPair: generateX25519KeyPair }
-  return succeed(composeEntityContext({ vault, pepper: pepper.value, otpSender, limitStore: store.relayLimits }))
+  return succeed(composeEntityContext({ vault, pepper: pepper.value, otpSender: otpSender.value, limitStore: store.relayLimits }))
+}
+
+/** The identifier key from relay.identifierKeyFile; missing or malformed, SMSGW_RELAY_KEY_FILE naming the setting. */
+export function identifierKeyOfConfig (relay: GatewayConfig['relay']): Outcome<Buffer> {
+  return fromFile(relay.identifierKeyFile, 'relay.identifierKeyFile', identifierKeyFromKeyFile)
 }
 
 function fromFile (path: string | undefined, setting: string, parse: (text: string) => Outcome<Buffer>): Outcome<Buffer> {
-  if (path === undefined) return fail(errorCodes.relayKeyFile, `${setting} is not set: the relay gRPC server needs it`)
+  if (path === undefined) return fail(errorCodes.relayKeyFile, `${setting} is not set: the relay vault needs it`)
   let text: string
   try {
     text = readFileSync(path, 'utf8')

@@ -13,11 +13,11 @@ import { updateEntityPassword } from './update-entity-password.ts'
 
 export function entityServiceHandlers (context: EntityContext, onInternalError: (error: unknown) => void): UntypedServiceImplementation {
   return {
-    CreateEntity: unary(async request => await createEntity(context, request), onInternalError),
-    AuthenticateEntity: unary(async request => await authenticateEntity(context, request), onInternalError),
-    ListEntityStoredTokens: unary(async request => await listEntityStoredTokens(context, request), onInternalError),
-    DeleteEntity: unary(async request => await deleteEntity(context, request), onInternalError),
-    ResetPassword: unary(async request => await resetPassword(context, request), onInternalError),
-    UpdateEntityPassword: unary(async request => await updateEntityPassword(context, request), onInternalError)
+    CreateEntity: unary('CreateEntity', async request => await createEntity(context, request), onInternalError),
+    AuthenticateEntity: unary('AuthenticateEntity', async request => await authenticateEntity(context, request), onInternalError),
+    ListEntityStoredTokens: unary('ListEntityStoredTokens', async request => await listEntityStoredTokens(context, request), onInternalError),
+    DeleteEntity: unary('DeleteEntity', async request => await deleteEntity(context, request), onInternalError),
+    ResetPassword: unary('ResetPassword', async request => await resetPassword(context, request), onInternalError),
+    UpdateEntityPassword: unary('UpdateEntityPassword', async request => await updateEntityPassword(context, request), onInternalError)
   }
 }

@@ -1,14 +1,15 @@
 import { status } from '@grpc/grpc-js'
+import type { OtpAction } from '../vault/otp-rules.ts'
 import { RpcFailure } from './rpc-failure.ts'
 
 // Proof of ownership of relay.md §2: the first step of Create/Authenticate/ResetPassword sends a
-// one-time code, the second verifies it. The port; the development sender is
-// development-otp-sender.ts. The real senders (an outbound SMS of ours through the gateway's
-// pipeline, e-mail over SMTP) are not built yet (docs/relay.md, "What is not built yet").
+// one-time code, the second verifies it. The port; its senders are stored-otp-sender.ts (codes
+// kept in the store, delivered by SMS through our own outbound pipeline or by e-mail over SMTP)
+// and development-otp-sender.ts (a fixed code, development only).
 
 export type OtpChannel = 'phone' | 'email'
 /** What a code proves: a code asked for one action does not complete another. */
-export type OtpPurpose = 'create' | 'authenticate' | 'reset'
+export type OtpPurpose = OtpAction
 
 export interface OtpRecipient {
   readonly channel: OtpChannel
@@ -30,12 +31,7 @@ export interface OtpSender {
   verify: (recipient: OtpRecipient, purpose: OtpPurpose, code: string) => Promise<void>
 }
 
-/** Where no sender is configured: the two-step RPCs answer that the service is unavailable. */
-export const unavailableOtpSender: OtpSender = {
-  send: async recipient => { throw unavailable(recipient) },
-  verify: async recipient => { throw unavailable(recipient) }
-}
-
-function unavailable (recipient: OtpRecipient): RpcFailure {
+/** relay-wire.md §4's answer for a channel that has no sender. */
+export function unavailableOtp (recipient: OtpRecipient): RpcFailure {
   return new RpcFailure(status.INVALID_ARGUMENT, recipient.channel === 'email' ? 'EMAIL OTP service unavailable for your region. Contact support.' : 'SMS OTP service unavailable for your region. Contact support.')
 }

@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js'
 import type { RelayLimitStore } from '../../store/relay-limits.ts'
+import { publishRateLimited } from '../relay-diagnostics.ts'
 import { LIMIT_RESET_AFTER_MS, limitKeyOf, otpWindowMs, passwordLockMs } from '../vault/rate-limits.ts'
 import type { OtpSender } from './otp-sender.ts'
 import { RpcFailure } from './rpc-failure.ts'
@@ -18,7 +19,10 @@ export function rateLimitedOtpSender (inner: OtpSender, limits: Limits): OtpSend
   return {
     send: async (recipient, purpose) => {
       const key = limitKeyOf(limits.identifierKey, 'otp', recipient.identifier)
-      if (await blockedUntil(limits, key) > limits.nowMs()) throw new RpcFailure(status.INVALID_ARGUMENT, 'Too many OTP requests. Wait and try again.')
+      if (await blockedUntil(limits, key) > limits.nowMs()) {
+        publishRateLimited('otp')
+        throw new RpcFailure(status.INVALID_ARGUMENT, 'Too many OTP requests. Wait and try again.')
+      }
       const until = limits.nowMs() + otpWindowMs(await limits.store.bump(key))
       await limits.store.block(key, until)
       const sent = await inner.send(recipient, purpose)
@@ -37,7 +41,10 @@ export function rateLimitedOtpSender (inner: OtpSender, limits: Limits): OtpSend
  */
 export async function passwordAttempt (limits: Limits, entityId: string, check: () => Promise<boolean>): Promise<boolean> {
   const key = limitKeyOf(limits.identifierKey, 'password', entityId)
-  if (await blockedUntil(limits, key) > limits.nowMs()) throw new RpcFailure(status.UNAVAILABLE, 'Too many password attempts. Please wait and try again later.')
+  if (await blockedUntil(limits, key) > limits.nowMs()) {
+    publishRateLimited('password')
+    throw new RpcFailure(status.UNAVAILABLE, 'Too many password attempts. Please wait and try again later.')
+  }
   if (await check()) {
     await limits.store.clear(key)
     return true

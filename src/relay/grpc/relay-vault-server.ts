@@ -2,24 +2,28 @@ import { readFileSync } from 'node:fs'
 import type { GatewayConfig } from '../../config/index.ts'
 import { errorCodes, SmsgwError } from '../../errors.ts'
 import type { Logger } from '../../log/logger.ts'
-import type { RelayAccountStore } from '../../store/relay-accounts.ts'
-import type { RelayLimitStore } from '../../store/relay-limits.ts'
 import { LIMIT_RESET_AFTER_MS } from '../vault/rate-limits.ts'
-import { entityContextFromConfig } from './entity-context-from-config.ts'
+import { entityContextFromConfig, type RelayStoreParts } from './entity-context-from-config.ts'
+import type { OutboundSide } from './otp-sender-from-config.ts'
 import { startRelayGrpcServer, type RelayGrpcServer, type RelayGrpcServerOptions } from './grpc-server.ts'
 
-/** How often rate-limit rows older than their reset time are deleted (RelayLimitStore.prune). */
+/** How often rate-limit rows older than their reset time, and one-time codes expired a day ago, are deleted. */
 const LIMIT_PRUNE_INTERVAL_MS = 60 * 60 * 1000
 
 /**
  * The relay vault's gRPC server as `smsgw run` starts it: when relay.grpcPort is set, composed from
  * the configuration (a missing key file refuses the start with SMSGW_RELAY_KEY_FILE); otherwise
- * none. Rate-limit rows whose count would start over are pruned hourly. An RPC's unforeseen
- * error is logged by its code and message only, never a request field.
+ * none. The OTP SMS go out through `outbound` (the composition root's gateway). Rate-limit rows
+ * whose count would start over, and one-time codes a day past their expiry, are pruned hourly.
+ * An RPC's unforeseen error, and an OTP that could not be delivered, are logged by code and
+ * message only, never a request field.
  */
-export async function startConfiguredRelayVault (relay: GatewayConfig['relay'], store: { readonly relay: RelayAccountStore, readonly relayLimits: RelayLimitStore }, log: Logger): Promise<RelayGrpcServer | undefined> {
+export async function startConfiguredRelayVault (relay: GatewayConfig['relay'], store: RelayStoreParts, log: Logger, outbound?: OutboundSide): Promise<RelayGrpcServer | undefined> {
   if (relay.grpcPort === undefined) return undefined
-  const context = entityContextFromConfig(relay, store)
+  const context = entityContextFromConfig(relay, store, {
+    outbound,
+    onDeliveryError: (channel, error) => { log.warn({ channel, reason: error instanceof Error ? error.message : 'not an Error' }, 'relay OTP not delivered') }
+  })
   if (!context.ok) throw context.error
   const server = await startRelayGrpcServer(context.value, {
     host: relay.grpcHost,
@@ -30,6 +34,7 @@ export async function startConfiguredRelayVault (relay: GatewayConfig['relay'], 
   log.info({ host: relay.grpcHost, port: server.port, tlsPort: server.tlsPort }, 'relay vault gRPC server started')
   const prune = (): void => {
     store.relayLimits.prune(Date.now() - LIMIT_RESET_AFTER_MS).catch((error: unknown) => { log.warn({ err: error }, 'relay rate-limit pruning failed') })
+    store.relayOtps.prune(Date.now() - LIMIT_RESET_AFTER_MS).catch((error: unknown) => { log.warn({ err: error }, 'relay OTP pruning failed') })
   }
   prune()
   const pruning = setInterval(prune, LIMIT_PRUNE_INTERVAL_MS)

@@ -1,4 +1,5 @@
 import { succeed, type Outcome } from '../outcome.ts'
+import { publishDecryption } from '../relay-diagnostics.ts'
 import { ratchetDecrypt, ratchetEncrypt } from '../ratchet/ratchet.ts'
 import { openCountryCode, openKeyPair, openPublicKey } from './account-record.ts'
 import { updateRatchet } from './ratchet-update.ts'
@@ -22,6 +23,12 @@ export interface DecryptedPayload {
  * nothing stored.
  */
 export async function decryptPayload (vault: RelayVault, selector: AccountSelector, framedMessage: Buffer): Promise<Outcome<DecryptedPayload>> {
+  const decrypted = await decryptStored(vault, selector, framedMessage)
+  publishDecryption(decrypted.ok ? 'decrypted' : decrypted.error.code)
+  return decrypted
+}
+
+async function decryptStored (vault: RelayVault, selector: AccountSelector, framedMessage: Buffer): Promise<Outcome<DecryptedPayload>> {
   return await updateRatchet(vault, selector, (state, account) => {
     const serverPublish = openKeyPair(vault, account, 'serverPublishKeyPair')
     if (!serverPublish.ok) return serverPublish

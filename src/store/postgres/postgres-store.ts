@@ -7,6 +7,7 @@ import { PostgresCorrelationTable } from './correlation-table.ts'
 import { PostgresInboundTable } from './inbound-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
 import { PostgresRelayLimitsTable } from './relay-limits-table.ts'
+import { PostgresRelayOtpsTable } from './relay-otps-table.ts'
 import { PostgresRelayTable } from './relay-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
 import { RetryingPool } from './retrying-pool.ts'
@@ -49,6 +50,7 @@ export class PostgresStore implements EmbeddedStore {
   readonly inbound: PostgresInboundTable
   readonly relay: PostgresRelayTable
   readonly relayLimits: PostgresRelayLimitsTable
+  readonly relayOtps: PostgresRelayOtpsTable
   readonly #pool: pg.Pool
   readonly #retentionMs: number
   #closed = false
@@ -86,6 +88,7 @@ export class PostgresStore implements EmbeddedStore {
     this.inbound = new PostgresInboundTable(queries, { now, connection, schema, ...(options.onError === undefined ? {} : { onError: options.onError }) })
     this.relay = new PostgresRelayTable(queries, now)
     this.relayLimits = new PostgresRelayLimitsTable(queries, now)
+    this.relayOtps = new PostgresRelayOtpsTable(queries)
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {

@@ -24,6 +24,8 @@ import { advisoryKey } from './advisory-locks.ts'
 //   lost connection knows its own committed write (src/store/postgres/relay-table.ts).
 // - smsgw_relay_limits (migration 6, the relay vault's rate limits): as relay_limits in the SQLite
 //   store. A count retried after a lost connection may count twice: a limit errs towards blocking.
+// - smsgw_relay_otps (migration 7, the relay vault's one-time codes): as relay_otps in the SQLite
+//   store.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -121,6 +123,15 @@ export const migrations: readonly string[] = [
     count bigint NOT NULL,
     blocked_until_ms bigint NOT NULL,
     updated_at_ms bigint NOT NULL
+  );
+  `,
+  `
+  CREATE TABLE smsgw_relay_otps (
+    otp_key text PRIMARY KEY CHECK (length(otp_key) = 128),
+    purpose text NOT NULL CHECK (length(purpose) <= 32),
+    code_hash text CHECK (length(code_hash) = 128),
+    expires_at_ms bigint NOT NULL,
+    attempts bigint NOT NULL
   );
   `
 ]

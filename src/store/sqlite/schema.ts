@@ -25,6 +25,9 @@ import { schemaNewer } from '../store-errors.ts'
 //   A rowid table: a row with a ratchet state runs to kilobytes, too wide for WITHOUT ROWID.
 // - relay_limits (migration 6, the relay vault's rate limits, relay.md §7): a count and a block
 //   time per keyed digest of a purpose and an identifier (src/store/relay-limits.ts).
+// - relay_otps (migration 7, the relay vault's one-time codes, relay.md §2): per keyed digest of an
+//   identifier, the action asked for, a keyed digest of the code (NULL once invalidated), its
+//   expiry and the verifications tried (src/store/relay-otps.ts).
 export const migrations: readonly string[] = [
   `
   CREATE TABLE requests (
@@ -112,6 +115,15 @@ export const migrations: readonly string[] = [
     count INTEGER NOT NULL,
     blocked_until_ms INTEGER NOT NULL,
     updated_at_ms INTEGER NOT NULL
+  );
+  `,
+  `
+  CREATE TABLE relay_otps (
+    otp_key TEXT PRIMARY KEY CHECK (length(otp_key) = 128),
+    purpose TEXT NOT NULL CHECK (length(purpose) <= 32),
+    code_hash TEXT CHECK (length(code_hash) = 128),
+    expires_at_ms INTEGER NOT NULL,
+    attempts INTEGER NOT NULL
   );
   `
 ]

@@ -9,6 +9,7 @@ import { InboundTable } from './inbound-table.ts'
 import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
 import { RelayLimitsTable } from './relay-limits-table.ts'
+import { RelayOtpsTable } from './relay-otps-table.ts'
 import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
@@ -46,6 +47,7 @@ export class SqliteStore implements EmbeddedStore {
   readonly inbound: InboundTable
   readonly relay: RelayTable
   readonly relayLimits: RelayLimitsTable
+  readonly relayOtps: RelayOtpsTable
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
   readonly #retentionMs: number
@@ -76,6 +78,7 @@ export class SqliteStore implements EmbeddedStore {
     this.inbound = new InboundTable(db, this.#commit, now)
     this.relay = new RelayTable(db, this.#commit, now)
     this.relayLimits = new RelayLimitsTable(db, this.#commit, now)
+    this.relayOtps = new RelayOtpsTable(db, this.#commit)
   }
 
   /**

@@ -41,6 +41,32 @@ test('a fixed OTP code outside development is a configuration error naming the s
   assert.doesNotMatch(error.message, /987654/)
 })
 
+test('the real OTP senders need what they send with: an allowed client, a sender address, a password file with a user', async () => {
+  const messageOf = async (env: Record<string, string>): Promise<string> => await loadConfig({ env }).then(() => 'loaded', (error: Error) => error.message)
+  assert.match(await messageOf({ SMSGW_RELAY_OTP_SMS_CLIENT: 'relay' }), /relay\.otpSmsClient: must be one of clients\.allowed, got "relay"/)
+  assert.equal(await messageOf({ SMSGW_RELAY_OTP_SMS_CLIENT: 'relay', SMSGW_CLIENTS_ALLOWED: 'test,relay' }), 'loaded')
+  assert.match(await messageOf({ SMSGW_RELAY_SMTP_HOST: 'mail.example' }), /relay\.smtpHost: needs relay\.smtpFrom/)
+  assert.match(await messageOf({ SMSGW_RELAY_SMTP_USER: 'relay' }), /relay\.smtpUser: needs relay\.smtpPasswordFile/)
+  assert.match(await messageOf({ SMSGW_RELAY_SMTP_PASSWORD_FILE: '/x' }), /relay\.smtpPasswordFile: needs relay\.smtpUser/)
+})
+
+test('the OTP senders are not composed without the gateway to send through, or with an unreadable SMTP file, naming the setting', async () => {
+  const secrets = await secretFiles()
+  const store = await openStore(files.next())
+  const composedError = async (env: Record<string, string>, outbound?: Parameters<typeof entityContextFromConfig>[2]): Promise<string> => {
+    const composed = entityContextFromConfig((await loadConfig({ env: { ...secrets, ...env } })).relay, store, outbound)
+    return composed.ok ? 'composed' : `${composed.error.code} ${composed.error.message}`
+  }
+  const smsClient = { SMSGW_RELAY_OTP_SMS_CLIENT: 'test' }
+  assert.match(await composedError(smsClient), /^SMSGW_RELAY_KEY_FILE relay\.otpSmsClient is set, but no outbound gateway runs here/)
+  const ingress = { accept: async () => {}, queued: () => false }
+  assert.match(await composedError(smsClient, { outbound: { ingress, publicKeyOf: () => undefined } }), /^SMSGW_RELAY_KEY_FILE relay\.otpSmsClient: the vault holds no key of client test$/)
+  const smtp = { SMSGW_RELAY_SMTP_HOST: '127.0.0.1', SMSGW_RELAY_SMTP_FROM: 'otp@relay.test', SMSGW_RELAY_SMTP_USER: 'relay' }
+  assert.match(await composedError({ ...smtp, SMSGW_RELAY_SMTP_PASSWORD_FILE: join(files.dir, 'absent') }), /^SMSGW_RELAY_KEY_FILE cannot read relay\.smtpPasswordFile \(.*absent\): ENOENT$/)
+  assert.match(await composedError({ SMSGW_RELAY_SMTP_HOST: '127.0.0.1', SMSGW_RELAY_SMTP_FROM: 'otp@relay.test', SMSGW_RELAY_SMTP_CA_FILE: join(files.dir, 'absent') }), /^SMSGW_RELAY_KEY_FILE cannot read relay\.smtpCaFile/)
+  await store.close()
+})
+
 test('composed from the configuration in development: the server answers the first step with the development sender\'s text', async () => {
   const config = await loadConfig({
     env: { ...await secretFiles(), SMSGW_RELAY_ENVIRONMENT: 'development', SMSGW_RELAY_OTP_DEVELOPMENT_CODE: '987654', SMSGW_RELAY_OTP_DEVELOPMENT_IDENTIFIERS: '+237650000001', SMSGW_RELAY_GRPC_PORT: '0' }

@@ -4,6 +4,7 @@ import { loadVaultPackage } from '../../../src/relay/grpc/entity-proto.ts'
 import { developmentOtpSender } from '../../../src/relay/grpc/development-otp-sender.ts'
 import { startRelayGrpcServer, type RelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
 import { composeEntityContext } from '../../../src/relay/grpc/entity-context.ts'
+import type { OtpSender } from '../../../src/relay/grpc/otp-sender.ts'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { newRing, vaultOver, type TestVault } from '../vault/stored-vault.ts'
 
@@ -48,13 +49,15 @@ export interface HarnessOptions {
   /** The pepper; a second harness over the same store needs the first one's. */
   readonly pepper?: Buffer
   readonly keys?: TestVault['keys']
+  /** The OTP sender; the development one with OTP_CODE for `testIdentifiers` by default. */
+  readonly otpSender?: OtpSender
 }
 
 export async function startEntityHarness (store: EmbeddedStore, testIdentifiers: readonly string[] = [TEST_PHONE, TEST_EMAIL], options: HarnessOptions = {}): Promise<EntityHarness> {
   const vault = vaultOver(store, options.keys ?? newRing())
   const internalErrors: unknown[] = []
   const server = await startRelayGrpcServer(
-    composeEntityContext({ vault, pepper: options.pepper ?? randomBytes(32), otpSender: developmentOtpSender({ code: OTP_CODE, identifiers: testIdentifiers }), limitStore: store.relayLimits, nowMs: options.nowMs }),
+    composeEntityContext({ vault, pepper: options.pepper ?? randomBytes(32), otpSender: options.otpSender ?? developmentOtpSender({ code: OTP_CODE, identifiers: testIdentifiers }), limitStore: store.relayLimits, nowMs: options.nowMs }),
     { host: '127.0.0.1', port: 0, onInternalError: error => { internalErrors.push(error) } }
   )
   const client = entityClient(server.port)

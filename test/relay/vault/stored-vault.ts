@@ -21,7 +21,7 @@ export interface TestVault extends RelayVault {
   readonly queued: X25519KeyPair[]
 }
 
-export function vaultOver (store: EmbeddedStore, keys: SealingKeyRing, identifierKey = Buffer.alloc(32, 7)): TestVault {
+export function vaultOver (store: EmbeddedStore, keys: SealingKeyRing, identifierKey: Buffer = Buffer.alloc(32, 7)): TestVault {
   const queued: X25519KeyPair[] = []
   const generateKeyPair: GenerateKeyPair = () => queued.shift() ?? generateX25519KeyPair()
   return { accounts: store.relay, keys, identifierKey, generateKeyPair, queued }

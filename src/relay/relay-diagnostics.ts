@@ -1,0 +1,31 @@
+import { channel } from 'node:diagnostics_channel'
+import { relayDiagnosticsChannels, type relayLimits, type relayOtpChannels, type relayOtpOutcomes, type RelayRpcMethod } from '../domain/relay-diagnostics-channels.ts'
+
+// The relay publishes on its plain diagnostics channels (src/domain/relay-diagnostics-channels.ts;
+// the metrics subscribe). Messages hold bounded labels only: never an identifier, a code, a token
+// or content.
+
+const rpcChannel = channel(relayDiagnosticsChannels.rpc)
+const otpChannel = channel(relayDiagnosticsChannels.otp)
+const decryptChannel = channel(relayDiagnosticsChannels.decrypt)
+const limitChannel = channel(relayDiagnosticsChannels.limit)
+
+/** An Entity RPC answered: its method and the gRPC status name (`OK`, `INVALID_ARGUMENT`, …). */
+export function publishRpcOutcome (method: RelayRpcMethod, code: string): void {
+  if (rpcChannel.hasSubscribers) rpcChannel.publish({ method, code })
+}
+
+/** A one-time code handed to its channel (`phone`, `email`), or not. */
+export function publishOtpDelivery (otp: typeof relayOtpChannels[number], outcome: typeof relayOtpOutcomes[number]): void {
+  if (otpChannel.hasSubscribers) otpChannel.publish({ channel: otp, outcome })
+}
+
+/** A stored ratchet decryption: `decrypted`, or the error code that refused it. */
+export function publishDecryption (outcome: string): void {
+  if (decryptChannel.hasSubscribers) decryptChannel.publish({ outcome })
+}
+
+/** A request refused by a rate limit of relay.md §7 (`otp` requests, `password` attempts). */
+export function publishRateLimited (limit: typeof relayLimits[number]): void {
+  if (limitChannel.hasSubscribers) limitChannel.publish({ limit })
+}
