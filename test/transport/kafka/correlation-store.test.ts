@@ -80,9 +80,11 @@ describe('Kafka CorrelationStore shared by two instances', { timeout: 60_000 }, 
   })
 
   test('confirmSent after the record was removed (a final receipt came first) writes nothing back', async () => {
-    // One partition: a marker written after a record is read after it, by every instance.
+    // One partition: a marker written after a record is read after it, by every instance. The
+    // marker comes from the other instance: a store knows what it writes itself at once, before
+    // its consumer has read the records written before it (here the record, then its removal).
     const seenBy = async (store: CorrelationStore, recallId: string): Promise<void> => {
-      await submitter.put(pendingRecord(recallId))
+      await (store === submitter ? other : submitter).put(pendingRecord(recallId))
       assert.ok(await store.waitFor(recallId, 10_000, 'main') !== undefined)
     }
     const record = pendingRecord('103')
