@@ -126,7 +126,7 @@ export class GatewayProcess {
         clearTimeout(timer)
         this.#listeners.delete(check)
         if (value !== undefined) resolve(value)
-        else reject(new Error(`smsgw exited (${JSON.stringify(this.#exit)}) before it did ${what}:\n${this.output}`))
+        else reject(new Error(`smsgw exited (${JSON.stringify(this.#exit)}) and did not ${what}:\n${this.output}`))
       }
       const timer = setTimeout(() => {
         this.#listeners.delete(check)
