@@ -4,5 +4,8 @@
 import { spawn } from 'node:child_process'
 import { repoRoot, unitTestFiles } from '../test/harness/test-kinds.ts'
 
-const child = spawn(process.execPath, ['--test', ...process.argv.slice(2), ...unitTestFiles()], { cwd: repoRoot, stdio: 'inherit' })
+// Two files at a time (node's default here is one: the cores less one): many unit tests wait on
+// sockets, timers or worker threads, and two halve the run on two cores (docs/testing.md). An
+// option given after `--` comes later and wins.
+const child = spawn(process.execPath, ['--test', '--test-concurrency=2', ...process.argv.slice(2), ...unitTestFiles()], { cwd: repoRoot, stdio: 'inherit' })
 child.on('exit', (code, signal) => { process.exit(code ?? (signal === null ? 1 : 128)) })

@@ -7,6 +7,7 @@ import { after } from 'node:test'
 import { readPublicKeyFile } from '../../src/cli/public-key-file.ts'
 import { sealPayload } from '../../src/crypto/payload/index.ts'
 import { formatSmsText } from '../../src/sms/sms-text.ts'
+import { eventually } from '../harness/eventually.ts'
 
 // Helpers for the end-to-end tests of the one-command experience: sealed requests as a client
 // makes them, and the HTTP API as a client calls it (fetch, no inject).
@@ -83,17 +84,14 @@ export class ApiClient {
   }
 
   /**
-   * Polls the statuses of `correlId` until `done` holds for them; rejects after `timeoutMs`
-   * with the statuses seen last.
+   * The statuses of `correlId` once `done` holds for them (polled: a GET gives no event to wait
+   * on); fails after `timeoutMs` with the statuses seen last.
    */
   async statusesWhen (correlId: string, done: (statuses: readonly StatusJson[]) => boolean, timeoutMs = 10_000): Promise<StatusJson[]> {
-    const endMs = Date.now() + timeoutMs
-    for (;;) {
-      const statuses = await this.statuses(correlId)
-      if (done(statuses)) return statuses
-      if (Date.now() > endMs) assert.fail(`statuses of ${correlId} after ${timeoutMs} ms: ${JSON.stringify(statuses)}`)
-      await sleep(100)
-    }
+    let statuses: StatusJson[] = []
+    await eventually(`statuses of ${correlId} for which the condition holds`, async () => done(statuses = await this.statuses(correlId)), timeoutMs)
+      .catch((error: unknown) => assert.fail(`${(error as Error).message}; the statuses seen last: ${JSON.stringify(statuses)}`))
+    return statuses
   }
 
   #authorization (): Record<string, string> {
@@ -125,7 +123,7 @@ export async function within<T> (promise: Promise<T>, timeoutMs: number, what: s
 }
 
 // The tests of app/ and deploy/ import the one polling helper from here.
-export { eventually } from '../harness/eventually.ts'
+export { eventually }
 
 /**
  * The server-sent event stream at `url` read in the background: `onEvents` gets each run of whole

@@ -35,7 +35,8 @@ const SUBMITS_BEFORE_KILL = 30
 /** Concurrent HTTP clients. */
 const SENDERS = 16
 const WINDOW = 10
-const RESEND_RECEIPTS_MS = 3000
+/** Longer than a restart takes, on a busy machine too, so that a bind always finds receipts to send again. */
+const RESEND_RECEIPTS_MS = 10_000
 
 for (const kind of ['sqlite', 'postgres'] as const) {
   test(`smsgw run on a ${kind} store, killed with SIGKILL ${KILLS} times under load while the SMSC re-sends receipts after each reconnect, ends with every request reported once per state: no DELIVERED lost, none doubled`, { timeout: 90_000 }, async t => {
@@ -65,6 +66,7 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
   const toSend = [...requests]
   const accepted = new Set<string>()
   let unknownOutcomes: string[] = []
+  let withoutStatusWhenListed = new Set<string>()
 
   for (let run = 0; run <= KILLS; run++) {
     const child = new RunChild(dataDir, {}, ['--config', configFile])
@@ -74,7 +76,7 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
     const batch = toSend.splice(0, run === KILLS ? toSend.length : REQUESTS_PER_RUN)
     if (run === KILLS) {
       await sendAll(api, batch, accepted, () => true)
-      await settled(location, requests.map(request => request['correl-id'] as string))
+      withoutStatusWhenListed = await settled(location, requests.map(request => request['correl-id'] as string))
       unknownOutcomes = await listUnknownOutcomes(url, operatorKey)
       child.signal('SIGINT')
       assert.deepStrictEqual(await within(child.exited, 15_000, 'exit after SIGINT'), { code: 0, signal: null })
@@ -122,9 +124,12 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
   assert.ok(resent > 0, 'no receipt was re-sent')
   assert.ok(submits <= REQUESTS, `${submits} submits for ${REQUESTS} requests`)
   assert.ok(accepted.size >= REQUESTS - KILLS * SENDERS, `accepted ${accepted.size}`)
-  // Listed are exactly the accepted requests with no status (one a receipt reported is known),
-  // and the in-flight rule holds: at most the hand-over slots (twice the window) per kill.
-  assert.equal(unknownOutcomes.length, withoutStatus, `unknown outcomes ${unknownOutcomes.join(',')}`)
+  // Listed are exactly the accepted requests with no status (one a receipt reported is known):
+  // each one with none at the end (above), and only ones with none when listed. A receipt sent
+  // again may still report a request listed a moment before (its handler first waits for the SENT
+  // of the submitter that died), so the statuses read at the end may have one more.
+  assert.deepStrictEqual(unknownOutcomes.filter(correlId => !accepted.has(correlId) || !withoutStatusWhenListed.has(correlId)), [], `unknown outcomes ${unknownOutcomes.join(',')}`)
+  // And the in-flight rule holds: at most the hand-over slots (twice the window) per kill.
   assert.ok(unknownOutcomes.length <= KILLS * 2 * WINDOW, `${unknownOutcomes.length} unknown outcomes`)
 }
 
@@ -149,20 +154,23 @@ async function sendAll (api: ApiClient, batch: Array<Record<string, string>>, ac
 
 /**
  * Resolves once the queue is empty, every request with SENT has DELIVERED, and nothing changed
- * for two polls; after 30 s it resolves anyway, and the assertions say what is missing.
+ * for ten polls; after 30 s it resolves anyway, and the assertions say what is missing. Resolves
+ * to the requests with no status at the last poll.
  */
-async function settled (location: string, correlIds: readonly string[]): Promise<void> {
+async function settled (location: string, correlIds: readonly string[]): Promise<Set<string>> {
   const store = await openStore(location)
   try {
     let last = ''
     let quietPolls = 0
+    let shapes: string[] = []
     await eventually('the last run settled', async () => {
-      const shapes = await Promise.all(correlIds.map(async correlId => (await store.statuses.history(DEMO_CLIENT, correlId)).map(event => event.status).join(',')))
+      shapes = await Promise.all(correlIds.map(async correlId => (await store.statuses.history(DEMO_CLIENT, correlId)).map(event => event.status).join(',')))
       const now = JSON.stringify(shapes)
       quietPolls = now === last ? quietPolls + 1 : 0
       last = now
       return await store.requests.countQueued() === 0 && !shapes.includes('SENT') && quietPolls >= 10
     }, 30_000).catch(() => {})
+    return new Set(correlIds.filter((_, index) => shapes[index] === ''))
   } finally {
     await store.close()
   }

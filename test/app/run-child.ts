@@ -59,8 +59,11 @@ export class RunChild {
     return this.#child.exitCode === null && this.#child.signalCode === null
   }
 
-  /** Resolves once stdout holds `pattern`'s match; rejects when the child ends or after `timeoutMs`. */
-  async stdoutMatch (pattern: RegExp, timeoutMs = 20_000): Promise<RegExpMatchArray> {
+  /**
+   * Resolves once stdout holds `pattern`'s match; rejects when the child ends or after `timeoutMs`
+   * (a start takes seconds, many more when other test files run beside it on a busy machine).
+   */
+  async stdoutMatch (pattern: RegExp, timeoutMs = 60_000): Promise<RegExpMatchArray> {
     return await new Promise((resolve, reject) => {
       const timer = setTimeout(() => { finish(); reject(new Error(`no ${String(pattern)} on stdout within ${timeoutMs} ms:\n${this.stdout}\n${this.stderr}`)) }, timeoutMs)
       const check = (): void => {

@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { GatewayProcess } from '../harness/gateway-process.ts'
 
@@ -88,10 +87,5 @@ export function startCommandLine (argv: readonly string[], installedAt: string, 
  * rejects with its output when it exits first or prints none within `timeoutMs`.
  */
 export async function welcomeUrl (child: GatewayProcess, timeoutMs = 30_000): Promise<string> {
-  const state = { exited: false }
-  void child.exited.then(() => { state.exited = true })
-  const printed = (): string | undefined => child.output.match(/^ {2}dashboard +(http:\/\/\S+)\/dashboard$/m)?.[1]
-  const endMs = Date.now() + timeoutMs
-  while (printed() === undefined && !state.exited && Date.now() < endMs) await sleep(50)
-  return printed() ?? assert.fail(`smsgw printed no URL (${state.exited ? 'it exited' : `within ${timeoutMs} ms`}):\n${child.output}`)
+  return (await child.waitForOutput(/^ {2}dashboard +(http:\/\/\S+)\/dashboard$/m, timeoutMs))[1] as string
 }

@@ -106,24 +106,35 @@ export class GatewayProcess {
    * or when the process exits first, with the output so far.
    */
   async waitForLog (message: string, timeoutMs: number): Promise<Record<string, unknown>> {
-    const found = (): Record<string, unknown> | undefined => this.logged(message)[0]
-    await new Promise<void>((resolve, reject) => {
+    return await this.#waitFor(() => this.logged(message)[0], `log "${message}"`, timeoutMs)
+  }
+
+  /**
+   * Resolves with the first match of `pattern` in the output (stdout, then stderr); rejects
+   * after `timeoutMs` or when the process exits first, with the output so far.
+   */
+  async waitForOutput (pattern: RegExp, timeoutMs: number): Promise<RegExpMatchArray> {
+    return await this.#waitFor(() => this.output.match(pattern) ?? undefined, `print ${String(pattern)}`, timeoutMs)
+  }
+
+  /** Resolves with what `found` gives once it gives something, checked on every line and at the exit. */
+  async #waitFor<T> (found: () => T | undefined, what: string, timeoutMs: number): Promise<T> {
+    return await new Promise<T>((resolve, reject) => {
       const check = (): void => {
-        const done = found() !== undefined
-        if (!done && this.#exit === undefined) return
+        const value = found()
+        if (value === undefined && this.#exit === undefined) return
         clearTimeout(timer)
         this.#listeners.delete(check)
-        if (done) resolve()
-        else reject(new Error(`smsgw exited (${JSON.stringify(this.#exit)}) before logging "${message}":\n${this.output}`))
+        if (value !== undefined) resolve(value)
+        else reject(new Error(`smsgw exited (${JSON.stringify(this.#exit)}) and did not ${what}:\n${this.output}`))
       }
       const timer = setTimeout(() => {
         this.#listeners.delete(check)
-        reject(new Error(`smsgw did not log "${message}" within ${timeoutMs} ms:\n${this.output}`))
+        reject(new Error(`smsgw did not ${what} within ${timeoutMs} ms:\n${this.output}`))
       }, timeoutMs)
       this.#listeners.add(check)
       check()
     })
-    return found() as Record<string, unknown>
   }
 
   kill (signal: NodeJS.Signals): void {

@@ -28,8 +28,3 @@ export async function bindClient (
   assert.equal(response.commandStatus, 0, 'bind succeeds')
   return client
 }
-
-/** Resolves after `ms` milliseconds. */
-export async function sleep (ms: number): Promise<void> {
-  await new Promise(resolve => setTimeout(resolve, ms))
-}

@@ -11,7 +11,7 @@ import { decodeUserData, encodeUcs2 } from '../../../src/sms/encoding/index.ts'
 import { isSmsgwError } from '../../../src/errors.ts'
 import { submitBody } from './smpp-test-client.ts'
 import type { SmppTestClient } from './smpp-test-client.ts'
-import { bindClient, connectClient, sleep, startSimulator } from './simulator-fixtures.ts'
+import { bindClient, connectClient, startSimulator } from './simulator-fixtures.ts'
 import { eventually } from '../../harness/eventually.ts'
 
 const s = commandStatus
@@ -179,8 +179,7 @@ test('simulator sends receipts of a transmitter to a receiver of the same system
   const simulator = await startSimulator(t, { receiptDelayMs: 0 })
   const transmitter = await bindClient(t, simulator, 'transmitter')
   const id = messageIdOf(await transmitter.submit())
-  await sleep(50)
-  assert.equal(simulator.pendingReceipts, 1)
+  await eventually('the receipt kept for a receiver', () => simulator.pendingReceipts === 1)
   const receiver = await bindClient(t, simulator, 'receiver')
   const receipt = await receiptFor(receiver)
   assert.equal(findTlv(receipt.body.tlvs, 'receipted_message_id'), id)
@@ -233,11 +232,13 @@ test('simulator throttles the next K submits with ESME_RTHROTTLED', async t => {
 })
 
 test('simulator throttles submits above N per second', async t => {
+  // The simulator counts submits per second of Date.now(): a mocked Date moves the second on.
+  t.mock.timers.enable({ apis: ['Date'], now: Date.now() })
   const simulator = await startSimulator(t, { faults: { throttlePerSecond: 3 } })
   const client = await bindClient(t, simulator)
   const responses = await Promise.all(Array.from({ length: 5 }, async () => await client.submit()))
   assert.deepStrictEqual(responses.map(pdu => pdu.commandStatus), [0, 0, 0, s.ESME_RTHROTTLED, s.ESME_RTHROTTLED])
-  await sleep(1050)
+  t.mock.timers.tick(1050)
   assert.equal((await client.submit()).commandStatus, s.ESME_ROK)
 })
 
@@ -305,8 +306,7 @@ test('simulator dropConnections closes every connection at once', async t => {
   const clients = [await bindClient(t, simulator), await bindClient(t, simulator, 'receiver')]
   simulator.dropConnections()
   await Promise.all(clients.map(async client => { await client.closed() }))
-  await sleep(10)
-  assert.equal(simulator.connections, 0)
+  await eventually('no connection left', () => simulator.connections === 0)
 })
 
 test('simulator injects a short MO message as one deliver_sm', async t => {

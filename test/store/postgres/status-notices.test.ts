@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
 import { EmbeddedStatusStore } from '../../../src/transport/embedded/embedded-status-store.ts'
@@ -35,7 +34,11 @@ test('a status reported through one instance reaches the live subscribers of ano
   await here.report(sent('S1'))
   await here.report(sent('S2'))
   await eventually('the other instance to hear both', () => heard.there.includes('S2'))
-  await sleep(200)
+  // A notice is delivered after every notice committed before it: once each instance has heard a
+  // probe reported by the other after S2, any second copy of S1 or S2 would have come already.
+  await here.report(sent('probe-after-here'))
+  await there.report(sent('probe-after-there'))
+  await eventually('each instance to hear the other\'s last probe', () => heard.there.includes('probe-after-here') && heard.here.includes('probe-after-there'))
   const real = (list: string[]): string[] => list.filter(correlId => !correlId.startsWith('probe-'))
   assert.deepStrictEqual(Object.fromEntries(Object.entries(heard).map(([name, list]) => [name, real(list)])),
     { here: ['S1', 'S2'], hereReported: ['S1', 'S2'], there: ['S1', 'S2'], thereOfClient: ['S1', 'S2'], thereReported: [] })
@@ -56,6 +59,8 @@ test('statuses of a deployment in another schema of the database are not heard',
     return heard.some(correlId => correlId.startsWith('mine-'))
   })
   await new EmbeddedStatusStore(foreign.statuses).report(sent('theirs'))
-  await sleep(300)
+  // Notices come in the order of their commits: by the sibling's next probe, 'theirs' would have come.
+  await new EmbeddedStatusStore(sibling.statuses).report(sent('mine-after'))
+  await eventually('the sibling\'s last probe', () => heard.includes('mine-after'))
   assert.ok(!heard.includes('theirs'), JSON.stringify(heard))
 })

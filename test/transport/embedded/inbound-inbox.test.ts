@@ -11,6 +11,7 @@ import { SqliteStore } from '../../../src/store/sqlite/index.ts'
 import { InboundInbox, type InboundEvent } from '../../../src/transport/embedded/inbound-inbox.ts'
 import { newPostgresLocation } from '../../store/store-kinds.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
+import { eventually } from '../../harness/eventually.ts'
 
 const files = await tempStoreFiles('inbound-inbox')
 
@@ -86,11 +87,12 @@ test('InboundInbox on a PostgreSQL store shared by two instances announces to th
   there.subscribe('acme', message => { streamed.push(message) })
   there.subscribe(undefined, message => { posted.push(message) }, { storedHere: true })
   // The other instance listens on a connection of its own: store until it hears one.
-  for (let attempt = 0; streamed.length === 0 && attempt < 100; attempt++) {
-    await here.receive(sms('+4940', `attempt ${attempt}`), vault)
-    await new Promise(resolve => setTimeout(resolve, 50))
-  }
-  assert.ok(streamed.length > 0, 'the other instance heard a message')
+  let attempt = 0
+  await eventually('the other instance hearing a message', async () => {
+    if (streamed.length > 0) return true
+    await here.receive(sms('+4940', `attempt ${attempt++}`), vault)
+    return false
+  }, 5_000)
   const stored = await there.list('acme', 0, 1000)
   assert.deepStrictEqual(streamed, stored.slice(stored.length - streamed.length))
   assert.deepStrictEqual(posted, [])

@@ -11,6 +11,7 @@ import { afterEach, describe, test } from 'node:test'
 import { loadConfig, type DeepPartial, type GatewayConfig } from '../../../src/config/index.ts'
 import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, produceValues, sealedRequest, StatusCollector, testConfig, testVaultFile } from '../../harness/gateway-fixture.ts'
+import { eventually } from '../../harness/eventually.ts'
 import { configEnv, GatewayProcess } from '../../harness/gateway-process.ts'
 
 /** Starting takes node, type stripping, the open workers and three Kafka group joins. */
@@ -150,12 +151,9 @@ describe('smsgw gateway process', { timeout: 85_000 }, () => {
     assert.deepEqual(statuses.of('from-properties'), ['SENT', 'DELIVERED'])
 
     const logFile = join(clientLogDir, 'test.log')
-    const deadline = Date.now() + 5_000
     let clientLog = ''
-    while (clientLog.split('\n').length < 3 && Date.now() < deadline) {
-      clientLog = await readFile(logFile, 'utf8').catch(() => '')
-      await sleep(50)
-    }
+    await eventually('two lines in the client log', async () => (clientLog = await readFile(logFile, 'utf8').catch(() => '')).split('\n').length >= 3, 5_000)
+      .catch(() => {}) // the assertions below show what it holds
     // Spec §9: timestamp, client-id, correl-id, sms-status, recall-id, error-text; tabs; LF.
     const lines = clientLog.split('\n')
     assert.equal(lines.pop(), '', 'every line ends in \\n')

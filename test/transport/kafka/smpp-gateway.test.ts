@@ -113,8 +113,9 @@ describe('SMPP gateway integration', { timeout: 120_000 }, () => {
     simulator.on('submitRefused', count)
     await produceValues(config, [await acme('unanswered', 'unanswered')])
     await eventually('the submit to reach the SMSC, unanswered', () => unanswered > 0, 10_000)
-    // Spec §7: written, never answered: the outcome is unknown, so no status, and never a resend.
-    await new Promise(resolve => setTimeout(resolve, 2_500))
+    // Spec §7: written, never answered: once the response timeout has passed the outcome is
+    // unknown, so no status, and never a resend.
+    await eventually('the submit given up as an unknown outcome', () => /submit outcome unknown; no status/.test(logs.text), 10_000)
     simulator.setFaults({ neverAnswerSubmits: false })
     simulator.off('submitRefused', count)
     await produceValues(config, [await acme('after-unanswered', 'after')])

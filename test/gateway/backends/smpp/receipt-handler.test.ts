@@ -13,16 +13,24 @@ const NOW = new Date('2026-11-21T10:00:00Z')
 class MemoryCorrelations implements CorrelationLookup {
   readonly records = new Map<string, CorrelationRecord>()
   readonly removed: string[] = []
-  #waiters: Array<() => void> = []
+  readonly #waiters = new Set<() => void>()
   get (recallId: string, connection: string): CorrelationRecord | undefined { return this.records.get(`${connection}:${recallId}`) }
   async waitFor (recallId: string, timeoutMs: number, connection: string): Promise<CorrelationRecord | undefined> {
-    const deadline = Date.now() + timeoutMs
-    while (Date.now() < deadline) {
-      const record = this.get(recallId, connection)
-      if (record !== undefined) return record
-      await new Promise<void>(resolve => { this.#waiters.push(resolve); setTimeout(resolve, 5) })
-    }
-    return undefined
+    return await new Promise(resolve => {
+      const check = (): void => {
+        const record = this.get(recallId, connection)
+        if (record === undefined) return
+        clearTimeout(timer)
+        this.#waiters.delete(check)
+        resolve(record)
+      }
+      const timer = setTimeout(() => {
+        this.#waiters.delete(check)
+        resolve(undefined)
+      }, timeoutMs)
+      this.#waiters.add(check)
+      check()
+    })
   }
 
   async remove (recallId: string, connection: string): Promise<void> {
@@ -32,7 +40,7 @@ class MemoryCorrelations implements CorrelationLookup {
 
   put (record: CorrelationRecord): void {
     this.records.set(`${record.connection ?? 'main'}:${record.recallId}`, record)
-    for (const waiter of this.#waiters.splice(0)) waiter()
+    for (const waiter of [...this.#waiters]) waiter()
   }
 }
 
