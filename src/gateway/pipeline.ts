@@ -4,7 +4,7 @@ import type { Logger } from '../log/logger.ts'
 import type { Backend, StatusReport } from './backends/backend.ts'
 import type { RequestOutcome } from './gateway.ts'
 import { InFlightLimit } from './in-flight-limit.ts'
-import { ledgerKey } from './ledger/ledger-record.ts'
+import { encodeLedgerSource, ledgerKey, type LedgerSource } from './ledger/ledger-record.ts'
 import type { RequestLedger } from './ledger/request-ledger.ts'
 import type { PayloadOpener } from './opener/payload-opener.ts'
 import type { IncomingRequest } from './request-source.ts'
@@ -49,11 +49,13 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
   for (const backend of options.backends.values()) if (backend.handOvers !== undefined) handOvers.set(backend, new InFlightLimit(backend.handOvers))
 
   return async function handleRequest (request: IncomingRequest): Promise<RequestOutcome> {
-    return await requestChannel.tracePromise(async () => await handle(request), { operationId: `${request.stream}/${request.offset}` })
+    const ledgerSource = { stream: request.stream, offset: request.offset }
+    return await requestChannel.tracePromise(async () => await handle(request.value, ledgerSource), { operationId: encodeLedgerSource(ledgerSource) })
   }
 
-  async function handle ({ value, stream, offset }: IncomingRequest): Promise<RequestOutcome> {
-    const source = `${stream}/${offset}`
+  async function handle (value: Buffer, ledgerSource: LedgerSource): Promise<RequestOutcome> {
+    // The source as logs and trace contexts name it.
+    const source = encodeLedgerSource(ledgerSource)
     const parsed = parseSendRequest(value)
     if (parsed.kind === 'rejected') {
       // Spec §5 rows 1-3: no one to address a status to.
@@ -117,7 +119,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
       gate?.release()
     }
     try {
-      const claim = await ledger.claim(key, source, { ...(signal === undefined ? {} : { signal }), beforeClaim: takeSlot, beforeWait: giveSlotBack })
+      const claim = await ledger.claim(key, ledgerSource, { ...(signal === undefined ? {} : { signal }), beforeClaim: takeSlot, beforeWait: giveSlotBack })
       if (claim.kind === 'completed') {
         log.info({ source, clientId, correlId }, 'request already handled; not submitted again')
         return { ledgerKey: key }
@@ -133,7 +135,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
       let reported = false
       const markWriting = async (): Promise<void> => {
         if (marked) return
-        await ledger.markWriting(key, claim.claim, source)
+        await ledger.markWriting(key, claim.claim, ledgerSource)
         marked = true
       }
       try {
@@ -154,7 +156,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
         log.warn({ source, clientId, correlId, backend: backend.name }, 'request written and never answered; outcome unknown, listed for operators')
         return {}
       }
-      await ledger.complete(key, claim.claim.token, source)
+      await ledger.complete(key, claim.claim.token, ledgerSource)
     } finally {
       giveSlotBack()
     }

@@ -2,8 +2,9 @@ import { DEFAULT_INBOUND_DUPLICATE_WINDOW_MS } from '../../config/defaults.ts'
 import { isOutcomeOpen, type LedgerEntry } from '../../gateway/ledger/ledger-record.ts'
 import type { EmbeddedStore, RequestQueueStore } from '../../store/embedded-store.ts'
 import { openStore, type OpenStoreOptions } from '../../store/open-store.ts'
+import { queuedSeqOf } from '../../store/queue-source.ts'
 import { EmbeddedIngress } from './embedded-ingress.ts'
-import { EMBEDDED_STREAM, EmbeddedRequestSource, type EmbeddedRequestSourceOptions } from './embedded-request-source.ts'
+import { EmbeddedRequestSource, type EmbeddedRequestSourceOptions } from './embedded-request-source.ts'
 import { EmbeddedStatusStore, type EmbeddedStatusStoreOptions } from './embedded-status-store.ts'
 import { InboundInbox, type InboundInboxOptions } from './inbound-inbox.ts'
 import { StoreCorrelations } from './store-correlations.ts'
@@ -64,14 +65,11 @@ export async function openEmbeddedTransport (location: string, options: Embedded
   }
 }
 
-const EMBEDDED_SOURCE = new RegExp(`^${EMBEDDED_STREAM}/(\\d+)$`)
-
 /**
- * True when the entry was claimed for a request of this queue (its source is
- * `embedded/0/<seq>`, as the pipeline names it) that is no longer queued. The gateway forgets
- * exactly these after the commit; an entry of any other source is left alone.
+ * True when the entry was claimed for a request of this queue that is no longer queued. The
+ * gateway forgets exactly these after the commit; an entry of any other source is left alone.
  */
 async function isDoneRequestsEntry (entry: LedgerEntry, requests: RequestQueueStore): Promise<boolean> {
-  const seq = EMBEDDED_SOURCE.exec(entry.source)?.[1]
-  return seq !== undefined && !await requests.isQueued(Number(seq))
+  const seq = queuedSeqOf(entry.source)
+  return seq !== undefined && !await requests.isQueued(seq)
 }
