@@ -82,13 +82,13 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
     const backendName = routeRequest({ clientId, to: valid.message.to }, options.routes, options.defaultBackend)
     const backend = options.backends.get(backendName)
     if (backend === undefined) throw new Error(`route names backend '${backendName}', which is not configured`)
-    const rejected = backend.check(valid.message)
-    if (rejected !== undefined) return await finish(report, rejected)
+    const accepted = backend.check(valid.message)
+    if (accepted.kind === 'status') return await finish(report, accepted)
     // Opening on a busy worker takes time: check the deadline again before handing it over.
     if (isPastDeadline(checked.deadline, now())) return await finish(report, { status: smsStatuses.expired })
 
     const key = ledgerKey(clientId, correlId)
-    const submission = { clientId, correlId, deadline: checked.deadline, message: valid.message, takenInAtMs }
+    const submission = { clientId, correlId, deadline: checked.deadline, message: accepted.message, takenInAtMs }
     if (backend.replayable) {
       // A replayable backend has no effect outside the gateway, so a second hand-over after a
       // crash or rebalance harms nothing and the ledger's Kafka round trips buy nothing. A

@@ -81,8 +81,7 @@ class RecordingBackend implements Backend {
   }
 
   check (message: Submission['message']): ReturnType<Backend['check']> {
-    const verdict = validateForBackend(message, { allowedPrefixes: ['+255'] })
-    return verdict.kind === 'status' ? verdict : undefined
+    return validateForBackend(message, { allowedPrefixes: ['+255'] })
   }
 
   /** How it behaves as an SMPP backend does: mark `writing` before the write, then report SENT (or nothing: no answer came). */

@@ -4,7 +4,7 @@ import type { Logger } from '../../../log/logger.ts'
 import { normaliseMessageId } from '../../../smpp/receipts/index.ts'
 import type { CorrelationRecord } from './correlation-record.ts'
 import { isPastDeadline } from '../../stages/deadline.ts'
-import { backendErrorTexts, validateForBackend } from '../../stages/validate-for-backend.ts'
+import { backendErrorTexts, validateForBackend, type SubmittableSms } from '../../stages/validate-for-backend.ts'
 import { statusVerdict } from '../../stages/verdict.ts'
 import { smsStatuses } from '../../status/status-event.ts'
 import type { Backend, StatusReport } from '../backend.ts'
@@ -51,7 +51,7 @@ interface SubmitFailure {
  * its request after any crash, and reports that SENT first unless it is known to be out, so
  * SENT precedes anything a receipt reports (spec §4, ours; docs/delivery-guarantees.md).
  */
-export function smppBackend (options: SmppBackendOptions): Backend {
+export function smppBackend (options: SmppBackendOptions): Backend<SubmittableSms> {
   const { links, correlations, log } = options
   const now = options.now ?? (() => new Date())
   let referenceNumber = Math.floor(Math.random() * 256)
@@ -64,12 +64,9 @@ export function smppBackend (options: SmppBackendOptions): Backend {
       const candidates = linksFor(message.to, links)
       const first = candidates[0]
       if (first === undefined) return statusVerdict(smsStatuses.invalid, backendErrorTexts.foreignRecipient(message.to))
-      const verdict = validateForBackend(message, first.numberPattern === undefined ? { allowedPrefixes: [] } : { allowedPrefixes: [], numberPattern: first.numberPattern })
-      return verdict.kind === 'status' ? verdict : undefined
+      return validateForBackend(message, first.numberPattern === undefined ? { allowedPrefixes: [] } : { allowedPrefixes: [], numberPattern: first.numberPattern })
     },
     submit: async ({ clientId, correlId, deadline, message, takenInAtMs, markWriting }, report) => {
-      const verdict = validateForBackend(message, { allowedPrefixes: [] })
-      if (verdict.kind === 'status') return await report(verdict)
       // A request that waited for a window slot past its deadline is EXPIRED, not sent (spec §5).
       if (isPastDeadline(deadline, now())) return await report({ status: smsStatuses.expired })
       referenceNumber = (referenceNumber + 1) % 256
@@ -77,7 +74,7 @@ export function smppBackend (options: SmppBackendOptions): Backend {
       for (const [index, link] of candidates.entries()) {
         let parts
         try {
-          parts = submitParts(verdict.message, deadline, link, referenceNumber)
+          parts = submitParts(message, deadline, link, referenceNumber)
         } catch (error) {
           if (!isSmsgwError(error)) throw error
           return await report({ status: smsStatuses.invalid, errorText: error.message })

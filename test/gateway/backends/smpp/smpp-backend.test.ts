@@ -32,7 +32,7 @@ function link (name: string, channel: SubmitChannel, overrides: Partial<SmscLink
   return { name, prefixes: [], dataCoding: 'auto', maxParts: 4, numericSenderTon: 1, messageIds: { resp: 'strip-leading-zeros', receipt: 'strip-leading-zeros' }, sendValidityPeriod: true, channel, ...overrides }
 }
 
-function message (fields: { to?: string, sender?: string, body?: string } = {}): { to: string, sender?: string, body: string, headers: Map<string, string> } {
+function message (fields: { to?: string, sender?: string, body?: string } = {}): { to: string, sender: string, body: string, headers: Map<string, string> } {
   return { to: fields.to ?? '+255712345678', sender: fields.sender ?? 'ACME', body: fields.body ?? 'hello', headers: new Map() }
 }
 
@@ -120,7 +120,7 @@ test('smppBackend check applies the backend table of spec §5 per link', () => {
   assert.deepEqual(backend.check(message({ to: '+31629845432' })), { kind: 'status', status: 'INVALID', errorText: 'Gateway disallows foreign SMS recipient: +31629845432' })
   assert.deepEqual(backend.check(message({ to: '+2557123' })), { kind: 'status', status: 'INVALID', errorText: 'Recipient number invalid for SMPP backend: +2557123' })
   assert.deepEqual(backend.check(message({ sender: 'TWELVE CHARS' })), { kind: 'status', status: 'INVALID', errorText: 'SMS sender does not have a 1-11 character length: TWELVE CHARS' })
-  assert.equal(backend.check(message()), undefined)
+  assert.deepStrictEqual(backend.check(message()), { kind: 'continue', message: message() })
 })
 
 test('linksFor keeps the configured order with bound links first', () => {
