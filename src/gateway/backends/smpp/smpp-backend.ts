@@ -2,6 +2,7 @@ import { tracingChannel } from 'node:diagnostics_channel'
 import { errorCodes, isSmsgwError } from '../../../errors.ts'
 import type { Logger } from '../../../log/logger.ts'
 import { normaliseMessageId } from '../../../smpp/receipts/index.ts'
+import { SmppSubmitError } from '../../../smpp/session/index.ts'
 import type { CorrelationRecord } from './correlation-record.ts'
 import { isPastDeadline } from '../../stages/deadline.ts'
 import { backendErrorTexts, validateForBackend, type SubmittableSms } from '../../stages/validate-for-backend.ts'
@@ -35,13 +36,6 @@ export interface SmppBackendOptions {
   correlations: CorrelationWriter
   log: Logger
   now?: () => Date
-}
-
-/** A submit failure as the SMPP session reports it: whether the bytes may have left. */
-interface SubmitFailure {
-  readonly code?: string
-  readonly written?: boolean
-  readonly commandStatus?: number
 }
 
 /**
@@ -101,24 +95,25 @@ export function smppBackend (options: SmppBackendOptions): Backend<SubmittableSm
           }
         } catch (error) {
           if (markFailure !== undefined) throw markFailure.error
-          const failure = error as SubmitFailure
-          if (failure.code === errorCodes.smppDeadline) {
+          // The session's error says whether the bytes may have left; any other (none is expected) counts as nothing written.
+          const failure = error instanceof SmppSubmitError ? error : undefined
+          if (failure?.code === errorCodes.smppDeadline) {
             // Not written: the deadline passed while the SMSC throttled or no session was bound.
             log.warn({ clientId, correlId, connection: link.name, partsAccepted: messageIds.length }, 'deadline passed before submit; expired')
             return await report(expiredReport(messageIds.length, parts.length))
           }
-          if (failure.written === true && failure.commandStatus === undefined) {
+          if (failure?.outcomeUnknown === true) {
             // Spec §7: written but never answered; the PDU may have gone out, and an unknown
             // outcome gets no status. (An answer with an error status is a clear FAILED.)
             log.warn({ clientId, correlId, connection: link.name, partsAccepted: messageIds.length }, 'submit outcome unknown; no status')
             return
           }
           const nextLink = candidates[index + 1]
-          if (messageIds.length === 0 && failure.commandStatus === undefined && nextLink !== undefined) {
+          if (messageIds.length === 0 && failure?.commandStatus === undefined && nextLink !== undefined) {
             log.warn({ clientId, correlId, connection: link.name, next: nextLink.name }, 'SMSC connection unavailable; failing over')
             continue
           }
-          log.warn({ clientId, correlId, connection: link.name, commandStatus: failure.commandStatus, partsAccepted: messageIds.length }, 'submit failed')
+          log.warn({ clientId, correlId, connection: link.name, commandStatus: failure?.commandStatus, partsAccepted: messageIds.length }, 'submit failed')
           return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })
         }
         const recallId = messageIds.at(-1) as string
