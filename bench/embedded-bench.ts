@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import type { EmbeddedStore } from '../src/store/embedded-store.ts'
 import { openStore } from '../src/store/open-store.ts'
-import type { SynchronousMode } from '../src/store/sqlite/synchronous-modes.ts'
+import type { SynchronousMode } from '../src/config/synchronous-modes.ts'
 import { EmbeddedIngress } from '../src/transport/embedded/embedded-ingress.ts'
 import { percentile, type Measurement } from './measure.ts'
 

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import type { Awaitable } from '../gateway/awaitable.ts'
+import type { Awaitable } from '../async/awaitable.ts'
 import type { InboundFeed } from '../gateway/inbound/inbound-feed.ts'
 import type { RequestIngress } from '../gateway/request-ingress.ts'
 import type { RunningGateway } from '../gateway/outbound-gateway.ts'

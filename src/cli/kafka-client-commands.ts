@@ -59,7 +59,7 @@ export function addKafkaClientCommands (program: Command, io: ProgramIo): void {
     .option('--topic <topic>', 'status topic (default $SMSGW_KAFKA_TOPICS_SMS_STATUS, as the gateway reads it)', process.env.SMSGW_KAFKA_TOPICS_SMS_STATUS ?? DEFAULT_SMS_STATUS_TOPIC)
     .action(async (options: ListenOptions) => {
       const { followStatuses } = await import('../transport/kafka/status-follower.ts')
-      const { encodeStatusEvent } = await import('../gateway/status/status-event.ts')
+      const { encodeStatusEvent } = await import('../domain/status-event.ts')
       const wanted = options.count === undefined ? Infinity : Number(options.count)
       const idleTimeoutMs = options.timeoutMs === undefined ? undefined : Number(options.timeoutMs)
       let seen = 0

@@ -1,6 +1,6 @@
 import type { ConfigIssue, MergedLayers, PlainObject } from './config-layer.ts'
 import { isPlainObject } from './config-layer.ts'
-import { MAX_CLIENT_ID_BYTES, idProblem } from '../gateway/stages/request-ids.ts'
+import { MAX_CLIENT_ID_BYTES, idProblem } from '../domain/request-ids.ts'
 
 /** Settings that exclude each other: giving both is an error naming both. */
 const exclusiveSettings: readonly (readonly [readonly string[], readonly string[]])[] = [

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { synchronousModes } from '../store/sqlite/synchronous-modes.ts'
+import { synchronousModes } from './synchronous-modes.ts'
 import { deepFreeze } from './deep-freeze.ts'
 import { logLevels } from './schema.ts'
 import type { GatewayConfig } from './schema.ts'

@@ -31,3 +31,5 @@ export {
   DEFAULT_VAULT_RELOAD_INTERVAL_MS
 } from './defaults.ts'
 export { envVarName } from './config-keys.ts'
+export { allowedSynchronousModes, synchronousModes } from './synchronous-modes.ts'
+export type { SynchronousMode } from './synchronous-modes.ts'

@@ -1,7 +1,7 @@
 import Type from 'typebox'
 import type { Static, TInteger, TString } from 'typebox'
-import { MAX_CLIENT_ID_BYTES } from '../gateway/stages/request-ids.ts'
-import { allowedSynchronousModes } from '../store/sqlite/synchronous-modes.ts'
+import { MAX_CLIENT_ID_BYTES } from '../domain/request-ids.ts'
+import { allowedSynchronousModes } from './synchronous-modes.ts'
 import type { DeepReadonly } from './deep-types.ts'
 
 /** Log levels, lowest first; `silent` turns the application log off. */

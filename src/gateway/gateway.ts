@@ -4,7 +4,7 @@ import { PartitionProgress } from './partition-progress.ts'
 import type { IncomingRequest, RequestSource } from './request-source.ts'
 
 /** What handling one request left to do once its offset is committed. */
-export interface RequestOutcome {
+export interface HandledRequest {
   /** The ledger key to forget after the commit, if the request reached the ledger. */
   readonly ledgerKey?: string
 }
@@ -12,9 +12,9 @@ export interface RequestOutcome {
 export interface GatewayOptions {
   source: RequestSource
   /** Runs one request through the pipeline. Resolves when all its statuses are out; never rejects. */
-  handle: (request: IncomingRequest) => Promise<RequestOutcome>
+  handle: (request: IncomingRequest) => Promise<HandledRequest>
   /** Called with the outcomes whose offsets were committed. */
-  onCommitted?: (outcomes: readonly RequestOutcome[]) => void
+  onCommitted?: (outcomes: readonly HandledRequest[]) => void
   maxInFlight: number
   /** How long finished requests wait to be committed together; default 100 ms. */
   commitIntervalMs?: number
@@ -23,7 +23,7 @@ export interface GatewayOptions {
 
 export const DEFAULT_COMMIT_INTERVAL_MS = 100
 
-type Progress = PartitionProgress<{ request: IncomingRequest, outcome: RequestOutcome }>
+type Progress = PartitionProgress<{ request: IncomingRequest, outcome: HandledRequest }>
 
 /**
  * The orchestrator: pulls requests while the in-flight limit allows, runs each through the
@@ -35,7 +35,7 @@ export class Gateway {
   readonly #limit: InFlightLimit
   readonly #progress = new Map<string, Progress>()
   readonly #commits = new Map<string, Promise<void>>()
-  readonly #pendingCommits = new Map<string, { request: IncomingRequest, outcomes: RequestOutcome[] }>()
+  readonly #pendingCommits = new Map<string, { request: IncomingRequest, outcomes: HandledRequest[] }>()
   #commitTimer: NodeJS.Timeout | undefined
   #stopping = false
   #handled = 0
@@ -92,7 +92,7 @@ export class Gateway {
   }
 
   async #handle (request: IncomingRequest, progress: Progress): Promise<void> {
-    let outcome: RequestOutcome
+    let outcome: HandledRequest
     try {
       outcome = await this.#options.handle(request)
     } catch (error) {
@@ -112,7 +112,7 @@ export class Gateway {
   // Commits are gathered for `commitIntervalMs` and sent as one per stream: committing after
   // every request would cost the broker a round trip per SMS. Waiting longer only delays the
   // commit; the statuses are already out.
-  #commit (stream: string, request: IncomingRequest, outcomes: RequestOutcome[]): void {
+  #commit (stream: string, request: IncomingRequest, outcomes: HandledRequest[]): void {
     const pending = this.#pendingCommits.get(stream)
     if (pending === undefined) this.#pendingCommits.set(stream, { request, outcomes })
     else {

@@ -2,9 +2,9 @@ import { channel, tracingChannel } from 'node:diagnostics_channel'
 import { errorCodes, isSmsgwError } from '../errors.ts'
 import type { Logger } from '../log/logger.ts'
 import type { Backend, StatusReport } from './backends/backend.ts'
-import type { RequestOutcome } from './gateway.ts'
+import type { HandledRequest } from './gateway.ts'
 import { InFlightLimit } from './in-flight-limit.ts'
-import { encodeLedgerSource, ledgerKey, type LedgerSource } from './ledger/ledger-record.ts'
+import { encodeLedgerSource, ledgerKey, type LedgerSource } from '../domain/ledger-record.ts'
 import type { RequestLedger } from './ledger/request-ledger.ts'
 import type { PayloadOpener } from './opener/payload-opener.ts'
 import type { IncomingRequest } from './request-source.ts'
@@ -14,7 +14,7 @@ import { routeRequest, type RouteRule } from './stages/route.ts'
 import { validateRequest } from './stages/validate-request.ts'
 import { validateSms } from './stages/validate-sms.ts'
 import { reportDurably } from './status/durable-report.ts'
-import { isFinalStatus, smsStatuses } from './status/status-event.ts'
+import { isFinalStatus, smsStatuses } from '../domain/status-event.ts'
 import type { StatusSink } from './status/status-sink.ts'
 
 export interface PipelineOptions {
@@ -41,19 +41,19 @@ const requestChannel = tracingChannel<string, Record<string, unknown>>('smsgw:ga
 const openChannel = tracingChannel<string, Record<string, unknown>>('smsgw:gateway:open')
 const finalChannel = channel('smsgw:gateway:final')
 
-export function createPipeline (options: PipelineOptions): (request: IncomingRequest) => Promise<RequestOutcome> {
+export function createPipeline (options: PipelineOptions): (request: IncomingRequest) => Promise<HandledRequest> {
   const { log, sink, ledger, signal } = options
   const now = options.now ?? (() => new Date())
   const replayableInFlight = new Set<string>()
   const handOvers = new Map<Backend, InFlightLimit>()
   for (const backend of options.backends.values()) if (backend.handOvers !== undefined) handOvers.set(backend, new InFlightLimit(backend.handOvers))
 
-  return async function handleRequest (request: IncomingRequest): Promise<RequestOutcome> {
+  return async function handleRequest (request: IncomingRequest): Promise<HandledRequest> {
     const ledgerSource = { stream: request.stream, offset: request.offset }
     return await requestChannel.tracePromise(async () => await handle(request.value, ledgerSource), { operationId: encodeLedgerSource(ledgerSource) })
   }
 
-  async function handle (value: Buffer, ledgerSource: LedgerSource): Promise<RequestOutcome> {
+  async function handle (value: Buffer, ledgerSource: LedgerSource): Promise<HandledRequest> {
     // The source as logs and trace contexts name it.
     const source = encodeLedgerSource(ledgerSource)
     const parsed = parseSendRequest(value)
@@ -165,7 +165,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
   }
 }
 
-async function finish (report: (status: StatusReport) => Promise<void>, verdict: StatusReport): Promise<RequestOutcome> {
+async function finish (report: (status: StatusReport) => Promise<void>, verdict: StatusReport): Promise<HandledRequest> {
   await report(verdict.errorText === undefined ? { status: verdict.status } : { status: verdict.status, errorText: verdict.errorText })
   return {}
 }

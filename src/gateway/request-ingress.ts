@@ -1,4 +1,4 @@
-import type { Awaitable } from './awaitable.ts'
+import type { Awaitable } from '../async/awaitable.ts'
 
 /**
  * Where accepted requests go: the embedded durable queue, or `send-sms` on Kafka deployments.

@@ -1,8 +1,8 @@
-import type { Awaitable } from '../gateway/awaitable.ts'
-import type { CorrelationRecord } from '../gateway/backends/smpp/correlation-record.ts'
-import type { InboundRecord, StoredInbound } from '../gateway/inbound/stored-inbound.ts'
-import type { LedgerEntry, LedgerRecord } from '../gateway/ledger/ledger-record.ts'
-import type { StatusEvent } from '../gateway/status/status-event.ts'
+import type { Awaitable } from '../async/awaitable.ts'
+import type { CorrelationRecord } from '../domain/correlation-record.ts'
+import type { InboundRecord, StoredInbound } from '../domain/stored-inbound.ts'
+import type { LedgerEntry, LedgerRecord } from '../domain/ledger-record.ts'
+import type { StatusEvent } from '../domain/status-event.ts'
 import type { RelayAccountStore } from './relay-accounts.ts'
 import type { RelayLimitStore } from './relay-limits.ts'
 

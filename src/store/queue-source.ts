@@ -1,4 +1,4 @@
-import type { LedgerSource } from '../gateway/ledger/ledger-record.ts'
+import type { LedgerSource } from '../domain/ledger-record.ts'
 
 /** The one stream of the request queue, as the requests read from it name their source: its offsets are the requests' seqs. */
 export const EMBEDDED_STREAM = 'embedded/0'

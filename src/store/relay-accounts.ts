@@ -1,4 +1,4 @@
-import type { Awaitable } from '../gateway/awaitable.ts'
+import type { Awaitable } from '../async/awaitable.ts'
 
 // The relay vault's accounts as the store keeps them (relay.md §7): identifiers only as keyed
 // digests, everything else sensitive sealed by the vault (src/relay/vault/sealing.ts) before it

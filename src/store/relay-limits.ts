@@ -1,4 +1,4 @@
-import type { Awaitable } from '../gateway/awaitable.ts'
+import type { Awaitable } from '../async/awaitable.ts'
 import { DIGEST_PATTERN } from './relay-accounts.ts'
 
 // The relay vault's rate limits as the store keeps them (relay.md §7): a count and a time before

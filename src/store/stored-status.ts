@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
-import { decodeStatusEvent, encodeStatusEvent, type StatusEvent } from '../gateway/status/status-event.ts'
+import { decodeStatusEvent, encodeStatusEvent, type StatusEvent } from '../domain/status-event.ts'
 
 // Statuses are kept as their `sms-status` JSON (spec §4): the text a client reads on Kafka
 // deployments, with every field the contract has. History gives back what that text holds, so

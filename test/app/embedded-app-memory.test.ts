@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { MAX_CLIENT_ID_BYTES, MAX_CORREL_ID_BYTES } from '../../src/gateway/stages/request-ids.ts'
+import { MAX_CLIENT_ID_BYTES, MAX_CORREL_ID_BYTES } from '../../src/domain/request-ids.ts'
 import { MAX_REQUEST_BYTES } from '../../src/gateway/stages/parse-request.ts'
 import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
 import { ApiClient, FAR_DEADLINE, eventually, hasFinal, kinds, sealedRequest, temporaryFolder } from './app-fixtures.ts'

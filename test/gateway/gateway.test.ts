@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { afterEach, beforeEach, mock, test } from 'node:test'
-import { Gateway, type RequestOutcome } from '../../src/gateway/gateway.ts'
+import { Gateway, type HandledRequest } from '../../src/gateway/gateway.ts'
 import type { IncomingRequest, RequestSource } from '../../src/gateway/request-source.ts'
 import { createLogger, type Logger } from '../../src/log/logger.ts'
 
@@ -78,7 +78,7 @@ class TestSource implements RequestSource {
   }
 }
 
-interface Running { resolve: (outcome: RequestOutcome) => void, reject: (error: Error) => void }
+interface Running { resolve: (outcome: HandledRequest) => void, reject: (error: Error) => void }
 
 /** A handle() the test finishes request by request; it counts how many run at once. */
 class TestHandler {
@@ -88,13 +88,13 @@ class TestHandler {
   // By stream@offset; a redelivered request runs twice under one name, oldest first.
   readonly #running = new Map<string, Running[]>()
 
-  readonly handle = async (request: IncomingRequest): Promise<RequestOutcome> => {
+  readonly handle = async (request: IncomingRequest): Promise<HandledRequest> => {
     const id = idOf(request.stream, request.offset)
     this.started.push(id)
     this.running++
     this.maxRunning = Math.max(this.maxRunning, this.running)
     try {
-      return await new Promise<RequestOutcome>((resolve, reject) => {
+      return await new Promise<HandledRequest>((resolve, reject) => {
         this.#running.set(id, [...(this.#running.get(id) ?? []), { resolve, reject }])
       })
     } finally {

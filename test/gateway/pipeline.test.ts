@@ -10,8 +10,8 @@ import { createKeyPair, Vault } from '../../src/crypto/vault/index.ts'
 import type { Backend, ReportStatus, Submission } from '../../src/gateway/backends/backend.ts'
 import { loopbackBackend } from '../../src/gateway/backends/loopback/loopback-backend.ts'
 import { SMSC_BACKEND, unconfiguredSmscBackend } from '../../src/gateway/backends/unconfigured-smsc.ts'
-import type { RequestOutcome } from '../../src/gateway/gateway.ts'
-import { ledgerKey, ledgerStates } from '../../src/gateway/ledger/ledger-record.ts'
+import type { HandledRequest } from '../../src/gateway/gateway.ts'
+import { ledgerKey, ledgerStates } from '../../src/domain/ledger-record.ts'
 import { MemoryLedgerLog } from '../../src/gateway/ledger/memory-ledger-log.ts'
 import { RequestLedger } from '../../src/gateway/ledger/request-ledger.ts'
 import { inlineOpener } from '../../src/gateway/opener/inline-opener.ts'
@@ -20,7 +20,7 @@ import { createPipeline } from '../../src/gateway/pipeline.ts'
 import type { IncomingRequest } from '../../src/gateway/request-source.ts'
 import { defaultRoutes } from '../../src/gateway/stages/route.ts'
 import { validateForBackend } from '../../src/gateway/stages/validate-for-backend.ts'
-import type { StatusEvent } from '../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../src/domain/status-event.ts'
 import type { StatusSink } from '../../src/gateway/status/status-sink.ts'
 import { createLogger } from '../../src/log/logger.ts'
 import { formatSmsText } from '../../src/sms/sms-text.ts'
@@ -127,7 +127,7 @@ function pipelineFixture (options: { opener?: PayloadOpener, sink?: StatusSink, 
     now: options.now ?? (() => NOW),
     ...(options.signal === undefined ? {} : { signal: options.signal })
   })
-  return { handle: async (value: string | Buffer): Promise<RequestOutcome> => await handle(incoming(value)), sink, backend, ledgerLog, lines }
+  return { handle: async (value: string | Buffer): Promise<HandledRequest> => await handle(incoming(value)), sink, backend, ledgerLog, lines }
 }
 
 const status = (fields: Omit<StatusEvent, 'timestamp' | 'clientId' | 'correlId'> & { clientId?: string, correlId?: string, timestamp?: Date }): StatusEvent => ({
@@ -364,7 +364,7 @@ test('createPipeline gets a status out through a sink that fails twice, retrying
     }
   }
   const { handle, lines } = pipelineFixture({ sink: flaky })
-  let outcome: RequestOutcome | undefined
+  let outcome: HandledRequest | undefined
   const handling = handle(sealedRequest({ clientId: 'mallory' })).then(result => { outcome = result })
   const settle = async (): Promise<void> => { for (let round = 0; round < 5; round++) await new Promise(resolve => setImmediate(resolve)) }
   await settle()

@@ -1,6 +1,6 @@
 import type { OutboundSms } from '../stages/validate-sms.ts'
 import type { StatusVerdict } from '../stages/verdict.ts'
-import type { SmsStatus } from '../status/status-event.ts'
+import type { SmsStatus } from '../../domain/status-event.ts'
 
 /**
  * A request ready to leave the gateway. `message` is plaintext: never log or persist it. It is

@@ -1,4 +1,4 @@
-import { smsStatuses } from '../status/status-event.ts'
+import { smsStatuses } from '../../domain/status-event.ts'
 import { passEveryMessage, type Backend } from './backend.ts'
 
 /** The name of the backend that real recipients are routed to by default. */

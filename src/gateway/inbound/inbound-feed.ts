@@ -1,5 +1,5 @@
-import type { Awaitable } from '../awaitable.ts'
-import type { StoredInbound } from './stored-inbound.ts'
+import type { Awaitable } from '../../async/awaitable.ts'
+import type { StoredInbound } from '../../domain/stored-inbound.ts'
 
 /** The inbound SMS stored for the clients that own them: what the HTTP API and webhooks serve. */
 export interface InboundFeed {

@@ -2,7 +2,7 @@ import { createHmac, type KeyObject } from 'node:crypto'
 import { sealPayload, payloadFormats } from '../../crypto/payload/index.ts'
 import type { VaultKey } from '../../crypto/vault/index.ts'
 import { encodeInboundSms, type InboundSms } from '../../smpp/inbound/index.ts'
-import type { InboundRecord } from './stored-inbound.ts'
+import type { InboundRecord } from '../../domain/stored-inbound.ts'
 
 /** Mixed into the owner's private key to make the duplicate-key HMAC key, so it serves nothing else. */
 const DUPLICATE_KEY_LABEL = 'smsgw inbound duplicate key v1'

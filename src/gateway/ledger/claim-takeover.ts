@@ -1,4 +1,4 @@
-import type { LedgerEntry } from './ledger-record.ts'
+import type { LedgerEntry } from '../../domain/ledger-record.ts'
 
 /** When an unfinished claim counts as abandoned, for the ledger's readers. */
 export interface ClaimTakeoverOptions {

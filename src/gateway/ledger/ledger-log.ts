@@ -1,5 +1,5 @@
-import type { Awaitable } from '../awaitable.ts'
-import type { LedgerEntry, LedgerRecord } from './ledger-record.ts'
+import type { Awaitable } from '../../async/awaitable.ts'
+import type { LedgerEntry, LedgerRecord } from '../../domain/ledger-record.ts'
 
 /**
  * Where ledger records are kept: a Kafka topic, a table, or memory. All instances sharing a

@@ -1,6 +1,6 @@
-import { KeyedListeners } from '../keyed-listeners.ts'
+import { KeyedListeners } from '../../async/keyed-listeners.ts'
 import type { LedgerLog } from './ledger-log.ts'
-import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from './ledger-record.ts'
+import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../domain/ledger-record.ts'
 
 /**
  * A ledger log in this process's memory: for one instance without Kafka, and for tests. It

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { errorCodes, SmsgwError } from '../../errors.ts'
 import { isPastTakeover, type ClaimTakeoverOptions } from './claim-takeover.ts'
 import type { LedgerLog } from './ledger-log.ts'
-import { isUnwrittenClaim, ledgerStates, type LedgerEntry, type LedgerSource } from './ledger-record.ts'
+import { isUnwrittenClaim, ledgerStates, type LedgerEntry, type LedgerSource } from '../../domain/ledger-record.ts'
 
 /**
  * What the ledger says about handing a request to a backend:

@@ -1,6 +1,6 @@
 import { isPastTakeover, type ClaimTakeoverOptions } from './claim-takeover.ts'
 import type { LedgerLog } from './ledger-log.ts'
-import { encodeLedgerSource, isOutcomeOpen, ledgerKey, requestOfLedgerKey, type LedgerEntry, type LedgerSource } from './ledger-record.ts'
+import { encodeLedgerSource, isOutcomeOpen, ledgerKey, requestOfLedgerKey, type LedgerEntry, type LedgerSource } from '../../domain/ledger-record.ts'
 
 /**
  * A request that may have reached the SMSC and got no status (spec §7: unknown outcome): its

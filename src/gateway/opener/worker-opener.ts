@@ -1,7 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import type { OpenVerdict } from '../stages/open-request.ts'
 import { statusVerdict } from '../stages/verdict.ts'
-import { smsStatuses } from '../status/status-event.ts'
+import { smsStatuses } from '../../domain/status-event.ts'
 import type { OpenTask, OpenWorkerData } from './open-worker.ts'
 import type { PayloadOpener } from './payload-opener.ts'
 

@@ -1,4 +1,4 @@
-import { utcDate } from '../status/timestamp.ts'
+import { utcDate } from '../../domain/timestamp.ts'
 
 // Spec §2: the deadline is an ISO-8601 instant with seconds and a zone; fractions allowed.
 // We take exactly what the older gateway took, java.time's Instant.parse (ISO_INSTANT, JDK 12+),

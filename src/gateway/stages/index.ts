@@ -1,6 +1,5 @@
 export { MAX_REQUEST_BYTES, MAX_REQUEST_NESTING, parseSendRequest, requestRejections } from './parse-request.ts'
 export type { ParsedRequest, SendRequest } from './parse-request.ts'
-export { idProblem, MAX_CLIENT_ID_BYTES, MAX_CORREL_ID_BYTES } from './request-ids.ts'
 export { requestErrorTexts, validateRequest } from './validate-request.ts'
 export type { RequestPolicy, RequestVerdict } from './validate-request.ts'
 export { isPastDeadline, parseDeadline } from './deadline.ts'

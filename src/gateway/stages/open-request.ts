@@ -2,7 +2,7 @@ import { isSmsgwError } from '../../errors.ts'
 import { openPayload } from '../../crypto/payload/index.ts'
 import type { VaultKey } from '../../crypto/vault/vault-key.ts'
 import { parseSmsText, type SmsText } from '../../sms/sms-text.ts'
-import { smsStatuses } from '../status/status-event.ts'
+import { smsStatuses } from '../../domain/status-event.ts'
 import { statusVerdict, type StatusVerdict } from './verdict.ts'
 
 // Stage 3: open the sealed payload and read the SMS text (spec §3, §5 row 9). From here on the

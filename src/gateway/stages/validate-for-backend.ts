@@ -1,4 +1,4 @@
-import { smsStatuses } from '../status/status-event.ts'
+import { smsStatuses } from '../../domain/status-event.ts'
 import type { OutboundSms } from './validate-sms.ts'
 import { statusVerdict, type StatusVerdict } from './verdict.ts'
 

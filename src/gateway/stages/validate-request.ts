@@ -1,7 +1,7 @@
-import { smsStatuses } from '../status/status-event.ts'
+import { smsStatuses } from '../../domain/status-event.ts'
 import { isPastDeadline, parseDeadline } from './deadline.ts'
 import type { SendRequest } from './parse-request.ts'
-import { MAX_CORREL_ID_BYTES, idProblem } from './request-ids.ts'
+import { MAX_CORREL_ID_BYTES, idProblem } from '../../domain/request-ids.ts'
 import { statusVerdict, type StatusVerdict } from './verdict.ts'
 
 // Stage 2: is this client allowed, and is the request complete and still in time (spec §5 rows 4–8)?

@@ -1,5 +1,5 @@
 import type { SmsText } from '../../sms/sms-text.ts'
-import { smsStatuses } from '../status/status-event.ts'
+import { smsStatuses } from '../../domain/status-event.ts'
 import { statusVerdict, type StatusVerdict } from './verdict.ts'
 
 // Stage 4: does the opened SMS name a recipient and carry a body (spec §5 rows 10–13)?

@@ -1,4 +1,4 @@
-import type { SmsStatus } from '../status/status-event.ts'
+import type { SmsStatus } from '../../domain/status-event.ts'
 
 /**
  * A stage's decision that the request ends here, with the status to report and the contract's

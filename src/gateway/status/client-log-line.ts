@@ -1,5 +1,5 @@
-import type { StatusEvent } from './status-event.ts'
-import { formatTimestamp } from './timestamp.ts'
+import type { StatusEvent } from '../../domain/status-event.ts'
+import { formatTimestamp } from '../../domain/timestamp.ts'
 
 // The per-client log (spec §9): one line per produced status, appended to <dir>/<client-id>.log,
 //   timestamp TAB client-id TAB correl-id TAB sms-status TAB recall-id TAB error-text LF

@@ -3,7 +3,7 @@ import { join } from 'node:path'
 import { formatClientLogLine } from './client-log-line.ts'
 import { clientLogFileName } from './client-log-name.ts'
 import type { StatusSink } from './status-sink.ts'
-import type { StatusEvent } from './status-event.ts'
+import type { StatusEvent } from '../../domain/status-event.ts'
 
 /** The per-client TSV log (spec §9): one line per status in `<dir>/<client-id>.log`. */
 export class ClientLog implements StatusSink {

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { Logger } from '../../log/logger.ts'
-import type { StatusEvent } from './status-event.ts'
+import type { StatusEvent } from '../../domain/status-event.ts'
 import type { DUPLICATE_STATUS, StatusSink } from './status-sink.ts'
 
 const FIRST_RETRY_MS = 100

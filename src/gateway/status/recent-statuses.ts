@@ -1,4 +1,4 @@
-import { statusKey, type StatusEvent } from './status-event.ts'
+import { statusKey, type StatusEvent } from '../../domain/status-event.ts'
 import type { StatusFeed } from './status-feed.ts'
 import type { StatusSink } from './status-sink.ts'
 

@@ -1,4 +1,4 @@
-import type { StatusEvent } from './status-event.ts'
+import type { StatusEvent } from '../../domain/status-event.ts'
 
 /**
  * The statuses the gateway has reported, for the HTTP API, webhooks and the dashboard: the

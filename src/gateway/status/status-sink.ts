@@ -1,4 +1,4 @@
-import type { StatusEvent } from './status-event.ts'
+import type { StatusEvent } from '../../domain/status-event.ts'
 
 /**
  * What a sink that keeps each status once (the embedded store, statusOnceKey) answers when it

@@ -3,7 +3,7 @@ import { decodeBase64 } from '../../crypto/base64.ts'
 import { isSmsgwError } from '../../errors.ts'
 import { parseDeadline } from '../../gateway/stages/deadline.ts'
 import { MAX_REQUEST_BYTES } from '../../gateway/stages/parse-request.ts'
-import { MAX_CLIENT_ID_BYTES, MAX_CORREL_ID_BYTES, idProblem } from '../../gateway/stages/request-ids.ts'
+import { MAX_CLIENT_ID_BYTES, MAX_CORREL_ID_BYTES, idProblem } from '../../domain/request-ids.ts'
 
 // The body of POST /v1/messages: the request JSON of `send-sms` (spec §2), checked here as far as
 // the gateway can without opening the payload, so that a client hears of a malformed request at

@@ -1,5 +1,5 @@
 import { Type, type Static } from 'typebox'
-import { allowedSmsStatuses, encodeStatusEvent, type StatusEvent } from '../../gateway/status/status-event.ts'
+import { allowedSmsStatuses, encodeStatusEvent, type StatusEvent } from '../../domain/status-event.ts'
 
 // The status JSON of spec §4, as on `sms-status`, described for OpenAPI. The properties are
 // listed in the contract's order, which is also the order the response serialiser writes them in.

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import { encodeStatusEvent } from '../../gateway/status/status-event.ts'
+import { encodeStatusEvent } from '../../domain/status-event.ts'
 import { apiClientOf, apiGuard } from './api-guard.ts'
 import { EventStreams, MAX_STREAMS_PER_CLIENT } from './event-streams.ts'
 import { ProblemSchema } from './problem.ts'

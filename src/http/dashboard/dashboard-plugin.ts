@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify'
 import { Type } from 'typebox'
 import type { Static } from 'typebox'
-import type { SmsStatus } from '../../gateway/status/status-event.ts'
+import type { SmsStatus } from '../../domain/status-event.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import type { GatewayMetrics, MetricsView } from '../observability/gateway-metrics.ts'
 import { operatorGuard, operatorOf, type OperatorAuth } from '../operator/operator-guard.ts'

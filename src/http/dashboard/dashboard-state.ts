@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { allowedSmsStatuses, isFinalStatus, statusKey } from '../../gateway/status/status-event.ts'
-import type { SmsStatus, StatusEvent } from '../../gateway/status/status-event.ts'
+import { allowedSmsStatuses, isFinalStatus, statusKey } from '../../domain/status-event.ts'
+import type { SmsStatus, StatusEvent } from '../../domain/status-event.ts'
 import type { StatusSink } from '../../gateway/status/status-sink.ts'
 
 /** How many requests the dashboard lists, the most recently reported first. */

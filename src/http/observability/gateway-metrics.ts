@@ -1,6 +1,6 @@
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client'
-import { allowedSmsStatuses } from '../../gateway/status/status-event.ts'
-import type { StatusEvent } from '../../gateway/status/status-event.ts'
+import { allowedSmsStatuses } from '../../domain/status-event.ts'
+import type { StatusEvent } from '../../domain/status-event.ts'
 import { describeCommandStatus } from '../../smpp/codec/index.ts'
 import { allowedReceiptStats } from '../../smpp/receipts/index.ts'
 import { LabelCap, OTHER_LABEL } from './label-cap.ts'

@@ -1,5 +1,5 @@
-import { jsonFields } from '../../gateway/status/json-fields.ts'
-import { formatTimestamp, parseTimestamp } from '../../gateway/status/timestamp.ts'
+import { jsonFields } from '../../domain/json-fields.ts'
+import { formatTimestamp, parseTimestamp } from '../../domain/timestamp.ts'
 import { allowedUserDataEncodings, type UserDataEncoding } from '../../sms/encoding/index.ts'
 
 // The JSON of one mobile-originated SMS on the inbound topic (`kafka.topics.inbound`, spec §7):

@@ -1,4 +1,4 @@
-import { smsStatuses, type SmsStatus } from '../../gateway/status/status-event.ts'
+import { smsStatuses, type SmsStatus } from '../../domain/status-event.ts'
 import { messageStates, type MessageState } from '../codec/index.ts'
 
 /** The `stat:` values of SMPP 3.4 Appendix B. */

@@ -2,7 +2,7 @@ import type { DecodeFailure, Pdu, ResponseCommand } from '../codec/index.ts'
 import { SequenceNumbers } from './sequence-numbers.ts'
 
 /** How a request left the table: answered, answered unreadably, timed out, or cut off by the close. */
-export type RequestOutcome =
+export type ResponseOutcome =
   | { readonly type: 'response', readonly pdu: Pdu }
   | { readonly type: 'unreadable', readonly failure: DecodeFailure }
   | { readonly type: 'timeout' }
@@ -11,7 +11,7 @@ export type RequestOutcome =
 interface Entry {
   readonly expects: ResponseCommand
   readonly timer: NodeJS.Timeout
-  readonly settle: (outcome: RequestOutcome) => void
+  readonly settle: (outcome: ResponseOutcome) => void
 }
 
 /**
@@ -31,7 +31,7 @@ export class OutstandingRequests {
   }
 
   /** Registers a request under a fresh sequence number, which it returns; its timer starts now. */
-  add (expects: ResponseCommand, settle: (outcome: RequestOutcome) => void): number {
+  add (expects: ResponseCommand, settle: (outcome: ResponseOutcome) => void): number {
     const sequenceNumber = this.#sequences.next(number => this.#entries.has(number))
     const timer = setTimeout(() => {
       this.#entries.delete(sequenceNumber)
@@ -48,7 +48,7 @@ export class OutstandingRequests {
   }
 
   /** Settles and removes the request with this number; false when there is none. */
-  settle (sequenceNumber: number, outcome: RequestOutcome): boolean {
+  settle (sequenceNumber: number, outcome: ResponseOutcome): boolean {
     const entry = this.#remove(sequenceNumber)
     entry?.settle(outcome)
     return entry !== undefined

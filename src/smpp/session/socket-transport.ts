@@ -1,6 +1,6 @@
 import net from 'node:net'
 import tls from 'node:tls'
-import { drainOrClose } from '../../drain-or-close.ts'
+import { drainOrClose } from '../../async/drain-or-close.ts'
 import { connectionError } from './session-errors.ts'
 import type { SmppConnector, SmppTransport } from './transport.ts'
 

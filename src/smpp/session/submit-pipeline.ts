@@ -1,5 +1,5 @@
 import { commandStatus } from '../codec/index.ts'
-import type { OutstandingRequests, RequestOutcome } from './outstanding-requests.ts'
+import type { OutstandingRequests, ResponseOutcome } from './outstanding-requests.ts'
 import {
   endsSession, submitAnswerUnreadable, submitCutOff, submitPastDeadline, submitRefused, submitTimedOut, throttleStatuses
 } from './session-errors.ts'
@@ -207,7 +207,7 @@ export class SubmitPipeline {
     }
   }
 
-  #onOutcome (task: SubmitTask, outcome: RequestOutcome): void {
+  #onOutcome (task: SubmitTask, outcome: ResponseOutcome): void {
     if (!this.#window.has(task)) return
     switch (outcome.type) {
       case 'response': {

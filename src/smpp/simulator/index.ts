@@ -19,8 +19,8 @@ export {
   DEFAULT_SMSC_SYSTEM_ID, DEFAULT_UNBIND_TIMEOUT_MS, parseAccounts
 } from './simulator-options.ts'
 export type { SmscAccount, SmscSimulatorOptions } from './simulator-options.ts'
-export { bindTypes, sessionStates } from './smsc-session.ts'
-export type { BindType, SessionState } from './smsc-session.ts'
+export { bindTypes, sessionStates } from './simulator-session.ts'
+export type { BindType, SessionState } from './simulator-session.ts'
 export { SmscSimulator } from './smsc-simulator.ts'
 export type {
   BindEvent, DisconnectEvent, MoDelivery, MoInjection, SmscSimulatorEvents, SubmitRefusedEvent, UnbindEvent

@@ -2,7 +2,7 @@ import { errorCodes, isSmsgwError } from '../../errors.ts'
 import { encodeReceiptBody } from './delivery-receipt.ts'
 import type { ReceiptPlan } from './receipt-rules.ts'
 import type { ReceiptStat } from '../receipts/index.ts'
-import type { SmscSession } from './smsc-session.ts'
+import type { SimulatorSession } from './simulator-session.ts'
 import type { SubmittedMessage } from './submitted-message.ts'
 
 // Receipts wait for their delay, then go to a session bound to receive with the system_id that
@@ -37,7 +37,7 @@ export interface ReceiptJob {
 
 export interface ReceiptDeskContext {
   /** A session bound to receive for `systemId`, `preferred` when it can; undefined when none. */
-  readonly receivingSession: (systemId: string, preferred?: SmscSession) => SmscSession | undefined
+  readonly receivingSession: (systemId: string, preferred?: SimulatorSession) => SimulatorSession | undefined
   readonly answered: (event: ReceiptEvent) => void
   /** Receipts answered this long ago or less are sent again after a bind; 0: none. */
   readonly resendAnsweredMs: number
@@ -63,7 +63,7 @@ export class ReceiptDesk {
   }
 
   /** Sends `job` after its delay, or at once (to `preferred` when it can receive) when `now`. */
-  schedule (job: ReceiptJob, now: boolean, preferred?: SmscSession): void {
+  schedule (job: ReceiptJob, now: boolean, preferred?: SimulatorSession): void {
     if (this.#stopped) return
     if (now) {
       this.#send(job, preferred)
@@ -96,7 +96,7 @@ export class ReceiptDesk {
     this.#answered.clear()
   }
 
-  #send (job: ReceiptJob, preferred?: SmscSession): void {
+  #send (job: ReceiptJob, preferred?: SimulatorSession): void {
     if (this.#stopped) return
     const systemId = job.submitted.systemId
     const session = this.#context.receivingSession(systemId, preferred)

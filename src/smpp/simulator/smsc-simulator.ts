@@ -18,8 +18,8 @@ import { chooseReceipt, compileReceiptRules } from './receipt-rules.ts'
 import type { ReceiptRule, ReceiptRules } from './receipt-rules.ts'
 import { settingsOf } from './simulator-options.ts'
 import type { SimulatorSettings, SmscSimulatorOptions } from './simulator-options.ts'
-import { SmscSession } from './smsc-session.ts'
-import type { BindType, SessionContext, SubmitAnswer } from './smsc-session.ts'
+import { SimulatorSession } from './simulator-session.ts'
+import type { BindType, SessionContext, SubmitAnswer } from './simulator-session.ts'
 import { recordSubmit } from './submitted-message.ts'
 import type { SubmittedMessage } from './submitted-message.ts'
 
@@ -90,7 +90,7 @@ const successOutcomes: ReadonlySet<ReceiptStat> = new Set([receiptStats.delivere
 export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
   readonly #settings: SimulatorSettings
   readonly #server: Server
-  readonly #sessions = new Set<SmscSession>()
+  readonly #sessions = new Set<SimulatorSession>()
   readonly #receipts: ReceiptDesk
   readonly #sessionContext: SessionContext
   readonly #submitRate = new SubmitRate()
@@ -260,7 +260,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
       socket.destroy()
       return
     }
-    const session = new SmscSession(++this.#lastSessionId, socket, this.#sessionContext)
+    const session = new SimulatorSession(++this.#lastSessionId, socket, this.#sessionContext)
     this.#sessions.add(session)
   }
 
@@ -287,7 +287,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     }
   }
 
-  #authenticate (session: SmscSession, body: BindBody, bindType: BindType): number {
+  #authenticate (session: SimulatorSession, body: BindBody, bindType: BindType): number {
     const status = this.#bindStatus(body)
     if (status !== commandStatus.ESME_ROK) {
       this.emit('bind', { sessionId: session.id, systemId: body.systemId, bindType, commandStatus: status, remoteAddress: session.remoteAddress })
@@ -308,7 +308,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
   }
 
   // The submit faults in order: never answer, throttle the next K, throttle by rate, reject.
-  #submit (session: SmscSession, body: ShortMessageBody): SubmitAnswer | null {
+  #submit (session: SimulatorSession, body: ShortMessageBody): SubmitAnswer | null {
     const systemId = session.systemId ?? ''
     const faults = this.#faults
     const refuse = (status: number | null): SubmitAnswer | null => {
@@ -327,7 +327,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
     return this.#acceptSubmit(session, body, systemId, nowMs)
   }
 
-  #acceptSubmit (session: SmscSession, body: ShortMessageBody, systemId: string, nowMs: number): SubmitAnswer {
+  #acceptSubmit (session: SimulatorSession, body: ShortMessageBody, systemId: string, nowMs: number): SubmitAnswer {
     const counter = this.#nextMessageId++
     const { idFormat, receiptIdFormat, idWidth } = this.#settings
     const record = recordSubmit(body, formatMessageId(counter, idFormat, idWidth), systemId, new Date(nowMs))
@@ -361,7 +361,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
   }
 
   // `preferred` when it can receive for the system_id; otherwise the sessions take turns.
-  #receivingSession (systemId: string | undefined, preferred?: SmscSession): SmscSession | undefined {
+  #receivingSession (systemId: string | undefined, preferred?: SimulatorSession): SimulatorSession | undefined {
     if (preferred !== undefined && preferred.canReceive && preferred.systemId === systemId) return preferred
     const candidates = [...this.#sessions].filter(session => session.canReceive && (systemId === undefined || session.systemId === systemId))
     if (candidates.length === 0) return undefined
@@ -370,7 +370,7 @@ export class SmscSimulator extends EventEmitter<SmscSimulatorEvents> {
   }
 }
 
-function boundEvent (session: SmscSession): BindEvent {
+function boundEvent (session: SimulatorSession): BindEvent {
   assert.ok(session.systemId !== undefined && session.bindType !== undefined, 'a bound session has a system_id and bind type')
   return {
     sessionId: session.id,

@@ -1,4 +1,4 @@
-import { decodeCorrelationRecord, encodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
+import { decodeCorrelationRecord, encodeCorrelationRecord, type CorrelationRecord } from '../../domain/correlation-record.ts'
 import type { CorrelationStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
 import type { RetryingPool } from './retrying-pool.ts'

@@ -1,4 +1,4 @@
-import { checkInboundRecord, type InboundRecord, type StoredInbound } from '../../gateway/inbound/stored-inbound.ts'
+import { checkInboundRecord, type InboundRecord, type StoredInbound } from '../../domain/stored-inbound.ts'
 import { INBOUND_DUPLICATE_KEY, type InboundSmsStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
 import { InstanceNotices, type InstanceNoticeOptions } from './instance-notices.ts'

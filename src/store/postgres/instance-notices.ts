@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import type pg from 'pg'
-import type { Awaitable } from '../../gateway/awaitable.ts'
-import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
+import type { Awaitable } from '../../async/awaitable.ts'
+import { KeyedListeners } from '../../async/keyed-listeners.ts'
 import { NotificationListener } from './notification-listener.ts'
 
 /** Where the notices of one table's rows are heard: the store's database and schema. */

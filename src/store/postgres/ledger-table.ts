@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { decodeLedgerSource, encodeLedgerSource, ledgerStates, type LedgerEntry, type LedgerRecord, type LedgerSource } from '../../gateway/ledger/ledger-record.ts'
+import { decodeLedgerSource, encodeLedgerSource, ledgerStates, type LedgerEntry, type LedgerRecord, type LedgerSource } from '../../domain/ledger-record.ts'
 import type { LedgerStore } from '../embedded-store.ts'
 import { queuedSeqOf } from '../queue-source.ts'
 import type { RetryingPool } from './retrying-pool.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import type { SQLOutputValue } from 'node:sqlite'
-import { decodeLedgerSource, type LedgerSource } from '../../gateway/ledger/ledger-record.ts'
+import { decodeLedgerSource, type LedgerSource } from '../../domain/ledger-record.ts'
 
 // Rows come back from node:sqlite as records of unknown column types; these read one column as
 // the type the schema gives it. A mismatch means the schema and the code disagree: a bug.

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import { decodeCorrelationRecord, encodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
+import { decodeCorrelationRecord, encodeCorrelationRecord, type CorrelationRecord } from '../../domain/correlation-record.ts'
 import type { CorrelationStore } from '../embedded-store.ts'
 import { textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'

@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import { checkInboundRecord, type InboundRecord, type StoredInbound } from '../../gateway/inbound/stored-inbound.ts'
+import { checkInboundRecord, type InboundRecord, type StoredInbound } from '../../domain/stored-inbound.ts'
 import { INBOUND_DUPLICATE_KEY, type InboundSmsStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
 import { integerColumn, textColumn } from './columns.ts'

@@ -6,7 +6,5 @@ export { allowedRequestStates, RequestQueue, requestStates } from './request-que
 export type { RequestState } from './request-queue.ts'
 export { migrate, SCHEMA_VERSION } from './schema.ts'
 export { SqliteStore } from './sqlite-store.ts'
-export { allowedSynchronousModes, synchronousModes } from './synchronous-modes.ts'
-export type { SynchronousMode } from './synchronous-modes.ts'
 export type { SqliteStoreOptions } from './sqlite-store.ts'
 export { StatusStore } from './status-store.ts'

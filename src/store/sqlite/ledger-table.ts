@@ -1,5 +1,5 @@
 import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite'
-import { applyLedgerRecord, encodeLedgerSource, type LedgerEntry, type LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
+import { applyLedgerRecord, encodeLedgerSource, type LedgerEntry, type LedgerRecord } from '../../domain/ledger-record.ts'
 import type { LedgerStore } from '../embedded-store.ts'
 import { integerColumn, ledgerSourceColumn, textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'

@@ -12,7 +12,7 @@ import type { DatabaseSync } from 'node:sqlite'
 // - ledger: the request ledger's current entries (docs/delivery-guarantees.md); one row per key.
 // - correlations: which request an SMSC message id belongs to; the value of a `correl-id` record.
 // - inbound_sms (migration 2): mobile-originated SMS, each sealed to the client owning its
-//   recipient (src/gateway/inbound/stored-inbound.ts); no sender, recipient or text in the clear.
+//   recipient (src/domain/stored-inbound.ts); no sender, recipient or text in the clear.
 // - inbound_duplicate_keys (migration 2): a keyed digest per message stored lately, so an SMSC's
 //   re-delivery is stored once (docs/inbound-sms.md, "De-duplication").
 // - statuses.once_key (migration 3, receipts across crashes): statusOnceKey of a status with a recall-id, so

@@ -11,7 +11,7 @@ import { RelayLimitsTable } from './relay-limits-table.ts'
 import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
-import { allowedSynchronousModes, synchronousModes, type SynchronousMode } from './synchronous-modes.ts'
+import { allowedSynchronousModes, synchronousModes, type SynchronousMode } from '../../config/synchronous-modes.ts'
 
 /** The WAL file is truncated back to this after a checkpoint, so it does not keep a peak's size. */
 const JOURNAL_SIZE_LIMIT_BYTES = 64 * 1024 * 1024

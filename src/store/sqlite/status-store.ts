@@ -1,5 +1,5 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite'
-import type { StatusEvent } from '../../gateway/status/status-event.ts'
+import type { StatusEvent } from '../../domain/status-event.ts'
 import type { StatusHistoryStore } from '../embedded-store.ts'
 import { deleteInChunks } from '../retention.ts'
 import { decodeStoredStatus, storableStatus } from '../stored-status.ts'

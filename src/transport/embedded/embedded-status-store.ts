@@ -1,5 +1,5 @@
-import type { StatusEvent } from '../../gateway/status/status-event.ts'
-import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
+import type { StatusEvent } from '../../domain/status-event.ts'
+import { KeyedListeners } from '../../async/keyed-listeners.ts'
 import type { StatusFeed } from '../../gateway/status/status-feed.ts'
 import { DUPLICATE_STATUS, type StatusSink } from '../../gateway/status/status-sink.ts'
 import type { StatusHistoryStore } from '../../store/embedded-store.ts'

@@ -1,5 +1,5 @@
 import { DEFAULT_INBOUND_DUPLICATE_WINDOW_MS } from '../../config/defaults.ts'
-import { isOutcomeOpen, type LedgerEntry } from '../../gateway/ledger/ledger-record.ts'
+import { isOutcomeOpen, type LedgerEntry } from '../../domain/ledger-record.ts'
 import type { EmbeddedStore, RequestQueueStore } from '../../store/embedded-store.ts'
 import { openStore, type OpenStoreOptions } from '../../store/open-store.ts'
 import { queuedSeqOf } from '../../store/queue-source.ts'

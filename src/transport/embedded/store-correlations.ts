@@ -1,9 +1,9 @@
-import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
+import { KeyedListeners } from '../../async/keyed-listeners.ts'
 import type { CorrelationLookup } from '../../gateway/backends/smpp/receipt-handler.ts'
 import type { CorrelationWriter } from '../../gateway/backends/smpp/smpp-backend.ts'
-import { smsStatuses } from '../../gateway/status/status-event.ts'
+import { smsStatuses } from '../../domain/status-event.ts'
 import type { CorrelationStore, StatusHistoryStore } from '../../store/embedded-store.ts'
-import { correlationKey, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
+import { correlationKey, type CorrelationRecord } from '../../domain/correlation-record.ts'
 
 /**
  * The correlation table of the embedded deployment (the `correl-id` topic of a Kafka one): the

@@ -1,6 +1,6 @@
-import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
+import { KeyedListeners } from '../../async/keyed-listeners.ts'
 import type { LedgerLog } from '../../gateway/ledger/ledger-log.ts'
-import type { LedgerEntry, LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
+import type { LedgerEntry, LedgerRecord } from '../../domain/ledger-record.ts'
 import type { Awaitable, LedgerStore } from '../../store/embedded-store.ts'
 
 /**

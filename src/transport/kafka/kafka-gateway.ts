@@ -3,7 +3,7 @@ import { startOutboundGateway, type GatewayParts, type RunningGateway } from '..
 import type { Logger } from '../../log/logger.ts'
 import type { KafkaConnection } from './client-options.ts'
 import { CoalescingProducer } from './coalescing-producer.ts'
-import { CorrelationStore } from './correlation-store.ts'
+import { KafkaCorrelations } from './kafka-correlations.ts'
 import { InboundPublisher } from './inbound-publisher.ts'
 import { KafkaLedgerLog } from './kafka-ledger-log.ts'
 import { RequestConsumer } from './request-consumer.ts'
@@ -34,7 +34,7 @@ export async function startKafkaGateway (config: GatewayConfig, vaultPassword: s
   const producer = new CoalescingProducer(connection)
   const groupPrefix = `${config.kafka.groupId}-table`
   const ledgerLog = new KafkaLedgerLog({ connection, topic: topics.claims, groupPrefix, producer })
-  const correlations = new CorrelationStore({ connection, topic: topics.correlId, groupPrefix, producer })
+  const correlations = new KafkaCorrelations({ connection, topic: topics.correlId, groupPrefix, producer })
   await Promise.all([ledgerLog.start(), correlations.start()])
   const consumer = new RequestConsumer({ connection, topic: topics.sendSms, groupId: config.kafka.groupId })
   await consumer.start()

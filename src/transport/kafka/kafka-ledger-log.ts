@@ -1,5 +1,5 @@
 import type { LedgerLog } from '../../gateway/ledger/ledger-log.ts'
-import { decodeLedgerRecord, encodeLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../gateway/ledger/ledger-record.ts'
+import { decodeLedgerRecord, encodeLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../domain/ledger-record.ts'
 import { MemoryLedgerLog } from '../../gateway/ledger/memory-ledger-log.ts'
 import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts'
 

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { Consumer } from '@platformatic/kafka'
-import { decodeStatusEvent, type StatusEvent } from '../../gateway/status/status-event.ts'
+import { decodeStatusEvent, type StatusEvent } from '../../domain/status-event.ts'
 import { clientOptions, type KafkaConnection } from './client-options.ts'
 
 export interface FollowOptions {

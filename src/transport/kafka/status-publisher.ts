@@ -1,4 +1,4 @@
-import { encodeStatusEvent, statusKey, type StatusEvent } from '../../gateway/status/status-event.ts'
+import { encodeStatusEvent, statusKey, type StatusEvent } from '../../domain/status-event.ts'
 import type { StatusSink } from '../../gateway/status/status-sink.ts'
 import type { CoalescingProducer } from './coalescing-producer.ts'
 

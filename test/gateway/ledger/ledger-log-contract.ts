@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { Awaitable } from '../../../src/gateway/awaitable.ts'
+import type { Awaitable } from '../../../src/async/awaitable.ts'
 import type { LedgerLog } from '../../../src/gateway/ledger/ledger-log.ts'
-import { ledgerStates, type LedgerRecord } from '../../../src/gateway/ledger/ledger-record.ts'
+import { ledgerStates, type LedgerRecord } from '../../../src/domain/ledger-record.ts'
 
 /** A ledger log opened for one test: the log, how many entries it holds, and how to let it go. */
 export interface LedgerLogUnderTest {

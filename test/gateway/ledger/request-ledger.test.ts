@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { afterEach, beforeEach, mock, test } from 'node:test'
 import fc from 'fast-check'
 import type { LedgerLog } from '../../../src/gateway/ledger/ledger-log.ts'
-import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord, type LedgerSource } from '../../../src/gateway/ledger/ledger-record.ts'
+import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord, type LedgerSource } from '../../../src/domain/ledger-record.ts'
 import { MemoryLedgerLog } from '../../../src/gateway/ledger/memory-ledger-log.ts'
 import { RequestLedger, type ClaimVerdict, type OwnedClaim } from '../../../src/gateway/ledger/request-ledger.ts'
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { ledgerKey, ledgerStates, type LedgerRecord } from '../../../src/gateway/ledger/ledger-record.ts'
+import { ledgerKey, ledgerStates, type LedgerRecord } from '../../../src/domain/ledger-record.ts'
 import { MemoryLedgerLog } from '../../../src/gateway/ledger/memory-ledger-log.ts'
 import { UnknownOutcomes } from '../../../src/gateway/ledger/unknown-outcomes.ts'
 

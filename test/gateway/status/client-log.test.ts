@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { after, test } from 'node:test'
 import { ClientLog } from '../../../src/gateway/status/client-log.ts'
 import { clientLogFileName } from '../../../src/gateway/status/client-log-name.ts'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 
 const root = await mkdtemp(join(tmpdir(), 'smsgw-client-log-'))
 after(async () => { await rm(root, { recursive: true, force: true }) })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { syncBuiltinESMExports } from 'node:module'
 import { afterEach, beforeEach, mock, test } from 'node:test'
 import { reportDurably } from '../../../src/gateway/status/durable-report.ts'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import type { StatusSink } from '../../../src/gateway/status/status-sink.ts'
 import { createLogger, type Logger } from '../../../src/log/logger.ts'
 

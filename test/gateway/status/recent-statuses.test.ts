@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { RecentStatuses } from '../../../src/gateway/status/recent-statuses.ts'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { garbageCollector } from '../../harness/garbage-collector.ts'
 
 const at = new Date('2026-11-21T10:00:00Z')

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { DUPLICATE_STATUS, StatusFanOut, type StatusSink } from '../../../src/gateway/status/status-sink.ts'
 
 const event = (correlId: string, status: StatusEvent['status'] = 'SENT'): StatusEvent => ({ clientId: 'acme', correlId, timestamp: new Date('2026-11-21T10:00:00Z'), status })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after } from 'node:test'
 import { requestValuePrefix, type RequestIngress } from '../../../src/gateway/request-ingress.ts'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
 import { createLogger, type Logger } from '../../../src/log/logger.ts'
 

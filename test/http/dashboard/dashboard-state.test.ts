@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { DashboardState, MAX_DASHBOARD_ID_CHARS } from '../../../src/http/dashboard/dashboard-state.ts'
 import { garbageCollector } from '../../harness/garbage-collector.ts'
 

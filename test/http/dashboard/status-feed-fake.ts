@@ -1,4 +1,4 @@
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
 
 /** An in-memory StatusFeed for the dashboard tests: the statuses it was given, by request. */

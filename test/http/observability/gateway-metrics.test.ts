@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { register } from 'prom-client'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { commandStatusLabel, GatewayMetrics } from '../../../src/http/observability/gateway-metrics.ts'
 
 const status = (clientId: string, value: StatusEvent['status']): StatusEvent => ({ clientId, correlId: 'C1', timestamp: new Date('2026-11-21T10:00:00Z'), status: value })

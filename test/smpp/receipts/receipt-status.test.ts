@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { allowedSmsStatuses } from '../../../src/gateway/status/status-event.ts'
+import { allowedSmsStatuses } from '../../../src/domain/status-event.ts'
 import {
   allowedReceiptStats, messageStates, receiptStats, receiptStatus, statOfMessageState
 } from '../../../src/smpp/receipts/receipt-status.ts'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { PostgresStore } from '../../../src/store/postgres/postgres-store.ts'
 import { EmbeddedStatusStore } from '../../../src/transport/embedded/embedded-status-store.ts'
 import { newPostgresLocation } from '../store-kinds.ts'

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { DatabaseSync } from 'node:sqlite'
 import { test } from 'node:test'
-import { isUnwrittenClaim } from '../../../src/gateway/ledger/ledger-record.ts'
+import { isUnwrittenClaim } from '../../../src/domain/ledger-record.ts'
 import { migrate, migrations, SCHEMA_VERSION } from '../../../src/store/sqlite/schema.ts'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
 import { tempStoreFiles } from '../temp-files.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { DUPLICATE_STATUS } from '../../../src/gateway/status/status-sink.ts'
 import { EmbeddedStatusStore } from '../../../src/transport/embedded/embedded-status-store.ts'
 import { storeKinds } from '../../store/store-kinds.ts'

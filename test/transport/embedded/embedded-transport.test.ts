@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { describe, test } from 'node:test'
-import { encodeLedgerSource, ledgerStates, type LedgerRecord, type LedgerSource } from '../../../src/gateway/ledger/ledger-record.ts'
+import { encodeLedgerSource, ledgerStates, type LedgerRecord, type LedgerSource } from '../../../src/domain/ledger-record.ts'
 import { openStore } from '../../../src/store/open-store.ts'
 import { openEmbeddedTransport } from '../../../src/transport/embedded/embedded-transport.ts'
 import { storeKinds } from '../../store/store-kinds.ts'

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, test } from 'node:test'
-import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord } from '../../../src/gateway/ledger/ledger-record.ts'
+import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord } from '../../../src/domain/ledger-record.ts'
 import { RequestLedger, type ClaimVerdict, type OwnedClaim } from '../../../src/gateway/ledger/request-ledger.ts'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { StoreLedgerLog } from '../../../src/transport/embedded/store-ledger-log.ts'

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, test } from 'node:test'
 import { loadConfig, type DeepPartial, type GatewayConfig } from '../../../src/config/index.ts'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, produceValues, sealedRequest, StatusCollector, testConfig, testVaultFile } from '../../harness/gateway-fixture.ts'
 import { configEnv, GatewayProcess } from '../../harness/gateway-process.ts'
 

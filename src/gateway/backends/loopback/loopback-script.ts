@@ -1,4 +1,4 @@
-import { smsStatuses, type SmsStatus } from '../../status/status-event.ts'
+import { smsStatuses, type SmsStatus } from '../../../domain/status-event.ts'
 
 // Spec §6: requests of client `test` never reach an SMSC. A marker in the body picks the statuses
 // the loopback reports and when; the first marker of this table found in the body wins

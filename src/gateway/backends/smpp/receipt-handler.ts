@@ -1,10 +1,10 @@
 import { channel } from 'node:diagnostics_channel'
 import type { Logger } from '../../../log/logger.ts'
-import type { Awaitable } from '../../awaitable.ts'
+import type { Awaitable } from '../../../async/awaitable.ts'
 import { findTlv, type PduOf } from '../../../smpp/codec/index.ts'
 import { normaliseMessageId, parseReceiptText, receiptStatus, statOfMessageState, type MessageIdStyle } from '../../../smpp/receipts/index.ts'
-import type { CorrelationRecord } from './correlation-record.ts'
-import { isFinalStatus, smsStatuses, type StatusEvent } from '../../status/status-event.ts'
+import type { CorrelationRecord } from '../../../domain/correlation-record.ts'
+import { isFinalStatus, smsStatuses, type StatusEvent } from '../../../domain/status-event.ts'
 import { DUPLICATE_STATUS } from '../../status/status-sink.ts'
 import type { CorrelationWriter } from './smpp-backend.ts'
 

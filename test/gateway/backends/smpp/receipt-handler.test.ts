@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { createReceiptHandler, type CorrelationLookup } from '../../../../src/gateway/backends/smpp/receipt-handler.ts'
-import type { StatusEvent } from '../../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../../src/domain/status-event.ts'
 import { DUPLICATE_STATUS } from '../../../../src/gateway/status/status-sink.ts'
 import { createLogger } from '../../../../src/log/logger.ts'
 import { createPdu, shortMessageBody, type PduOf, type Tlv } from '../../../../src/smpp/codec/index.ts'
-import type { CorrelationRecord } from '../../../../src/gateway/backends/smpp/correlation-record.ts'
+import type { CorrelationRecord } from '../../../../src/domain/correlation-record.ts'
 
 const log = createLogger({ level: 'silent' })
 const NOW = new Date('2026-11-21T10:00:00Z')

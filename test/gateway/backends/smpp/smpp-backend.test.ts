@@ -9,7 +9,7 @@ import type { StatusReport } from '../../../../src/gateway/backends/backend.ts'
 import { smppBackend } from '../../../../src/gateway/backends/smpp/smpp-backend.ts'
 import { linksFor, type SmscLink, type SubmitChannel } from '../../../../src/gateway/backends/smpp/smsc-link.ts'
 import { absoluteTime } from '../../../../src/gateway/backends/smpp/validity-period.ts'
-import type { CorrelationRecord } from '../../../../src/gateway/backends/smpp/correlation-record.ts'
+import type { CorrelationRecord } from '../../../../src/domain/correlation-record.ts'
 import { createLogger } from '../../../../src/log/logger.ts'
 
 const log = createLogger({ level: 'silent' })

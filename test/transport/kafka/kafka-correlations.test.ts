@@ -3,12 +3,12 @@
 // the other instance that waits for the confirmation (issue 9 item 6).
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { CorrelationRecord } from '../../../src/gateway/backends/smpp/correlation-record.ts'
+import type { CorrelationRecord } from '../../../src/domain/correlation-record.ts'
 import { createReceiptHandler } from '../../../src/gateway/backends/smpp/receipt-handler.ts'
-import type { StatusEvent } from '../../../src/gateway/status/status-event.ts'
+import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { createLogger } from '../../../src/log/logger.ts'
 import { CoalescingProducer } from '../../../src/transport/kafka/coalescing-producer.ts'
-import { CorrelationStore } from '../../../src/transport/kafka/correlation-store.ts'
+import { KafkaCorrelations } from '../../../src/transport/kafka/kafka-correlations.ts'
 import { ensureTopics } from '../../../src/transport/kafka/topics.ts'
 import { kafkaBrokers, uniqueTopicName } from '../../harness/kafka.ts'
 import { receiptPdu } from '../../harness/receipt-pdu.ts'
@@ -16,17 +16,17 @@ import { receiptPdu } from '../../harness/receipt-pdu.ts'
 const log = createLogger({ level: 'silent' })
 const NOW = new Date('2026-11-21T10:00:05Z')
 
-describe('Kafka CorrelationStore shared by two instances', { timeout: 60_000 }, () => {
+describe('KafkaCorrelations shared by two instances', { timeout: 60_000 }, () => {
   const connection = { brokers: [kafkaBrokers()], clientId: 'test-correlations' }
   const topic = uniqueTopicName('correl-id')
   const producer = new CoalescingProducer(connection)
-  let submitter: CorrelationStore
-  let other: CorrelationStore
+  let submitter: KafkaCorrelations
+  let other: KafkaCorrelations
 
   before(async () => {
     await ensureTopics(connection, [{ name: topic, compacted: true }], { partitions: 1, replicationFactor: 1 })
-    submitter = new CorrelationStore({ connection, topic, groupPrefix: 'test-a', producer })
-    other = new CorrelationStore({ connection, topic, groupPrefix: 'test-b', producer })
+    submitter = new KafkaCorrelations({ connection, topic, groupPrefix: 'test-a', producer })
+    other = new KafkaCorrelations({ connection, topic, groupPrefix: 'test-b', producer })
     await Promise.all([submitter.start(), other.start()])
   })
 
@@ -81,7 +81,7 @@ describe('Kafka CorrelationStore shared by two instances', { timeout: 60_000 }, 
 
   test('confirmSent after the record was removed (a final receipt came first) writes nothing back', async () => {
     // One partition: a marker written after a record is read after it, by every instance.
-    const seenBy = async (store: CorrelationStore, recallId: string): Promise<void> => {
+    const seenBy = async (store: KafkaCorrelations, recallId: string): Promise<void> => {
       await submitter.put(pendingRecord(recallId))
       assert.ok(await store.waitFor(recallId, 10_000, 'main') !== undefined)
     }

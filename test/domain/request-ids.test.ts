@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { idProblem, MAX_CLIENT_ID_BYTES, MAX_CORREL_ID_BYTES } from '../../../src/gateway/stages/request-ids.ts'
+import { idProblem, MAX_CLIENT_ID_BYTES, MAX_CORREL_ID_BYTES } from '../../src/domain/request-ids.ts'
 
 test('idProblem finds nothing wrong with ids at the limit, in ASCII and in characters of several bytes', () => {
   for (const id of ['C1', 'x'.repeat(MAX_CORREL_ID_BYTES), 'é'.repeat(MAX_CORREL_ID_BYTES / 2), '😀'.repeat(MAX_CORREL_ID_BYTES / 4), 'a b/c%d']) {

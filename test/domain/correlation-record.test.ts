@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { correlationKey, decodeCorrelationRecord, encodeCorrelationRecord } from '../../../../src/gateway/backends/smpp/correlation-record.ts'
+import { correlationKey, decodeCorrelationRecord, encodeCorrelationRecord } from '../../src/domain/correlation-record.ts'
 
 test('encodeCorrelationRecord writes the spec §1 fields, and the connection when there is one', () => {
   assert.equal(encodeCorrelationRecord({ recallId: '4711', clientId: 'acme', correlId: 'C1' }), '{"recall-id":"4711","client-id":"acme","correl-id":"C1"}')

@@ -14,7 +14,7 @@ import {
   requestOfLedgerKey,
   type LedgerEntry,
   type LedgerRecord
-} from '../../../src/gateway/ledger/ledger-record.ts'
+} from '../../src/domain/ledger-record.ts'
 
 const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: { stream: 'send-sms/0', offset: BigInt(atMs) }, atMs })
 const done = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.done, source: { stream: 'send-sms/0', offset: BigInt(atMs) }, atMs })

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { formatTimestamp, parseTimestamp, utcDate } from '../../../src/gateway/status/timestamp.ts'
+import { formatTimestamp, parseTimestamp, utcDate } from '../../src/domain/timestamp.ts'
 
 // Expected texts are what Java's Instant.truncatedTo(ChronoUnit.SECONDS).toString() prints (JDK 17).
 const formatted: ReadonlyArray<readonly [iso: string, text: string]> = [

@@ -1,5 +1,5 @@
-import { KeyedListeners } from '../../gateway/keyed-listeners.ts'
-import { correlationKey, encodeCorrelationRecord, decodeCorrelationRecord, type CorrelationRecord } from '../../gateway/backends/smpp/correlation-record.ts'
+import { KeyedListeners } from '../../async/keyed-listeners.ts'
+import { correlationKey, encodeCorrelationRecord, decodeCorrelationRecord, type CorrelationRecord } from '../../domain/correlation-record.ts'
 import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts'
 
 /**
@@ -8,7 +8,7 @@ import { CompactedTopic, type CompactedTopicOptions } from './compacted-topic.ts
  * status reported twice, so a record's pending SENT is confirmed here once it is out
  * (confirmSent), and a receipt waits for that before it reports the SENT itself (sentOut).
  */
-export class CorrelationStore {
+export class KafkaCorrelations {
   readonly #records = new Map<string, CorrelationRecord>()
   readonly #waiters = new KeyedListeners<CorrelationRecord>()
   readonly #table: CompactedTopic

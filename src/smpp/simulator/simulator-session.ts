@@ -37,15 +37,15 @@ export interface SessionContext {
   readonly responseDelayMs: () => number
   readonly deliverTimeoutMs: number
   /** The command_status for a bind; ESME_ROK binds the session. */
-  authenticate: (session: SmscSession, body: BindBody, bindType: BindType) => number
+  authenticate: (session: SimulatorSession, body: BindBody, bindType: BindType) => number
   /** The bind response was written: the session may now receive deliver_sm. */
-  bound: (session: SmscSession) => void
-  unbound: (session: SmscSession) => void
+  bound: (session: SimulatorSession) => void
+  unbound: (session: SimulatorSession) => void
   /** A submit_sm on a session bound to transmit. */
-  submit: (session: SmscSession, body: ShortMessageBody) => SubmitAnswer | null
+  submit: (session: SimulatorSession, body: ShortMessageBody) => SubmitAnswer | null
   /** Counts a PDU read; true when the connection is to close once it is answered. */
   countPdu: () => boolean
-  closed: (session: SmscSession, reason: string) => void
+  closed: (session: SimulatorSession, reason: string) => void
 }
 
 interface PendingDeliver {
@@ -56,7 +56,7 @@ interface PendingDeliver {
 
 const MAX_SEQUENCE_NUMBER = 0x7fffffff
 
-export class SmscSession {
+export class SimulatorSession {
   readonly id: number
   readonly remoteAddress: string
   readonly #socket: Socket

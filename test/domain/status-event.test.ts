@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import fc from 'fast-check'
 import {
   allowedSmsStatuses, decodeStatusEvent, encodeStatusEvent, isFinalStatus, isSmsStatus, smsStatuses, statusKey, type StatusEvent
-} from '../../../src/gateway/status/status-event.ts'
+} from '../../src/domain/status-event.ts'
 
 const timestamp = new Date('2026-11-21T10:00:00Z')
 
