@@ -14,7 +14,7 @@ import { listenHttp } from './listen-http.ts'
 import type { Logger } from '../log/logger.ts'
 import { startConfiguredRelayVault } from '../relay/grpc/relay-vault-server.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
-import { startEmbeddedGateway } from '../transport/embedded/embedded-gateway.ts'
+import { startEmbeddedGateway } from './embedded-gateway.ts'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, LOOPBACK_CLIENT, prepareDemo, type DemoFiles } from './demo-setup.ts'
 
 export interface EmbeddedAppOptions {

@@ -8,7 +8,7 @@ import { passEveryMessage, type Backend } from '../../../src/gateway/backends/ba
 import { defaultRoutes } from '../../../src/gateway/stages/route.ts'
 import { smsStatuses } from '../../../src/domain/status-event.ts'
 import { createLogger } from '../../../src/log/logger.ts'
-import { startKafkaGateway } from '../../../src/transport/kafka/kafka-gateway.ts'
+import { startKafkaGateway } from '../../../src/app/kafka-gateway.ts'
 import { ensureTopics } from '../../../src/transport/kafka/topics.ts'
 import { garbageCollector } from '../../harness/garbage-collector.ts'
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, LogCapture, produceValues, sealedRequest, testConfig } from '../../harness/gateway-fixture.ts'

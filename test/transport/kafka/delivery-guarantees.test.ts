@@ -10,7 +10,7 @@ import { passEveryMessage, type Backend, type ReportStatus, type Submission } fr
 import { defaultRoutes } from '../../../src/gateway/stages/route.ts'
 import { smsStatuses } from '../../../src/domain/status-event.ts'
 import { createLogger } from '../../../src/log/logger.ts'
-import { startKafkaGateway, type RunningGateway } from '../../../src/transport/kafka/kafka-gateway.ts'
+import { startKafkaGateway, type RunningGateway } from '../../../src/app/kafka-gateway.ts'
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, LogCapture, produceValues, sealedRequest, StatusCollector, testConfig } from '../../harness/gateway-fixture.ts'
 import { eventually } from '../../harness/eventually.ts'
 
