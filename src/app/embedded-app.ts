@@ -16,7 +16,7 @@ import type { RequestIngress } from '../gateway/request-ingress.ts'
 import type { OutboundSide } from '../relay/grpc/otp-sender-from-config.ts'
 import { startConfiguredRelayVault } from '../relay/grpc/relay-vault-server.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
-import { startEmbeddedGateway } from '../transport/embedded/embedded-gateway.ts'
+import { startEmbeddedGateway } from './embedded-gateway.ts'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, LOOPBACK_CLIENT, prepareDemo, type DemoFiles } from './demo-setup.ts'
 
 export interface EmbeddedAppOptions {

@@ -38,7 +38,7 @@ export function addUnknownOutcomesCommand (program: Command, io: ProgramIo): voi
 async function withOutcomes<T> (options: TopicOptions, io: ProgramIo, use: (outcomes: UnknownOutcomes) => Promise<T>): Promise<T> {
   // Loaded here, not at the top: the other commands need none of it and start faster.
   const { loadConfig } = await import('../config/index.ts')
-  const { withLedgerTopicOutcomes } = await import('../transport/kafka/ledger-topic-outcomes.ts')
+  const { withLedgerTopicOutcomes } = await import('../app/ledger-topic-outcomes.ts')
   const config = await loadConfig({
     file: options.config,
     env: io.env,

@@ -9,14 +9,16 @@ export type { JsonFields } from './json-fields.ts'
 export {
   applyLedgerRecord,
   decodeLedgerRecord,
+  decodeLedgerSource,
   encodeLedgerRecord,
+  encodeLedgerSource,
   isOutcomeOpen,
   isUnwrittenClaim,
   ledgerKey,
   ledgerStates,
   requestOfLedgerKey
 } from './ledger-record.ts'
-export type { LedgerEntry, LedgerRecord, LedgerState } from './ledger-record.ts'
+export type { LedgerEntry, LedgerRecord, LedgerSource, LedgerState } from './ledger-record.ts'
 export { idProblem, MAX_CLIENT_ID_BYTES, MAX_CORREL_ID_BYTES } from './request-ids.ts'
 export {
   allowedSmsStatuses,

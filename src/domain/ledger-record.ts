@@ -14,13 +14,22 @@ export const ledgerStates = { claimed: 'claimed', takenOver: 'taken-over', writi
 export type LedgerState = typeof ledgerStates[keyof typeof ledgerStates]
 const allowedLedgerStates: readonly string[] = Object.values(ledgerStates)
 
+/**
+ * Where a request came from: a stream of its source, whose records are committed in order
+ * (`send-sms/2`: a topic's partition; `embedded/0`: the store's queue), and its offset there.
+ */
+export interface LedgerSource {
+  readonly stream: string
+  readonly offset: bigint
+}
+
 /** One ledger record. A `null` record (a tombstone) forgets the request. */
 export interface LedgerRecord {
   /** Names one attempt to own the request: unique per instance and attempt. */
   readonly token: string
   readonly state: LedgerState
-  /** Where the request came from, e.g. `send-sms/2/1234`: for logs and diagnosis. */
-  readonly source: string
+  /** Where the request came from: for logs and diagnosis. */
+  readonly source: LedgerSource
   /** When the record was written, ms since the epoch (the writer's clock). */
   readonly atMs: number
   /**
@@ -35,7 +44,7 @@ export interface LedgerRecord {
 /** What the ledger knows of one request: the owning claim and how far it got. */
 export interface LedgerEntry {
   readonly token: string
-  readonly source: string
+  readonly source: LedgerSource
   readonly claimedAtMs: number
   readonly done: boolean
   /** Whether the owner marks `writing` before writing (see LedgerRecord.marksWrites). */
@@ -80,8 +89,23 @@ export function isOutcomeOpen (entry: LedgerEntry): boolean {
   return !entry.done && !isUnwrittenClaim(entry)
 }
 
+/**
+ * A source as logs, the API and stored records (the claims topic, the stores' `source` column)
+ * write it: `<stream>/<offset>`, e.g. `send-sms/2/1234` or `embedded/0/17`.
+ */
+export function encodeLedgerSource (source: LedgerSource): string {
+  return `${source.stream}/${source.offset}`
+}
+
+/** The source encodeLedgerSource wrote as `text`; undefined for text it does not write. */
+export function decodeLedgerSource (text: string): LedgerSource | undefined {
+  // A stream may hold slashes (`send-sms/2`); the offset, after the last one, does not.
+  const match = /^(.+)\/(\d+)$/s.exec(text)
+  return match === null ? undefined : { stream: match[1] as string, offset: BigInt(match[2] as string) }
+}
+
 export function encodeLedgerRecord (record: LedgerRecord): string {
-  return JSON.stringify(record)
+  return JSON.stringify({ ...record, source: encodeLedgerSource(record.source) })
 }
 
 /**
@@ -99,10 +123,12 @@ export function decodeLedgerRecord (text: string): LedgerRecord | null {
     return null
   }
   if (typeof value !== 'object' || value === null) return null
-  const { token, state, source, atMs, marksWrites, supersedes } = value as Record<string, unknown>
+  const { token, state, source: sourceText, atMs, marksWrites, supersedes } = value as Record<string, unknown>
   // JSON reads 1e999 as Infinity: not a time, and a claim dated then would never be abandoned.
-  if (typeof token !== 'string' || typeof source !== 'string' || typeof atMs !== 'number' || !Number.isFinite(atMs)) return null
+  if (typeof token !== 'string' || typeof sourceText !== 'string' || typeof atMs !== 'number' || !Number.isFinite(atMs)) return null
   if (typeof state !== 'string' || !allowedLedgerStates.includes(state)) return null
+  const source = decodeLedgerSource(sourceText)
+  if (source === undefined) return null
   const record: LedgerRecord = { token, state: state as LedgerState, source, atMs }
   if (state === ledgerStates.claimed) return marksWrites === true ? { ...record, marksWrites: true } : record
   if (state === ledgerStates.takenOver) return typeof supersedes === 'string' ? { ...record, supersedes } : null

@@ -5,7 +5,7 @@ import { diagnosticsChannels } from './diagnostics-channels.ts'
 import type { Backend, StatusReport } from './backends/backend.ts'
 import type { HandledRequest } from './gateway.ts'
 import { InFlightLimit } from './in-flight-limit.ts'
-import { ledgerKey } from '../domain/ledger-record.ts'
+import { encodeLedgerSource, ledgerKey, type LedgerSource } from '../domain/ledger-record.ts'
 import type { RequestLedger } from './ledger/request-ledger.ts'
 import type { PayloadOpener } from './opener/payload-opener.ts'
 import type { IncomingRequest } from './request-source.ts'
@@ -50,11 +50,13 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
   for (const backend of options.backends.values()) if (backend.handOvers !== undefined) handOvers.set(backend, new InFlightLimit(backend.handOvers))
 
   return async function handleRequest (request: IncomingRequest): Promise<HandledRequest> {
-    return await requestChannel.tracePromise(async () => await handle(request), { operationId: `${request.stream}/${request.offset}` })
+    const ledgerSource = { stream: request.stream, offset: request.offset }
+    return await requestChannel.tracePromise(async () => await handle(request.value, ledgerSource), { operationId: encodeLedgerSource(ledgerSource) })
   }
 
-  async function handle ({ value, stream, offset }: IncomingRequest): Promise<HandledRequest> {
-    const source = `${stream}/${offset}`
+  async function handle (value: Buffer, ledgerSource: LedgerSource): Promise<HandledRequest> {
+    // The source as logs and trace contexts name it.
+    const source = encodeLedgerSource(ledgerSource)
     const parsed = parseSendRequest(value)
     if (parsed.kind === 'rejected') {
       // Spec §5 rows 1-3: no one to address a status to.
@@ -81,13 +83,13 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
     const backendName = routeRequest({ clientId, to: valid.message.to }, options.routes, options.defaultBackend)
     const backend = options.backends.get(backendName)
     if (backend === undefined) throw new SmsgwError(errorCodes.config, `route names backend '${backendName}', which is not configured`)
-    const rejected = backend.check(valid.message)
-    if (rejected !== undefined) return await finish(report, rejected)
+    const accepted = backend.check(valid.message)
+    if (accepted.kind === 'status') return await finish(report, accepted)
     // Opening on a busy worker takes time: check the deadline again before handing it over.
     if (isPastDeadline(checked.deadline, now())) return await finish(report, { status: smsStatuses.expired })
 
     const key = ledgerKey(clientId, correlId)
-    const submission = { clientId, correlId, deadline: checked.deadline, message: valid.message, takenInAtMs }
+    const submission = { clientId, correlId, deadline: checked.deadline, message: accepted.message, takenInAtMs }
     if (backend.replayable) {
       // A replayable backend has no effect outside the gateway, so a second hand-over after a
       // crash or rebalance harms nothing and the ledger's Kafka round trips buy nothing. A
@@ -118,7 +120,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
       gate?.release()
     }
     try {
-      const claim = await ledger.claim(key, source, { ...(signal === undefined ? {} : { signal }), beforeClaim: takeSlot, beforeWait: giveSlotBack })
+      const claim = await ledger.claim(key, ledgerSource, { ...(signal === undefined ? {} : { signal }), beforeClaim: takeSlot, beforeWait: giveSlotBack })
       if (claim.kind === 'completed') {
         log.info({ source, clientId, correlId }, 'request already handled; not submitted again')
         return { ledgerKey: key }
@@ -134,7 +136,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
       let reported = false
       const markWriting = async (): Promise<void> => {
         if (marked) return
-        await ledger.markWriting(key, claim.claim, source)
+        await ledger.markWriting(key, claim.claim, ledgerSource)
         marked = true
       }
       try {
@@ -155,7 +157,7 @@ export function createPipeline (options: PipelineOptions): (request: IncomingReq
         log.warn({ source, clientId, correlId, backend: backend.name }, 'request written and never answered; outcome unknown, listed for operators')
         return {}
       }
-      await ledger.complete(key, claim.claim.token, source)
+      await ledger.complete(key, claim.claim.token, ledgerSource)
     } finally {
       giveSlotBack()
     }

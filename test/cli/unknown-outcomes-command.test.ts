@@ -22,8 +22,10 @@ test('smsgw unknown-outcomes lists the requests marked writing and unfinished on
   const producer = new CoalescingProducer(connection)
   const ledger = new KafkaLedgerLog({ connection, topic, groupPrefix: topic, producer })
   await ledger.start()
+  // Where each request came from: what the listing names as its source.
+  const OFFSETS = new Map([['W1', 11n], ['CLAIMED', 12n], ['DONE', 13n]])
   const append = async (correlId: string, state: LedgerRecord['state'], atMs: number): Promise<void> => {
-    await ledger.append(ledgerKey('acme', correlId), { token: `${correlId}/1`, state, source: `send-sms/0/${correlId}`, atMs, ...(state === ledgerStates.claimed ? { marksWrites: true } : {}) }, { readBack: true })
+    await ledger.append(ledgerKey('acme', correlId), { token: `${correlId}/1`, state, source: { stream: 'send-sms/0', offset: OFFSETS.get(correlId) ?? 0n }, atMs, ...(state === ledgerStates.claimed ? { marksWrites: true } : {}) }, { readBack: true })
   }
   await append('W1', ledgerStates.claimed, CLAIMED_AT_MS)
   await append('W1', ledgerStates.writing, CLAIMED_AT_MS + 7)
@@ -39,7 +41,7 @@ test('smsgw unknown-outcomes lists the requests marked writing and unfinished on
   const args = ['--config', configFile, '--brokers', brokers]
   assert.deepStrictEqual(asText(await smsgw(['unknown-outcomes', 'list', ...args])), {
     code: 0,
-    stdout: '{"client-id":"acme","correl-id":"W1","source":"send-sms/0/W1","claimed-at":"2026-11-21T10:00:00.000Z","writing-at":"2026-11-21T10:00:00.007Z"}\n',
+    stdout: '{"client-id":"acme","correl-id":"W1","source":"send-sms/0/11","claimed-at":"2026-11-21T10:00:00.000Z","writing-at":"2026-11-21T10:00:00.007Z"}\n',
     stderr: ''
   })
   assert.deepStrictEqual(asText(await smsgw(['unknown-outcomes', 'resolve', 'acme', 'CLAIMED', ...args])), {

@@ -4,7 +4,9 @@ import fc from 'fast-check'
 import {
   applyLedgerRecord,
   decodeLedgerRecord,
+  decodeLedgerSource,
   encodeLedgerRecord,
+  encodeLedgerSource,
   isOutcomeOpen,
   isUnwrittenClaim,
   ledgerKey,
@@ -14,9 +16,9 @@ import {
   type LedgerRecord
 } from '../../src/domain/ledger-record.ts'
 
-const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: `send-sms/0/${atMs}`, atMs })
-const done = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.done, source: `send-sms/0/${atMs}`, atMs })
-const owned = (token: string, atMs: number, isDone = false): LedgerEntry => ({ token, source: `send-sms/0/${atMs}`, claimedAtMs: atMs, done: isDone })
+const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: { stream: 'send-sms/0', offset: BigInt(atMs) }, atMs })
+const done = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.done, source: { stream: 'send-sms/0', offset: BigInt(atMs) }, atMs })
+const owned = (token: string, atMs: number, isDone = false): LedgerEntry => ({ token, source: { stream: 'send-sms/0', offset: BigInt(atMs) }, claimedAtMs: atMs, done: isDone })
 
 /** Folds records in log order, as every instance sharing the log does. */
 const fold = (records: ReadonlyArray<LedgerRecord | null>): LedgerEntry | undefined =>
@@ -98,6 +100,17 @@ test('encodeLedgerRecord and decodeLedgerRecord round-trip a claim and a done', 
   }
 })
 
+test('encodeLedgerSource writes <stream>/<offset>, and decodeLedgerSource reads it back, splitting at the last slash', () => {
+  const sources = [{ stream: 'send-sms/2', offset: 1234n }, { stream: 'embedded/0', offset: 0n }, { stream: 'a/7', offset: 2n ** 63n - 1n }]
+  assert.deepStrictEqual(sources.map(encodeLedgerSource), ['send-sms/2/1234', 'embedded/0/0', 'a/7/9223372036854775807'])
+  assert.deepStrictEqual(sources.map(encodeLedgerSource).map(decodeLedgerSource), sources)
+})
+
+test('decodeLedgerSource returns undefined for text encodeLedgerSource does not write', () => {
+  const junk = ['', 's', '/1', 'send-sms/0/', 'send-sms/0/-1', 'send-sms/0/1.5', 'send-sms/0/1 ', 'send-sms/0/0x1']
+  assert.deepStrictEqual(junk.map(decodeLedgerSource), junk.map(() => undefined))
+})
+
 test('encodeLedgerRecord writes the record as JSON in field order', () => {
   assert.equal(encodeLedgerRecord(claim('i/2', 7)), '{"token":"i/2","state":"claimed","source":"send-sms/0/7","atMs":7}')
 })
@@ -106,7 +119,7 @@ test('encodeLedgerRecord and decodeLedgerRecord round-trip any record', () => {
   const record = fc.record({
     token: fc.string({ unit: 'binary' }),
     state: fc.constantFrom(ledgerStates.claimed, ledgerStates.done),
-    source: fc.string({ unit: 'binary' }),
+    source: fc.record({ stream: fc.string({ unit: 'binary', minLength: 1 }), offset: fc.bigInt({ min: 0n, max: 2n ** 63n - 1n }) }, { noNullPrototype: true }),
     atMs: fc.integer({ min: 0, max: 8.64e15 })
   }, { noNullPrototype: true })
   fc.assert(fc.property(record, value => {
@@ -117,22 +130,25 @@ test('encodeLedgerRecord and decodeLedgerRecord round-trip any record', () => {
 test('decodeLedgerRecord returns null when the value is not a ledger record', () => {
   const junk = [
     '', 'not json', '{', 'null', '42', '"claimed"', '[]', '{}',
-    '{"token":"a","state":"claimed","source":"s"}',
-    '{"token":"a","state":"taken","source":"s","atMs":1}',
-    '{"token":1,"state":"claimed","source":"s","atMs":1}',
+    '{"token":"a","state":"claimed","source":"send-sms/0/1"}',
+    '{"token":"a","state":"taken","source":"send-sms/0/1","atMs":1}',
+    '{"token":1,"state":"claimed","source":"send-sms/0/1","atMs":1}',
     '{"token":"a","state":"claimed","source":null,"atMs":1}',
-    '{"token":"a","state":"claimed","source":"s","atMs":"1"}',
+    // A source encodeLedgerSource does not write: no offset, or one that is not a whole number.
+    '{"token":"a","state":"claimed","source":"s","atMs":1}',
+    '{"token":"a","state":"claimed","source":"send-sms/0/-1","atMs":1}',
+    '{"token":"a","state":"claimed","source":"send-sms/0/1","atMs":"1"}',
     // Not a time: JSON reads 1e999 as Infinity, which no clock writes and no encoder gives back.
-    '{"token":"a","state":"claimed","source":"s","atMs":1e999}',
-    '{"token":"a","state":"claimed","source":"s","atMs":-1e999}'
+    '{"token":"a","state":"claimed","source":"send-sms/0/1","atMs":1e999}',
+    '{"token":"a","state":"claimed","source":"send-sms/0/1","atMs":-1e999}'
   ]
   assert.deepStrictEqual(junk.map(decodeLedgerRecord), junk.map(() => null))
 })
 
 test('decodeLedgerRecord drops unknown fields', () => {
   assert.deepStrictEqual(
-    decodeLedgerRecord('{"token":"a","state":"done","source":"s","atMs":1,"extra":true,"__proto__":{"x":1}}'),
-    { token: 'a', state: 'done', source: 's', atMs: 1 }
+    decodeLedgerRecord('{"token":"a","state":"done","source":"send-sms/0/1","atMs":1,"extra":true,"__proto__":{"x":1}}'),
+    { token: 'a', state: 'done', source: { stream: 'send-sms/0', offset: 1n }, atMs: 1 }
   )
 })
 
@@ -184,8 +200,8 @@ test('ledgerKey joins client-id and correl-id so that no two pairs share a key',
 // The `writing` mark and the takeover of an unwritten claim (issue 9, item 9: requests claimed
 // by a crashed instance and never written got no status at all).
 const markingClaim = (token: string, atMs: number): LedgerRecord => ({ ...claim(token, atMs), marksWrites: true })
-const writing = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.writing, source: `send-sms/0/${atMs}`, atMs })
-const takeOver = (token: string, supersedes: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.takenOver, source: `send-sms/0/${atMs}`, atMs, supersedes })
+const writing = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.writing, source: { stream: 'send-sms/0', offset: BigInt(atMs) }, atMs })
+const takeOver = (token: string, supersedes: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.takenOver, source: { stream: 'send-sms/0', offset: BigInt(atMs) }, atMs, supersedes })
 const marking = (token: string, atMs: number, writingAtMs?: number): LedgerEntry => ({ ...owned(token, atMs), marksWrites: true, ...(writingAtMs === undefined ? {} : { writingAtMs }) })
 
 test('applyLedgerRecord marks the owner\'s entry writing once, at its first mark', () => {
@@ -233,9 +249,10 @@ test('encodeLedgerRecord and decodeLedgerRecord round-trip a marking claim, a wr
 })
 
 test('decodeLedgerRecord refuses a takeover that names no claim, and drops marksWrites and supersedes where they do not belong', () => {
-  assert.equal(decodeLedgerRecord('{"token":"b","state":"taken-over","source":"s","atMs":1}'), null)
-  assert.deepStrictEqual(decodeLedgerRecord('{"token":"a","state":"writing","source":"s","atMs":1,"marksWrites":true,"supersedes":"x"}'), { token: 'a', state: 'writing', source: 's', atMs: 1 })
-  assert.deepStrictEqual(decodeLedgerRecord('{"token":"a","state":"claimed","source":"s","atMs":1,"marksWrites":"yes"}'), { token: 'a', state: 'claimed', source: 's', atMs: 1 })
+  const source = { stream: 'send-sms/0', offset: 1n }
+  assert.equal(decodeLedgerRecord('{"token":"b","state":"taken-over","source":"send-sms/0/1","atMs":1}'), null)
+  assert.deepStrictEqual(decodeLedgerRecord('{"token":"a","state":"writing","source":"send-sms/0/1","atMs":1,"marksWrites":true,"supersedes":"x"}'), { token: 'a', state: 'writing', source, atMs: 1 })
+  assert.deepStrictEqual(decodeLedgerRecord('{"token":"a","state":"claimed","source":"send-sms/0/1","atMs":1,"marksWrites":"yes"}'), { token: 'a', state: 'claimed', source, atMs: 1 })
 })
 
 test('requestOfLedgerKey gives back the client-id and correl-id of a ledger key, and undefined for anything else', () => {

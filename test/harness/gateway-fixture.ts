@@ -11,7 +11,7 @@ import { decodeStatusEvent, type StatusEvent } from '../../src/domain/status-eve
 import { createLogger } from '../../src/log/logger.ts'
 import { formatSmsText } from '../../src/sms/sms-text.ts'
 import { clientOptions } from '../../src/transport/kafka/client-options.ts'
-import { startKafkaGateway, type RunningGateway } from '../../src/transport/kafka/kafka-gateway.ts'
+import { startKafkaGateway, type RunningGateway } from '../../src/app/kafka-gateway.ts'
 import { kafkaBrokers, uniqueTopicName } from './kafka.ts'
 
 export const BUILTIN_VAULT_PASSWORD = '123456'

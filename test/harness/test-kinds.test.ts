@@ -37,5 +37,5 @@ test('unitTestFiles are the test files that need nothing from outside, this one 
   assert.deepStrictEqual(unit, all.filter(file => needsOf(file).length === 0))
   // A pure test may live beside broker tests; a test that talks to the broker never is a unit test.
   assert.ok(unit.includes('test/transport/kafka/accepted-requests.test.ts'))
-  assert.ok(!unit.includes('test/transport/kafka/kafka-gateway.test.ts'))
+  assert.ok(!unit.includes('test/transport/kafka/kafka-ledger-log.test.ts'))
 })

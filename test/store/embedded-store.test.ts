@@ -13,8 +13,8 @@ import { storeKinds } from './store-kinds.ts'
 const kinds = await storeKinds('embedded-store')
 const DAY_MS = 24 * 60 * 60 * 1000
 // Requests of another source (a Kafka partition): the ledger's own semantics, whatever the queue holds.
-const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'send-sms/0/1', atMs })
-const done = (token: string): LedgerRecord => ({ token, state: ledgerStates.done, source: 'send-sms/0/1', atMs: 99 })
+const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: { stream: 'send-sms/0', offset: 1n }, atMs })
+const done = (token: string): LedgerRecord => ({ token, state: ledgerStates.done, source: { stream: 'send-sms/0', offset: 1n }, atMs: 99 })
 const forever = new AbortController().signal
 const MINUTE_MS = 60 * 1000
 const inbound = (owner: string, sealed: string): InboundRecord => ({ owner, connection: 'smsc-a', receivedAtMs: Date.parse('2026-11-01T00:00:00Z'), parts: 2, incomplete: false, sealed })
@@ -133,7 +133,7 @@ for (const kind of kinds) {
     test('ledger apply folds records with applyLedgerRecord and resolves with the entry it leaves; all lists them by key', async () => {
       const store = await kind.open()
       const { ledger } = store
-      const owned = { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: false }
+      const owned = { token: 'a', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 1, done: false }
       assert.deepStrictEqual(await ledger.apply('k', claim('a', 1)), owned)
       // A lost race (a second claim, a done from another token) changes nothing.
       assert.deepStrictEqual(await ledger.apply('k', claim('b', 2)), owned)
@@ -141,7 +141,7 @@ for (const kind of kinds) {
       assert.deepStrictEqual(await ledger.apply('k', done('a')), { ...owned, done: true })
       await ledger.apply('j', claim('c', 3))
       assert.deepStrictEqual([await ledger.all(), await ledger.count()], [[
-        { key: 'j', entry: { token: 'c', source: 'send-sms/0/1', claimedAtMs: 3, done: false } },
+        { key: 'j', entry: { token: 'c', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 3, done: false } },
         { key: 'k', entry: { ...owned, done: true } }
       ], 2])
       assert.deepStrictEqual(await ledger.apply('k', null), undefined)
@@ -187,7 +187,7 @@ for (const kind of kinds) {
       await store.requests.markDone(1, lease)
       await store.statuses.append({ clientId: 'test', correlId: 'C1', timestamp: new Date(nowMs), status: 'SENT' })
       await store.correlations.put('smsc:1', { recallId: '1', clientId: 'test', correlId: 'C1', connection: 'smsc' })
-      await store.ledger.apply('k', { token: 't', state: ledgerStates.claimed, source: 's', atMs: nowMs })
+      await store.ledger.apply('k', { token: 't', state: ledgerStates.claimed, source: { stream: 'send-sms/0', offset: 1n }, atMs: nowMs })
       await store.inbound.add(inbound('acme', 'old'), duplicateKey(1), MINUTE_MS)
       // Recent: a day before the prune.
       nowMs += 7 * DAY_MS

@@ -2,12 +2,15 @@ import type { OutboundSms } from '../stages/validate-sms.ts'
 import type { StatusVerdict } from '../stages/verdict.ts'
 import type { SmsStatus } from '../../domain/status-event.ts'
 
-/** A request ready to leave the gateway. `message` is plaintext: never log or persist it. */
-export interface Submission {
+/**
+ * A request ready to leave the gateway. `message` is plaintext: never log or persist it. It is
+ * the message as its backend's check gave it back (a `Message`: what that backend submits).
+ */
+export interface Submission<Message extends OutboundSms = OutboundSms> {
   readonly clientId: string
   readonly correlId: string
   readonly deadline: Date
-  readonly message: OutboundSms
+  readonly message: Message
   /** When the gateway took the request in, ms since the epoch: for end-to-end latency. */
   readonly takenInAtMs?: number
   /**
@@ -30,8 +33,20 @@ export interface StatusReport {
 
 export type ReportStatus = (report: StatusReport) => Promise<void>
 
-/** Where requests go: the loop-back for client `test`, an SMSC, later others. */
-export interface Backend {
+/** A backend's checks on a message: the status that ends the request, or the message as its submit takes it. */
+export type BackendCheck<Message extends OutboundSms> = StatusVerdict | { readonly kind: 'continue', readonly message: Message }
+
+/** The check of a backend that has none of its own: every message passes as it is. */
+export function passEveryMessage (message: OutboundSms): BackendCheck<OutboundSms> {
+  return { kind: 'continue', message }
+}
+
+/**
+ * Where requests go: the loop-back for client `test`, an SMSC, later others. `Message` is what
+ * the backend submits: its check narrows the message to it once (the SMPP backend's requires a
+ * sender), and the pipeline hands submit what check gave back.
+ */
+export interface Backend<Message extends OutboundSms = OutboundSms> {
   readonly name: string
   /**
    * True when handing the same request over again has no effect outside the gateway, so a
@@ -46,9 +61,13 @@ export interface Backend {
    * that was waiting for the SMSC's window.
    */
   readonly handOvers?: number
-  /** The backend's own checks on a message (spec §5, backend table); undefined when it passes. */
-  check: (message: OutboundSms) => StatusVerdict | undefined
-  /** Hands the request over and resolves once every status it will ever report is reported. */
-  submit: (submission: Submission, report: ReportStatus) => Promise<void>
+  /** The backend's own checks on a message (spec §5, backend table). */
+  check: (message: OutboundSms) => BackendCheck<Message>
+  /**
+   * Hands the request over and resolves once every status it will ever report is reported.
+   * A method (checked bivariantly), so that a backend of a narrower `Message` is a Backend: the
+   * pipeline calls it only with the message this backend's check gave back.
+   */
+  submit (submission: Submission<Message>, report: ReportStatus): Promise<void>
   close: () => Promise<void>
 }

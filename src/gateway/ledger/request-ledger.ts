@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { errorCodes, SmsgwError } from '../../errors.ts'
 import { isPastTakeover, type ClaimTakeoverOptions } from './claim-takeover.ts'
 import type { LedgerLog } from './ledger-log.ts'
-import { isUnwrittenClaim, ledgerStates, type LedgerEntry } from '../../domain/ledger-record.ts'
+import { isUnwrittenClaim, ledgerStates, type LedgerEntry, type LedgerSource } from '../../domain/ledger-record.ts'
 
 /**
  * What the ledger says about handing a request to a backend:
@@ -52,7 +52,7 @@ export class RequestLedger {
    * starts waiting for another attempt: the pipeline takes a hand-over slot in the first and
    * gives it back in the second, so that a request waiting for another attempt holds none.
    */
-  async claim (key: string, source: string, options: { signal?: AbortSignal, beforeClaim?: () => Promise<void>, beforeWait?: () => void } = {}): Promise<ClaimVerdict> {
+  async claim (key: string, source: LedgerSource, options: { signal?: AbortSignal, beforeClaim?: () => Promise<void>, beforeWait?: () => void } = {}): Promise<ClaimVerdict> {
     for (;;) {
       options.signal?.throwIfAborted()
       const entry = await this.#log.entry(key)
@@ -95,7 +95,7 @@ export class RequestLedger {
    * @throws SmsgwError SMSGW_LEDGER_FENCED when another attempt took the request over: write
    * nothing. Rejects with the log's error when the mark cannot be made durable.
    */
-  async markWriting (key: string, claim: OwnedClaim, source: string): Promise<void> {
+  async markWriting (key: string, claim: OwnedClaim, source: LedgerSource): Promise<void> {
     const record = { token: claim.token, state: ledgerStates.writing, source, atMs: this.#now() }
     if (this.#now() - claim.atMs < this.#takeoverMs / 4) {
       await this.#log.append(key, record)
@@ -111,7 +111,7 @@ export class RequestLedger {
   }
 
   /** Marks an owned request as finished: all its statuses are out. */
-  async complete (key: string, token: string, source: string): Promise<void> {
+  async complete (key: string, token: string, source: LedgerSource): Promise<void> {
     await this.#log.append(key, { token, state: ledgerStates.done, source, atMs: this.#now() })
   }
 

@@ -1,6 +1,6 @@
 import { isPastTakeover, type ClaimTakeoverOptions } from './claim-takeover.ts'
 import type { LedgerLog } from './ledger-log.ts'
-import { isOutcomeOpen, ledgerKey, requestOfLedgerKey, type LedgerEntry } from '../../domain/ledger-record.ts'
+import { encodeLedgerSource, isOutcomeOpen, ledgerKey, requestOfLedgerKey, type LedgerEntry, type LedgerSource } from '../../domain/ledger-record.ts'
 
 /**
  * A request that may have reached the SMSC and got no status (spec §7: unknown outcome): its
@@ -10,8 +10,8 @@ import { isOutcomeOpen, ledgerKey, requestOfLedgerKey, type LedgerEntry } from '
 export interface UnknownOutcome {
   readonly clientId: string
   readonly correlId: string
-  /** Where the request came from, `<stream>/<offset>` (`embedded/0/<seq>`, `send-sms/<partition>/<offset>`). */
-  readonly source: string
+  /** Where the request came from (the store's queue, `embedded/0`, or a partition of `send-sms`). */
+  readonly source: LedgerSource
   readonly claimedAtMs: number
   /** When its owner marked it `writing`; absent for a claim of an earlier version, which did not mark. */
   readonly writingAtMs?: number
@@ -21,6 +21,7 @@ export interface UnknownOutcome {
 export interface UnknownOutcomeJson {
   readonly 'client-id': string
   readonly 'correl-id': string
+  /** encodeLedgerSource's `<stream>/<offset>`: `embedded/0/<seq>`, `send-sms/<partition>/<offset>`. */
   readonly source: string
   readonly 'claimed-at': string
   readonly 'writing-at'?: string
@@ -30,7 +31,7 @@ export function unknownOutcomeJsonOf (outcome: UnknownOutcome): UnknownOutcomeJs
   return {
     'client-id': outcome.clientId,
     'correl-id': outcome.correlId,
-    source: outcome.source,
+    source: encodeLedgerSource(outcome.source),
     'claimed-at': new Date(outcome.claimedAtMs).toISOString(),
     ...(outcome.writingAtMs === undefined ? {} : { 'writing-at': new Date(outcome.writingAtMs).toISOString() })
   }

@@ -1,5 +1,7 @@
-import { ledgerStates, type LedgerEntry, type LedgerRecord } from '../../domain/ledger-record.ts'
+import assert from 'node:assert/strict'
+import { decodeLedgerSource, encodeLedgerSource, ledgerStates, type LedgerEntry, type LedgerRecord, type LedgerSource } from '../../domain/ledger-record.ts'
 import type { LedgerStore } from '../embedded-store.ts'
+import { queuedSeqOf } from '../queue-source.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
 interface LedgerRow { key: string, token: string, source: string, claimed_at_ms: string, done: boolean, marks_writes: boolean, writing_at_ms: string | null }
@@ -51,7 +53,10 @@ export class PostgresLedgerTable implements LedgerStore {
 
 const COLUMNS = 'key, token, source, claimed_at_ms, done, marks_writes, writing_at_ms'
 
-// A claim (first or taking over) of a request of this queue counts only while it is queued.
+// A claim (first or taking over) of a request of this queue ($1: its seq, null for a request
+// of any other source) counts only while it is queued: an attempt that read it under a consumer
+// lease since lost (and stalled, say, in a connection retry) must not claim it after the next
+// holder finished it and the ledger forgot it.
 const STILL_QUEUED = '($1::bigint IS NULL OR EXISTS (SELECT 1 FROM smsgw_requests WHERE seq = $1 AND state = \'queued\'))'
 
 /** applyLedgerRecord of one record, as one statement and its parameters. */
@@ -60,11 +65,11 @@ function statementOf (key: string, record: LedgerRecord): [string, unknown[]] {
     case ledgerStates.claimed:
       return [`INSERT INTO smsgw_ledger (key, token, source, claimed_at_ms, done, marks_writes)
         SELECT $2, $3, $4, $5, false, $6 WHERE ${STILL_QUEUED}
-        ON CONFLICT (key) DO NOTHING RETURNING ${COLUMNS}`, [queuedSeqOf(record.source), key, record.token, record.source, record.atMs, record.marksWrites === true]]
+        ON CONFLICT (key) DO NOTHING RETURNING ${COLUMNS}`, [queuedSeqOf(record.source) ?? null, key, record.token, encodeLedgerSource(record.source), record.atMs, record.marksWrites === true]]
     case ledgerStates.takenOver:
       return [`UPDATE smsgw_ledger SET token = $3, source = $4, claimed_at_ms = $5, marks_writes = true
         WHERE key = $2 AND token = $6 AND NOT done AND marks_writes AND writing_at_ms IS NULL AND ${STILL_QUEUED}
-        RETURNING ${COLUMNS}`, [queuedSeqOf(record.source), key, record.token, record.source, record.atMs, record.supersedes ?? '']]
+        RETURNING ${COLUMNS}`, [queuedSeqOf(record.source) ?? null, key, record.token, encodeLedgerSource(record.source), record.atMs, record.supersedes ?? '']]
     case ledgerStates.writing:
       return [`UPDATE smsgw_ledger SET writing_at_ms = $3 WHERE key = $1 AND token = $2 AND NOT done AND writing_at_ms IS NULL RETURNING ${COLUMNS}`,
         [key, record.token, record.atMs]]
@@ -73,22 +78,17 @@ function statementOf (key: string, record: LedgerRecord): [string, unknown[]] {
   }
 }
 
-/**
- * The queue seq of a claim's source when the request came from this store's queue: the
- * pipeline names sources `<stream>/<offset>`, and the embedded stream is `embedded/0` with the
- * seq as offset. Such a claim is refused, in the same statement, once the request is no longer
- * queued: an attempt that read it under a consumer lease since lost (and stalled, say, in a
- * connection retry) must not claim it after the next holder finished it and the ledger forgot it.
- */
-function queuedSeqOf (source: string): number | null {
-  const seq = /^embedded\/0\/(\d+)$/.exec(source)?.[1]
-  return seq === undefined ? null : Number(seq)
+/** The column `source` holds encodeLedgerSource's text: only this table writes it. */
+function sourceOf (text: string): LedgerSource {
+  const source = decodeLedgerSource(text)
+  assert.ok(source !== undefined, 'column source is not a ledger source')
+  return source
 }
 
 function entryOf (row: LedgerRow): LedgerEntry {
   return {
     token: row.token,
-    source: row.source,
+    source: sourceOf(row.source),
     claimedAtMs: Number(row.claimed_at_ms),
     done: row.done,
     ...(row.marks_writes ? { marksWrites: true } : {}),

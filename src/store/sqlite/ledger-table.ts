@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite'
-import { applyLedgerRecord, type LedgerEntry, type LedgerRecord } from '../../domain/ledger-record.ts'
+import { applyLedgerRecord, encodeLedgerSource, type LedgerEntry, type LedgerRecord } from '../../domain/ledger-record.ts'
 import type { LedgerStore } from '../embedded-store.ts'
-import { integerColumn, textColumn } from './columns.ts'
+import { integerColumn, ledgerSourceColumn, textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'
 
 /**
@@ -51,7 +51,7 @@ export class LedgerTable implements LedgerStore {
       const next = applyLedgerRecord(current, record)
       if (next === current) return current
       if (next === undefined) this.#delete.run(key)
-      else this.#upsert.run(key, next.token, next.source, next.claimedAtMs, next.done ? 1 : 0, next.marksWrites === true ? 1 : 0, next.writingAtMs ?? null)
+      else this.#upsert.run(key, next.token, encodeLedgerSource(next.source), next.claimedAtMs, next.done ? 1 : 0, next.marksWrites === true ? 1 : 0, next.writingAtMs ?? null)
       return next
     })
   }
@@ -66,7 +66,7 @@ export class LedgerTable implements LedgerStore {
 function entryOf (row: Record<string, SQLOutputValue>): LedgerEntry {
   return {
     token: textColumn(row, 'token'),
-    source: textColumn(row, 'source'),
+    source: ledgerSourceColumn(row, 'source'),
     claimedAtMs: integerColumn(row, 'claimed_at_ms'),
     done: integerColumn(row, 'done') === 1,
     ...(integerColumn(row, 'marks_writes') === 1 ? { marksWrites: true } : {}),

@@ -1,8 +1,6 @@
 import type { IncomingRequest, RequestSource } from '../../gateway/request-source.ts'
 import type { ConsumerLease, QueuedRequest, RequestQueueStore } from '../../store/embedded-store.ts'
-
-/** The one stream of the embedded queue: its offsets are the requests' seqs. */
-export const EMBEDDED_STREAM = 'embedded/0'
+import { EMBEDDED_STREAM } from '../../store/queue-source.ts'
 
 /** Requests read from the store at once: the most this source holds in memory. */
 export const DEFAULT_READ_AHEAD_COUNT = 64

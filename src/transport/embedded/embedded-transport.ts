@@ -1,16 +1,15 @@
 import { DEFAULT_INBOUND_DUPLICATE_WINDOW_MS } from '../../config/defaults.ts'
 import { isOutcomeOpen, type LedgerEntry } from '../../domain/ledger-record.ts'
 import type { EmbeddedStore, RequestQueueStore } from '../../store/embedded-store.ts'
-import { openStore, type OpenStoreOptions } from '../../store/open-store.ts'
+import { queuedSeqOf } from '../../store/queue-source.ts'
 import { EmbeddedIngress } from './embedded-ingress.ts'
-import { EMBEDDED_STREAM, EmbeddedRequestSource, type EmbeddedRequestSourceOptions } from './embedded-request-source.ts'
+import { EmbeddedRequestSource, type EmbeddedRequestSourceOptions } from './embedded-request-source.ts'
 import { EmbeddedStatusStore, type EmbeddedStatusStoreOptions } from './embedded-status-store.ts'
 import { InboundInbox, type InboundInboxOptions } from './inbound-inbox.ts'
 import { StoreCorrelations } from './store-correlations.ts'
 import { StoreLedgerLog } from './store-ledger-log.ts'
 
 export interface EmbeddedTransportOptions {
-  store?: OpenStoreOptions
   source?: EmbeddedRequestSourceOptions
   statuses?: EmbeddedStatusStoreOptions
   /** Who owns inbound SMS; default: nobody (every inbound SMS is refused). */
@@ -32,15 +31,14 @@ export interface EmbeddedTransport {
 }
 
 /**
- * Opens (creating and migrating it if need be) the store at `location` (a SQLite file or a
- * `postgres://` URL, see openStore) and builds the parts the gateway and the HTTP API use.
- * Before it resolves, it forgets the ledger entries of requests already done: the `forget` a
- * crash cut off between a request's commit and the gateway's onCommitted. Entries whose
- * outcome is unknown stay: they are listed for operators until one resolves them. Rejects when the
- * store cannot be opened.
+ * Builds the parts the gateway and the HTTP API use over `store` (opened by the caller, see
+ * openStore), which the transport owns from then on: `close` closes it, and so does a failed
+ * open. Before it resolves, it forgets the ledger entries of requests already done: the
+ * `forget` a crash cut off between a request's commit and the gateway's onCommitted. Entries
+ * whose outcome is unknown stay: they are listed for operators until one resolves them. Rejects
+ * when the store cannot be read.
  */
-export async function openEmbeddedTransport (location: string, options: EmbeddedTransportOptions = {}): Promise<EmbeddedTransport> {
-  const store = await openStore(location, options.store)
+export async function openEmbeddedTransport (store: EmbeddedStore, options: EmbeddedTransportOptions = {}): Promise<EmbeddedTransport> {
   try {
     const ledgerLog = new StoreLedgerLog(store.ledger)
     await ledgerLog.forgetSettled(async entry => !isOutcomeOpen(entry) && await isDoneRequestsEntry(entry, store.requests))
@@ -64,14 +62,11 @@ export async function openEmbeddedTransport (location: string, options: Embedded
   }
 }
 
-const EMBEDDED_SOURCE = new RegExp(`^${EMBEDDED_STREAM}/(\\d+)$`)
-
 /**
- * True when the entry was claimed for a request of this queue (its source is
- * `embedded/0/<seq>`, as the pipeline names it) that is no longer queued. The gateway forgets
- * exactly these after the commit; an entry of any other source is left alone.
+ * True when the entry was claimed for a request of this queue that is no longer queued. The
+ * gateway forgets exactly these after the commit; an entry of any other source is left alone.
  */
 async function isDoneRequestsEntry (entry: LedgerEntry, requests: RequestQueueStore): Promise<boolean> {
-  const seq = EMBEDDED_SOURCE.exec(entry.source)?.[1]
-  return seq !== undefined && !await requests.isQueued(Number(seq))
+  const seq = queuedSeqOf(entry.source)
+  return seq !== undefined && !await requests.isQueued(seq)
 }

@@ -1,5 +1,5 @@
 export { EmbeddedIngress } from './embedded-ingress.ts'
-export { DEFAULT_POLL_INTERVAL_MS, DEFAULT_READ_AHEAD_COUNT, EMBEDDED_STREAM, EmbeddedRequestSource } from './embedded-request-source.ts'
+export { DEFAULT_POLL_INTERVAL_MS, DEFAULT_READ_AHEAD_COUNT, EmbeddedRequestSource } from './embedded-request-source.ts'
 export type { EmbeddedRequestSourceOptions } from './embedded-request-source.ts'
 export { EmbeddedStatusStore } from './embedded-status-store.ts'
 export type { EmbeddedStatusStoreOptions } from './embedded-status-store.ts'

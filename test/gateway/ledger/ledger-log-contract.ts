@@ -11,10 +11,10 @@ export interface LedgerLogUnderTest {
   close: () => Awaitable<void>
 }
 
-const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'send-sms/0/1', atMs })
+const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: { stream: 'send-sms/0', offset: 1n }, atMs })
 const markingClaim = (token: string, atMs: number): LedgerRecord => ({ ...claim(token, atMs), marksWrites: true })
-const writing = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.writing, source: 'send-sms/0/1', atMs })
-const takeOver = (token: string, supersedes: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.takenOver, source: 'send-sms/0/1', atMs, supersedes })
+const writing = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.writing, source: { stream: 'send-sms/0', offset: 1n }, atMs })
+const takeOver = (token: string, supersedes: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.takenOver, source: { stream: 'send-sms/0', offset: 1n }, atMs, supersedes })
 
 /**
  * The semantics every LedgerLog keeps, in memory, in a store, on Kafka: registers its tests
@@ -26,10 +26,10 @@ export function ledgerLogContract (open: () => Promise<LedgerLogUnderTest>): voi
     await log.append('k1', claim('a', 1))
     await log.append('k1', claim('b', 2))
     await log.append('k2', claim('c', 3))
-    await log.append('k1', { token: 'a', state: ledgerStates.done, source: 'send-sms/0/1', atMs: 4 })
+    await log.append('k1', { token: 'a', state: ledgerStates.done, source: { stream: 'send-sms/0', offset: 1n }, atMs: 4 })
     assert.deepStrictEqual([await log.entry('k1'), await log.entry('k2'), await log.entry('k3'), await size()], [
-      { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: true },
-      { token: 'c', source: 'send-sms/0/1', claimedAtMs: 3, done: false },
+      { token: 'a', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 1, done: true },
+      { token: 'c', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 3, done: false },
       undefined,
       2
     ])
@@ -48,9 +48,9 @@ export function ledgerLogContract (open: () => Promise<LedgerLogUnderTest>): voi
     await log.append('old', claim('e', 1))
     await log.append('old', takeOver('f', 'e', 7), { readBack: true })
     assert.deepStrictEqual([await log.entry('written'), await log.entry('unwritten'), await log.entry('old')], [
-      { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: false, marksWrites: true, writingAtMs: 2 },
-      { token: 'd', source: 'send-sms/0/1', claimedAtMs: 5, done: false, marksWrites: true },
-      { token: 'e', source: 'send-sms/0/1', claimedAtMs: 1, done: false }
+      { token: 'a', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 1, done: false, marksWrites: true, writingAtMs: 2 },
+      { token: 'd', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 5, done: false, marksWrites: true },
+      { token: 'e', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 1, done: false }
     ])
     await close()
   })
@@ -64,8 +64,8 @@ export function ledgerLogContract (open: () => Promise<LedgerLogUnderTest>): voi
     await log.append('k3', null)
     const entries = [...await log.entries()].sort((x, y) => x.key.localeCompare(y.key))
     assert.deepStrictEqual(entries, [
-      { key: 'k1', entry: { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: false, marksWrites: true, writingAtMs: 2 } },
-      { key: 'k2', entry: { token: 'b', source: 'send-sms/0/1', claimedAtMs: 3, done: false } }
+      { key: 'k1', entry: { token: 'a', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 1, done: false, marksWrites: true, writingAtMs: 2 } },
+      { key: 'k2', entry: { token: 'b', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 3, done: false } }
     ])
     await close()
   })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { afterEach, beforeEach, mock, test } from 'node:test'
 import fc from 'fast-check'
 import type { LedgerLog } from '../../../src/gateway/ledger/ledger-log.ts'
-import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord } from '../../../src/domain/ledger-record.ts'
+import { ledgerKey, ledgerStates, type LedgerEntry, type LedgerRecord, type LedgerSource } from '../../../src/domain/ledger-record.ts'
 import { MemoryLedgerLog } from '../../../src/gateway/ledger/memory-ledger-log.ts'
 import { RequestLedger, type ClaimVerdict, type OwnedClaim } from '../../../src/gateway/ledger/request-ledger.ts'
 
@@ -37,7 +37,7 @@ const claimOf = (verdict: ClaimVerdict | undefined): OwnedClaim => {
 }
 
 /** Claims KEY and marks it `writing`, as the pipeline does once its first bytes may leave. */
-async function claimAndMark (ledger: RequestLedger, source: string): Promise<string> {
+async function claimAndMark (ledger: RequestLedger, source: LedgerSource): Promise<string> {
   const claim = claimOf(await ledger.claim(KEY, source))
   await ledger.markWriting(KEY, claim, source)
   return claim.token
@@ -49,33 +49,33 @@ afterEach(() => { mock.timers.reset() })
 test('RequestLedger claim owns a free key and records the claim', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/7'))
-  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: false, marksWrites: true })
+  const token = ownedBy(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 7n }))
+  assert.deepStrictEqual(log.entry(KEY), { token, source: { stream: 'send-sms/0', offset: 7n }, claimedAtMs: 1_000_000, done: false, marksWrites: true })
 })
 
 test('RequestLedger claim gives each attempt its own token', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  const first = ownedBy(await ledger.claim(ledgerKey('acme', 'C1'), 's/0'))
-  const second = ownedBy(await ledger.claim(ledgerKey('acme', 'C2'), 's/1'))
+  const first = ownedBy(await ledger.claim(ledgerKey('acme', 'C1'), { stream: 's', offset: 0n }))
+  const second = ownedBy(await ledger.claim(ledgerKey('acme', 'C2'), { stream: 's', offset: 1n }))
   assert.notEqual(first, second)
 })
 
 test('RequestLedger claim says completed when the request was completed, from any source', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/7'))
-  await ledger.complete(KEY, token, 'send-sms/0/7')
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3'), { kind: 'completed' })
+  const token = ownedBy(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 7n }))
+  await ledger.complete(KEY, token, { stream: 'send-sms/0', offset: 7n })
+  assert.deepStrictEqual(await ledger.claim(KEY, { stream: 'send-sms/1', offset: 3n }), { kind: 'completed' })
   // Even long after: a completed request is never abandoned.
   mock.timers.tick(10 * TAKEOVER_MS)
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/1/3'), { kind: 'completed' })
-  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/7', claimedAtMs: 1_000_000, done: true, marksWrites: true })
+  assert.deepStrictEqual(await ledger.claim(KEY, { stream: 'send-sms/1', offset: 3n }), { kind: 'completed' })
+  assert.deepStrictEqual(log.entry(KEY), { token, source: { stream: 'send-sms/0', offset: 7n }, claimedAtMs: 1_000_000, done: true, marksWrites: true })
 })
 
 test('RequestLedger claim lets exactly one of two concurrent claims own the key; the other waits and then says completed', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  const first = track(ledger.claim(KEY, 'send-sms/0/1'))
-  const second = track(ledger.claim(KEY, 'send-sms/0/2'))
+  const first = track(ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
+  const second = track(ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }))
   await settle()
   assert.equal(first.settled, true)
   const token = ownedBy(first.value)
@@ -83,7 +83,7 @@ test('RequestLedger claim lets exactly one of two concurrent claims own the key;
   mock.timers.tick(TAKEOVER_MS - 1)
   await settle()
   assert.equal(second.settled, false)
-  await ledger.complete(KEY, token, 'send-sms/0/1')
+  await ledger.complete(KEY, token, { stream: 'send-sms/0', offset: 1n })
   await settle()
   assert.deepStrictEqual(second.value, { kind: 'completed' })
 })
@@ -91,31 +91,31 @@ test('RequestLedger claim lets exactly one of two concurrent claims own the key;
 test('RequestLedger claim says abandoned, and appends nothing, when the claim is older than takeoverMs, marked writing and unfinished', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const token = await claimAndMark(ledger, 'send-sms/0/1')
+  const token = await claimAndMark(ledger, { stream: 'send-sms/0', offset: 1n })
   mock.timers.tick(TAKEOVER_MS)
   const append = mock.method(log, 'append')
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2'), { kind: 'abandoned' })
+  assert.deepStrictEqual(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }), { kind: 'abandoned' })
   // Saying so changes nothing: the old claim stands, and later attempts say the same.
   mock.timers.tick(10 * TAKEOVER_MS)
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/3'), { kind: 'abandoned' })
+  assert.deepStrictEqual(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 3n }), { kind: 'abandoned' })
   assert.equal(append.mock.callCount(), 0)
-  assert.deepStrictEqual(log.entry(KEY), { token, source: 'send-sms/0/1', claimedAtMs: 1_000_000, done: false, marksWrites: true, writingAtMs: 1_000_000 })
+  assert.deepStrictEqual(log.entry(KEY), { token, source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 1_000_000, done: false, marksWrites: true, writingAtMs: 1_000_000 })
 })
 
 test('RequestLedger claim says completed once the owner of an abandoned claim completes it late', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  const token = await claimAndMark(ledger, 'send-sms/0/1')
+  const token = await claimAndMark(ledger, { stream: 'send-sms/0', offset: 1n })
   mock.timers.tick(TAKEOVER_MS)
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2'), { kind: 'abandoned' })
-  await ledger.complete(KEY, token, 'send-sms/0/1')
-  assert.deepStrictEqual(await ledger.claim(KEY, 'send-sms/0/2'), { kind: 'completed' })
+  assert.deepStrictEqual(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }), { kind: 'abandoned' })
+  await ledger.complete(KEY, token, { stream: 'send-sms/0', offset: 1n })
+  assert.deepStrictEqual(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }), { kind: 'completed' })
 })
 
 test('RequestLedger claim waits for a live claim marked writing and says abandoned when it reaches takeoverMs', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  await claimAndMark(ledger, 'send-sms/0/1')
+  await claimAndMark(ledger, { stream: 'send-sms/0', offset: 1n })
   mock.timers.tick(1_000)
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/2'))
+  const waiting = track(ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }))
   mock.timers.tick(TAKEOVER_MS - 1_000 - 1)
   await settle()
   assert.equal(waiting.settled, false)
@@ -127,12 +127,12 @@ test('RequestLedger claim waits for a live claim marked writing and says abandon
 test('RequestLedger forget frees the key for a new claim', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
-  await ledger.complete(KEY, first, 'send-sms/0/1')
+  const first = ownedBy(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
+  await ledger.complete(KEY, first, { stream: 'send-sms/0', offset: 1n })
   await ledger.forget(KEY)
   assert.equal(log.entry(KEY), undefined)
   assert.equal(log.size, 0)
-  const second = ownedBy(await ledger.claim(KEY, 'send-sms/0/2'))
+  const second = ownedBy(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }))
   assert.notEqual(second, first)
 })
 
@@ -145,8 +145,8 @@ test('RequestLedger forget appends nothing when the key is free', async () => {
 
 test('RequestLedger forget wakes a waiting claim, which then owns the key', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/2'))
+  const first = ownedBy(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
+  const waiting = track(ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }))
   await settle()
   assert.equal(waiting.settled, false)
   await ledger.forget(KEY)
@@ -157,7 +157,7 @@ test('RequestLedger forget wakes a waiting claim, which then owns the key', asyn
 test('RequestLedger claim rejects with the abort reason when the signal aborts while it waits', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
+  ownedBy(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
   let watching = 0
   const watch = log.watch.bind(log)
   mock.method(log, 'watch', (key: string, listener: () => void) => {
@@ -166,7 +166,7 @@ test('RequestLedger claim rejects with the abort reason when the signal aborts w
     return () => { watching--; stop() }
   })
   const controller = new AbortController()
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/2', { signal: controller.signal }))
+  const waiting = track(ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }, { signal: controller.signal }))
   await settle()
   assert.deepStrictEqual({ settled: waiting.settled, watching }, { settled: false, watching: 1 })
   const reason = new Error('shutting down')
@@ -179,7 +179,7 @@ test('RequestLedger claim rejects at once and appends nothing when the signal is
   const log = new MemoryLedgerLog()
   const append = mock.method(log, 'append')
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  await assert.rejects(ledger.claim(KEY, 'send-sms/0/1', { signal: AbortSignal.abort() }), { name: 'AbortError' })
+  await assert.rejects(ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n }, { signal: AbortSignal.abort() }), { name: 'AbortError' })
   assert.equal(append.mock.callCount(), 0)
 })
 
@@ -235,15 +235,15 @@ test('RequestLedger lets one of two instances sharing a log own a key when both 
   const shared = new SharedLog({ auto: true })
   const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
-  const claimA = track(a.claim(KEY, 'send-sms/0/1'))
-  const claimB = track(b.claim(KEY, 'send-sms/0/1'))
+  const claimA = track(a.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
+  const claimB = track(b.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
   await readsDone()
   // Both saw a free key and appended a claim before either was read back.
   assert.equal(shared.pending, 2)
   await settle()
   const token = ownedBy(claimA.value)
   assert.equal(claimB.settled, false)
-  await a.complete(KEY, token, 'send-sms/0/1')
+  await a.complete(KEY, token, { stream: 'send-sms/0', offset: 1n })
   await settle()
   assert.deepStrictEqual(claimB.value, { kind: 'completed' })
 })
@@ -252,14 +252,14 @@ test('RequestLedger lets the instance whose claim the log puts first own the key
   const shared = new SharedLog({ auto: false })
   const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
-  const claimA = track(a.claim(KEY, 'send-sms/0/1'))
-  const claimB = track(b.claim(KEY, 'send-sms/0/1'))
+  const claimA = track(a.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
+  const claimB = track(b.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
   await readsDone()
   shared.deliver([1, 0])
   await settle()
   const token = ownedBy(claimB.value)
   assert.equal(claimA.settled, false)
-  const completing = b.complete(KEY, token, 'send-sms/0/1')
+  const completing = b.complete(KEY, token, { stream: 'send-sms/0', offset: 1n })
   shared.deliver()
   await completing
   await settle()
@@ -271,31 +271,31 @@ test('RequestLedger lets every instance sharing a log say abandoned for the clai
   const crashed = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const a = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
   const b = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
-  const old = await claimAndMark(crashed, 'send-sms/0/1')
-  const claimA = track(a.claim(KEY, 'send-sms/0/1'))
-  const claimB = track(b.claim(KEY, 'send-sms/0/1'))
+  const old = await claimAndMark(crashed, { stream: 'send-sms/0', offset: 1n })
+  const claimA = track(a.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
+  const claimB = track(b.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
   await settle()
   assert.deepStrictEqual([claimA.settled, claimB.settled], [false, false])
   mock.timers.tick(TAKEOVER_MS)
   await settle()
   assert.deepStrictEqual([claimA.value, claimB.value, shared.pending], [{ kind: 'abandoned' }, { kind: 'abandoned' }, 0])
   // The crashed instance comes back and finishes late: its done still counts, everywhere.
-  await crashed.complete(KEY, old, 'send-sms/0/1')
+  await crashed.complete(KEY, old, { stream: 'send-sms/0', offset: 1n })
   await settle()
-  assert.deepStrictEqual([await a.claim(KEY, 'send-sms/0/1'), await b.claim(KEY, 'send-sms/0/1')], [{ kind: 'completed' }, { kind: 'completed' }])
+  assert.deepStrictEqual([await a.claim(KEY, { stream: 'send-sms/0', offset: 1n }), await b.claim(KEY, { stream: 'send-sms/0', offset: 1n })], [{ kind: 'completed' }, { kind: 'completed' }])
 })
 
 test('RequestLedger lets exactly one of many instances own a key, in any log order', async () => {
   await fc.assert(fc.asyncProperty(fc.integer({ min: 2, max: 6 }).chain(count => fc.tuple(fc.constant(count), fc.shuffledSubarray([...Array(count).keys()], { minLength: count }))), async ([count, order]) => {
     const shared = new SharedLog({ auto: false })
     const ledgers = Array.from({ length: count }, () => new RequestLedger(shared.instance(), { takeoverMs: 3_600_000 }))
-    const claims = ledgers.map(ledger => track(ledger.claim(KEY, 'send-sms/0/1')))
+    const claims = ledgers.map(ledger => track(ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n })))
     await readsDone()
     shared.deliver(order)
     await settle()
     const winner = order[0] as number
     assert.deepStrictEqual(claims.map(claim => claim.settled), ledgers.map((_, index) => index === winner))
-    const completing = (ledgers[winner] as RequestLedger).complete(KEY, ownedBy(claims[winner]?.value), 'send-sms/0/1')
+    const completing = (ledgers[winner] as RequestLedger).complete(KEY, ownedBy(claims[winner]?.value), { stream: 'send-sms/0', offset: 1n })
     shared.deliver()
     await completing
     await settle()
@@ -306,12 +306,12 @@ test('RequestLedger lets exactly one of many instances own a key, in any log ord
 test('RequestLedger claim keeps waiting when a done comes from a token that does not own the key', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const token = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
-  await log.append(KEY, { token: 'stranger/1', state: ledgerStates.done, source: 'x', atMs: 0 })
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/2'))
+  const token = ownedBy(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
+  await log.append(KEY, { token: 'stranger/1', state: ledgerStates.done, source: { stream: 'x', offset: 0n }, atMs: 0 })
+  const waiting = track(ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }))
   await settle()
   assert.equal(waiting.settled, false)
-  await ledger.complete(KEY, token, 'send-sms/0/1')
+  await ledger.complete(KEY, token, { stream: 'send-sms/0', offset: 1n })
   await settle()
   assert.deepStrictEqual(waiting.value, { kind: 'completed' })
 })
@@ -323,17 +323,17 @@ test('RequestLedger claim takes over a claim older than takeoverMs that never ma
   const log = new MemoryLedgerLog()
   const crashed = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
   const successor = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  ownedBy(await crashed.claim(KEY, 'send-sms/0/1'))
+  ownedBy(await crashed.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
   mock.timers.tick(TAKEOVER_MS)
-  const verdict = await successor.claim(KEY, 'send-sms/0/9')
+  const verdict = await successor.claim(KEY, { stream: 'send-sms/0', offset: 9n })
   assert.equal(verdict.kind === 'owned' && verdict.tookOver, true)
-  assert.deepStrictEqual(log.entry(KEY), { token: ownedBy(verdict), source: 'send-sms/0/9', claimedAtMs: 1_000_000 + TAKEOVER_MS, done: false, marksWrites: true })
+  assert.deepStrictEqual(log.entry(KEY), { token: ownedBy(verdict), source: { stream: 'send-sms/0', offset: 9n }, claimedAtMs: 1_000_000 + TAKEOVER_MS, done: false, marksWrites: true })
 })
 
 test('RequestLedger claim waits for a live unmarked claim, then takes it over when it reaches takeoverMs', async () => {
   const ledger = new RequestLedger(new MemoryLedgerLog(), { takeoverMs: TAKEOVER_MS })
-  const first = ownedBy(await ledger.claim(KEY, 'send-sms/0/1'))
-  const waiting = track(ledger.claim(KEY, 'send-sms/0/2'))
+  const first = ownedBy(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
+  const waiting = track(ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }))
   mock.timers.tick(TAKEOVER_MS - 1)
   await settle()
   assert.equal(waiting.settled, false)
@@ -346,35 +346,35 @@ test('RequestLedger markWriting rejects with SMSGW_LEDGER_FENCED, and marks noth
   const log = new MemoryLedgerLog()
   const slow = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
   const successor = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
-  const claim = claimOf(await slow.claim(KEY, 'send-sms/0/1'))
+  const claim = claimOf(await slow.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
   mock.timers.tick(TAKEOVER_MS)
-  const taken = claimOf(await successor.claim(KEY, 'send-sms/0/1'))
-  await assert.rejects(slow.markWriting(KEY, claim, 'send-sms/0/1'), { code: 'SMSGW_LEDGER_FENCED' })
-  await successor.markWriting(KEY, taken, 'send-sms/0/1')
-  assert.deepStrictEqual(log.entry(KEY), { token: taken.token, source: 'send-sms/0/1', claimedAtMs: taken.atMs, done: false, marksWrites: true, writingAtMs: taken.atMs })
+  const taken = claimOf(await successor.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
+  await assert.rejects(slow.markWriting(KEY, claim, { stream: 'send-sms/0', offset: 1n }), { code: 'SMSGW_LEDGER_FENCED' })
+  await successor.markWriting(KEY, taken, { stream: 'send-sms/0', offset: 1n })
+  assert.deepStrictEqual(log.entry(KEY), { token: taken.token, source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: taken.atMs, done: false, marksWrites: true, writingAtMs: taken.atMs })
 })
 
 test('RequestLedger claim says abandoned for an unfinished claim of an earlier version, which did not mark its writes', async () => {
   const log = new MemoryLedgerLog()
-  await log.append(KEY, { token: 'old/1', state: ledgerStates.claimed, source: 'send-sms/0/1', atMs: 1_000_000 })
+  await log.append(KEY, { token: 'old/1', state: ledgerStates.claimed, source: { stream: 'send-sms/0', offset: 1n }, atMs: 1_000_000 })
   mock.timers.tick(TAKEOVER_MS)
-  assert.deepStrictEqual(await new RequestLedger(log, { takeoverMs: TAKEOVER_MS }).claim(KEY, 'send-sms/0/1'), { kind: 'abandoned' })
+  assert.deepStrictEqual(await new RequestLedger(log, { takeoverMs: TAKEOVER_MS }).claim(KEY, { stream: 'send-sms/0', offset: 1n }), { kind: 'abandoned' })
 })
 
 test('RequestLedger markWriting appends one record without reading it back while the claim is young, and reads it back when late', async () => {
   const log = new MemoryLedgerLog()
   const ledger = new RequestLedger(log, { takeoverMs: TAKEOVER_MS })
   const append = mock.method(log, 'append')
-  const young = claimOf(await ledger.claim(KEY, 'send-sms/0/1'))
+  const young = claimOf(await ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
   append.mock.resetCalls()
-  await ledger.markWriting(KEY, young, 'send-sms/0/1')
+  await ledger.markWriting(KEY, young, { stream: 'send-sms/0', offset: 1n })
   assert.deepStrictEqual(append.mock.calls.map(call => [call.arguments[1]?.state, (call.arguments as unknown[])[2]]), [['writing', undefined]])
 
   const lateKey = ledgerKey('acme', 'C2')
-  const late = claimOf(await ledger.claim(lateKey, 'send-sms/0/2'))
+  const late = claimOf(await ledger.claim(lateKey, { stream: 'send-sms/0', offset: 2n }))
   mock.timers.tick(TAKEOVER_MS / 2)
   append.mock.resetCalls()
-  await ledger.markWriting(lateKey, late, 'send-sms/0/2')
+  await ledger.markWriting(lateKey, late, { stream: 'send-sms/0', offset: 2n })
   assert.deepStrictEqual(append.mock.calls.map(call => [call.arguments[1]?.state, (call.arguments as unknown[])[2]]), [['writing', { readBack: true }]])
   assert.equal(log.entry(lateKey)?.writingAtMs, 1_000_000 + TAKEOVER_MS / 2)
 })
@@ -384,13 +384,13 @@ test('RequestLedger lets exactly one of a stuck owner\'s late mark and a success
     const shared = new SharedLog({ auto: false })
     const stuck = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
     const successor = new RequestLedger(shared.instance(), { takeoverMs: TAKEOVER_MS })
-    const claiming = stuck.claim(KEY, 'send-sms/0/1')
+    const claiming = stuck.claim(KEY, { stream: 'send-sms/0', offset: 1n })
     await readsDone()
     shared.deliver()
     const claim = claimOf(await claiming)
     mock.timers.tick(TAKEOVER_MS)
-    const marking = track(stuck.markWriting(KEY, claim, 'send-sms/0/1'))
-    const taking = track(successor.claim(KEY, 'send-sms/0/1'))
+    const marking = track(stuck.markWriting(KEY, claim, { stream: 'send-sms/0', offset: 1n }))
+    const taking = track(successor.claim(KEY, { stream: 'send-sms/0', offset: 1n }))
     await readsDone()
     assert.equal(shared.pending, 2)
     shared.deliver(order)

@@ -5,7 +5,7 @@ import { MemoryLedgerLog } from '../../../src/gateway/ledger/memory-ledger-log.t
 import { UnknownOutcomes } from '../../../src/gateway/ledger/unknown-outcomes.ts'
 
 const TAKEOVER_MS = 1_000
-const record = (token: string, state: LedgerRecord['state'], atMs: number, extra: Partial<LedgerRecord> = {}): LedgerRecord => ({ token, state, source: `embedded/0/${atMs}`, atMs, ...extra })
+const record = (token: string, state: LedgerRecord['state'], atMs: number, extra: Partial<LedgerRecord> = {}): LedgerRecord => ({ token, state, source: { stream: 'embedded/0', offset: BigInt(atMs) }, atMs, ...extra })
 
 /** A ledger holding one request in each state, claimed at 0 unless said otherwise. */
 async function ledgerOfEveryState (): Promise<MemoryLedgerLog> {
@@ -29,8 +29,8 @@ async function ledgerOfEveryState (): Promise<MemoryLedgerLog> {
 test('UnknownOutcomes lists the requests marked writing (or claimed by an earlier version) and unfinished after takeoverMs, oldest first', async () => {
   const outcomes = new UnknownOutcomes(await ledgerOfEveryState(), { takeoverMs: TAKEOVER_MS, now: () => 1_500 })
   assert.deepStrictEqual(await outcomes.list(), [
-    { clientId: 'acme', correlId: 'written', source: 'embedded/0/0', claimedAtMs: 0, writingAtMs: 5 },
-    { clientId: 'acme', correlId: 'old-version', source: 'embedded/0/0', claimedAtMs: 0 }
+    { clientId: 'acme', correlId: 'written', source: { stream: 'embedded/0', offset: 0n }, claimedAtMs: 0, writingAtMs: 5 },
+    { clientId: 'acme', correlId: 'old-version', source: { stream: 'embedded/0', offset: 0n }, claimedAtMs: 0 }
   ])
   assert.equal(await outcomes.count(), 2)
   // Once the young one is as old as takeoverMs, it is listed too.

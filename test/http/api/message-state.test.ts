@@ -18,6 +18,7 @@ import { openEmbeddedTransport } from '../../../src/transport/embedded/index.ts'
 import { CoalescingProducer } from '../../../src/transport/kafka/coalescing-producer.ts'
 import { kafkaIngress } from '../../../src/transport/kafka/kafka-ingress.ts'
 import { ensureTopics } from '../../../src/transport/kafka/topics.ts'
+import { openStore } from '../../../src/store/open-store.ts'
 import { kafkaBrokers, uniqueTopicName } from '../../harness/kafka.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
 import { statusOf, temporaryFolder } from './http-fakes.ts'
@@ -64,7 +65,7 @@ test('requestValuePrefix is how every value the API accepts begins', () => {
 for (const kind of kinds) {
   describe(`GET /v1/messages/{correlId} on the embedded ${kind.name} queue`, () => {
     test('answers queued right after the 202, reported after the first status, and 404 once done without one', async t => {
-      const transport = await openEmbeddedTransport(await kind.newLocation())
+      const transport = await openEmbeddedTransport(await openStore(await kind.newLocation()))
       t.after(async () => { await transport.close() })
       const { app, key } = await appOver(t, transport.ingress, transport.statuses)
       await checkQueuedThenReported(app, key, transport.statuses)

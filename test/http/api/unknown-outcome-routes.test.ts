@@ -25,10 +25,10 @@ const CLAIMED_AT_MS = Date.parse('2026-11-21T10:00:00Z')
 /** A ledger with an unknown outcome for acme and one for other, and a request of acme's still in flight. */
 async function ledger (): Promise<MemoryLedgerLog> {
   const log = new MemoryLedgerLog()
-  for (const [clientId, correlId, atMs] of [['acme', 'A1', CLAIMED_AT_MS], ['other', 'O1', CLAIMED_AT_MS], ['acme', 'LIVE', Date.now()]] as const) {
+  for (const [clientId, correlId, atMs, offset] of [['acme', 'A1', CLAIMED_AT_MS, 1n], ['other', 'O1', CLAIMED_AT_MS, 2n], ['acme', 'LIVE', Date.now(), 3n]] as const) {
     const key = ledgerKey(clientId, correlId)
-    await log.append(key, { token: `${correlId}/1`, state: ledgerStates.claimed, source: `embedded/0/${correlId}`, atMs, marksWrites: true })
-    await log.append(key, { token: `${correlId}/1`, state: ledgerStates.writing, source: `embedded/0/${correlId}`, atMs: atMs + 5 })
+    await log.append(key, { token: `${correlId}/1`, state: ledgerStates.claimed, source: { stream: 'embedded/0', offset }, atMs, marksWrites: true })
+    await log.append(key, { token: `${correlId}/1`, state: ledgerStates.writing, source: { stream: 'embedded/0', offset }, atMs: atMs + 5 })
   }
   return log
 }
@@ -52,8 +52,8 @@ test('GET /v1/operator/unknown-outcomes lists every client\'s unknown outcomes t
   assert.equal(response.statusCode, 200)
   assert.deepStrictEqual(response.json(), {
     'unknown-outcomes': [
-      { 'client-id': 'acme', 'correl-id': 'A1', source: 'embedded/0/A1', 'claimed-at': '2026-11-21T10:00:00.000Z', 'writing-at': '2026-11-21T10:00:00.005Z' },
-      { 'client-id': 'other', 'correl-id': 'O1', source: 'embedded/0/O1', 'claimed-at': '2026-11-21T10:00:00.000Z', 'writing-at': '2026-11-21T10:00:00.005Z' }
+      { 'client-id': 'acme', 'correl-id': 'A1', source: 'embedded/0/1', 'claimed-at': '2026-11-21T10:00:00.000Z', 'writing-at': '2026-11-21T10:00:00.005Z' },
+      { 'client-id': 'other', 'correl-id': 'O1', source: 'embedded/0/2', 'claimed-at': '2026-11-21T10:00:00.000Z', 'writing-at': '2026-11-21T10:00:00.005Z' }
     ]
   })
   const refused = [

@@ -149,10 +149,10 @@ test('a claim of a request this queue no longer holds is refused in the same sta
   await store.requests.enqueue(['a', 'b'])
   await store.requests.markDone(1, lease)
   const ledger = new RequestLedger(new StoreLedgerLog(store.ledger), { takeoverMs: 60_000 })
-  assert.deepStrictEqual(await ledger.claim(ledgerKey('demo', 'stale'), 'embedded/0/1'), { kind: 'completed' })
+  assert.deepStrictEqual(await ledger.claim(ledgerKey('demo', 'stale'), { stream: 'embedded/0', offset: 1n }), { kind: 'completed' })
   assert.equal(await store.ledger.get(ledgerKey('demo', 'stale')), undefined)
   // A request still queued, and one of another source, are claimed as ever.
-  assert.equal((await ledger.claim(ledgerKey('demo', 'queued'), 'embedded/0/2')).kind, 'owned')
-  assert.equal((await ledger.claim(ledgerKey('demo', 'kafka'), 'send-sms/0/7')).kind, 'owned')
+  assert.equal((await ledger.claim(ledgerKey('demo', 'queued'), { stream: 'embedded/0', offset: 2n })).kind, 'owned')
+  assert.equal((await ledger.claim(ledgerKey('demo', 'kafka'), { stream: 'send-sms/0', offset: 7n })).kind, 'owned')
   await store.close()
 })

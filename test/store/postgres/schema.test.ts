@@ -88,7 +88,7 @@ test('a version 1 database is migrated with its ledger entries read as claims th
   const store = await PostgresStore.open(location)
   const entry = await store.ledger.get('["acme","C1"]')
   await store.close()
-  assert.deepStrictEqual(entry, { token: 'old/1', source: 'send-sms/0/1', claimedAtMs: 1, done: false })
+  assert.deepStrictEqual(entry, { token: 'old/1', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 1, done: false })
   assert.equal(entry !== undefined && isUnwrittenClaim(entry), false)
   assert.deepStrictEqual(await withAdmin(async admin => (await admin.query('SELECT version FROM smsgw_schema')).rows, location), [{ version: SCHEMA_VERSION }])
 })

@@ -58,6 +58,6 @@ test('migrate keeps the ledger entries of a version 1 database as claims that di
   const store = SqliteStore.open(file)
   const entry = store.ledger.get('["acme","C1"]')
   store.close()
-  assert.deepStrictEqual(entry, { token: 'old/1', source: 'embedded/0/1', claimedAtMs: 1, done: false })
+  assert.deepStrictEqual(entry, { token: 'old/1', source: { stream: 'embedded/0', offset: 1n }, claimedAtMs: 1, done: false })
   assert.equal(entry !== undefined && isUnwrittenClaim(entry), false)
 })

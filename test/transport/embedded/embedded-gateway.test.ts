@@ -14,6 +14,7 @@ import { isFinalStatus, type StatusEvent } from '../../../src/domain/status-even
 import { createLogger } from '../../../src/log/logger.ts'
 import { formatSmsText } from '../../../src/sms/sms-text.ts'
 import { openEmbeddedTransport } from '../../../src/transport/embedded/embedded-transport.ts'
+import { openStore } from '../../../src/store/open-store.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
 
 // The real orchestrator and pipeline on the embedded source and sink: requests accepted into
@@ -42,7 +43,7 @@ const scripts: Record<string, string[]> = {
 const shown = (event: StatusEvent): string => event.errorText === undefined ? event.status : `${event.status} ${event.errorText}`
 
 test('Gateway on the embedded transport turns accepted requests into stored statuses, in order, and marks every request done', async () => {
-  const transport = await openEmbeddedTransport(files.next(), { source: { pollIntervalMs: 60_000, readAheadCount: 8 } })
+  const transport = await openEmbeddedTransport(await openStore(files.next()), { source: { pollIntervalMs: 60_000, readAheadCount: 8 } })
   const log = createLogger({ level: 'silent' })
   const ledger = new RequestLedger(transport.ledgerLog, { takeoverMs: 60_000 })
   const backends = new Map<string, Backend>([[LOOPBACK_BACKEND, loopbackBackend({ normalDelayMs: 5, longDelayMs: 10 })]])

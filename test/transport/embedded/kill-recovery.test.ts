@@ -6,6 +6,7 @@ import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
 import { openEmbeddedTransport } from '../../../src/transport/embedded/embedded-transport.ts'
+import { openStore } from '../../../src/store/open-store.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
 
 // "Accepted means stored: kill -9 at any moment loses no accepted request and submits none
@@ -129,7 +130,7 @@ test('Gateway on the embedded transport submits no request twice when killed wit
   assert.ok(abandoned.length <= 8, `abandoned: ${abandoned.join(' ')}`)
 
   // The unknown outcomes stay in the ledger, and only they.
-  const transport = await openEmbeddedTransport(file)
+  const transport = await openEmbeddedTransport(await openStore(file))
   const kept = (await transport.ledgerLog.entries()).map(({ key }) => JSON.parse(key)[1] as string)
   assert.deepStrictEqual([await transport.store.requests.countQueued(), kept.sort()], [0, [...abandoned].sort()])
   await transport.close()

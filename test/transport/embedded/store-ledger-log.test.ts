@@ -12,7 +12,7 @@ import { ledgerLogContract } from '../../gateway/ledger/ledger-log-contract.ts'
 
 const kinds = await storeKinds('store-ledger')
 const KEY = ledgerKey('acme', 'C1')
-const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: 'send-sms/0/1', atMs })
+const claim = (token: string, atMs: number): LedgerRecord => ({ token, state: ledgerStates.claimed, source: { stream: 'send-sms/0', offset: 1n }, atMs })
 
 async function openLog (kind: StoreKind, location?: string): Promise<{ store: EmbeddedStore, log: StoreLedgerLog }> {
   const store = await kind.open(location)
@@ -50,16 +50,16 @@ for (const kind of kinds) {
       await first.log.append('k1', claim('a', 1))
       await first.store.close()
       const second = await openLog(kind, location)
-      assert.deepStrictEqual(await second.log.entry('k1'), { token: 'a', source: 'send-sms/0/1', claimedAtMs: 1, done: false })
+      assert.deepStrictEqual(await second.log.entry('k1'), { token: 'a', source: { stream: 'send-sms/0', offset: 1n }, claimedAtMs: 1, done: false })
       await second.store.close()
     })
 
     test('under RequestLedger lets exactly one of concurrent claims own a key; the others wait and then say completed', async () => {
       const { store, log } = await openLog(kind)
       const ledger = new RequestLedger(log, { takeoverMs: 60_000 })
-      const claims = [ledger.claim(KEY, 'send-sms/0/1'), ledger.claim(KEY, 'send-sms/0/2'), ledger.claim(KEY, 'send-sms/0/3')]
+      const claims = [ledger.claim(KEY, { stream: 'send-sms/0', offset: 1n }), ledger.claim(KEY, { stream: 'send-sms/0', offset: 2n }), ledger.claim(KEY, { stream: 'send-sms/0', offset: 3n })]
       const settled = await Promise.race(claims.map(async (verdict, index) => ({ index, verdict: await verdict })))
-      await ledger.complete(KEY, ownedBy(settled.verdict), `send-sms/0/${settled.index + 1}`)
+      await ledger.complete(KEY, ownedBy(settled.verdict), { stream: 'send-sms/0', offset: BigInt(settled.index + 1) })
       const others = claims.filter((_, index) => index !== settled.index)
       assert.deepStrictEqual(await Promise.all(others), [{ kind: 'completed' }, { kind: 'completed' }])
       await store.close()
@@ -70,9 +70,9 @@ for (const kind of kinds) {
       const one = await openLog(kind, location)
       const two = await openLog(kind, location)
       const ledgers = [new RequestLedger(one.log, { takeoverMs: 200 }), new RequestLedger(two.log, { takeoverMs: 200 })]
-      const verdicts = ledgers.map(async (ledger, index) => await ledger.claim(KEY, `send-sms/0/${index}`))
+      const verdicts = ledgers.map(async (ledger, index) => await ledger.claim(KEY, { stream: 'send-sms/0', offset: BigInt(index) }))
       const winner = await Promise.race(verdicts.map(async (verdict, index) => ({ index, verdict: await verdict })))
-      await (ledgers[winner.index] as RequestLedger).complete(KEY, ownedBy(winner.verdict), 'send-sms/0')
+      await (ledgers[winner.index] as RequestLedger).complete(KEY, ownedBy(winner.verdict), { stream: 'send-sms/0', offset: BigInt(winner.index) })
       const loser = await (verdicts[1 - winner.index] as Promise<ClaimVerdict>)
       assert.deepStrictEqual(loser, { kind: 'completed' })
       await one.store.close()
@@ -84,25 +84,25 @@ for (const kind of kinds) {
       const before = await openLog(kind, location)
       let nowMs = 1_000_000
       const crashed = new RequestLedger(before.log, { takeoverMs: 30_000, now: () => nowMs })
-      const done = ownedBy(await crashed.claim(ledgerKey('acme', 'done'), 'send-sms/0/1'))
-      await crashed.complete(ledgerKey('acme', 'done'), done, 'send-sms/0/1')
-      const unfinished = claimOf(await crashed.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/2'))
-      await crashed.markWriting(ledgerKey('acme', 'unfinished'), unfinished, 'send-sms/0/2')
-      const unwritten = claimOf(await crashed.claim(ledgerKey('acme', 'unwritten'), 'send-sms/0/4'))
+      const done = ownedBy(await crashed.claim(ledgerKey('acme', 'done'), { stream: 'send-sms/0', offset: 1n }))
+      await crashed.complete(ledgerKey('acme', 'done'), done, { stream: 'send-sms/0', offset: 1n })
+      const unfinished = claimOf(await crashed.claim(ledgerKey('acme', 'unfinished'), { stream: 'send-sms/0', offset: 2n }))
+      await crashed.markWriting(ledgerKey('acme', 'unfinished'), unfinished, { stream: 'send-sms/0', offset: 2n })
+      const unwritten = claimOf(await crashed.claim(ledgerKey('acme', 'unwritten'), { stream: 'send-sms/0', offset: 4n }))
       await before.store.close()
 
       nowMs += 30_000
       const after = await openLog(kind, location)
       const restarted = new RequestLedger(after.log, { takeoverMs: 30_000, now: () => nowMs })
-      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'done'), 'send-sms/0/1'), { kind: 'completed' })
-      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/2'), { kind: 'abandoned' })
-      const taken = await restarted.claim(ledgerKey('acme', 'unwritten'), 'send-sms/0/4')
+      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'done'), { stream: 'send-sms/0', offset: 1n }), { kind: 'completed' })
+      assert.deepStrictEqual(await restarted.claim(ledgerKey('acme', 'unfinished'), { stream: 'send-sms/0', offset: 2n }), { kind: 'abandoned' })
+      const taken = await restarted.claim(ledgerKey('acme', 'unwritten'), { stream: 'send-sms/0', offset: 4n })
       assert.equal(taken.kind === 'owned' && taken.tookOver, true)
       // The crashed owner's mark, had it been alive after all, would now lose.
-      await assert.rejects(restarted.markWriting(ledgerKey('acme', 'unwritten'), unwritten, 'send-sms/0/4'), { code: 'SMSGW_LEDGER_FENCED' })
+      await assert.rejects(restarted.markWriting(ledgerKey('acme', 'unwritten'), unwritten, { stream: 'send-sms/0', offset: 4n }), { code: 'SMSGW_LEDGER_FENCED' })
       assert.equal((await after.log.entry(ledgerKey('acme', 'unwritten')))?.token, ownedBy(taken))
       await restarted.forget(ledgerKey('acme', 'unfinished'))
-      ownedBy(await restarted.claim(ledgerKey('acme', 'unfinished'), 'send-sms/0/3'))
+      ownedBy(await restarted.claim(ledgerKey('acme', 'unfinished'), { stream: 'send-sms/0', offset: 3n }))
       await after.store.close()
     })
   })

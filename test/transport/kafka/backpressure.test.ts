@@ -4,11 +4,11 @@
 import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { test } from 'node:test'
-import type { Backend } from '../../../src/gateway/backends/backend.ts'
+import { passEveryMessage, type Backend } from '../../../src/gateway/backends/backend.ts'
 import { defaultRoutes } from '../../../src/gateway/stages/route.ts'
 import { smsStatuses } from '../../../src/domain/status-event.ts'
 import { createLogger } from '../../../src/log/logger.ts'
-import { startKafkaGateway } from '../../../src/transport/kafka/kafka-gateway.ts'
+import { startKafkaGateway } from '../../../src/app/kafka-gateway.ts'
 import { ensureTopics } from '../../../src/transport/kafka/topics.ts'
 import { garbageCollector } from '../../harness/garbage-collector.ts'
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, LogCapture, produceValues, sealedRequest, testConfig } from '../../harness/gateway-fixture.ts'
@@ -65,7 +65,7 @@ test('gateway keeps its memory flat and the backlog in Kafka when the backend is
   const slow: Backend = {
     name: 'slow',
     replayable: false,
-    check: () => undefined,
+    check: passEveryMessage,
     submit: async (_submission, report) => {
       submitted++
       await sleep(BACKEND_HOLD_MS)

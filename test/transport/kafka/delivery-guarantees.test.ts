@@ -6,11 +6,11 @@ import assert from 'node:assert/strict'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, test } from 'node:test'
 import type { DeepPartial, GatewayConfig } from '../../../src/config/index.ts'
-import type { Backend, ReportStatus, Submission } from '../../../src/gateway/backends/backend.ts'
+import { passEveryMessage, type Backend, type ReportStatus, type Submission } from '../../../src/gateway/backends/backend.ts'
 import { defaultRoutes } from '../../../src/gateway/stages/route.ts'
 import { smsStatuses } from '../../../src/domain/status-event.ts'
 import { createLogger } from '../../../src/log/logger.ts'
-import { startKafkaGateway, type RunningGateway } from '../../../src/transport/kafka/kafka-gateway.ts'
+import { startKafkaGateway, type RunningGateway } from '../../../src/app/kafka-gateway.ts'
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, LogCapture, produceValues, sealedRequest, StatusCollector, testConfig } from '../../harness/gateway-fixture.ts'
 import { eventually } from '../../harness/eventually.ts'
 
@@ -34,7 +34,7 @@ function recordingBackend (tally: Map<string, number>, behaviour: (correlId: str
   return {
     name: RECORDING_BACKEND,
     replayable: false,
-    check: () => undefined,
+    check: passEveryMessage,
     submit: async (submission: Submission, report: ReportStatus) => {
       const what = behaviour(submission.correlId)
       // Waiting for the SMSC's window forever: the process "crashes" before a byte of it left.

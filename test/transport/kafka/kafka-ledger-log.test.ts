@@ -18,7 +18,7 @@ describe('KafkaLedgerLog on a compacted topic', () => {
     await log.start()
     // An append without read-back is durable but maybe not yet in the view: the tests read the
     // view after a later read-back append, or after this barrier.
-    const barrier = async (): Promise<void> => { await log.append(`barrier-${topic}`, { token: 'barrier', state: 'claimed', source: 'barrier', atMs: 0 }, { readBack: true }) }
+    const barrier = async (): Promise<void> => { await log.append(`barrier-${topic}`, { token: 'barrier', state: 'claimed', source: { stream: 'barrier', offset: 0n }, atMs: 0 }, { readBack: true }) }
     return {
       log: {
         append: async (key, record, options) => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { GatewayConfig } from '../../../src/config/index.ts'
 import { SmscSimulator } from '../../../src/smpp/simulator/index.ts'
-import type { RunningGateway } from '../../../src/transport/kafka/kafka-gateway.ts'
+import type { RunningGateway } from '../../../src/app/kafka-gateway.ts'
 import { isolatedKafkaConfig, produceValues, sealedRequest, startTestGateway, StatusCollector, testConfig } from '../../harness/gateway-fixture.ts'
 import { eventually } from '../../harness/eventually.ts'
 

@@ -3,9 +3,10 @@ import { errorCodes, isSmsgwError } from '../../../errors.ts'
 import type { Logger } from '../../../log/logger.ts'
 import { diagnosticsChannels } from '../../diagnostics-channels.ts'
 import { normaliseMessageId } from '../../../smpp/receipts/index.ts'
+import { SmppSubmitError } from '../../../smpp/session/index.ts'
 import type { CorrelationRecord } from '../../../domain/correlation-record.ts'
 import { isPastDeadline } from '../../stages/deadline.ts'
-import { backendErrorTexts, validateForBackend } from '../../stages/validate-for-backend.ts'
+import { backendErrorTexts, validateForBackend, type SubmittableSms } from '../../stages/validate-for-backend.ts'
 import { statusVerdict } from '../../stages/verdict.ts'
 import { smsStatuses } from '../../../domain/status-event.ts'
 import type { Backend, StatusReport } from '../backend.ts'
@@ -38,13 +39,6 @@ export interface SmppBackendOptions {
   now?: () => Date
 }
 
-/** A submit failure as the SMPP session reports it: whether the bytes may have left. */
-interface SubmitFailure {
-  readonly code?: string
-  readonly written?: boolean
-  readonly commandStatus?: number
-}
-
 /**
  * The SMPP backend (spec §7): picks the SMSC connection by recipient prefix (fail-over to the
  * next when one is down), submits the parts, and reports SENT with the last part's message id.
@@ -52,7 +46,7 @@ interface SubmitFailure {
  * its request after any crash, and reports that SENT first unless it is known to be out, so
  * SENT precedes anything a receipt reports (spec §4, ours; docs/delivery-guarantees.md).
  */
-export function smppBackend (options: SmppBackendOptions): Backend {
+export function smppBackend (options: SmppBackendOptions): Backend<SubmittableSms> {
   const { links, correlations, log } = options
   const now = options.now ?? (() => new Date())
   let referenceNumber = Math.floor(Math.random() * 256)
@@ -65,12 +59,9 @@ export function smppBackend (options: SmppBackendOptions): Backend {
       const candidates = linksFor(message.to, links)
       const first = candidates[0]
       if (first === undefined) return statusVerdict(smsStatuses.invalid, backendErrorTexts.foreignRecipient(message.to))
-      const verdict = validateForBackend(message, first.numberPattern === undefined ? { allowedPrefixes: [] } : { allowedPrefixes: [], numberPattern: first.numberPattern })
-      return verdict.kind === 'status' ? verdict : undefined
+      return validateForBackend(message, first.numberPattern === undefined ? { allowedPrefixes: [] } : { allowedPrefixes: [], numberPattern: first.numberPattern })
     },
     submit: async ({ clientId, correlId, deadline, message, takenInAtMs, markWriting }, report) => {
-      const verdict = validateForBackend(message, { allowedPrefixes: [] })
-      if (verdict.kind === 'status') return await report(verdict)
       // A request that waited for a window slot past its deadline is EXPIRED, not sent (spec §5).
       if (isPastDeadline(deadline, now())) return await report({ status: smsStatuses.expired })
       referenceNumber = (referenceNumber + 1) % 256
@@ -78,7 +69,7 @@ export function smppBackend (options: SmppBackendOptions): Backend {
       for (const [index, link] of candidates.entries()) {
         let parts
         try {
-          parts = submitParts(verdict.message, deadline, link, referenceNumber)
+          parts = submitParts(message, deadline, link, referenceNumber)
         } catch (error) {
           if (!isSmsgwError(error)) throw error
           return await report({ status: smsStatuses.invalid, errorText: error.message })
@@ -105,24 +96,25 @@ export function smppBackend (options: SmppBackendOptions): Backend {
           }
         } catch (error) {
           if (markFailure !== undefined) throw markFailure.error
-          const failure = error as SubmitFailure
-          if (failure.code === errorCodes.smppDeadline) {
+          // The session's error says whether the bytes may have left; any other (none is expected) counts as nothing written.
+          const failure = error instanceof SmppSubmitError ? error : undefined
+          if (failure?.code === errorCodes.smppDeadline) {
             // Not written: the deadline passed while the SMSC throttled or no session was bound.
             log.warn({ clientId, correlId, connection: link.name, partsAccepted: messageIds.length }, 'deadline passed before submit; expired')
             return await report(expiredReport(messageIds.length, parts.length))
           }
-          if (failure.written === true && failure.commandStatus === undefined) {
+          if (failure?.outcomeUnknown === true) {
             // Spec §7: written but never answered; the PDU may have gone out, and an unknown
             // outcome gets no status. (An answer with an error status is a clear FAILED.)
             log.warn({ clientId, correlId, connection: link.name, partsAccepted: messageIds.length }, 'submit outcome unknown; no status')
             return
           }
           const nextLink = candidates[index + 1]
-          if (messageIds.length === 0 && failure.commandStatus === undefined && nextLink !== undefined) {
+          if (messageIds.length === 0 && failure?.commandStatus === undefined && nextLink !== undefined) {
             log.warn({ clientId, correlId, connection: link.name, next: nextLink.name }, 'SMSC connection unavailable; failing over')
             continue
           }
-          log.warn({ clientId, correlId, connection: link.name, commandStatus: failure.commandStatus, partsAccepted: messageIds.length }, 'submit failed')
+          log.warn({ clientId, correlId, connection: link.name, commandStatus: failure?.commandStatus, partsAccepted: messageIds.length }, 'submit failed')
           return await report({ status: smsStatuses.failed, errorText: SMSC_FAILURE_TEXT })
         }
         const recallId = messageIds.at(-1) as string

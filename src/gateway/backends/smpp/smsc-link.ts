@@ -6,7 +6,7 @@ import type { ShortMessageBody } from '../../../smpp/codec/index.ts'
 export interface SubmitChannel {
   readonly bound: boolean
   /**
-   * Resolves with the SMSC's message id; rejects with an SmppSubmitError-like error, or with
+   * Resolves with the SMSC's message id; rejects with an SmppSubmitError, or with
    * the error of `beforeWrite`, which runs once the submit has its window slot, just before its
    * bytes would be written (nothing is written when it rejects). No attempt (throttle retries
    * and reconnects included) is written after `options.deadline`: past it, the error's code is

@@ -1,9 +1,10 @@
 // The SMPP backend's logic against an in-memory submit channel: the channel's contract (bound,
-// submit → message id, or a failure saying whether the bytes were written) is what the real
-// session provides; the end-to-end run against an SMSC over TCP is in the SMPP integration tests.
+// submit → message id, or the session's SmppSubmitError saying whether the bytes were written) is
+// what the real session provides; the end-to-end run against an SMSC over TCP is in the SMPP integration tests.
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { ShortMessageBody } from '../../../../src/smpp/codec/index.ts'
+import { submitNotBound, submitRefused, submitTimedOut, type SmppSubmitError } from '../../../../src/smpp/session/session-errors.ts'
 import type { StatusReport } from '../../../../src/gateway/backends/backend.ts'
 import { smppBackend } from '../../../../src/gateway/backends/smpp/smpp-backend.ts'
 import { linksFor, type SmscLink, type SubmitChannel } from '../../../../src/gateway/backends/smpp/smsc-link.ts'
@@ -18,7 +19,7 @@ const NOW = new Date('2026-11-21T10:00:00Z')
 class RecordingChannel implements SubmitChannel {
   bound = true
   readonly bodies: ShortMessageBody[] = []
-  failWith: ((index: number) => unknown) | undefined
+  failWith: ((index: number) => SmppSubmitError) | undefined
   async submit (body: ShortMessageBody): Promise<{ messageId: string }> {
     const index = this.bodies.length
     const failure = this.failWith?.(index)
@@ -32,7 +33,7 @@ function link (name: string, channel: SubmitChannel, overrides: Partial<SmscLink
   return { name, prefixes: [], dataCoding: 'auto', maxParts: 4, numericSenderTon: 1, messageIds: { resp: 'strip-leading-zeros', receipt: 'strip-leading-zeros' }, sendValidityPeriod: true, channel, ...overrides }
 }
 
-function message (fields: { to?: string, sender?: string, body?: string } = {}): { to: string, sender?: string, body: string, headers: Map<string, string> } {
+function message (fields: { to?: string, sender?: string, body?: string } = {}): { to: string, sender: string, body: string, headers: Map<string, string> } {
   return { to: fields.to ?? '+255712345678', sender: fields.sender ?? 'ACME', body: fields.body ?? 'hello', headers: new Map() }
 }
 
@@ -89,19 +90,19 @@ test('smppBackend sends a numeric sender with the link\'s TON', async () => {
 
 test('smppBackend reports FAILED when the SMSC rejects, and nothing when the outcome is unknown', async () => {
   const rejecting = new RecordingChannel()
-  rejecting.failWith = () => ({ commandStatus: 0x45, written: true })
+  rejecting.failWith = () => submitRefused('submit_sm_resp', 0x45)
   const rejected = await run(smppBackend({ links: [link('main', rejecting)], correlations: { put: async () => {} }, log }))
   // An answer with an error status means the SMSC did not take it, written or not.
   assert.deepEqual(rejected, [{ status: 'FAILED', errorText: 'Failed to send SMS through SMSC' }])
 
   const timingOut = new RecordingChannel()
-  timingOut.failWith = () => ({ written: true })
+  timingOut.failWith = () => submitTimedOut(true, 1_000)
   assert.deepEqual(await run(smppBackend({ links: [link('main', timingOut)], correlations: { put: async () => {} }, log })), [])
 })
 
 test('smppBackend fails over to the next link when the first cannot write', async () => {
   const down = new RecordingChannel()
-  down.failWith = () => ({ written: false })
+  down.failWith = () => submitNotBound('closed')
   const up = new RecordingChannel()
   const backend = smppBackend({ links: [link('first', down), link('second', up)], correlations: { put: async () => {} }, log })
   assert.deepEqual(await run(backend), [{ status: 'SENT', recallId: '0041' }])
@@ -120,7 +121,7 @@ test('smppBackend check applies the backend table of spec §5 per link', () => {
   assert.deepEqual(backend.check(message({ to: '+31629845432' })), { kind: 'status', status: 'INVALID', errorText: 'Gateway disallows foreign SMS recipient: +31629845432' })
   assert.deepEqual(backend.check(message({ to: '+2557123' })), { kind: 'status', status: 'INVALID', errorText: 'Recipient number invalid for SMPP backend: +2557123' })
   assert.deepEqual(backend.check(message({ sender: 'TWELVE CHARS' })), { kind: 'status', status: 'INVALID', errorText: 'SMS sender does not have a 1-11 character length: TWELVE CHARS' })
-  assert.equal(backend.check(message()), undefined)
+  assert.deepStrictEqual(backend.check(message()), { kind: 'continue', message: message() })
 })
 
 test('linksFor keeps the configured order with bound links first', () => {
@@ -149,7 +150,7 @@ class MarkingChannel extends RecordingChannel {
 
 test('smppBackend marks the request writing once, before the first part of a multi-part SMS, and not again on fail-over', async () => {
   const down = new MarkingChannel()
-  down.failWith = () => ({ written: false })
+  down.failWith = () => submitNotBound('closed')
   const up = new MarkingChannel()
   const backend = smppBackend({ links: [link('first', down), link('second', up)], correlations: { put: async () => {} }, log })
   let marks = 0

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
 import { after, before, describe, test } from 'node:test'
-import type { GatewayConfig } from '../../../src/config/index.ts'
-import type { RunningGateway } from '../../../src/transport/kafka/kafka-gateway.ts'
-import { isolatedKafkaConfig, type LogCapture, produceValues, sealedRequest, startTestGateway, StatusCollector, testConfig } from '../../harness/gateway-fixture.ts'
+import type { GatewayConfig } from '../../src/config/index.ts'
+import type { RunningGateway } from '../../src/app/kafka-gateway.ts'
+import { isolatedKafkaConfig, type LogCapture, produceValues, sealedRequest, startTestGateway, StatusCollector, testConfig } from '../harness/gateway-fixture.ts'
 
 describe('Kafka gateway integration', { timeout: 120_000 }, () => {
   let config: GatewayConfig

@@ -1,8 +1,8 @@
-import type { GatewayConfig } from '../../config/index.ts'
-import { UnknownOutcomes } from '../../gateway/ledger/unknown-outcomes.ts'
-import type { KafkaConnection } from './client-options.ts'
-import { CoalescingProducer } from './coalescing-producer.ts'
-import { KafkaLedgerLog } from './kafka-ledger-log.ts'
+import type { GatewayConfig } from '../config/index.ts'
+import { UnknownOutcomes } from '../gateway/ledger/unknown-outcomes.ts'
+import type { KafkaConnection } from '../transport/kafka/client-options.ts'
+import { CoalescingProducer } from '../transport/kafka/coalescing-producer.ts'
+import { KafkaLedgerLog } from '../transport/kafka/kafka-ledger-log.ts'
 
 /**
  * Reads the request ledger's topic (`kafka.topics.claims`) to its end, as a gateway instance

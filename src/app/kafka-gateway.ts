@@ -1,16 +1,16 @@
-import type { GatewayConfig } from '../../config/index.ts'
-import { startOutboundGateway, type GatewayParts, type RunningGateway } from '../../gateway/outbound-gateway.ts'
-import type { Logger } from '../../log/logger.ts'
-import type { KafkaConnection } from './client-options.ts'
-import { CoalescingProducer } from './coalescing-producer.ts'
-import { KafkaCorrelations } from './kafka-correlations.ts'
-import { InboundPublisher } from './inbound-publisher.ts'
-import { KafkaLedgerLog } from './kafka-ledger-log.ts'
-import { RequestConsumer } from './request-consumer.ts'
-import { KafkaStatusPublisher } from './status-publisher.ts'
-import { ensureTopics } from './topics.ts'
+import type { GatewayConfig } from '../config/index.ts'
+import type { Logger } from '../log/logger.ts'
+import type { KafkaConnection } from '../transport/kafka/client-options.ts'
+import { CoalescingProducer } from '../transport/kafka/coalescing-producer.ts'
+import { InboundPublisher } from '../transport/kafka/inbound-publisher.ts'
+import { KafkaCorrelations } from '../transport/kafka/kafka-correlations.ts'
+import { KafkaLedgerLog } from '../transport/kafka/kafka-ledger-log.ts'
+import { RequestConsumer } from '../transport/kafka/request-consumer.ts'
+import { KafkaStatusPublisher } from '../transport/kafka/status-publisher.ts'
+import { ensureTopics } from '../transport/kafka/topics.ts'
+import { startOutboundGateway, type GatewayParts, type RunningGateway } from './outbound-gateway.ts'
 
-export type { GatewayParts, RunningGateway } from '../../gateway/outbound-gateway.ts'
+export type { GatewayParts, RunningGateway } from './outbound-gateway.ts'
 
 /**
  * The outbound gateway on Kafka: creates missing topics, catches up the compacted tables
