@@ -33,7 +33,7 @@ export async function authenticateEntity (context: EntityContext, request: Authe
 
   await context.otp.verify(recipient, 'authenticate', otpCodeOf(request.ownership_proof_response))
   const replaced = await replaceDevice(context.vault, { identifier: recipient.identifier, ...keys })
-  // An account deleted or changed 16 times meanwhile: the catch-all answer (unary()).
+  // An account deleted meanwhile: the catch-all answer (unary()).
   if (!replaced.ok) throw replaced.error
   return { ...await completed(replaced.value, 'Entity authenticated successfully!'), requires_password_reset: false }
 }
