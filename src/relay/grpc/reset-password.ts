@@ -1,3 +1,4 @@
+import { publishHandshake } from '../relay-diagnostics.ts'
 import { hashPassword, replaceDevice } from '../vault/index.ts'
 import { accountOf } from './account-of-identifier.ts'
 import type { EntityContext } from './entity-context.ts'
@@ -32,5 +33,6 @@ export async function resetPassword (context: EntityContext, request: ResetPassw
   const replaced = await replaceDevice(context.vault, { identifier: recipient.identifier, passwordHash, ...keys })
   // An account deleted meanwhile: the catch-all answer (unary()).
   if (!replaced.ok) throw replaced.error
+  publishHandshake('reset')
   return await completed(replaced.value, 'Password reset successfully!')
 }
