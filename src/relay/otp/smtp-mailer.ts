@@ -54,6 +54,8 @@ export function smtpMailer (server: SmtpServer): SendMail {
     disableUrlAccess: true
   })
   return async message => {
+    // One bare address each (the gRPC layer checked the recipient): nodemailer would read a list, a
+    // display name or a line break out of a crafted one, and send the code elsewhere.
     for (const [field, value] of [['from', message.from], ['to', message.to], ['subject', message.subject]] as const) {
       if (!/^[\x20-\x7e]+$/.test(value) || (field !== 'subject' && /[<>\s]/.test(value))) throw new Error(`the mail's ${field} is not a plain ASCII ${field === 'subject' ? 'line' : 'address'}`)
     }
