@@ -34,6 +34,9 @@ export interface MailMessage {
 
 export type SendMail = (message: MailMessage) => Promise<void>
 
+/** One address, local part of RFC 5322 atext and dots, a domain of letters, digits, dots and dashes. */
+const PLAIN_ADDRESS = /^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+@[A-Za-z0-9.-]+$/
+
 /** A sender of single messages to `server`; each resolves once the server accepted it (250 after DATA). */
 export function smtpMailer (server: SmtpServer): SendMail {
   const transport = createTransport({
@@ -56,9 +59,10 @@ export function smtpMailer (server: SmtpServer): SendMail {
   return async message => {
     // One bare address each (the gRPC layer checked the recipient): nodemailer would read a list, a
     // display name or a line break out of a crafted one, and send the code elsewhere.
-    for (const [field, value] of [['from', message.from], ['to', message.to], ['subject', message.subject]] as const) {
-      if (!/^[\x20-\x7e]+$/.test(value) || (field !== 'subject' && /[<>\s]/.test(value))) throw new Error(`the mail's ${field} is not a plain ASCII ${field === 'subject' ? 'line' : 'address'}`)
+    for (const [field, value] of [['from', message.from], ['to', message.to]] as const) {
+      if (!PLAIN_ADDRESS.test(value)) throw new Error(`the mail's ${field} is not a plain ASCII address`)
     }
+    if (!/^[\x20-\x7e]+$/.test(message.subject)) throw new Error('the mail\'s subject is not a plain ASCII line')
     try {
       await transport.sendMail({ from: message.from, to: message.to, subject: message.subject, text: message.text, messageId: `<${randomUUID()}@smsgw>` })
     } catch (error) {

@@ -52,6 +52,8 @@ test('smtpMailer fails naming the step and the reply code, never the credentials
   const plain = await startLoopbackSmtpServer({ mode: 'none' })
   await assert.rejects(smtpMailer(server(plain.port, { tls: 'starttls' }))(message), { message: 'the SMTP server does not offer STARTTLS' })
   await assert.rejects(smtpMailer(server(plain.port))({ ...message, to: 'a@b.c>\r\nRCPT TO:<x@y.z' }), { message: 'the mail\'s to is not a plain ASCII address' })
+  await assert.rejects(smtpMailer(server(plain.port))({ ...message, to: 'a@b.c,x@y.z' }), { message: 'the mail\'s to is not a plain ASCII address' }, 'nor a list nodemailer would send to')
+  await assert.rejects(smtpMailer(server(plain.port))({ ...message, from: 'Relay <otp@relay.example>' }), { message: 'the mail\'s from is not a plain ASCII address' })
   await plain.close()
   await assert.rejects(smtpMailer(server(plain.port))(message), { message: /^SMTP connection failed: ECONNREFUSED \(at connection\)$/ })
 })
