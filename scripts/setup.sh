@@ -18,8 +18,6 @@ command -v chromium > /dev/null || missing+=(chromium)
 command -v systemd-analyze > /dev/null || missing+=(systemd)
 # sqlite3 takes the backup docs/deployment.md describes (test/deploy/systemd-unit.test.ts).
 command -v sqlite3 > /dev/null || missing+=(sqlite3)
-# Python 3.11's standard smtpd is the SMTP server of the e-mail OTP tests (test/relay/otp/python-smtp-server.ts).
-[ -x /usr/bin/python3 ] || missing+=(python3)
 # The server binaries (initdb, postgres) are off PATH on Debian; scripts/postgres.sh looks there.
 compgen -G '/usr/lib/postgresql/*/bin/initdb' > /dev/null || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then

@@ -35,6 +35,8 @@ export interface HttpFrontOptions {
   protectMetrics: boolean
   /** Whether the queue (the store, or the broker) is reachable, for /readyz. */
   transportReady: () => Awaitable<boolean>
+  /** The relay vault's accounts in the store, where the vault runs (the accounts gauge). */
+  relayAccounts?: () => Awaitable<number>
   log: Logger
 }
 
@@ -52,7 +54,7 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     watchGateway(metrics, running.gateway),
     ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session)),
     watchUnknownOutcomes(metrics.registry, async () => await running.unknownOutcomes.count()),
-    watchRelay(metrics.registry)
+    watchRelay(metrics.registry, options.relayAccounts)
   ]
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: await options.transportReady(), smsc: running.smscReady() }

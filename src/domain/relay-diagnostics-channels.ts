@@ -12,7 +12,9 @@ export const relayDiagnosticsChannels = {
   /** Message `{ outcome }` per stored ratchet decryption: `decrypted`, or the error code. */
   decrypt: 'smsgw:relay:decrypt',
   /** Message `{ limit }` per request a rate limit refused. */
-  limit: 'smsgw:relay:limit'
+  limit: 'smsgw:relay:limit',
+  /** Message `{ kind }` per completed key handshake (the second step of a sign-up, login or reset), stored. */
+  handshake: 'smsgw:relay:handshake'
 } as const
 
 /** The RPCs of vault.v1.Entity (relay-wire.md §1). */
@@ -21,3 +23,5 @@ export type RelayRpcMethod = typeof relayRpcMethods[number]
 export const relayOtpChannels = ['phone', 'email'] as const
 export const relayOtpOutcomes = ['sent', 'failed'] as const
 export const relayLimits = ['otp', 'password'] as const
+/** The RPCs whose second step completes a key handshake (relay.md §2). */
+export const relayHandshakeKinds = ['create', 'authenticate', 'reset'] as const

@@ -1,5 +1,5 @@
 import { channel } from 'node:diagnostics_channel'
-import { relayDiagnosticsChannels, type relayLimits, type relayOtpChannels, type relayOtpOutcomes, type RelayRpcMethod } from '../domain/relay-diagnostics-channels.ts'
+import { relayDiagnosticsChannels, type relayHandshakeKinds, type relayLimits, type relayOtpChannels, type relayOtpOutcomes, type RelayRpcMethod } from '../domain/relay-diagnostics-channels.ts'
 
 // The relay publishes on its plain diagnostics channels (src/domain/relay-diagnostics-channels.ts;
 // the metrics subscribe). Messages hold bounded labels only: never an identifier, a code, a token
@@ -9,6 +9,7 @@ const rpcChannel = channel(relayDiagnosticsChannels.rpc)
 const otpChannel = channel(relayDiagnosticsChannels.otp)
 const decryptChannel = channel(relayDiagnosticsChannels.decrypt)
 const limitChannel = channel(relayDiagnosticsChannels.limit)
+const handshakeChannel = channel(relayDiagnosticsChannels.handshake)
 
 /** An Entity RPC answered: its method and the gRPC status name (`OK`, `INVALID_ARGUMENT`, …). */
 export function publishRpcOutcome (method: RelayRpcMethod, code: string): void {
@@ -28,4 +29,9 @@ export function publishDecryption (outcome: string): void {
 /** A request refused by a rate limit of relay.md §7 (`otp` requests, `password` attempts). */
 export function publishRateLimited (limit: typeof relayLimits[number]): void {
   if (limitChannel.hasSubscribers) limitChannel.publish({ limit })
+}
+
+/** A key handshake completed and stored: a sign-up (`create`), a login (`authenticate`) or a `reset`. */
+export function publishHandshake (kind: typeof relayHandshakeKinds[number]): void {
+  if (handshakeChannel.hasSubscribers) handshakeChannel.publish({ kind })
 }

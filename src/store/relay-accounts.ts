@@ -76,8 +76,10 @@ export interface RelayAccountStore {
   /**
    * Applies `changes` if the account is still at `expectedVersion`; resolves, once durable, with
    * the new version, or undefined when the account changed or went in the meantime (nothing written).
+   * With `expectedVersion` undefined the changes apply whatever the version (a new device replaces
+   * the old one without reading it), still advancing it, so a compare-and-set that read before loses.
    */
-  update: (entityId: string, expectedVersion: number, changes: RelayAccountChanges) => Promise<number | undefined>
+  update: (entityId: string, expectedVersion: number | undefined, changes: RelayAccountChanges) => Promise<number | undefined>
   /** Deletes the account; resolves with whether there was one. */
   remove: (entityId: string) => Promise<boolean>
   /** Up to `limit` entity ids above `afterId`, ascending: for operators' listings and the re-seal pass. */

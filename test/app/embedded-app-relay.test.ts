@@ -94,7 +94,10 @@ test('smsgw run with relay.otpSmsClient sends the OTP as an SMS of that client t
   for (const series of [
     'smsgw_relay_rpcs_total{method="CreateEntity",code="OK"} 2',
     'smsgw_relay_otps_total{channel="phone",outcome="sent"} 1',
-    'smsgw_relay_rate_limited_total{limit="otp"} 0'
+    'smsgw_relay_rate_limited_total{limit="otp"} 0',
+    'smsgw_relay_handshakes_total{kind="create"} 1',
+    'smsgw_relay_handshakes_total{kind="authenticate"} 0',
+    'smsgw_relay_accounts 1'
   ]) assert.ok(metrics.split('\n').includes(series), series)
   client.close()
   await app.close()

@@ -1,3 +1,4 @@
+import { publishHandshake } from '../relay-diagnostics.ts'
 import { replaceDevice } from '../vault/index.ts'
 import { accountOf, checkPassword, INCORRECT_CREDENTIALS } from './account-of-identifier.ts'
 import type { EntityContext } from './entity-context.ts'
@@ -33,7 +34,8 @@ export async function authenticateEntity (context: EntityContext, request: Authe
 
   await context.otp.verify(recipient, 'authenticate', otpCodeOf(request.ownership_proof_response))
   const replaced = await replaceDevice(context.vault, { identifier: recipient.identifier, ...keys })
-  // An account deleted or changed 16 times meanwhile: the catch-all answer (unary()).
+  // An account deleted meanwhile: the catch-all answer (unary()).
   if (!replaced.ok) throw replaced.error
+  publishHandshake('authenticate')
   return { ...await completed(replaced.value, 'Entity authenticated successfully!'), requires_password_reset: false }
 }

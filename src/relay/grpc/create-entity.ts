@@ -1,4 +1,5 @@
 import { status } from '@grpc/grpc-js'
+import { publishHandshake } from '../relay-diagnostics.ts'
 import { createAccount, findAccount, hashPassword, MAX_COUNTRY_CODE_BYTES } from '../vault/index.ts'
 import type { EntityContext } from './entity-context.ts'
 import { checkPasswordStrength, checkPhoneCountry, clientKeysOf, otpCodeOf, recipientOf, requireField } from './entity-inputs.ts'
@@ -38,6 +39,7 @@ export async function createEntity (context: EntityContext, request: CreateEntit
   const created = await createAccount(context.vault, { identifier: recipient.identifier, countryCode: request.country_code, passwordHash, ...keys })
   // The only refusal left after the checks above: another call created the account meanwhile.
   if (!created.ok) throw alreadyExists(recipient)
+  publishHandshake('create')
   return await completed(created.value, 'Entity created successfully')
 }
 

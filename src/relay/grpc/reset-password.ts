@@ -1,3 +1,4 @@
+import { publishHandshake } from '../relay-diagnostics.ts'
 import { hashPassword, replaceDevice } from '../vault/index.ts'
 import { accountOf } from './account-of-identifier.ts'
 import type { EntityContext } from './entity-context.ts'
@@ -6,7 +7,7 @@ import { completed, ownershipProofRequired, type TwoStepResponse } from './two-s
 
 // ResetPassword (relay-wire.md §1, §4): step 1 checks the new password's strength and that the
 // account exists and sends the OTP; step 2 verifies the code, then the new password hash and a new
-// device are written in one compare-and-set (replaceDevice), and keys and token are returned.
+// device are written in one write (replaceDevice), and keys and token are returned.
 
 export interface ResetPasswordRequest {
   readonly phone_number: string
@@ -30,7 +31,8 @@ export async function resetPassword (context: EntityContext, request: ResetPassw
   await context.otp.verify(recipient, 'reset', otpCodeOf(request.ownership_proof_response))
   const passwordHash = await hashPassword(context.pepper, request.new_password)
   const replaced = await replaceDevice(context.vault, { identifier: recipient.identifier, passwordHash, ...keys })
-  // An account deleted or changed 16 times meanwhile: the catch-all answer (unary()).
+  // An account deleted meanwhile: the catch-all answer (unary()).
   if (!replaced.ok) throw replaced.error
+  publishHandshake('reset')
   return await completed(replaced.value, 'Password reset successfully!')
 }

@@ -25,7 +25,7 @@ export async function updateEntityPassword (context: EntityContext, request: Upd
   await checkPassword(context, account, request.current_password, 'The current password you entered is incorrect. Please try again.')
   checkPasswordStrength(request.new_password)
   const retired = await retireDevice(context.vault, account.entityId, await hashPassword(context.pepper, request.new_password))
-  // An account deleted or changed 16 times meanwhile: the catch-all answer (unary()).
+  // An account deleted meanwhile: the catch-all answer (unary()).
   if (!retired.ok) throw retired.error
   return { message: 'Password updated successfully.', success: true }
 }

@@ -1,8 +1,8 @@
 import { OTP_LIFETIME_MS } from '../vault/otp-rules.ts'
 import type { OtpDelivery } from './otp-delivery.ts'
-import { sendMail, type SmtpServer } from './smtp-client.ts'
+import { smtpMailer, type SmtpServer } from './smtp-mailer.ts'
 
-// The e-mail OTP of relay.md §2 over SMTP (smtp-client.ts). Upstream hands its code to an HTTP
+// The e-mail OTP of relay.md §2 over SMTP (smtp-mailer.ts, nodemailer). Upstream hands its code to an HTTP
 // mail service with a template of its own; the subject is upstream's default
 // ("{{ project_name }} Verification Code" with RelaySMS), the text a plain one of ours that says
 // the same: the code, and when it expires.
@@ -29,9 +29,10 @@ export interface EmailOtpOptions {
 
 /** One mail per code, over one SMTP connection; resolves once the server accepted it. */
 export function emailOtpDelivery (options: EmailOtpOptions): OtpDelivery {
+  const sendMail = smtpMailer(options.server)
   return {
     deliver: async (recipient, code, expiresAtMs) => {
-      await sendMail(options.server, { from: options.from, to: recipient, subject: OTP_MAIL_SUBJECT, text: otpMailText(code, expiresAtMs) })
+      await sendMail({ from: options.from, to: recipient, subject: OTP_MAIL_SUBJECT, text: otpMailText(code, expiresAtMs) })
     }
   }
 }

@@ -1,10 +1,10 @@
-import { errorCodes, SmsgwError } from '../../errors.ts'
+import { errorCodes } from '../../errors.ts'
+import type { RelayAccountChanges } from '../../store/relay-accounts.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { sealHandshake } from './account-record.ts'
 import { findAccount } from './find-account.ts'
 import { completeHandshake, type Handshake, type HandshakeRequest } from './handshake.ts'
 import { entityIdOf, hashIdentifier } from './identifiers.ts'
-import { MAX_RATCHET_ATTEMPTS } from './ratchet-update.ts'
 import { deviceLookupOf, type RelayVault } from './relay-vault.ts'
 import { seal } from './sealing.ts'
 
@@ -54,25 +54,23 @@ export async function createAccount (vault: RelayVault, request: NewAccountReque
 
 /**
  * A completed login (relay.md §2, ours: only a completed one invalidates the old device): fresh
- * server keys, a new device id and a new ratchet state replace the old device's, in one
- * compare-and-set, so a decryption racing with it either ran on the old state before or fails after.
+ * server keys, a new device id and a new ratchet state replace the old device's, in one write
+ * (writeNewDevice), so a decryption racing with it either ran on the old state before or fails after.
  * A completed ResetPassword also gives the new `passwordHash`, written in the same step.
  */
 export async function replaceDevice (vault: RelayVault, request: HandshakeRequest & { readonly passwordHash?: string }): Promise<Outcome<CreatedAccount>> {
-  for (let attempt = 0; attempt < MAX_RATCHET_ATTEMPTS; attempt++) {
-    const account = await findAccount(vault, { identifier: request.identifier })
-    if (!account.ok) return account
-    const handshake = completeHandshake(request, vault.generateKeyPair)
-    if (!handshake.ok) return handshake
-    const { entityId, stateVersion } = account.value
-    const changes = {
-      deviceLookup: deviceLookupOf(vault.identifierKey, handshake.value.deviceId),
-      sealed: sealHandshake(vault, entityId, handshake.value, request),
-      ...(request.passwordHash === undefined ? {} : { passwordHash: request.passwordHash })
-    }
-    if (await vault.accounts.update(entityId, stateVersion, changes) !== undefined) return succeed({ entityId, handshake: handshake.value })
+  const account = await findAccount(vault, { identifier: request.identifier })
+  if (!account.ok) return account
+  const handshake = completeHandshake(request, vault.generateKeyPair)
+  if (!handshake.ok) return handshake
+  const { entityId } = account.value
+  const changes = {
+    deviceLookup: deviceLookupOf(vault.identifierKey, handshake.value.deviceId),
+    sealed: sealHandshake(vault, entityId, handshake.value, request),
+    ...(request.passwordHash === undefined ? {} : { passwordHash: request.passwordHash })
   }
-  return { ok: false, error: new SmsgwError(errorCodes.relayBusy, `the account changed under ${MAX_RATCHET_ATTEMPTS} attempts in a row`, { retryable: true }) }
+  const written = await writeNewDevice(vault, entityId, changes)
+  return written.ok ? succeed({ entityId, handshake: handshake.value }) : written
 }
 
 /**
@@ -82,14 +80,21 @@ export async function replaceDevice (vault: RelayVault, request: HandshakeReques
  * in again. The store keeps every field present, hence a retired device rather than empty ones.
  */
 export async function retireDevice (vault: RelayVault, entityId: string, passwordHash: string): Promise<Outcome<void>> {
-  for (let attempt = 0; attempt < MAX_RATCHET_ATTEMPTS; attempt++) {
-    const account = await findAccount(vault, { entityId })
-    if (!account.ok) return account
-    const throwaway = { identifier: '', clientPublishPublicKey: vault.generateKeyPair().publicKey, clientDeviceIdPublicKey: vault.generateKeyPair().publicKey }
-    const handshake = completeHandshake(throwaway, vault.generateKeyPair)
-    if (!handshake.ok) return handshake
-    const changes = { passwordHash, deviceLookup: deviceLookupOf(vault.identifierKey, handshake.value.deviceId), sealed: sealHandshake(vault, entityId, handshake.value, throwaway) }
-    if (await vault.accounts.update(entityId, account.value.stateVersion, changes) !== undefined) return succeed(undefined)
-  }
-  return { ok: false, error: new SmsgwError(errorCodes.relayBusy, `the account changed under ${MAX_RATCHET_ATTEMPTS} attempts in a row`, { retryable: true }) }
+  const account = await findAccount(vault, { entityId })
+  if (!account.ok) return account
+  const throwaway = { identifier: '', clientPublishPublicKey: vault.generateKeyPair().publicKey, clientDeviceIdPublicKey: vault.generateKeyPair().publicKey }
+  const handshake = completeHandshake(throwaway, vault.generateKeyPair)
+  if (!handshake.ok) return handshake
+  return await writeNewDevice(vault, entityId, { passwordHash, deviceLookup: deviceLookupOf(vault.identifierKey, handshake.value.deviceId), sealed: sealHandshake(vault, entityId, handshake.value, throwaway) })
+}
+
+/**
+ * Writes a new device over whatever the account holds, whatever its version: the new device does
+ * not depend on the old one, and the write advances the version, so a decryption that read the old
+ * device loses its compare-and-set and finds that device gone. Under a compare-and-set with
+ * retries, a stream of decryptions, each re-reading and writing first, starved logins
+ * (test/relay/grpc/concurrent-logins.test.ts).
+ */
+async function writeNewDevice (vault: RelayVault, entityId: string, changes: RelayAccountChanges): Promise<Outcome<void>> {
+  return await vault.accounts.update(entityId, undefined, changes) === undefined ? fail(errorCodes.relayAccountMissing, 'no relay account matches') : succeed(undefined)
 }

@@ -49,15 +49,16 @@ export class PostgresRelayTable implements RelayAccountStore {
     return rows[0] === undefined ? undefined : accountOf(rows[0])
   }
 
-  async update (entityId: string, expectedVersion: number, changes: RelayAccountChanges): Promise<number | undefined> {
+  async update (entityId: string, expectedVersion: number | undefined, changes: RelayAccountChanges): Promise<number | undefined> {
     checkRelayAccountChanges(changes)
     const set = changedColumns(changes)
     const writeId = randomUUID()
-    const values: unknown[] = [entityId, expectedVersion, writeId, this.#now(), ...set.map(([, value]) => value)]
-    const assignments = [...set.map(([column], index) => `${column} = $${index + 5}`), 'state_version = $2 + 1', 'updated_at_ms = $4', 'write_id = $3'].join(', ')
+    const values: unknown[] = [entityId, expectedVersion ?? null, writeId, this.#now(), ...set.map(([, value]) => value)]
+    // Without an expected version ($2 null) the statement applies whatever the version and advances it.
+    const assignments = [...set.map(([column], index) => `${column} = $${index + 5}`), 'state_version = COALESCE($2::bigint, state_version) + 1', 'updated_at_ms = $4', 'write_id = $3'].join(', ')
     // `OR write_id = $3`: this very statement committed before a lost connection made it run again.
     const { rows } = await this.#pool.query<{ state_version: string }>(`UPDATE smsgw_relay_entities SET ${assignments}
-      WHERE entity_id = $1 AND (state_version = $2 OR write_id = $3) RETURNING state_version`, values)
+      WHERE entity_id = $1 AND ($2::bigint IS NULL OR state_version = $2 OR write_id = $3) RETURNING state_version`, values)
     return rows[0] === undefined ? undefined : Number(rows[0].state_version)
   }
 

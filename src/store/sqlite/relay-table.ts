@@ -59,14 +59,15 @@ export class RelayTable implements RelayAccountStore {
     return row === undefined ? undefined : accountOf(row)
   }
 
-  async update (entityId: string, expectedVersion: number, changes: RelayAccountChanges): Promise<number | undefined> {
+  async update (entityId: string, expectedVersion: number | undefined, changes: RelayAccountChanges): Promise<number | undefined> {
     checkRelayAccountChanges(changes)
     const set = changedColumns(changes)
-    const statement = this.#updateStatement(set.map(([column]) => column))
+    const statement = this.#updateStatement(set.map(([column]) => column), expectedVersion !== undefined)
     const atMs = this.#now()
+    const where = expectedVersion === undefined ? [entityId] : [entityId, expectedVersion]
     return await this.#commit.run(() => {
-      const result = statement.run(...set.map(([, value]) => value), atMs, entityId, expectedVersion)
-      return Number(result.changes) === 1 ? expectedVersion + 1 : undefined
+      const row = statement.get(...set.map(([, value]) => value), atMs, ...where)
+      return row === undefined ? undefined : integerColumn(row, 'state_version')
     })
   }
 
@@ -83,12 +84,12 @@ export class RelayTable implements RelayAccountStore {
     return row === undefined ? 0 : integerColumn(row, 'count')
   }
 
-  #updateStatement (columns: readonly string[]): StatementSync {
-    const key = columns.join(',')
+  #updateStatement (columns: readonly string[], compared: boolean): StatementSync {
+    const key = `${columns.join(',')}${compared ? '' : ' whatever the version'}`
     let statement = this.#updates.get(key)
     if (statement === undefined) {
       const assignments = [...columns.map(column => `${column} = ?`), 'state_version = state_version + 1', 'updated_at_ms = ?'].join(', ')
-      statement = this.#db.prepare(`UPDATE relay_entities SET ${assignments} WHERE entity_id = ? AND state_version = ?`)
+      statement = this.#db.prepare(`UPDATE relay_entities SET ${assignments} WHERE entity_id = ?${compared ? ' AND state_version = ?' : ''} RETURNING state_version`)
       this.#updates.set(key, statement)
     }
     return statement

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Registry } from 'prom-client'
 import { watchRelay } from '../../../src/http/observability/relay-metrics.ts'
-import { publishDecryption, publishOtpDelivery, publishRateLimited, publishRpcOutcome } from '../../../src/relay/relay-diagnostics.ts'
+import { publishDecryption, publishHandshake, publishOtpDelivery, publishRateLimited, publishRpcOutcome } from '../../../src/relay/relay-diagnostics.ts'
 
 // The relay's counters fed by its diagnostics channels: each label from a closed set, so that
 // nothing a client sends (an identifier, a code) can become a series.
@@ -11,7 +11,7 @@ async function series (registry: Registry): Promise<string[]> {
   return (await registry.metrics()).split('\n').filter(line => line.startsWith('smsgw_relay_'))
 }
 
-test('watchRelay counts RPC answers, OTP deliveries, decryptions and rate-limit refusals by their labels', async () => {
+test('watchRelay counts RPC answers, OTP deliveries, decryptions, rate-limit refusals and completed handshakes by their labels', async () => {
   const registry = new Registry()
   const unwatch = watchRelay(registry)
   publishRpcOutcome('CreateEntity', 'OK')
@@ -21,6 +21,9 @@ test('watchRelay counts RPC answers, OTP deliveries, decryptions and rate-limit 
   publishDecryption('decrypted')
   publishDecryption('SMSGW_RATCHET_AUTH')
   publishRateLimited('password')
+  publishHandshake('create')
+  publishHandshake('authenticate')
+  publishHandshake('authenticate')
   assert.deepStrictEqual(await series(registry), [
     'smsgw_relay_rpcs_total{method="CreateEntity",code="OK"} 2',
     'smsgw_relay_rpcs_total{method="AuthenticateEntity",code="UNAUTHENTICATED"} 1',
@@ -28,7 +31,10 @@ test('watchRelay counts RPC answers, OTP deliveries, decryptions and rate-limit 
     'smsgw_relay_decryptions_total{outcome="decrypted"} 1',
     'smsgw_relay_decryptions_total{outcome="SMSGW_RATCHET_AUTH"} 1',
     'smsgw_relay_rate_limited_total{limit="otp"} 0',
-    'smsgw_relay_rate_limited_total{limit="password"} 1'
+    'smsgw_relay_rate_limited_total{limit="password"} 1',
+    'smsgw_relay_handshakes_total{kind="create"} 1',
+    'smsgw_relay_handshakes_total{kind="authenticate"} 2',
+    'smsgw_relay_handshakes_total{kind="reset"} 0'
   ])
   unwatch()
   assert.deepStrictEqual(await series(registry), [])
@@ -42,6 +48,31 @@ test('watchRelay ignores a label outside its closed set, so no identifier or cod
   publishDecryption('someone@example.org')
   publishOtpDelivery('+237650000001' as 'phone', 'sent')
   publishRateLimited('someone@example.org' as 'otp')
-  assert.deepStrictEqual(await series(registry), ['smsgw_relay_rate_limited_total{limit="otp"} 0', 'smsgw_relay_rate_limited_total{limit="password"} 0'])
+  publishHandshake('+237650000001' as 'create')
+  assert.deepStrictEqual(await series(registry), [
+    'smsgw_relay_rate_limited_total{limit="otp"} 0',
+    'smsgw_relay_rate_limited_total{limit="password"} 0',
+    'smsgw_relay_handshakes_total{kind="create"} 0',
+    'smsgw_relay_handshakes_total{kind="authenticate"} 0',
+    'smsgw_relay_handshakes_total{kind="reset"} 0'
+  ])
   unwatch()
+})
+
+test('watchRelay reads the accounts gauge from the store\'s count on every scrape; a failed read keeps the last value', async () => {
+  const registry = new Registry()
+  let count: () => Promise<number> = async () => 3
+  const unwatch = watchRelay(registry, async () => await count())
+  const accounts = async (): Promise<string[]> => (await series(registry)).filter(line => line.startsWith('smsgw_relay_accounts'))
+  assert.deepStrictEqual(await accounts(), ['smsgw_relay_accounts 3'])
+  count = async () => 2
+  assert.deepStrictEqual(await accounts(), ['smsgw_relay_accounts 2'], 'an account deleted, by this instance or another')
+  count = async () => { throw new Error('the store is unreachable') }
+  assert.deepStrictEqual(await accounts(), ['smsgw_relay_accounts 2'])
+  unwatch()
+  assert.deepStrictEqual(await series(registry), [])
+  const withoutVault = new Registry()
+  const unwatchOther = watchRelay(withoutVault)
+  assert.deepStrictEqual(await series(withoutVault).then(lines => lines.filter(line => line.startsWith('smsgw_relay_accounts'))), [], 'no gauge where no vault runs')
+  unwatchOther()
 })

@@ -8,7 +8,7 @@ import { completeOnApp, keyFields, newAppKeys } from './app-client.ts'
 import { storedOtpSender } from '../../../src/relay/grpc/stored-otp-sender.ts'
 import { emailOtpDelivery } from '../../../src/relay/otp/email-otp-delivery.ts'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
-import { startPythonSmtpServer, type PythonSmtpServer } from '../otp/python-smtp-server.ts'
+import { startLoopbackSmtpServer, type LoopbackSmtpServer } from '../otp/loopback-smtp-server.ts'
 import { OTP_CODE, startEntityHarness, TEST_EMAIL, TEST_PHONE, type EntityHarness } from './entity-harness.ts'
 
 // Issue 11 "Sealed at rest", through the RPCs: after sign-ups, a login, a failed password, an OTP
@@ -25,12 +25,12 @@ function inClear (haystack: Buffer, secrets: readonly Buffer[]): string[] {
 }
 
 /**
- * A real one-time code for TEST_EMAIL's login, mailed through our SMTP client, then tried with a
+ * A real one-time code for TEST_EMAIL's login, mailed through nodemailer, then tried with a
  * wrong code: its row stays in the store. Resolves with the code. The clock is past the OTP window
  * the session opened.
  */
 async function mailedCodeLeftUnused (store: EmbeddedStore, session: EntityHarness, pepper: Buffer): Promise<string> {
-  const smtp = await startPythonSmtpServer({ mode: 'none' })
+  const smtp = await startLoopbackSmtpServer({ mode: 'none' })
   const nowMs = (): number => Date.now() + 6 * 60_000
   const delivery = emailOtpDelivery({ from: 'otp@relay.test', server: { host: '127.0.0.1', port: smtp.port, tls: 'none', clientName: 'smsgw.test', timeoutMs: 5_000 } })
   const otpSender = storedOtpSender({ store: store.relayOtps, identifierKey: session.vault.identifierKey, deliveries: { email: delivery }, nowMs })
@@ -43,9 +43,9 @@ async function mailedCodeLeftUnused (store: EmbeddedStore, session: EntityHarnes
   }
 }
 
-async function leaveCodeUnused (harness: EntityHarness, smtp: PythonSmtpServer): Promise<string> {
+async function leaveCodeUnused (harness: EntityHarness, smtp: LoopbackSmtpServer): Promise<string> {
   await harness.call.AuthenticateEntity({ email_address: TEST_EMAIL, password: PASSWORD })
-  const code = (/Verification Code is: (\d{6})/.exec((await smtp.nextMail()).data) ?? assert.fail('no code'))[1] as string
+  const code = (/Verification Code is: (\d{6})/.exec((await smtp.nextMail()).text) ?? assert.fail('no code'))[1] as string
   const wrong = code === '000000' ? '000001' : '000000'
   assert.equal((await harness.failure('AuthenticateEntity', { email_address: TEST_EMAIL, password: PASSWORD, ...keyFields(newAppKeys()), ownership_proof_response: wrong })).details, 'Incorrect OTP. Try again.')
   return code

@@ -18,6 +18,7 @@ import { tempStoreFiles } from '../../store/temp-files.ts'
 import { unwrap } from '../relaysms-vectors.ts'
 import { keyFields, newAppKeys } from './app-client.ts'
 import { entityClient } from './entity-harness.ts'
+import { addressOf, loopbackCertificate, startLoopbackSmtpServer } from '../otp/loopback-smtp-server.ts'
 
 // The Entity service composed from the configuration (docs/configuration.md, `relay`): key files,
 // the development OTP only in development, and a missing secret refused by name.
@@ -79,6 +80,28 @@ test('composed from the configuration in development: the server answers the fir
   assert.equal((await call(request)).message, DEVELOPMENT_OTP_MESSAGE)
   await call({ ...request, ownership_proof_response: '987654' })
   assert.equal(await store.relay.count(), 1)
+  client.close()
+  await server.close()
+  await store.close()
+})
+
+test('composed from the configuration, the OTP e-mail goes over STARTTLS trusting relay.smtpCaFile, with AUTH PLAIN as relay.smtpUser and the password file\'s first line, from relay.smtpFrom', async () => {
+  const certificate = await loopbackCertificate()
+  const smtp = await startLoopbackSmtpServer({ mode: 'starttls', user: 'relay', password: 'pa ss:wörd', certificate })
+  const passwordFile = join(files.dir, 'smtp.password')
+  await writeFile(passwordFile, 'pa ss:wörd\nnot the password\n')
+  const config = await loadConfig({
+    env: { ...await secretFiles(), SMSGW_RELAY_SMTP_HOST: '127.0.0.1', SMSGW_RELAY_SMTP_PORT: String(smtp.port), SMSGW_RELAY_SMTP_USER: 'relay', SMSGW_RELAY_SMTP_PASSWORD_FILE: passwordFile, SMSGW_RELAY_SMTP_CA_FILE: certificate.certFile, SMSGW_RELAY_SMTP_FROM: 'otp@relay.test' }
+  })
+  assert.equal(config.relay.smtpTls, 'starttls', 'the default')
+  const store = await openStore(files.next())
+  const server = await startRelayGrpcServer(unwrap(entityContextFromConfig(config.relay, store)), { host: '127.0.0.1', port: 0, onInternalError: () => {} })
+  const client = entityClient(server.port)
+  const answer = await client.call('CreateEntity', { country_code: 'CM', email_address: 'new.user@example.org', password: 'Str0ng!pass', ...keyFields(newAppKeys()) })
+  assert.equal(answer.message, 'OTP sent. Check your email.')
+  const mail = await smtp.nextMail()
+  assert.deepEqual([mail.tls, mail.auth, mail.from, mail.to, addressOf(mail.headers.get('from'))], [true, { method: 'PLAIN', user: 'relay' }, 'otp@relay.test', ['new.user@example.org'], 'otp@relay.test'])
+  assert.match(mail.text, /^Your RelaySMS Verification Code is: \d{6}$/m)
   client.close()
   await server.close()
   await store.close()

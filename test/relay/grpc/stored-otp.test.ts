@@ -6,14 +6,14 @@ import { storedOtpSender } from '../../../src/relay/grpc/stored-otp-sender.ts'
 import { emailOtpDelivery, OTP_MAIL_SUBJECT } from '../../../src/relay/otp/email-otp-delivery.ts'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
-import { startPythonSmtpServer, type PythonSmtpServer } from '../otp/python-smtp-server.ts'
+import { addressOf, startLoopbackSmtpServer, type LoopbackSmtpServer } from '../otp/loopback-smtp-server.ts'
 import { newRing } from '../vault/stored-vault.ts'
 import { keyFields, newAppKeys } from './app-client.ts'
 import { startEntityHarness, type EntityHarness } from './entity-harness.ts'
 
 // The real one-time codes of relay.md §2 through the RPCs, over both stores: a code per request
 // kept in the store (its action, expiry and attempts, as upstream's OTP table), delivered by
-// e-mail through our SMTP client to a real SMTP server on loopback (otp/python-smtp-server.ts),
+// e-mail through nodemailer to a real SMTP server on loopback (otp/loopback-smtp-server.ts),
 // and every answer relay-wire.md §4's text. The clock is the test's, shared by the limits and the
 // codes; each test uses addresses of its own, so their rate limits do not meet.
 
@@ -21,31 +21,32 @@ const kinds = await storeKinds('relay-grpc-otp')
 const PASSWORD = 'Str0ng!pass'
 const MINUTE = 60_000
 const IDENTIFIER_KEY = Buffer.alloc(32, 7)
+const OTP_FROM = 'otp@relay.test'
 const refused = (details: string): { code: number, details: string } => ({ code: status.UNAUTHENTICATED, details })
 
 interface OtpBench {
-  readonly smtp: PythonSmtpServer
+  readonly smtp: LoopbackSmtpServer
   readonly harness: EntityHarness
   /** The code of the next OTP mail to `address`. */
   readonly codeSentTo: (address: string) => Promise<string>
   now: number
 }
 
-async function otpBench (store: EmbeddedStore, shared: { pepper: Buffer, keys: ReturnType<typeof newRing> }, smtp?: PythonSmtpServer, startAt = Date.UTC(2026, 11, 6, 12)): Promise<OtpBench> {
-  const server = smtp ?? await startPythonSmtpServer({ mode: 'none' })
+async function otpBench (store: EmbeddedStore, shared: { pepper: Buffer, keys: ReturnType<typeof newRing> }, smtp?: LoopbackSmtpServer, startAt = Date.UTC(2026, 11, 6, 12)): Promise<OtpBench> {
+  const server = smtp ?? await startLoopbackSmtpServer({ mode: 'none' })
   const bench: OtpBench = {
     smtp: server,
     now: startAt,
     harness: undefined as unknown as EntityHarness,
     codeSentTo: async address => {
       const mail = await server.nextMail()
-      assert.deepEqual(mail.to, [address])
-      assert.match(mail.data, new RegExp(`^Subject: ${OTP_MAIL_SUBJECT}$`, 'm'))
-      return (/^Your RelaySMS Verification Code is: (\d{6})$/m.exec(mail.data) ?? assert.fail('no code in the mail'))[1] as string
+      assert.deepEqual([mail.from, mail.to], [OTP_FROM, [address]])
+      assert.deepEqual([addressOf(mail.headers.get('from')), addressOf(mail.headers.get('to')), mail.headers.get('subject')], [OTP_FROM, address, OTP_MAIL_SUBJECT])
+      return (/^Your RelaySMS Verification Code is: (\d{6})$/m.exec(mail.text) ?? assert.fail('no code in the mail'))[1] as string
     }
   }
   const nowMs = (): number => bench.now
-  const delivery = emailOtpDelivery({ from: 'otp@relay.test', server: { host: '127.0.0.1', port: server.port, tls: 'none', clientName: 'smsgw.test', timeoutMs: 5_000 } })
+  const delivery = emailOtpDelivery({ from: OTP_FROM, server: { host: '127.0.0.1', port: server.port, tls: 'none', clientName: 'smsgw.test', timeoutMs: 5_000 } })
   const otpSender = storedOtpSender({ store: store.relayOtps, identifierKey: IDENTIFIER_KEY, deliveries: { email: delivery }, nowMs })
   Object.assign(bench, { harness: await startEntityHarness(store, [], { ...shared, nowMs, otpSender }) })
   return bench
@@ -153,10 +154,11 @@ for (const kind of kinds) {
     })
 
     test('a mail server that refuses the mail is "Failed to send OTP via email. Try again."', async () => {
-      const smtp = await startPythonSmtpServer({ mode: 'starttls' })
+      // It requires AUTH, which this client does not give: it refuses MAIL FROM.
+      const smtp = await startLoopbackSmtpServer({ mode: 'none', user: 'relay', password: 'secret' })
       const store = await kind.open()
       const errors: unknown[] = []
-      const delivery = emailOtpDelivery({ from: 'otp@relay.test', server: { host: '127.0.0.1', port: smtp.port, tls: 'none', clientName: 'smsgw.test', timeoutMs: 5_000 } })
+      const delivery = emailOtpDelivery({ from: OTP_FROM, server: { host: '127.0.0.1', port: smtp.port, tls: 'none', clientName: 'smsgw.test', timeoutMs: 5_000 } })
       const otpSender = storedOtpSender({ store: store.relayOtps, identifierKey: IDENTIFIER_KEY, deliveries: { email: delivery }, onDeliveryError: (channel, error) => { errors.push([channel, (error as Error).message]) } })
       const harness = await startEntityHarness(store, [], { otpSender })
       assert.deepEqual(await harness.failure('CreateEntity', signUp('refused@example.org')), { code: status.INVALID_ARGUMENT, details: 'Failed to send OTP via email. Try again.' })

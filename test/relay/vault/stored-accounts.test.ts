@@ -85,6 +85,20 @@ for (const kind of kinds) {
       await store.close()
     })
 
+    test('an update without an expected version applies whatever the version and advances it; a compare-and-set that read before loses', async () => {
+      const store = await kind.open()
+      const vault = vaultOver(store, newRing())
+      const { entityId } = await createTestAccount(vault, generateX25519KeyPair().publicKey)
+      const read = await store.relay.get(entityId)
+      assert.ok(read !== undefined)
+      assert.equal(await store.relay.update(entityId, read.stateVersion, { passwordHash: 'first' }), read.stateVersion + 1)
+      assert.equal(await store.relay.update(entityId, undefined, { passwordHash: 'second' }), read.stateVersion + 2, 'written over a version it never read')
+      assert.equal(await store.relay.update(entityId, read.stateVersion + 1, { passwordHash: 'stale' }), undefined, 'the compare-and-set that read before it loses')
+      assert.deepEqual([(await store.relay.get(entityId))?.passwordHash, (await store.relay.get(entityId))?.stateVersion], ['second', read.stateVersion + 2])
+      assert.equal(await store.relay.update('0'.repeat(32), undefined, { passwordHash: 'none' }), undefined, 'an account that is not there')
+      await store.close()
+    })
+
     test('a completed login replaces keys, device id and state: the old device no longer decrypts, the new one does', async () => {
       const store = await kind.open()
       const vault = vaultOver(store, newRing())
