@@ -12,7 +12,8 @@ import { parseReceiptText } from '../../../src/smpp/receipts/index.ts'
 import { encodeGsm7 } from '../../../src/sms/encoding/index.ts'
 import { SmppTestClient } from './smpp-test-client.ts'
 
-// `smsgw smsc-sim` through the real launcher, as a developer runs it.
+// `smsgw smsc-sim` through the real launcher, as a developer runs it, stopped by a signal. Its
+// refusals of bad options and files are in smsc-sim-refusals.test.ts, run in-process.
 
 const SMSGW = fileURLToPath(new URL('../../../bin/smsgw', import.meta.url))
 const folder = await mkdtemp(join(tmpdir(), 'smsgw-smsc-sim-test-'))
@@ -96,27 +97,6 @@ test('smsc-sim starts, takes binds and submits, sends receipts by its rules file
   const output = JSON.stringify(cli.records)
   assert.ok(!output.includes('Not for the log') && !output.includes('447911223344'), 'no text or full recipient in the log')
   assert.equal(cli.stderr(), '')
-})
-
-test('smsc-sim refuses a bad option with exit 2 before it listens', async t => {
-  const cli = startCli(t, ['--port', '0', '--id-format', 'octal'])
-  assert.equal(await cli.exited, 2)
-  assert.equal(cli.stderr(), "smsgw: unknown --id-format 'octal': use decimal or hex or zero-padded\n")
-  assert.deepStrictEqual(cli.records, [])
-  const mismatched = startCli(t, ['--port', '0', '--system-id', 'a', '--system-id', 'b', '--password', 'x'])
-  assert.equal(await mismatched.exited, 2)
-  assert.match(mismatched.stderr(), /^smsgw: 2 --system-id but 1 --password/)
-  const resend = startCli(t, ['--port', '0', '--resend-receipts-ms', 'soon'])
-  assert.equal(await resend.exited, 2)
-  assert.match(resend.stderr(), /^smsgw: --resend-receipts-ms must be a whole number from 0 to \d+, not 'soon'\n$/)
-})
-
-test('smsc-sim refuses a wrong rules file with exit 1', async t => {
-  const rulesFile = join(folder, 'bad-rules.json')
-  await writeFile(rulesFile, JSON.stringify([{ outcome: 'LOST' }]))
-  const cli = startCli(t, ['--port', '0', '--rules', rulesFile])
-  assert.equal(await cli.exited, 1)
-  assert.match(cli.stderr(), /^smsgw: receipt rule rules\[0\]\.outcome must be one of /)
 })
 
 test('smsc-sim takes its accounts from an --accounts file', async t => {
