@@ -1,10 +1,10 @@
-import { errorCodes } from '../../errors.ts'
+import { errorCodes, SmsgwError } from '../../errors.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { sealHandshake } from './account-record.ts'
-import { retryCompareAndSet } from './compare-and-set.ts'
 import { findAccount } from './find-account.ts'
 import { completeHandshake, type Handshake, type HandshakeRequest } from './handshake.ts'
 import { entityIdOf, hashIdentifier } from './identifiers.ts'
+import { MAX_RATCHET_ATTEMPTS } from './ratchet-update.ts'
 import { deviceLookupOf, type RelayVault } from './relay-vault.ts'
 import { seal } from './sealing.ts'
 
@@ -59,7 +59,7 @@ export async function createAccount (vault: RelayVault, request: NewAccountReque
  * A completed ResetPassword also gives the new `passwordHash`, written in the same step.
  */
 export async function replaceDevice (vault: RelayVault, request: HandshakeRequest & { readonly passwordHash?: string }): Promise<Outcome<CreatedAccount>> {
-  return await retryCompareAndSet('the account', async () => {
+  for (let attempt = 0; attempt < MAX_RATCHET_ATTEMPTS; attempt++) {
     const account = await findAccount(vault, { identifier: request.identifier })
     if (!account.ok) return account
     const handshake = completeHandshake(request, vault.generateKeyPair)
@@ -70,8 +70,9 @@ export async function replaceDevice (vault: RelayVault, request: HandshakeReques
       sealed: sealHandshake(vault, entityId, handshake.value, request),
       ...(request.passwordHash === undefined ? {} : { passwordHash: request.passwordHash })
     }
-    return await vault.accounts.update(entityId, stateVersion, changes) === undefined ? undefined : succeed({ entityId, handshake: handshake.value })
-  })
+    if (await vault.accounts.update(entityId, stateVersion, changes) !== undefined) return succeed({ entityId, handshake: handshake.value })
+  }
+  return { ok: false, error: new SmsgwError(errorCodes.relayBusy, `the account changed under ${MAX_RATCHET_ATTEMPTS} attempts in a row`, { retryable: true }) }
 }
 
 /**
@@ -81,13 +82,14 @@ export async function replaceDevice (vault: RelayVault, request: HandshakeReques
  * in again. The store keeps every field present, hence a retired device rather than empty ones.
  */
 export async function retireDevice (vault: RelayVault, entityId: string, passwordHash: string): Promise<Outcome<void>> {
-  return await retryCompareAndSet('the account', async () => {
+  for (let attempt = 0; attempt < MAX_RATCHET_ATTEMPTS; attempt++) {
     const account = await findAccount(vault, { entityId })
     if (!account.ok) return account
     const throwaway = { identifier: '', clientPublishPublicKey: vault.generateKeyPair().publicKey, clientDeviceIdPublicKey: vault.generateKeyPair().publicKey }
     const handshake = completeHandshake(throwaway, vault.generateKeyPair)
     if (!handshake.ok) return handshake
     const changes = { passwordHash, deviceLookup: deviceLookupOf(vault.identifierKey, handshake.value.deviceId), sealed: sealHandshake(vault, entityId, handshake.value, throwaway) }
-    return await vault.accounts.update(entityId, account.value.stateVersion, changes) === undefined ? undefined : succeed(undefined)
-  })
+    if (await vault.accounts.update(entityId, account.value.stateVersion, changes) !== undefined) return succeed(undefined)
+  }
+  return { ok: false, error: new SmsgwError(errorCodes.relayBusy, `the account changed under ${MAX_RATCHET_ATTEMPTS} attempts in a row`, { retryable: true }) }
 }

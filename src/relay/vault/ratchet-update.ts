@@ -1,10 +1,17 @@
+import { errorCodes, SmsgwError } from '../../errors.ts'
 import type { RelayAccount } from '../../store/relay-accounts.ts'
 import { succeed, type Outcome } from '../outcome.ts'
 import type { RatchetState } from '../ratchet/ratchet-state.ts'
 import { openRatchetState, sealRatchetState } from './account-record.ts'
-import { retryCompareAndSet } from './compare-and-set.ts'
 import { findAccount } from './find-account.ts'
 import type { AccountSelector, RelayVault } from './relay-vault.ts'
+
+/**
+ * How often a step is redone after losing the compare-and-set to another writer of the same
+ * account. One account's SMS come one after another, so a second attempt is already rare;
+ * losing this many times means a storm, and the caller is told to retry later.
+ */
+export const MAX_RATCHET_ATTEMPTS = 16
 
 /** One ratchet step's result: the state to store and what the caller gets. */
 export interface RatchetStep<T> {
@@ -21,7 +28,7 @@ export interface RatchetStep<T> {
  * fails (bad MAC, replay, malformed) writes nothing: the stored state stays byte for byte as it was.
  */
 export async function updateRatchet<T> (vault: RelayVault, selector: AccountSelector, step: (state: RatchetState, account: RelayAccount) => Outcome<RatchetStep<T>>): Promise<Outcome<T>> {
-  return await retryCompareAndSet("the account's ratchet state", async () => {
+  for (let attempt = 0; attempt < MAX_RATCHET_ATTEMPTS; attempt++) {
     const account = await findAccount(vault, selector)
     if (!account.ok) return account
     const state = openRatchetState(vault, account.value)
@@ -30,6 +37,7 @@ export async function updateRatchet<T> (vault: RelayVault, selector: AccountSele
     if (!stepped.ok) return stepped
     const sealed = sealRatchetState(vault, account.value.entityId, stepped.value.state)
     const version = await vault.accounts.update(account.value.entityId, account.value.stateVersion, { sealed: { ratchetState: sealed } })
-    return version === undefined ? undefined : succeed(stepped.value.result)
-  })
+    if (version !== undefined) return succeed(stepped.value.result)
+  }
+  return { ok: false, error: new SmsgwError(errorCodes.relayBusy, `the account's ratchet state changed under ${MAX_RATCHET_ATTEMPTS} attempts in a row`, { retryable: true }) }
 }
