@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import type { TestContext } from 'node:test'
 import type { PduOf } from '../../../src/smpp/codec/index.ts'
 import { parseReceiptText } from '../../../src/smpp/receipts/index.ts'
 import { encodeGsm7 } from '../../../src/sms/encoding/index.ts'
 import { GatewayProcess } from '../../harness/gateway-process.ts'
+import { temporaryFolder } from '../../harness/temporary-folder.ts'
 import { SmppTestClient } from './smpp-test-client.ts'
 
 // `smsgw smsc-sim` through the real launcher, as a developer runs it, stopped by a signal. Its
 // refusals of bad options and files are in smsc-sim-refusals.test.ts, run in-process.
 
-const folder = await mkdtemp(join(tmpdir(), 'smsgw-smsc-sim-test-'))
-after(async () => { await rm(folder, { recursive: true, force: true }) })
+const folder = await temporaryFolder('smsc-sim')
 const WAIT_MS = 10_000
 
 /** `bin/smsgw smsc-sim ARGS…`, killed after the test unless it has ended. */
