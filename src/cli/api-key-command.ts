@@ -18,27 +18,24 @@ const FILE_HELP = `API key file (default: $SMSGW_API_KEYS_FILE, else api-keys.js
 export function addApiKeyCommand (program: Command, io: ProgramIo): void {
   const apiKey = program.command('api-key').description('manage the HTTP API\'s keys, webhooks and operator keys')
 
-  apiKey.command('create')
+  keyFileCommand(apiKey, 'create')
     .description('make an API key for CLIENT and print it (only this once: it is stored hashed)')
     .argument('<client>', 'client-id the key may send for')
-    .option('--file <file>', FILE_HELP)
     .action(async (client: string, options: FileOptions) => {
       const created = await (await openKeyFile(options, io, { writing: true })).create(client)
       await io.writeStdout(created.key)
     })
 
-  apiKey.command('list')
+  keyFileCommand(apiKey, 'list')
     .description('list the keys: id, client-id and creation time, tab-separated, one a line (never a secret)')
-    .option('--file <file>', FILE_HELP)
     .action(async (options: FileOptions) => {
       const keys = await (await openKeyFile(options, io)).list()
       await io.writeStdout(keys.map(key => `${key.id}\t${key.clientId}\t${key.createdAt.toISOString()}\n`).join(''))
     })
 
-  apiKey.command('revoke')
+  keyFileCommand(apiKey, 'revoke')
     .description('remove the key with this id (a running gateway stops taking it within a second)')
     .argument('<id>', 'the key\'s id, as `list` or `operator list` shows it (or the whole key); client and operator keys alike')
-    .option('--file <file>', FILE_HELP)
     .action(async (id: string, options: FileOptions) => {
       const { apiKeyIdOf, operatorKeyIdOf } = await import('../http/api-keys/index.ts')
       const store = await openKeyFile(options, io)
@@ -48,17 +45,15 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
 
   const operator = apiKey.command('operator').description('manage the operator keys (the dashboard\'s login; /metrics with http.protectMetrics)')
 
-  operator.command('create')
+  keyFileCommand(operator, 'create')
     .description('make an operator key and print it (only this once: it is stored hashed)')
-    .option('--file <file>', FILE_HELP)
     .action(async (options: FileOptions) => {
       const created = await (await openKeyFile(options, io, { writing: true })).createOperatorKey()
       await io.writeStdout(created.key)
     })
 
-  operator.command('list')
+  keyFileCommand(operator, 'list')
     .description('list the operator keys: id and creation time, tab-separated, one a line (never a secret)')
-    .option('--file <file>', FILE_HELP)
     .action(async (options: FileOptions) => {
       const keys = await (await openKeyFile(options, io)).listOperatorKeys()
       await io.writeStdout(keys.map(key => `${key.id}\t${key.createdAt.toISOString()}\n`).join(''))
@@ -66,33 +61,35 @@ export function addApiKeyCommand (program: Command, io: ProgramIo): void {
 
   const webhook = apiKey.command('webhook').description('manage the clients\' webhooks (where their statuses are posted)')
 
-  webhook.command('set')
+  keyFileCommand(webhook, 'set')
     .description('post CLIENT\'s statuses to URL, signed with a new secret, which is printed (only this once)')
     .argument('<client>', 'client-id')
     .argument('<url>', 'an http: or https: URL; not an internal address unless webhooks.allowedDestinations names it')
-    .option('--file <file>', FILE_HELP)
     .option('--config <file>', 'the gateway\'s configuration file, for webhooks.allowedDestinations (also read from $SMSGW_WEBHOOKS_ALLOWED_DESTINATIONS)')
     .action(async (client: string, url: string, options: WebhookSetOptions) => {
       const set = await (await openKeyFile(options, io, { writing: true, webhookDestinations: await webhookDestinations(options, io) })).setWebhook(client, url)
       await io.writeStdout(set.secret)
     })
 
-  webhook.command('list')
+  keyFileCommand(webhook, 'list')
     .description('list the webhooks: client-id and URL, tab-separated, one a line (never a secret)')
-    .option('--file <file>', FILE_HELP)
     .action(async (options: FileOptions) => {
       const webhooks = await (await openKeyFile(options, io)).webhooks()
       await io.writeStdout(webhooks.map(entry => `${entry.clientId}\t${entry.url}\n`).join(''))
     })
 
-  webhook.command('remove')
+  keyFileCommand(webhook, 'remove')
     .description('stop posting CLIENT\'s statuses')
     .argument('<client>', 'client-id')
-    .option('--file <file>', FILE_HELP)
     .action(async (client: string, options: FileOptions) => {
       const store = await openKeyFile(options, io)
       if (!await store.removeWebhook(client)) throw new SmsgwError(errorCodes.config, `client ${client} has no webhook in ${store.file}`)
     })
+}
+
+/** A subcommand of `parent` that works on the API key file, given with --file. */
+function keyFileCommand (parent: Command, name: string): Command {
+  return parent.command(name).option('--file <file>', FILE_HELP)
 }
 
 /**

@@ -52,10 +52,8 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
       await io.writeStdout(['relay:', ...handles.map(({ setting, file }) => `  ${setting}: ${file}`), ''].join('\n'))
     })
 
-  command.command('rotate-key')
+  storeCommand(command.command('rotate-key'), 'relay.sealingKeyFile, store.url', io)
     .description('put a new key first in the sealing key ring file (relay.sealingKeyFile), keeping the old ones, then re-seal every account under it')
-    .option('--config <file>', 'the configuration file (relay.sealingKeyFile, store.url)')
-    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(io.env))
     .action(async (options: StoreOptions) => {
       const config = await loadConfig({ file: options.config, env: io.env })
       const ringFile = config.relay.sealingKeyFile
@@ -70,10 +68,8 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
       await reseal(io, options, config.store.url, ring.value)
     })
 
-  command.command('reseal')
+  storeCommand(command.command('reseal'), 'relay.sealingKeyFile or relay.sealingKey, store.url', io)
     .description('seal again under the current key every account value sealed under an older key of the ring')
-    .option('--config <file>', 'the configuration file (relay.sealingKeyFile or relay.sealingKey, store.url)')
-    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(io.env))
     .action(async (options: StoreOptions) => {
       const config = await loadConfig({ file: options.config, env: io.env })
       await reseal(io, options, config.store.url, ringOf(config.relay))
@@ -121,6 +117,7 @@ function addAccountCommands (command: Command, io: ProgramIo): void {
     })
 }
 
+/** The options of a command that reads the configuration (`settings` names what it reads there) and opens the store. */
 function storeCommand (command: Command, settings: string, io: ProgramIo): Command {
   return command
     .option('--config <file>', `the configuration file (${settings})`)

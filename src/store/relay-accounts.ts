@@ -119,6 +119,37 @@ export const sealedColumns: Readonly<Record<keyof RelaySealedFields, string>> = 
   ratchetState: 'ratchet_state'
 })
 
+/** The columns of an account row, the same in both stores, in the order of newRelayAccountRow's values. */
+export const relayAccountColumns: readonly string[] = Object.freeze([
+  'entity_id', 'identifier_hash', 'device_lookup', 'password_hash', ...relaySealedFieldNames.map(name => sealedColumns[name]), 'state_version', 'created_at_ms', 'updated_at_ms'
+])
+
+/** The row of a new account, in the order of relayAccountColumns: version 1, created and updated at `atMs`. */
+export function newRelayAccountRow (account: NewRelayAccount, atMs: number): Array<string | Buffer | number> {
+  return [account.entityId, account.identifierHash, account.deviceLookup, account.passwordHash, ...relaySealedFieldNames.map(name => account.sealed[name]), 1, atMs, atMs]
+}
+
+/** A row of relayAccountColumns as a store's driver gives it, read column by column. */
+export interface RelayAccountRow {
+  text: (column: string) => string
+  integer: (column: string) => number
+  bytes: (column: string) => Buffer
+}
+
+export function relayAccountOf (row: RelayAccountRow): RelayAccount {
+  const sealed = Object.fromEntries(relaySealedFieldNames.map(name => [name, row.bytes(sealedColumns[name])])) as unknown as RelaySealedFields
+  return {
+    entityId: row.text('entity_id'),
+    identifierHash: row.text('identifier_hash'),
+    deviceLookup: row.text('device_lookup'),
+    passwordHash: row.text('password_hash'),
+    sealed,
+    stateVersion: row.integer('state_version'),
+    createdAtMs: row.integer('created_at_ms'),
+    updatedAtMs: row.integer('updated_at_ms')
+  }
+}
+
 /** The changed columns and their values, in a fixed order (so equal shapes share a statement). */
 export function changedColumns (changes: RelayAccountChanges): Array<[string, string | Buffer]> {
   const set: Array<[string, string | Buffer]> = []

@@ -1,13 +1,11 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
-import { after } from 'node:test'
 import { readPublicKeyFile } from '../../src/cli/public-key-file.ts'
 import { sealPayload } from '../../src/crypto/payload/index.ts'
 import { formatSmsText } from '../../src/sms/sms-text.ts'
 import { eventually } from '../harness/eventually.ts'
+
+export { temporaryFolder } from '../harness/temporary-folder.ts'
 
 // Helpers for the end-to-end tests of the one-command experience: sealed requests as a client
 // makes them, and the HTTP API as a client calls it (fetch, no inject).
@@ -29,13 +27,6 @@ export interface SmsParts {
   readonly to: string
   readonly sender: string
   readonly body: string
-}
-
-/** A fresh folder under the OS temp folder, removed when this test file ends. Call it at top level or in a test. */
-export async function temporaryFolder (prefix: string): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), `smsgw-${prefix}-`))
-  after(async () => { await rm(folder, { recursive: true, force: true }) })
-  return folder
 }
 
 /** The request JSON of spec §2 with the SMS text sealed to the public key in `publicKeyFile`. */

@@ -3,6 +3,7 @@ import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { openStore } from '../../src/store/open-store.ts'
+import { asText, smsgw } from '../cli/cli-fixtures.ts'
 import { newPostgresLocation } from '../store/store-kinds.ts'
 import { ApiClient, eventually, hasFinal, kinds, sealedRequest, temporaryFolder, within, type StatusJson } from './app-fixtures.ts'
 import { RunChild, shell } from './run-child.ts'
@@ -170,7 +171,9 @@ test('smsgw run logs no recipient, sender or body on stdout or stderr: not when 
   t.after(() => { if (first.running) first.signal('SIGKILL') })
   const welcome = await first.welcome()
   const demo = new ApiClient(welcome.url, welcome.key)
-  const testKey = (await shell(`bin/smsgw api-key create test --file ${join(dataDir, 'api-keys.json')}`)).trim()
+  const created = asText(await smsgw(['api-key', 'create', 'test', '--file', join(dataDir, 'api-keys.json')]))
+  assert.deepStrictEqual({ code: created.code, stderr: created.stderr }, { code: 0, stderr: '' })
+  const testKey = created.stdout.trim()
   const tester = new ApiClient(welcome.url, testKey)
   const demoPub = join(dataDir, 'demo.pub')
   const secrets: string[] = []

@@ -1,33 +1,17 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after } from 'node:test'
 import { runProgram } from '../../src/cli/program.ts'
 import type { ProgramIo } from '../../src/cli/program-io.ts'
-import { fixturePath } from '../harness/fixtures.ts'
 
 // The CLI tests run the command tree in-process through runProgram, with the outside world
 // (environment, standard streams, terminal, signals) given as values: no child process, no JDK.
 // The few tests that need the real launcher use cli-process.ts; the JDK's tools are in
 // test/harness/jdk.ts.
 
-export { VECTOR_VAULT_PASSWORD } from '../harness/fixtures.ts'
+export { VECTOR_VAULT_PASSWORD, vectorPath } from '../harness/fixtures.ts'
+export { temporaryFolder } from '../harness/temporary-folder.ts'
 
 /** The password of the vaults the CLI tests make: distinctive, so a leak into any output is found. */
 export const TEST_PASSWORD = 'cli-Test-pw-4f9e'
-
-/** A file of test/fixtures/zwets, e.g. vectorPath('builtin.vault'). */
-export function vectorPath (name: string): string {
-  return fixturePath(`zwets/${name}`)
-}
-
-/** A fresh folder under os.tmpdir(), removed when this test file ends. Call it at top level. */
-export async function temporaryFolder (): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'smsgw-cli-test-'))
-  after(async () => { await rm(folder, { recursive: true, force: true }) })
-  return folder
-}
 
 export interface CliResult {
   code: number | null

@@ -1,18 +1,17 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { IGNORED_JAVA_PROPERTIES, IGNORED_JAVA_PROPERTY_LINES } from '../config/ignored-java-properties.ts'
 import { isolatedKafkaConfig } from '../harness/gateway-fixture.ts'
 import { configEnv, GatewayProcess } from '../harness/gateway-process.ts'
+import { temporaryFolder } from '../harness/temporary-folder.ts'
 
 // Issue 9, item 14: the Java gateway's properties that changed its behaviour and that smsgw does
 // not follow are named at start, in the application log, by `smsgw gateway` and `smsgw run`.
 
 const START_TIMEOUT_MS = 30_000
-const folder = await mkdtemp(join(tmpdir(), 'smsgw-config-warnings-'))
-after(async () => { await rm(folder, { recursive: true, force: true }) })
+const folder = await temporaryFolder('config-warnings')
 
 const propertiesFile = join(folder, 'application-prod.properties')
 await writeFile(propertiesFile, [

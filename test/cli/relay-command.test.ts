@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { loadConfig } from '../../src/config/index.ts'
@@ -13,7 +12,7 @@ import { loadSealingKeyRing, type SealingKeyRing } from '../../src/relay/vault/s
 import { openStore } from '../../src/store/open-store.ts'
 import { relaySealedFieldNames } from '../../src/store/relay-accounts.ts'
 import { COUNTRY_CODE, createTestAccount, vaultOver } from '../relay/vault/stored-vault.ts'
-import { asText, smsgw as runCli } from './cli-fixtures.ts'
+import { asText, smsgw as runCli, temporaryFolder } from './cli-fixtures.ts'
 
 // `smsgw relay new-keys|rotate-key|reseal|accounts`, run in-process through runProgram: the three key
 // files, in the forms their readers take, private to their owner, never replaced; a rotation that
@@ -29,7 +28,7 @@ async function smsgw (argv: string[], stdin = ''): Promise<Captured> {
 }
 
 test('smsgw relay new-keys writes an identifier key, a pepper and a sealing key ring that their readers take, mode 0600, and prints the configuration naming them', async () => {
-  const dir = join(await mkdtemp(join(tmpdir(), 'relay-keys-')), 'keys')
+  const dir = join(await temporaryFolder('relay-keys'), 'keys')
   const made = await smsgw(['relay', 'new-keys', dir])
   assert.deepStrictEqual([made.code, made.stderr], [0, []])
   assert.deepStrictEqual((await readdir(dir)).sort(), ['identifier.key', 'pepper.key', 'sealing.keys'])
@@ -55,7 +54,7 @@ test('smsgw relay new-keys writes an identifier key, a pepper and a sealing key 
 })
 
 test('smsgw relay new-keys never replaces a key file, and leaves the folder as it was when it refuses', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-keys-'))
+  const dir = await temporaryFolder('relay-keys')
   await writeFile(join(dir, 'pepper.key'), 'the pepper of accounts that exist\n')
   const refused = await smsgw(['relay', 'new-keys', dir])
   assert.equal(refused.code, 1)
@@ -69,7 +68,7 @@ test('newSealingKeyId names a key by its UTC time to the millisecond', () => {
 
 /** A deployment's key files and a SQLite store holding `accounts` accounts sealed under its first key. */
 async function deploymentWithAccounts (accounts: number): Promise<{ configFile: string, ringFile: string, storeFile: string, entityIds: string[] }> {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-rotate-'))
+  const dir = await temporaryFolder('relay-rotate')
   const made = await smsgw(['relay', 'new-keys', join(dir, 'keys')])
   const storeFile = join(dir, 'smsgw.db')
   const configFile = join(dir, 'smsgw.yaml')
@@ -139,14 +138,14 @@ test('smsgw relay reseal fails, naming the accounts, when a value opens under no
   assert.deepStrictEqual(failed.stderr, [`1 accounts hold a value no key of the ring opens (a key left the ring too early): ${entityIds[0] ?? ''}`])
   assert.deepStrictEqual((await sealedState(storeFile, entityIds, unwrapRing(ringFile)))[0]?.keys, [sealedUnder])
 
-  const asValue = join(await mkdtemp(join(tmpdir(), 'relay-rotate-')), 'value.yaml')
+  const asValue = join(await temporaryFolder('relay-rotate'), 'value.yaml')
   await writeFile(asValue, `relay:\n  sealingKey: "k1 ${Buffer.alloc(32, 1).toString('base64')}"\nstore:\n  url: ${storeFile}\n`)
   const refused = await smsgw(['relay', 'rotate-key', '--config', asValue])
   assert.deepStrictEqual([refused.code, refused.stdout, refused.stderr], [1, '', ['relay.sealingKeyFile is not set: rotate-key rewrites that file (a ring given in relay.sealingKey is rotated by putting the new key first)']])
 })
 
 test('smsgw relay accounts count, list and delete: entity ids and times only; delete finds the account by the digest of the identifier it is given, and never prints it', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-accounts-'))
+  const dir = await temporaryFolder('relay-accounts')
   const made = await smsgw(['relay', 'new-keys', join(dir, 'keys')])
   const storeFile = join(dir, 'smsgw.db')
   const configFile = join(dir, 'smsgw.yaml')
@@ -182,7 +181,7 @@ test('smsgw relay accounts count, list and delete: entity ids and times only; de
 })
 
 test('smsgw relay accounts delete without the identifier key refuses, naming the setting', async () => {
-  const dir = await mkdtemp(join(tmpdir(), 'relay-accounts-'))
+  const dir = await temporaryFolder('relay-accounts')
   const configFile = join(dir, 'smsgw.yaml')
   await writeFile(configFile, `store:\n  url: ${join(dir, 'smsgw.db')}\n`)
   const refused = await smsgw(['relay', 'accounts', 'delete', '--config', configFile, '+237650000001'])

@@ -7,6 +7,7 @@ import { test } from 'node:test'
 import { promisify } from 'node:util'
 import { parse as parseYaml, stringify as stringifyYaml } from 'yaml'
 import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
+import { smsgw } from '../cli/cli-fixtures.ts'
 import { ApiClient, eventually, kinds, sealedRequest, temporaryFolder, type StatusJson } from '../app/app-fixtures.ts'
 import { deployPath, readUnitFile, REPO, startCommandLine, unitValue, welcomeUrl } from './deploy-fixtures.ts'
 
@@ -19,6 +20,13 @@ import { deployPath, readUnitFile, REPO, startCommandLine, unitValue, welcomeUrl
 const UNIT = deployPath('systemd/smsgw.service')
 const INSTALLED_AT = '/opt/smsgw'
 const execFileAsync = promisify(execFile)
+
+/** Runs `smsgw args…` in-process, asserts it succeeded, and resolves to its stdout. */
+async function succeeded (args: readonly string[]): Promise<Buffer> {
+  const result = await smsgw(args)
+  assert.deepStrictEqual({ code: result.code, stderr: result.stderr }, { code: 0, stderr: '' }, `smsgw ${args.join(' ')}`)
+  return result.stdout
+}
 
 test('smsgw.service passes systemd-analyze verify, run on the unit as installed from this checkout', async () => {
   const folder = await temporaryFolder('deploy-unit')
@@ -67,11 +75,12 @@ test('smsgw.service\'s command line, with the shipped configuration, sends a sea
   const vaultPassword = 'vault-Secret-2'
   const vault = join(etc, 'smsgw.vault')
   await writeFile(join(credentials, 'vault-password'), `${vaultPassword}\n`, { mode: 0o600 })
-  await execFileAsync(join(REPO, 'bin/smsgw'), ['vault', 'new-keypair', '--password-file', join(credentials, 'vault-password'), vault, 'acme'])
+  // The setup commands run in-process: what runs as the unit does is the command line below.
+  await succeeded(['vault', 'new-keypair', '--password-file', join(credentials, 'vault-password'), vault, 'acme'])
   const acmePub = join(root, 'acme.pub')
-  await writeFile(acmePub, (await execFileAsync(join(REPO, 'bin/smsgw'), ['vault', 'pubkey', '--password-file', join(credentials, 'vault-password'), vault, 'acme'])).stdout)
+  await writeFile(acmePub, await succeeded(['vault', 'pubkey', '--password-file', join(credentials, 'vault-password'), vault, 'acme']))
   await writeFile(join(etc, 'secrets.env'), 'SMSGW_SMPP_PASSWORD=Sm5c-pw9\n', { mode: 0o600 })
-  const apiKey = (await execFileAsync(join(REPO, 'bin/smsgw'), ['api-key', 'create', 'acme', '--file', join(state, 'api-keys.json')])).stdout.trim()
+  const apiKey = (await succeeded(['api-key', 'create', 'acme', '--file', join(state, 'api-keys.json')])).toString('utf8').trim()
   assert.match(apiKey, /^smsgw_/)
 
   // The shipped configuration, with this machine's SMSC and vault in place of the examples.

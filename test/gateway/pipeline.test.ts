@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict'
-import { copyFile, mkdtemp, rm } from 'node:fs/promises'
+import { copyFile } from 'node:fs/promises'
 import { syncBuiltinESMExports } from 'node:module'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { after, afterEach, mock, test } from 'node:test'
+import { afterEach, mock, test } from 'node:test'
 import { BUILTIN_VAULT_FILE } from '../../src/config/index.ts'
 import { sealPayload } from '../../src/crypto/payload/index.ts'
 import { createKeyPair, Vault } from '../../src/crypto/vault/index.ts'
@@ -18,6 +17,7 @@ import { inlineOpener } from '../../src/gateway/opener/inline-opener.ts'
 import type { PayloadOpener } from '../../src/gateway/opener/payload-opener.ts'
 import { createPipeline } from '../../src/gateway/pipeline.ts'
 import type { IncomingRequest } from '../../src/gateway/request-source.ts'
+import { temporaryFolder } from '../harness/temporary-folder.ts'
 import { defaultRoutes } from '../../src/gateway/stages/route.ts'
 import { validateForBackend } from '../../src/gateway/stages/validate-for-backend.ts'
 import type { StatusEvent } from '../../src/domain/status-event.ts'
@@ -32,12 +32,11 @@ const TAKEOVER_MS = 60_000
 const ACME_BACKEND = 'acme-smsc'
 
 // The built-in vault (client `test`) with a key for `acme` added, in a temp folder.
-const vaultDir = await mkdtemp(join(tmpdir(), 'smsgw-pipeline-'))
+const vaultDir = await temporaryFolder('pipeline')
 const vaultFile = join(vaultDir, 'pipeline.vault')
 await copyFile(BUILTIN_VAULT_FILE, vaultFile)
 await createKeyPair(vaultFile, PASSWORD, 'acme', 'rsa')
 const vault = await Vault.load(vaultFile, PASSWORD)
-after(async () => { await rm(vaultDir, { recursive: true, force: true }) })
 
 afterEach(() => {
   mock.timers.reset()

@@ -9,6 +9,11 @@ export function fixturePath (relative: string): string {
   return fileURLToPath(new URL(relative, fixturesRoot))
 }
 
+/** A file of test/fixtures/zwets, the Java gateway's vectors, e.g. vectorPath('builtin.vault'). */
+export function vectorPath (name: string): string {
+  return fixturePath(`zwets/${name}`)
+}
+
 /** The password of the Java gateway's vaults in test/fixtures/zwets (spec §8). */
 export const VECTOR_VAULT_PASSWORD = '123456'
 

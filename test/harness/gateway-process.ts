@@ -37,6 +37,7 @@ export class GatewayProcess {
   readonly #child: ChildProcess
   readonly #stdout: string[] = []
   readonly #stderr: string[] = []
+  #stderrText = ''
   readonly #listeners = new Set<() => void>()
   readonly exited: Promise<ProcessExit>
   #exit: ProcessExit | undefined
@@ -46,8 +47,10 @@ export class GatewayProcess {
     this.#child = spawn(SMSGW_BIN, [command, ...args], { env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
     this.#collect(this.#child.stdout, this.#stdout)
     this.#collect(this.#child.stderr, this.#stderr)
+    this.#child.stderr?.on('data', (chunk: string) => { this.#stderrText += chunk })
+    // 'close', not 'exit': by then everything the process wrote has been read.
     this.exited = new Promise(resolve => {
-      this.#child.on('exit', (code, signal) => {
+      this.#child.on('close', (code, signal) => {
         this.#exit = { code, signal }
         resolve(this.#exit)
         this.#notify()
@@ -82,6 +85,16 @@ export class GatewayProcess {
   /** Everything written to stdout and stderr so far, stdout first. */
   get output (): string {
     return [...this.#stdout, ...this.#stderr].join('\n')
+  }
+
+  /** The lines written to stdout so far. */
+  get stdoutLines (): readonly string[] {
+    return [...this.#stdout]
+  }
+
+  /** Everything written to stderr so far, as written. */
+  get stderr (): string {
+    return this.#stderrText
   }
 
   /** The JSON log records on stdout (the application log, spec §9), in order. */

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { runServiceEnv } from './run-service-env.ts'
 
 /**
  * The environment variable that carries the test run's broker address (`host:port`). The global
@@ -12,13 +13,7 @@ export const testKafkaEnv = 'SMSGW_TEST_KAFKA'
  * get one.
  */
 export function kafkaBrokers (): string {
-  const brokers = process.env[testKafkaEnv]
-  if (brokers === undefined || brokers === '') {
-    throw new Error(`${testKafkaEnv} is not set: run the tests with ` +
-      '--test-global-setup=test/harness/global-setup.ts, or start a broker with ' +
-      `\`eval "$(scripts/kafka.sh start)"\` and export ${testKafkaEnv}=$KAFKA_BROKERS`)
-  }
-  return brokers
+  return runServiceEnv(testKafkaEnv, 'a broker', 'scripts/kafka.sh', 'KAFKA_BROKERS')
 }
 
 /**

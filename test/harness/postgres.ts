@@ -1,3 +1,5 @@
+import { runServiceEnv } from './run-service-env.ts'
+
 /**
  * The environment variable that carries the test run's PostgreSQL URL
  * (`postgres://smsgw@127.0.0.1:<port>/smsgw`). The global setup sets it in the test runner's
@@ -11,11 +13,5 @@ export const testPostgresEnv = 'SMSGW_TEST_POSTGRES'
  * ways to get one.
  */
 export function testPostgresUrl (): string {
-  const url = process.env[testPostgresEnv]
-  if (url === undefined || url === '') {
-    throw new Error(`${testPostgresEnv} is not set: run the tests with ` +
-      '--test-global-setup=test/harness/global-setup.ts, or start a server with ' +
-      `\`eval "$(scripts/postgres.sh start)"\` and export ${testPostgresEnv}=$PG_URL`)
-  }
-  return url
+  return runServiceEnv(testPostgresEnv, 'a server', 'scripts/postgres.sh', 'PG_URL')
 }

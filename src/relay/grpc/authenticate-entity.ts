@@ -3,21 +3,15 @@ import { replaceDevice } from '../vault/index.ts'
 import { accountOf, checkPassword, INCORRECT_CREDENTIALS } from './account-of-identifier.ts'
 import type { EntityContext } from './entity-context.ts'
 import { clientKeysOf, otpCodeOf, recipientOf, requireField } from './entity-inputs.ts'
-import { completed, ownershipProofRequired, type TwoStepResponse } from './two-step-response.ts'
+import { completed, ownershipProofRequired, type TwoStepRequest, type TwoStepResponse } from './two-step-response.ts'
 
 // AuthenticateEntity (relay-wire.md §1, §4; relay.md §2). Step 1 checks the password and sends
 // the OTP. Ours: step 1 leaves the current device alone (only a completed login replaces it, so
 // knowing the password cannot log someone out), and step 2 checks the password again (the app
 // sends it on both steps), so a code alone never logs in. Step 2 replaces the device.
 
-export interface AuthenticateEntityRequest {
-  readonly phone_number: string
+export interface AuthenticateEntityRequest extends TwoStepRequest {
   readonly password: string
-  readonly client_publish_pub_key: string
-  readonly client_device_id_pub_key: string
-  readonly ownership_proof_response: string
-  readonly captcha_token: string
-  readonly email_address: string
 }
 
 /** Accounts made here always have a password, so requires_password_reset is always false. */

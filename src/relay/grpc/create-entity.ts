@@ -5,20 +5,14 @@ import type { EntityContext } from './entity-context.ts'
 import { checkPasswordStrength, checkPhoneCountry, clientKeysOf, otpCodeOf, recipientOf, requireField } from './entity-inputs.ts'
 import type { OtpRecipient } from './otp-sender.ts'
 import { invalidArgument, RpcFailure } from './rpc-failure.ts'
-import { completed, ownershipProofRequired, type TwoStepResponse } from './two-step-response.ts'
+import { completed, ownershipProofRequired, type TwoStepRequest, type TwoStepResponse } from './two-step-response.ts'
 
 // CreateEntity (relay-wire.md §1, §4; relay.md §2): without ownership_proof_response it checks
 // every input and sends the OTP; with it, it verifies the code and creates the account.
 
-export interface CreateEntityRequest {
+export interface CreateEntityRequest extends TwoStepRequest {
   readonly country_code: string
-  readonly phone_number: string
   readonly password: string
-  readonly client_publish_pub_key: string
-  readonly client_device_id_pub_key: string
-  readonly ownership_proof_response: string
-  readonly captcha_token: string
-  readonly email_address: string
 }
 
 export async function createEntity (context: EntityContext, request: CreateEntityRequest): Promise<TwoStepResponse> {

@@ -3,20 +3,14 @@ import { hashPassword, replaceDevice } from '../vault/index.ts'
 import { accountOf } from './account-of-identifier.ts'
 import type { EntityContext } from './entity-context.ts'
 import { checkPasswordStrength, clientKeysOf, otpCodeOf, recipientOf, requireField } from './entity-inputs.ts'
-import { completed, ownershipProofRequired, type TwoStepResponse } from './two-step-response.ts'
+import { completed, ownershipProofRequired, type TwoStepRequest, type TwoStepResponse } from './two-step-response.ts'
 
 // ResetPassword (relay-wire.md §1, §4): step 1 checks the new password's strength and that the
 // account exists and sends the OTP; step 2 verifies the code, then the new password hash and a new
 // device are written in one write (replaceDevice), and keys and token are returned.
 
-export interface ResetPasswordRequest {
-  readonly phone_number: string
+export interface ResetPasswordRequest extends TwoStepRequest {
   readonly new_password: string
-  readonly client_publish_pub_key: string
-  readonly client_device_id_pub_key: string
-  readonly ownership_proof_response: string
-  readonly captcha_token: string
-  readonly email_address: string
 }
 
 export async function resetPassword (context: EntityContext, request: ResetPasswordRequest): Promise<TwoStepResponse> {

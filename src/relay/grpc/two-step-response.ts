@@ -2,8 +2,18 @@ import type { CreatedAccount } from '../vault/index.ts'
 import { completedFields } from './entity-context.ts'
 import type { OtpSent } from './otp-sender.ts'
 
-// The response of the two-step RPCs (relay-wire.md §1: CreateEntityResponse, with
+// The request and response of the two-step RPCs (relay-wire.md §1: CreateEntityResponse, with
 // AuthenticateEntityResponse adding requires_password_reset and ResetPasswordResponse identical).
+
+/** The request fields the two-step RPCs share; each adds its password field (and CreateEntity its country_code). */
+export interface TwoStepRequest {
+  readonly phone_number: string
+  readonly client_publish_pub_key: string
+  readonly client_device_id_pub_key: string
+  readonly ownership_proof_response: string
+  readonly captcha_token: string
+  readonly email_address: string
+}
 
 export interface TwoStepResponse {
   readonly requires_ownership_proof: boolean

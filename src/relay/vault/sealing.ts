@@ -1,4 +1,5 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
+import { openGcm, sealGcm, TAG_BYTES } from '../../crypto/payload/index.ts'
 import { errorCodes } from '../../errors.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import type { SealingKeyRing } from './sealing-key-ring.ts'
@@ -14,7 +15,6 @@ import type { SealingKeyRing } from './sealing-key-ring.ts'
 
 const SEAL_VERSION = 1
 const NONCE_BYTES = 12
-const TAG_BYTES = 16
 const CONTEXT = Buffer.from('smsgw-relay-seal\0')
 
 /** The account fields that are sealed; the name is part of the associated data. */
@@ -24,10 +24,7 @@ export function seal (ring: SealingKeyRing, field: SealedField, entityId: string
   const { id, key } = ring.current
   const header = Buffer.concat([Buffer.from([SEAL_VERSION, id.length]), Buffer.from(id, 'ascii')])
   const nonce = randomBytes(NONCE_BYTES)
-  const cipher = createCipheriv('aes-256-gcm', key, nonce)
-  cipher.setAAD(associatedData(header, field, entityId))
-  const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
-  return Buffer.concat([header, nonce, ciphertext, cipher.getAuthTag()])
+  return Buffer.concat([header, nonce, sealGcm('aes-256-gcm', key, nonce, associatedData(header, field, entityId), plaintext)])
 }
 
 /**
@@ -40,12 +37,8 @@ export function open (ring: SealingKeyRing, field: SealedField, entityId: string
   const key = ring.byId.get(header.keyId)
   if (key === undefined) return fail(errorCodes.relaySealed, `the sealed ${field} names key ${header.keyId}, which the sealing key ring does not hold`)
   const nonce = sealed.subarray(header.bytes, header.bytes + NONCE_BYTES)
-  const tag = sealed.subarray(sealed.length - TAG_BYTES)
   try {
-    const decipher = createDecipheriv('aes-256-gcm', key.key, nonce, { authTagLength: TAG_BYTES })
-    decipher.setAAD(associatedData(sealed.subarray(0, header.bytes), field, entityId))
-    decipher.setAuthTag(tag)
-    return succeed(Buffer.concat([decipher.update(sealed.subarray(header.bytes + NONCE_BYTES, sealed.length - TAG_BYTES)), decipher.final()]))
+    return succeed(openGcm('aes-256-gcm', key.key, nonce, associatedData(sealed.subarray(0, header.bytes), field, entityId), sealed.subarray(header.bytes + NONCE_BYTES)))
   } catch {
     return fail(errorCodes.relaySealed, `the sealed ${field} does not open under key ${header.keyId} for this account`)
   }

@@ -1,8 +1,12 @@
+import { decodeAddressed, encodeAddressed, type AddressFields } from './addressed.ts'
 import { fields } from './fields.ts'
 import type { PduReader } from './pdu-reader.ts'
 import type { PduWriter } from './pdu-writer.ts'
 import type { DataSmBody } from './pdu.ts'
 import { decodeTlvs, encodeTlvs } from './tlv.ts'
+
+/** The address fields of data_sm: 65 octets at most. */
+const addresses: AddressFields = { source: fields.dataSmSourceAddr, destination: fields.dataSmDestinationAddr }
 
 // data_sm (§4.7.1); data_sm_resp shares the message-id codec of short-message.ts:
 //   service_type         C-Octet String  Var. max 6
@@ -17,13 +21,7 @@ import { decodeTlvs, encodeTlvs } from './tlv.ts'
 //   data_coding          Integer         1
 //   TLVs                 optional (message_payload carries the message)
 export function encodeDataSm (writer: PduWriter, body: DataSmBody): void {
-  writer.writeCString(body.serviceType, fields.serviceType)
-  writer.writeUint8(body.sourceAddrTon, fields.sourceAddrTon)
-  writer.writeUint8(body.sourceAddrNpi, fields.sourceAddrNpi)
-  writer.writeCString(body.sourceAddr, fields.dataSmSourceAddr)
-  writer.writeUint8(body.destAddrTon, fields.destAddrTon)
-  writer.writeUint8(body.destAddrNpi, fields.destAddrNpi)
-  writer.writeCString(body.destinationAddr, fields.dataSmDestinationAddr)
+  encodeAddressed(writer, body, addresses)
   writer.writeUint8(body.esmClass, fields.esmClass)
   writer.writeUint8(body.registeredDelivery, fields.registeredDelivery)
   writer.writeUint8(body.dataCoding, fields.dataCoding)
@@ -32,13 +30,7 @@ export function encodeDataSm (writer: PduWriter, body: DataSmBody): void {
 
 export function decodeDataSm (reader: PduReader): DataSmBody {
   return {
-    serviceType: reader.readCString(fields.serviceType),
-    sourceAddrTon: reader.readUint8(fields.sourceAddrTon),
-    sourceAddrNpi: reader.readUint8(fields.sourceAddrNpi),
-    sourceAddr: reader.readCString(fields.dataSmSourceAddr),
-    destAddrTon: reader.readUint8(fields.destAddrTon),
-    destAddrNpi: reader.readUint8(fields.destAddrNpi),
-    destinationAddr: reader.readCString(fields.dataSmDestinationAddr),
+    ...decodeAddressed(reader, addresses),
     esmClass: reader.readUint8(fields.esmClass),
     registeredDelivery: reader.readUint8(fields.registeredDelivery),
     dataCoding: reader.readUint8(fields.dataCoding),

@@ -28,12 +28,8 @@ export interface OutbindBody {
   readonly password: string
 }
 
-/**
- * submit_sm (§4.4.1) and deliver_sm (§4.6.1) share one grammar. In deliver_sm the SMSC leaves
- * schedule_delivery_time, validity_period, replace_if_present_flag and sm_default_msg_id empty.
- * `shortMessage` and the message_payload TLV are plaintext: never log them.
- */
-export interface ShortMessageBody {
+/** The service type and the two addresses that submit_sm, deliver_sm and data_sm begin with. */
+export interface AddressedBody {
   readonly serviceType: string
   readonly sourceAddrTon: number
   readonly sourceAddrNpi: number
@@ -41,6 +37,14 @@ export interface ShortMessageBody {
   readonly destAddrTon: number
   readonly destAddrNpi: number
   readonly destinationAddr: string
+}
+
+/**
+ * submit_sm (§4.4.1) and deliver_sm (§4.6.1) share one grammar. In deliver_sm the SMSC leaves
+ * schedule_delivery_time, validity_period, replace_if_present_flag and sm_default_msg_id empty.
+ * `shortMessage` and the message_payload TLV are plaintext: never log them.
+ */
+export interface ShortMessageBody extends AddressedBody {
   /** Bits in `esmClass` (constants): UDHI 0x40, delivery receipt 0x04. */
   readonly esmClass: number
   readonly protocolId: number
@@ -97,14 +101,7 @@ export interface MessageIdBody {
 }
 
 /** data_sm (§4.7.1): submit and deliver in one, the message in the message_payload TLV. */
-export interface DataSmBody {
-  readonly serviceType: string
-  readonly sourceAddrTon: number
-  readonly sourceAddrNpi: number
-  readonly sourceAddr: string
-  readonly destAddrTon: number
-  readonly destAddrNpi: number
-  readonly destinationAddr: string
+export interface DataSmBody extends AddressedBody {
   readonly esmClass: number
   readonly registeredDelivery: number
   readonly dataCoding: number

@@ -1,10 +1,14 @@
 import { commandStatus, MAX_SHORT_MESSAGE_BYTES } from './constants.ts'
 import { malformedPdu, unencodable } from './codec-error.ts'
+import { decodeAddressed, encodeAddressed, type AddressFields } from './addressed.ts'
 import { fields } from './fields.ts'
 import type { PduReader } from './pdu-reader.ts'
 import type { PduWriter } from './pdu-writer.ts'
 import type { MessageIdBody, ShortMessageBody } from './pdu.ts'
 import { decodeTlvs, encodeTlvs } from './tlv.ts'
+
+/** The address fields of submit_sm and deliver_sm: 21 octets at most. */
+const addresses: AddressFields = { source: fields.sourceAddr, destination: fields.destinationAddr }
 
 // submit_sm (§4.4.1) and deliver_sm (§4.6.1):
 //   service_type             C-Octet String  Var. max 6
@@ -27,13 +31,7 @@ import { decodeTlvs, encodeTlvs } from './tlv.ts'
 //   short_message            Octet String    sm_length octets
 //   TLVs                     optional (§4.4.1: user_message_reference, sar_*, message_payload, …)
 export function encodeShortMessage (writer: PduWriter, body: ShortMessageBody): void {
-  writer.writeCString(body.serviceType, fields.serviceType)
-  writer.writeUint8(body.sourceAddrTon, fields.sourceAddrTon)
-  writer.writeUint8(body.sourceAddrNpi, fields.sourceAddrNpi)
-  writer.writeCString(body.sourceAddr, fields.sourceAddr)
-  writer.writeUint8(body.destAddrTon, fields.destAddrTon)
-  writer.writeUint8(body.destAddrNpi, fields.destAddrNpi)
-  writer.writeCString(body.destinationAddr, fields.destinationAddr)
+  encodeAddressed(writer, body, addresses)
   writer.writeUint8(body.esmClass, fields.esmClass)
   writer.writeUint8(body.protocolId, fields.protocolId)
   writer.writeUint8(body.priorityFlag, fields.priorityFlag)
@@ -54,13 +52,7 @@ export function encodeShortMessage (writer: PduWriter, body: ShortMessageBody): 
 
 export function decodeShortMessage (reader: PduReader): ShortMessageBody {
   const head = {
-    serviceType: reader.readCString(fields.serviceType),
-    sourceAddrTon: reader.readUint8(fields.sourceAddrTon),
-    sourceAddrNpi: reader.readUint8(fields.sourceAddrNpi),
-    sourceAddr: reader.readCString(fields.sourceAddr),
-    destAddrTon: reader.readUint8(fields.destAddrTon),
-    destAddrNpi: reader.readUint8(fields.destAddrNpi),
-    destinationAddr: reader.readCString(fields.destinationAddr),
+    ...decodeAddressed(reader, addresses),
     esmClass: reader.readUint8(fields.esmClass),
     protocolId: reader.readUint8(fields.protocolId),
     priorityFlag: reader.readUint8(fields.priorityFlag),

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto'
 import {
-  changedColumns, checkNewRelayAccount, checkRelayAccountChanges, relaySealedFieldNames, sealedColumns,
-  type NewRelayAccount, type RelayAccount, type RelayAccountChanges, type RelayAccountStore, type RelaySealedFields
+  changedColumns, checkNewRelayAccount, checkRelayAccountChanges, newRelayAccountRow, relayAccountColumns, relayAccountOf,
+  type NewRelayAccount, type RelayAccount, type RelayAccountChanges, type RelayAccountStore
 } from '../relay-accounts.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
-const SEALED_COLUMNS = relaySealedFieldNames.map(name => sealedColumns[name])
-const COLUMNS = ['entity_id', 'identifier_hash', 'device_lookup', 'password_hash', ...SEALED_COLUMNS, 'state_version', 'created_at_ms', 'updated_at_ms'].join(', ')
+const COLUMNS = relayAccountColumns.join(', ')
 
 type AccountRow = Record<string, string | Buffer>
 
@@ -30,7 +29,7 @@ export class PostgresRelayTable implements RelayAccountStore {
     checkNewRelayAccount(account)
     const atMs = this.#now()
     const writeId = randomUUID()
-    const values = [account.entityId, account.identifierHash, account.deviceLookup, account.passwordHash, ...relaySealedFieldNames.map(name => account.sealed[name]), 1, atMs, atMs, writeId]
+    const values = [...newRelayAccountRow(account, atMs), writeId]
     const placeholders = values.map((_, index) => `$${index + 1}`).join(', ')
     // On a conflict the no-op update returns the row only when it is this call's own earlier insert.
     const { rows } = await this.#pool.query(`INSERT INTO smsgw_relay_entities (${COLUMNS}, write_id) VALUES (${placeholders})
@@ -86,15 +85,5 @@ function uniqueViolationAsNone (error: unknown): { rows: never[] } {
 }
 
 function accountOf (row: AccountRow): RelayAccount {
-  const sealed = Object.fromEntries(relaySealedFieldNames.map(name => [name, row[sealedColumns[name]] as Buffer])) as unknown as RelaySealedFields
-  return {
-    entityId: row.entity_id as string,
-    identifierHash: row.identifier_hash as string,
-    deviceLookup: row.device_lookup as string,
-    passwordHash: row.password_hash as string,
-    sealed,
-    stateVersion: Number(row.state_version),
-    createdAtMs: Number(row.created_at_ms),
-    updatedAtMs: Number(row.updated_at_ms)
-  }
+  return relayAccountOf({ text: column => row[column] as string, integer: column => Number(row[column]), bytes: column => row[column] as Buffer })
 }

@@ -1,13 +1,12 @@
 import type { DatabaseSync, SQLOutputValue, StatementSync } from 'node:sqlite'
 import {
-  changedColumns, checkNewRelayAccount, checkRelayAccountChanges, relaySealedFieldNames, sealedColumns,
-  type NewRelayAccount, type RelayAccount, type RelayAccountChanges, type RelayAccountStore, type RelaySealedFields
+  changedColumns, checkNewRelayAccount, checkRelayAccountChanges, newRelayAccountRow, relayAccountColumns, relayAccountOf,
+  type NewRelayAccount, type RelayAccount, type RelayAccountChanges, type RelayAccountStore
 } from '../relay-accounts.ts'
 import { blobColumn, integerColumn, textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'
 
-const SEALED_COLUMNS = relaySealedFieldNames.map(name => sealedColumns[name])
-const COLUMNS = ['entity_id', 'identifier_hash', 'device_lookup', 'password_hash', ...SEALED_COLUMNS, 'state_version', 'created_at_ms', 'updated_at_ms'].join(', ')
+const COLUMNS = relayAccountColumns.join(', ')
 
 /**
  * The relay vault's accounts (table relay_entities, src/store/relay-accounts.ts). An update's
@@ -31,7 +30,7 @@ export class RelayTable implements RelayAccountStore {
     this.#db = db
     this.#commit = commit
     this.#now = now
-    this.#insert = db.prepare(`INSERT INTO relay_entities (${COLUMNS}) VALUES (${COLUMNS.split(', ').map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`)
+    this.#insert = db.prepare(`INSERT INTO relay_entities (${COLUMNS}) VALUES (${relayAccountColumns.map(() => '?').join(', ')}) ON CONFLICT DO NOTHING`)
     this.#select = db.prepare(`SELECT ${COLUMNS} FROM relay_entities WHERE entity_id = ?`)
     this.#selectByDevice = db.prepare(`SELECT ${COLUMNS} FROM relay_entities WHERE device_lookup = ?`)
     this.#delete = db.prepare('DELETE FROM relay_entities WHERE entity_id = ?')
@@ -43,8 +42,7 @@ export class RelayTable implements RelayAccountStore {
     checkNewRelayAccount(account)
     const atMs = this.#now()
     return await this.#commit.run(() => {
-      const sealed = relaySealedFieldNames.map(name => account.sealed[name])
-      const { changes } = this.#insert.run(account.entityId, account.identifierHash, account.deviceLookup, account.passwordHash, ...sealed, 1, atMs, atMs)
+      const { changes } = this.#insert.run(...newRelayAccountRow(account, atMs))
       return Number(changes) === 1
     })
   }
@@ -97,15 +95,5 @@ export class RelayTable implements RelayAccountStore {
 }
 
 function accountOf (row: Record<string, SQLOutputValue>): RelayAccount {
-  const sealed = Object.fromEntries(relaySealedFieldNames.map(name => [name, blobColumn(row, sealedColumns[name])])) as unknown as RelaySealedFields
-  return {
-    entityId: textColumn(row, 'entity_id'),
-    identifierHash: textColumn(row, 'identifier_hash'),
-    deviceLookup: textColumn(row, 'device_lookup'),
-    passwordHash: textColumn(row, 'password_hash'),
-    sealed,
-    stateVersion: integerColumn(row, 'state_version'),
-    createdAtMs: integerColumn(row, 'created_at_ms'),
-    updatedAtMs: integerColumn(row, 'updated_at_ms')
-  }
+  return relayAccountOf({ text: column => textColumn(row, column), integer: column => integerColumn(row, column), bytes: column => blobColumn(row, column) })
 }

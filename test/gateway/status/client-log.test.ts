@@ -1,14 +1,13 @@
 import assert from 'node:assert/strict'
-import { mkdir, mkdtemp, readdir, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { after, test } from 'node:test'
+import { test } from 'node:test'
 import { ClientLog } from '../../../src/gateway/status/client-log.ts'
 import { clientLogFileName } from '../../../src/gateway/status/client-log-name.ts'
 import type { StatusEvent } from '../../../src/domain/status-event.ts'
+import { temporaryFolder } from '../../harness/temporary-folder.ts'
 
-const root = await mkdtemp(join(tmpdir(), 'smsgw-client-log-'))
-after(async () => { await rm(root, { recursive: true, force: true }) })
+const root = await temporaryFolder('client-log')
 let folders = 0
 const freshDir = (): string => join(root, `run-${folders++}`)
 

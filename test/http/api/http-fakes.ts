@@ -1,12 +1,10 @@
 import { Writable } from 'node:stream'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { after } from 'node:test'
 import { requestValuePrefix, type RequestIngress } from '../../../src/gateway/request-ingress.ts'
 import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import type { StatusFeed } from '../../../src/gateway/status/status-feed.ts'
 import { createLogger, type Logger } from '../../../src/log/logger.ts'
+
+export { temporaryFolder } from '../../harness/temporary-folder.ts'
 
 // In-memory stand-ins for the two interfaces the HTTP API sits on. The API's tests use fakes
 // (against "real parts in tests") because the real parts are a whole pipeline away: the embedded
@@ -69,13 +67,6 @@ export function capturingLogger (level: 'debug' | 'info' = 'info'): { log: Logge
     }
   })
   return { log: createLogger({ level, destination }), lines: () => chunks.join('') }
-}
-
-/** A fresh folder under os.tmpdir(), removed when the test file ends. Call it at top level. */
-export async function temporaryFolder (): Promise<string> {
-  const folder = await mkdtemp(join(tmpdir(), 'smsgw-http-test-'))
-  after(async () => { await rm(folder, { recursive: true, force: true }) })
-  return folder
 }
 
 /** A status of `clientId`'s request `correlId`. */

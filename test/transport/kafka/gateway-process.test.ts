@@ -3,8 +3,7 @@
 // It is killed with SIGKILL under load, stopped with SIGTERM, and its output is grepped for
 // plaintext (spec §7 at most once / unknown outcome, §9 client log, §10 configuration).
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { afterEach, describe, test } from 'node:test'
@@ -13,6 +12,7 @@ import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { BUILTIN_VAULT_PASSWORD, isolatedKafkaConfig, produceValues, sealedRequest, StatusCollector, testConfig, testVaultFile } from '../../harness/gateway-fixture.ts'
 import { eventually } from '../../harness/eventually.ts'
 import { configEnv, GatewayProcess } from '../../harness/gateway-process.ts'
+import { temporaryFolder } from '../../harness/temporary-folder.ts'
 
 /** Starting takes node, type stripping, the open workers and three Kafka group joins. */
 const START_TIMEOUT_MS = 20_000
@@ -126,8 +126,8 @@ describe('smsgw gateway process', { timeout: 85_000 }, () => {
 
   test('gateway process runs on the Java gateway\'s application.properties', async () => {
     const { config } = await isolated({})
-    const clientLogDir = await mkdtemp(join(tmpdir(), 'smsgw-client-log-'))
-    const file = join(await mkdtemp(join(tmpdir(), 'smsgw-properties-')), 'application.properties')
+    const clientLogDir = await temporaryFolder('client-log')
+    const file = join(await temporaryFolder('properties'), 'application.properties')
     await writeFile(file, [
       '# as deployed with the older gateway',
       `sms.gateway.kafka.brokers=${config.kafka.brokers.join(',')}`,
