@@ -41,7 +41,7 @@ async function firstRecord (brokers: readonly string[], topic: string): Promise<
 
 for (const storeKind of ['sqlite', 'postgres'] as const) {
   describe(`smsgw gateway with the relay over ${storeKind === 'sqlite' ? 'smsgw.db in its data folder' : 'PostgreSQL (store.url)'}`, { timeout: 90_000 }, () => {
-    test('gateway sends the OTP as a sealed request of relay.otpSmsClient on send-sms to the SMSC; the code creates the account in the store; neither the number nor the code is in the logs or on the topic in clear', async () => {
+    test('gateway sends the OTP as a sealed request of relay.otpSmsClient on send-sms to the SMSC; the code creates the account in the store, counted in the metrics; neither the number nor the code is in the logs, the metrics or on the topic in clear', async () => {
       const folder = await temporaryFolder('kafka-relay')
       const dataDir = join(folder, 'data')
       const storeUrl = storeKind === 'postgres' ? await newPostgresLocation() : undefined
@@ -54,6 +54,7 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
       const request = { country_code: 'CM', phone_number: phone, password: 'Str0ng!pass', ...keyFields(newAppKeys()) }
       let code: string
       let record: Buffer
+      let metrics: string
       let app: Awaited<ReturnType<typeof startKafkaApp>> | undefined
       let client: ReturnType<typeof entityClient> | undefined
       let statuses: StatusCollector | undefined
@@ -65,7 +66,7 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
           ...(storeUrl === undefined ? {} : { store: { url: storeUrl } }),
           relay: { sealingKey: `k1 ${randomBytes(32).toString('base64')}`, identifierKeyFile, pepperFile, grpcPort: 0, otpSmsClient: OTP_CLIENT }
         })
-        app = await startKafkaApp(config, config.vault.password ?? '', createLogger({ level: 'debug', destination: logs }), undefined, dataDir)
+        app = await startKafkaApp(config, config.vault.password ?? '', createLogger({ level: 'debug', destination: logs }), { host: '127.0.0.1', port: 0, apiKeysFile: join(folder, 'api-keys.json') }, dataDir)
         // Follows sms-status once the gateway has made its topics.
         statuses = new StatusCollector(config)
         await statuses.start()
@@ -87,6 +88,11 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
         assert.ok(deadlineMs >= askedAtMs + OTP_VALIDITY_MS - 1000 && deadlineMs <= Date.now() + OTP_VALIDITY_MS, 'the deadline is the code\'s expiry')
         // The same pipeline reports it on sms-status, as any client's request.
         await statuses.waitFor(events => events.some(event => event.correlId === sent['correl-id'] && event.status === 'SENT'), 20_000)
+        metrics = await (await fetch(`${app.url ?? assert.fail('no HTTP side')}/metrics`)).text()
+        for (const series of [
+          'smsgw_relay_rpcs_total{method="CreateEntity",code="OK"} 2',
+          'smsgw_relay_otps_total{channel="phone",outcome="sent"} 1'
+        ]) assert.ok(metrics.split('\n').includes(series), series)
       } finally {
         client?.close()
         await app?.close()
@@ -108,6 +114,7 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
       const secrets = [phone, phone.slice(1), code]
       assert.deepEqual(secrets.filter(secret => logs.text.includes(secret)), [], 'no number or code in the logs')
       assert.deepEqual(secrets.filter(secret => record.includes(Buffer.from(secret))), [], 'no number or code on send-sms')
+      assert.deepEqual(secrets.filter(secret => metrics.includes(secret)), [], 'nor in the metrics')
       if (storeUrl === undefined) {
         const files = [location, `${location}-wal`].filter(file => existsSync(file))
         const stored = Buffer.concat(await Promise.all(files.map(async file => await readFile(file))))
@@ -116,3 +123,19 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
     })
   })
 }
+
+test('smsgw gateway with relay.grpcPort but no pepper file refuses to start, naming the setting, and stops the gateway it started', async () => {
+  const folder = await temporaryFolder('kafka-relay')
+  const identifierKeyFile = join(folder, 'identifier.key')
+  await writeFile(identifierKeyFile, `${randomBytes(24).toString('base64')}\n`)
+  const config = await testConfig(await isolatedKafkaConfig(), {
+    relay: { sealingKey: `k1 ${randomBytes(32).toString('base64')}`, identifierKeyFile, pepperFile: join(folder, 'missing'), grpcPort: 0 }
+  })
+  const logs = new LogCapture()
+  await assert.rejects(
+    startKafkaApp(config, config.vault.password ?? '', createLogger({ level: 'debug', destination: logs }), undefined, join(folder, 'data')),
+    { code: 'SMSGW_RELAY_KEY_FILE', message: /relay\.pepperFile/ }
+  )
+  // Nothing is left running: the test process would not end otherwise.
+  assert.ok(logs.lines.some(line => line.includes('gateway started')) && logs.lines.some(line => line.includes('gateway stopped')), logs.text)
+})
