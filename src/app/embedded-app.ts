@@ -1,7 +1,7 @@
 import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { DeepPartial, GatewayConfig } from '../config/index.ts'
 import { BUILTIN_VAULT_FILE, BUILTIN_VAULT_PASSWORD, loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
+import { storeLocationOf } from '../config/data-dir.ts'
 import { readVaultPasswordFile } from '../crypto/vault/index.ts'
 import { errorCodes, SmsgwError } from '../errors.ts'
 import { ApiKeyFile, apiKeyFilePath } from '../http/api-keys/index.ts'
@@ -101,7 +101,7 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
 
   const metrics = new GatewayMetrics({ clients: config.clients.allowed, inboundOwners: config.inbound.owners.map(owner => owner.client) })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
-  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, config.store.url ?? join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
+  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, storeLocationOf(config.store.url, options.dataDir), log, { sinks: [metricsStatusSink(metrics), dashboard] })
   started.push(async () => { await running.shutdown() })
 
   transport.inbound.onHandled(({ connection, owner, outcome }) => { metrics.inboundSms(connection, owner, outcome) })

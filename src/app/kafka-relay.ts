@@ -1,16 +1,13 @@
 import assert from 'node:assert/strict'
 import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { GatewayConfig } from '../config/index.ts'
+import { storeLocationOf } from '../config/data-dir.ts'
 import type { Logger } from '../log/logger.ts'
 import { startConfiguredRelayVault } from '../relay/grpc/relay-vault-server.ts'
 import { CoalescingProducer } from '../transport/kafka/coalescing-producer.ts'
 import { kafkaIngress } from '../transport/kafka/kafka-ingress.ts'
 import { openConfiguredStore } from './open-configured-store.ts'
 import { relayOutbound } from './relay-outbound.ts'
-
-/** The file of the relay's SQLite store in the data folder, as `smsgw run` names its store. */
-const STORE_FILE = 'smsgw.db'
 
 export interface KafkaRelay {
   /** The port of vault.v1.Entity. */
@@ -29,7 +26,7 @@ export interface KafkaRelay {
  */
 export async function startKafkaRelay (config: GatewayConfig, vaultPassword: string, dataDir: string, log: Logger): Promise<KafkaRelay | undefined> {
   if (config.relay.grpcPort === undefined) return undefined
-  const location = config.store.url ?? join(dataDir, STORE_FILE)
+  const location = storeLocationOf(config.store.url, dataDir)
   // An operator's data folder may not exist yet (`smsgw run` makes its own the same way).
   if (config.store.url === undefined) await mkdir(dataDir, { recursive: true, mode: 0o700 })
   const store = await openConfiguredStore(config, location, log)
