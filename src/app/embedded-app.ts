@@ -1,8 +1,8 @@
 import { mkdir } from 'node:fs/promises'
-import { join } from 'node:path'
 import type { DeepPartial, GatewayConfig } from '../config/index.ts'
 import { BUILTIN_VAULT_FILE, BUILTIN_VAULT_PASSWORD, loadConfigWithWarnings, logConfigWarnings } from '../config/index.ts'
-import { readVaultPasswordFile, Vault } from '../crypto/vault/index.ts'
+import { storeLocationOf } from '../config/data-dir.ts'
+import { readVaultPasswordFile } from '../crypto/vault/index.ts'
 import { errorCodes, SmsgwError } from '../errors.ts'
 import { ApiKeyFile, apiKeyFilePath } from '../http/api-keys/index.ts'
 import { DashboardState } from '../http/dashboard/dashboard-state.ts'
@@ -12,11 +12,10 @@ import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { buildHttpFront } from './http-front.ts'
 import { listenHttp } from './listen-http.ts'
 import type { Logger } from '../log/logger.ts'
-import type { RequestIngress } from '../gateway/request-ingress.ts'
-import type { OutboundSide } from '../relay/grpc/otp-sender-from-config.ts'
 import { startConfiguredRelayVault } from '../relay/grpc/relay-vault-server.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
 import { startEmbeddedGateway } from './embedded-gateway.ts'
+import { relayOutbound } from './relay-outbound.ts'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, LOOPBACK_CLIENT, prepareDemo, type DemoFiles } from './demo-setup.ts'
 
 export interface EmbeddedAppOptions {
@@ -102,7 +101,7 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
 
   const metrics = new GatewayMetrics({ clients: config.clients.allowed, inboundOwners: config.inbound.owners.map(owner => owner.client) })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
-  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, config.store.url ?? join(options.dataDir, 'smsgw.db'), log, { sinks: [metricsStatusSink(metrics), dashboard] })
+  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, storeLocationOf(config.store.url, options.dataDir), log, { sinks: [metricsStatusSink(metrics), dashboard] })
   started.push(async () => { await running.shutdown() })
 
   transport.inbound.onHandled(({ connection, owner, outcome }) => { metrics.inboundSms(connection, owner, outcome) })
@@ -143,16 +142,6 @@ async function vaultPasswordOf (config: GatewayConfig): Promise<string> {
   if (config.vault.passwordFile !== undefined) return await readVaultPasswordFile(config.vault.passwordFile)
   if (config.vault.file === BUILTIN_VAULT_FILE) return BUILTIN_VAULT_PASSWORD
   throw new SmsgwError(errorCodes.vaultPassword, `no password for the vault ${config.vault.file}: set vault.passwordFile or SMSGW_VAULT_PASSWORD`)
-}
-
-/**
- * The relay sends its OTP SMS as a client of this gateway (relay.otpSmsClient): sealed to that
- * client's current key in the vault, and queued on the gateway's ingress like any request.
- */
-async function relayOutbound (config: GatewayConfig, vaultPassword: string, ingress: RequestIngress): Promise<OutboundSide | undefined> {
-  if (config.relay.grpcPort === undefined || config.relay.otpSmsClient === undefined) return undefined
-  const vault = await Vault.load(config.vault.file, vaultPassword)
-  return { ingress, publicKeyOf: clientId => vault.keysFor(clientId)[0]?.publicKey }
 }
 
 async function startSimulator (port: number): Promise<SmscSimulator> {

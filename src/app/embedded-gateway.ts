@@ -1,7 +1,7 @@
 import type { GatewayConfig } from '../config/index.ts'
 import type { Logger } from '../log/logger.ts'
-import { openStore } from '../store/open-store.ts'
 import { openEmbeddedTransport, type EmbeddedTransport } from '../transport/embedded/embedded-transport.ts'
+import { openConfiguredStore } from './open-configured-store.ts'
 import { startOutboundGateway, type GatewayParts, type RunningGateway } from './outbound-gateway.ts'
 
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000
@@ -13,7 +13,7 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000
  * recipient and stored there too (InboundInbox), before the SMSC is acknowledged.
  */
 export async function startEmbeddedGateway (config: GatewayConfig, vaultPassword: string, location: string, log: Logger, parts: GatewayParts = {}): Promise<{ running: RunningGateway, transport: EmbeddedTransport }> {
-  const store = await openStore(location, { poolSize: config.store.poolSize, synchronous: config.store.synchronous, busyTimeoutMs: config.store.busyTimeoutMs, onError: error => { log.warn({ err: error }, 'store connection failed; retrying') } })
+  const store = await openConfiguredStore(config, location, log)
   const transport = await openEmbeddedTransport(store, {
     source: { onReadError: error => { log.warn({ err: error }, 'reading the queue failed; retrying') } },
     inbound: config.inbound

@@ -1,6 +1,6 @@
 import type { Command } from 'commander'
 import { BUILTIN_VAULT_FILE, BUILTIN_VAULT_PASSWORD, type GatewayConfig } from '../config/index.ts'
-import { DEFAULT_DATA_DIR } from '../config/data-dir.ts'
+import { DEFAULT_DATA_DIR, dataDirOf } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
 import { onStopSignals } from './stop-signals.ts'
 import { resolveVaultPassword } from './vault-password.ts'
@@ -13,8 +13,9 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
     .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
     .option('--http-port <port>', 'also serve the HTTP API (an ingress to send-sms), metrics and the dashboard on this port')
     .option('--http-host <host>', 'address of the HTTP API', '127.0.0.1')
+    .option('--data <dir>', 'folder of the relay vault\'s store smsgw.db when relay.grpcPort is set and store.url names none', dataDirOf(io.env))
     .option('--api-keys <file>', `API key file of the HTTP API (default: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder of smsgw run: $SMSGW_DATA_DIR, else ${DEFAULT_DATA_DIR})`)
-    .action(async (options: { config?: string, brokers?: string, httpPort?: string, httpHost: string, apiKeys?: string }) => {
+    .action(async (options: { config?: string, brokers?: string, httpPort?: string, httpHost: string, data: string, apiKeys?: string }) => {
       // Loaded here, not at the top: the other commands need none of it and start faster.
       const { loadConfigWithWarnings, logConfigWarnings } = await import('../config/index.ts')
       const { createLogger } = await import('../log/logger.ts')
@@ -38,7 +39,7 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
         stopRequested = true
         void started.app?.close()
       })
-      const app = await startKafkaApp(config, password, log, http)
+      const app = await startKafkaApp(config, password, log, http, options.data)
       started.app = app
       if (app.url !== undefined) log.info({ url: app.url }, 'HTTP API, metrics and dashboard listening')
       if (stopRequested) void app.close()

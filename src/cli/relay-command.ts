@@ -2,7 +2,7 @@ import type { Command } from 'commander'
 import { constants } from 'node:fs'
 import { mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { dataDirOf } from '../config/data-dir.ts'
+import { dataDirOf, storeLocationOf } from '../config/data-dir.ts'
 import { loadConfig } from '../config/index.ts'
 import { writeFileAtomic } from '../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
@@ -126,7 +126,7 @@ function storeCommand (command: Command, settings: string, io: ProgramIo): Comma
 
 /** Runs `work` on the store at store.url (or smsgw.db in --data), closing it after. */
 async function withStore<T> (options: StoreOptions, storeUrl: string | undefined, work: (store: EmbeddedStore) => Promise<T>): Promise<T> {
-  const store = await openStore(storeUrl ?? join(options.data, 'smsgw.db'))
+  const store = await openStore(storeLocationOf(storeUrl, options.data))
   try {
     return await work(store)
   } finally {

@@ -169,9 +169,10 @@ export const gatewayConfigSchema = Type.Object({
   }, closed),
   store: Type.Object({
     /**
-     * Where `smsgw run` keeps its queue, statuses, ledger and correlations. Absent: the SQLite
-     * file smsgw.db in the data folder. A `postgres://` URL: a PostgreSQL database, which several
-     * instances may share (docs/embedded-mode.md). Another value: a SQLite file there.
+     * Where `smsgw run` keeps its queue, statuses, ledger and correlations, and `smsgw gateway`
+     * the relay's accounts (only with relay.grpcPort). Absent: the SQLite file smsgw.db in the
+     * data folder. A `postgres://` URL: a PostgreSQL database, which several instances may share
+     * (docs/embedded-mode.md). Another value: a SQLite file there.
      */
     url: Type.Optional(text()),
     /** PostgreSQL connections per instance (the consumer lease takes one more). */
