@@ -34,7 +34,7 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
       // unsettled requests from being sent twice.
       const started: { app?: Awaited<ReturnType<typeof startKafkaApp>> } = {}
       let stopRequested = false
-      const removeHandlers = onStopSignals(io, signal => {
+      onStopSignals(io, signal => {
         log.info({ signal }, 'stopping')
         stopRequested = true
         void started.app?.close()
@@ -45,7 +45,6 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
       if (stopRequested) void app.close()
       await app.running.done
       await app.close()
-      removeHandlers()
       log.flush()
     })
 }

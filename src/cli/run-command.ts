@@ -27,11 +27,10 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
       // Listening before the welcome: a Ctrl-C right after it stops cleanly, not by the default action.
       let stopRequested = (): void => {}
       const stopped = new Promise<void>(resolve => { stopRequested = resolve })
-      const removeHandlers = onStopSignals(io, () => { stopRequested() })
+      onStopSignals(io, () => { stopRequested() })
       await io.writeStdout(welcome(app.url, options.data, app))
       await stopped
       await app.close()
-      removeHandlers()
       log.flush()
     })
 }

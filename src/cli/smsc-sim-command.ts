@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises'
 import type { Command } from 'commander'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import type { ProgramIo, StopSignalSource } from './program-io.ts'
-import { INTERRUPTED_EXIT_CODE } from './stop-signals.ts'
+import type { ProgramIo } from './program-io.ts'
+import { onStopSignals } from './stop-signals.ts'
 
 // Not imported from the simulator's index, which would load the simulator for every command.
 const ID_FORMATS = ['decimal', 'hex', 'zero-padded'] as const
@@ -78,15 +78,10 @@ export function addSmscSimCommand (program: Command, io: ProgramIo): void {
       })
       logSimulatorEvents(simulator, log)
       log.info({ event: 'listening', host: simulator.address.address, port: simulator.address.port }, 'SMSC simulator listening')
-      const signal = await untilSignal(io.signals)
+      // A second signal means "now"; the copy of one Ctrl-C that a parent forwards does not.
+      const signal = await new Promise<NodeJS.Signals>(resolve => { onStopSignals(io, resolve) })
       log.info({ event: 'stopping', signal }, 'stopping')
-      // A second signal means "now".
-      const now = (): void => { io.exit(INTERRUPTED_EXIT_CODE) }
-      io.signals.on('SIGTERM', now)
-      io.signals.on('SIGINT', now)
       await simulator.close()
-      io.signals.off('SIGTERM', now)
-      io.signals.off('SIGINT', now)
       log.info({ event: 'stopped' }, 'SMSC simulator stopped')
       log.flush()
     })
@@ -127,16 +122,4 @@ async function readJson (file: string, what: string): Promise<unknown> {
   } catch (cause) {
     throw new SmsgwError(errorCodes.config, `the ${what} file ${file} is not JSON: ${cause instanceof Error ? cause.message : String(cause)}`, { cause })
   }
-}
-
-async function untilSignal (signals: StopSignalSource): Promise<NodeJS.Signals> {
-  return await new Promise(resolve => {
-    const onSignal = (signal: NodeJS.Signals): void => {
-      signals.off('SIGTERM', onSignal)
-      signals.off('SIGINT', onSignal)
-      resolve(signal)
-    }
-    signals.on('SIGTERM', onSignal)
-    signals.on('SIGINT', onSignal)
-  })
 }

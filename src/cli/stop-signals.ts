@@ -12,9 +12,12 @@ export const INTERRUPTED_EXIT_CODE = 130
 /**
  * Calls `stop` once, on the first SIGINT or SIGTERM of `io.signals`. A second signal
  * (REPEATED_SIGNAL_MS or more after the first) means "now": `io.exit(INTERRUPTED_EXIT_CODE)`.
- * Returns a function that removes the handlers.
+ *
+ * The handlers stay until the process ends: the copy of a Ctrl-C that a parent forwards (npm
+ * does) may arrive after the stop has finished, and with no handler left the default action
+ * would kill the process that was about to exit 0.
  */
-export function onStopSignals (io: Pick<ProgramIo, 'signals' | 'exit'>, stop: (signal: NodeJS.Signals) => void): () => void {
+export function onStopSignals (io: Pick<ProgramIo, 'signals' | 'exit'>, stop: (signal: NodeJS.Signals) => void): void {
   let firstAtMs: number | undefined
   const onSignal = (signal: NodeJS.Signals): void => {
     const nowMs = Date.now()
@@ -27,8 +30,4 @@ export function onStopSignals (io: Pick<ProgramIo, 'signals' | 'exit'>, stop: (s
   }
   io.signals.on('SIGINT', onSignal)
   io.signals.on('SIGTERM', onSignal)
-  return () => {
-    io.signals.off('SIGINT', onSignal)
-    io.signals.off('SIGTERM', onSignal)
-  }
 }
