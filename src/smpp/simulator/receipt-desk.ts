@@ -78,10 +78,13 @@ export class ReceiptDesk {
 
   /**
    * Sends the receipts kept for `systemId`, after a session bound to receive for it: those
-   * never answered, and those answered within resendAnsweredMs.
+   * never answered first, then those answered within resendAnsweredMs. What the SMSC still owes
+   * goes before what it only repeats: an ESME takes a few deliver_sm at a time, and a burst of
+   * repeats ahead of them held them past the deliver timeout, to be kept for a bind that may
+   * never come.
    */
   flush (systemId: string): void {
-    const jobs = [...this.#recentlyAnswered(systemId).map(({ job }) => job), ...this.#queued.get(systemId) ?? []]
+    const jobs = [...this.#queued.get(systemId) ?? [], ...this.#recentlyAnswered(systemId).map(({ job }) => job)]
     this.#queued.delete(systemId)
     this.#answered.delete(systemId)
     for (const job of jobs) this.#send(job)

@@ -210,6 +210,23 @@ test('simulator sends again after a rebind the receipts answered within resendAn
   assert.ok(await after.staysQuiet(pdu => pdu.command === 'deliver_sm', 300))
 })
 
+test('simulator sends after a rebind the receipts never answered before those it sends again', async t => {
+  const simulator = await startSimulator(t, { receiptDelayMs: 0, resendAnsweredReceiptsMs: 60_000 })
+  const first = await bindClient(t, simulator)
+  const answered = once(simulator, 'receipt') as Promise<[ReceiptEvent]>
+  const repeated = messageIdOf(await first.submit())
+  await answered
+  first.close()
+  await first.closed()
+  // Submitted through a transmitter: its receipt waits, never sent, for a session that can receive.
+  const transmitter = await bindClient(t, simulator, 'transmitter')
+  const owed = messageIdOf(await transmitter.submit())
+  await eventually('the receipt kept for a receiver', () => simulator.pendingReceipts === 1)
+  const receiver = await bindClient(t, simulator, 'receiver')
+  const ids = [await receiptFor(receiver), await receiptFor(receiver)].map(pdu => findTlv(pdu.body.tlvs, 'receipted_message_id'))
+  assert.deepStrictEqual(ids, [owed, repeated])
+})
+
 test('simulator emits receipt with the ESME\'s answer', async t => {
   const simulator = await startSimulator(t, { receiptDelayMs: 0 })
   const client = await bindClient(t, simulator, 'transceiver', { deliverStatus: s.ESME_RX_T_APPN })
