@@ -125,7 +125,7 @@ function checkRelayOtpSenders (merged: MergedLayers): ConfigIssue[] {
   if (typeof relay.otpSmsClient === 'string' && !(Array.isArray(allowed) && allowed.includes(relay.otpSmsClient))) {
     issues.push({ path: 'relay.otpSmsClient', problem: `must be one of clients.allowed, got ${JSON.stringify(relay.otpSmsClient)} (from ${merged.sourceOf(['relay', 'otpSmsClient'])})` })
   }
-  const needs: ReadonlyArray<readonly [string, string]> = [['smtpHost', 'smtpFrom'], ['smtpUser', 'smtpPasswordFile'], ['smtpPasswordFile', 'smtpUser']]
+  const needs: ReadonlyArray<readonly [string, string]> = [['smtpHost', 'smtpFrom'], ['smtpUser', 'smtpPasswordFile'], ['smtpPasswordFile', 'smtpUser'], ['captchaUrl', 'captchaSecretFile'], ['captchaSecretFile', 'captchaUrl']]
   for (const [setting, needed] of needs) {
     if (relay[setting] !== undefined && relay[needed] === undefined) issues.push({ path: `relay.${setting}`, problem: `needs relay.${needed} (from ${merged.sourceOf(['relay', setting])})` })
   }

@@ -219,7 +219,13 @@ export const gatewayConfigSchema = Type.Object({
     /** Certificates (PEM) to trust for the SMTP server instead of the system's. */
     smtpCaFile: Type.Optional(text()),
     /** The OTP mail's sender address. */
-    smtpFrom: Type.Optional(text())
+    smtpFrom: Type.Optional(text()),
+    /** A Pwned Passwords range API (k-anonymity) the new passwords are looked up in; none, no lookup. */
+    breachLookupUrl: Type.Optional(text()),
+    /** The captcha service whose tokens step 1 of CreateEntity, AuthenticateEntity and ResetPassword needs; none, no captcha. */
+    captchaUrl: Type.Optional(text()),
+    /** Its client_secret's file (the first line), so the secret is in no configuration. */
+    captchaSecretFile: Type.Optional(text())
   }, closed)
 }, closed)
 

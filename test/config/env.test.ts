@@ -80,7 +80,10 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.smtpUser', 'SMSGW_RELAY_SMTP_USER', 'string'],
     ['relay.smtpPasswordFile', 'SMSGW_RELAY_SMTP_PASSWORD_FILE', 'string'],
     ['relay.smtpCaFile', 'SMSGW_RELAY_SMTP_CA_FILE', 'string'],
-    ['relay.smtpFrom', 'SMSGW_RELAY_SMTP_FROM', 'string']
+    ['relay.smtpFrom', 'SMSGW_RELAY_SMTP_FROM', 'string'],
+    ['relay.breachLookupUrl', 'SMSGW_RELAY_BREACH_LOOKUP_URL', 'string'],
+    ['relay.captchaUrl', 'SMSGW_RELAY_CAPTCHA_URL', 'string'],
+    ['relay.captchaSecretFile', 'SMSGW_RELAY_CAPTCHA_SECRET_FILE', 'string']
   ])
 })
 

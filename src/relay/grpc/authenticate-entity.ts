@@ -1,6 +1,7 @@
 import { publishHandshake } from '../relay-diagnostics.ts'
 import { replaceDevice } from '../vault/index.ts'
 import { accountOf, checkPassword, INCORRECT_CREDENTIALS } from './account-of-identifier.ts'
+import { checkCaptcha } from './captcha.ts'
 import type { EntityContext } from './entity-context.ts'
 import { clientKeysOf, otpCodeOf, recipientOf, requireField } from './entity-inputs.ts'
 import { completed, ownershipProofRequired, type TwoStepRequest, type TwoStepResponse } from './two-step-response.ts'
@@ -22,6 +23,7 @@ export async function authenticateEntity (context: EntityContext, request: Authe
   requireField(request.password, 'password')
   const completing = request.ownership_proof_response !== ''
   const keys = completing ? clientKeysOf(request) : undefined
+  if (!completing) await checkCaptcha(context.captcha, request.captcha_token)
   const account = await accountOf(context, recipient)
   await checkPassword(context, account, request.password, INCORRECT_CREDENTIALS)
   if (keys === undefined) return { ...ownershipProofRequired(await context.otp.send(recipient, 'authenticate')), requires_password_reset: false }

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js'
 import { publishHandshake } from '../relay-diagnostics.ts'
 import { createAccount, findAccount, hashPassword, MAX_COUNTRY_CODE_BYTES } from '../vault/index.ts'
+import { checkCaptcha } from './captcha.ts'
 import type { EntityContext } from './entity-context.ts'
 import { checkPasswordStrength, checkPhoneCountry, clientKeysOf, otpCodeOf, recipientOf, requireField } from './entity-inputs.ts'
 import type { OtpRecipient } from './otp-sender.ts'
@@ -22,7 +23,8 @@ export async function createEntity (context: EntityContext, request: CreateEntit
   const keys = clientKeysOf(request)
   if (Buffer.byteLength(request.country_code) > MAX_COUNTRY_CODE_BYTES) throw invalidArgument(`The phone number does not match the provided country code ${request.country_code.slice(0, MAX_COUNTRY_CODE_BYTES)}. Expected country code is unknown.`)
   if (recipient.channel === 'phone') checkPhoneCountry(recipient.identifier, request.country_code)
-  checkPasswordStrength(request.password)
+  if (request.ownership_proof_response === '') await checkCaptcha(context.captcha, request.captcha_token)
+  await checkPasswordStrength(request.password, context.breachLookup)
   if ((await findAccount(context.vault, { identifier: recipient.identifier })).ok) throw alreadyExists(recipient)
 
   if (request.ownership_proof_response === '') {

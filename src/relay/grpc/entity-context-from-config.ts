@@ -7,6 +7,8 @@ import type { RelayOtpStore } from '../../store/relay-otps.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { generateX25519KeyPair } from '../ratchet/index.ts'
 import { identifierKeyFromKeyFile, loadSealingKeyRing, pepperFromFile } from '../vault/index.ts'
+import { rangeApiBreachLookup } from './breach-lookup.ts'
+import { captchaServiceVerifier, type CaptchaVerifier } from './captcha.ts'
 import { composeEntityContext, type EntityContext } from './entity-context.ts'
 import type { OtpChannel } from './otp-sender.ts'
 import { otpSenderFromConfig, type OutboundSide } from './otp-sender-from-config.ts'
@@ -37,13 +39,27 @@ export function entityContextFromConfig (relay: GatewayConfig['relay'], store: R
   if (!pepper.ok) return pepper
   const otpSender = otpSenderFromConfig(relay, { store: store.relayOtps, identifierKey: identifierKey.value, ...parts })
   if (!otpSender.ok) return otpSender
+  const captcha = captchaOfConfig(relay)
+  if (!captcha.ok) return captcha
+  const breachLookup = relay.breachLookupUrl === undefined ? undefined : rangeApiBreachLookup({ baseUrl: relay.breachLookupUrl })
   const vault = { accounts: store.relay, keys: keys.value, identifierKey: identifierKey.value, generateKeyPair: generateX25519KeyPair }
-  return succeed(composeEntityContext({ vault, pepper: pepper.value, otpSender: otpSender.value, limitStore: store.relayLimits }))
+  return succeed(composeEntityContext({ vault, pepper: pepper.value, otpSender: otpSender.value, limitStore: store.relayLimits, breachLookup, captcha: captcha.value }))
 }
 
 /** The identifier key from relay.identifierKeyFile; missing or malformed, SMSGW_RELAY_KEY_FILE naming the setting. */
 export function identifierKeyOfConfig (relay: GatewayConfig['relay']): Outcome<Buffer> {
   return fromFile(relay.identifierKeyFile, 'relay.identifierKeyFile', identifierKeyFromKeyFile)
+}
+
+/** The captcha verifier of relay.captchaUrl with the first line of relay.captchaSecretFile; none without a URL. */
+function captchaOfConfig (relay: GatewayConfig['relay']): Outcome<CaptchaVerifier | undefined> {
+  if (relay.captchaUrl === undefined) return succeed(undefined)
+  const secret = fromFile(relay.captchaSecretFile, 'relay.captchaSecretFile', text => {
+    const line = text.split(/\r?\n/)[0] ?? ''
+    return line === '' ? fail(errorCodes.relayKeyFile, 'the first line is empty') : succeed(Buffer.from(line, 'utf8'))
+  })
+  if (!secret.ok) return secret
+  return succeed(captchaServiceVerifier({ baseUrl: relay.captchaUrl, clientSecret: secret.value.toString('utf8') }))
 }
 
 function fromFile (path: string | undefined, setting: string, parse: (text: string) => Outcome<Buffer>): Outcome<Buffer> {

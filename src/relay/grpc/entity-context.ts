@@ -2,6 +2,8 @@ import { status } from '@grpc/grpc-js'
 import type { RelayAccount } from '../../store/relay-accounts.ts'
 import { deviceSecretOfAccount, findAccount, issueLongLivedToken, parseLongLivedToken, verifyLongLivedToken, type CreatedAccount, type RelayVault } from '../vault/index.ts'
 import type { RelayLimitStore } from '../../store/relay-limits.ts'
+import type { BreachLookup } from './breach-lookup.ts'
+import type { CaptchaVerifier } from './captcha.ts'
 import type { OtpSender } from './otp-sender.ts'
 import { rateLimitedOtpSender, type Limits } from './rate-limited.ts'
 import { INVALID_TOKEN_DETAILS, missingField, RpcFailure } from './rpc-failure.ts'
@@ -15,6 +17,10 @@ export interface EntityContext {
   /** The OTP sender behind the request windows (rateLimitedOtpSender). */
   readonly otp: OtpSender
   readonly limits: Limits
+  /** The breach lookup of new passwords (relay.breachLookupUrl); none, no lookup. */
+  readonly breachLookup?: BreachLookup | undefined
+  /** The captcha of step 1 (relay.captchaUrl); none, no captcha. */
+  readonly captcha?: CaptchaVerifier | undefined
 }
 
 export interface EntityParts {
@@ -24,12 +30,14 @@ export interface EntityParts {
   readonly otpSender: OtpSender
   readonly limitStore: RelayLimitStore
   readonly nowMs?: () => number
+  readonly breachLookup?: BreachLookup | undefined
+  readonly captcha?: CaptchaVerifier | undefined
 }
 
 /** The context of the Entity RPCs from its parts: the one place the rate limits are put in. */
 export function composeEntityContext (parts: EntityParts): EntityContext {
   const limits: Limits = { store: parts.limitStore, identifierKey: parts.vault.identifierKey, nowMs: parts.nowMs ?? Date.now }
-  return { vault: parts.vault, pepper: parts.pepper, otp: rateLimitedOtpSender(parts.otpSender, limits), limits }
+  return { vault: parts.vault, pepper: parts.pepper, otp: rateLimitedOtpSender(parts.otpSender, limits), limits, breachLookup: parts.breachLookup, captcha: parts.captcha }
 }
 
 /** The keys and token a completed step returns (relay-wire.md §1, LLT note). */

@@ -1,6 +1,7 @@
 import { status } from '@grpc/grpc-js'
 import { parsePhoneNumberWithError, ParseError } from 'libphonenumber-js/max'
 import { checkEmailAddress, checkX25519PublicKeyField, normalizePhoneNumber, passwordWeakness } from '../vault/index.ts'
+import type { BreachLookup } from './breach-lookup.ts'
 import type { OtpRecipient } from './otp-sender.ts'
 import { invalidArgument, missingField, RpcFailure } from './rpc-failure.ts'
 
@@ -57,11 +58,17 @@ export function checkPhoneCountry (phoneNumber: string, countryCode: string): vo
   throw invalidArgument(`The phone number does not match the provided country code ${countryCode}. Expected country code is ${region ?? 'unknown'}.`)
 }
 
-/** The strength rules of relay.md §7, first failing rule's text (upstream's breach lookup is not done). */
-export function checkPasswordStrength (password: string): void {
+export const BREACHED_PASSWORD_DETAILS = 'This password has been found in a data breach and should not be used. Please choose a different password.'
+
+/**
+ * The strength rules of relay.md §7, first failing rule's text; the breach lookup last, when one is
+ * configured (a failed lookup skips it).
+ */
+export async function checkPasswordStrength (password: string, breachLookup: BreachLookup | undefined): Promise<void> {
   if (password.length > MAX_PASSWORD_CHARS) throw invalidArgument(`Password must be at most ${MAX_PASSWORD_CHARS} characters long`)
   const weakness = passwordWeakness(password)
   if (weakness !== undefined) throw invalidArgument(weakness)
+  if (breachLookup !== undefined && await breachLookup(password) === true) throw invalidArgument(BREACHED_PASSWORD_DETAILS)
 }
 
 export function requireField (value: string, field: string): void {

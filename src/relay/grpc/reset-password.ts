@@ -1,6 +1,7 @@
 import { publishHandshake } from '../relay-diagnostics.ts'
 import { hashPassword, replaceDevice } from '../vault/index.ts'
 import { accountOf } from './account-of-identifier.ts'
+import { checkCaptcha } from './captcha.ts'
 import type { EntityContext } from './entity-context.ts'
 import { checkPasswordStrength, clientKeysOf, otpCodeOf, recipientOf, requireField } from './entity-inputs.ts'
 import { completed, ownershipProofRequired, type TwoStepRequest, type TwoStepResponse } from './two-step-response.ts'
@@ -18,7 +19,8 @@ export async function resetPassword (context: EntityContext, request: ResetPassw
   requireField(request.new_password, 'new_password')
   const completing = request.ownership_proof_response !== ''
   const keys = completing ? clientKeysOf(request) : undefined
-  checkPasswordStrength(request.new_password)
+  if (!completing) await checkCaptcha(context.captcha, request.captcha_token)
+  await checkPasswordStrength(request.new_password, context.breachLookup)
   await accountOf(context, recipient)
   if (keys === undefined) return ownershipProofRequired(await context.otp.send(recipient, 'reset'))
 

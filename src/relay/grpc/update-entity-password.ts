@@ -23,7 +23,7 @@ export async function updateEntityPassword (context: EntityContext, request: Upd
   requireField(request.new_password, 'new_password')
   const account = await accountOfToken(context, request.long_lived_token)
   await checkPassword(context, account, request.current_password, 'The current password you entered is incorrect. Please try again.')
-  checkPasswordStrength(request.new_password)
+  await checkPasswordStrength(request.new_password, context.breachLookup)
   const retired = await retireDevice(context.vault, account.entityId, await hashPassword(context.pepper, request.new_password))
   // An account deleted meanwhile: the catch-all answer (unary()).
   if (!retired.ok) throw retired.error

@@ -1,5 +1,7 @@
 import { credentials, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js'
 import { randomBytes } from 'node:crypto'
+import type { BreachLookup } from '../../../src/relay/grpc/breach-lookup.ts'
+import type { CaptchaVerifier } from '../../../src/relay/grpc/captcha.ts'
 import { loadVaultPackage } from '../../../src/relay/grpc/entity-proto.ts'
 import { developmentOtpSender } from '../../../src/relay/grpc/development-otp-sender.ts'
 import { startRelayGrpcServer, type RelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
@@ -51,13 +53,15 @@ export interface HarnessOptions {
   readonly keys?: TestVault['keys']
   /** The OTP sender; the development one with OTP_CODE for `testIdentifiers` by default. */
   readonly otpSender?: OtpSender
+  readonly breachLookup?: BreachLookup
+  readonly captcha?: CaptchaVerifier
 }
 
 export async function startEntityHarness (store: EmbeddedStore, testIdentifiers: readonly string[] = [TEST_PHONE, TEST_EMAIL], options: HarnessOptions = {}): Promise<EntityHarness> {
   const vault = vaultOver(store, options.keys ?? newRing())
   const internalErrors: unknown[] = []
   const server = await startRelayGrpcServer(
-    composeEntityContext({ vault, pepper: options.pepper ?? randomBytes(32), otpSender: options.otpSender ?? developmentOtpSender({ code: OTP_CODE, identifiers: testIdentifiers }), limitStore: store.relayLimits, nowMs: options.nowMs }),
+    composeEntityContext({ vault, pepper: options.pepper ?? randomBytes(32), otpSender: options.otpSender ?? developmentOtpSender({ code: OTP_CODE, identifiers: testIdentifiers }), limitStore: store.relayLimits, nowMs: options.nowMs, breachLookup: options.breachLookup, captcha: options.captcha }),
     { host: '127.0.0.1', port: 0, onInternalError: error => { internalErrors.push(error) } }
   )
   const client = entityClient(server.port)
