@@ -5,6 +5,7 @@
 // file; the children inherit process.env as it is then (checked on Node 24.21, with both
 // --test-isolation=process and =none), so the addresses travel in SMSGW_TEST_KAFKA and
 // SMSGW_TEST_POSTGRES.
+import { shareCompileCache } from './compile-cache.ts'
 import { startKafkaBroker } from './kafka-broker.ts'
 import type { KafkaBroker } from './kafka-broker.ts'
 import { testKafkaEnv } from './kafka.ts'
@@ -16,6 +17,7 @@ let broker: KafkaBroker | undefined
 let postgres: PostgresServer | undefined
 
 export async function globalSetup (): Promise<void> {
+  shareCompileCache()
   // A broker or server given from outside (a developer's `scripts/kafka.sh start` or
   // `scripts/postgres.sh start`) is used as it is. The two start side by side; allSettled rather
   // than all, so that when one fails we still learn of the other and can stop it.
