@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs'
 import type { GatewayConfig } from '../../config/index.ts'
 import { errorCodes } from '../../errors.ts'
 import type { RelayAccountStore } from '../../store/relay-accounts.ts'
@@ -11,6 +10,7 @@ import { rangeApiBreachLookup } from './breach-lookup.ts'
 import { captchaServiceVerifier, type CaptchaVerifier } from './captcha.ts'
 import { composeEntityContext, type EntityContext } from './entity-context.ts'
 import type { OtpChannel } from './otp-sender.ts'
+import { firstLineOf, readSettingFile } from './setting-file.ts'
 import { otpSenderFromConfig, type OutboundSide } from './otp-sender-from-config.ts'
 
 // The composition of the Entity service from the configuration (docs/configuration.md, `relay`):
@@ -55,7 +55,7 @@ export function identifierKeyOfConfig (relay: GatewayConfig['relay']): Outcome<B
 function captchaOfConfig (relay: GatewayConfig['relay']): Outcome<CaptchaVerifier | undefined> {
   if (relay.captchaUrl === undefined) return succeed(undefined)
   const secret = fromFile(relay.captchaSecretFile, 'relay.captchaSecretFile', text => {
-    const line = text.split(/\r?\n/)[0] ?? ''
+    const line = firstLineOf(text)
     return line === '' ? fail(errorCodes.relayKeyFile, 'the first line is empty') : succeed(Buffer.from(line, 'utf8'))
   })
   if (!secret.ok) return secret
@@ -64,12 +64,9 @@ function captchaOfConfig (relay: GatewayConfig['relay']): Outcome<CaptchaVerifie
 
 function fromFile (path: string | undefined, setting: string, parse: (text: string) => Outcome<Buffer>): Outcome<Buffer> {
   if (path === undefined) return fail(errorCodes.relayKeyFile, `${setting} is not set: the relay vault needs it`)
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (error) {
-    return fail(errorCodes.relayKeyFile, `cannot read ${setting} (${path}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`)
-  }
+  const bytes = readSettingFile(path, setting)
+  if (!bytes.ok) return bytes
+  const text = bytes.value.toString('utf8')
   const parsed = parse(text)
   return parsed.ok ? parsed : fail(errorCodes.relayKeyFile, `${setting} (${path}): ${parsed.error.message}`)
 }

@@ -1,5 +1,4 @@
 import type { KeyObject } from 'node:crypto'
-import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import type { GatewayConfig } from '../../config/index.ts'
 import { errorCodes } from '../../errors.ts'
@@ -11,6 +10,7 @@ import { smsOtpDelivery } from '../otp/sms-otp-delivery.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { developmentOtpSender } from './development-otp-sender.ts'
 import type { OtpChannel, OtpSender } from './otp-sender.ts'
+import { firstLineOf, readSettingFile } from './setting-file.ts'
 import { storedOtpSender } from './stored-otp-sender.ts'
 
 // The OTP sender from the configuration (docs/relay.md, "One-time codes"): in development with a
@@ -63,9 +63,9 @@ function smsDelivery (relay: GatewayConfig['relay'], clientId: string, outbound:
 }
 
 function emailDelivery (relay: GatewayConfig['relay'], host: string, from: string): Outcome<OtpDelivery> {
-  const password = relay.smtpPasswordFile === undefined ? undefined : readSetting(relay.smtpPasswordFile, 'relay.smtpPasswordFile')
+  const password = relay.smtpPasswordFile === undefined ? undefined : readSettingFile(relay.smtpPasswordFile, 'relay.smtpPasswordFile')
   if (password !== undefined && !password.ok) return password
-  const ca = relay.smtpCaFile === undefined ? undefined : readSetting(relay.smtpCaFile, 'relay.smtpCaFile')
+  const ca = relay.smtpCaFile === undefined ? undefined : readSettingFile(relay.smtpCaFile, 'relay.smtpCaFile')
   if (ca !== undefined && !ca.ok) return ca
   return succeed(emailOtpDelivery({
     from,
@@ -74,18 +74,10 @@ function emailDelivery (relay: GatewayConfig['relay'], host: string, from: strin
       port: relay.smtpPort,
       tls: relay.smtpTls,
       user: relay.smtpUser,
-      password: password?.value.toString('utf8').split(/\r?\n/)[0],
+      password: password === undefined ? undefined : firstLineOf(password.value.toString('utf8')),
       ca: ca?.value,
       clientName: hostname(),
       timeoutMs: SMTP_STEP_TIMEOUT_MS
     }
   }))
-}
-
-function readSetting (path: string, setting: string): Outcome<Buffer> {
-  try {
-    return succeed(readFileSync(path))
-  } catch (error) {
-    return fail(errorCodes.relayKeyFile, `cannot read ${setting} (${path}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`)
-  }
 }

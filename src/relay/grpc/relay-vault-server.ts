@@ -1,10 +1,9 @@
-import { readFileSync } from 'node:fs'
 import type { GatewayConfig } from '../../config/index.ts'
-import { errorCodes, SmsgwError } from '../../errors.ts'
 import type { Logger } from '../../log/logger.ts'
 import { LIMIT_RESET_AFTER_MS } from '../vault/rate-limits.ts'
 import { entityContextFromConfig, type RelayStoreParts } from './entity-context-from-config.ts'
 import type { OutboundSide } from './otp-sender-from-config.ts'
+import { readSettingFile } from './setting-file.ts'
 import { startRelayGrpcServer, type RelayGrpcServer, type RelayGrpcServerOptions } from './grpc-server.ts'
 
 /** How often rate-limit rows older than their reset time, and one-time codes expired a day ago, are deleted. */
@@ -55,9 +54,7 @@ function tlsOf (relay: GatewayConfig['relay']): Pick<RelayGrpcServerOptions, 'tl
 }
 
 function readSetting (path: string, setting: string): Buffer {
-  try {
-    return readFileSync(path)
-  } catch (error) {
-    throw new SmsgwError(errorCodes.relayKeyFile, `cannot read ${setting} (${path}): ${(error as NodeJS.ErrnoException).code ?? 'unreadable'}`)
-  }
+  const bytes = readSettingFile(path, setting)
+  if (!bytes.ok) throw bytes.error
+  return bytes.value
 }
