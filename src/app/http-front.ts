@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify'
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify'
 import type { Awaitable } from '../async/awaitable.ts'
 import type { InboundFeed } from '../gateway/inbound/inbound-feed.ts'
 import type { RequestIngress } from '../gateway/request-ingress.ts'
@@ -37,6 +37,8 @@ export interface HttpFrontOptions {
   transportReady: () => Awaitable<boolean>
   /** The relay vault's accounts in the store, where the vault runs (the accounts gauge). */
   relayAccounts?: () => Awaitable<number>
+  /** The relay's HTTP routes where the relay runs (/v3/publish, /v3/clients, /v1/platforms: relay-wire.md §5). */
+  relayRoutes?: readonly FastifyPluginAsync[]
   log: Logger
 }
 
@@ -71,7 +73,8 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     plugins: [
       async app => { await observabilityPlugin(app, { metrics, readiness, ...(options.protectMetrics ? { protectMetricsWith: operators } : {}) }) },
       async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot(), operators }) },
-      async app => { await unknownOutcomeRoutes(app, { unknownOutcomes: running.unknownOutcomes, operators }) }
+      async app => { await unknownOutcomeRoutes(app, { unknownOutcomes: running.unknownOutcomes, operators }) },
+      ...options.relayRoutes ?? []
     ]
   })
   app.addHook('onClose', async () => { for (const stop of unwatch) stop() })

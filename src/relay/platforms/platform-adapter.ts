@@ -1,0 +1,78 @@
+import type { EmailContent, MessageContent, TextContent } from '../payload/content.ts'
+
+// What the publisher asks of a platform (relay.md §6, relay-wire.md §3): link an account, publish
+// a decrypted content with the account's token, revoke. One adapter per platform of
+// payload/platforms.ts, each over the platform's own client library with a configurable base URL
+// (the platform simulator's in tests, the demo and the bench). The publisher owns the pipeline,
+// the token storage (sealed, through the vault), retries and idempotency; an adapter owns only the
+// platform's protocol.
+
+/**
+ * A platform token as the vault stores it (JSON text in EntityInternal's `token`): the OAuth2
+ * token response's fields (`access_token`, `refresh_token`, `expires_at` in Unix seconds, `scope`,
+ * `token_type`, `id_token`, ...) or, for Telegram, the session the adapter needs.
+ */
+export type PlatformToken = Readonly<Record<string, unknown>>
+
+/** Why a platform call failed; the publisher retries only `transient` and `rate-limited`. */
+export type PlatformFailureKind =
+  /** The token is expired and could not be refreshed, or was revoked: the user must link again. */
+  | 'token-invalid'
+  /** 429 or the platform's own rate limit; `retryAfterMs` when the platform said. */
+  | 'rate-limited'
+  /** A 5xx, a reset connection, a timeout: the same call may succeed later. */
+  | 'transient'
+  /** The platform refused the content or the request for good (4xx other than the above). */
+  | 'rejected'
+
+/** A platform call's failure; `message` is safe to show the user and never holds a token or content. */
+export class PlatformFailure extends Error {
+  readonly kind: PlatformFailureKind
+  readonly retryAfterMs: number | undefined
+  constructor (kind: PlatformFailureKind, message: string, retryAfterMs?: number) {
+    super(message)
+    this.kind = kind
+    this.retryAfterMs = retryAfterMs
+  }
+}
+
+/** What a publish returns: the token again when the adapter refreshed it, to be stored back. */
+export interface Published {
+  readonly refreshedToken?: PlatformToken
+}
+
+export interface AuthorizationUrl {
+  readonly url: string
+  readonly scope: string
+  readonly clientId: string
+  readonly redirectUrl: string
+}
+
+export interface LinkedAccount {
+  readonly token: PlatformToken
+  /** The account on the platform (an e-mail address, a handle, a phone number): sealed at rest. */
+  readonly accountIdentifier: string
+}
+
+export interface OAuth2Adapter {
+  readonly protocol: 'oauth2'
+  /** The authorization URL with PKCE S256 over `codeVerifier` and the app's `state`. */
+  authorizationUrl (request: { readonly state: string, readonly codeVerifier: string, readonly redirectUrl?: string }): AuthorizationUrl
+  /** Exchanges the redirect's code, then reads the account identifier with the new token. */
+  exchangeCode (request: { readonly code: string, readonly codeVerifier: string, readonly redirectUrl?: string }): Promise<LinkedAccount>
+  publish (token: PlatformToken, content: EmailContent | TextContent | MessageContent): Promise<Published>
+  /** Revokes at the provider; the publisher logs a failure and deletes its copy anyway. */
+  revoke (token: PlatformToken): Promise<void>
+}
+
+/** Phone-number based authentication (Telegram): a code sent by the platform, then a 2FA password if the account has one. */
+export interface PnbaAdapter {
+  readonly protocol: 'pnba'
+  /** Asks the platform to send its login code; the text is the adapter's (shown to the user). */
+  requestCode (phoneNumber: string): Promise<{ readonly message: string }>
+  exchangeCode (request: { readonly phoneNumber: string, readonly code: string, readonly password?: string }): Promise<LinkedAccount | { readonly twoStepVerificationRequired: true }>
+  publish (token: PlatformToken, content: MessageContent): Promise<Published>
+  revoke (token: PlatformToken): Promise<void>
+}
+
+export type PlatformAdapter = OAuth2Adapter | PnbaAdapter
