@@ -2,7 +2,12 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { encodeEmailMessage, encodeHeaderText, type EmailFields } from '../../../src/relay/platforms/email-message.ts'
 import { PlatformFailure } from '../../../src/relay/platforms/platform-adapter.ts'
-import { decodeEmailMessage } from './email-reader.ts'
+import { decodeEmailMessage as readEmail, type ReadEmail } from '../../../src/platform-sim/email-reader.ts'
+
+/** The message as a mail client reads it (the platform simulator's reader, written apart from the encoder). */
+function decodeEmailMessage (raw: Buffer): ReadEmail {
+  return readEmail(raw) ?? assert.fail('the message does not read')
+}
 
 const FIELDS: EmailFields = { from: 'me@example.org', to: 'you@example.org', cc: '', bcc: '', subject: 'Hello', body: 'Line one\nLine two' }
 
