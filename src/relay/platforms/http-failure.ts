@@ -30,7 +30,8 @@ export function retryAfterMs (header: string | null, nowMs = Date.now()): number
   if (header === null) return undefined
   const text = header.trim()
   if (/^\d+$/.test(text)) return Number(text) * 1000
-  const at = Date.parse(text)
+  // An HTTP-date names its day and month; Date.parse alone would take '-5' for a year.
+  const at = /[A-Za-z]/.test(text) ? Date.parse(text) : Number.NaN
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs)
 }
 

@@ -89,6 +89,18 @@ describe('blueskyAdapter', () => {
     assert.deepStrictEqual(simulator.posts().map(post => post.text), ['after expiry', 'after a 401'])
   })
 
+  test('hands back the token it refreshed when the post then fails, since the old refresh token is retired', async () => {
+    const { token } = await linkThroughSimulator(adapter)
+    await setFault(simulator, { platform: 'bluesky', kind: 'server-error', count: 1 })
+    const failure = await rejection(adapter.publish({ ...token, expires_at: 1 }, text('x')))
+    assert.equal(failure.kind, 'transient')
+    assert.ok(failure.refreshedToken !== undefined)
+    // The simulator rotates refresh tokens, as atproto does: only the handed-back token still works.
+    assert.equal((await rejection(adapter.publish({ ...token, expires_at: 1 }, text('old')))).kind, 'token-invalid')
+    assert.deepStrictEqual(await adapter.publish(failure.refreshedToken, text('new')), {})
+    assert.deepStrictEqual(simulator.posts().map(post => post.text), ['new'])
+  })
+
   test('maps 429 to rate-limited with Retry-After, and 5xx to transient', async () => {
     const { token } = await linkThroughSimulator(adapter)
     await setFault(simulator, { platform: 'bluesky', kind: 'rate-limit', count: 1, retryAfterSeconds: 5 })
