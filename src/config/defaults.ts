@@ -6,6 +6,7 @@ import { dataCodingChoices } from './data-coding-choices.ts'
 import { deepFreeze } from './deep-freeze.ts'
 import { messageIdStyles } from './message-id-styles.ts'
 import { relayEnvironments } from './relay-environments.ts'
+import { defaultRelayPlatforms } from './relay-platforms-schema.ts'
 import { smtpTlsModes } from './smtp-tls-modes.ts'
 import type { GatewayConfig } from './schema.ts'
 
@@ -170,6 +171,7 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     otpDevelopmentIdentifiers: [],
     otpSmsSender: DEFAULT_RELAY_OTP_SMS_SENDER,
     smtpPort: DEFAULT_RELAY_SMTP_PORT,
-    smtpTls: smtpTlsModes.starttls
+    smtpTls: smtpTlsModes.starttls,
+    platforms: defaultRelayPlatforms
   }
 })

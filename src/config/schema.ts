@@ -7,6 +7,7 @@ import { allowedDataCodingChoices } from './data-coding-choices.ts'
 import type { DeepReadonly } from './deep-types.ts'
 import { allowedMessageIdStyles } from './message-id-styles.ts'
 import { allowedRelayEnvironments } from './relay-environments.ts'
+import { HTTP_URL_PATTERN, relayPlatformsSchema } from './relay-platforms-schema.ts'
 import { allowedSmtpTlsModes } from './smtp-tls-modes.ts'
 
 /** `host:port`, where host is a name, an IPv4 address or a bracketed IPv6 address. */
@@ -22,6 +23,7 @@ export const DESTINATION_PATTERN = '^[0-9A-Za-z.:_-]{1,253}(/[0-9]{1,3})?$'
 export const patternDescriptions: Readonly<Record<string, string>> = {
   [BROKER_PATTERN]: 'must be host:port',
   [DESTINATION_PATTERN]: 'must be a network (10.0.0.0/8, fd00::/8), an IP address or a host name',
+  [HTTP_URL_PATTERN]: 'must be an http:// or https:// URL',
   [TOPIC_PATTERN]: 'must be a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)'
 }
 
@@ -225,7 +227,9 @@ export const gatewayConfigSchema = Type.Object({
     /** The captcha service whose tokens step 1 of CreateEntity, AuthenticateEntity and ResetPassword needs; none, no captcha. */
     captchaUrl: Type.Optional(text()),
     /** Its client_secret's file (the first line), so the secret is in no configuration. */
-    captchaSecretFile: Type.Optional(text())
+    captchaSecretFile: Type.Optional(text()),
+    /** The platforms published to (relay-platforms-schema.ts; docs/relay.md, "Platforms"). */
+    platforms: relayPlatformsSchema
   }, closed)
 }, closed)
 

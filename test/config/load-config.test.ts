@@ -62,7 +62,27 @@ const defaults: GatewayConfig = {
   webhooks: { allowedDestinations: [] },
   inbound: { owners: [], duplicateWindowMs: 600000 },
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 },
-  relay: { grpcHost: '127.0.0.1', environment: 'production', otpDevelopmentIdentifiers: [], otpSmsSender: 'RelaySMS', smtpPort: 587, smtpTls: 'starttls' }
+  relay: {
+    grpcHost: '127.0.0.1',
+    environment: 'production',
+    otpDevelopmentIdentifiers: [],
+    otpSmsSender: 'RelaySMS',
+    smtpPort: 587,
+    smtpTls: 'starttls',
+    platforms: {
+      gmail: {
+        baseUrl: 'https://www.googleapis.com',
+        authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+        tokenUrl: 'https://oauth2.googleapis.com/token',
+        revokeUrl: 'https://oauth2.googleapis.com/revoke',
+        redirectUrl: 'https://relay.smswithoutborders.com/android'
+      },
+      twitter: { baseUrl: 'https://api.x.com', authorizationUrl: 'https://x.com/i/oauth2/authorize', redirectUrl: 'https://relay.smswithoutborders.com/android' },
+      mastodon: { baseUrl: 'https://mastodon.social', redirectUrl: 'https://relay.smswithoutborders.com/android' },
+      bluesky: { baseUrl: 'https://bsky.social', redirectUrl: 'https://relay.smswithoutborders.com/android' },
+      telegram: {}
+    }
+  }
 }
 
 test('loadConfig gives the defaults when nothing is given', async () => {

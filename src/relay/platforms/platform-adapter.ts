@@ -31,7 +31,7 @@ export class PlatformFailure extends Error {
   readonly retryAfterMs: number | undefined
   /**
    * The token the adapter refreshed before the call failed, to be stored back all the same: a
-   * platform that rotates refresh tokens (the simulator, X, atproto) has retired the old one.
+   * platform that rotates refresh tokens (X) has already retired the one the publisher holds.
    */
   readonly refreshedToken: PlatformToken | undefined
   constructor (kind: PlatformFailureKind, message: string, retryAfterMs?: number, refreshedToken?: PlatformToken) {

@@ -1,51 +1,68 @@
-// A post longer than the platform's limit becomes a thread (relay.md §6): parts cut at whitespace
-// where the text has any, each but a lone part ending in ` (i/n)` as upstream's post_thread
-// numbers them, and no part over the limit with its number (upstream's textwrap can overrun it on
-// a long word, which the platform then refuses). Lengths are in graphemes, what Bluesky counts
-// (a flag emoji or an accented letter made of two code points is one).
+// A text longer than a platform's post limit becomes a thread (relay.md §6): parts of at most
+// the limit each, numbered ` (i/n)`, each posted in reply to the one before. Pure.
+//
+// Length is counted in code points. That is never less than what Mastodon counts (grapheme
+// clusters) and equals X's count for most text; X weighs CJK characters double and both count a
+// URL as 23, which this does not model (such a part may be refused as too long: `rejected`).
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+/** X's limit (relay.md §6). */
+export const X_POST_CHARACTERS = 280
+/** Mastodon's default instance limit (relay.md §6). */
+export const MASTODON_POST_CHARACTERS = 500
+/** Bluesky's limit (relay.md §6). */
+export const BLUESKY_POST_CHARACTERS = 300
 
-export function graphemeCount (text: string): number {
-  return Array.from(graphemes.segment(text)).length
+const segmenter = new Intl.Segmenter(undefined, { granularity: 'grapheme' })
+
+function lengthOf (text: string): number {
+  return [...text].length
 }
 
-/** The parts to post in order; `[text]` when it fits. `limit` is in graphemes and leaves room for a number. */
-export function splitIntoThread (text: string, limit: number): string[] {
-  const clusters = Array.from(graphemes.segment(text), segment => segment.segment)
-  if (clusters.length <= limit) return [text]
-  // The suffix's length depends on how many parts there are: try 1-digit counts, then 2, ...
-  for (let digits = 1; ; digits++) {
-    const width = limit - ` (${'9'.repeat(digits)}/${'9'.repeat(digits)})`.length
-    if (width < 1) throw new RangeError(`a post limit of ${limit} leaves no room for text`)
-    const parts = cutAtWhitespace(clusters, width)
-    if (String(parts.length).length <= digits) return parts.map((part, index) => `${part} (${index + 1}/${parts.length})`)
+/**
+ * The posts of `text` under `limit` code points: the text itself when it fits, else parts cut at
+ * white space (inside a word longer than a part, between grapheme clusters), each ending ` (i/n)`.
+ */
+export function splitIntoPosts (text: string, limit: number): string[] {
+  if (!Number.isSafeInteger(limit) || limit < 16) throw new RangeError(`a post limit must be a whole number ≥ 16, not ${limit}`)
+  if (lengthOf(text) <= limit) return [text]
+  // The suffix's length depends on the number of parts; grow the guess until the parts fit it.
+  for (let count = 2; ; count += 1) {
+    const room = limit - suffix(count, count).length
+    const parts = wrap(text.trim(), room)
+    if (parts.length <= count) return parts.map((part, index) => `${part}${suffix(index + 1, parts.length)}`)
   }
 }
 
-/** Greedy: each part takes as many graphemes as fit, backing off to the last whitespace when it would cut a word. */
-function cutAtWhitespace (clusters: readonly string[], width: number): string[] {
+function suffix (index: number, count: number): string {
+  return ` (${index}/${count})`
+}
+
+/** Greedy wrap into parts of at most `room` code points, breaking at white space (dropped at a break). */
+function wrap (text: string, room: number): string[] {
   const parts: string[] = []
-  let start = skipWhitespace(clusters, 0)
-  while (start < clusters.length) {
-    let end = Math.min(start + width, clusters.length)
-    if (end < clusters.length && !isWhitespace(clusters[end])) {
-      let back = end
-      while (back > start && !isWhitespace(clusters[back - 1])) back--
-      if (back > start) end = back
+  let current = ''
+  const tokens = text.split(/(\s+)/)
+  for (let index = 0; index < tokens.length; index += 2) {
+    const word = tokens[index] as string
+    const separator = index === 0 ? '' : tokens[index - 1] as string
+    if (word === '') continue
+    const joined = current === '' ? word : current + separator + word
+    if (lengthOf(joined) <= room) {
+      current = joined
+      continue
     }
-    parts.push(clusters.slice(start, end).join('').trimEnd())
-    start = skipWhitespace(clusters, end)
+    if (current !== '') parts.push(current)
+    current = ''
+    // A cluster longer than a part on its own (a pathological one) is cut between code points.
+    const pieces = [...segmenter.segment(word)].flatMap(({ segment }) => lengthOf(segment) > room ? [...segment] : [segment])
+    for (const piece of pieces) {
+      if (lengthOf(current + piece) > room && current !== '') {
+        parts.push(current)
+        current = ''
+      }
+      current += piece
+    }
   }
+  if (current !== '') parts.push(current)
   return parts
-}
-
-function skipWhitespace (clusters: readonly string[], from: number): number {
-  let at = from
-  while (at < clusters.length && isWhitespace(clusters[at])) at++
-  return at
-}
-
-function isWhitespace (cluster: string | undefined): boolean {
-  return cluster !== undefined && /^\s+$/.test(cluster)
 }

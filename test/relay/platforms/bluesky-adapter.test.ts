@@ -2,9 +2,9 @@ import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, test } from 'node:test'
 import { blueskyHandleOf, DEFAULT_SIM_ACCOUNT, startPlatformSimulator, type PlatformSimulator } from '../../../src/platform-sim/index.ts'
 import type { TextContent } from '../../../src/relay/payload/content.ts'
-import { BLUESKY_POST_LIMIT_GRAPHEMES, BLUESKY_SCOPES, blueskyAdapter } from '../../../src/relay/platforms/bluesky-adapter.ts'
+import { BLUESKY_SCOPES, blueskyAdapter } from '../../../src/relay/platforms/bluesky-adapter.ts'
 import { PlatformFailure, type OAuth2Adapter } from '../../../src/relay/platforms/platform-adapter.ts'
-import { graphemeCount } from '../../../src/relay/platforms/post-thread.ts'
+import { BLUESKY_POST_CHARACTERS } from '../../../src/relay/platforms/post-thread.ts'
 import { linkThroughSimulator, REDIRECT_URL, setFault, simClientOf } from './simulator-link.ts'
 
 // The Bluesky adapter through the real @atproto/api Agent against the platform simulator acting
@@ -18,10 +18,7 @@ before(async () => {
   simulator = await startPlatformSimulator({ port: 0, autoApprove: true })
   const client = simClientOf(simulator, 'bluesky')
   adapter = blueskyAdapter({
-    serviceUrl: simulator.url,
-    authorizationUrl: `${simulator.url}/oauth/authorize`,
-    tokenUrl: `${simulator.url}/oauth/token`,
-    revokeUrl: `${simulator.url}/oauth/revoke`,
+    baseUrl: simulator.url,
     clientId: client.clientId,
     clientSecret: client.clientSecret,
     redirectUrl: REDIRECT_URL
@@ -71,7 +68,8 @@ describe('blueskyAdapter', () => {
     assert.ok(posts.length >= 3, `${posts.length} posts`)
     posts.forEach((post, index) => {
       assert.ok(post.text.endsWith(` (${index + 1}/${posts.length})`), post.text)
-      assert.ok(graphemeCount(post.text) <= BLUESKY_POST_LIMIT_GRAPHEMES)
+      // Bluesky counts graphemes, never more than code points.
+      assert.ok([...new Intl.Segmenter().segment(post.text)].length <= BLUESKY_POST_CHARACTERS)
       assert.equal(post.inReplyTo, index === 0 ? undefined : posts[index - 1]?.id)
     })
     assert.equal(posts.map(post => post.text.replace(/ \(\d+\/\d+\)$/, '')).join(' '), words)
@@ -113,7 +111,7 @@ describe('blueskyAdapter', () => {
 
   test('maps an unreachable PDS to transient', async () => {
     const client = simClientOf(simulator, 'bluesky')
-    const unreachable = blueskyAdapter({ serviceUrl: 'http://127.0.0.1:1', authorizationUrl: `${simulator.url}/oauth/authorize`, tokenUrl: `${simulator.url}/oauth/token`, revokeUrl: `${simulator.url}/oauth/revoke`, clientId: client.clientId, clientSecret: client.clientSecret, redirectUrl: REDIRECT_URL })
+    const unreachable = blueskyAdapter({ baseUrl: 'http://127.0.0.1:1', clientId: client.clientId, clientSecret: client.clientSecret, redirectUrl: REDIRECT_URL })
     const { token } = await linkThroughSimulator(adapter)
     assert.equal((await rejection(unreachable.publish(token, text('x')))).kind, 'transient')
   })

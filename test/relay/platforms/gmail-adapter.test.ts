@@ -17,7 +17,7 @@ before(async () => {
   simulator = await startPlatformSimulator({ port: 0, autoApprove: true })
   const client = simClientOf(simulator, 'gmail')
   adapter = gmailAdapter({
-    apiBaseUrl: simulator.url,
+    baseUrl: simulator.url,
     authorizationUrl: `${simulator.url}/o/oauth2/auth`,
     tokenUrl: `${simulator.url}/token`,
     revokeUrl: `${simulator.url}/revoke`,
@@ -109,7 +109,7 @@ describe('gmailAdapter', () => {
 
   test('maps an unreachable Gmail to transient', async () => {
     const client = simClientOf(simulator, 'gmail')
-    const unreachable = gmailAdapter({ apiBaseUrl: 'http://127.0.0.1:1', authorizationUrl: 'http://127.0.0.1:1/auth', tokenUrl: 'http://127.0.0.1:1/token', revokeUrl: 'http://127.0.0.1:1/revoke', clientId: client.clientId, clientSecret: client.clientSecret, redirectUrl: REDIRECT_URL })
+    const unreachable = gmailAdapter({ baseUrl: 'http://127.0.0.1:1', authorizationUrl: 'http://127.0.0.1:1/auth', tokenUrl: 'http://127.0.0.1:1/token', revokeUrl: 'http://127.0.0.1:1/revoke', clientId: client.clientId, clientSecret: client.clientSecret, redirectUrl: REDIRECT_URL })
     assert.equal((await rejection(unreachable.publish({ access_token: 'a', refresh_token: 'r' }, email()))).kind, 'transient')
   })
 

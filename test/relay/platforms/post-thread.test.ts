@@ -1,51 +1,56 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { graphemeCount, splitIntoThread } from '../../../src/relay/platforms/post-thread.ts'
+import fc from 'fast-check'
+import { splitIntoPosts, X_POST_CHARACTERS } from '../../../src/relay/platforms/post-thread.ts'
 
-test('splitIntoThread keeps a text that fits as one part, without a number', () => {
-  assert.deepStrictEqual(splitIntoThread('short post', 300), ['short post'])
-  const exactly = 'x'.repeat(300)
-  assert.deepStrictEqual(splitIntoThread(exactly, 300), [exactly])
+const codePoints = (text: string): number => [...text].length
+
+test('splitIntoPosts keeps a text that fits as it is', () => {
+  assert.deepEqual(splitIntoPosts('hello  world\n', 280), ['hello  world\n'])
+  const exact = 'x'.repeat(280)
+  assert.deepEqual(splitIntoPosts(exact, X_POST_CHARACTERS), [exact])
 })
 
-test('splitIntoThread cuts at whitespace, numbers the parts (i/n), and keeps every part within the limit', () => {
-  const words = Array.from({ length: 120 }, (_, index) => `word${index}`)
-  const parts = splitIntoThread(words.join(' '), 100)
-  assert.ok(parts.length > 1)
-  parts.forEach((part, index) => {
-    assert.ok(graphemeCount(part) <= 100, `part ${index + 1} is ${graphemeCount(part)} long`)
-    assert.ok(part.endsWith(` (${index + 1}/${parts.length})`))
+test('splitIntoPosts numbers the parts of a longer text (i/n), cut at spaces', () => {
+  const words = Array.from({ length: 60 }, (_, index) => `word${index}`)
+  const posts = splitIntoPosts(words.join(' '), 100)
+  assert.equal(posts.length, 5)
+  posts.forEach((post, index) => {
+    assert.ok(post.endsWith(` (${index + 1}/5)`), post)
+    assert.ok(codePoints(post) <= 100)
   })
-  // Nothing lost, nothing cut inside a word.
-  const text = parts.map(part => part.replace(/ \(\d+\/\d+\)$/, '')).join(' ')
-  assert.equal(text, words.join(' '))
+  assert.equal(posts.map(post => post.replace(/ \(\d+\/\d+\)$/, '')).join(' '), words.join(' '))
 })
 
-test('splitIntoThread counts graphemes: a flag or a combining accent is one', () => {
-  const flag = '🇨🇲'
-  const accented = 'e\u0301'
-  assert.equal(graphemeCount(flag + accented), 2)
-  assert.deepStrictEqual(splitIntoThread(flag.repeat(300), 300), [flag.repeat(300)])
-  const parts = splitIntoThread(flag.repeat(301), 300)
-  assert.equal(parts.length, 2)
-  for (const part of parts) assert.ok(graphemeCount(part) <= 300)
-  assert.equal(parts.join('').replace(/ \(\d\/2\)/g, ''), flag.repeat(301))
+test('splitIntoPosts cuts a word longer than a part between grapheme clusters, never inside one', () => {
+  const family = '👨‍👩‍👧' // one grapheme cluster of five code points
+  const posts = splitIntoPosts(family.repeat(20), 30)
+  for (const post of posts) {
+    assert.ok(codePoints(post) <= 30)
+    assert.match(post.replace(/ \(\d+\/\d+\)$/, ''), /^(👨‍👩‍👧)+$/u)
+  }
+  assert.equal(posts.map(post => post.replace(/ \(\d+\/\d+\)$/, '')).join(''), family.repeat(20))
 })
 
-test('splitIntoThread breaks a word longer than a part rather than overrun the limit', () => {
-  const parts = splitIntoThread('a'.repeat(250), 100)
-  assert.deepStrictEqual(parts.map(graphemeCount), [100, 100, 68])
-  assert.deepStrictEqual(parts.map(part => part.slice(-6)), [' (1/3)', ' (2/3)', ' (3/3)'])
+test('splitIntoPosts leaves room for a longer suffix once there are ten parts or more', () => {
+  const posts = splitIntoPosts('a'.repeat(2000), 100)
+  assert.ok(posts.length >= 10)
+  assert.ok(posts.every(post => codePoints(post) <= 100))
+  assert.ok(posts.at(-1)?.endsWith(`(${posts.length}/${posts.length})`))
 })
 
-test('splitIntoThread makes room for two-digit numbers when the thread has ten parts or more', () => {
-  const parts = splitIntoThread('b'.repeat(1000), 100)
-  assert.ok(parts.length >= 10)
-  assert.ok(parts.every(part => graphemeCount(part) <= 100))
-  assert.ok(parts.at(-1)?.endsWith(` (${parts.length}/${parts.length})`))
+test('splitIntoPosts keeps every part within the limit and loses no word (property)', () => {
+  fc.assert(fc.property(fc.array(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 40 }).filter(word => !/\s/u.test(word)), { minLength: 1, maxLength: 80 }), fc.integer({ min: 16, max: 300 }), (words, limit) => {
+    const text = words.join(' ')
+    const posts = splitIntoPosts(text, limit)
+    assert.ok(posts.every(post => codePoints(post) <= limit))
+    if (posts.length > 1) {
+      const bodies = posts.map((post, index) => post.slice(0, post.length - ` (${index + 1}/${posts.length})`.length))
+      assert.equal(bodies.join('').replace(/\s/gu, ''), text.replace(/\s/gu, ''))
+    }
+  }), { numRuns: 300 })
 })
 
-test('splitIntoThread keeps line breaks inside a part and drops whitespace at the cuts', () => {
-  const parts = splitIntoThread(`first line\nsecond line ${'c'.repeat(20)}   ${'d'.repeat(20)}`, 40)
-  assert.deepStrictEqual(parts, ['first line\nsecond line (1/3)', `${'c'.repeat(20)} (2/3)`, `${'d'.repeat(20)} (3/3)`])
+test('splitIntoPosts refuses a limit too small for a numbered part', () => {
+  assert.throws(() => splitIntoPosts('text', 5), RangeError)
 })
