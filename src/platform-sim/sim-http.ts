@@ -11,6 +11,8 @@ export interface SimRequest {
   readonly url: URL
   readonly headers: IncomingHttpHeaders
   readonly body: Buffer
+  /** Aborted when the client goes away before its answer, or the simulator closes. */
+  readonly signal: AbortSignal
 }
 
 export interface SimResponse {

@@ -75,6 +75,9 @@ export function blueskyAdapter (options: BlueskyAdapterOptions): OAuth2Adapter {
     },
 
     async publish (token, content) {
+      const body = textBodyOf(content, PLATFORM)
+      // Upstream requires a message; Bluesky's apps make no post of blank text either.
+      if (body.trim() === '') throw new PlatformFailure('rejected', `${PLATFORM} takes no blank post`)
       const did = typeof token.sub === 'string' ? token.sub : undefined
       if (did === undefined) throw new PlatformFailure('token-invalid', `the stored ${PLATFORM} token names no account (sub): link the account again`)
       // The thread's posts by URI: a reply names its root and its parent as strong refs (URI and CID).
@@ -93,7 +96,7 @@ export function blueskyAdapter (options: BlueskyAdapterOptions): OAuth2Adapter {
           posted.set(ref.uri, strongRef)
           return ref.uri
         }
-      }, token, splitIntoPosts(textBodyOf(content, PLATFORM), BLUESKY_POST_CHARACTERS))
+      }, token, splitIntoPosts(body, BLUESKY_POST_CHARACTERS))
     },
 
     async revoke (token) {

@@ -56,8 +56,9 @@ export function mastodonAdapter (options: MastodonAdapterOptions): OAuth2Adapter
     }),
 
     async exchangeCode (request): Promise<LinkedAccount> {
+      // A code or verifier refused (400) is the request's fault, not a token's: rejected.
       const token = await createToken({ grantType: 'authorization_code', code: request.code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUrl ?? options.redirectUrl })
-        .catch(error => { throw failureOf(error, failureOfTokenEndpoint) })
+        .catch(error => { throw failureOf(error, failureOfStatus) })
       if (!grantsScopes(token.scope as string | undefined, MASTODON_SCOPES)) throw new PlatformFailure('rejected', `${PLATFORM} did not grant the permissions needed (${MASTODON_SCOPES.join(', ')})`)
       const account = await rest(token.access_token as string).v1.accounts.verifyCredentials().catch(error => { throw failureOf(error, failureOfStatus) })
       return { token, accountIdentifier: account.acct }

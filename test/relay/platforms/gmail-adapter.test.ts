@@ -1,20 +1,31 @@
 import assert from 'node:assert/strict'
 import { after, before, beforeEach, describe, test } from 'node:test'
-import { DEFAULT_SIM_ACCOUNT, gmailAddressOf, startPlatformSimulator, type PlatformSimulator } from '../../../src/platform-sim/index.ts'
+import { gmailAddressOf, startPlatformSimulator, type PlatformSimulator, type SimClient } from '../../../src/platform-sim/index.ts'
 import type { EmailContent } from '../../../src/relay/payload/content.ts'
 import { GMAIL_SCOPES, gmailAdapter } from '../../../src/relay/platforms/gmail-adapter.ts'
-import { PlatformFailure, type OAuth2Adapter } from '../../../src/relay/platforms/platform-adapter.ts'
-import { linkThroughSimulator, REDIRECT_URL, setFault, simClientOf } from './simulator-link.ts'
+import type { OAuth2Adapter } from '../../../src/relay/platforms/platform-adapter.ts'
+import { failureKind, link } from './oauth2-adapter-suite.ts'
 
 // The Gmail adapter over Gmail's REST API (fetch; Google has no client library we use) against
 // the platform simulator's Google endpoints on port 0: link, send, refresh, faults, revoke.
 
+const REDIRECT_URL = 'https://relay.smswithoutborders.com/android'
+const ACCOUNT = 'alice'
+const ADDRESS = gmailAddressOf(ACCOUNT)
 let simulator: PlatformSimulator
 let adapter: OAuth2Adapter
-const ADDRESS = gmailAddressOf(DEFAULT_SIM_ACCOUNT)
+
+function simClientOf (sim: PlatformSimulator, platform: string): SimClient {
+  return sim.clients.find(client => client.platform === platform) ?? assert.fail(`no simulator client for ${platform}`)
+}
+
+async function setFault (sim: PlatformSimulator, fault: Record<string, unknown>): Promise<void> {
+  const response = await fetch(`${sim.url}/_sim/faults`, { method: 'POST', body: JSON.stringify(fault) })
+  assert.equal(response.status, 201, await response.text())
+}
 
 before(async () => {
-  simulator = await startPlatformSimulator({ port: 0, autoApprove: true })
+  simulator = await startPlatformSimulator({ port: 0 })
   const client = simClientOf(simulator, 'gmail')
   adapter = gmailAdapter({
     baseUrl: simulator.url,
@@ -37,12 +48,6 @@ function email (fields: Partial<EmailContent> = {}): EmailContent {
   return { serviceType: 'email', from: ADDRESS, to: 'friend@example.org', cc: '', bcc: '', subject: 'Hello', body: 'Sent by SMS', accessToken: undefined, refreshToken: undefined, ...fields }
 }
 
-async function rejection (promise: Promise<unknown>): Promise<PlatformFailure> {
-  const error = await promise.then(() => assert.fail('expected a PlatformFailure'), (failure: unknown) => failure)
-  assert.ok(error instanceof PlatformFailure, String(error))
-  return error
-}
-
 describe('gmailAdapter', () => {
   test('builds Google\'s authorization URL: offline access, consent prompt, PKCE S256, upstream\'s scopes', () => {
     const { url, scope, clientId, redirectUrl } = adapter.authorizationUrl({ state: 's', codeVerifier: 'v'.repeat(43) })
@@ -57,7 +62,7 @@ describe('gmailAdapter', () => {
   })
 
   test('links (the account is the userinfo e-mail) and sends the message, which Gmail reads back as written', async () => {
-    const linked = await linkThroughSimulator(adapter)
+    const linked = await link(adapter, ACCOUNT)
     assert.equal(linked.accountIdentifier, ADDRESS)
     assert.equal(typeof linked.token.refresh_token, 'string')
     assert.equal(typeof linked.token.expires_at, 'number')
@@ -67,19 +72,19 @@ describe('gmailAdapter', () => {
     const posts = simulator.posts()
     assert.equal(posts.length, 1)
     assert.deepStrictEqual({ ...posts[0], id: undefined, at: undefined }, {
-      id: undefined, at: undefined, platform: 'gmail', account: DEFAULT_SIM_ACCOUNT, to: 'Zoë <zoe@example.org>', subject: 'Habari — سلام 🌍', text: 'Line one\r\nLine two: ünïcode'
+      id: undefined, at: undefined, platform: 'gmail', account: ACCOUNT, to: 'Zoë <zoe@example.org>', subject: 'Habari — سلام 🌍', text: 'Line one\r\nLine two: ünïcode'
     })
   })
 
   test('refuses a header injection before anything reaches Gmail', async () => {
-    const { token } = await linkThroughSimulator(adapter)
-    const failure = await rejection(adapter.publish(token, email({ subject: 'Hi\r\nBcc: everyone@example.org' })))
+    const { token } = await link(adapter, ACCOUNT)
+    const failure = await failureKind(adapter.publish(token, email({ subject: 'Hi\r\nBcc: everyone@example.org' })))
     assert.equal(failure.kind, 'rejected')
     assert.deepStrictEqual(simulator.posts(), [])
   })
 
   test('refreshes a token whose expiry has passed before sending, and hands the new token back', async () => {
-    const { token } = await linkThroughSimulator(adapter)
+    const { token } = await link(adapter, ACCOUNT)
     const published = await adapter.publish({ ...token, expires_at: Math.floor(Date.now() / 1000) - 10 }, email())
     assert.ok(published.refreshedToken !== undefined)
     assert.notEqual(published.refreshedToken.access_token, token.access_token)
@@ -90,7 +95,7 @@ describe('gmailAdapter', () => {
   })
 
   test('refreshes and sends once more when Gmail answers 401 to a token it thinks expired', async () => {
-    const { token } = await linkThroughSimulator(adapter)
+    const { token } = await link(adapter, ACCOUNT)
     await setFault(simulator, { platform: 'gmail', kind: 'expired-token', count: 1 })
     const published = await adapter.publish(token, email())
     assert.ok(published.refreshedToken !== undefined)
@@ -98,34 +103,29 @@ describe('gmailAdapter', () => {
   })
 
   test('maps 429 to rate-limited with Retry-After, and 5xx to transient, posting nothing', async () => {
-    const { token } = await linkThroughSimulator(adapter)
+    const { token } = await link(adapter, ACCOUNT)
     await setFault(simulator, { platform: 'gmail', kind: 'rate-limit', count: 1, retryAfterSeconds: 17 })
-    const limited = await rejection(adapter.publish(token, email()))
+    const limited = await failureKind(adapter.publish(token, email()))
     assert.deepStrictEqual([limited.kind, limited.retryAfterMs], ['rate-limited', 17_000])
     await setFault(simulator, { platform: 'gmail', kind: 'server-error', count: 1 })
-    assert.equal((await rejection(adapter.publish(token, email()))).kind, 'transient')
+    assert.equal((await failureKind(adapter.publish(token, email()))).kind, 'transient')
     assert.deepStrictEqual(simulator.posts(), [])
   })
 
   test('maps an unreachable Gmail to transient', async () => {
     const client = simClientOf(simulator, 'gmail')
     const unreachable = gmailAdapter({ baseUrl: 'http://127.0.0.1:1', authorizationUrl: 'http://127.0.0.1:1/auth', tokenUrl: 'http://127.0.0.1:1/token', revokeUrl: 'http://127.0.0.1:1/revoke', clientId: client.clientId, clientSecret: client.clientSecret, redirectUrl: REDIRECT_URL })
-    assert.equal((await rejection(unreachable.publish({ access_token: 'a', refresh_token: 'r' }, email()))).kind, 'transient')
+    assert.equal((await failureKind(unreachable.publish({ access_token: 'a', refresh_token: 'r' }, email()))).kind, 'transient')
   })
 
-  test('refuses a used authorization code', async () => {
-    const codeVerifier = 'w'.repeat(43)
-    const response = await fetch(adapter.authorizationUrl({ state: 's', codeVerifier }).url, { redirect: 'manual' })
-    const code = new URL(response.headers.get('location') as string).searchParams.get('code') as string
-    await adapter.exchangeCode({ code, codeVerifier })
-    const replay = await rejection(adapter.exchangeCode({ code, codeVerifier }))
-    assert.equal(replay.kind, 'rejected')
+  test('refuses an exchange with the wrong verifier (rejected)', async () => {
+    assert.equal((await failureKind(link(adapter, ACCOUNT, 'a'.repeat(43), 'b'.repeat(43)))).kind, 'rejected')
   })
 
   test('revokes the grant: the token then neither sends nor refreshes (token-invalid)', async () => {
-    const { token } = await linkThroughSimulator(adapter)
+    const { token } = await link(adapter, ACCOUNT)
     await adapter.revoke(token)
-    const failure = await rejection(adapter.publish(token, email()))
+    const failure = await failureKind(adapter.publish(token, email()))
     assert.equal(failure.kind, 'token-invalid')
     assert.deepStrictEqual(simulator.posts(), [])
   })

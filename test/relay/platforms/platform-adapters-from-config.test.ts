@@ -1,47 +1,105 @@
 import assert from 'node:assert/strict'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { test } from 'node:test'
-import { defaultRelayPlatforms } from '../../../src/config/relay-platforms-schema.ts'
-import { errorCodes } from '../../../src/errors.ts'
+import { after, before, test } from 'node:test'
+import { loadConfig } from '../../../src/config/index.ts'
+import { startPlatformSimulator, type PlatformSimulator } from '../../../src/platform-sim/index.ts'
 import type { OAuth2Adapter } from '../../../src/relay/platforms/platform-adapter.ts'
-import { platformAdaptersFromConfig, type PlatformsConfig } from '../../../src/relay/platforms/platform-adapters-from-config.ts'
+import { platformAdaptersFromConfig } from '../../../src/relay/platforms/platform-adapters-from-config.ts'
 import { temporaryFolder } from '../../harness/temporary-folder.ts'
+import { link, text } from './oauth2-adapter-suite.ts'
 
-// The registry's Gmail, Bluesky and Telegram entries: built from relay.platforms once the client
-// id (Telegram: the api id) is set, with the secret read from its file; nothing is contacted.
+// relay.platforms from the environment to adapters: the platforms whose client id is set, their
+// secrets from files, pointed at the platform simulator.
 
-async function secretFile (folder: string, name: string, content: string): Promise<string> {
-  const path = join(folder, name)
-  await writeFile(path, content)
-  return path
+let simulator: PlatformSimulator
+const folder = await temporaryFolder('platform-adapters')
+
+before(async () => {
+  simulator = await startPlatformSimulator({ port: 0 })
+  for (const client of simulator.clients) await writeFile(join(folder, `${client.platform}.secret`), `${client.clientSecret}\n`)
+})
+after(async () => { await simulator.close() })
+
+function simulatorEnv (): Record<string, string> {
+  return {
+    SMSGW_RELAY_PLATFORMS_MASTODON_BASE_URL: simulator.url,
+    SMSGW_RELAY_PLATFORMS_MASTODON_CLIENT_ID: 'smsgw-mastodon',
+    SMSGW_RELAY_PLATFORMS_MASTODON_CLIENT_SECRET_FILE: join(folder, 'mastodon.secret'),
+    SMSGW_RELAY_PLATFORMS_TWITTER_BASE_URL: simulator.url,
+    SMSGW_RELAY_PLATFORMS_TWITTER_AUTHORIZATION_URL: `${simulator.url}/i/oauth2/authorize`,
+    SMSGW_RELAY_PLATFORMS_TWITTER_CLIENT_ID: 'smsgw-twitter',
+    SMSGW_RELAY_PLATFORMS_TWITTER_CLIENT_SECRET_FILE: join(folder, 'twitter.secret')
+  }
 }
 
-test('platformAdaptersFromConfig builds Gmail, Bluesky (a public client) and Telegram from their settings', async () => {
-  const folder = await temporaryFolder('platform-registry')
-  const platforms: PlatformsConfig = {
-    ...defaultRelayPlatforms,
-    gmail: { ...defaultRelayPlatforms.gmail, authorizationUrl: 'http://127.0.0.1:9/o/oauth2/auth', clientId: 'gmail-app', clientSecretFile: await secretFile(folder, 'gmail', 'gmail-secret\n') },
-    bluesky: { ...defaultRelayPlatforms.bluesky, baseUrl: 'http://127.0.0.1:9', clientId: 'https://relay.example/client-metadata.json' },
-    telegram: { apiId: 12345, apiHashFile: await secretFile(folder, 'telegram', 'hash\n') }
-  }
-  const adapters = platformAdaptersFromConfig(platforms)
-  assert.ok(adapters.ok)
-  assert.deepStrictEqual([...adapters.value].map(([name, adapter]) => [name, adapter.protocol]), [['gmail', 'oauth2'], ['bluesky', 'oauth2'], ['telegram', 'pnba']])
-  const gmail = adapters.value.get('gmail') as OAuth2Adapter
-  const authorization = gmail.authorizationUrl({ state: 's', codeVerifier: 'v'.repeat(43) })
-  assert.ok(authorization.url.startsWith('http://127.0.0.1:9/o/oauth2/auth?'))
-  assert.equal(authorization.clientId, 'gmail-app')
-  const bluesky = adapters.value.get('bluesky') as OAuth2Adapter
-  assert.ok(bluesky.authorizationUrl({ state: 's', codeVerifier: 'v'.repeat(43) }).url.startsWith('http://127.0.0.1:9/oauth/authorize?'))
+test('platformAdaptersFromConfig gives no adapter when no platform is configured', async () => {
+  const adapters = platformAdaptersFromConfig((await loadConfig({ env: {} })).relay.platforms)
+  assert.deepEqual(adapters.ok && [...adapters.value.keys()], [])
 })
 
-test('platformAdaptersFromConfig leaves out a platform without its client id, and names an unreadable secret file', async () => {
-  const none = platformAdaptersFromConfig(defaultRelayPlatforms)
-  assert.ok(none.ok)
-  assert.equal(none.value.size, 0)
-  const missing = platformAdaptersFromConfig({ ...defaultRelayPlatforms, telegram: { apiId: 1, apiHashFile: '/nonexistent/telegram-hash' } })
-  assert.ok(!missing.ok)
-  assert.equal(missing.error.code, errorCodes.relayKeyFile)
-  assert.match(missing.error.message, /relay\.platforms\.telegram\.apiHashFile/)
+test('platformAdaptersFromConfig gives an adapter per configured platform, with the secret from its file, that links and publishes', async () => {
+  const adapters = platformAdaptersFromConfig((await loadConfig({ env: simulatorEnv() })).relay.platforms)
+  assert.ok(adapters.ok)
+  assert.deepEqual([...adapters.value.keys()].sort(), ['mastodon', 'twitter'])
+  for (const [name, adapter] of adapters.value) {
+    assert.ok(adapter.protocol === 'oauth2')
+    const { token, accountIdentifier } = await link(adapter, `${name}_user`)
+    assert.equal(accountIdentifier, `${name}_user`)
+    await adapter.publish(token, text(`configured ${name}`))
+    assert.equal(simulator.posts().at(-1)?.text, `configured ${name}`)
+  }
+})
+
+test('platformAdaptersFromConfig builds Gmail, Bluesky and Telegram from their settings; Gmail and Bluesky link and publish through the simulator', async () => {
+  await writeFile(join(folder, 'telegram.hash'), 'api-hash\n')
+  const env = {
+    SMSGW_RELAY_PLATFORMS_GMAIL_BASE_URL: simulator.url,
+    SMSGW_RELAY_PLATFORMS_GMAIL_AUTHORIZATION_URL: `${simulator.url}/o/oauth2/auth`,
+    SMSGW_RELAY_PLATFORMS_GMAIL_TOKEN_URL: `${simulator.url}/token`,
+    SMSGW_RELAY_PLATFORMS_GMAIL_REVOKE_URL: `${simulator.url}/revoke`,
+    SMSGW_RELAY_PLATFORMS_GMAIL_CLIENT_ID: 'smsgw-gmail',
+    SMSGW_RELAY_PLATFORMS_GMAIL_CLIENT_SECRET_FILE: join(folder, 'gmail.secret'),
+    SMSGW_RELAY_PLATFORMS_BLUESKY_BASE_URL: simulator.url,
+    SMSGW_RELAY_PLATFORMS_BLUESKY_CLIENT_ID: 'smsgw-bluesky',
+    SMSGW_RELAY_PLATFORMS_BLUESKY_CLIENT_SECRET_FILE: join(folder, 'bluesky.secret'),
+    SMSGW_RELAY_PLATFORMS_TELEGRAM_API_ID: '12345',
+    SMSGW_RELAY_PLATFORMS_TELEGRAM_API_HASH_FILE: join(folder, 'telegram.hash')
+  }
+  const adapters = platformAdaptersFromConfig((await loadConfig({ env })).relay.platforms)
+  assert.ok(adapters.ok)
+  assert.deepEqual([...adapters.value].map(([name, adapter]) => [name, adapter.protocol]).sort(), [['bluesky', 'oauth2'], ['gmail', 'oauth2'], ['telegram', 'pnba']])
+  const gmail = adapters.value.get('gmail') as OAuth2Adapter
+  const mail = await link(gmail, 'gmail_user')
+  await gmail.publish(mail.token, { serviceType: 'email', from: mail.accountIdentifier, to: 'friend@example.org', cc: '', bcc: '', subject: 'configured', body: 'configured gmail', accessToken: undefined, refreshToken: undefined })
+  assert.deepEqual([simulator.posts().at(-1)?.subject, simulator.posts().at(-1)?.text], ['configured', 'configured gmail'])
+  const bluesky = adapters.value.get('bluesky') as OAuth2Adapter
+  const { token } = await link(bluesky, 'bluesky_user')
+  await bluesky.publish(token, text('configured bluesky'))
+  assert.equal(simulator.posts().at(-1)?.text, 'configured bluesky')
+  // Telegram's adapter contacts nobody until asked (MTProto cannot run here; its tests use a test double).
+})
+
+test('platformAdaptersFromConfig fails with SMSGW_RELAY_KEY_FILE naming the setting when a secret file is missing or empty', async () => {
+  await writeFile(join(folder, 'empty.secret'), '\n')
+  const cases: Array<[string, RegExp]> = [
+    [join(folder, 'absent.secret'), /relay\.platforms\.mastodon\.clientSecretFile \(.*absent\.secret\): ENOENT/],
+    [join(folder, 'empty.secret'), /relay\.platforms\.mastodon\.clientSecretFile \(.*empty\.secret\): the first line is empty/]
+  ]
+  for (const [file, message] of cases) {
+    const config = await loadConfig({ env: { ...simulatorEnv(), SMSGW_RELAY_PLATFORMS_MASTODON_CLIENT_SECRET_FILE: file } })
+    const adapters = platformAdaptersFromConfig(config.relay.platforms)
+    assert.ok(!adapters.ok)
+    assert.equal(adapters.error.code, 'SMSGW_RELAY_KEY_FILE')
+    assert.match(adapters.error.message, message)
+  }
+})
+
+test('relay.platforms: a client id needs its secret file (and the other way round), telegram its api id and hash together', async () => {
+  const messageOf = async (env: Record<string, string>): Promise<string> => await loadConfig({ env }).then(() => 'loaded', (error: Error) => error.message)
+  assert.match(await messageOf({ SMSGW_RELAY_PLATFORMS_TWITTER_CLIENT_ID: 'x' }), /relay\.platforms\.twitter\.clientId: needs relay\.platforms\.twitter\.clientSecretFile/)
+  assert.match(await messageOf({ SMSGW_RELAY_PLATFORMS_GMAIL_CLIENT_SECRET_FILE: '/x' }), /relay\.platforms\.gmail\.clientSecretFile: needs relay\.platforms\.gmail\.clientId/)
+  assert.equal(await messageOf({ SMSGW_RELAY_PLATFORMS_BLUESKY_CLIENT_ID: 'https://relay.example/client-metadata.json' }), 'loaded')
+  assert.match(await messageOf({ SMSGW_RELAY_PLATFORMS_TELEGRAM_API_ID: '12345' }), /relay\.platforms\.telegram\.apiId: needs relay\.platforms\.telegram\.apiHashFile/)
+  assert.match(await messageOf({ SMSGW_RELAY_PLATFORMS_MASTODON_BASE_URL: 'mastodon.social' }), /relay\.platforms\.mastodon\.baseUrl.*must be an http:\/\/ or https:\/\/ URL/)
 })
