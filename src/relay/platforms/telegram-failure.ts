@@ -26,10 +26,24 @@ const TELEGRAM_ERRORS: Readonly<Record<string, TelegramErrorRow>> = Object.freez
   USER_DEACTIVATED_BAN: { kind: 'token-invalid', message: 'The user has been deleted/deactivated' }
 })
 
+/**
+ * The starts of the plain errors GramJS throws itself when it cannot resolve a recipient (a
+ * username nobody has, a phone number not in the account's contacts, a group not joined):
+ * client/users.js. Their full text names the recipient, so it is never passed on.
+ */
+const UNKNOWN_RECIPIENT_ERRORS: readonly string[] = [
+  'Cannot find any entity corresponding to',
+  'Could not find the input entity',
+  'No user has',
+  'Cannot get entity'
+]
+export const UNKNOWN_RECIPIENT_MESSAGE = 'Telegram knows no such recipient (a username, or a phone number among the account\'s contacts)'
+
 /** What a GramJS call threw, as a PlatformFailure. Anything that is not a Telegram RPC error (a dropped connection, a timeout) is transient. */
 export function failureOfTelegramError (error: unknown): PlatformFailure {
   if (error instanceof PlatformFailure) return error
   const { errorMessage, seconds, code } = (typeof error === 'object' && error !== null ? error : {}) as { errorMessage?: unknown, seconds?: unknown, code?: unknown }
+  if (error instanceof Error && UNKNOWN_RECIPIENT_ERRORS.some(start => error.message.startsWith(start))) return new PlatformFailure('rejected', UNKNOWN_RECIPIENT_MESSAGE)
   if (typeof errorMessage !== 'string') return new PlatformFailure('transient', 'Telegram could not be reached')
   // GramJS names every FLOOD_WAIT_n (and FLOOD_PREMIUM_WAIT_n) 'FLOOD' and keeps n in `seconds`.
   if (typeof seconds === 'number') return new PlatformFailure('rate-limited', `A wait of ${seconds} seconds is required`, seconds * 1000)

@@ -3,6 +3,7 @@ import { beforeEach, describe, test } from 'node:test'
 import type { MessageContent } from '../../../src/relay/payload/content.ts'
 import { PlatformFailure, type LinkedAccount, type PnbaAdapter } from '../../../src/relay/platforms/platform-adapter.ts'
 import { CODE_SENT_MESSAGE, NO_PENDING_LOGIN_MESSAGE, telegramAdapter } from '../../../src/relay/platforms/telegram-adapter.ts'
+import { UNKNOWN_RECIPIENT_MESSAGE } from '../../../src/relay/platforms/telegram-failure.ts'
 import { TelegramDouble } from './telegram-double.ts'
 
 // The Telegram adapter at its boundary: MTProto cannot run locally, so the GramJS client the
@@ -133,6 +134,11 @@ describe('telegramAdapter', () => {
     assert.equal((await rejection(adapter.publish(token, message('@friend', 'hi')))).kind, 'transient')
     telegram.failNext('sendMessage', 'USERNAME_NOT_OCCUPIED')
     assert.equal((await rejection(adapter.publish(token, message('@nobody', 'hi')))).kind, 'rejected')
+    // GramJS's own error for a recipient it cannot resolve names the recipient: the failure does not.
+    telegram.addUnknownRecipient('+237699999999')
+    const unknown = await rejection(adapter.publish(token, message('+237699999999', 'hi')))
+    assert.deepStrictEqual([unknown.kind, unknown.message], ['rejected', UNKNOWN_RECIPIENT_MESSAGE])
+    assert.deepStrictEqual(telegram.sent, [])
   })
 
   test('revokes by logging the session out; the session then publishes no more (token-invalid)', async () => {

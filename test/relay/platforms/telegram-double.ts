@@ -29,6 +29,7 @@ export class TelegramDouble {
   readonly #accounts = new Map<string, Account>()
   readonly #sessions = new Map<string, SessionState>()
   readonly #codes = new Map<string, SentCode>()
+  readonly #unknownRecipients = new Set<string>()
   /** Telegram error names the next calls throw, per GramJS method or TL request class name. */
   readonly #faults = new Map<string, string[]>()
   #connects = 0
@@ -41,6 +42,11 @@ export class TelegramDouble {
 
   addAccount (phone: string, account: Account = {}): void {
     this.#accounts.set(phone, account)
+  }
+
+  /** A recipient GramJS cannot resolve (no such username, a number not among the contacts). */
+  addUnknownRecipient (to: string): void {
+    this.#unknownRecipients.add(to)
   }
 
   /** The next call of `method` ('sendCode', 'sendMessage', 'auth.SignIn', ...) fails with Telegram's `errorMessage`. */
@@ -80,6 +86,8 @@ export class TelegramDouble {
       sendMessage: async (to: string, params: { message: string }) => {
         this.#fault('sendMessage')
         const state = this.#authorized(id)
+        // GramJS's own error (client/users.js) when it cannot resolve the recipient.
+        if (this.#unknownRecipients.has(to)) throw new Error(`Cannot find any entity corresponding to "${to}"`)
         this.sent.push({ fromPhone: state.phone as string, to, message: params.message })
         return {}
       },
