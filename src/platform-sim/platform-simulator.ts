@@ -4,11 +4,11 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { controlRoutes } from './control-routes.ts'
 import { ActiveFaults, faultKinds, type Fault } from './faults.ts'
 import { OAuthAuthority, type SimClient } from './oauth-authority.ts'
-import { oauthRoutes, type PlainRoute } from './oauth-routes.ts'
+import { oauthRoutes } from './oauth-routes.ts'
 import { RecordedPosts, type RecordedPost } from './recorded-posts.ts'
 import type { ApiRoute, PlatformContext, SimulatedPlatform } from './simulated-platform.ts'
 import { simulatedPlatforms } from './simulated-platforms.ts'
-import { bearerToken, json, readBody, type SimRequest, type SimResponse } from './sim-http.ts'
+import { bearerToken, json, readBody, type PlainRoute, type SimRequest, type SimResponse } from './sim-http.ts'
 
 // The platform simulator (docs/relay.md, "Platform simulator"): one HTTP server with a local
 // OAuth 2.0 authorization server and the publish endpoints of each simulated platform, recording

@@ -24,6 +24,13 @@ export interface SimResponse {
   readonly text?: string
 }
 
+/** A route of the simulator: the exact path, the method, the answer. */
+export interface PlainRoute {
+  readonly method: 'GET' | 'POST' | 'DELETE'
+  readonly path: string
+  handle (request: SimRequest): SimResponse | Promise<SimResponse>
+}
+
 /** The request's body, refused past `MAX_REQUEST_BODY_BYTES` (null then). */
 export async function readBody (message: IncomingMessage): Promise<Buffer | null> {
   const chunks: Buffer[] = []
