@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto'
 import { decodeEmailMessage } from './email-reader.ts'
 import type { Grant } from './oauth-authority.ts'
-import type { PlatformContext, PlatformError, SimulatedPlatform } from './simulated-platform.ts'
+import { accountIdOf, type PlatformContext, type PlatformError, type SimulatedPlatform } from './simulated-platform.ts'
 import { json, jsonObject, type SimRequest, type SimResponse } from './sim-http.ts'
 
 // Google's side of Gmail as the relay's Gmail adapter calls it over fetch (the REST API; no
@@ -28,7 +27,8 @@ export const gmailApi: SimulatedPlatform = {
 }
 
 function userinfo (account: string): Record<string, unknown> {
-  return { sub: createHash('sha256').update(account).digest('hex').slice(0, 21), name: account, email: gmailAddressOf(account), email_verified: true }
+  // Google's `sub` is a decimal string, stable for the account.
+  return { sub: accountIdOf(account), name: account, email: gmailAddressOf(account), email_verified: true }
 }
 
 function sendMessage (request: SimRequest, grant: Grant, context: PlatformContext): SimResponse {
