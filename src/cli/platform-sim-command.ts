@@ -18,7 +18,7 @@ interface PlatformSimOptions {
  */
 export function addPlatformSimCommand (program: Command, io: ProgramIo): void {
   program.command('platform-sim')
-    .description('run the platform simulator (OAuth2 server, Mastodon and X APIs, recorded posts, faults) until SIGTERM or SIGINT')
+    .description('run the platform simulator (OAuth2 server; Mastodon, X, Gmail and Bluesky APIs; recorded posts, faults) until SIGTERM or SIGINT')
     .option('--host <address>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'HTTP port; 0 picks a free one (printed)', '8090')
     .option('--token-lifetime-seconds <s>', 'how long an access token lives before it must be refreshed', '7200')

@@ -70,7 +70,8 @@ export const DEFAULT_RELAY_REDIRECT_URL = 'https://relay.smswithoutborders.com/a
 /** The platforms' own endpoints. */
 export const defaultRelayPlatforms = {
   gmail: {
-    baseUrl: 'https://gmail.googleapis.com',
+    // Upstream's hosts: www.googleapis.com serves both the userinfo endpoint and the Gmail API.
+    baseUrl: 'https://www.googleapis.com',
     authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
     tokenUrl: 'https://oauth2.googleapis.com/token',
     revokeUrl: 'https://oauth2.googleapis.com/revoke',

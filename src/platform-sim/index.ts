@@ -7,3 +7,5 @@ export type { PlatformSimulator, PlatformSimulatorOptions } from './platform-sim
 export { DEFAULT_MAX_RECORDED_POSTS } from './recorded-posts.ts'
 export type { RecordedPost } from './recorded-posts.ts'
 export { DEFAULT_SIM_ACCOUNT } from './consent-page.ts'
+export { gmailAddressOf } from './gmail-api.ts'
+export { blueskyHandleOf } from './bluesky-api.ts'

@@ -6,6 +6,10 @@ export interface RecordedPost {
   /** The account that posted: the name chosen on the consent page. */
   readonly account: string
   readonly text: string
+  /** An e-mail's decoded To (Gmail). */
+  readonly to?: string
+  /** An e-mail's decoded Subject (Gmail). */
+  readonly subject?: string
   /** The id of the post this one replies to (a thread's earlier part). */
   readonly inReplyTo?: string
   /** ISO 8601, when the simulator accepted it. */

@@ -71,7 +71,7 @@ const defaults: GatewayConfig = {
     smtpTls: 'starttls',
     platforms: {
       gmail: {
-        baseUrl: 'https://gmail.googleapis.com',
+        baseUrl: 'https://www.googleapis.com',
         authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
         tokenUrl: 'https://oauth2.googleapis.com/token',
         revokeUrl: 'https://oauth2.googleapis.com/revoke',

@@ -186,7 +186,7 @@ test('platform simulator refuses a bad fault naming the field', async () => {
   const cases: Array<[string, string]> = [
     ['not json', 'the body must be JSON'],
     ['[]', 'the body must be a JSON object {platform, kind, count?, retryAfterSeconds?, delayMs?}'],
-    ['{"platform":"myspace","kind":"slow"}', 'platform must be one of mastodon, twitter'],
+    ['{"platform":"myspace","kind":"slow"}', 'platform must be one of mastodon, twitter, gmail, bluesky'],
     ['{"platform":"twitter","kind":"flaky"}', 'kind must be one of expired-token, rate-limit, server-error, slow'],
     ['{"platform":"twitter","kind":"slow","count":0}', 'count must be a whole number from 1 to 1000000'],
     ['{"platform":"twitter","kind":"slow","delayMs":1.5}', 'delayMs must be a whole number from 0 to 120000'],

@@ -2,8 +2,12 @@ import type { GatewayConfig } from '../../config/index.ts'
 import { errorCodes } from '../../errors.ts'
 import { firstLineOf, readSettingFile } from '../grpc/setting-file.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
+import { blueskyAdapter } from './bluesky-adapter.ts'
+import { gmailAdapter } from './gmail-adapter.ts'
 import { mastodonAdapter } from './mastodon-adapter.ts'
 import type { PlatformAdapter } from './platform-adapter.ts'
+import { telegramAdapter } from './telegram-adapter.ts'
+import { gramJsConnect } from './telegram-connect.ts'
 import { twitterAdapter } from './twitter-adapter.ts'
 
 // The adapters of the platforms configured (relay.platforms; docs/relay.md, "Platforms"): one
@@ -34,6 +38,26 @@ const builders: ReadonlyArray<readonly [string, AdapterBuilder]> = [
     const clientSecret = secretOf(twitter.clientSecretFile, 'relay.platforms.twitter.clientSecretFile')
     if (!clientSecret.ok) return clientSecret
     return succeed(twitterAdapter({ baseUrl: twitter.baseUrl, authorizationUrl: twitter.authorizationUrl, clientId: twitter.clientId, clientSecret: clientSecret.value, redirectUrl: twitter.redirectUrl, ...options }))
+  }],
+  ['gmail', ({ gmail }, options) => {
+    if (gmail.clientId === undefined) return succeed(undefined)
+    const clientSecret = secretOf(gmail.clientSecretFile, 'relay.platforms.gmail.clientSecretFile')
+    if (!clientSecret.ok) return clientSecret
+    return succeed(gmailAdapter({ baseUrl: gmail.baseUrl, authorizationUrl: gmail.authorizationUrl, tokenUrl: gmail.tokenUrl, revokeUrl: gmail.revokeUrl, clientId: gmail.clientId, clientSecret: clientSecret.value, redirectUrl: gmail.redirectUrl, ...options }))
+  }],
+  ['bluesky', ({ bluesky }, options) => {
+    if (bluesky.clientId === undefined) return succeed(undefined)
+    // atproto's clients are public: a secret only when one is configured.
+    const clientSecret = bluesky.clientSecretFile === undefined ? succeed(undefined) : secretOf(bluesky.clientSecretFile, 'relay.platforms.bluesky.clientSecretFile')
+    if (!clientSecret.ok) return clientSecret
+    return succeed(blueskyAdapter({ baseUrl: bluesky.baseUrl, clientId: bluesky.clientId, clientSecret: clientSecret.value, redirectUrl: bluesky.redirectUrl, ...options }))
+  }],
+  ['telegram', ({ telegram }) => {
+    if (telegram.apiId === undefined) return succeed(undefined)
+    const apiHash = secretOf(telegram.apiHashFile, 'relay.platforms.telegram.apiHashFile')
+    if (!apiHash.ok) return apiHash
+    const credentials = { apiId: telegram.apiId, apiHash: apiHash.value }
+    return succeed(telegramAdapter({ ...credentials, connect: gramJsConnect(credentials) }))
   }]
 ]
 

@@ -18,6 +18,10 @@ export interface OAuth2AdapterCase {
   readonly scopes: readonly string[]
   /** The authorize path the adapter's URL points at on the simulator. */
   readonly authorizePath: string
+  /** The authorization URL answer's `scope`, when not the scopes comma-separated (upstream's Bluesky adapter answers its scope string). */
+  readonly scopeAnswer?: string
+  /** The account identifier of the simulator's account name, when not the name itself (Bluesky: a handle). */
+  accountIdentifierOf? (account: string): string
   build (simulator: { url: string }, client: SimClient, options?: { timeoutMs?: number }): OAuth2Adapter
 }
 
@@ -77,12 +81,12 @@ export function oauth2AdapterSuite (adapterCase: OAuth2AdapterCase): void {
       code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
       code_challenge_method: 'S256'
     })
-    assert.deepEqual({ scope, clientId, redirectUrl }, { scope: adapterCase.scopes.join(','), clientId: client().clientId, redirectUrl: REDIRECT })
+    assert.deepEqual({ scope, clientId, redirectUrl }, { scope: adapterCase.scopeAnswer ?? adapterCase.scopes.join(','), clientId: client().clientId, redirectUrl: REDIRECT })
   })
 
   test(`${platform} adapter links an account: consent, code exchange with PKCE, the account's handle`, async () => {
     const linked = await link(adapter, 'alice')
-    assert.equal(linked.accountIdentifier, 'alice')
+    assert.equal(linked.accountIdentifier, adapterCase.accountIdentifierOf?.('alice') ?? 'alice')
     assert.equal(typeof linked.token.access_token, 'string')
     assert.equal(typeof linked.token.refresh_token, 'string')
     assert.ok(typeof linked.token.expires_at === 'number' && linked.token.expires_at > Date.now() / 1000)

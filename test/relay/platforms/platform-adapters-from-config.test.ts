@@ -4,6 +4,7 @@ import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { loadConfig } from '../../../src/config/index.ts'
 import { startPlatformSimulator, type PlatformSimulator } from '../../../src/platform-sim/index.ts'
+import type { OAuth2Adapter } from '../../../src/relay/platforms/platform-adapter.ts'
 import { platformAdaptersFromConfig } from '../../../src/relay/platforms/platform-adapters-from-config.ts'
 import { temporaryFolder } from '../../harness/temporary-folder.ts'
 import { link, text } from './oauth2-adapter-suite.ts'
@@ -48,6 +49,35 @@ test('platformAdaptersFromConfig gives an adapter per configured platform, with 
     await adapter.publish(token, text(`configured ${name}`))
     assert.equal(simulator.posts().at(-1)?.text, `configured ${name}`)
   }
+})
+
+test('platformAdaptersFromConfig builds Gmail, Bluesky and Telegram from their settings; Gmail and Bluesky link and publish through the simulator', async () => {
+  await writeFile(join(folder, 'telegram.hash'), 'api-hash\n')
+  const env = {
+    SMSGW_RELAY_PLATFORMS_GMAIL_BASE_URL: simulator.url,
+    SMSGW_RELAY_PLATFORMS_GMAIL_AUTHORIZATION_URL: `${simulator.url}/o/oauth2/auth`,
+    SMSGW_RELAY_PLATFORMS_GMAIL_TOKEN_URL: `${simulator.url}/token`,
+    SMSGW_RELAY_PLATFORMS_GMAIL_REVOKE_URL: `${simulator.url}/revoke`,
+    SMSGW_RELAY_PLATFORMS_GMAIL_CLIENT_ID: 'smsgw-gmail',
+    SMSGW_RELAY_PLATFORMS_GMAIL_CLIENT_SECRET_FILE: join(folder, 'gmail.secret'),
+    SMSGW_RELAY_PLATFORMS_BLUESKY_BASE_URL: simulator.url,
+    SMSGW_RELAY_PLATFORMS_BLUESKY_CLIENT_ID: 'smsgw-bluesky',
+    SMSGW_RELAY_PLATFORMS_BLUESKY_CLIENT_SECRET_FILE: join(folder, 'bluesky.secret'),
+    SMSGW_RELAY_PLATFORMS_TELEGRAM_API_ID: '12345',
+    SMSGW_RELAY_PLATFORMS_TELEGRAM_API_HASH_FILE: join(folder, 'telegram.hash')
+  }
+  const adapters = platformAdaptersFromConfig((await loadConfig({ env })).relay.platforms)
+  assert.ok(adapters.ok)
+  assert.deepEqual([...adapters.value].map(([name, adapter]) => [name, adapter.protocol]).sort(), [['bluesky', 'oauth2'], ['gmail', 'oauth2'], ['telegram', 'pnba']])
+  const gmail = adapters.value.get('gmail') as OAuth2Adapter
+  const mail = await link(gmail, 'gmail_user')
+  await gmail.publish(mail.token, { serviceType: 'email', from: mail.accountIdentifier, to: 'friend@example.org', cc: '', bcc: '', subject: 'configured', body: 'configured gmail', accessToken: undefined, refreshToken: undefined })
+  assert.deepEqual([simulator.posts().at(-1)?.subject, simulator.posts().at(-1)?.text], ['configured', 'configured gmail'])
+  const bluesky = adapters.value.get('bluesky') as OAuth2Adapter
+  const { token } = await link(bluesky, 'bluesky_user')
+  await bluesky.publish(token, text('configured bluesky'))
+  assert.equal(simulator.posts().at(-1)?.text, 'configured bluesky')
+  // Telegram's adapter contacts nobody until asked (MTProto cannot run here; its tests use a test double).
 })
 
 test('platformAdaptersFromConfig fails with SMSGW_RELAY_KEY_FILE naming the setting when a secret file is missing or empty', async () => {
