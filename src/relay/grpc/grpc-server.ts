@@ -1,10 +1,11 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js'
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js'
 import type { EntityContext } from './entity-context.ts'
 import { entityServiceDefinition } from './entity-proto.ts'
 import { entityServiceHandlers } from './entity-service.ts'
 
-// The vault's gRPC server (relay-wire.md §1): vault.v1.Entity on a plaintext port, and on a TLS
-// port when a certificate is configured.
+// The relay's gRPC servers: the vault's vault.v1.Entity (relay-wire.md §1) and the publisher's
+// publisher.v1.Publisher (§3), each on a plaintext port, and on a TLS port when a certificate is
+// configured.
 
 /** Ours: the largest request the server reads; the vault's requests are well under 4 KiB. */
 export const MAX_REQUEST_BYTES = 64 * 1024
@@ -15,6 +16,8 @@ export interface RelayGrpcServerOptions {
   readonly port: number
   /** A TLS port beside the plaintext one (relay-wire.md: the app's release builds speak TLS). */
   readonly tls?: { readonly port: number, readonly certChain: Buffer, readonly privateKey: Buffer }
+  /** The largest request read; MAX_REQUEST_BYTES by default. */
+  readonly maxRequestBytes?: number
   /** Called with what made an RPC answer INTERNAL; it never holds request fields. */
   readonly onInternalError: (error: unknown) => void
 }
@@ -29,8 +32,19 @@ export interface RelayGrpcServer {
 }
 
 export async function startRelayGrpcServer (context: EntityContext, options: RelayGrpcServerOptions): Promise<RelayGrpcServer> {
-  const server = new Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES })
-  server.addService(entityServiceDefinition(), entityServiceHandlers(context, options.onInternalError))
+  return await startGrpcServer({ definition: entityServiceDefinition(), handlers: entityServiceHandlers(context, options.onInternalError) }, options)
+}
+
+/** A service with its handlers, as Server.addService takes them. */
+export interface GrpcService {
+  readonly definition: ServiceDefinition
+  readonly handlers: UntypedServiceImplementation
+}
+
+/** One service on its ports (`options.onInternalError` is the handlers' business, not used here). */
+export async function startGrpcServer (service: GrpcService, options: RelayGrpcServerOptions): Promise<RelayGrpcServer> {
+  const server = new Server({ 'grpc.max_receive_message_length': options.maxRequestBytes ?? MAX_REQUEST_BYTES })
+  server.addService(service.definition, service.handlers)
   const bind = async (port: number, creds: ServerCredentials): Promise<number> => await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, creds, (error, bound) => {
       if (error === null) resolve(bound)

@@ -26,6 +26,8 @@ import { advisoryKey } from './advisory-locks.ts'
 //   store. A count retried after a lost connection may count twice: a limit errs towards blocking.
 // - smsgw_relay_otps (migration 7, the relay vault's one-time codes): as relay_otps in the SQLite
 //   store.
+// - smsgw_relay_publications (the publisher's record of each payload): as relay_publications in
+//   the SQLite store.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -133,6 +135,18 @@ export const migrations: readonly string[] = [
     expires_at_ms bigint NOT NULL,
     attempts bigint NOT NULL
   );
+  `,
+  `
+  CREATE TABLE smsgw_relay_publications (
+    publication_key text PRIMARY KEY CHECK (length(publication_key) = 128),
+    state text NOT NULL CHECK (state IN ('publishing', 'published', 'failed')),
+    platform text NOT NULL CHECK (length(platform) <= 32),
+    response text NOT NULL CHECK (length(response) <= 1024),
+    code integer NOT NULL,
+    created_at_ms bigint NOT NULL,
+    updated_at_ms bigint NOT NULL
+  );
+  CREATE INDEX smsgw_relay_publications_by_state ON smsgw_relay_publications (state, created_at_ms);
   `
 ]
 
