@@ -132,12 +132,14 @@ function checkRelayOtpSenders (merged: MergedLayers): ConfigIssue[] {
   return issues
 }
 
-/** The relay's TLS port needs its certificate and key. */
+/** The relay's TLS ports (the vault's, the publisher's) need the certificate and key. */
 function checkRelayTls (merged: MergedLayers): ConfigIssue[] {
   const relay = valueAt(merged.values, ['relay'])
-  if (!isPlainObject(relay) || relay.grpcTlsPort === undefined) return []
-  const missing = ['grpcTlsCertFile', 'grpcTlsKeyFile'].filter(name => relay[name] === undefined)
-  return missing.map(name => ({ path: 'relay.grpcTlsPort', problem: `needs relay.${name} (from ${merged.sourceOf(['relay', 'grpcTlsPort'])})` }))
+  if (!isPlainObject(relay)) return []
+  return ['grpcTlsPort', 'publisherGrpcTlsPort'].filter(port => relay[port] !== undefined).flatMap(port => {
+    const missing = ['grpcTlsCertFile', 'grpcTlsKeyFile'].filter(name => relay[name] === undefined)
+    return missing.map(name => ({ path: `relay.${port}`, problem: `needs relay.${name} (from ${merged.sourceOf(['relay', port])})` }))
+  })
 }
 
 /** Rules across settings, which the schema cannot say. */

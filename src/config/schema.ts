@@ -225,7 +225,19 @@ export const gatewayConfigSchema = Type.Object({
     /** The captcha service whose tokens step 1 of CreateEntity, AuthenticateEntity and ResetPassword needs; none, no captcha. */
     captchaUrl: Type.Optional(text()),
     /** Its client_secret's file (the first line), so the secret is in no configuration. */
-    captchaSecretFile: Type.Optional(text())
+    captchaSecretFile: Type.Optional(text()),
+    /** Where publisher.v1.Publisher listens, on relay.grpcHost (relay-wire.md §3); no port, no publisher. */
+    publisherGrpcPort: Type.Optional(count(0, 65535)),
+    /** A TLS port of publisher.v1.Publisher, with relay.grpcTlsCertFile and relay.grpcTlsKeyFile. */
+    publisherGrpcTlsPort: Type.Optional(count(0, 65535)),
+    /** Whether the sender of each payload published hears how it went by SMS (relay.md §6), sent as relay.otpSmsClient. */
+    deliveryNotices: Type.Boolean(),
+    /** Calls of a platform per payload when it fails transiently or limits the rate (docs/relay.md, "Publisher"). */
+    publishMaxAttempts: count(1, 10),
+    /** The first wait between them, doubling after each; a platform's Retry-After wins. */
+    publishRetryBaseDelayMs: count(0),
+    /** The longest wait inside one publish; a platform asking for longer gets no further call. */
+    publishRetryMaxDelayMs: count(0)
   }, closed)
 }, closed)
 
