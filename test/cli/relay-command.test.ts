@@ -120,12 +120,12 @@ test('smsgw relay rotate-key puts a fresh key first in the ring file, keeps the 
   assert.equal((await stat(ringFile)).mode & 0o777, 0o600)
   assert.deepStrictEqual(rotated.stdout.trim().split('\n').map(line => JSON.parse(line) as unknown), [
     { event: 'rotated', keyFile: ringFile, current: after.current.id },
-    { event: 'resealed', current: after.current.id, resealed: 3, alreadyCurrent: 0, unopenable: 0 }
+    { event: 'resealed', current: after.current.id, resealed: 3, alreadyCurrent: 0, unopenable: 0, tokensResealed: 0, tokensAlreadyCurrent: 0, tokensUnopenable: 0 }
   ])
   assert.deepStrictEqual(await sealedState(storeFile, entityIds, after), entityIds.map(() => ({ keys: [after.current.id], countryCode: COUNTRY_CODE })))
 
   const again = await smsgw(['relay', 'reseal', '--config', configFile])
-  assert.deepStrictEqual([again.code, JSON.parse(again.stdout) as unknown], [0, { event: 'resealed', current: after.current.id, resealed: 0, alreadyCurrent: 3, unopenable: 0 }])
+  assert.deepStrictEqual([again.code, JSON.parse(again.stdout) as unknown], [0, { event: 'resealed', current: after.current.id, resealed: 0, alreadyCurrent: 3, unopenable: 0, tokensResealed: 0, tokensAlreadyCurrent: 0, tokensUnopenable: 0 }])
 })
 
 test('smsgw relay reseal fails, naming the accounts, when a value opens under no key of the ring; rotate-key refuses a ring given as a value', async () => {
@@ -134,7 +134,7 @@ test('smsgw relay reseal fails, naming the accounts, when a value opens under no
   // The ring loses the key the account is sealed under: nothing can open it.
   await writeFile(ringFile, `k2 ${Buffer.alloc(32, 9).toString('base64')}\n`)
   const failed = await smsgw(['relay', 'reseal', '--config', configFile])
-  assert.deepStrictEqual([failed.code, JSON.parse(failed.stdout) as unknown], [1, { event: 'resealed', current: 'k2', resealed: 0, alreadyCurrent: 0, unopenable: 1 }])
+  assert.deepStrictEqual([failed.code, JSON.parse(failed.stdout) as unknown], [1, { event: 'resealed', current: 'k2', resealed: 0, alreadyCurrent: 0, unopenable: 1, tokensResealed: 0, tokensAlreadyCurrent: 0, tokensUnopenable: 0 }])
   assert.deepStrictEqual(failed.stderr, [`1 accounts hold a value no key of the ring opens (a key left the ring too early): ${entityIds[0] ?? ''}`])
   assert.deepStrictEqual((await sealedState(storeFile, entityIds, unwrapRing(ringFile)))[0]?.keys, [sealedUnder])
 
