@@ -6,6 +6,7 @@ import type { StatusEvent } from '../domain/status-event.ts'
 import type { RelayAccountStore } from './relay-accounts.ts'
 import type { RelayLimitStore } from './relay-limits.ts'
 import type { RelayOtpStore } from './relay-otps.ts'
+import type { RelayTokenStore } from './relay-tokens.ts'
 import type { RelayPublicationStore } from './relay-publications.ts'
 
 // What the embedded deployment keeps, whatever keeps it: a SQLite file on this machine
@@ -152,6 +153,8 @@ export interface EmbeddedStore {
   readonly relayLimits: RelayLimitStore
   /** The relay vault's one-time codes (src/store/relay-otps.ts), so another instance can verify a code. */
   readonly relayOtps: RelayOtpStore
+  /** The platform tokens of relay accounts (src/store/relay-tokens.ts), sealed; they go with their account. */
+  readonly relayTokens: RelayTokenStore
   /** The publisher's record of each payload (src/store/relay-publications.ts): at most one post per payload. */
   readonly relayPublications: RelayPublicationStore
   /**

@@ -1,7 +1,7 @@
 import { credentials, status, type Client, type ServiceError } from '@grpc/grpc-js'
 import { randomBytes } from 'node:crypto'
 import type { EntityInternal } from '../../../src/relay/grpc/entity-internal/entity-internal.ts'
-import { startGrpcServer, type RelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
+import type { RelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
 import { loadPublisherPackage } from '../../../src/relay/grpc/publisher-proto.ts'
 import { INVALID_TOKEN_DETAILS, RpcFailure } from '../../../src/relay/grpc/rpc-failure.ts'
 import type { RelaySms } from '../../../src/relay/outbound/relay-sms.ts'
@@ -9,7 +9,7 @@ import { PlatformFailure, type OAuth2Adapter, type PlatformAdapter, type Platfor
 import { publicationKeyOf } from '../../../src/relay/publisher/publication-key.ts'
 import { publisherOf } from '../../../src/relay/publisher/publisher.ts'
 import type { PublisherOptions } from '../../../src/relay/publisher/publisher-parts.ts'
-import { publisherService } from '../../../src/relay/publisher/publisher-service.ts'
+import { startPublisherGrpcServer } from '../../../src/relay/publisher/publisher-service.ts'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 
 // publisher.v1.Publisher on port 0 over a real store, with a grpc-js client from the same .proto.
@@ -201,7 +201,7 @@ export async function startPublisherHarness (store: EmbeddedStore, options: Part
     ...options
   })
   const internalErrors: unknown[] = []
-  const server = await startGrpcServer(publisherService(publisher, error => { internalErrors.push(error) }), { host: '127.0.0.1', port: 0, onInternalError: () => {} })
+  const server = await startPublisherGrpcServer(publisher, { host: '127.0.0.1', port: 0, onInternalError: error => { internalErrors.push(error) } })
   const client = publisherClient(server.port)
   return {
     server,
