@@ -6,6 +6,7 @@ import { dataCodingChoices } from './data-coding-choices.ts'
 import { deepFreeze } from './deep-freeze.ts'
 import { messageIdStyles } from './message-id-styles.ts'
 import { relayEnvironments } from './relay-environments.ts'
+import { defaultRelayPlatforms } from './relay-platforms-schema.ts'
 import { smtpTlsModes } from './smtp-tls-modes.ts'
 import type { GatewayConfig } from './schema.ts'
 
@@ -179,6 +180,7 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     deliveryNotices: true,
     publishMaxAttempts: DEFAULT_RELAY_PUBLISH_MAX_ATTEMPTS,
     publishRetryBaseDelayMs: DEFAULT_RELAY_PUBLISH_RETRY_BASE_DELAY_MS,
-    publishRetryMaxDelayMs: DEFAULT_RELAY_PUBLISH_RETRY_MAX_DELAY_MS
+    publishRetryMaxDelayMs: DEFAULT_RELAY_PUBLISH_RETRY_MAX_DELAY_MS,
+    platforms: defaultRelayPlatforms
   }
 })

@@ -7,6 +7,7 @@ import { allowedDataCodingChoices } from './data-coding-choices.ts'
 import type { DeepReadonly } from './deep-types.ts'
 import { allowedMessageIdStyles } from './message-id-styles.ts'
 import { allowedRelayEnvironments } from './relay-environments.ts'
+import { HTTP_URL_PATTERN, relayPlatformsSchema } from './relay-platforms-schema.ts'
 import { allowedSmtpTlsModes } from './smtp-tls-modes.ts'
 
 /** `host:port`, where host is a name, an IPv4 address or a bracketed IPv6 address. */
@@ -22,6 +23,7 @@ export const DESTINATION_PATTERN = '^[0-9A-Za-z.:_-]{1,253}(/[0-9]{1,3})?$'
 export const patternDescriptions: Readonly<Record<string, string>> = {
   [BROKER_PATTERN]: 'must be host:port',
   [DESTINATION_PATTERN]: 'must be a network (10.0.0.0/8, fd00::/8), an IP address or a host name',
+  [HTTP_URL_PATTERN]: 'must be an http:// or https:// URL',
   [TOPIC_PATTERN]: 'must be a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)'
 }
 
@@ -245,7 +247,9 @@ export const gatewayConfigSchema = Type.Object({
     /** The first wait between them, doubling after each; a platform's Retry-After wins. */
     publishRetryBaseDelayMs: count(0),
     /** The longest wait inside one publish; a platform asking for longer gets no further call. */
-    publishRetryMaxDelayMs: count(0)
+    publishRetryMaxDelayMs: count(0),
+    /** The platforms published to (relay-platforms-schema.ts; docs/relay.md, "Platforms"). */
+    platforms: relayPlatformsSchema
   }, closed)
 }, closed)
 

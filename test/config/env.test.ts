@@ -83,7 +83,29 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.smtpFrom', 'SMSGW_RELAY_SMTP_FROM', 'string'],
     ['relay.breachLookupUrl', 'SMSGW_RELAY_BREACH_LOOKUP_URL', 'string'],
     ['relay.captchaUrl', 'SMSGW_RELAY_CAPTCHA_URL', 'string'],
-    ['relay.captchaSecretFile', 'SMSGW_RELAY_CAPTCHA_SECRET_FILE', 'string']
+    ['relay.captchaSecretFile', 'SMSGW_RELAY_CAPTCHA_SECRET_FILE', 'string'],
+    ['relay.platforms.gmail.baseUrl', 'SMSGW_RELAY_PLATFORMS_GMAIL_BASE_URL', 'string'],
+    ['relay.platforms.gmail.authorizationUrl', 'SMSGW_RELAY_PLATFORMS_GMAIL_AUTHORIZATION_URL', 'string'],
+    ['relay.platforms.gmail.tokenUrl', 'SMSGW_RELAY_PLATFORMS_GMAIL_TOKEN_URL', 'string'],
+    ['relay.platforms.gmail.revokeUrl', 'SMSGW_RELAY_PLATFORMS_GMAIL_REVOKE_URL', 'string'],
+    ['relay.platforms.gmail.clientId', 'SMSGW_RELAY_PLATFORMS_GMAIL_CLIENT_ID', 'string'],
+    ['relay.platforms.gmail.clientSecretFile', 'SMSGW_RELAY_PLATFORMS_GMAIL_CLIENT_SECRET_FILE', 'string'],
+    ['relay.platforms.gmail.redirectUrl', 'SMSGW_RELAY_PLATFORMS_GMAIL_REDIRECT_URL', 'string'],
+    ['relay.platforms.twitter.baseUrl', 'SMSGW_RELAY_PLATFORMS_TWITTER_BASE_URL', 'string'],
+    ['relay.platforms.twitter.authorizationUrl', 'SMSGW_RELAY_PLATFORMS_TWITTER_AUTHORIZATION_URL', 'string'],
+    ['relay.platforms.twitter.clientId', 'SMSGW_RELAY_PLATFORMS_TWITTER_CLIENT_ID', 'string'],
+    ['relay.platforms.twitter.clientSecretFile', 'SMSGW_RELAY_PLATFORMS_TWITTER_CLIENT_SECRET_FILE', 'string'],
+    ['relay.platforms.twitter.redirectUrl', 'SMSGW_RELAY_PLATFORMS_TWITTER_REDIRECT_URL', 'string'],
+    ['relay.platforms.mastodon.baseUrl', 'SMSGW_RELAY_PLATFORMS_MASTODON_BASE_URL', 'string'],
+    ['relay.platforms.mastodon.clientId', 'SMSGW_RELAY_PLATFORMS_MASTODON_CLIENT_ID', 'string'],
+    ['relay.platforms.mastodon.clientSecretFile', 'SMSGW_RELAY_PLATFORMS_MASTODON_CLIENT_SECRET_FILE', 'string'],
+    ['relay.platforms.mastodon.redirectUrl', 'SMSGW_RELAY_PLATFORMS_MASTODON_REDIRECT_URL', 'string'],
+    ['relay.platforms.bluesky.baseUrl', 'SMSGW_RELAY_PLATFORMS_BLUESKY_BASE_URL', 'string'],
+    ['relay.platforms.bluesky.clientId', 'SMSGW_RELAY_PLATFORMS_BLUESKY_CLIENT_ID', 'string'],
+    ['relay.platforms.bluesky.clientSecretFile', 'SMSGW_RELAY_PLATFORMS_BLUESKY_CLIENT_SECRET_FILE', 'string'],
+    ['relay.platforms.bluesky.redirectUrl', 'SMSGW_RELAY_PLATFORMS_BLUESKY_REDIRECT_URL', 'string'],
+    ['relay.platforms.telegram.apiId', 'SMSGW_RELAY_PLATFORMS_TELEGRAM_API_ID', 'integer'],
+    ['relay.platforms.telegram.apiHashFile', 'SMSGW_RELAY_PLATFORMS_TELEGRAM_API_HASH_FILE', 'string']
   ])
 })
 
