@@ -202,6 +202,14 @@ export const gatewayConfigSchema = Type.Object({
     grpcTlsPort: Type.Optional(count(0, 65535)),
     grpcTlsCertFile: Type.Optional(text()),
     grpcTlsKeyFile: Type.Optional(text()),
+    /**
+     * Where vault.v1.EntityInternal listens (relay-wire.md §2, server to server: the publisher's);
+     * loopback by default, since it answers without any client credential. No port, no server.
+     */
+    internalGrpcHost: text(),
+    internalGrpcPort: Type.Optional(count(0, 65535)),
+    /** A TLS port of vault.v1.EntityInternal, with relay.grpcTlsCertFile and relay.grpcTlsKeyFile. */
+    internalGrpcTlsPort: Type.Optional(count(0, 65535)),
     /** `development` allows the fixed OTP code below; `production` refuses it (config-rules.ts). */
     environment: Type.Enum([...allowedRelayEnvironments]),
     /** Development only: the code that proves ownership of the identifiers below (no OTP is sent). */
@@ -228,6 +236,18 @@ export const gatewayConfigSchema = Type.Object({
     captchaUrl: Type.Optional(text()),
     /** Its client_secret's file (the first line), so the secret is in no configuration. */
     captchaSecretFile: Type.Optional(text()),
+    /** Where publisher.v1.Publisher listens, on relay.grpcHost (relay-wire.md §3); no port, no publisher. */
+    publisherGrpcPort: Type.Optional(count(0, 65535)),
+    /** A TLS port of publisher.v1.Publisher, with relay.grpcTlsCertFile and relay.grpcTlsKeyFile. */
+    publisherGrpcTlsPort: Type.Optional(count(0, 65535)),
+    /** Whether the sender of each payload published hears how it went by SMS (relay.md §6), sent as relay.otpSmsClient. */
+    deliveryNotices: Type.Boolean(),
+    /** Calls of a platform per payload when it fails transiently or limits the rate (docs/relay.md, "Publisher"). */
+    publishMaxAttempts: count(1, 10),
+    /** The first wait between them, doubling after each; a platform's Retry-After wins. */
+    publishRetryBaseDelayMs: count(0),
+    /** The longest wait inside one publish; a platform asking for longer gets no further call. */
+    publishRetryMaxDelayMs: count(0),
     /** The platforms published to (relay-platforms-schema.ts; docs/relay.md, "Platforms"). */
     platforms: relayPlatformsSchema
   }, closed)

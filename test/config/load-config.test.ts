@@ -64,11 +64,16 @@ const defaults: GatewayConfig = {
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 },
   relay: {
     grpcHost: '127.0.0.1',
+    internalGrpcHost: '127.0.0.1',
     environment: 'production',
     otpDevelopmentIdentifiers: [],
     otpSmsSender: 'RelaySMS',
     smtpPort: 587,
     smtpTls: 'starttls',
+    deliveryNotices: true,
+    publishMaxAttempts: 3,
+    publishRetryBaseDelayMs: 500,
+    publishRetryMaxDelayMs: 10000,
     platforms: {
       gmail: {
         baseUrl: 'https://www.googleapis.com',
