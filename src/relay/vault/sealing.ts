@@ -17,8 +17,12 @@ const SEAL_VERSION = 1
 const NONCE_BYTES = 12
 const CONTEXT = Buffer.from('smsgw-relay-seal\0')
 
-/** The account fields that are sealed; the name is part of the associated data. */
-export type SealedField = 'countryCode' | 'serverPublishKeyPair' | 'serverDeviceIdKeyPair' | 'clientPublishPublicKey' | 'clientDeviceIdPublicKey' | 'deviceId' | 'ratchetState'
+/**
+ * The fields that are sealed; the name is part of the associated data. The account's, and the
+ * ingress's (src/relay/ingress/): a forward (its "entity id" the forward's id) and an image-text
+ * segment's content (its session key and segment number).
+ */
+export type SealedField = 'countryCode' | 'serverPublishKeyPair' | 'serverDeviceIdKeyPair' | 'clientPublishPublicKey' | 'clientDeviceIdPublicKey' | 'deviceId' | 'ratchetState' | 'ingressForward' | 'ingressSegment'
 
 export function seal (ring: SealingKeyRing, field: SealedField, entityId: string, plaintext: Buffer): Buffer {
   const { id, key } = ring.current

@@ -6,6 +6,7 @@ import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
 import { PostgresInboundTable } from './inbound-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
+import { PostgresRelayIngressTable } from './relay-ingress-table.ts'
 import { PostgresRelayLimitsTable } from './relay-limits-table.ts'
 import { PostgresRelayOtpsTable } from './relay-otps-table.ts'
 import { PostgresRelayTable } from './relay-table.ts'
@@ -51,6 +52,7 @@ export class PostgresStore implements EmbeddedStore {
   readonly relay: PostgresRelayTable
   readonly relayLimits: PostgresRelayLimitsTable
   readonly relayOtps: PostgresRelayOtpsTable
+  readonly relayIngress: PostgresRelayIngressTable
   readonly #pool: pg.Pool
   readonly #retentionMs: number
   #closed = false
@@ -89,6 +91,7 @@ export class PostgresStore implements EmbeddedStore {
     this.relay = new PostgresRelayTable(queries, now)
     this.relayLimits = new PostgresRelayLimitsTable(queries, now)
     this.relayOtps = new PostgresRelayOtpsTable(queries)
+    this.relayIngress = new PostgresRelayIngressTable(queries)
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {

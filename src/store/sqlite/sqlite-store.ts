@@ -8,6 +8,7 @@ import { GroupCommit } from './group-commit.ts'
 import { InboundTable } from './inbound-table.ts'
 import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
+import { RelayIngressTable } from './relay-ingress-table.ts'
 import { RelayLimitsTable } from './relay-limits-table.ts'
 import { RelayOtpsTable } from './relay-otps-table.ts'
 import { RelayTable } from './relay-table.ts'
@@ -48,6 +49,7 @@ export class SqliteStore implements EmbeddedStore {
   readonly relay: RelayTable
   readonly relayLimits: RelayLimitsTable
   readonly relayOtps: RelayOtpsTable
+  readonly relayIngress: RelayIngressTable
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
   readonly #retentionMs: number
@@ -79,6 +81,7 @@ export class SqliteStore implements EmbeddedStore {
     this.relay = new RelayTable(db, this.#commit, now)
     this.relayLimits = new RelayLimitsTable(db, this.#commit, now)
     this.relayOtps = new RelayOtpsTable(db, this.#commit)
+    this.relayIngress = new RelayIngressTable(db, this.#commit)
   }
 
   /**
