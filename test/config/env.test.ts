@@ -83,7 +83,13 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.smtpFrom', 'SMSGW_RELAY_SMTP_FROM', 'string'],
     ['relay.breachLookupUrl', 'SMSGW_RELAY_BREACH_LOOKUP_URL', 'string'],
     ['relay.captchaUrl', 'SMSGW_RELAY_CAPTCHA_URL', 'string'],
-    ['relay.captchaSecretFile', 'SMSGW_RELAY_CAPTCHA_SECRET_FILE', 'string']
+    ['relay.captchaSecretFile', 'SMSGW_RELAY_CAPTCHA_SECRET_FILE', 'string'],
+    ['relay.ingress', 'SMSGW_RELAY_INGRESS', 'boolean'],
+    ['relay.ingressNumbers', 'SMSGW_RELAY_INGRESS_NUMBERS', 'string-list'],
+    ['relay.ingressRetryMs', 'SMSGW_RELAY_INGRESS_RETRY_MS', 'integer'],
+    ['relay.segmentTtlMs', 'SMSGW_RELAY_SEGMENT_TTL_MS', 'integer'],
+    ['relay.maxSegmentsPerSender', 'SMSGW_RELAY_MAX_SEGMENTS_PER_SENDER', 'integer'],
+    ['relay.maxSegments', 'SMSGW_RELAY_MAX_SEGMENTS', 'integer']
   ])
 })
 

@@ -2,7 +2,7 @@ import { status } from '@grpc/grpc-js'
 import { channel } from 'node:diagnostics_channel'
 import { Counter, Gauge, type Registry } from 'prom-client'
 import type { Awaitable } from '../../async/awaitable.ts'
-import { relayDiagnosticsChannels, relayHandshakeKinds, relayLimits, relayOtpChannels, relayOtpOutcomes, relayRpcMethods } from '../../domain/relay-diagnostics-channels.ts'
+import { relayDiagnosticsChannels, relayHandshakeKinds, relayIngressKinds, relayIngressOutcomes, relayLimits, relayOtpChannels, relayOtpOutcomes, relayRpcMethods } from '../../domain/relay-diagnostics-channels.ts'
 import { errorCodes } from '../../errors.ts'
 
 // The relay vault's metrics (docs/observability.md), fed by its diagnostics channels
@@ -18,8 +18,10 @@ const OTP_OUTCOMES = new Set<string>(relayOtpOutcomes)
 const DECRYPT_OUTCOMES = new Set<string>(['decrypted', ...Object.values(errorCodes)])
 const LIMITS = new Set<string>(relayLimits)
 const HANDSHAKE_KINDS = new Set<string>(relayHandshakeKinds)
+const INGRESS_KINDS = new Set<string>(relayIngressKinds)
+const INGRESS_OUTCOMES = new Set<string>(relayIngressOutcomes)
 
-const METRIC_NAMES = ['smsgw_relay_rpcs_total', 'smsgw_relay_otps_total', 'smsgw_relay_decryptions_total', 'smsgw_relay_rate_limited_total', 'smsgw_relay_handshakes_total', 'smsgw_relay_accounts'] as const
+const METRIC_NAMES = ['smsgw_relay_rpcs_total', 'smsgw_relay_otps_total', 'smsgw_relay_decryptions_total', 'smsgw_relay_rate_limited_total', 'smsgw_relay_handshakes_total', 'smsgw_relay_accounts', 'smsgw_relay_ingress_total', 'smsgw_relay_segments_pending'] as const
 
 function label (message: unknown, field: string, allowed: Set<string>): string | undefined {
   const value = typeof message === 'object' && message !== null ? (message as Record<string, unknown>)[field] : undefined
@@ -31,9 +33,10 @@ function label (message: unknown, field: string, allowed: Set<string>): string |
  * returns a function that unsubscribes and removes them. A message whose labels are not of their
  * closed sets is ignored. With `countAccounts` (where the vault runs), the accounts gauge reads
  * the store's count on every scrape, so accounts made or deleted by any instance show; a read
- * that fails leaves the last value.
+ * that fails leaves the last value. With `countSegments` (where the ingress runs), the pending
+ * image-text segments are read the same way.
  */
-export function watchRelay (registry: Registry, countAccounts?: () => Awaitable<number>): () => void {
+export function watchRelay (registry: Registry, countAccounts?: () => Awaitable<number>, countSegments?: () => Awaitable<number>): () => void {
   const registers = [registry]
   const rpcs = new Counter({ name: METRIC_NAMES[0], help: 'vault.v1.Entity RPCs answered, by method and gRPC status.', labelNames: ['method', 'code'], registers })
   const otps = new Counter({ name: METRIC_NAMES[1], help: 'One-time codes handed to their channel (phone: an outbound SMS of ours; email: SMTP), by channel and outcome.', labelNames: ['channel', 'outcome'], registers })
@@ -42,21 +45,9 @@ export function watchRelay (registry: Registry, countAccounts?: () => Awaitable<
   for (const limit of LIMITS) limited.inc({ limit }, 0)
   const handshakes = new Counter({ name: METRIC_NAMES[4], help: 'Key handshakes completed and stored: the second step of a sign-up (create), login (authenticate) or password reset (reset).', labelNames: ['kind'], registers })
   for (const kind of HANDSHAKE_KINDS) handshakes.inc({ kind }, 0)
-  if (countAccounts !== undefined) {
-    const accounts = new Gauge({
-      name: METRIC_NAMES[5],
-      help: 'Relay vault accounts in the store (every instance\'s), counted on every scrape.',
-      registers,
-      async collect () {
-        try {
-          this.set(await countAccounts())
-        } catch {
-          // The store is unreachable; /readyz says so. The gauge keeps its last value.
-        }
-      }
-    })
-    accounts.set(0)
-  }
+  if (countAccounts !== undefined) storeGauge(registry, METRIC_NAMES[5], 'Relay vault accounts in the store (every instance\'s), counted on every scrape.', countAccounts)
+  const ingress = new Counter({ name: METRIC_NAMES[6], help: 'Forwards the relay\'s ingress answered (http) or finished (smpp), by ingress and outcome.', labelNames: ['ingress', 'outcome'], registers })
+  if (countSegments !== undefined) storeGauge(registry, METRIC_NAMES[7], 'Image-text segments waiting in the store for the rest of their session (every instance\'s), counted on every scrape.', countSegments)
 
   const subscriptions: Array<[string, (message: unknown) => void]> = [
     [relayDiagnosticsChannels.rpc, message => {
@@ -80,6 +71,11 @@ export function watchRelay (registry: Registry, countAccounts?: () => Awaitable<
     [relayDiagnosticsChannels.handshake, message => {
       const kind = label(message, 'kind', HANDSHAKE_KINDS)
       if (kind !== undefined) handshakes.inc({ kind })
+    }],
+    [relayDiagnosticsChannels.ingress, message => {
+      const kind = label(message, 'ingress', INGRESS_KINDS)
+      const outcome = label(message, 'outcome', INGRESS_OUTCOMES)
+      if (kind !== undefined && outcome !== undefined) ingress.inc({ ingress: kind, outcome })
     }]
   ]
   for (const [name, onMessage] of subscriptions) channel(name).subscribe(onMessage)
@@ -87,4 +83,21 @@ export function watchRelay (registry: Registry, countAccounts?: () => Awaitable<
     for (const [name, onMessage] of subscriptions) channel(name).unsubscribe(onMessage)
     for (const name of METRIC_NAMES) registry.removeSingleMetric(name)
   }
+}
+
+/** A gauge read from the store on every scrape; a read that fails (the store is unreachable, /readyz says so) keeps the last value. */
+function storeGauge (registry: Registry, name: string, help: string, count: () => Awaitable<number>): void {
+  const gauge = new Gauge({
+    name,
+    help,
+    registers: [registry],
+    async collect () {
+      try {
+        this.set(await count())
+      } catch {
+        // Kept: the last value.
+      }
+    }
+  })
+  gauge.set(0)
 }

@@ -1,5 +1,9 @@
 import { randomBytes } from 'node:crypto'
 import type { PublishContent, PublishContentRequest, PublishContentResponse } from '../../../src/relay/ingress/publish-content.ts'
+import { RelayIngress } from '../../../src/relay/ingress/relay-ingress.ts'
+import { storedSegmentCache, type SegmentLimits } from '../../../src/relay/ingress/stored-segment-cache.ts'
+import { createLogger, type Logger } from '../../../src/log/logger.ts'
+import type { RelayIngressStore } from '../../../src/store/relay-ingress.ts'
 import { parseSealingKeyRing, type SealingKeyRing } from '../../../src/relay/vault/index.ts'
 import { unwrap } from '../relaysms-vectors.ts'
 
@@ -37,4 +41,11 @@ export function recordingPublisher (answer: (request: PublishContentRequest) => 
       return await answer(request)
     }
   }
+}
+
+/** An ingress over `store` with fresh keys, its worker not started (tests start it when they mean to). */
+export function newIngress (store: RelayIngressStore, publishContent: PublishContent, options: { holdMs?: number, keys?: SealingKeyRing, identifierKey?: Buffer, limits?: Partial<SegmentLimits>, log?: Logger } = {}): RelayIngress {
+  const keys = options.keys ?? newKeyRing()
+  const segments = storedSegmentCache({ store, keys, identifierKey: options.identifierKey ?? randomBytes(32), limits: { ttlMs: 60_000, maxPerSender: 10, maxTotal: 100, ...options.limits } })
+  return new RelayIngress({ store, keys, segments, publishContent, holdMs: options.holdMs ?? 60_000, maxAttempts: 3, log: options.log ?? createLogger({ level: 'silent' }) })
 }
