@@ -5,6 +5,7 @@ import { addGatewayCommand } from './gateway-command.ts'
 import { addKafkaClientCommands } from './kafka-client-commands.ts'
 import { addPayloadCommands } from './payload-commands.ts'
 import { addRunCommand } from './run-command.ts'
+import { addPlatformSimCommand } from './platform-sim-command.ts'
 import { warn, type ProgramIo } from './program-io.ts'
 import { addRelayCommand } from './relay-command.ts'
 import { addSmscSimCommand } from './smsc-sim-command.ts'
@@ -31,6 +32,7 @@ export function buildProgram (io: ProgramIo): Command {
   addRunCommand(program, io)
   addKafkaClientCommands(program, io)
   addSmscSimCommand(program, io)
+  addPlatformSimCommand(program, io)
   addApiKeyCommand(program, io)
   addUnknownOutcomesCommand(program, io)
   addRelayCommand(program, io)

@@ -3,6 +3,7 @@ import type { Command } from 'commander'
 import { SmsgwError, errorCodes } from '../errors.ts'
 import type { ProgramIo } from './program-io.ts'
 import { onStopSignals } from './stop-signals.ts'
+import { wholeNumber } from './whole-number-option.ts'
 
 // Not imported from the simulator's index, which would load the simulator for every command.
 const ID_FORMATS = ['decimal', 'hex', 'zero-padded'] as const
@@ -105,12 +106,6 @@ function accountsOf (systemIds: readonly string[], passwords: readonly string[])
 function choice<T extends string> (option: string, value: string, allowed: readonly T[]): T {
   if (!(allowed as readonly string[]).includes(value)) throw new SmsgwError(errorCodes.usage, `unknown ${option} '${value}': use ${allowed.join(' or ')}`)
   return value as T
-}
-
-function wholeNumber (option: string, value: string, max: number): number {
-  const number = /^[0-9]+$/.test(value) ? Number(value) : Number.NaN
-  if (!Number.isSafeInteger(number) || number > max) throw new SmsgwError(errorCodes.usage, `${option} must be a whole number from 0 to ${max}, not '${value}'`)
-  return number
 }
 
 async function readJson (file: string, what: string): Promise<unknown> {

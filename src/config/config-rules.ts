@@ -136,15 +136,43 @@ function checkRelayOtpSenders (merged: MergedLayers): ConfigIssue[] {
   return issues
 }
 
-/** The relay's TLS port needs its certificate and key. */
+/** The relay's TLS ports (the vault's, the publisher's) need the certificate and key; the EntityInternal ports run beside the Entity server. */
 function checkRelayTls (merged: MergedLayers): ConfigIssue[] {
   const relay = valueAt(merged.values, ['relay'])
-  if (!isPlainObject(relay) || relay.grpcTlsPort === undefined) return []
-  const missing = ['grpcTlsCertFile', 'grpcTlsKeyFile'].filter(name => relay[name] === undefined)
-  return missing.map(name => ({ path: 'relay.grpcTlsPort', problem: `needs relay.${name} (from ${merged.sourceOf(['relay', 'grpcTlsPort'])})` }))
+  if (!isPlainObject(relay)) return []
+  const needs: ReadonlyArray<readonly [string, readonly string[]]> = [
+    ['grpcTlsPort', ['grpcTlsCertFile', 'grpcTlsKeyFile']],
+    ['publisherGrpcTlsPort', ['publisherGrpcPort', 'grpcTlsCertFile', 'grpcTlsKeyFile']],
+    ['internalGrpcTlsPort', ['internalGrpcPort', 'grpcTlsCertFile', 'grpcTlsKeyFile']],
+    ['internalGrpcPort', ['grpcPort']]
+  ]
+  return needs.flatMap(([setting, needed]) => relay[setting] === undefined
+    ? []
+    : needed.filter(name => relay[name] === undefined).map(name => ({ path: `relay.${setting}`, problem: `needs relay.${name} (from ${merged.sourceOf(['relay', setting])})` })))
+}
+
+/**
+ * relay.platforms (docs/relay.md, "Platforms"): a client secret belongs to a client id, and the
+ * confidential OAuth 2.0 clients (Gmail, X, Mastodon) need both; Bluesky's is a public client
+ * (its client id is its metadata URL); Telegram needs its api id and api hash together.
+ */
+function checkRelayPlatforms (merged: MergedLayers): ConfigIssue[] {
+  const platforms = valueAt(merged.values, ['relay', 'platforms'])
+  if (!isPlainObject(platforms)) return []
+  const needs: ReadonlyArray<readonly [string, string, string]> = [
+    ...['gmail', 'twitter', 'mastodon'].map(name => [name, 'clientId', 'clientSecretFile'] as const),
+    ...['gmail', 'twitter', 'mastodon', 'bluesky'].map(name => [name, 'clientSecretFile', 'clientId'] as const),
+    ['telegram', 'apiId', 'apiHashFile'],
+    ['telegram', 'apiHashFile', 'apiId']
+  ]
+  return needs.flatMap(([name, setting, needed]) => {
+    const platform = platforms[name]
+    if (!isPlainObject(platform) || platform[setting] === undefined || platform[needed] !== undefined) return []
+    return [{ path: `relay.platforms.${name}.${setting}`, problem: `needs relay.platforms.${name}.${needed} (from ${merged.sourceOf(['relay', 'platforms', name, setting])})` }]
+  })
 }
 
 /** Rules across settings, which the schema cannot say. */
 export function checkConfigRules (merged: MergedLayers): ConfigIssue[] {
-  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged), ...checkAllowedClients(merged), ...checkRelayDevelopmentOtp(merged), ...checkRelayTls(merged), ...checkRelayOtpSenders(merged)]
+  return [...checkExclusive(merged), ...checkDistinctTopics(merged), ...checkSmscConnections(merged), ...checkAllowedClients(merged), ...checkRelayDevelopmentOtp(merged), ...checkRelayTls(merged), ...checkRelayOtpSenders(merged), ...checkRelayPlatforms(merged)]
 }

@@ -6,6 +6,7 @@ import { dataCodingChoices } from './data-coding-choices.ts'
 import { deepFreeze } from './deep-freeze.ts'
 import { messageIdStyles } from './message-id-styles.ts'
 import { relayEnvironments } from './relay-environments.ts'
+import { defaultRelayPlatforms } from './relay-platforms-schema.ts'
 import { smtpTlsModes } from './smtp-tls-modes.ts'
 import type { GatewayConfig } from './schema.ts'
 
@@ -77,6 +78,10 @@ export const DEFAULT_STORE_BUSY_TIMEOUT_MS = 5_000
 
 /** The Sender of the relay's OTP SMS: the name its users know (upstream's codes come from RelaySMS). */
 export const DEFAULT_RELAY_OTP_SMS_SENDER = 'RelaySMS'
+/** The publisher's retries (docs/relay.md, "Publisher"): three calls, 0.5 s then 1 s apart; a Retry-After over 10 s is not waited for. */
+export const DEFAULT_RELAY_PUBLISH_MAX_ATTEMPTS = 3
+export const DEFAULT_RELAY_PUBLISH_RETRY_BASE_DELAY_MS = 500
+export const DEFAULT_RELAY_PUBLISH_RETRY_MAX_DELAY_MS = 10_000
 /** SMTP submission (RFC 6409), where STARTTLS is the rule. */
 export const DEFAULT_RELAY_SMTP_PORT = 587
 /**
@@ -176,11 +181,17 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   },
   relay: {
     grpcHost: '127.0.0.1',
+    internalGrpcHost: '127.0.0.1',
     environment: relayEnvironments.production,
     otpDevelopmentIdentifiers: [],
     otpSmsSender: DEFAULT_RELAY_OTP_SMS_SENDER,
     smtpPort: DEFAULT_RELAY_SMTP_PORT,
     smtpTls: smtpTlsModes.starttls,
+    deliveryNotices: true,
+    publishMaxAttempts: DEFAULT_RELAY_PUBLISH_MAX_ATTEMPTS,
+    publishRetryBaseDelayMs: DEFAULT_RELAY_PUBLISH_RETRY_BASE_DELAY_MS,
+    publishRetryMaxDelayMs: DEFAULT_RELAY_PUBLISH_RETRY_MAX_DELAY_MS,
+    platforms: defaultRelayPlatforms,
     ingress: false,
     ingressNumbers: [],
     ingressRetryMs: DEFAULT_RELAY_INGRESS_RETRY_MS,

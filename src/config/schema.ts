@@ -7,6 +7,7 @@ import { allowedDataCodingChoices } from './data-coding-choices.ts'
 import type { DeepReadonly } from './deep-types.ts'
 import { allowedMessageIdStyles } from './message-id-styles.ts'
 import { allowedRelayEnvironments } from './relay-environments.ts'
+import { HTTP_URL_PATTERN, relayPlatformsSchema } from './relay-platforms-schema.ts'
 import { allowedSmtpTlsModes } from './smtp-tls-modes.ts'
 
 /** `host:port`, where host is a name, an IPv4 address or a bracketed IPv6 address. */
@@ -22,6 +23,7 @@ export const DESTINATION_PATTERN = '^[0-9A-Za-z.:_-]{1,253}(/[0-9]{1,3})?$'
 export const patternDescriptions: Readonly<Record<string, string>> = {
   [BROKER_PATTERN]: 'must be host:port',
   [DESTINATION_PATTERN]: 'must be a network (10.0.0.0/8, fd00::/8), an IP address or a host name',
+  [HTTP_URL_PATTERN]: 'must be an http:// or https:// URL',
   [TOPIC_PATTERN]: 'must be a Kafka topic name (letters, digits, ".", "_", "-"; at most 249)'
 }
 
@@ -200,6 +202,14 @@ export const gatewayConfigSchema = Type.Object({
     grpcTlsPort: Type.Optional(count(0, 65535)),
     grpcTlsCertFile: Type.Optional(text()),
     grpcTlsKeyFile: Type.Optional(text()),
+    /**
+     * Where vault.v1.EntityInternal listens (relay-wire.md §2, server to server: the publisher's);
+     * loopback by default, since it answers without any client credential. No port, no server.
+     */
+    internalGrpcHost: text(),
+    internalGrpcPort: Type.Optional(count(0, 65535)),
+    /** A TLS port of vault.v1.EntityInternal, with relay.grpcTlsCertFile and relay.grpcTlsKeyFile. */
+    internalGrpcTlsPort: Type.Optional(count(0, 65535)),
     /** `development` allows the fixed OTP code below; `production` refuses it (config-rules.ts). */
     environment: Type.Enum([...allowedRelayEnvironments]),
     /** Development only: the code that proves ownership of the identifiers below (no OTP is sent). */
@@ -226,6 +236,20 @@ export const gatewayConfigSchema = Type.Object({
     captchaUrl: Type.Optional(text()),
     /** Its client_secret's file (the first line), so the secret is in no configuration. */
     captchaSecretFile: Type.Optional(text()),
+    /** Where publisher.v1.Publisher listens, on relay.grpcHost (relay-wire.md §3); no port, no publisher. */
+    publisherGrpcPort: Type.Optional(count(0, 65535)),
+    /** A TLS port of publisher.v1.Publisher, with relay.grpcTlsCertFile and relay.grpcTlsKeyFile. */
+    publisherGrpcTlsPort: Type.Optional(count(0, 65535)),
+    /** Whether the sender of each payload published hears how it went by SMS (relay.md §6), sent as relay.otpSmsClient. */
+    deliveryNotices: Type.Boolean(),
+    /** Calls of a platform per payload when it fails transiently or limits the rate (docs/relay.md, "Publisher"). */
+    publishMaxAttempts: count(1, 10),
+    /** The first wait between them, doubling after each; a platform's Retry-After wins. */
+    publishRetryBaseDelayMs: count(0),
+    /** The longest wait inside one publish; a platform asking for longer gets no further call. */
+    publishRetryMaxDelayMs: count(0),
+    /** The platforms published to (relay-platforms-schema.ts; docs/relay.md, "Platforms"). */
+    platforms: relayPlatformsSchema,
     /**
      * The relay's ingress (docs/relay.md, "Ingress"): POST /v3/publish for gateway phones and the
      * MO of our own SMPP binds for relay.ingressNumbers, handed to the publisher.

@@ -5,7 +5,7 @@
  * identifier, code or token can reach a message. Shapes are in docs/observability.md.
  */
 export const relayDiagnosticsChannels = {
-  /** Message `{ method, code }` per Entity RPC answered, `code` its gRPC status name. */
+  /** Message `{ method, code }` per Entity, EntityInternal or Publisher RPC answered, `code` its gRPC status name. */
   rpc: 'smsgw:relay:rpc',
   /** Message `{ channel, outcome }` per one-time code handed to its channel, or not. */
   otp: 'smsgw:relay:otp',
@@ -15,13 +15,34 @@ export const relayDiagnosticsChannels = {
   limit: 'smsgw:relay:limit',
   /** Message `{ kind }` per completed key handshake (the second step of a sign-up, login or reset), stored. */
   handshake: 'smsgw:relay:handshake',
+  /** Message `{ platform, outcome, durationMs }` per payload the publisher answered for a platform (PublishContent). */
+  publish: 'smsgw:relay:publish',
+  /** Message `{ outcome }` per delivery notice SMS handed to the outbound side, or not. */
+  notice: 'smsgw:relay:notice',
   /** Message `{ ingress, outcome }` per forward the relay's ingress answered or finished (docs/relay.md, "Ingress"). */
   ingress: 'smsgw:relay:ingress'
 } as const
 
-/** The RPCs of vault.v1.Entity (relay-wire.md §1). */
-export const relayRpcMethods = ['CreateEntity', 'AuthenticateEntity', 'ListEntityStoredTokens', 'DeleteEntity', 'ResetPassword', 'UpdateEntityPassword'] as const
-export type RelayRpcMethod = typeof relayRpcMethods[number]
+/** The RPCs of vault.v1.Entity (relay-wire.md §1), then those of vault.v1.EntityInternal (§2). */
+export const relayRpcMethods = [
+  'CreateEntity', 'AuthenticateEntity', 'ListEntityStoredTokens', 'DeleteEntity', 'ResetPassword', 'UpdateEntityPassword',
+  'StoreEntityToken', 'GetEntityAccessToken', 'DecryptPayload', 'EncryptPayload', 'UpdateEntityToken', 'DeleteEntityToken', 'CreateBridgeEntity', 'AuthenticateBridgeEntity'
+] as const
+/** The RPCs of publisher.v1.Publisher (relay-wire.md §3). */
+export const publisherRpcMethods = ['GetOAuth2AuthorizationUrl', 'ExchangeOAuth2CodeAndStore', 'PublishContent', 'RevokeAndDeleteOAuth2Token', 'GetPNBACode', 'ExchangePNBACodeAndStore', 'RevokeAndDeletePNBAToken'] as const
+export type RelayRpcMethod = typeof relayRpcMethods[number] | typeof publisherRpcMethods[number]
+/** The platforms' names (relay.md §4; the same as src/relay/payload/platforms.ts, a test checks). */
+export const relayPlatformNames = ['gmail', 'twitter', 'telegram', 'bluesky', 'mastodon', 'reliability'] as const
+/**
+ * How PublishContent ended for a payload that named a platform: `published`; refused by the
+ * platform for good (`rejected`), for its token (`token-invalid`), or still `rate-limited` or
+ * `transient` after the retries; an unforeseen `error`; answered from the record of an earlier
+ * copy (`replayed`); or found in a publication whose outcome is `unknown` (a crash while the
+ * platform was being called; it is never published again).
+ */
+export const relayPublishOutcomes = ['published', 'rejected', 'token-invalid', 'rate-limited', 'transient', 'error', 'replayed', 'unknown'] as const
+export type RelayPublishOutcome = typeof relayPublishOutcomes[number]
+export const relayNoticeOutcomes = ['sent', 'failed'] as const
 export const relayOtpChannels = ['phone', 'email'] as const
 export const relayOtpOutcomes = ['sent', 'failed'] as const
 export const relayLimits = ['otp', 'password'] as const

@@ -7,6 +7,8 @@ import type { RelayAccountStore } from './relay-accounts.ts'
 import type { RelayIngressStore } from './relay-ingress.ts'
 import type { RelayLimitStore } from './relay-limits.ts'
 import type { RelayOtpStore } from './relay-otps.ts'
+import type { RelayTokenStore } from './relay-tokens.ts'
+import type { RelayPublicationStore } from './relay-publications.ts'
 
 // What the embedded deployment keeps, whatever keeps it: a SQLite file on this machine
 // (src/store/sqlite) or a PostgreSQL database shared by several instances (src/store/postgres).
@@ -152,6 +154,10 @@ export interface EmbeddedStore {
   readonly relayLimits: RelayLimitStore
   /** The relay vault's one-time codes (src/store/relay-otps.ts), so another instance can verify a code. */
   readonly relayOtps: RelayOtpStore
+  /** The platform tokens of relay accounts (src/store/relay-tokens.ts), sealed; they go with their account. */
+  readonly relayTokens: RelayTokenStore
+  /** The publisher's record of each payload (src/store/relay-publications.ts): at most one post per payload. */
+  readonly relayPublications: RelayPublicationStore
   /** The relay's ingress (src/store/relay-ingress.ts): forwards not yet handed to the publisher, image-text segments. */
   readonly relayIngress: RelayIngressStore
   /**

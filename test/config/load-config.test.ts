@@ -62,7 +62,38 @@ const defaults: GatewayConfig = {
   webhooks: { allowedDestinations: [] },
   inbound: { owners: [], duplicateWindowMs: 600000 },
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 },
-  relay: { grpcHost: '127.0.0.1', environment: 'production', otpDevelopmentIdentifiers: [], otpSmsSender: 'RelaySMS', smtpPort: 587, smtpTls: 'starttls', ingress: false, ingressNumbers: [], ingressRetryMs: 300000, segmentTtlMs: 86400000, maxSegmentsPerSender: 512, maxSegments: 100000 }
+  relay: {
+    grpcHost: '127.0.0.1',
+    internalGrpcHost: '127.0.0.1',
+    environment: 'production',
+    otpDevelopmentIdentifiers: [],
+    otpSmsSender: 'RelaySMS',
+    smtpPort: 587,
+    smtpTls: 'starttls',
+    deliveryNotices: true,
+    publishMaxAttempts: 3,
+    publishRetryBaseDelayMs: 500,
+    publishRetryMaxDelayMs: 10000,
+    platforms: {
+      gmail: {
+        baseUrl: 'https://gmail.googleapis.com',
+        authorizationUrl: 'https://accounts.google.com/o/oauth2/v2/auth',
+        tokenUrl: 'https://oauth2.googleapis.com/token',
+        revokeUrl: 'https://oauth2.googleapis.com/revoke',
+        redirectUrl: 'https://relay.smswithoutborders.com/android'
+      },
+      twitter: { baseUrl: 'https://api.x.com', authorizationUrl: 'https://x.com/i/oauth2/authorize', redirectUrl: 'https://relay.smswithoutborders.com/android' },
+      mastodon: { baseUrl: 'https://mastodon.social', redirectUrl: 'https://relay.smswithoutborders.com/android' },
+      bluesky: { baseUrl: 'https://bsky.social', redirectUrl: 'https://relay.smswithoutborders.com/android' },
+      telegram: {}
+    },
+    ingress: false,
+    ingressNumbers: [],
+    ingressRetryMs: 300000,
+    segmentTtlMs: 86400000,
+    maxSegmentsPerSender: 512,
+    maxSegments: 100000
+  }
 }
 
 test('loadConfig gives the defaults when nothing is given', async () => {

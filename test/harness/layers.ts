@@ -19,7 +19,7 @@ export const layers: ReadonlyArray<readonly string[]> = [
   ['sms', 'crypto'],
   ['smpp', 'store'],
   ['gateway'],
-  ['transport', 'http', 'relay'],
+  ['transport', 'http', 'relay', 'platform-sim'],
   ['app'],
   ['cli']
 ]

@@ -29,10 +29,16 @@ export type PlatformFailureKind =
 export class PlatformFailure extends Error {
   readonly kind: PlatformFailureKind
   readonly retryAfterMs: number | undefined
-  constructor (kind: PlatformFailureKind, message: string, retryAfterMs?: number) {
+  /**
+   * The token the adapter refreshed before the call failed, to be stored back all the same: a
+   * platform that rotates refresh tokens (X) has already retired the one the publisher holds.
+   */
+  readonly refreshedToken: PlatformToken | undefined
+  constructor (kind: PlatformFailureKind, message: string, retryAfterMs?: number, refreshedToken?: PlatformToken) {
     super(message)
     this.kind = kind
     this.retryAfterMs = retryAfterMs
+    this.refreshedToken = refreshedToken
   }
 }
 

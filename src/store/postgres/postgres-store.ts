@@ -9,6 +9,8 @@ import { PostgresLedgerTable } from './ledger-table.ts'
 import { PostgresRelayIngressTable } from './relay-ingress-table.ts'
 import { PostgresRelayLimitsTable } from './relay-limits-table.ts'
 import { PostgresRelayOtpsTable } from './relay-otps-table.ts'
+import { PostgresRelayTokensTable } from './relay-tokens-table.ts'
+import { PostgresRelayPublicationsTable } from './relay-publications-table.ts'
 import { PostgresRelayTable } from './relay-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
 import { RetryingPool } from './retrying-pool.ts'
@@ -52,6 +54,8 @@ export class PostgresStore implements EmbeddedStore {
   readonly relay: PostgresRelayTable
   readonly relayLimits: PostgresRelayLimitsTable
   readonly relayOtps: PostgresRelayOtpsTable
+  readonly relayTokens: PostgresRelayTokensTable
+  readonly relayPublications: PostgresRelayPublicationsTable
   readonly relayIngress: PostgresRelayIngressTable
   readonly #pool: pg.Pool
   readonly #retentionMs: number
@@ -91,6 +95,8 @@ export class PostgresStore implements EmbeddedStore {
     this.relay = new PostgresRelayTable(queries, now)
     this.relayLimits = new PostgresRelayLimitsTable(queries, now)
     this.relayOtps = new PostgresRelayOtpsTable(queries)
+    this.relayTokens = new PostgresRelayTokensTable(queries, now)
+    this.relayPublications = new PostgresRelayPublicationsTable(queries)
     this.relayIngress = new PostgresRelayIngressTable(queries)
   }
 

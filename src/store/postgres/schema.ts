@@ -26,6 +26,10 @@ import { advisoryKey } from './advisory-locks.ts'
 //   store. A count retried after a lost connection may count twice: a limit errs towards blocking.
 // - smsgw_relay_otps (migration 7, the relay vault's one-time codes): as relay_otps in the SQLite
 //   store.
+// - smsgw_relay_tokens (migration 8, the platform tokens of relay accounts): as relay_tokens in the
+//   SQLite store, going with their account (ON DELETE CASCADE).
+// - smsgw_relay_publications (migration 9, the publisher's record of each payload): as relay_publications in
+//   the SQLite store.
 // - smsgw_relay_forwards, smsgw_relay_segments (the relay's ingress): as relay_forwards and
 //   relay_segments in the SQLite store.
 export const migrations: readonly string[] = [
@@ -135,6 +139,30 @@ export const migrations: readonly string[] = [
     expires_at_ms bigint NOT NULL,
     attempts bigint NOT NULL
   );
+  `,
+  `
+  CREATE TABLE smsgw_relay_tokens (
+    entity_id text NOT NULL REFERENCES smsgw_relay_entities (entity_id) ON DELETE CASCADE,
+    platform text NOT NULL CHECK (length(platform) BETWEEN 1 AND 32),
+    account_lookup text NOT NULL CHECK (length(account_lookup) = 128),
+    account_identifier bytea NOT NULL CHECK (length(account_identifier) <= 1024),
+    token bytea NOT NULL CHECK (length(token) <= 17408),
+    created_at_ms bigint NOT NULL,
+    updated_at_ms bigint NOT NULL,
+    PRIMARY KEY (entity_id, platform, account_lookup)
+  );
+  `,
+  `
+  CREATE TABLE smsgw_relay_publications (
+    publication_key text PRIMARY KEY CHECK (length(publication_key) = 128),
+    state text NOT NULL CHECK (state IN ('publishing', 'published', 'failed')),
+    platform text NOT NULL CHECK (length(platform) <= 32),
+    response text NOT NULL CHECK (length(response) <= 1024),
+    code integer NOT NULL,
+    created_at_ms bigint NOT NULL,
+    updated_at_ms bigint NOT NULL
+  );
+  CREATE INDEX smsgw_relay_publications_by_state ON smsgw_relay_publications (state, created_at_ms);
   `,
   `
   CREATE TABLE smsgw_relay_forwards (

@@ -28,6 +28,13 @@ import { schemaNewer } from '../store-errors.ts'
 // - relay_otps (migration 7, the relay vault's one-time codes, relay.md §2): per keyed digest of an
 //   identifier, the action asked for, a keyed digest of the code (NULL once invalidated), its
 //   expiry and the verifications tried (src/store/relay-otps.ts).
+// - relay_tokens (migration 8, the platform tokens of relay accounts, relay-wire.md §2): per
+//   account, platform and keyed digest of the platform account's identifier, that identifier and
+//   the token JSON sealed (src/store/relay-tokens.ts). Rows go with their account (ON DELETE
+//   CASCADE; node:sqlite enforces foreign keys by default).
+// - relay_publications (migration 9, the publisher's record of each payload, relay.md §6): per keyed digest of
+//   the payload, its state (publishing, published, failed), the platform's name and the answer
+//   given (src/store/relay-publications.ts); no content, token or number.
 // - relay_forwards, relay_segments (the relay's ingress, docs/relay.md "Ingress"): forwards
 //   accepted and not yet handed to the publisher, sealed whole under a random id, with the time
 //   their holder's turn ends; image-text segments by keyed digests of sender and session, their
@@ -129,6 +136,30 @@ export const migrations: readonly string[] = [
     expires_at_ms INTEGER NOT NULL,
     attempts INTEGER NOT NULL
   );
+  `,
+  `
+  CREATE TABLE relay_tokens (
+    entity_id TEXT NOT NULL REFERENCES relay_entities (entity_id) ON DELETE CASCADE,
+    platform TEXT NOT NULL CHECK (length(platform) BETWEEN 1 AND 32),
+    account_lookup TEXT NOT NULL CHECK (length(account_lookup) = 128),
+    account_identifier BLOB NOT NULL CHECK (length(account_identifier) <= 1024),
+    token BLOB NOT NULL CHECK (length(token) <= 17408),
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, platform, account_lookup)
+  );
+  `,
+  `
+  CREATE TABLE relay_publications (
+    publication_key TEXT PRIMARY KEY CHECK (length(publication_key) = 128),
+    state TEXT NOT NULL CHECK (state IN ('publishing', 'published', 'failed')),
+    platform TEXT NOT NULL CHECK (length(platform) <= 32),
+    response TEXT NOT NULL CHECK (length(response) <= 1024),
+    code INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX relay_publications_by_state ON relay_publications (state, created_at_ms);
   `,
   `
   CREATE TABLE relay_forwards (

@@ -11,6 +11,8 @@ import { RequestQueue } from './request-queue.ts'
 import { RelayIngressTable } from './relay-ingress-table.ts'
 import { RelayLimitsTable } from './relay-limits-table.ts'
 import { RelayOtpsTable } from './relay-otps-table.ts'
+import { RelayTokensTable } from './relay-tokens-table.ts'
+import { RelayPublicationsTable } from './relay-publications-table.ts'
 import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
@@ -49,6 +51,8 @@ export class SqliteStore implements EmbeddedStore {
   readonly relay: RelayTable
   readonly relayLimits: RelayLimitsTable
   readonly relayOtps: RelayOtpsTable
+  readonly relayTokens: RelayTokensTable
+  readonly relayPublications: RelayPublicationsTable
   readonly relayIngress: RelayIngressTable
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
@@ -81,6 +85,8 @@ export class SqliteStore implements EmbeddedStore {
     this.relay = new RelayTable(db, this.#commit, now)
     this.relayLimits = new RelayLimitsTable(db, this.#commit, now)
     this.relayOtps = new RelayOtpsTable(db, this.#commit)
+    this.relayTokens = new RelayTokensTable(db, this.#commit, now)
+    this.relayPublications = new RelayPublicationsTable(db, this.#commit)
     this.relayIngress = new RelayIngressTable(db, this.#commit)
   }
 

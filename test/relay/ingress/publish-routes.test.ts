@@ -120,7 +120,7 @@ test('POST /v3/publish and /sms/platform/<x> carry the Gateway Server\'s securit
 
 test('POST /v3/publish over a real socket: a payload handed to the publisher with upstream\'s metadata, segments joined, nothing left stored, counted by ingress and outcome', async () => {
   const registry = new Registry()
-  const unwatch = watchRelay(registry, undefined, () => 0)
+  const unwatch = watchRelay(registry, undefined, undefined, () => 0)
   const { app, requests, store } = await appWith()
   const url = await app.listen({ host: '127.0.0.1', port: 0 })
   const post = async (path: string, body: unknown): Promise<[number, unknown]> => {
