@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import { Registry } from 'prom-client'
 import { watchRelay } from '../../../src/http/observability/relay-metrics.ts'
-import { publishDecryption, publishHandshake, publishOtpDelivery, publishRateLimited, publishRpcOutcome } from '../../../src/relay/relay-diagnostics.ts'
+import { publishDecryption, publishHandshake, publishIngressOutcome, publishOtpDelivery, publishRateLimited, publishRpcOutcome } from '../../../src/relay/relay-diagnostics.ts'
 
 // The relay's counters fed by its diagnostics channels: each label from a closed set, so that
 // nothing a client sends (an identifier, a code) can become a series.
@@ -34,7 +34,9 @@ test('watchRelay counts RPC answers, OTP deliveries, decryptions, rate-limit ref
     'smsgw_relay_rate_limited_total{limit="password"} 1',
     'smsgw_relay_handshakes_total{kind="create"} 1',
     'smsgw_relay_handshakes_total{kind="authenticate"} 2',
-    'smsgw_relay_handshakes_total{kind="reset"} 0'
+    'smsgw_relay_handshakes_total{kind="reset"} 0',
+    'smsgw_relay_notices_total{outcome="sent"} 0',
+    'smsgw_relay_notices_total{outcome="failed"} 0'
   ])
   unwatch()
   assert.deepStrictEqual(await series(registry), [])
@@ -49,12 +51,16 @@ test('watchRelay ignores a label outside its closed set, so no identifier or cod
   publishOtpDelivery('+237650000001' as 'phone', 'sent')
   publishRateLimited('someone@example.org' as 'otp')
   publishHandshake('+237650000001' as 'create')
+  publishIngressOutcome('+237650000001' as 'http', 'published')
+  publishIngressOutcome('smpp', 'AQIDBA==' as 'published')
   assert.deepStrictEqual(await series(registry), [
     'smsgw_relay_rate_limited_total{limit="otp"} 0',
     'smsgw_relay_rate_limited_total{limit="password"} 0',
     'smsgw_relay_handshakes_total{kind="create"} 0',
     'smsgw_relay_handshakes_total{kind="authenticate"} 0',
-    'smsgw_relay_handshakes_total{kind="reset"} 0'
+    'smsgw_relay_handshakes_total{kind="reset"} 0',
+    'smsgw_relay_notices_total{outcome="sent"} 0',
+    'smsgw_relay_notices_total{outcome="failed"} 0'
   ])
   unwatch()
 })
