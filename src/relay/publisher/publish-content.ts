@@ -5,14 +5,13 @@ import { INTERNAL_DETAILS, invalidArgument, missingField, RpcFailure } from '../
 import { decodeContent, type Content, type EmailContent, type MessageContent, type TextContent } from '../payload/content.ts'
 import { decodePlatformPayload, type PlatformPayload } from '../payload/platform-payload.ts'
 import { platformByShortcode, type Platform } from '../payload/platforms.ts'
-import { PlatformFailure, type PlatformToken } from '../platforms/platform-adapter.ts'
+import { PlatformFailure, type PlatformToken, type Published } from '../platforms/platform-adapter.ts'
 import { publishPublication } from '../relay-diagnostics.ts'
 import { refreshAlert } from './delivery-notice.ts'
 import { publicationDigest } from './publication-key.ts'
 import { publishWithRetries } from './publish-retries.ts'
 import type { PublisherParts } from './publisher-parts.ts'
 import { noPlatformForShortcode, prefixed, publishedMessage, publisherTexts, unsupportedPlatform, unsupportedServiceType } from './publisher-texts.ts'
-import { routedTestText } from './reliability-tests.ts'
 
 // PublishContent (relay-wire.md §3), the pipeline of relay.md §6 for one payload, as upstream's
 // grpc_publisher_service.py runs it: decode the envelope, find the platform by shortcode, decrypt
@@ -46,7 +45,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** What an attempt that reached the platform (or the reliability tests) ended as. */
 type Settled =
   | { readonly published: true, readonly response: PublishContentResponse, readonly notice?: string | undefined }
-  | { readonly published: false, readonly failure: RpcFailure, readonly outcome: RelayPublishOutcome }
+  | { readonly published: false, readonly failure: RpcFailure, readonly outcome: RelayPublishOutcome, readonly notice?: string | undefined }
 
 export async function publishContent (parts: PublisherParts, request: PublishContentRequest): Promise<PublishContentResponse> {
   const startedMs = performance.now()
@@ -110,16 +109,12 @@ async function publishOnce (parts: PublisherParts, attempt: Attempt): Promise<Se
     if (platform.protocol !== 'event') throw unsupportedServiceType(content.serviceType, platform.name)
     const tests = parts.reliabilityTests
     if (tests === undefined) throw unsupportedPlatform(platform.name, 'event')
-    const sentAtMs = secondsToMs(attempt.metadata.Date_sent)
-    if (sentAtMs === undefined) throw invalidArgument('sms_sent_timestamp is required.')
-    const receivedAtMs = secondsToMs(attempt.metadata.Date)
-    if (receivedAtMs === undefined) throw invalidArgument('sms_received_timestamp is required.')
+    const sms = { sentAtMs: secondsToMs(attempt.metadata.Date_sent), receivedAtMs: secondsToMs(attempt.metadata.Date) }
     publish = async () => {
-      const routed = await tests.recordRouted({ testId: content.testId, senderMsisdn: attempt.sender, smsSentAtMs: sentAtMs, smsReceivedAtMs: receivedAtMs, routedAtMs: parts.nowMs() })
-      const text = routedTestText(content.testId, routed)
-      return routed.outcome === 'routed'
-        ? { published: true, response: { success: true, message: publishedMessage(platform.name), publisher_response: text } }
-        : { published: false, failure: invalidArgument(text), outcome: 'rejected' }
+      const routed = await tests.recordRouted(content.testId, sms)
+      return routed.success
+        ? { published: true, response: { success: true, message: publishedMessage(platform.name), publisher_response: routed.message } }
+        : { published: false, failure: invalidArgument(routed.message), outcome: 'rejected' }
     }
   } else {
     publish = await platformPublish(parts, attempt, content)
@@ -136,7 +131,7 @@ async function publishOnce (parts: PublisherParts, attempt: Attempt): Promise<Se
     ? { state: publicationStates.published, response: settled.response.publisher_response, code: status.OK }
     : { state: publicationStates.failed, response: settled.failure.message, code: settled.failure.code })
   if (platform.protocol !== 'event') {
-    await parts.notify({ recipient: attempt.sender, platform, published: settled.published, language: attempt.envelope.language, additional: settled.published ? settled.notice : undefined })
+    await parts.notify({ recipient: attempt.sender, platform, published: settled.published, language: attempt.envelope.language, additional: settled.notice })
   }
   return settled
 }
@@ -156,22 +151,40 @@ async function platformPublish (parts: PublisherParts, attempt: Attempt, content
   const onDevice = platform.protocol === 'oauth2' && content.accessToken !== undefined && content.accessToken !== '' && content.refreshToken !== undefined && content.refreshToken !== ''
   const token = onDevice ? { ...stored, access_token: content.accessToken, refresh_token: content.refreshToken } : stored
   const withFrom = { ...content, from }
-  const post = adapter.protocol === 'pnba' ? async () => await adapter.publish(token, withFrom as MessageContent) : async () => await adapter.publish(token, withFrom)
+  const post = latestTokenPoster(token, adapter.protocol === 'pnba' ? async current => await adapter.publish(current, withFrom as MessageContent) : async current => await adapter.publish(current, withFrom))
   return async () => {
     try {
       const published = await publishWithRetries(post, parts.retry, parts.sleep)
-      const refreshed = published.refreshedToken
-      let notice: string | undefined
-      if (refreshed !== undefined && onDevice) {
-        const refreshToken = refreshed.refresh_token
-        if (typeof refreshToken === 'string' && refreshToken !== content.refreshToken) notice = refreshAlert(from, refreshToken)
-      } else if (refreshed !== undefined) {
-        await storeRefreshedToken(parts, attempt, from, refreshed)
-      }
+      const notice = await keepRefreshedToken(parts, attempt, { from, onDevice, sentRefreshToken: content.refreshToken }, published.refreshedToken)
       return { published: true, response: { success: true, message: publishedMessage(platform.name), publisher_response: publisherTexts.messageSent }, notice }
     } catch (error) {
       if (!(error instanceof PlatformFailure)) throw error
-      return { published: false, failure: invalidArgument(error.message), outcome: error.kind }
+      // A token refreshed before the failure replaced the one stored (rotating platforms retire the old refresh token).
+      const notice = await keepRefreshedToken(parts, attempt, { from, onDevice, sentRefreshToken: content.refreshToken }, error.refreshedToken)
+      return { published: false, failure: invalidArgument(error.message), outcome: error.kind, notice }
+    }
+  }
+}
+
+/**
+ * The calls of one publish (its retries) share the newest token: a token a failed call refreshed
+ * is the next call's (a rotating platform has retired the old refresh token), and it goes back to
+ * be stored however the last call ends.
+ */
+function latestTokenPoster (token: PlatformToken, publish: (token: PlatformToken) => Promise<Published>): () => Promise<Published> {
+  let current = token
+  let refreshed: PlatformToken | undefined
+  return async () => {
+    try {
+      const published = await publish(current)
+      return published.refreshedToken === undefined && refreshed !== undefined ? { ...published, refreshedToken: refreshed } : published
+    } catch (error) {
+      if (!(error instanceof PlatformFailure)) throw error
+      if (error.refreshedToken !== undefined) {
+        current = error.refreshedToken
+        refreshed = current
+      }
+      throw refreshed === undefined || error.refreshedToken !== undefined ? error : new PlatformFailure(error.kind, error.message, error.retryAfterMs, refreshed)
     }
   }
 }
@@ -186,6 +199,21 @@ async function settle (parts: PublisherParts, key: string, settlement: Publicati
   } catch (error) {
     parts.onError('publication record not settled', error)
   }
+}
+
+/**
+ * A token the adapter refreshed: stored back through the vault (upstream), or, for a user who
+ * keeps tokens on the device, the refresh alert for the notice (upstream's text) when the refresh
+ * token changed. Resolves with that alert.
+ */
+async function keepRefreshedToken (parts: PublisherParts, attempt: Attempt, sent: { readonly from: string, readonly onDevice: boolean, readonly sentRefreshToken: string | undefined }, refreshed: PlatformToken | undefined): Promise<string | undefined> {
+  if (refreshed === undefined) return undefined
+  if (!sent.onDevice) {
+    await storeRefreshedToken(parts, attempt, sent.from, refreshed)
+    return undefined
+  }
+  const refreshToken = refreshed.refresh_token
+  return typeof refreshToken === 'string' && refreshToken !== sent.sentRefreshToken ? refreshAlert(sent.from, refreshToken) : undefined
 }
 
 /** Upstream stores a refreshed token back and only logs a failure: the post is made either way. */

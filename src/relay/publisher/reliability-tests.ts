@@ -1,39 +1,22 @@
 // The reliability platform (`r`, protocol event, service type test; relay.md §5): a payload whose
 // content is a test id marks that gateway-client reliability test as routed, as upstream's
-// reliability-event-adapter's update does. The tests are the gateway-client registry's; this is
-// the port the publisher calls it through.
+// reliability-event-adapter's update does. The tests are the gateway-client registry's
+// (src/relay/gateway-clients/, `reliabilityTestsOf(store)`, which answers with upstream's adapter
+// texts); this is the port the publisher calls it through, the same shape.
 
-export interface RoutedTest {
-  /** The test id as the payload carried it (upstream: an integer id, as text). */
-  readonly testId: string
-  /** The number the payload came from (metadata `From`). */
-  readonly senderMsisdn: string
-  /** When the phone sent the SMS and when the gateway client received it (metadata `Date_sent`, `Date`). */
-  readonly smsSentAtMs: number
-  readonly smsReceivedAtMs: number
-  /** When the publisher routed it. */
-  readonly routedAtMs: number
+/** The forward that carried the test's payload: the gateway phone's `Date_sent` and `Date`, in Unix ms; undefined when absent. */
+export interface RoutedTestSms {
+  readonly sentAtMs: number | undefined
+  readonly receivedAtMs: number | undefined
 }
 
-/**
- * `routed`: the test was pending and is now complete; `not-found`: no test has the id;
- * `already-final`: the test had ended before (`success` or `timedout`, upstream's statuses) and
- * stays as it was.
- */
-export type RoutedTestOutcome =
-  | { readonly outcome: 'routed' }
-  | { readonly outcome: 'not-found' }
-  | { readonly outcome: 'already-final', readonly status: string }
+/** Upstream's adapter answer: success, and its text ("Test ID <id> updated successfully.", or why not). */
+export interface ReliabilityEventResult {
+  readonly success: boolean
+  readonly message: string
+}
 
 export interface ReliabilityTests {
-  recordRouted: (test: RoutedTest) => Promise<RoutedTestOutcome>
-}
-
-/** Upstream's texts for each outcome (reliability-event-adapter adapter.py). */
-export function routedTestText (testId: string, routed: RoutedTestOutcome): string {
-  switch (routed.outcome) {
-    case 'routed': return `Test ID ${testId} updated successfully.`
-    case 'not-found': return `Test ID ${testId} not found in the database.`
-    case 'already-final': return `Test ID ${testId} is already marked as '${routed.status}'.`
-  }
+  /** Records the test `testId` as routed now; rejects only when its store fails. */
+  recordRouted: (testId: string, sms: RoutedTestSms) => Promise<ReliabilityEventResult>
 }

@@ -5,7 +5,7 @@ import { status } from '@grpc/grpc-js'
 import { encodePlatformPayload } from '../../../src/relay/payload/index.ts'
 import { PlatformFailure, type PlatformAdapter } from '../../../src/relay/platforms/platform-adapter.ts'
 import { publicationDigest, publicationKeyOf } from '../../../src/relay/publisher/publication-key.ts'
-import type { ReliabilityTests, RoutedTest } from '../../../src/relay/publisher/reliability-tests.ts'
+import type { ReliabilityTests, RoutedTestSms } from '../../../src/relay/publisher/reliability-tests.ts'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import { openStore } from '../../../src/store/open-store.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
@@ -25,13 +25,16 @@ const vault = new StandInEntityInternal()
 const mastodon = scriptedOAuth2()
 const telegram = scriptedPnba()
 const notices = recordedSms()
-const routed: RoutedTest[] = []
+const routed: Array<{ testId: string, sms: RoutedTestSms }> = []
+// A stand-in of the registry's reliabilityTestsOf(store) (branch gateway-clients), with upstream's adapter texts.
 const reliabilityTests: ReliabilityTests = {
-  recordRouted: async test => {
-    routed.push(test)
-    if (test.testId === '404') return { outcome: 'not-found' }
-    if (test.testId === '7') return { outcome: 'already-final', status: 'timedout' }
-    return { outcome: 'routed' }
+  recordRouted: async (testId, sms) => {
+    routed.push({ testId, sms })
+    if (sms.sentAtMs === undefined) return { success: false, message: 'sms_sent_timestamp is required.' }
+    if (sms.receivedAtMs === undefined) return { success: false, message: 'sms_received_timestamp is required.' }
+    if (testId === '404') return { success: false, message: `Test ID ${testId} not found in the database.` }
+    if (testId === '7') return { success: false, message: `Test ID ${testId} is already marked as 'timedout'.` }
+    return { success: true, message: `Test ID ${testId} updated successfully.` }
   }
 }
 const publicationKey = publicationKeyOf(randomBytes(32))
@@ -236,15 +239,15 @@ describe('PublishContent', () => {
     assert.deepStrictEqual(await failure('PublishContent', { content, metadata: { From: SENDER } }), internal)
   })
 
-  test('a reliability test payload marks the test routed with the SMS times, answers upstream\'s adapter text and sends no notice', async () => {
+  test('a reliability test payload marks the test routed with the SMS times (metadata in seconds, handed on in ms), answers with the tests\' text and sends no notice', async () => {
     notices.sent.length = 0
     const testPayload = (id: string): string => payload('r', textContentV2(id, ''))
     assert.deepStrictEqual(await call('PublishContent', { content: testPayload('42'), metadata: { From: SENDER, Date: '1765000010', Date_sent: '1765000000' } }), { success: true, message: 'Successfully published reliability message', publisher_response: 'Test ID 42 updated successfully.' })
-    assert.deepStrictEqual(routed.at(-1), { testId: '42', senderMsisdn: SENDER, smsSentAtMs: 1_765_000_000_000, smsReceivedAtMs: 1_765_000_010_000, routedAtMs: routed.at(-1)?.routedAtMs })
+    assert.deepStrictEqual(routed.at(-1), { testId: '42', sms: { sentAtMs: 1_765_000_000_000, receivedAtMs: 1_765_000_010_000 } })
     assert.deepStrictEqual(await failure('PublishContent', { content: testPayload('404'), metadata: { From: SENDER, Date: '1', Date_sent: '1' } }), { code: status.INVALID_ARGUMENT, details: 'Test ID 404 not found in the database.' })
     assert.deepStrictEqual(await failure('PublishContent', { content: testPayload('7'), metadata: { From: SENDER, Date: '1', Date_sent: '1' } }), { code: status.INVALID_ARGUMENT, details: 'Test ID 7 is already marked as \'timedout\'.' })
     assert.deepStrictEqual(await failure('PublishContent', { content: testPayload('8'), metadata: { From: SENDER, Date: '1' } }), { code: status.INVALID_ARGUMENT, details: 'sms_sent_timestamp is required.' })
-    assert.deepStrictEqual(await failure('PublishContent', { content: testPayload('8'), metadata: { From: SENDER, Date_sent: '1' } }), { code: status.INVALID_ARGUMENT, details: 'sms_received_timestamp is required.' })
+    assert.deepStrictEqual(await failure('PublishContent', { content: testPayload('9'), metadata: { From: SENDER, Date_sent: '1' } }), { code: status.INVALID_ARGUMENT, details: 'sms_received_timestamp is required.' })
     assert.equal(notices.sent.length, 0)
   })
 })
