@@ -8,35 +8,51 @@ import type { PublishContent } from '../relay/ingress/publish-content.ts'
 import type { EmbeddedStore } from '../store/embedded-store.ts'
 
 /**
- * The relay's ingress in `smsgw run` (relay.ingress; docs/relay.md, "Ingress"): started over the
- * store when the embedded gateway has opened it (`mo`, which the gateway's MO path asks), and
- * then giving the HTTP front its routes and the segments gauge. Closes before the store does.
+ * The relay's ingress in `smsgw run` (relay.ingress; docs/relay.md, "Ingress"). Made over the store
+ * when the embedded gateway has opened it (`mo`, which the gateway's MO path asks: an MO for a
+ * relay number is stored from the first bind on), started once the publisher exists (`start`:
+ * the publisher is made over the same store after the gateway, and the forwards stored meanwhile
+ * are processed then), then giving the HTTP front its routes and the segments gauge. Closes before
+ * the store does.
  */
 export class EmbeddedRelayIngress {
   readonly #config: GatewayConfig
-  readonly #publishContent: PublishContent
   readonly #log: Logger
   #running: ConfiguredRelayIngress | undefined
+  #publishContent: PublishContent | undefined
 
-  constructor (config: GatewayConfig, publishContent: PublishContent, log: Logger) {
+  constructor (config: GatewayConfig, log: Logger) {
     this.#config = config
-    this.#publishContent = publishContent
     this.#log = log
   }
 
-  /** Starts the ingress over `store` when relay.ingress is set; its MO path for the relay numbers. */
+  /** Makes the ingress over `store` when relay.ingress is set; its MO path for the relay numbers. */
   readonly mo = (store: EmbeddedStore): MoIngress | undefined => {
-    this.#running = startConfiguredRelayIngress(this.#config.relay, store.relayIngress, this.#publishContent, this.#log)
+    // Nothing is processed before `start` gave the publisher (RelayIngress.accept stores only).
+    const publishContent: PublishContent = async request => await (this.#publishContent ?? assertStarted())(request)
+    this.#running = startConfiguredRelayIngress(this.#config.relay, store.relayIngress, publishContent, this.#log)
     return this.#running?.mo
   }
 
-  /** The HTTP front's options for the ingress: its routes and the segments gauge (none when it does not run). */
-  httpFront (): { relayRoutes?: FastifyPluginAsync[], relaySegments?: () => Awaitable<number> } {
+  /** Hands the forwards to `publishContent` (the publisher's, in this process) from now on. */
+  start (publishContent: PublishContent | undefined): void {
+    if (this.#running === undefined) return
+    // The configuration requires the publisher with the ingress (config-rules.ts).
+    this.#publishContent = publishContent ?? assertStarted()
+    this.#running.start()
+  }
+
+  /** The HTTP front's relay options: the relay's `routes` and the ingress's (when it runs), and the segments gauge. */
+  httpFront (routes: readonly FastifyPluginAsync[]): { relayRoutes: FastifyPluginAsync[], relaySegments?: () => Awaitable<number> } {
     const running = this.#running
-    return running === undefined ? {} : { relayRoutes: [running.routes], relaySegments: running.segmentsPending }
+    return running === undefined ? { relayRoutes: [...routes] } : { relayRoutes: [...routes, running.routes], relaySegments: running.segmentsPending }
   }
 
   async close (): Promise<void> {
     await this.#running?.close()
   }
+}
+
+function assertStarted (): never {
+  throw new Error('the relay ingress has no publisher: relay.ingress needs relay.publisherGrpcPort')
 }

@@ -133,6 +133,10 @@ function checkRelayOtpSenders (merged: MergedLayers): ConfigIssue[] {
   if (Array.isArray(relay.ingressNumbers) && relay.ingressNumbers.length > 0 && relay.ingress !== true) {
     issues.push({ path: 'relay.ingressNumbers', problem: `needs relay.ingress: true (from ${merged.sourceOf(['relay', 'ingressNumbers'])})` })
   }
+  // The ingress hands every forward to the publisher of this process.
+  if (relay.ingress === true && relay.publisherGrpcPort === undefined) {
+    issues.push({ path: 'relay.ingress', problem: `needs relay.publisherGrpcPort, the publisher it hands forwards to (from ${merged.sourceOf(['relay', 'ingress'])})` })
+  }
   return issues
 }
 

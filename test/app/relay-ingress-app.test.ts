@@ -40,7 +40,7 @@ test('an MO for a relay number on our own SMPP bind is stored as a forward befor
       clients: { allowed: [DEMO_CLIENT] },
       smpp: { host: '127.0.0.1', port: smsc.address.port, ...SMSC_ACCOUNT },
       inbound: { owners: [{ client: DEMO_CLIENT, prefixes: [''] }] },
-      relay: { ingress: true, ingressNumbers: [`+${RELAY_NUMBER}`], sealingKey: `k1 ${randomBytes(32).toString('base64')}`, identifierKeyFile }
+      relay: { ingress: true, publisherGrpcPort: 0, ingressNumbers: [`+${RELAY_NUMBER}`], sealingKey: `k1 ${randomBytes(32).toString('base64')}`, identifierKeyFile }
     }
   })
   const lines: string[] = []
@@ -51,19 +51,23 @@ test('an MO for a relay number on our own SMPP bind is stored as a forward befor
   let release: () => void = () => {}
   const held = new Promise<void>(resolve => { release = resolve })
   const publisher = recordingPublisher(async () => { await held; return { success: true, message: 'Successfully published Twitter message', publisher_response: 'Successfully sent message' } })
-  const relayIngress = new EmbeddedRelayIngress(config, publisher.publishContent, log)
+  const relayIngress = new EmbeddedRelayIngress(config, log)
   const storeFile = join(folder, 'data', 'smsgw.db')
   const { running, transport } = await startEmbeddedGateway(config, DEMO_VAULT_PASSWORD, storeFile, log, {}, relayIngress.mo)
   t.after(async () => {
     await relayIngress.close()
     await running.shutdown()
   })
-  assert.ok(relayIngress.httpFront().relayRoutes?.length === 1, 'the routes for the HTTP front')
+  assert.equal(relayIngress.httpFront([]).relayRoutes.length, 1, 'the routes for the HTTP front')
   await eventually('the gateway to bind', () => smsc.boundSessions > 0)
 
+  // The SMSC binds before the publisher exists (smsgw run makes it after the gateway): the MO is
+  // stored and acknowledged, and processed once the ingress is started with the publisher.
   const before = Date.now()
   assert.deepStrictEqual((await smsc.injectMo({ from: SENDER, to: RELAY_NUMBER, text: PAYLOAD })).commandStatuses, [commandStatus.ESME_ROK])
   assert.equal(await transport.store.relayIngress.countForwards(), 1, 'stored when acknowledged')
+  assert.equal(publisher.requests.length, 0)
+  relayIngress.start(publisher.publishContent)
   await eventually('the publisher to be called', () => publisher.requests.length === 1)
   release()
   await eventually('the forward to be finished', async () => await transport.store.relayIngress.countForwards() === 0)

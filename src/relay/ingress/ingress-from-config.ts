@@ -24,14 +24,16 @@ export interface ConfiguredRelayIngress {
   readonly mo: MoIngress
   /** Segments waiting in the store (every instance's), for the gauge. */
   readonly segmentsPending: () => ReturnType<RelayIngressStore['countSegments']>
+  /** Starts the recovery worker and the pruning of expired segments: once the publisher is there. */
+  start: () => void
   /** Stops the recovery worker and the pruning; waits a little for what is being processed. */
   close: () => Promise<void>
 }
 
 /**
  * The relay's ingress from the configuration (docs/relay.md, "Ingress") over the store, handing
- * each forward to `publishContent`; its recovery worker started. Undefined when relay.ingress is
- * off. Throws SMSGW_RELAY_KEY_FILE naming the setting when the sealing key ring or the identifier
+ * each forward to `publishContent` once started (MO stored before then wait for the start).
+ * Undefined when relay.ingress is off. Throws SMSGW_RELAY_KEY_FILE naming the setting when the sealing key ring or the identifier
  * key is missing or malformed.
  */
 export function startConfiguredRelayIngress (relay: GatewayConfig['relay'], store: RelayIngressStore, publishContent: PublishContent, log: Logger): ConfiguredRelayIngress | undefined {
@@ -42,13 +44,9 @@ export function startConfiguredRelayIngress (relay: GatewayConfig['relay'], stor
   if (!identifierKey.ok) throw identifierKey.error
   const segments = storedSegmentCache({ store, keys: keys.value, identifierKey: identifierKey.value, limits: { ttlMs: relay.segmentTtlMs, maxPerSender: relay.maxSegmentsPerSender, maxTotal: relay.maxSegments } })
   const ingress = new RelayIngress({ store, keys: keys.value, segments, publishContent, holdMs: relay.ingressRetryMs, maxAttempts: MAX_FORWARD_ATTEMPTS, log })
-  ingress.start()
   const prune = (): void => { store.pruneSegments(Date.now() - relay.segmentTtlMs).catch((error: unknown) => { log.warn({ err: error }, 'relay segment pruning failed') }) }
-  prune()
-  const pruning = setInterval(prune, SEGMENT_PRUNE_INTERVAL_MS)
-  pruning.unref()
+  let pruning: NodeJS.Timeout | undefined
   const numbers = new Set(relay.ingressNumbers)
-  log.info({ numbers: numbers.size }, 'relay ingress started')
   return {
     ingress,
     routes: publishRoutes({ ingress }),
@@ -66,6 +64,13 @@ export function startConfiguredRelayIngress (relay: GatewayConfig['relay'], stor
       }
     },
     segmentsPending: () => store.countSegments(),
+    start: () => {
+      ingress.start()
+      prune()
+      pruning ??= setInterval(prune, SEGMENT_PRUNE_INTERVAL_MS)
+      pruning.unref()
+      log.info({ numbers: numbers.size }, 'relay ingress started')
+    },
     close: async () => {
       clearInterval(pruning)
       await ingress.close()

@@ -60,21 +60,24 @@ export class RelayIngress {
    * is tried again. Rejects only when the forward cannot be stored.
    */
   async publish (forward: Forward, origin: IngressOrigin): Promise<ForwardResult> {
-    const id = await this.#store(forward, origin)
+    const id = await this.#store(forward, origin, this.#options.holdMs)
     return await this.#process(id, forward, origin, 1)
   }
 
   /**
    * The SMPP path: resolves once `forward` is stored (the deliver_sm_resp may go), and processes
-   * it in the background. Rejects when it cannot be stored.
+   * it in the background. Before `start` (the publisher is not there yet) it is stored due at
+   * once, and the worker's first claim takes it. Rejects when it cannot be stored.
    */
   async accept (forward: Forward, origin: IngressOrigin): Promise<void> {
-    const id = await this.#store(forward, origin)
-    this.#track(this.#process(id, forward, origin, 1).then(() => {}))
+    const started = this.#timer !== undefined
+    const id = await this.#store(forward, origin, started ? this.#options.holdMs : 0)
+    if (started) this.#track(this.#process(id, forward, origin, 1).then(() => {}))
   }
 
   /** Starts the recovery worker: a claim now, then one every half hold. */
   start (): void {
+    if (this.#timer !== undefined) return
     this.#claimNow()
     this.#timer = setInterval(() => { this.#claimNow() }, Math.max(1, Math.floor(this.#options.holdMs / 2)))
     this.#timer.unref()
@@ -90,10 +93,11 @@ export class RelayIngress {
     clearTimeout(timer)
   }
 
-  async #store (forward: Forward, origin: IngressOrigin): Promise<string> {
+  /** Stores `forward`, due `holdMs` from now (when it is someone's to take up if its processing has not finished it). */
+  async #store (forward: Forward, origin: IngressOrigin, holdMs: number): Promise<string> {
     const id = randomBytes(16).toString('hex')
     const json: SealedForward = { text: forward.text, sender: forward.sender, date: forward.date, date_sent: forward.dateSent, origin }
-    await this.#options.store.addForward(id, seal(this.#options.keys, 'ingressForward', id, Buffer.from(JSON.stringify(json), 'utf8')), this.#nowMs() + this.#options.holdMs)
+    await this.#options.store.addForward(id, seal(this.#options.keys, 'ingressForward', id, Buffer.from(JSON.stringify(json), 'utf8')), this.#nowMs() + holdMs)
     return id
   }
 

@@ -68,7 +68,7 @@ for (const kind of kinds) {
       const hanging = recordingPublisher(async () => await new Promise<never>(() => {}))
       const first = newIngress(crashed.relayIngress, hanging.publishContent, { keys, identifierKey, holdMs: 1_000 })
       void first.publish(forward, 'http')
-      void first.accept({ ...forward, sender: '+237650009999' }, 'smpp')
+      void first.publish({ ...forward, sender: '+237650009999' }, 'smpp')
       await eventually('both forwards to reach the publisher', () => hanging.requests.length === 2)
 
       const restarted = await kind.open(location)
