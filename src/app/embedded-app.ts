@@ -16,6 +16,7 @@ import { startConfiguredRelayVault } from '../relay/grpc/relay-vault-server.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
 import { startEmbeddedGateway } from './embedded-gateway.ts'
 import { relayOutbound } from './relay-outbound.ts'
+import { EmbeddedRelayIngress } from './relay-ingress-app.ts'
 import { configuredPublisher } from './relay-publisher.ts'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, LOOPBACK_CLIENT, prepareDemo, type DemoFiles } from './demo-setup.ts'
 
@@ -104,8 +105,10 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
 
   const metrics = new GatewayMetrics({ clients: config.clients.allowed, inboundOwners: config.inbound.owners.map(owner => owner.client) })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
-  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, storeLocationOf(config.store.url, options.dataDir), log, { sinks: [metricsStatusSink(metrics), dashboard] })
+  const relayIngress = new EmbeddedRelayIngress(config, log)
+  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, storeLocationOf(config.store.url, options.dataDir), log, { sinks: [metricsStatusSink(metrics), dashboard] }, relayIngress.mo)
   started.push(async () => { await running.shutdown() })
+  started.push(async () => { await relayIngress.close() })
 
   transport.inbound.onHandled(({ connection, owner, outcome }) => { metrics.inboundSms(connection, owner, outcome) })
 
@@ -117,7 +120,8 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
   const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
   const outbound = await relayOutbound(config, vaultPassword, transport.ingress)
   const relayPublisher = configuredPublisher(config, transport.store, log, { outbound })
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), ...(config.relay.grpcPort === undefined ? {} : { relayAccounts: () => transport.store.relay.count() }), ...(relayPublisher === undefined ? {} : { relayRoutes: [relayPublisher.routes], relayUnknownPublications: relayPublisher.countUnknown }), log })
+  relayIngress.start(relayPublisher?.publisher.publishContent)
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), ...(config.relay.grpcPort === undefined ? {} : { relayAccounts: () => transport.store.relay.count() }), ...(relayPublisher === undefined ? {} : { relayUnknownPublications: relayPublisher.countUnknown }), ...relayIngress.httpFront(relayPublisher === undefined ? [] : [relayPublisher.routes]), log })
   started.push(async () => { await app.close() })
   const url = await listenHttp(app, { host: options.httpHost, port: options.httpPort, hostOption: '--host', portOption: '--port' })
   const relayVault = await startConfiguredRelayVault(config.relay, transport.store, log, outbound)

@@ -129,6 +129,14 @@ function checkRelayOtpSenders (merged: MergedLayers): ConfigIssue[] {
   for (const [setting, needed] of needs) {
     if (relay[setting] !== undefined && relay[needed] === undefined) issues.push({ path: `relay.${setting}`, problem: `needs relay.${needed} (from ${merged.sourceOf(['relay', setting])})` })
   }
+  // Numbers whose MO would enter an ingress that does not run would be refused for no owner.
+  if (Array.isArray(relay.ingressNumbers) && relay.ingressNumbers.length > 0 && relay.ingress !== true) {
+    issues.push({ path: 'relay.ingressNumbers', problem: `needs relay.ingress: true (from ${merged.sourceOf(['relay', 'ingressNumbers'])})` })
+  }
+  // The ingress hands every forward to the publisher of this process.
+  if (relay.ingress === true && relay.publisherGrpcPort === undefined) {
+    issues.push({ path: 'relay.ingress', problem: `needs relay.publisherGrpcPort, the publisher it hands forwards to (from ${merged.sourceOf(['relay', 'ingress'])})` })
+  }
   return issues
 }
 

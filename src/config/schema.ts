@@ -249,7 +249,22 @@ export const gatewayConfigSchema = Type.Object({
     /** The longest wait inside one publish; a platform asking for longer gets no further call. */
     publishRetryMaxDelayMs: count(0),
     /** The platforms published to (relay-platforms-schema.ts; docs/relay.md, "Platforms"). */
-    platforms: relayPlatformsSchema
+    platforms: relayPlatformsSchema,
+    /**
+     * The relay's ingress (docs/relay.md, "Ingress"): POST /v3/publish for gateway phones and the
+     * MO of our own SMPP binds for relay.ingressNumbers, handed to the publisher.
+     */
+    ingress: Type.Boolean(),
+    /** The numbers (as the inbound JSON writes a recipient) whose MO enter the relay's ingress instead of inbound.owners. */
+    ingressNumbers: Type.Array(Type.String({ minLength: 1, maxLength: 32 })),
+    /** How long a forward is left to the instance processing it before it comes due again (a crash, a failure). */
+    ingressRetryMs: count(1000),
+    /** How long an image-text segment waits for the rest of its session. */
+    segmentTtlMs: count(1000),
+    /** Image-text segments one sender may have waiting. */
+    maxSegmentsPerSender: count(1),
+    /** Image-text segments waiting in all. */
+    maxSegments: count(1)
   }, closed)
 }, closed)
 

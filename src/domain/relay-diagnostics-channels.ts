@@ -18,7 +18,9 @@ export const relayDiagnosticsChannels = {
   /** Message `{ platform, outcome, durationMs }` per payload the publisher answered for a platform (PublishContent). */
   publish: 'smsgw:relay:publish',
   /** Message `{ outcome }` per delivery notice SMS handed to the outbound side, or not. */
-  notice: 'smsgw:relay:notice'
+  notice: 'smsgw:relay:notice',
+  /** Message `{ ingress, outcome }` per forward the relay's ingress answered or finished (docs/relay.md, "Ingress"). */
+  ingress: 'smsgw:relay:ingress'
 } as const
 
 /** The RPCs of vault.v1.Entity (relay-wire.md §1), then those of vault.v1.EntityInternal (§2). */
@@ -46,3 +48,7 @@ export const relayOtpOutcomes = ['sent', 'failed'] as const
 export const relayLimits = ['otp', 'password'] as const
 /** The RPCs whose second step completes a key handshake (relay.md §2). */
 export const relayHandshakeKinds = ['create', 'authenticate', 'reset'] as const
+/** Where a forward reached the relay: a gateway phone over HTTP, or an MO on our own SMPP binds. */
+export const relayIngressKinds = ['http', 'smpp'] as const
+/** What became of a forward: handed to the publisher, a segment cached, refused by a rule, the publisher's refusal, a bridge payload refused, or failed inside. */
+export const relayIngressOutcomes = ['published', 'segment-cached', 'refused', 'publish-failed', 'bridge-refused', 'failed'] as const

@@ -86,7 +86,13 @@ const defaults: GatewayConfig = {
       mastodon: { baseUrl: 'https://mastodon.social', redirectUrl: 'https://relay.smswithoutborders.com/android' },
       bluesky: { baseUrl: 'https://bsky.social', redirectUrl: 'https://relay.smswithoutborders.com/android' },
       telegram: {}
-    }
+    },
+    ingress: false,
+    ingressNumbers: [],
+    ingressRetryMs: 300000,
+    segmentTtlMs: 86400000,
+    maxSegmentsPerSender: 512,
+    maxSegments: 100000
   }
 }
 

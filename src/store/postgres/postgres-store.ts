@@ -6,6 +6,7 @@ import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
 import { PostgresInboundTable } from './inbound-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
+import { PostgresRelayIngressTable } from './relay-ingress-table.ts'
 import { PostgresRelayLimitsTable } from './relay-limits-table.ts'
 import { PostgresRelayOtpsTable } from './relay-otps-table.ts'
 import { PostgresRelayTokensTable } from './relay-tokens-table.ts'
@@ -55,6 +56,7 @@ export class PostgresStore implements EmbeddedStore {
   readonly relayOtps: PostgresRelayOtpsTable
   readonly relayTokens: PostgresRelayTokensTable
   readonly relayPublications: PostgresRelayPublicationsTable
+  readonly relayIngress: PostgresRelayIngressTable
   readonly #pool: pg.Pool
   readonly #retentionMs: number
   #closed = false
@@ -95,6 +97,7 @@ export class PostgresStore implements EmbeddedStore {
     this.relayOtps = new PostgresRelayOtpsTable(queries)
     this.relayTokens = new PostgresRelayTokensTable(queries, now)
     this.relayPublications = new PostgresRelayPublicationsTable(queries)
+    this.relayIngress = new PostgresRelayIngressTable(queries)
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {

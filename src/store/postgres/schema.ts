@@ -30,6 +30,8 @@ import { advisoryKey } from './advisory-locks.ts'
 //   SQLite store, going with their account (ON DELETE CASCADE).
 // - smsgw_relay_publications (migration 9, the publisher's record of each payload): as relay_publications in
 //   the SQLite store.
+// - smsgw_relay_forwards, smsgw_relay_segments (the relay's ingress): as relay_forwards and
+//   relay_segments in the SQLite store.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -161,6 +163,28 @@ export const migrations: readonly string[] = [
     updated_at_ms bigint NOT NULL
   );
   CREATE INDEX smsgw_relay_publications_by_state ON smsgw_relay_publications (state, created_at_ms);
+  `,
+  `
+  CREATE TABLE smsgw_relay_forwards (
+    forward_id text PRIMARY KEY CHECK (length(forward_id) = 32),
+    sealed bytea NOT NULL CHECK (length(sealed) <= 98304),
+    due_at_ms bigint NOT NULL,
+    attempts integer NOT NULL
+  );
+  CREATE INDEX smsgw_relay_forwards_due ON smsgw_relay_forwards (due_at_ms);
+
+  CREATE TABLE smsgw_relay_segments (
+    session_key text NOT NULL CHECK (length(session_key) = 128),
+    segment integer NOT NULL CHECK (segment BETWEEN 0 AND 255),
+    sender_key text NOT NULL CHECK (length(sender_key) = 128),
+    total integer NOT NULL,
+    image_length integer NOT NULL,
+    sealed bytea NOT NULL CHECK (length(sealed) <= 98304),
+    stored_at_ms bigint NOT NULL,
+    PRIMARY KEY (session_key, segment)
+  );
+  CREATE INDEX smsgw_relay_segments_sender ON smsgw_relay_segments (sender_key);
+  CREATE INDEX smsgw_relay_segments_stored ON smsgw_relay_segments (stored_at_ms);
   `
 ]
 

@@ -8,6 +8,7 @@ import { GroupCommit } from './group-commit.ts'
 import { InboundTable } from './inbound-table.ts'
 import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
+import { RelayIngressTable } from './relay-ingress-table.ts'
 import { RelayLimitsTable } from './relay-limits-table.ts'
 import { RelayOtpsTable } from './relay-otps-table.ts'
 import { RelayTokensTable } from './relay-tokens-table.ts'
@@ -52,6 +53,7 @@ export class SqliteStore implements EmbeddedStore {
   readonly relayOtps: RelayOtpsTable
   readonly relayTokens: RelayTokensTable
   readonly relayPublications: RelayPublicationsTable
+  readonly relayIngress: RelayIngressTable
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
   readonly #retentionMs: number
@@ -85,6 +87,7 @@ export class SqliteStore implements EmbeddedStore {
     this.relayOtps = new RelayOtpsTable(db, this.#commit)
     this.relayTokens = new RelayTokensTable(db, this.#commit, now)
     this.relayPublications = new RelayPublicationsTable(db, this.#commit)
+    this.relayIngress = new RelayIngressTable(db, this.#commit)
   }
 
   /**

@@ -4,7 +4,7 @@ import { Registry } from 'prom-client'
 import { watchRelay } from '../../../src/http/observability/relay-metrics.ts'
 import { relayPlatformNames } from '../../../src/domain/relay-diagnostics-channels.ts'
 import { platforms } from '../../../src/relay/payload/platforms.ts'
-import { publishDecryption, publishHandshake, publishNotice, publishOtpDelivery, publishPublication, publishRateLimited, publishRpcOutcome } from '../../../src/relay/relay-diagnostics.ts'
+import { publishDecryption, publishHandshake, publishIngressOutcome, publishNotice, publishOtpDelivery, publishPublication, publishRateLimited, publishRpcOutcome } from '../../../src/relay/relay-diagnostics.ts'
 
 // The relay's counters fed by its diagnostics channels: each label from a closed set, so that
 // nothing a client sends (an identifier, a code) can become a series.
@@ -53,6 +53,8 @@ test('watchRelay ignores a label outside its closed set, so no identifier or cod
   publishOtpDelivery('+237650000001' as 'phone', 'sent')
   publishRateLimited('someone@example.org' as 'otp')
   publishHandshake('+237650000001' as 'create')
+  publishIngressOutcome('+237650000001' as 'http', 'published')
+  publishIngressOutcome('smpp', 'AQIDBA==' as 'published')
   assert.deepStrictEqual(await series(registry), [
     'smsgw_relay_rate_limited_total{limit="otp"} 0',
     'smsgw_relay_rate_limited_total{limit="password"} 0',
