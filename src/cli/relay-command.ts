@@ -14,6 +14,7 @@ import { loadSealingKeyRing, parseSealingKeyRing, type SealingKeyRing } from '..
 import type { EmbeddedStore } from '../store/embedded-store.ts'
 import { openStore } from '../store/open-store.ts'
 import type { ProgramIo } from './program-io.ts'
+import { addRelayAppCommand } from './relay-app-command.ts'
 
 interface StoreOptions { config?: string, data: string }
 
@@ -76,6 +77,7 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
     })
 
   addAccountCommands(command, io)
+  addRelayAppCommand(command, io)
 }
 
 /**
