@@ -22,7 +22,9 @@ export async function consentAtSimulator (authorizationUrl: string, account?: st
   }
   const location = response.headers.get('location')
   if (response.status < 300 || response.status > 399 || location === null) {
-    throw new SmsgwError(errorCodes.relayAppCall, `the consent page ${target} answered ${response.status} without a redirect: is it the platform simulator?`)
+    // The simulator's refusals are a short page; its text says what was wrong.
+    const page = (await response.text()).replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim().slice(0, 200)
+    throw new SmsgwError(errorCodes.relayAppCall, `the consent page ${target} answered ${response.status} without a redirect (is it the platform simulator?): ${page}`)
   }
   return authorizationCodeOf(location)
 }
