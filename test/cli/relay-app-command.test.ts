@@ -6,7 +6,12 @@ import { errorCodes } from '../../src/errors.ts'
 import { readAppState } from '../../src/relay/client/index.ts'
 import { decryptPlatformPayload } from '../../src/relay/vault/index.ts'
 import { openStore } from '../../src/store/open-store.ts'
+import { randomBytes } from 'node:crypto'
+import { composeEntityContext } from '../../src/relay/grpc/entity-context.ts'
+import { developmentOtpSender } from '../../src/relay/grpc/development-otp-sender.ts'
+import { startRelayGrpcServer } from '../../src/relay/grpc/grpc-server.ts'
 import { OTP_CODE, startEntityHarness, TEST_PHONE } from '../relay/grpc/entity-harness.ts'
+import { loopbackCertificate } from '../relay/otp/loopback-smtp-server.ts'
 import { asText, smsgw, smsgwLines, temporaryFolder } from './cli-fixtures.ts'
 
 // `smsgw relay app` in-process against the real vault.v1.Entity server on a SQLite store: sign up
@@ -30,6 +35,11 @@ test('signup, compose, login, compose: each payload decrypts on the vault; the s
   // Usage mistakes are found before anything is asked or sent.
   assert.deepEqual(smsgwLines((await smsgw(['relay', 'app', 'signup', ...files, ...vault, '--phone', TEST_PHONE, '--password-file', passwordFile])).stderr), ['smsgw: signup with --phone needs --country-code (ISO 3166-1 alpha-2, e.g. CM)'])
   assert.equal((await smsgw(['relay', 'app', 'signup', ...files, '--phone', TEST_PHONE, '--country-code', 'CM', '--password-file', passwordFile])).code, 2)
+  const usage = async (args: readonly string[]): Promise<[number | null, string[]]> => { const result = await smsgw(['relay', 'app', ...args, ...files]); return [result.code, smsgwLines(result.stderr)] }
+  assert.deepEqual(await usage(['send', 'mastodon', '--body', 'x', '--via', 'carrier']), [2, ['smsgw: unknown --via \'carrier\': use http or smsc']])
+  assert.deepEqual(await usage(['send', 'mastodon', '--body', 'x', '--via', 'http']), [2, ['smsgw: --via http needs --gateway URL']])
+  assert.deepEqual(await usage(['compose', 'myspace', '--body', 'x']), [2, ['smsgw: unknown platform \'myspace\': use gmail, twitter, telegram, bluesky, mastodon, reliability']])
+  assert.deepEqual(await usage(['link', 'telegram']), [2, ['smsgw: unknown OAuth2 platform \'telegram\': use gmail, twitter, bluesky, mastodon']])
 
   const signedUp = await smsgw(['relay', 'app', 'signup', ...files, ...vault, '--phone', TEST_PHONE, '--country-code', 'CM', '--password-file', passwordFile, '--otp', OTP_CODE])
   assert.deepStrictEqual(asText(signedUp), { code: 0, stdout: `${JSON.stringify({ event: 'signed-up', state })}\n`, stderr: signedUp.stderr })
@@ -77,4 +87,34 @@ test('signup, compose, login, compose: each payload decrypts on the vault; the s
   assert.equal(wrongOtp.code, 1)
   assert.match(smsgwLines(wrongOtp.stderr).at(-1) ?? '', /^smsgw: AuthenticateEntity at 127\.0\.0\.1:\d+: UNAUTHENTICATED /)
   assert.deepEqual(harness.internalErrors, [])
+})
+
+test('over TLS: a login with --ca-file trusts the vault\'s certificate and is kept for later calls; --tls alone refuses a certificate the system does not trust', async t => {
+  const folder = await temporaryFolder('relay-app-tls')
+  const pepper = randomBytes(32)
+  const store = await openStore(join(folder, 'vault.db'))
+  const harness = await startEntityHarness(store, undefined, { pepper })
+  t.after(async () => { await harness.close() })
+  const certificate = await loopbackCertificate()
+  // A second server over the same vault and pepper, with a TLS port as relay.grpcTlsPort gives one.
+  const server = await startRelayGrpcServer(
+    composeEntityContext({ vault: harness.vault, pepper, otpSender: developmentOtpSender({ code: OTP_CODE, identifiers: [TEST_PHONE] }), limitStore: store.relayLimits }),
+    { host: '127.0.0.1', port: 0, tls: { port: 0, certChain: certificate.cert, privateKey: await readFile(certificate.keyFile) } }
+  )
+  t.after(async () => { await server.close() })
+  const write = async (name: string, text: string): Promise<string> => { const file = join(folder, name); await writeFile(file, `${text}\n`); return file }
+  const files = ['--state', join(folder, 'app.state'), '--state-password-file', await write('state.pw', STATE_PASSWORD)]
+  const account = ['--phone', TEST_PHONE, '--password-file', await write('account.pw', ACCOUNT_PASSWORD), '--otp', OTP_CODE]
+  assert.equal((await smsgw(['relay', 'app', 'signup', ...files, '--vault', `127.0.0.1:${harness.server.port}`, '--country-code', 'CM', ...account])).code, 0)
+  const tlsVault = ['--vault', `127.0.0.1:${server.tlsPort ?? assert.fail('no TLS port')}`]
+
+  const untrusted = await smsgw(['relay', 'app', 'login', ...files, ...tlsVault, '--tls', ...account])
+  assert.equal(untrusted.code, 1)
+  assert.match(smsgwLines(untrusted.stderr).at(-1) ?? '', /^smsgw: AuthenticateEntity at 127\.0\.0\.1:\d+: UNAVAILABLE /)
+  const loggedIn = await smsgw(['relay', 'app', 'login', ...files, ...tlsVault, '--ca-file', certificate.certFile, ...account])
+  assert.equal(loggedIn.code, 0, loggedIn.stderr)
+  const kept = await readAppState(join(folder, 'app.state'), STATE_PASSWORD)
+  assert.deepEqual(kept.endpoints, { vault: tlsVault[1], tls: true, caFile: certificate.certFile })
+  // tokens reaches the vault over TLS with no endpoint option: the state's are used.
+  assert.deepStrictEqual(asText(await smsgw(['relay', 'app', 'tokens', ...files])), { code: 0, stdout: '', stderr: '' })
 })
