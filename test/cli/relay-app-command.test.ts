@@ -97,9 +97,10 @@ test('over TLS: a login with --ca-file trusts the vault\'s certificate and is ke
   t.after(async () => { await harness.close() })
   const certificate = await loopbackCertificate()
   // A second server over the same vault and pepper, with a TLS port as relay.grpcTlsPort gives one.
+  const internalErrors: unknown[] = []
   const server = await startRelayGrpcServer(
     composeEntityContext({ vault: harness.vault, pepper, otpSender: developmentOtpSender({ code: OTP_CODE, identifiers: [TEST_PHONE] }), limitStore: store.relayLimits }),
-    { host: '127.0.0.1', port: 0, tls: { port: 0, certChain: certificate.cert, privateKey: await readFile(certificate.keyFile) } }
+    { host: '127.0.0.1', port: 0, tls: { port: 0, certChain: certificate.cert, privateKey: await readFile(certificate.keyFile) }, onInternalError: error => { internalErrors.push(error) } }
   )
   t.after(async () => { await server.close() })
   const write = async (name: string, text: string): Promise<string> => { const file = join(folder, name); await writeFile(file, `${text}\n`); return file }
@@ -117,4 +118,5 @@ test('over TLS: a login with --ca-file trusts the vault\'s certificate and is ke
   assert.deepEqual(kept.endpoints, { vault: tlsVault[1], tls: true, caFile: certificate.certFile })
   // tokens reaches the vault over TLS with no endpoint option: the state's are used.
   assert.deepStrictEqual(asText(await smsgw(['relay', 'app', 'tokens', ...files])), { code: 0, stdout: '', stderr: '' })
+  assert.deepEqual([...internalErrors, ...harness.internalErrors], [])
 })
