@@ -26,7 +26,7 @@ const KEY_FILE_MODE = 0o600
  * account, a changed pepper fails every password, a lost sealing key loses every account.
  */
 export function addRelayCommand (program: Command, io: ProgramIo): void {
-  const command = program.command('relay').description('the RelaySMS relay: its keys and accounts (docs/relay.md)')
+  const command = program.command('relay').description('the RelaySMS relay: its keys and accounts, and the app as a command (docs/relay.md)')
 
   command.command('new-keys')
     .description('write a new identifier key, pepper and sealing key ring into DIR (mode 0600), and print the configuration that names them')
