@@ -20,7 +20,7 @@ export { deviceLookupOf } from './relay-vault.ts'
 export type { AccountSelector, RelayVault } from './relay-vault.ts'
 export {
   accountLookupOf, checkAccountIdentifier, checkPlatformTokenJson, deletePlatformToken, knownPlatformOf, listPlatformTokens, MAX_ACCOUNT_IDENTIFIER_BYTES,
-  MAX_PLATFORM_TOKEN_BYTES, platformTokenOf, replaceListedToken, resealPlatformTokens, storePlatformToken, updatePlatformToken
+  MAX_PLATFORM_TOKEN_BYTES, MAX_PLATFORM_TOKEN_DEPTH, platformTokenOf, replaceListedToken, resealPlatformTokens, storePlatformToken, updatePlatformToken
 } from './platform-tokens.ts'
 export type { PlatformToken, TokenResealCounts, TokenVault } from './platform-tokens.ts'
 export { resealAccounts } from './reseal.ts'

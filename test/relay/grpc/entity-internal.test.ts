@@ -4,7 +4,7 @@ import { test } from 'node:test'
 import { MAX_INTERNAL_REQUEST_BYTES } from '../../../src/relay/grpc/grpc-server.ts'
 import { MAX_REPLY_PLAINTEXT_BYTES } from '../../../src/relay/grpc/entity-internal/payload-rpcs.ts'
 import { INVALID_TOKEN_DETAILS } from '../../../src/relay/grpc/rpc-failure.ts'
-import { MAX_ACCOUNT_IDENTIFIER_BYTES, MAX_PLATFORM_TOKEN_BYTES } from '../../../src/relay/vault/platform-tokens.ts'
+import { MAX_ACCOUNT_IDENTIFIER_BYTES, MAX_PLATFORM_TOKEN_BYTES, MAX_PLATFORM_TOKEN_DEPTH } from '../../../src/relay/vault/platform-tokens.ts'
 import { openStore } from '../../../src/store/open-store.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
 import { TEST_PHONE } from './entity-harness.ts'
@@ -104,11 +104,16 @@ test('hostile inputs are the contract\'s errors, never INTERNAL: bad base64, bad
   assert.equal(garbage.code, status.INVALID_ARGUMENT)
   assert.match(garbage.details, /^Error Decrypting Content: /)
   assert.deepEqual(await harness.failure('EncryptPayload', { phone_number: TEST_PHONE, payload_plaintext: 'x'.repeat(MAX_REPLY_PLAINTEXT_BYTES + 1) }), { code: status.INVALID_ARGUMENT, details: `Error Encrypting Content: the plaintext is longer than ${MAX_REPLY_PLAINTEXT_BYTES} bytes.` })
+  assert.deepEqual(await harness.failure('EncryptPayload', { phone_number: TEST_PHONE, payload_plaintext: 'too early' }), { code: status.INVALID_ARGUMENT, details: 'Error Encrypting Content: the ratchet has no sending chain yet: the responder can reply only after a first message' }, 'nothing was received yet (every message above was refused)')
 
   const store = (fields: Record<string, unknown>): Record<string, unknown> => ({ long_lived_token: app.token, platform: 'gmail', account_identifier: 'bob@gmail.example', token: '{"access_token":"a"}', ...fields })
   const notObject = { code: status.INVALID_ARGUMENT, details: 'The token field is not a JSON object.' }
   assert.deepEqual(await harness.failure('StoreEntityToken', store({ token: `{"access_token":"${'a'.repeat(MAX_PLATFORM_TOKEN_BYTES)}"}` })), { code: status.INVALID_ARGUMENT, details: `The token field is longer than ${MAX_PLATFORM_TOKEN_BYTES} bytes.` })
   for (const token of ['{', 'null', '[1]', '"text"', '{"a":1}x']) assert.deepEqual(await harness.failure('StoreEntityToken', store({ token })), notObject, token)
+  const deep = (levels: number): string => `{"access_token":"a","x":${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`
+  assert.deepEqual(await harness.failure('StoreEntityToken', store({ token: deep(8000) })), { code: status.INVALID_ARGUMENT, details: `The token field nests deeper than ${MAX_PLATFORM_TOKEN_DEPTH} levels.` })
+  assert.deepEqual(await harness.call('StoreEntityToken', store({ account_identifier: 'deep@gmail.example', token: deep(MAX_PLATFORM_TOKEN_DEPTH) })), { message: 'Token stored successfully.', success: true })
+  assert.equal((await harness.entity.call.ListEntityStoredTokens({ long_lived_token: app.token, migrate_to_device: true })).message, 'Tokens retrieved successfully.', 'the deepest token allowed is written back')
   assert.deepEqual(await harness.failure('StoreEntityToken', store({ account_identifier: 'é'.repeat(MAX_ACCOUNT_IDENTIFIER_BYTES / 2 + 1) })), { code: status.INVALID_ARGUMENT, details: `The account_identifier field is longer than ${MAX_ACCOUNT_IDENTIFIER_BYTES} bytes.` })
   assert.deepEqual(await harness.failure('StoreEntityToken', store({ platform: '../gmail' })), { code: status.UNIMPLEMENTED, details: 'The platform \'../gmail\' is currently not supported. Please contact the developers for more information on when this platform will be implemented.' })
   assert.deepEqual(await harness.call('StoreEntityToken', store({})), { message: 'Token stored successfully.', success: true })
