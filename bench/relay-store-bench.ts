@@ -58,6 +58,7 @@ async function measureCase ({ name, accounts }: StoredCase, location: string, bu
   try {
     const vault: RelayVault = {
       accounts: store.relay,
+      tokens: store.relayTokens,
       keys: unwrap(parseSealingKeyRing(`bench ${randomBytes(32).toString('base64')}`)),
       identifierKey: randomBytes(32),
       generateKeyPair: generateX25519KeyPair

@@ -145,9 +145,11 @@ function ringOf (relay: { readonly sealingKeyFile?: string | undefined, readonly
  * when a value opens under no key of the ring: a key was removed too early.
  */
 async function reseal (io: ProgramIo, options: StoreOptions, storeUrl: string | undefined, keys: SealingKeyRing): Promise<void> {
-  const report = await withStore(options, storeUrl, async store => await resealAccounts({ accounts: store.relay, keys }))
-  await io.writeStdout(`${JSON.stringify({ event: 'resealed', current: keys.current.id, resealed: report.resealed, alreadyCurrent: report.current, unopenable: report.unopenable.length })}\n`)
+  const report = await withStore(options, storeUrl, async store => await resealAccounts({ accounts: store.relay, tokens: store.relayTokens, keys }))
+  const { tokens } = report
+  await io.writeStdout(`${JSON.stringify({ event: 'resealed', current: keys.current.id, resealed: report.resealed, alreadyCurrent: report.current, unopenable: report.unopenable.length, tokensResealed: tokens.resealed, tokensAlreadyCurrent: tokens.current, tokensUnopenable: tokens.unopenable })}\n`)
   if (report.unopenable.length > 0) throw new SmsgwError(errorCodes.relaySealed, `${report.unopenable.length} accounts hold a value no key of the ring opens (a key left the ring too early): ${report.unopenable.slice(0, 10).join(', ')}`)
+  if (tokens.unopenable > 0) throw new SmsgwError(errorCodes.relaySealed, `${tokens.unopenable} platform tokens hold a value no key of the ring opens (a key left the ring too early)`)
 }
 
 async function createExclusive (file: string): Promise<Awaited<ReturnType<typeof open>>> {

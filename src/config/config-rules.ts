@@ -132,12 +132,18 @@ function checkRelayOtpSenders (merged: MergedLayers): ConfigIssue[] {
   return issues
 }
 
-/** The relay's TLS port needs its certificate and key. */
+/** The relay's TLS ports need the certificate and key; the EntityInternal ports run beside the Entity server. */
 function checkRelayTls (merged: MergedLayers): ConfigIssue[] {
   const relay = valueAt(merged.values, ['relay'])
-  if (!isPlainObject(relay) || relay.grpcTlsPort === undefined) return []
-  const missing = ['grpcTlsCertFile', 'grpcTlsKeyFile'].filter(name => relay[name] === undefined)
-  return missing.map(name => ({ path: 'relay.grpcTlsPort', problem: `needs relay.${name} (from ${merged.sourceOf(['relay', 'grpcTlsPort'])})` }))
+  if (!isPlainObject(relay)) return []
+  const needs: ReadonlyArray<readonly [string, readonly string[]]> = [
+    ['grpcTlsPort', ['grpcTlsCertFile', 'grpcTlsKeyFile']],
+    ['internalGrpcTlsPort', ['internalGrpcPort', 'grpcTlsCertFile', 'grpcTlsKeyFile']],
+    ['internalGrpcPort', ['grpcPort']]
+  ]
+  return needs.flatMap(([setting, needed]) => relay[setting] === undefined
+    ? []
+    : needed.filter(name => relay[name] === undefined).map(name => ({ path: `relay.${setting}`, problem: `needs relay.${name} (from ${merged.sourceOf(['relay', setting])})` })))
 }
 
 /**

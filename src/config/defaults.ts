@@ -167,6 +167,7 @@ export const defaultConfig: GatewayConfig = deepFreeze({
   },
   relay: {
     grpcHost: '127.0.0.1',
+    internalGrpcHost: '127.0.0.1',
     environment: relayEnvironments.production,
     otpDevelopmentIdentifiers: [],
     otpSmsSender: DEFAULT_RELAY_OTP_SMS_SENDER,

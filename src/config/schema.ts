@@ -202,6 +202,14 @@ export const gatewayConfigSchema = Type.Object({
     grpcTlsPort: Type.Optional(count(0, 65535)),
     grpcTlsCertFile: Type.Optional(text()),
     grpcTlsKeyFile: Type.Optional(text()),
+    /**
+     * Where vault.v1.EntityInternal listens (relay-wire.md §2, server to server: the publisher's);
+     * loopback by default, since it answers without any client credential. No port, no server.
+     */
+    internalGrpcHost: text(),
+    internalGrpcPort: Type.Optional(count(0, 65535)),
+    /** A TLS port of vault.v1.EntityInternal, with relay.grpcTlsCertFile and relay.grpcTlsKeyFile. */
+    internalGrpcTlsPort: Type.Optional(count(0, 65535)),
     /** `development` allows the fixed OTP code below; `production` refuses it (config-rules.ts). */
     environment: Type.Enum([...allowedRelayEnvironments]),
     /** Development only: the code that proves ownership of the identifiers below (no OTP is sent). */

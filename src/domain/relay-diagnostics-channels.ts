@@ -5,7 +5,7 @@
  * identifier, code or token can reach a message. Shapes are in docs/observability.md.
  */
 export const relayDiagnosticsChannels = {
-  /** Message `{ method, code }` per Entity RPC answered, `code` its gRPC status name. */
+  /** Message `{ method, code }` per Entity or EntityInternal RPC answered, `code` its gRPC status name. */
   rpc: 'smsgw:relay:rpc',
   /** Message `{ channel, outcome }` per one-time code handed to its channel, or not. */
   otp: 'smsgw:relay:otp',
@@ -17,8 +17,11 @@ export const relayDiagnosticsChannels = {
   handshake: 'smsgw:relay:handshake'
 } as const
 
-/** The RPCs of vault.v1.Entity (relay-wire.md §1). */
-export const relayRpcMethods = ['CreateEntity', 'AuthenticateEntity', 'ListEntityStoredTokens', 'DeleteEntity', 'ResetPassword', 'UpdateEntityPassword'] as const
+/** The RPCs of vault.v1.Entity (relay-wire.md §1), then those of vault.v1.EntityInternal (§2). */
+export const relayRpcMethods = [
+  'CreateEntity', 'AuthenticateEntity', 'ListEntityStoredTokens', 'DeleteEntity', 'ResetPassword', 'UpdateEntityPassword',
+  'StoreEntityToken', 'GetEntityAccessToken', 'DecryptPayload', 'EncryptPayload', 'UpdateEntityToken', 'DeleteEntityToken', 'CreateBridgeEntity', 'AuthenticateBridgeEntity'
+] as const
 export type RelayRpcMethod = typeof relayRpcMethods[number]
 export const relayOtpChannels = ['phone', 'email'] as const
 export const relayOtpOutcomes = ['sent', 'failed'] as const

@@ -6,6 +6,7 @@ import type { StatusEvent } from '../domain/status-event.ts'
 import type { RelayAccountStore } from './relay-accounts.ts'
 import type { RelayLimitStore } from './relay-limits.ts'
 import type { RelayOtpStore } from './relay-otps.ts'
+import type { RelayTokenStore } from './relay-tokens.ts'
 
 // What the embedded deployment keeps, whatever keeps it: a SQLite file on this machine
 // (src/store/sqlite) or a PostgreSQL database shared by several instances (src/store/postgres).
@@ -151,6 +152,8 @@ export interface EmbeddedStore {
   readonly relayLimits: RelayLimitStore
   /** The relay vault's one-time codes (src/store/relay-otps.ts), so another instance can verify a code. */
   readonly relayOtps: RelayOtpStore
+  /** The platform tokens of relay accounts (src/store/relay-tokens.ts), sealed; they go with their account. */
+  readonly relayTokens: RelayTokenStore
   /**
    * Deletes what is older than the retention at `now`: done requests, statuses, correlation
    * records whose final receipt never came, inbound SMS and their duplicate keys. Queued requests and ledger entries are never pruned.

@@ -8,16 +8,21 @@ import { identifierKeyFromKeyFile } from '../../src/relay/vault/identifiers.ts'
 import { openCountryCode, sealingKeyIdOf } from '../../src/relay/vault/index.ts'
 import { newSealingKeyId } from '../../src/relay/vault/key-files.ts'
 import { pepperFromFile } from '../../src/relay/vault/password.ts'
+import { storePlatformToken } from '../../src/relay/vault/platform-tokens.ts'
+import { platforms } from '../../src/relay/payload/platforms.ts'
 import { loadSealingKeyRing, type SealingKeyRing } from '../../src/relay/vault/sealing-key-ring.ts'
 import { openStore } from '../../src/store/open-store.ts'
 import { relaySealedFieldNames } from '../../src/store/relay-accounts.ts'
 import { COUNTRY_CODE, createTestAccount, vaultOver } from '../relay/vault/stored-vault.ts'
+import { unwrap } from '../relay/relaysms-vectors.ts'
 import { asText, smsgw as runCli, temporaryFolder } from './cli-fixtures.ts'
 
 // `smsgw relay new-keys|rotate-key|reseal|accounts`, run in-process through runProgram: the three key
 // files, in the forms their readers take, private to their owner, never replaced; a rotation that
-// puts a fresh key first and re-seals every account of the store under it; the accounts counted,
+// puts a fresh key first and re-seals every account of the store, and its platform token, under it; the accounts counted,
 // listed and deleted by entity id, an identifier never printed.
+
+const gmail = platforms.find(platform => platform.name === 'gmail') ?? assert.fail('gmail is a platform')
 
 interface Captured { code: number | null, stdout: string, stderr: string[] }
 
@@ -78,7 +83,11 @@ async function deploymentWithAccounts (accounts: number): Promise<{ configFile: 
   const entityIds: string[] = []
   try {
     const vault = vaultOver(store, ring)
-    for (let n = 0; n < accounts; n++) entityIds.push((await createTestAccount(vault, generateX25519KeyPair().publicKey, `+23765000000${n}`)).entityId)
+    for (let n = 0; n < accounts; n++) {
+      const { entityId } = await createTestAccount(vault, generateX25519KeyPair().publicKey, `+23765000000${n}`)
+      unwrap(await storePlatformToken(vault, entityId, gmail, `user${n}@gmail.example`, '{"access_token":"a"}'))
+      entityIds.push(entityId)
+    }
   } finally {
     await store.close()
   }
@@ -120,12 +129,12 @@ test('smsgw relay rotate-key puts a fresh key first in the ring file, keeps the 
   assert.equal((await stat(ringFile)).mode & 0o777, 0o600)
   assert.deepStrictEqual(rotated.stdout.trim().split('\n').map(line => JSON.parse(line) as unknown), [
     { event: 'rotated', keyFile: ringFile, current: after.current.id },
-    { event: 'resealed', current: after.current.id, resealed: 3, alreadyCurrent: 0, unopenable: 0 }
+    { event: 'resealed', current: after.current.id, resealed: 3, alreadyCurrent: 0, unopenable: 0, tokensResealed: 3, tokensAlreadyCurrent: 0, tokensUnopenable: 0 }
   ])
   assert.deepStrictEqual(await sealedState(storeFile, entityIds, after), entityIds.map(() => ({ keys: [after.current.id], countryCode: COUNTRY_CODE })))
 
   const again = await smsgw(['relay', 'reseal', '--config', configFile])
-  assert.deepStrictEqual([again.code, JSON.parse(again.stdout) as unknown], [0, { event: 'resealed', current: after.current.id, resealed: 0, alreadyCurrent: 3, unopenable: 0 }])
+  assert.deepStrictEqual([again.code, JSON.parse(again.stdout) as unknown], [0, { event: 'resealed', current: after.current.id, resealed: 0, alreadyCurrent: 3, unopenable: 0, tokensResealed: 0, tokensAlreadyCurrent: 3, tokensUnopenable: 0 }])
 })
 
 test('smsgw relay reseal fails, naming the accounts, when a value opens under no key of the ring; rotate-key refuses a ring given as a value', async () => {
@@ -134,7 +143,7 @@ test('smsgw relay reseal fails, naming the accounts, when a value opens under no
   // The ring loses the key the account is sealed under: nothing can open it.
   await writeFile(ringFile, `k2 ${Buffer.alloc(32, 9).toString('base64')}\n`)
   const failed = await smsgw(['relay', 'reseal', '--config', configFile])
-  assert.deepStrictEqual([failed.code, JSON.parse(failed.stdout) as unknown], [1, { event: 'resealed', current: 'k2', resealed: 0, alreadyCurrent: 0, unopenable: 1 }])
+  assert.deepStrictEqual([failed.code, JSON.parse(failed.stdout) as unknown], [1, { event: 'resealed', current: 'k2', resealed: 0, alreadyCurrent: 0, unopenable: 1, tokensResealed: 0, tokensAlreadyCurrent: 0, tokensUnopenable: 1 }])
   assert.deepStrictEqual(failed.stderr, [`1 accounts hold a value no key of the ring opens (a key left the ring too early): ${entityIds[0] ?? ''}`])
   assert.deepStrictEqual((await sealedState(storeFile, entityIds, unwrapRing(ringFile)))[0]?.keys, [sealedUnder])
 

@@ -64,6 +64,7 @@ const defaults: GatewayConfig = {
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 },
   relay: {
     grpcHost: '127.0.0.1',
+    internalGrpcHost: '127.0.0.1',
     environment: 'production',
     otpDevelopmentIdentifiers: [],
     otpSmsSender: 'RelaySMS',

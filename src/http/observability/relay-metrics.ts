@@ -35,7 +35,7 @@ function label (message: unknown, field: string, allowed: Set<string>): string |
  */
 export function watchRelay (registry: Registry, countAccounts?: () => Awaitable<number>): () => void {
   const registers = [registry]
-  const rpcs = new Counter({ name: METRIC_NAMES[0], help: 'vault.v1.Entity RPCs answered, by method and gRPC status.', labelNames: ['method', 'code'], registers })
+  const rpcs = new Counter({ name: METRIC_NAMES[0], help: 'vault.v1.Entity and vault.v1.EntityInternal RPCs answered, by method and gRPC status.', labelNames: ['method', 'code'], registers })
   const otps = new Counter({ name: METRIC_NAMES[1], help: 'One-time codes handed to their channel (phone: an outbound SMS of ours; email: SMTP), by channel and outcome.', labelNames: ['channel', 'outcome'], registers })
   const decryptions = new Counter({ name: METRIC_NAMES[2], help: 'Stored ratchet decryptions (DecryptPayload), by outcome: decrypted, or the error code.', labelNames: ['outcome'], registers })
   const limited = new Counter({ name: METRIC_NAMES[3], help: 'Requests refused by a rate limit: otp (requests), password (attempts).', labelNames: ['limit'], registers })

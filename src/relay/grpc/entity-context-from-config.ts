@@ -3,6 +3,7 @@ import { errorCodes } from '../../errors.ts'
 import type { RelayAccountStore } from '../../store/relay-accounts.ts'
 import type { RelayLimitStore } from '../../store/relay-limits.ts'
 import type { RelayOtpStore } from '../../store/relay-otps.ts'
+import type { RelayTokenStore } from '../../store/relay-tokens.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { generateX25519KeyPair } from '../ratchet/index.ts'
 import { identifierKeyFromKeyFile, loadSealingKeyRing, pepperFromFile } from '../vault/index.ts'
@@ -14,7 +15,7 @@ import { firstLineOf, readSettingFile } from './setting-file.ts'
 import { otpSenderFromConfig, type OutboundSide } from './otp-sender-from-config.ts'
 
 // The composition of the Entity service from the configuration (docs/configuration.md, `relay`):
-// the store's accounts, rate limits and one-time codes, the sealing key ring, the identifier key and the pepper, each from its
+// the store's accounts, platform tokens, rate limits and one-time codes, the sealing key ring, the identifier key and the pepper, each from its
 // file, and the OTP sender (otp-sender-from-config.ts). A missing or malformed secret is SMSGW_RELAY_KEY_FILE naming the
 // setting, never the secret.
 
@@ -22,6 +23,7 @@ export interface RelayStoreParts {
   readonly relay: RelayAccountStore
   readonly relayLimits: RelayLimitStore
   readonly relayOtps: RelayOtpStore
+  readonly relayTokens: RelayTokenStore
 }
 
 export interface EntityConfigParts {
@@ -42,7 +44,7 @@ export function entityContextFromConfig (relay: GatewayConfig['relay'], store: R
   const captcha = captchaOfConfig(relay)
   if (!captcha.ok) return captcha
   const breachLookup = relay.breachLookupUrl === undefined ? undefined : rangeApiBreachLookup({ baseUrl: relay.breachLookupUrl })
-  const vault = { accounts: store.relay, keys: keys.value, identifierKey: identifierKey.value, generateKeyPair: generateX25519KeyPair }
+  const vault = { accounts: store.relay, tokens: store.relayTokens, keys: keys.value, identifierKey: identifierKey.value, generateKeyPair: generateX25519KeyPair }
   return succeed(composeEntityContext({ vault, pepper: pepper.value, otpSender: otpSender.value, limitStore: store.relayLimits, breachLookup, captcha: captcha.value }))
 }
 

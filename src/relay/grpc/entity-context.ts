@@ -55,7 +55,7 @@ export async function completedFields (created: CreatedAccount): Promise<{ long_
  * The account a request's "<eid>:<jwt>" long-lived token names, verified with the account's
  * device secret; every failure is relay-wire.md §4's one UNAUTHENTICATED text.
  */
-export async function accountOfToken (context: EntityContext, plain: string): Promise<RelayAccount> {
+export async function accountOfToken (context: Pick<EntityContext, 'vault'>, plain: string): Promise<RelayAccount> {
   if (plain === '') throw missingField('long_lived_token')
   const parsed = parseLongLivedToken(plain)
   if (!parsed.ok) throw invalidToken()

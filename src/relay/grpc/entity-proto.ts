@@ -16,11 +16,20 @@ export function loadVaultPackage (): ReturnType<typeof loadPackageDefinition> {
   return loadPackageDefinition(loadSync(VAULT_PROTO_PATH, LOADER_OPTIONS))
 }
 
-/** The service definition of `vault.v1.Entity`, for Server.addService. */
+/** The service definition of `vault.v1.Entity` (relay-wire.md §1), for Server.addService. */
 export function entityServiceDefinition (): ServiceDefinition {
+  return vaultServiceDefinition('Entity')
+}
+
+/** The service definition of `vault.v1.EntityInternal` (relay-wire.md §2, server to server). */
+export function entityInternalServiceDefinition (): ServiceDefinition {
+  return vaultServiceDefinition('EntityInternal')
+}
+
+function vaultServiceDefinition (name: 'Entity' | 'EntityInternal'): ServiceDefinition {
   const vault = loadVaultPackage().vault as Record<string, Record<string, { service: ServiceDefinition }>>
-  const entity = vault.v1?.Entity
+  const service = vault.v1?.[name]
   // vault.proto ships beside this file: without the service it is a broken build, not a user's failure (STYLE: node:assert).
-  assert.ok(entity !== undefined, `${VAULT_PROTO_PATH} has no vault.v1.Entity`)
-  return entity.service
+  assert.ok(service !== undefined, `${VAULT_PROTO_PATH} has no vault.v1.${name}`)
+  return service.service
 }

@@ -1,13 +1,17 @@
-import { Server, ServerCredentials } from '@grpc/grpc-js'
+import { Server, ServerCredentials, type ServiceDefinition, type UntypedServiceImplementation } from '@grpc/grpc-js'
 import type { EntityContext } from './entity-context.ts'
-import { entityServiceDefinition } from './entity-proto.ts'
+import { entityInternalServiceHandlers } from './entity-internal/entity-internal-of.ts'
+import { entityInternalServiceDefinition, entityServiceDefinition } from './entity-proto.ts'
 import { entityServiceHandlers } from './entity-service.ts'
 
-// The vault's gRPC server (relay-wire.md §1): vault.v1.Entity on a plaintext port, and on a TLS
-// port when a certificate is configured.
+// The vault's gRPC servers: vault.v1.Entity (relay-wire.md §1, the app's) and, on ports of its
+// own, vault.v1.EntityInternal (§2, server to server), each on a plaintext port and on a TLS port
+// when a certificate is configured.
 
-/** Ours: the largest request the server reads; the vault's requests are well under 4 KiB. */
+/** Ours: the largest request the Entity server reads; the vault's requests are well under 4 KiB. */
 export const MAX_REQUEST_BYTES = 64 * 1024
+/** Ours: the EntityInternal server's; a request holds at most a 16 KiB token or a framed ratchet message of 64 KiB in base64 (about 87.5 KiB). */
+export const MAX_INTERNAL_REQUEST_BYTES = 128 * 1024
 
 export interface RelayGrpcServerOptions {
   readonly host: string
@@ -28,9 +32,19 @@ export interface RelayGrpcServer {
   close: (graceMs?: number) => Promise<void>
 }
 
+/** vault.v1.Entity, the app's service. */
 export async function startRelayGrpcServer (context: EntityContext, options: RelayGrpcServerOptions): Promise<RelayGrpcServer> {
-  const server = new Server({ 'grpc.max_receive_message_length': MAX_REQUEST_BYTES })
-  server.addService(entityServiceDefinition(), entityServiceHandlers(context, options.onInternalError))
+  return await startGrpcServer(entityServiceDefinition(), entityServiceHandlers(context, options.onInternalError), MAX_REQUEST_BYTES, options)
+}
+
+/** vault.v1.EntityInternal, the publisher's service: never the app's, so on ports of its own (docs/relay.md, "EntityInternal"). */
+export async function startEntityInternalGrpcServer (context: Pick<EntityContext, 'vault'>, options: RelayGrpcServerOptions): Promise<RelayGrpcServer> {
+  return await startGrpcServer(entityInternalServiceDefinition(), entityInternalServiceHandlers(context, options.onInternalError), MAX_INTERNAL_REQUEST_BYTES, options)
+}
+
+async function startGrpcServer (definition: ServiceDefinition, handlers: UntypedServiceImplementation, maxRequestBytes: number, options: RelayGrpcServerOptions): Promise<RelayGrpcServer> {
+  const server = new Server({ 'grpc.max_receive_message_length': maxRequestBytes })
+  server.addService(definition, handlers)
   const bind = async (port: number, creds: ServerCredentials): Promise<number> => await new Promise<number>((resolve, reject) => {
     server.bindAsync(`${options.host.includes(':') ? `[${options.host}]` : options.host}:${port}`, creds, (error, bound) => {
       if (error === null) resolve(bound)

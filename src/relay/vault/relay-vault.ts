@@ -1,5 +1,6 @@
 import { createHmac } from 'node:crypto'
 import type { RelayAccountStore } from '../../store/relay-accounts.ts'
+import type { RelayTokenStore } from '../../store/relay-tokens.ts'
 import type { GenerateKeyPair } from '../ratchet/dh.ts'
 import type { SealingKeyRing } from './sealing-key-ring.ts'
 
@@ -9,6 +10,8 @@ import type { SealingKeyRing } from './sealing-key-ring.ts'
 
 export interface RelayVault {
   readonly accounts: RelayAccountStore
+  /** The accounts' platform tokens (platform-tokens.ts). */
+  readonly tokens: RelayTokenStore
   readonly keys: SealingKeyRing
   /** The HMAC key of identifier hashes (identifierKeyFromKeyFile); also keys the device lookup. */
   readonly identifierKey: Buffer

@@ -17,8 +17,12 @@ const SEAL_VERSION = 1
 const NONCE_BYTES = 12
 const CONTEXT = Buffer.from('smsgw-relay-seal\0')
 
-/** The account fields that are sealed; the name is part of the associated data. */
-export type SealedField = 'countryCode' | 'serverPublishKeyPair' | 'serverDeviceIdKeyPair' | 'clientPublishPublicKey' | 'clientDeviceIdPublicKey' | 'deviceId' | 'ratchetState'
+/**
+ * The fields that are sealed; the name is part of the associated data. The account's fields are
+ * bound to the entity id; a platform token's two (platform-tokens.ts) to their row: the entity id,
+ * platform and account digest joined by NULs in place of the entity id.
+ */
+export type SealedField = 'countryCode' | 'serverPublishKeyPair' | 'serverDeviceIdKeyPair' | 'clientPublishPublicKey' | 'clientDeviceIdPublicKey' | 'deviceId' | 'ratchetState' | 'platformToken' | 'platformAccountIdentifier'
 
 export function seal (ring: SealingKeyRing, field: SealedField, entityId: string, plaintext: Buffer): Buffer {
   const { id, key } = ring.current

@@ -26,6 +26,8 @@ import { advisoryKey } from './advisory-locks.ts'
 //   store. A count retried after a lost connection may count twice: a limit errs towards blocking.
 // - smsgw_relay_otps (migration 7, the relay vault's one-time codes): as relay_otps in the SQLite
 //   store.
+// - smsgw_relay_tokens (migration 8, the platform tokens of relay accounts): as relay_tokens in the
+//   SQLite store, going with their account (ON DELETE CASCADE).
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -132,6 +134,18 @@ export const migrations: readonly string[] = [
     code_hash text CHECK (length(code_hash) = 128),
     expires_at_ms bigint NOT NULL,
     attempts bigint NOT NULL
+  );
+  `,
+  `
+  CREATE TABLE smsgw_relay_tokens (
+    entity_id text NOT NULL REFERENCES smsgw_relay_entities (entity_id) ON DELETE CASCADE,
+    platform text NOT NULL CHECK (length(platform) BETWEEN 1 AND 32),
+    account_lookup text NOT NULL CHECK (length(account_lookup) = 128),
+    account_identifier bytea NOT NULL CHECK (length(account_identifier) <= 1024),
+    token bytea NOT NULL CHECK (length(token) <= 17408),
+    created_at_ms bigint NOT NULL,
+    updated_at_ms bigint NOT NULL,
+    PRIMARY KEY (entity_id, platform, account_lookup)
   );
   `
 ]

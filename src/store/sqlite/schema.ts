@@ -28,6 +28,10 @@ import { schemaNewer } from '../store-errors.ts'
 // - relay_otps (migration 7, the relay vault's one-time codes, relay.md §2): per keyed digest of an
 //   identifier, the action asked for, a keyed digest of the code (NULL once invalidated), its
 //   expiry and the verifications tried (src/store/relay-otps.ts).
+// - relay_tokens (migration 8, the platform tokens of relay accounts, relay-wire.md §2): per
+//   account, platform and keyed digest of the platform account's identifier, that identifier and
+//   the token JSON sealed (src/store/relay-tokens.ts). Rows go with their account (ON DELETE
+//   CASCADE; node:sqlite enforces foreign keys by default).
 export const migrations: readonly string[] = [
   `
   CREATE TABLE requests (
@@ -124,6 +128,18 @@ export const migrations: readonly string[] = [
     code_hash TEXT CHECK (length(code_hash) = 128),
     expires_at_ms INTEGER NOT NULL,
     attempts INTEGER NOT NULL
+  );
+  `,
+  `
+  CREATE TABLE relay_tokens (
+    entity_id TEXT NOT NULL REFERENCES relay_entities (entity_id) ON DELETE CASCADE,
+    platform TEXT NOT NULL CHECK (length(platform) BETWEEN 1 AND 32),
+    account_lookup TEXT NOT NULL CHECK (length(account_lookup) = 128),
+    account_identifier BLOB NOT NULL CHECK (length(account_identifier) <= 1024),
+    token BLOB NOT NULL CHECK (length(token) <= 17408),
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (entity_id, platform, account_lookup)
   );
   `
 ]

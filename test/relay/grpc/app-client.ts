@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { agree, generateX25519KeyPair, initInitiatorState, ratchetEncrypt, type RatchetState, type X25519KeyPair } from '../../../src/relay/ratchet/index.ts'
+import { agree, generateX25519KeyPair, initInitiatorState, ratchetDecrypt, ratchetEncrypt, type RatchetState, type X25519KeyPair } from '../../../src/relay/ratchet/index.ts'
 import { openLongLivedTokenResponse } from '../../../src/relay/vault/index.ts'
 import { unwrap } from '../relaysms-vectors.ts'
 
@@ -26,6 +26,8 @@ export interface LoggedIn {
   readonly token: string
   readonly serverPublishPublicKey: Buffer
   send: (content: string) => Buffer
+  /** Opens a reply of the server (associated data: the app's publish public key). */
+  receive: (message: Buffer) => Buffer
 }
 
 export function completeOnApp (keys: AppKeys, response: Record<string, unknown>): LoggedIn {
@@ -44,6 +46,11 @@ export function completeOnApp (keys: AppKeys, response: Record<string, unknown>)
       const sent = unwrap(ratchetEncrypt(state, Buffer.from(content), serverPublishPublicKey))
       state = sent.state
       return sent.message
+    },
+    receive: message => {
+      const opened = unwrap(ratchetDecrypt(state, message, keys.publish.publicKey, { generateKeyPair: generateX25519KeyPair }))
+      state = opened.state
+      return opened.plaintext
     }
   }
 }

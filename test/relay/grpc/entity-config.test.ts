@@ -1,4 +1,4 @@
-import { credentials } from '@grpc/grpc-js'
+import { credentials, status } from '@grpc/grpc-js'
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { execFile } from 'node:child_process'
@@ -17,7 +17,7 @@ import { openStore } from '../../../src/store/open-store.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
 import { unwrap } from '../relaysms-vectors.ts'
 import { keyFields, newAppKeys } from './app-client.ts'
-import { entityClient } from './entity-harness.ts'
+import { entityClient, vaultClient } from './entity-harness.ts'
 import { addressOf, loopbackCertificate, startLoopbackSmtpServer } from '../otp/loopback-smtp-server.ts'
 
 // The Entity service composed from the configuration (docs/configuration.md, `relay`): key files,
@@ -139,4 +139,34 @@ test('a TLS port without its certificate and key is a configuration error', asyn
   assert.ok(isSmsgwError(error, 'SMSGW_CONFIG'))
   assert.match(error.message, /relay\.grpcTlsPort: needs relay\.grpcTlsCertFile/)
   assert.match(error.message, /relay\.grpcTlsPort: needs relay\.grpcTlsKeyFile/)
+})
+
+test('with relay.internalGrpcPort, vault.v1.EntityInternal answers on a port of its own (loopback by default, TLS with the same files), and the Entity port does not serve it', async () => {
+  const certFile = join(files.dir, 'internal.crt')
+  const keyFile = join(files.dir, 'internal.key')
+  await execFileAsync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', keyFile, '-out', certFile, '-days', '1', '-subj', '/CN=localhost', '-addext', 'subjectAltName=IP:127.0.0.1'])
+  const config = await loadConfig({ env: { ...await secretFiles(), SMSGW_RELAY_GRPC_PORT: '0', SMSGW_RELAY_INTERNAL_GRPC_PORT: '0', SMSGW_RELAY_INTERNAL_GRPC_TLS_PORT: '0', SMSGW_RELAY_GRPC_TLS_CERT_FILE: certFile, SMSGW_RELAY_GRPC_TLS_KEY_FILE: keyFile } })
+  assert.equal(config.relay.internalGrpcHost, '127.0.0.1')
+  const store = await openStore(files.next())
+  const server = await startConfiguredRelayVault(config.relay, store, createLogger({ level: 'silent' }))
+  assert.ok(server?.internal !== undefined && server.internal.tlsPort !== undefined)
+  assert.equal(server.tlsPort, undefined, 'the Entity server has no TLS port of its own here')
+  const missingDevice = (error: { details: string }): boolean => error.details === 'Missing required field: device_id or phone_number'
+  for (const client of [vaultClient('EntityInternal', server.internal.port), vaultClient('EntityInternal', server.internal.tlsPort, credentials.createSsl(await readFile(certFile)))]) {
+    await assert.rejects(client.call('DecryptPayload', {}), missingDevice)
+    client.close()
+  }
+  const wrongPort = vaultClient('EntityInternal', server.port)
+  await assert.rejects(wrongPort.call('DecryptPayload', {}), (error: { code: number }) => error.code === status.UNIMPLEMENTED)
+  wrongPort.close()
+  await server.close()
+  await store.close()
+})
+
+test('the EntityInternal ports need the Entity server, and the TLS one the certificate and key', async () => {
+  const messageOf = async (env: Record<string, string>): Promise<string> => await loadConfig({ env }).then(() => 'loaded', (error: Error) => error.message)
+  assert.match(await messageOf({ SMSGW_RELAY_INTERNAL_GRPC_PORT: '8443' }), /relay\.internalGrpcPort: needs relay\.grpcPort/)
+  assert.match(await messageOf({ SMSGW_RELAY_GRPC_PORT: '8000', SMSGW_RELAY_INTERNAL_GRPC_PORT: '8443', SMSGW_RELAY_INTERNAL_GRPC_TLS_PORT: '8444' }), /relay\.internalGrpcTlsPort: needs relay\.grpcTlsCertFile/)
+  assert.match(await messageOf({ SMSGW_RELAY_GRPC_PORT: '8000', SMSGW_RELAY_INTERNAL_GRPC_TLS_PORT: '8444', SMSGW_RELAY_GRPC_TLS_CERT_FILE: '/c', SMSGW_RELAY_GRPC_TLS_KEY_FILE: '/k' }), /relay\.internalGrpcTlsPort: needs relay\.internalGrpcPort/)
+  assert.equal(await messageOf({ SMSGW_RELAY_GRPC_PORT: '8000', SMSGW_RELAY_INTERNAL_GRPC_PORT: '8443' }), 'loaded')
 })

@@ -23,8 +23,13 @@ type StubClient = Client & Record<string, (request: unknown, callback: (error: S
 
 /** A grpc-js client of vault.v1.Entity on 127.0.0.1:`port`, from the same .proto as the server. */
 export function entityClient (port: number, creds: ChannelCredentials = credentials.createInsecure()): { call: (rpc: string, request: unknown) => Promise<Record<string, unknown>>, close: () => void } {
-  const Entity = (loadVaultPackage().vault as any).v1.Entity as new (address: string, creds: ChannelCredentials) => StubClient
-  const client = new Entity(`127.0.0.1:${port}`, creds)
+  return vaultClient('Entity', port, creds)
+}
+
+/** A grpc-js client of a vault.v1 service on 127.0.0.1:`port`, from the same .proto as the server. */
+export function vaultClient (service: 'Entity' | 'EntityInternal', port: number, creds: ChannelCredentials = credentials.createInsecure()): { call: (rpc: string, request: unknown) => Promise<Record<string, unknown>>, close: () => void } {
+  const Service = (loadVaultPackage().vault as any).v1[service] as new (address: string, creds: ChannelCredentials) => StubClient
+  const client = new Service(`127.0.0.1:${port}`, creds)
   return {
     call: async (rpc, request) => await new Promise((resolve, reject) => {
       const method = client[rpc]

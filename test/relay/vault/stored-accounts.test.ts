@@ -45,12 +45,12 @@ for (const kind of kinds) {
       assert.equal(refused.ok ? 'decrypted' : refused.error.code, errorCodes.relaySealed, 'a ring without k1 cannot open values not yet re-sealed')
       assert.deepEqual(await store.relay.get(second.entityId), untouched)
 
-      assert.deepEqual(await resealAccounts(during), { resealed: 3, current: 0, unopenable: [] })
+      assert.deepEqual(await resealAccounts(during), { resealed: 3, current: 0, unopenable: [], tokens: { resealed: 0, current: 0, unopenable: 0 } })
       for (const account of accounts) assert.deepEqual(await keyIdsOf(during, account.entityId), relaySealedFieldNames.map(() => 'k2'))
       // The message refused above is still in the app's chain: the re-sealed state takes it as skipped.
       for (const account of accounts) assert.equal(unwrap(await decryptPayload(after, { entityId: account.entityId }, account.app.send('k2 only'))).plaintext.toString(), 'k2 only')
       assert.equal(unwrap(await findAccount(after, { identifier: '+237650000012' })).entityId, second.entityId)
-      assert.deepEqual(await resealAccounts(after), { resealed: 0, current: 3, unopenable: [] })
+      assert.deepEqual(await resealAccounts(after), { resealed: 0, current: 3, unopenable: [], tokens: { resealed: 0, current: 0, unopenable: 0 } })
       await store.close()
     })
 

@@ -24,7 +24,7 @@ export interface TestVault extends RelayVault {
 export function vaultOver (store: EmbeddedStore, keys: SealingKeyRing, identifierKey: Buffer = Buffer.alloc(32, 7)): TestVault {
   const queued: X25519KeyPair[] = []
   const generateKeyPair: GenerateKeyPair = () => queued.shift() ?? generateX25519KeyPair()
-  return { accounts: store.relay, keys, identifierKey, generateKeyPair, queued }
+  return { accounts: store.relay, tokens: store.relayTokens, keys, identifierKey, generateKeyPair, queued }
 }
 
 /** Creates the account of `identifier` with the given client publish key (and a fresh device-id key). */

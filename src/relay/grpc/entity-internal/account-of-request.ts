@@ -1,0 +1,47 @@
+import { status } from '@grpc/grpc-js'
+import type { RelayAccount } from '../../../store/relay-accounts.ts'
+import { findAccount } from '../../vault/index.ts'
+import { accountOfToken, type EntityContext } from '../entity-context.ts'
+import { missingField, RpcFailure } from '../rpc-failure.ts'
+
+// Which account an EntityInternal call is about (relay-wire.md §2): by its long-lived token, else
+// by its device id, else by its phone number, with §4's texts when none matches. And the
+// required-field check of upstream's handle_request_field_validation: the fields in order, a
+// group of alternatives naming them all ("Missing required field: device_id or phone_number").
+
+/** What the EntityInternal RPCs need of the vault's context. */
+export type InternalContext = Pick<EntityContext, 'vault'>
+
+/** A required field, or a group of alternatives of which one must be set. */
+export type RequiredField<Request> = keyof Request & string | ReadonlyArray<keyof Request & string>
+
+export function requireFields<Request extends object> (request: Request, fields: ReadonlyArray<RequiredField<Request>>): void {
+  const isSet = (field: keyof Request & string): boolean => request[field] !== '' && request[field] !== undefined
+  for (const field of fields) {
+    const group = typeof field === 'string' ? [field] : field
+    if (!group.some(isSet)) throw missingField(group.join(' or '))
+  }
+}
+
+/** The account selectors a request may carry; absent ones are ''. */
+export interface SelectorFields {
+  readonly long_lived_token?: string
+  readonly device_id?: string
+  readonly phone_number?: string
+}
+
+/** A device id as requests carry it: the lowercase hex upstream stores it as. */
+const DEVICE_ID_HEX = /^[0-9a-f]{64}$/
+
+export async function accountOfRequest (context: InternalContext, request: SelectorFields): Promise<RelayAccount> {
+  if (request.long_lived_token !== undefined && request.long_lived_token !== '') return await accountOfToken(context, request.long_lived_token)
+  if (request.device_id !== undefined && request.device_id !== '') {
+    const account = DEVICE_ID_HEX.test(request.device_id) ? await findAccount(context.vault, { deviceId: Buffer.from(request.device_id, 'hex') }) : undefined
+    if (account?.ok === true) return account.value
+    throw new RpcFailure(status.UNAUTHENTICATED, `Entity associated with device ID '${request.device_id}' not found. Please log in again to obtain a valid device ID.`)
+  }
+  const phoneNumber = request.phone_number ?? ''
+  const account = await findAccount(context.vault, { identifier: phoneNumber })
+  if (account.ok) return account.value
+  throw new RpcFailure(status.UNAUTHENTICATED, `Entity associated with phone number '${phoneNumber}' not found. Please check your phone number and try again.`)
+}
