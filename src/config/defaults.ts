@@ -170,6 +170,7 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     otpDevelopmentIdentifiers: [],
     otpSmsSender: DEFAULT_RELAY_OTP_SMS_SENDER,
     smtpPort: DEFAULT_RELAY_SMTP_PORT,
-    smtpTls: smtpTlsModes.starttls
+    smtpTls: smtpTlsModes.starttls,
+    requireForwarderKey: false
   }
 })

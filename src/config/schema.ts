@@ -225,7 +225,9 @@ export const gatewayConfigSchema = Type.Object({
     /** The captcha service whose tokens step 1 of CreateEntity, AuthenticateEntity and ResetPassword needs; none, no captcha. */
     captchaUrl: Type.Optional(text()),
     /** Its client_secret's file (the first line), so the secret is in no configuration. */
-    captchaSecretFile: Type.Optional(text())
+    captchaSecretFile: Type.Optional(text()),
+    /** Forwards to /v3/publish must carry a registered gateway client's key (docs/relay.md, "Gateway clients"). */
+    requireForwarderKey: Type.Boolean()
   }, closed)
 }, closed)
 

@@ -3,6 +3,7 @@ import type { CorrelationRecord } from '../domain/correlation-record.ts'
 import type { InboundRecord, StoredInbound } from '../domain/stored-inbound.ts'
 import type { LedgerEntry, LedgerRecord } from '../domain/ledger-record.ts'
 import type { StatusEvent } from '../domain/status-event.ts'
+import type { GatewayClientRegistryStore } from './gateway-clients.ts'
 import type { RelayAccountStore } from './relay-accounts.ts'
 import type { RelayLimitStore } from './relay-limits.ts'
 import type { RelayOtpStore } from './relay-otps.ts'
@@ -151,6 +152,8 @@ export interface EmbeddedStore {
   readonly relayLimits: RelayLimitStore
   /** The relay vault's one-time codes (src/store/relay-otps.ts), so another instance can verify a code. */
   readonly relayOtps: RelayOtpStore
+  /** The relay's gateway clients and their reliability tests (src/store/gateway-clients.ts). */
+  readonly gatewayClients: GatewayClientRegistryStore
   /**
    * Deletes what is older than the retention at `now`: done requests, statuses, correlation
    * records whose final receipt never came, inbound SMS and their duplicate keys. Queued requests and ledger entries are never pruned.

@@ -62,7 +62,7 @@ const defaults: GatewayConfig = {
   webhooks: { allowedDestinations: [] },
   inbound: { owners: [], duplicateWindowMs: 600000 },
   store: { poolSize: 10, synchronous: 'full', busyTimeoutMs: 5000 },
-  relay: { grpcHost: '127.0.0.1', environment: 'production', otpDevelopmentIdentifiers: [], otpSmsSender: 'RelaySMS', smtpPort: 587, smtpTls: 'starttls' }
+  relay: { grpcHost: '127.0.0.1', environment: 'production', otpDevelopmentIdentifiers: [], otpSmsSender: 'RelaySMS', smtpPort: 587, smtpTls: 'starttls', requireForwarderKey: false }
 }
 
 test('loadConfig gives the defaults when nothing is given', async () => {

@@ -8,6 +8,7 @@ import { PostgresInboundTable } from './inbound-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
 import { PostgresRelayLimitsTable } from './relay-limits-table.ts'
 import { PostgresRelayOtpsTable } from './relay-otps-table.ts'
+import { PostgresGatewayClientsTables } from './gateway-clients-table.ts'
 import { PostgresRelayTable } from './relay-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
 import { RetryingPool } from './retrying-pool.ts'
@@ -51,6 +52,7 @@ export class PostgresStore implements EmbeddedStore {
   readonly relay: PostgresRelayTable
   readonly relayLimits: PostgresRelayLimitsTable
   readonly relayOtps: PostgresRelayOtpsTable
+  readonly gatewayClients: PostgresGatewayClientsTables
   readonly #pool: pg.Pool
   readonly #retentionMs: number
   #closed = false
@@ -89,6 +91,7 @@ export class PostgresStore implements EmbeddedStore {
     this.relay = new PostgresRelayTable(queries, now)
     this.relayLimits = new PostgresRelayLimitsTable(queries, now)
     this.relayOtps = new PostgresRelayOtpsTable(queries)
+    this.gatewayClients = new PostgresGatewayClientsTables(queries)
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {

@@ -10,6 +10,7 @@ import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
 import { RelayLimitsTable } from './relay-limits-table.ts'
 import { RelayOtpsTable } from './relay-otps-table.ts'
+import { GatewayClientsTables } from './gateway-clients-table.ts'
 import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
@@ -48,6 +49,7 @@ export class SqliteStore implements EmbeddedStore {
   readonly relay: RelayTable
   readonly relayLimits: RelayLimitsTable
   readonly relayOtps: RelayOtpsTable
+  readonly gatewayClients: GatewayClientsTables
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
   readonly #retentionMs: number
@@ -79,6 +81,7 @@ export class SqliteStore implements EmbeddedStore {
     this.relay = new RelayTable(db, this.#commit, now)
     this.relayLimits = new RelayLimitsTable(db, this.#commit, now)
     this.relayOtps = new RelayOtpsTable(db, this.#commit)
+    this.gatewayClients = new GatewayClientsTables(db, this.#commit)
   }
 
   /**
