@@ -6,6 +6,7 @@ import {
 } from '../gateway-clients.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
+// Sorted as bytes (COLLATE "C"), as SQLite sorts, whatever the database's locale.
 interface ClientRow { msisdn: string, country: string, operator: string, operator_code: string, protocols: string, reliability_hundredths: number, last_published_at_ms: string, has_key: boolean }
 interface TestRow { id: string, msisdn: string, status: string, start_time_ms: string, sms_sent_time_ms: string | null, sms_received_time_ms: string | null, sms_routed_time_ms: string | null }
 
@@ -68,19 +69,19 @@ class ClientsTable implements GatewayClientStore {
   async list (filter: GatewayClientFilter, page: PageWindow): Promise<{ clients: GatewayClient[], total: number }> {
     const parameters = [filter.country ?? null, filter.operator ?? null, filter.protocols ?? null, filter.lastPublished?.fromMs ?? null, filter.lastPublished?.toMs ?? null]
     const [{ rows }, counted] = await Promise.all([
-      this.#pool.query<ClientRow>(`SELECT ${CLIENT_COLUMNS} FROM smsgw_gateway_clients WHERE ${CLIENT_FILTER} ORDER BY msisdn LIMIT $6 OFFSET $7`, [...parameters, page.limit, page.offset]),
+      this.#pool.query<ClientRow>(`SELECT ${CLIENT_COLUMNS} FROM smsgw_gateway_clients WHERE ${CLIENT_FILTER} ORDER BY msisdn COLLATE "C" LIMIT $6 OFFSET $7`, [...parameters, page.limit, page.offset]),
       this.#pool.query<{ total: string }>(`SELECT count(*) AS total FROM smsgw_gateway_clients WHERE ${CLIENT_FILTER}`, parameters)
     ])
     return { clients: rows.map(clientOf), total: Number(counted.rows[0]?.total ?? 0) }
   }
 
   async countries (): Promise<string[]> {
-    const { rows } = await this.#pool.query<{ country: string }>('SELECT DISTINCT country FROM smsgw_gateway_clients ORDER BY country')
+    const { rows } = await this.#pool.query<{ country: string }>('SELECT DISTINCT country COLLATE "C" AS country FROM smsgw_gateway_clients ORDER BY 1')
     return rows.map(row => row.country)
   }
 
   async operators (country: string): Promise<string[]> {
-    const { rows } = await this.#pool.query<{ operator: string }>('SELECT DISTINCT operator FROM smsgw_gateway_clients WHERE lower(country) = lower($1) ORDER BY operator', [country])
+    const { rows } = await this.#pool.query<{ operator: string }>('SELECT DISTINCT operator COLLATE "C" AS operator FROM smsgw_gateway_clients WHERE lower(country) = lower($1) ORDER BY 1', [country])
     return rows.map(row => row.operator)
   }
 
