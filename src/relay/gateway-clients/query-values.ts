@@ -21,11 +21,12 @@ export function pythonInt (text: string): bigint | undefined {
 
 // datetime.fromisoformat (Python 3.11 and later): a calendar date, extended (2024-05-27) or basic
 // (20240527); then optionally a separator (any one character but a digit, as in Python) and a time of hours, minutes, seconds and a fraction,
-// extended or basic; then optionally Z or an offset. ISO week dates (2024-W22-1) are not read.
+// extended or basic, a fraction of any length (read to the millisecond); then optionally a space
+// and Z or an offset. ISO week dates (2024-W22-1) are not read.
 const ISO_DATE_TIME = new RegExp(
   '^(\\d{4})-?(\\d{2})-?(\\d{2})' +
-  '(?:[^0-9](\\d{2})(?::?(\\d{2})(?::?(\\d{2})(?:[.,](\\d{1,6}))?)?)?' +
-  '(Z|[+-]\\d{2}(?::?\\d{2}(?::?\\d{2}(?:\\.\\d{1,6})?)?)?)?)?$')
+  '(?:[^0-9](\\d{2})(?::?(\\d{2})(?::?(\\d{2})(?:[.,](\\d+))?)?)?' +
+  ' ?(Z|[+-]\\d{2}(?::?\\d{2}(?::?\\d{2}(?:\\.\\d{1,6})?)?)?)?)?$')
 
 /**
  * The instant (Unix ms) `text` names, as datetime.fromisoformat reads it; a time without an
@@ -37,7 +38,7 @@ export function isoInstantMs (text: string): number | undefined {
   if (match === null) return undefined
   // A mixed form (extended date, basic time) is read too; Python is lenient in the same way.
   const [year, month, day, hour = 0, minute = 0, second = 0] = match.slice(1, 7).map(part => part === undefined ? undefined : Number(part))
-  const fractionMs = match[7] === undefined ? 0 : Math.floor(Number(`0.${match[7]}`) * 1000)
+  const fractionMs = match[7] === undefined ? 0 : Number(match[7].slice(0, 3).padEnd(3, '0'))
   if (year === undefined || month === undefined || day === undefined || year < 1) return undefined
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined
   if (hour > 23 || minute > 59 || second > 59) return undefined
