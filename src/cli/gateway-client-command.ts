@@ -73,7 +73,7 @@ export function addGatewayClientCommands (relay: Command, io: ProgramIo): void {
       const key = newForwarderKey()
       const set = await withStore(options, config.store.url, async store => await store.gatewayClients.clients.setForwarderKeyDigest(msisdn, forwarderKeyDigest(key)))
       if (!set) throw unknownClient(msisdn)
-      await io.writeStdout(`${key}\n`)
+      await io.writeStdout(key)
     })
 }
 
