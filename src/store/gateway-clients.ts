@@ -125,7 +125,6 @@ export interface GatewayClientStore {
   clientOfForwarderKey: (digest: string) => Awaitable<string | undefined>
   /** Records a publication of a payload the client forwarded; resolves with whether the client exists. */
   recordPublished: (msisdn: string, atMs: number) => Promise<boolean>
-  setReliability: (msisdn: string, hundredths: number) => Promise<void>
 }
 
 export interface ReliabilityTestStore {
@@ -141,7 +140,18 @@ export interface ReliabilityTestStore {
    */
   complete: (id: number, times: { sentAtMs: number, receivedAtMs: number, routedAtMs: number }) => Promise<TestCompletion>
   /** How many tests the client has, and how many succeeded within RELIABLE_ROUTING_SECONDS. */
-  tally: (msisdn: string) => Awaitable<{ tests: number, succeeded: number }>
+  tally: (msisdn: string) => Awaitable<TestTally>
+  /**
+   * Stores `score` of the client's tally as its reliability (hundredths of a percent, 0 to 10000),
+   * from a tally no older than the store's last change of its tests: of two refreshes at once,
+   * the older tally never overwrites the newer.
+   */
+  refreshReliability: (msisdn: string, score: (tally: TestTally) => number) => Promise<void>
+}
+
+export interface TestTally {
+  readonly tests: number
+  readonly succeeded: number
 }
 
 /** The registry's two tables, one field of the embedded store. */

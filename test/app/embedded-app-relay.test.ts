@@ -53,6 +53,8 @@ test('smsgw run with relay.grpcPort serves vault.v1.Entity and the gateway-clien
   assert.deepStrictEqual([clients.status, await clients.json(), clients.headers.get('x-total-count'), clients.headers.get('cache-control')], [200, [], '0', 'no-cache'])
   const test = await fetch(`${app.url}/v3/clients/+237650000001/tests`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"test_start_time": "1"}' })
   assert.deepStrictEqual([test.status, await test.json()], [200, { error: 'Gateway client not found' }])
+  const openapi = await (await fetch(`${app.url}/openapi.json`)).json() as { paths: Record<string, unknown> }
+  assert.deepStrictEqual(Object.keys(openapi.paths).filter(path => path.startsWith('/v3')), [], 'the RelaySMS routes are not the smsgw API')
   await app.close()
   const after = entityClient(app.relayGrpcPort)
   await assert.rejects(after.call('ListEntityStoredTokens', {}), (error: { code: number }) => error.code === status.UNAVAILABLE, 'nothing listens after close')

@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { forwarderAuthorization } from '../../src/relay/gateway-clients/forwarder-key.ts'
 import { openStore } from '../../src/store/open-store.ts'
-import { newPostgresLocation } from '../store/store-kinds.ts'
+import { newPostgresLocation, withAdmin } from '../store/store-kinds.ts'
 import { asText, smsgw as runCli, temporaryFolder } from './cli-fixtures.ts'
 
 // `smsgw relay gateway-client add|list|remove|set-key`, run in-process through runProgram, on a
@@ -67,7 +67,7 @@ test('smsgw relay gateway-client add registers a client once, checking its numbe
   assert.deepStrictEqual([gone.code, gone.stderr], [1, 'smsgw: +237650000001 is not a registered gateway client\n'])
 })
 
-test('smsgw relay gateway-client set-key prints a new key once, stored only as its digest; the key names its client, a replaced one no longer does (PostgreSQL through store.url)', async () => {
+test('smsgw relay gateway-client set-key prints a new key once, stored only as its digest in the PostgreSQL rows; the key names its client, a replaced one no longer does (PostgreSQL through store.url)', async () => {
   const folder = await temporaryFolder('gateway-client-cli')
   const storeUrl = await newPostgresLocation()
   const configFile = join(folder, 'smsgw.json')
@@ -92,6 +92,9 @@ test('smsgw relay gateway-client set-key prints a new key once, stored only as i
     const listed = jsonLines((await smsgw(['relay', 'gateway-client', 'list', ...where])).stdout) as Array<{ forwarderKey: boolean }>
     assert.deepStrictEqual(listed.map(client => client.forwarderKey), [true])
     assert.ok(!JSON.stringify(listed).includes(replacement))
+    const rows = await withAdmin(async admin => JSON.stringify((await admin.query('SELECT * FROM smsgw_gateway_clients')).rows), storeUrl)
+    assert.ok(rows.includes('+237650000001'), 'the public number is in the clear')
+    for (const secret of [key, replacement]) assert.ok(!rows.includes(secret.slice('smsgw_gc_'.length)), 'a key is in no row, only its digest')
   } finally {
     await store.close()
   }

@@ -75,8 +75,6 @@ for (const kind of kinds) {
       assert.equal(await clients.recordPublished('+237650000002', MAY_27 + DAY_MS), true)
       assert.equal((await clients.get('+237650000002'))?.lastPublishedAtMs, MAY_27 + 2 * DAY_MS, 'a late record of an earlier publication does not move it back')
       assert.equal(await clients.recordPublished('+237650000009', MAY_27), false)
-      await clients.setReliability('+237650000002', 8333)
-      assert.equal((await clients.get('+237650000002'))?.reliabilityHundredths, 8333)
       await store.close()
     })
 
@@ -111,6 +109,8 @@ for (const kind of kinds) {
       assert.equal(await registry.tests.sweep(MAY_27 + 120_000), 2, 'the third test (started at the cutoff) and the other client\'s')
       assert.deepStrictEqual(await registry.tests.complete(third.id, routed), { outcome: 'ended', status: 'timedout' })
       assert.deepStrictEqual(await registry.tests.tally('+237650000002'), { tests: 3, succeeded: 1 })
+      await registry.tests.refreshReliability('+237650000002', tally => tally.succeeded * 10_000 / 4 + tally.tests)
+      assert.equal((await registry.clients.get('+237650000002'))?.reliabilityHundredths, 2503, 'the score of the tally, stored')
 
       const page = await registry.tests.list('+237650000002', {}, { offset: 0, limit: 2 })
       assert.deepStrictEqual(page.tests.map(test => [test.id, test.status]), [[third.id, 'timedout'], [second.id, 'success']], 'newest first')

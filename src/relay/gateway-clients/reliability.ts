@@ -1,4 +1,4 @@
-import type { GatewayClientRegistryStore, ReliabilityTestStore } from '../../store/gateway-clients.ts'
+import type { GatewayClientRegistryStore, ReliabilityTestStore, TestTally } from '../../store/gateway-clients.ts'
 
 // Reliability tests of gateway clients (relay.md §5, relay-wire.md §5.1): the app starts one
 // (POST /v3/clients/<msisdn>/tests), then texts a `r` payload whose content is the test id to that
@@ -21,7 +21,7 @@ export async function sweepTimedOut (tests: ReliabilityTestStore, nowMs: number)
  * The reliability in hundredths of a percent, as upstream computes it: routed in time over every
  * test of the client, times 100, to two places (half up here, where upstream rounds a float).
  */
-export function reliabilityHundredths (tally: { tests: number, succeeded: number }): number {
+export function reliabilityHundredths (tally: TestTally): number {
   if (tally.tests < MIN_TESTS_FOR_SCORE) return 0
   return Math.round(tally.succeeded * 10_000 / tally.tests)
 }
@@ -69,7 +69,7 @@ export function reliabilityTestsOf (store: GatewayClientRegistryStore, now: () =
       const completion = await store.tests.complete(Number(testId), { sentAtMs: sms.sentAtMs, receivedAtMs: sms.receivedAtMs, routedAtMs })
       if (completion.outcome === 'unknown') return notFound
       if (completion.outcome === 'ended') return { success: false, message: `Test ID ${testId} is already marked as '${completion.status}'.` }
-      await store.clients.setReliability(completion.msisdn, reliabilityHundredths(await store.tests.tally(completion.msisdn)))
+      await store.tests.refreshReliability(completion.msisdn, reliabilityHundredths)
       return { success: true, message: `Test ID ${testId} updated successfully.` }
     }
   }

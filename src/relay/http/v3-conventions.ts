@@ -52,7 +52,7 @@ export function applyV3Conventions (app: FastifyInstance): void {
 
 /** Answers a CORS preflight (OPTIONS) of any /v3 path, as Flask-Cors does. Register once, in one /v3 route group. */
 export function addV3Preflight (app: FastifyInstance): void {
-  app.options('/v3/*', async (request: FastifyRequest, reply: FastifyReply) => {
+  app.options('/v3/*', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
     const asked = request.headers['access-control-request-headers']
     reply.header('Access-Control-Allow-Methods', PREFLIGHT_METHODS)
     if (typeof asked === 'string') reply.header('Access-Control-Allow-Headers', asked)

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import {
   checkNewGatewayClient, FORWARDER_KEY_DIGEST, protocolsOfColumn, RELIABLE_ROUTING_SECONDS, type GatewayClient, type GatewayClientFilter,
   type GatewayClientRegistryStore, type GatewayClientStore, type NewGatewayClient, type PageWindow, type ReliabilityTest,
-  type ReliabilityTestFilter, type ReliabilityTestPage, type ReliabilityTestStatus, type ReliabilityTestStore, type TestCompletion
+  type ReliabilityTestFilter, type ReliabilityTestPage, type ReliabilityTestStatus, type ReliabilityTestStore, type TestCompletion, type TestTally
 } from '../gateway-clients.ts'
 import type { RetryingPool } from './retrying-pool.ts'
 
@@ -23,6 +23,7 @@ const TEST_FILTER = `msisdn = $1 AND ($2::text IS NULL OR status = $2)
 // Whole seconds, as upstream subtracts Unix timestamps; bigint division truncates.
 const SUCCEEDED = `status = 'success' AND sms_routed_time_ms IS NOT NULL
   AND sms_routed_time_ms / 1000 - sms_received_time_ms / 1000 <= ${RELIABLE_ROUTING_SECONDS}`
+const TALLY = `count(*) AS tests, coalesce(sum(CASE WHEN ${SUCCEEDED} THEN 1 ELSE 0 END), 0) AS succeeded`
 
 /**
  * The gateway-client registry in PostgreSQL (tables smsgw_gateway_clients and
@@ -100,10 +101,6 @@ class ClientsTable implements GatewayClientStore {
     const { rowCount } = await this.#pool.query('UPDATE smsgw_gateway_clients SET last_published_at_ms = greatest(last_published_at_ms, $1) WHERE msisdn = $2', [atMs, msisdn])
     return rowCount === 1
   }
-
-  async setReliability (msisdn: string, hundredths: number): Promise<void> {
-    await this.#pool.query('UPDATE smsgw_gateway_clients SET reliability_hundredths = $1 WHERE msisdn = $2', [hundredths, msisdn])
-  }
 }
 
 class TestsTable implements ReliabilityTestStore {
@@ -149,10 +146,23 @@ class TestsTable implements ReliabilityTestStore {
     return { outcome: 'ended', status: row.status as ReliabilityTestStatus }
   }
 
-  async tally (msisdn: string): Promise<{ tests: number, succeeded: number }> {
-    const { rows } = await this.#pool.query<{ tests: string, succeeded: string }>(`SELECT count(*) AS tests, coalesce(sum(CASE WHEN ${SUCCEEDED} THEN 1 ELSE 0 END), 0) AS succeeded
-      FROM smsgw_reliability_tests WHERE msisdn = $1`, [msisdn])
+  async tally (msisdn: string): Promise<TestTally> {
+    const { rows } = await this.#pool.query<{ tests: string, succeeded: string }>(`SELECT ${TALLY} FROM smsgw_reliability_tests WHERE msisdn = $1`, [msisdn])
     return { tests: Number(rows[0]?.tests ?? 0), succeeded: Number(rows[0]?.succeeded ?? 0) }
+  }
+
+  /**
+   * A compare-and-set on the tally: the score is written only while the tests still tally as it
+   * was computed from, checked in the same statement; otherwise counted again. A refresh whose
+   * tally a completion made stale loses to that completion's own refresh.
+   */
+  async refreshReliability (msisdn: string, score: (tally: TestTally) => number): Promise<void> {
+    for (;;) {
+      const tally = await this.tally(msisdn)
+      const { rowCount } = await this.#pool.query(`UPDATE smsgw_gateway_clients SET reliability_hundredths = $1 WHERE msisdn = $2
+        AND (SELECT row(tally.tests, tally.succeeded) FROM (SELECT ${TALLY} FROM smsgw_reliability_tests WHERE msisdn = $2) AS tally) = row($3::bigint, $4::bigint)`, [score(tally), msisdn, tally.tests, tally.succeeded])
+      if (rowCount === 1 || tally.tests === 0) return
+    }
   }
 }
 

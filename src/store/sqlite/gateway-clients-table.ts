@@ -2,7 +2,7 @@ import type { DatabaseSync, SQLInputValue, SQLOutputValue, StatementSync } from 
 import {
   checkNewGatewayClient, FORWARDER_KEY_DIGEST, protocolsOfColumn, RELIABLE_ROUTING_SECONDS, type GatewayClient, type GatewayClientFilter,
   type GatewayClientRegistryStore, type GatewayClientStore, type NewGatewayClient, type PageWindow, type ReliabilityTest,
-  type ReliabilityTestFilter, type ReliabilityTestPage, type ReliabilityTestStatus, type ReliabilityTestStore, type TestCompletion
+  type ReliabilityTestFilter, type ReliabilityTestPage, type ReliabilityTestStatus, type ReliabilityTestStore, type TestCompletion, type TestTally
 } from '../gateway-clients.ts'
 import { integerColumn, textColumn } from './columns.ts'
 import type { GroupCommit } from './group-commit.ts'
@@ -46,7 +46,6 @@ class ClientsTable implements GatewayClientStore {
   readonly #setKey: StatementSync
   readonly #ofKey: StatementSync
   readonly #published: StatementSync
-  readonly #reliability: StatementSync
 
   constructor (db: DatabaseSync, commit: GroupCommit) {
     this.#commit = commit
@@ -62,7 +61,6 @@ class ClientsTable implements GatewayClientStore {
     this.#setKey = db.prepare('UPDATE gateway_clients SET forwarder_key_digest = ? WHERE msisdn = ?')
     this.#ofKey = db.prepare('SELECT msisdn FROM gateway_clients WHERE forwarder_key_digest = ?')
     this.#published = db.prepare('UPDATE gateway_clients SET last_published_at_ms = max(last_published_at_ms, ?) WHERE msisdn = ?')
-    this.#reliability = db.prepare('UPDATE gateway_clients SET reliability_hundredths = ? WHERE msisdn = ?')
   }
 
   async add (client: NewGatewayClient): Promise<boolean> {
@@ -111,10 +109,6 @@ class ClientsTable implements GatewayClientStore {
   async recordPublished (msisdn: string, atMs: number): Promise<boolean> {
     return await this.#commit.run(() => Number(this.#published.run(atMs, msisdn).changes) === 1)
   }
-
-  async setReliability (msisdn: string, hundredths: number): Promise<void> {
-    await this.#commit.run(() => { this.#reliability.run(hundredths, msisdn) })
-  }
 }
 
 class TestsTable implements ReliabilityTestStore {
@@ -126,6 +120,7 @@ class TestsTable implements ReliabilityTestStore {
   readonly #complete: StatementSync
   readonly #status: StatementSync
   readonly #tally: StatementSync
+  readonly #reliability: StatementSync
 
   constructor (db: DatabaseSync, commit: GroupCommit) {
     this.#commit = commit
@@ -139,6 +134,7 @@ class TestsTable implements ReliabilityTestStore {
       WHERE id = ? AND status IN ('pending', 'running') RETURNING msisdn`)
     this.#status = db.prepare('SELECT status FROM reliability_tests WHERE id = ?')
     this.#tally = db.prepare(`SELECT count(*) AS tests, coalesce(sum(CASE WHEN ${SUCCEEDED} THEN 1 ELSE 0 END), 0) AS succeeded FROM reliability_tests WHERE msisdn = ?`)
+    this.#reliability = db.prepare('UPDATE gateway_clients SET reliability_hundredths = ? WHERE msisdn = ?')
   }
 
   async start (msisdn: string, atMs: number): Promise<ReliabilityTest | undefined> {
@@ -172,9 +168,14 @@ class TestsTable implements ReliabilityTestStore {
     })
   }
 
-  tally (msisdn: string): { tests: number, succeeded: number } {
+  tally (msisdn: string): TestTally {
     const row = this.#tally.get(msisdn) as Row
     return { tests: integerColumn(row, 'tests'), succeeded: integerColumn(row, 'succeeded') }
+  }
+
+  /** The tally and the write in one transaction of the group commit: no change of the tests comes between. */
+  async refreshReliability (msisdn: string, score: (tally: TestTally) => number): Promise<void> {
+    await this.#commit.run(() => { this.#reliability.run(score(this.tally(msisdn)), msisdn) })
   }
 }
 
