@@ -2,7 +2,7 @@ import Fastify from 'fastify'
 import { gatewayClientRoutes } from '../../../src/relay/gateway-clients/gateway-client-routes.ts'
 import type { EmbeddedStore } from '../../../src/store/embedded-store.ts'
 import type { NewGatewayClient } from '../../../src/store/gateway-clients.ts'
-import type { StoreKind } from '../../store/store-kinds.ts'
+import type { StoreKind } from '../../store/store-kind.ts'
 
 /** A settable clock: the routes' and the port's `now`. */
 export interface TestClock {

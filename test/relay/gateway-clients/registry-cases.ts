@@ -1,30 +1,36 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import { clientsTexts, testsTexts } from '../../../src/relay/gateway-clients/gateway-client-routes.ts'
-import { reliabilityTestsOf } from '../../../src/relay/gateway-clients/reliability.ts'
-import { UNEXPECTED_ERROR_TEXT, v3SecurityHeaders, V3_EXPOSED_HEADERS } from '../../../src/relay/http/v3-conventions.ts'
-import { storeKinds } from '../../store/store-kinds.ts'
+import { recordForward, reliabilityTestsOf } from '../../../src/relay/gateway-clients/reliability.ts'
+import { v3SecurityHeaders, V3_EXPOSED_HEADERS } from '../../../src/relay/http/v3-conventions.ts'
+import type { StoreKind } from '../../store/store-kind.ts'
 import { gatewayClient, startRegistryServer, testClock, type RegistryServer } from './registry-server.ts'
 
-// The gateway-client registry over real HTTP and both stores (relay-wire.md §5.1): every filter
+// The gateway-client registry over real HTTP on one store (relay-wire.md §5.1): every filter
 // of GET /v3/clients, its pagination headers and Link, each 400 text, countries and operators,
 // the tests' lifecycle (started, swept to timedout after 10 minutes on an injected clock, completed
 // through the publisher's port, the score after 5 tests), the /v3 headers and CORS, and the JSON
-// keys as upstream's Flask writes them (sorted; the app decodes a client and a started test strictly).
+// keys as upstream's Flask writes them (sorted; the app decodes a client and a started test strictly);
+// and the ports other engineers' code calls: the publisher's ReliabilityTests completing tests all at
+// once without a score lost to a race, and the ingress's recordForward.
 
-const kinds = await storeKinds('gateway-client-routes')
-const MAY_27_NOON = Date.UTC(2024, 4, 27, 12)
+export const MAY_27_NOON = Date.UTC(2024, 4, 27, 12)
 const DAY_MS = 86_400_000
 
-interface Answer { status: number, headers: Headers, text: string, body: unknown }
+export interface Answer { status: number, headers: Headers, text: string, body: unknown }
 
-async function call (url: string, init: RequestInit = {}): Promise<Answer> {
+export async function call (url: string, init: RequestInit = {}): Promise<Answer> {
   const response = await fetch(url, init)
   const text = await response.text()
   return { status: response.status, headers: response.headers, text, body: text === '' ? undefined : JSON.parse(text) }
 }
 
-for (const kind of kinds) {
+/**
+ * The registry's routes over real HTTP and its ports on a store of `kind` (each test file runs it
+ * on one kind, so that the SQLite one needs no PostgreSQL server).
+ */
+export async function describeRegistry (kind: StoreKind): Promise<void> {
+  // Made here, not in a hook: a PostgreSQL schema made in a hook is dropped when the hook ends.
   const location = await kind.newLocation()
   describe(`${kind.name} store`, () => {
     const clock = testClock(MAY_27_NOON + DAY_MS)
@@ -201,18 +207,29 @@ for (const kind of kinds) {
       assert.deepStrictEqual(await port.recordRouted(String(fast[4]), { sentAtMs: undefined, receivedAtMs: 1 }), { success: false, message: 'sms_sent_timestamp is required.' })
       assert.deepStrictEqual(await port.recordRouted(String(fast[4]), { sentAtMs: 1, receivedAtMs: undefined }), { success: false, message: 'sms_received_timestamp is required.' })
     })
+
+    test('tests completed all at once through the publisher\'s port leave the score of all of them', async () => {
+      const store = await kind.open()
+      const registry = store.gatewayClients
+      await registry.clients.add(gatewayClient('+237650000001'))
+      const nowMs = Date.UTC(2024, 4, 27, 12)
+      const ids: number[] = []
+      for (let i = 0; i < 12; i++) ids.push((await registry.tests.start('+237650000001', nowMs))?.id ?? -1)
+      const port = reliabilityTestsOf(registry, () => nowMs + 30_000)
+      const results = await Promise.all(ids.slice(0, 9).map(async id => await port.recordRouted(String(id), { sentAtMs: nowMs, receivedAtMs: nowMs + 1_000 })))
+      assert.ok(results.every(result => result.success), JSON.stringify(results))
+      assert.equal((await registry.clients.get('+237650000001'))?.reliabilityHundredths, 7500, '9 of 12')
+      await store.close()
+    })
+
+    test('recordForward moves a client\'s last_published_date forward and tells an unknown number', async () => {
+      const store = await kind.open()
+      await store.gatewayClients.clients.add(gatewayClient('+237650000001'))
+      const atMs = Date.UTC(2024, 5, 1, 8)
+      assert.equal(await recordForward(store.gatewayClients, '+237650000001', atMs), true)
+      assert.equal((await store.gatewayClients.clients.get('+237650000001'))?.lastPublishedAtMs, atMs)
+      assert.equal(await recordForward(store.gatewayClients, '+237650000009', atMs), false)
+      await store.close()
+    })
   })
 }
-
-test('a /v3 registry route whose store fails answers 500 with upstream\'s text, and the server keeps serving', async () => {
-  const sqlite = kinds.find(kind => kind.name === 'sqlite')
-  assert.ok(sqlite !== undefined)
-  const server = await startRegistryServer(sqlite, await sqlite.newLocation(), testClock(MAY_27_NOON))
-  // The store closed under the server: every read and write fails.
-  await server.store.close()
-  const failed = await call(`${server.url}/v3/clients/countries`)
-  assert.deepStrictEqual([failed.status, failed.body, failed.headers.get('x-content-type-options')], [500, { error: UNEXPECTED_ERROR_TEXT }, 'nosniff'])
-  const again = await call(`${server.url}/v3/clients?page=0`)
-  assert.deepStrictEqual([again.status, again.body], [400, { error: clientsTexts.badPage }])
-  await server.close().catch(() => {})
-})
