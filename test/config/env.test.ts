@@ -83,7 +83,8 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.smtpFrom', 'SMSGW_RELAY_SMTP_FROM', 'string'],
     ['relay.breachLookupUrl', 'SMSGW_RELAY_BREACH_LOOKUP_URL', 'string'],
     ['relay.captchaUrl', 'SMSGW_RELAY_CAPTCHA_URL', 'string'],
-    ['relay.captchaSecretFile', 'SMSGW_RELAY_CAPTCHA_SECRET_FILE', 'string']
+    ['relay.captchaSecretFile', 'SMSGW_RELAY_CAPTCHA_SECRET_FILE', 'string'],
+    ['relay.requireForwarderKey', 'SMSGW_RELAY_REQUIRE_FORWARDER_KEY', 'boolean']
   ])
 })
 
