@@ -9,6 +9,7 @@ import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { metricsStatusSink } from '../http/observability/metric-sources.ts'
 import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
+import { gatewayClientRegistryRoutes } from './gateway-client-registry.ts'
 import { buildHttpFront } from './http-front.ts'
 import { listenHttp } from './listen-http.ts'
 import type { Logger } from '../log/logger.ts'
@@ -112,7 +113,7 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
   const newTestApiKey = demo !== undefined && !keyedClients.has(LOOPBACK_CLIENT) ? (await apiKeys.create(LOOPBACK_CLIENT)).key : undefined
   // The dashboard answers operators only: the first start makes them a key, demo or not.
   const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), ...(config.relay.grpcPort === undefined ? {} : { relayAccounts: () => transport.store.relay.count() }), log })
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), ...(config.relay.grpcPort === undefined ? {} : { relayAccounts: () => transport.store.relay.count() }), relayRoutes: gatewayClientRegistryRoutes(config, transport.store), log })
   started.push(async () => { await app.close() })
   const url = await listenHttp(app, { host: options.httpHost, port: options.httpPort, hostOption: '--host', portOption: '--port' })
   const relayVault = await startConfiguredRelayVault(config.relay, transport.store, log, await relayOutbound(config, vaultPassword, transport.ingress))

@@ -173,6 +173,7 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     otpSmsSender: DEFAULT_RELAY_OTP_SMS_SENDER,
     smtpPort: DEFAULT_RELAY_SMTP_PORT,
     smtpTls: smtpTlsModes.starttls,
-    platforms: defaultRelayPlatforms
+    platforms: defaultRelayPlatforms,
+    requireForwarderKey: false
   }
 })

@@ -237,7 +237,9 @@ export const gatewayConfigSchema = Type.Object({
     /** Its client_secret's file (the first line), so the secret is in no configuration. */
     captchaSecretFile: Type.Optional(text()),
     /** The platforms published to (relay-platforms-schema.ts; docs/relay.md, "Platforms"). */
-    platforms: relayPlatformsSchema
+    platforms: relayPlatformsSchema,
+    /** Forwards to /v3/publish must carry a registered gateway client's key (docs/relay.md, "Gateway clients"). */
+    requireForwarderKey: Type.Boolean()
   }, closed)
 }, closed)
 

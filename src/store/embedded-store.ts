@@ -3,6 +3,7 @@ import type { CorrelationRecord } from '../domain/correlation-record.ts'
 import type { InboundRecord, StoredInbound } from '../domain/stored-inbound.ts'
 import type { LedgerEntry, LedgerRecord } from '../domain/ledger-record.ts'
 import type { StatusEvent } from '../domain/status-event.ts'
+import type { GatewayClientRegistryStore } from './gateway-clients.ts'
 import type { RelayAccountStore } from './relay-accounts.ts'
 import type { RelayLimitStore } from './relay-limits.ts'
 import type { RelayOtpStore } from './relay-otps.ts'
@@ -154,6 +155,8 @@ export interface EmbeddedStore {
   readonly relayOtps: RelayOtpStore
   /** The platform tokens of relay accounts (src/store/relay-tokens.ts), sealed; they go with their account. */
   readonly relayTokens: RelayTokenStore
+  /** The relay's gateway clients and their reliability tests (src/store/gateway-clients.ts). */
+  readonly gatewayClients: GatewayClientRegistryStore
   /**
    * Deletes what is older than the retention at `now`: done requests, statuses, correlation
    * records whose final receipt never came, inbound SMS and their duplicate keys. Queued requests and ledger entries are never pruned.

@@ -108,7 +108,8 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.platforms.bluesky.clientSecretFile', 'SMSGW_RELAY_PLATFORMS_BLUESKY_CLIENT_SECRET_FILE', 'string'],
     ['relay.platforms.bluesky.redirectUrl', 'SMSGW_RELAY_PLATFORMS_BLUESKY_REDIRECT_URL', 'string'],
     ['relay.platforms.telegram.apiId', 'SMSGW_RELAY_PLATFORMS_TELEGRAM_API_ID', 'integer'],
-    ['relay.platforms.telegram.apiHashFile', 'SMSGW_RELAY_PLATFORMS_TELEGRAM_API_HASH_FILE', 'string']
+    ['relay.platforms.telegram.apiHashFile', 'SMSGW_RELAY_PLATFORMS_TELEGRAM_API_HASH_FILE', 'string'],
+    ['relay.requireForwarderKey', 'SMSGW_RELAY_REQUIRE_FORWARDER_KEY', 'boolean']
   ])
 })
 

@@ -82,7 +82,8 @@ const defaults: GatewayConfig = {
       mastodon: { baseUrl: 'https://mastodon.social', redirectUrl: 'https://relay.smswithoutborders.com/android' },
       bluesky: { baseUrl: 'https://bsky.social', redirectUrl: 'https://relay.smswithoutborders.com/android' },
       telegram: {}
-    }
+    },
+    requireForwarderKey: false
   }
 }
 

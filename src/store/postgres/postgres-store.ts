@@ -9,6 +9,7 @@ import { PostgresLedgerTable } from './ledger-table.ts'
 import { PostgresRelayLimitsTable } from './relay-limits-table.ts'
 import { PostgresRelayOtpsTable } from './relay-otps-table.ts'
 import { PostgresRelayTokensTable } from './relay-tokens-table.ts'
+import { PostgresGatewayClientsTables } from './gateway-clients-table.ts'
 import { PostgresRelayTable } from './relay-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
 import { RetryingPool } from './retrying-pool.ts'
@@ -53,6 +54,7 @@ export class PostgresStore implements EmbeddedStore {
   readonly relayLimits: PostgresRelayLimitsTable
   readonly relayOtps: PostgresRelayOtpsTable
   readonly relayTokens: PostgresRelayTokensTable
+  readonly gatewayClients: PostgresGatewayClientsTables
   readonly #pool: pg.Pool
   readonly #retentionMs: number
   #closed = false
@@ -92,6 +94,7 @@ export class PostgresStore implements EmbeddedStore {
     this.relayLimits = new PostgresRelayLimitsTable(queries, now)
     this.relayOtps = new PostgresRelayOtpsTable(queries)
     this.relayTokens = new PostgresRelayTokensTable(queries, now)
+    this.gatewayClients = new PostgresGatewayClientsTables(queries)
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {

@@ -11,6 +11,7 @@ import { RequestQueue } from './request-queue.ts'
 import { RelayLimitsTable } from './relay-limits-table.ts'
 import { RelayOtpsTable } from './relay-otps-table.ts'
 import { RelayTokensTable } from './relay-tokens-table.ts'
+import { GatewayClientsTables } from './gateway-clients-table.ts'
 import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
@@ -50,6 +51,7 @@ export class SqliteStore implements EmbeddedStore {
   readonly relayLimits: RelayLimitsTable
   readonly relayOtps: RelayOtpsTable
   readonly relayTokens: RelayTokensTable
+  readonly gatewayClients: GatewayClientsTables
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
   readonly #retentionMs: number
@@ -82,6 +84,7 @@ export class SqliteStore implements EmbeddedStore {
     this.relayLimits = new RelayLimitsTable(db, this.#commit, now)
     this.relayOtps = new RelayOtpsTable(db, this.#commit)
     this.relayTokens = new RelayTokensTable(db, this.#commit, now)
+    this.gatewayClients = new GatewayClientsTables(db, this.#commit)
   }
 
   /**
