@@ -239,6 +239,18 @@ describe('PublishContent', () => {
     assert.deepStrictEqual(await failure('PublishContent', { content, metadata: { From: SENDER } }), internal)
   })
 
+  test('an unforeseen failure before the platform is called (the vault\'s store down) is INTERNAL without a notice or a record: the same payload later publishes', async () => {
+    linked('jon')
+    notices.sent.length = 0
+    const content = payload('m', textContentV2('jon', 'after the outage'))
+    vault.failNext = { method: 'decryptPayload', failure: new Error('the store is unreachable') }
+    assert.deepStrictEqual(await failure('PublishContent', { content, metadata: { From: SENDER } }), { code: status.INTERNAL, details: 'Oops! Something went wrong. Please try again later.' })
+    assert.equal(notices.sent.length, 0)
+    assert.equal(await store.relayPublications.get(publicationDigest(publicationKey, Buffer.from(content, 'base64'))), undefined)
+    assert.equal((await call('PublishContent', { content, metadata: { From: SENDER } })).success, true)
+    assert.deepEqual(mastodon.published.at(-1)?.body, 'after the outage')
+  })
+
   test('a reliability test payload marks the test routed with the SMS times (metadata in seconds, handed on in ms), answers with the tests\' text and sends no notice', async () => {
     notices.sent.length = 0
     const testPayload = (id: string): string => payload('r', textContentV2(id, ''))
