@@ -1,7 +1,6 @@
 import { parseFault, type ActiveFaults } from './faults.ts'
-import type { PlainRoute } from './oauth-routes.ts'
 import type { RecordedPost, RecordedPosts } from './recorded-posts.ts'
-import { escapeHtml, html, json, type SimRequest } from './sim-http.ts'
+import { escapeHtml, html, json, type PlainRoute, type SimRequest } from './sim-http.ts'
 
 // The simulator's own endpoints, for tests, the demo and the bench: what was posted (JSON and a
 // page), and the faults switched at run time.

@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto'
 import type { Grant } from './oauth-authority.ts'
-import type { PlatformContext, PlatformError, SimulatedPlatform } from './simulated-platform.ts'
+import { accountIdOf, type PlatformContext, type PlatformError, type SimulatedPlatform } from './simulated-platform.ts'
 import { escapeHtml, formFields, json, type SimRequest, type SimResponse } from './sim-http.ts'
 
 // Mastodon's REST API as `masto` (v8) calls it (docs.joinmastodon.org/methods/): the account of
@@ -58,7 +57,7 @@ async function postStatus (request: SimRequest, grant: Grant, context: PlatformC
 
 function account (name: string): Record<string, unknown> {
   return {
-    id: accountId(name),
+    id: accountIdOf(name),
     username: name,
     acct: name,
     display_name: name,
@@ -85,11 +84,6 @@ function account (name: string): Record<string, unknown> {
 
 function credentialAccount (name: string): Record<string, unknown> {
   return { ...account(name), source: { privacy: 'public', sensitive: false, language: null, note: '', fields: [], follow_requests_count: 0 } }
-}
-
-// A stable numeric id per account name, as Mastodon's ids are decimal strings.
-function accountId (name: string): string {
-  return BigInt('0x' + createHash('sha256').update(name).digest('hex').slice(0, 13)).toString()
 }
 
 /** Mastodon's error body `{"error": ...}`, with its X-RateLimit headers on a 429. */

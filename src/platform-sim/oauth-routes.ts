@@ -1,16 +1,10 @@
 import { consentPage, DEFAULT_SIM_ACCOUNT, type AuthorizationRequest } from './consent-page.ts'
 import type { OAuthAuthority, OAuthError, SimClient } from './oauth-authority.ts'
-import { basicCredentials, escapeHtml, formFields, html, json, redirect, type SimRequest, type SimResponse } from './sim-http.ts'
+import { basicCredentials, escapeHtml, formFields, html, json, redirect, type PlainRoute, type SimRequest, type SimResponse } from './sim-http.ts'
 
 // The authorization server's HTTP side: the consent page and its form (RFC 6749 §4.1.1-2), the
 // token endpoint (§4.1.3, §6) and revocation (RFC 7009). Clients authenticate with HTTP Basic or
 // with client_id and client_secret in the body, as masto and twitter-api-v2 each do.
-
-export interface PlainRoute {
-  readonly method: 'GET' | 'POST' | 'DELETE'
-  readonly path: string
-  handle (request: SimRequest): SimResponse | Promise<SimResponse>
-}
 
 export interface OAuthPaths {
   readonly authorize: readonly string[]

@@ -4,11 +4,11 @@ import { setTimeout as delay } from 'node:timers/promises'
 import { controlRoutes } from './control-routes.ts'
 import { ActiveFaults, faultKinds, type Fault } from './faults.ts'
 import { OAuthAuthority, type SimClient } from './oauth-authority.ts'
-import { oauthRoutes, type PlainRoute } from './oauth-routes.ts'
+import { oauthRoutes } from './oauth-routes.ts'
 import { RecordedPosts, type RecordedPost } from './recorded-posts.ts'
 import type { ApiRoute, PlatformContext, SimulatedPlatform } from './simulated-platform.ts'
 import { simulatedPlatforms } from './simulated-platforms.ts'
-import { bearerToken, json, readBody, type SimRequest, type SimResponse } from './sim-http.ts'
+import { bearerToken, json, readBody, type PlainRoute, type SimRequest, type SimResponse } from './sim-http.ts'
 
 // The platform simulator (docs/relay.md, "Platform simulator"): one HTTP server with a local
 // OAuth 2.0 authorization server and the publish endpoints of each simulated platform, recording
@@ -66,10 +66,10 @@ export async function startPlatformSimulator (options: PlatformSimulatorOptions 
   const routes = routeTable([
     ...oauthRoutes(authority, oauthPaths(simulatedPlatforms), { autoApprove: options.autoApprove === true }),
     ...controlRoutes(posts, faults, simulatedPlatforms.map(platform => platform.name)),
-    ...simulatedPlatforms.flatMap(platform => platform.routes.map(route => apiRoute(platform, route, { authority, faults, context, signal: closing.signal })))
+    ...simulatedPlatforms.flatMap(platform => platform.routes.map(route => apiRoute(platform, route, { authority, faults, context })))
   ])
 
-  const server = createServer((message, response) => { void answer(routes, message, response) })
+  const server = createServer((message, response) => { void answer(routes, message, response, closing.signal) })
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 0, options.host ?? DEFAULT_PLATFORM_SIMULATOR_HOST, () => { server.off('error', reject); resolve() })
@@ -101,13 +101,14 @@ function oauthPaths (platforms: readonly SimulatedPlatform[]): { authorize: stri
 }
 
 /** An API route behind its platform's faults and a live access token of that platform. */
-function apiRoute (platform: SimulatedPlatform, route: ApiRoute, parts: { authority: OAuthAuthority, faults: ActiveFaults, context: PlatformContext, signal: AbortSignal }): PlainRoute {
+function apiRoute (platform: SimulatedPlatform, route: ApiRoute, parts: { authority: OAuthAuthority, faults: ActiveFaults, context: PlatformContext }): PlainRoute {
   return {
     method: route.method,
     path: route.path,
     handle: async (request: SimRequest) => {
       const fault = parts.faults.take(platform.name)
-      if (fault?.kind === faultKinds.slow) await delay(fault.delayMs, undefined, { signal: parts.signal })
+      // A client that gives up waiting leaves nothing done: a late post would land in another test's record.
+      if (fault?.kind === faultKinds.slow) await delay(fault.delayMs, undefined, { signal: request.signal })
       else if (fault !== undefined) return faultResponse(platform, fault)
       const token = bearerToken(request)
       const grant = token === undefined ? undefined : parts.authority.grantOf(platform.name, token)
@@ -138,7 +139,9 @@ function routeTable (routes: readonly PlainRoute[]): RouteTable {
   return table
 }
 
-async function answer (routes: RouteTable, message: IncomingMessage, response: ServerResponse): Promise<void> {
+async function answer (routes: RouteTable, message: IncomingMessage, response: ServerResponse, closing: AbortSignal): Promise<void> {
+  const gone = new AbortController()
+  response.once('close', () => { if (!response.writableFinished) gone.abort() })
   try {
     const url = new URL(message.url ?? '/', 'http://simulator')
     const methods = routes.get(url.pathname)
@@ -153,7 +156,7 @@ async function answer (routes: RouteTable, message: IncomingMessage, response: S
       write(response, json(413, { error: 'request body too large' }), true)
       return
     }
-    write(response, await handle({ method: message.method ?? 'GET', url, headers: message.headers, body }))
+    write(response, await handle({ method: message.method ?? 'GET', url, headers: message.headers, body, signal: AbortSignal.any([gone.signal, closing]) }))
   } catch (error) {
     // The simulator closing while an answer waits (a slow fault), or a client gone: no answer.
     if ((error as Error).name === 'AbortError' || response.destroyed) {

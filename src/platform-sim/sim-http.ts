@@ -11,6 +11,8 @@ export interface SimRequest {
   readonly url: URL
   readonly headers: IncomingHttpHeaders
   readonly body: Buffer
+  /** Aborted when the client goes away before its answer, or the simulator closes. */
+  readonly signal: AbortSignal
 }
 
 export interface SimResponse {
@@ -20,6 +22,13 @@ export interface SimResponse {
   readonly json?: unknown
   readonly html?: string
   readonly text?: string
+}
+
+/** A route of the simulator: the exact path, the method, the answer. */
+export interface PlainRoute {
+  readonly method: 'GET' | 'POST' | 'DELETE'
+  readonly path: string
+  handle (request: SimRequest): SimResponse | Promise<SimResponse>
 }
 
 /** The request's body, refused past `MAX_REQUEST_BODY_BYTES` (null then). */

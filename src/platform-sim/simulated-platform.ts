@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { Grant } from './oauth-authority.ts'
 import type { RecordedPosts } from './recorded-posts.ts'
 import type { SimRequest, SimResponse } from './sim-http.ts'
@@ -44,4 +45,9 @@ export interface SimulatedPlatform {
   readonly routes: readonly ApiRoute[]
   /** The error in the platform's own shape (its body; its rate-limit headers beside Retry-After). */
   errorResponse (error: PlatformError): SimResponse
+}
+
+/** A stable decimal id for an account name (Mastodon's and X's ids are decimal strings), below 2^53. */
+export function accountIdOf (name: string): string {
+  return BigInt('0x' + createHash('sha256').update(name).digest('hex').slice(0, 13)).toString()
 }

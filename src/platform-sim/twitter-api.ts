@@ -1,6 +1,5 @@
-import { createHash } from 'node:crypto'
 import type { Grant } from './oauth-authority.ts'
-import type { PlatformContext, PlatformError, SimulatedPlatform } from './simulated-platform.ts'
+import { accountIdOf, type PlatformContext, type PlatformError, type SimulatedPlatform } from './simulated-platform.ts'
 import { json, jsonObject, type SimRequest, type SimResponse } from './sim-http.ts'
 
 // X's API v2 as `twitter-api-v2` calls it (developer.x.com, "Manage Posts" and "Users lookup"):
@@ -39,7 +38,7 @@ function postTweet (request: SimRequest, grant: Grant, context: PlatformContext)
 }
 
 function user (name: string): Record<string, string> {
-  return { id: BigInt('0x' + createHash('sha256').update(name).digest('hex').slice(0, 15)).toString(), name, username: name }
+  return { id: accountIdOf(name), name, username: name }
 }
 
 function invalidRequest (parameter: string, message: string): SimResponse {

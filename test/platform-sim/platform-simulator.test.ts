@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { startPlatformSimulator, s256, type PlatformSimulator } from '../../src/platform-sim/index.ts'
 import { authorizationCode, clientOf, consent, newVerifier, REDIRECT_URI, tokenRequest } from './sim-oauth-client.ts'
 
@@ -160,6 +161,25 @@ test('platform simulator answers faults for their count, with Retry-After on a 4
   assert.equal((await post(body.access_token as string, 'failing')).status, 503)
   assert.equal((await fetch(`${simulator.url}/_sim/faults`, { method: 'DELETE' })).status, 204)
   assert.equal((await post(body.access_token as string, 'through')).status, 200)
+})
+
+test('platform simulator answers a slow call late, and carries out none whose client gave up', async () => {
+  const verifier = newVerifier()
+  const { body } = await exchange('mastodon', verifier, await authorizationCode(simulator, clientOf(simulator, 'mastodon'), verifier))
+  const setSlow = async (): Promise<void> => { await fetch(`${simulator.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ platform: 'mastodon', kind: 'slow', count: 1, delayMs: 300 }) }) }
+  await setSlow()
+  const started = performance.now()
+  assert.equal((await post(body.access_token as string, 'late')).status, 200)
+  assert.ok(performance.now() - started >= 290)
+  assert.equal(simulator.posts().at(-1)?.text, 'late')
+  await setSlow()
+  const impatient = fetch(`${simulator.url}/api/v1/statuses`, { method: 'POST', headers: { authorization: `Bearer ${body.access_token as string}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'abandoned' }), signal: AbortSignal.timeout(50) })
+  await assert.rejects(impatient, { name: 'TimeoutError' })
+  // The fault was used up by the abandoned call: the next one goes straight through, after it.
+  assert.equal((await post(body.access_token as string, 'next')).status, 200)
+  // A post that does not happen sends no event: wait past the moment it would have been made.
+  await sleep(400)
+  assert.deepEqual(simulator.posts().slice(-2).map(post => post.text), ['late', 'next'])
 })
 
 test('platform simulator refuses a bad fault naming the field', async () => {

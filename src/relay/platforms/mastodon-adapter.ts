@@ -28,7 +28,10 @@ export function mastodonAdapter (options: MastodonAdapterOptions): OAuth2Adapter
   const timeout = options.timeoutMs ?? DEFAULT_PLATFORM_TIMEOUT_MS
   const now = options.now ?? Date.now
   const oauth = createOAuthAPIClient({ url: options.baseUrl, timeout })
-  const rest = (accessToken: string): mastodon.rest.Client => createRestAPIClient({ url: options.baseUrl, accessToken, timeout })
+  // One client for every account: each call carries its account's token in its own headers, so
+  // no client object (and no token) outlives the call.
+  const rest = createRestAPIClient({ url: options.baseUrl, timeout })
+  const as = (accessToken: string): { requestInit: { headers: Record<string, string> } } => ({ requestInit: { headers: { authorization: `Bearer ${accessToken}` } } })
 
   // masto's token parameters name only the grants of Mastodon's docs, but it sends every field it
   // is given (snake_cased): the PKCE verifier and the refresh grant go through it all the same.
@@ -56,10 +59,11 @@ export function mastodonAdapter (options: MastodonAdapterOptions): OAuth2Adapter
     }),
 
     async exchangeCode (request): Promise<LinkedAccount> {
+      // A code or verifier refused (400) is the request's fault, not a token's: rejected.
       const token = await createToken({ grantType: 'authorization_code', code: request.code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUrl ?? options.redirectUrl })
-        .catch(error => { throw failureOf(error, failureOfTokenEndpoint) })
+        .catch(error => { throw failureOf(error, failureOfStatus) })
       if (!grantsScopes(token.scope as string | undefined, MASTODON_SCOPES)) throw new PlatformFailure('rejected', `${PLATFORM} did not grant the permissions needed (${MASTODON_SCOPES.join(', ')})`)
-      const account = await rest(token.access_token as string).v1.accounts.verifyCredentials().catch(error => { throw failureOf(error, failureOfStatus) })
+      const account = await rest.v1.accounts.verifyCredentials(undefined, as(token.access_token as string)).catch(error => { throw failureOf(error, failureOfStatus) })
       return { token, accountIdentifier: account.acct }
     },
 
@@ -68,7 +72,7 @@ export function mastodonAdapter (options: MastodonAdapterOptions): OAuth2Adapter
       now,
       refresh: async refreshToken => await createToken({ grantType: 'refresh_token', refreshToken }).catch(error => { throw failureOf(error, failureOfTokenEndpoint) }),
       post: async (accessToken, text, inReplyTo) => {
-        const status = await rest(accessToken).v1.statuses.create({ status: text, inReplyToId: inReplyTo ?? null }).catch(error => { throw failureOf(error, failureOfStatus) })
+        const status = await rest.v1.statuses.create({ status: text, inReplyToId: inReplyTo ?? null }, as(accessToken)).catch(error => { throw failureOf(error, failureOfStatus) })
         return status.id
       }
     }, token, splitIntoPosts(textBodyOf(content, PLATFORM), MASTODON_POST_CHARACTERS)),

@@ -33,7 +33,8 @@ const MAX_RETRY_AFTER_MS = 86_400_000
 export function retryAfterMsOf (header: string | null | undefined, nowMs: number): number | undefined {
   if (header === undefined || header === null || header.trim() === '') return undefined
   const text = header.trim()
-  const milliseconds = /^[0-9]+$/.test(text) ? Number(text) * 1000 : Date.parse(text) - nowMs
+  // An HTTP date names its day and month; a bare signed number is neither form.
+  const milliseconds = /^[0-9]+$/.test(text) ? Number(text) * 1000 : /[A-Za-z]/.test(text) ? Date.parse(text) - nowMs : Number.NaN
   if (!Number.isFinite(milliseconds)) return undefined
   return Math.min(Math.max(0, milliseconds), MAX_RETRY_AFTER_MS)
 }

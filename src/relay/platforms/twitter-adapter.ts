@@ -52,8 +52,9 @@ export function twitterAdapter (options: TwitterAdapterOptions): OAuth2Adapter {
     }),
 
     async exchangeCode (request): Promise<LinkedAccount> {
+      // A code or verifier refused (400) is the request's fault, not a token's: rejected.
       const result = await app.loginWithOAuth2({ code: request.code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUrl ?? options.redirectUrl })
-        .catch(error => { throw failureOf(error, failureOfTokenEndpoint) })
+        .catch(error => { throw failureOf(error, failureOfStatus) })
       const token = tokenOf(result)
       if (!grantsScopes(token.scope as string, X_SCOPES)) throw new PlatformFailure('rejected', `${PLATFORM} did not grant the permissions needed (${X_SCOPES.join(', ')})`)
       const me = await result.client.v2.me().catch(error => { throw failureOf(error, failureOfStatus) })

@@ -63,17 +63,18 @@ export async function publishContent (parts: PublisherParts, request: PublishCon
   if (earlier !== undefined) return answerFromRecord(earlier, observe)
 
   const sender = request.metadata.From ?? ''
+  let settled: Settled | undefined
   try {
     const content = await decryptContent(parts, envelope.value, platform, sender)
-    const settled = await publishOnce(parts, { key, platform, content, metadata: request.metadata, envelope: envelope.value, sender })
-    if (settled === undefined) return answerFromRecord(await parts.publications.get(key), observe)
-    observe(settled.published ? 'published' : settled.outcome)
-    if (settled.published) return settled.response
-    throw settled.failure
+    settled = await publishOnce(parts, { key, platform, content, metadata: request.metadata, envelope: envelope.value, sender })
   } catch (error) {
     observe(error instanceof RpcFailure ? 'refused' : 'error')
     throw error
   }
+  if (settled === undefined) return answerFromRecord(await parts.publications.get(key), observe)
+  observe(settled.published ? 'published' : settled.outcome)
+  if (settled.published) return settled.response
+  throw settled.failure
 }
 
 async function decryptContent (parts: PublisherParts, envelope: PlatformPayload, platform: Platform, sender: string): Promise<Content> {

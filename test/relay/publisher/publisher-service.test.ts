@@ -92,7 +92,7 @@ describe('OAuth2 linking', () => {
     vault.tokens.set('mastodon/@gone@platform.example', JSON.stringify({ access_token: 'at-gone' }))
     mastodon.failRevoke = true
     const before = harness.internalErrors.length
-    assert.deepStrictEqual(await call('RevokeAndDeleteOAuth2Token', { long_lived_token: VALID_LLT, platform: 'mastodon', account_identifier: '@gone@platform.example' }), { message: 'Successfully deleted token', success: true })
+    assert.deepStrictEqual(await call('RevokeAndDeleteOAuth2Token', { long_lived_token: VALID_LLT, platform: 'Mastodon', account_identifier: '@gone@platform.example' }), { message: 'Successfully deleted token', success: true })
     mastodon.failRevoke = false
     assert.deepEqual(mastodon.revoked.at(-1), { access_token: 'at-gone' })
     assert.equal(vault.tokens.has('mastodon/@gone@platform.example'), false)

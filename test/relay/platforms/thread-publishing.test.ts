@@ -1,0 +1,66 @@
+import assert from 'node:assert/strict'
+import { test } from 'node:test'
+import { PlatformFailure, type PlatformToken } from '../../../src/relay/platforms/platform-adapter.ts'
+import { publishThread, type ThreadPoster } from '../../../src/relay/platforms/thread-publishing.ts'
+
+// publishThread's order of posts and refreshes, with a scripted poster: the platforms' own
+// behaviour is tested through the adapters against the platform simulator; here, the cases the
+// simulator's faults cannot aim at (a token refused in the middle of a thread).
+
+interface Script {
+  readonly posted: Array<{ accessToken: string, text: string, inReplyTo: string | undefined }>
+  readonly poster: ThreadPoster
+}
+
+function script (refuse: (call: number, accessToken: string) => PlatformFailure | undefined): Script {
+  const posted: Script['posted'] = []
+  let calls = 0
+  let refreshes = 0
+  return {
+    posted,
+    poster: {
+      platform: 'Test',
+      now: () => 1_000_000_000,
+      refresh: async refreshToken => {
+        refreshes += 1
+        return { access_token: `access-${refreshes}`, refresh_token: `${refreshToken}+` }
+      },
+      post: async (accessToken, text, inReplyTo) => {
+        calls += 1
+        const failure = refuse(calls, accessToken)
+        if (failure !== undefined) throw failure
+        posted.push({ accessToken, text, inReplyTo })
+        return `id-${posted.length}`
+      }
+    }
+  }
+}
+
+const token: PlatformToken = { access_token: 'access-0', refresh_token: 'refresh' }
+
+test('publishThread refreshes when a part is refused as expired mid-thread and goes on from that part, posting none twice', async () => {
+  const { posted, poster } = script((call, accessToken) => call === 2 && accessToken === 'access-0' ? new PlatformFailure('token-invalid', 'expired') : undefined)
+  const published = await publishThread(poster, token, ['one', 'two', 'three'])
+  assert.deepEqual(published, { refreshedToken: { access_token: 'access-1', refresh_token: 'refresh+' } })
+  assert.deepEqual(posted, [
+    { accessToken: 'access-0', text: 'one', inReplyTo: undefined },
+    { accessToken: 'access-1', text: 'two', inReplyTo: 'id-1' },
+    { accessToken: 'access-1', text: 'three', inReplyTo: 'id-2' }
+  ])
+})
+
+test('publishThread hands back the refreshed token with a failure after the refresh', async () => {
+  const { poster } = script(call => call === 1 ? new PlatformFailure('token-invalid', 'expired') : new PlatformFailure('transient', 'down'))
+  const failure = await publishThread(poster, token, ['one']).then(() => assert.fail('published'), (error: unknown) => error as PlatformFailure)
+  assert.deepEqual({ kind: failure.kind, refreshedToken: failure.refreshedToken }, { kind: 'transient', refreshedToken: { access_token: 'access-1', refresh_token: 'refresh+' } })
+})
+
+test('publishThread does not refresh for other failures, nor without a refresh token', async () => {
+  const transient = script(() => new PlatformFailure('transient', 'down'))
+  const failure = await publishThread(transient.poster, token, ['one']).then(() => assert.fail('published'), (error: unknown) => error as PlatformFailure)
+  assert.deepEqual({ kind: failure.kind, refreshedToken: failure.refreshedToken }, { kind: 'transient', refreshedToken: undefined })
+  const expired = script(() => undefined)
+  const noRefresh = await publishThread(expired.poster, { access_token: 'a', expires_at: 1 }, ['one']).then(() => assert.fail('published'), (error: unknown) => error as PlatformFailure)
+  assert.equal(noRefresh.kind, 'token-invalid')
+  assert.deepEqual(expired.posted, [])
+})
