@@ -9,6 +9,7 @@ import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { metricsStatusSink } from '../http/observability/metric-sources.ts'
 import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
+import { reliabilityTestsOf } from '../relay/gateway-clients/reliability.ts'
 import { gatewayClientRegistryRoutes } from './gateway-client-registry.ts'
 import { buildHttpFront } from './http-front.ts'
 import { listenHttp } from './listen-http.ts'
@@ -17,6 +18,8 @@ import { startConfiguredRelayVault } from '../relay/grpc/relay-vault-server.ts'
 import { SmscSimulator } from '../smpp/simulator/index.ts'
 import { startEmbeddedGateway } from './embedded-gateway.ts'
 import { relayOutbound } from './relay-outbound.ts'
+import { EmbeddedRelayIngress } from './relay-ingress-app.ts'
+import { configuredPublisher } from './relay-publisher.ts'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, LOOPBACK_CLIENT, prepareDemo, type DemoFiles } from './demo-setup.ts'
 
 export interface EmbeddedAppOptions {
@@ -53,6 +56,8 @@ export interface EmbeddedApp {
   readonly simulator: SmscSimulator | undefined
   /** The port of the relay vault's gRPC server, when relay.grpcPort is set (docs/relay.md). */
   readonly relayGrpcPort: number | undefined
+  /** The port of publisher.v1.Publisher, when relay.publisherGrpcPort is set (docs/relay.md, "Publisher"). */
+  readonly relayPublisherGrpcPort: number | undefined
   close: () => Promise<void>
 }
 
@@ -102,8 +107,10 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
 
   const metrics = new GatewayMetrics({ clients: config.clients.allowed, inboundOwners: config.inbound.owners.map(owner => owner.client) })
   const dashboard = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
-  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, storeLocationOf(config.store.url, options.dataDir), log, { sinks: [metricsStatusSink(metrics), dashboard] })
+  const relayIngress = new EmbeddedRelayIngress(config, log)
+  const { running, transport } = await startEmbeddedGateway(config, vaultPassword, storeLocationOf(config.store.url, options.dataDir), log, { sinks: [metricsStatusSink(metrics), dashboard] }, relayIngress.mo)
   started.push(async () => { await running.shutdown() })
+  started.push(async () => { await relayIngress.close() })
 
   transport.inbound.onHandled(({ connection, owner, outcome }) => { metrics.inboundSms(connection, owner, outcome) })
 
@@ -113,11 +120,17 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
   const newTestApiKey = demo !== undefined && !keyedClients.has(LOOPBACK_CLIENT) ? (await apiKeys.create(LOOPBACK_CLIENT)).key : undefined
   // The dashboard answers operators only: the first start makes them a key, demo or not.
   const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), ...(config.relay.grpcPort === undefined ? {} : { relayAccounts: () => transport.store.relay.count() }), relayRoutes: gatewayClientRegistryRoutes(config, transport.store), log })
+  const outbound = await relayOutbound(config, vaultPassword, transport.ingress)
+  const relayPublisher = configuredPublisher(config, transport.store, log, { outbound, reliabilityTests: config.relay.grpcPort === undefined ? undefined : reliabilityTestsOf(transport.store.gatewayClients) })
+  relayIngress.start(relayPublisher?.publisher.publishContent)
+  const relayRoutes = [...gatewayClientRegistryRoutes(config, transport.store), ...(relayPublisher === undefined ? [] : [relayPublisher.routes])]
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), ...(config.relay.grpcPort === undefined ? {} : { relayAccounts: () => transport.store.relay.count() }), ...(relayPublisher === undefined ? {} : { relayUnknownPublications: relayPublisher.countUnknown }), ...relayIngress.httpFront(relayRoutes), log })
   started.push(async () => { await app.close() })
   const url = await listenHttp(app, { host: options.httpHost, port: options.httpPort, hostOption: '--host', portOption: '--port' })
-  const relayVault = await startConfiguredRelayVault(config.relay, transport.store, log, await relayOutbound(config, vaultPassword, transport.ingress))
+  const relayVault = await startConfiguredRelayVault(config.relay, transport.store, log, outbound)
   if (relayVault !== undefined) started.push(async () => { await relayVault.close() })
+  const publisherServer = await relayPublisher?.start()
+  if (publisherServer !== undefined) started.push(async () => { await publisherServer.close() })
   return {
     url,
     store: transport.store.location,
@@ -129,6 +142,7 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
     smsc: simulator === undefined ? undefined : `127.0.0.1:${simulator.address.port}`,
     simulator,
     relayGrpcPort: relayVault?.port,
+    relayPublisherGrpcPort: publisherServer?.port,
     // Stops what it started, last first: the same list a failed start unwinds.
     close: async () => { for (const stop of [...started].reverse()) await stop() }
   }

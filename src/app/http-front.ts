@@ -37,6 +37,10 @@ export interface HttpFrontOptions {
   transportReady: () => Awaitable<boolean>
   /** The relay vault's accounts in the store, where the vault runs (the accounts gauge). */
   relayAccounts?: () => Awaitable<number>
+  /** Publications whose outcome is unknown, where the publisher runs (src/relay/publisher/, the gauge). */
+  relayUnknownPublications?: () => Awaitable<number>
+  /** The image-text segments waiting in the store, where the relay's ingress runs (the segments gauge). */
+  relaySegments?: () => Awaitable<number>
   /** The relay's HTTP routes where the relay runs (/v3/publish, /v3/clients, /v1/platforms: relay-wire.md §5). */
   relayRoutes?: readonly FastifyPluginAsync[]
   log: Logger
@@ -56,7 +60,7 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     watchGateway(metrics, running.gateway),
     ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session)),
     watchUnknownOutcomes(metrics.registry, async () => await running.unknownOutcomes.count()),
-    watchRelay(metrics.registry, options.relayAccounts)
+    watchRelay(metrics.registry, options.relayAccounts, options.relayUnknownPublications, options.relaySegments)
   ]
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: await options.transportReady(), smsc: running.smscReady() }

@@ -129,15 +129,24 @@ function checkRelayOtpSenders (merged: MergedLayers): ConfigIssue[] {
   for (const [setting, needed] of needs) {
     if (relay[setting] !== undefined && relay[needed] === undefined) issues.push({ path: `relay.${setting}`, problem: `needs relay.${needed} (from ${merged.sourceOf(['relay', setting])})` })
   }
+  // Numbers whose MO would enter an ingress that does not run would be refused for no owner.
+  if (Array.isArray(relay.ingressNumbers) && relay.ingressNumbers.length > 0 && relay.ingress !== true) {
+    issues.push({ path: 'relay.ingressNumbers', problem: `needs relay.ingress: true (from ${merged.sourceOf(['relay', 'ingressNumbers'])})` })
+  }
+  // The ingress hands every forward to the publisher of this process.
+  if (relay.ingress === true && relay.publisherGrpcPort === undefined) {
+    issues.push({ path: 'relay.ingress', problem: `needs relay.publisherGrpcPort, the publisher it hands forwards to (from ${merged.sourceOf(['relay', 'ingress'])})` })
+  }
   return issues
 }
 
-/** The relay's TLS ports need the certificate and key; the EntityInternal ports run beside the Entity server. */
+/** The relay's TLS ports (the vault's, the publisher's) need the certificate and key; the EntityInternal ports run beside the Entity server. */
 function checkRelayTls (merged: MergedLayers): ConfigIssue[] {
   const relay = valueAt(merged.values, ['relay'])
   if (!isPlainObject(relay)) return []
   const needs: ReadonlyArray<readonly [string, readonly string[]]> = [
     ['grpcTlsPort', ['grpcTlsCertFile', 'grpcTlsKeyFile']],
+    ['publisherGrpcTlsPort', ['publisherGrpcPort', 'grpcTlsCertFile', 'grpcTlsKeyFile']],
     ['internalGrpcTlsPort', ['internalGrpcPort', 'grpcTlsCertFile', 'grpcTlsKeyFile']],
     ['internalGrpcPort', ['grpcPort']]
   ]

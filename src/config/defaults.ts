@@ -78,8 +78,22 @@ export const DEFAULT_STORE_BUSY_TIMEOUT_MS = 5_000
 
 /** The Sender of the relay's OTP SMS: the name its users know (upstream's codes come from RelaySMS). */
 export const DEFAULT_RELAY_OTP_SMS_SENDER = 'RelaySMS'
+/** The publisher's retries (docs/relay.md, "Publisher"): three calls, 0.5 s then 1 s apart; a Retry-After over 10 s is not waited for. */
+export const DEFAULT_RELAY_PUBLISH_MAX_ATTEMPTS = 3
+export const DEFAULT_RELAY_PUBLISH_RETRY_BASE_DELAY_MS = 500
+export const DEFAULT_RELAY_PUBLISH_RETRY_MAX_DELAY_MS = 10_000
 /** SMTP submission (RFC 6409), where STARTTLS is the rule. */
 export const DEFAULT_RELAY_SMTP_PORT = 587
+/**
+ * How long a forward is left to the instance processing it: far more than a publish takes (the
+ * publisher's retries included), so that a forward is taken over only from a crashed instance.
+ */
+export const DEFAULT_RELAY_INGRESS_RETRY_MS = 5 * 60 * 1000
+/** How long an image-text segment waits for its session: the app sends them back to back, a phone network may hold some for hours. */
+export const DEFAULT_RELAY_SEGMENT_TTL_MS = 24 * 60 * 60 * 1000
+/** An image-text session has at most 255 segments; two at once per sender is ample. */
+export const DEFAULT_RELAY_MAX_SEGMENTS_PER_SENDER = 512
+export const DEFAULT_RELAY_MAX_SEGMENTS = 100_000
 
 /**
  * How long an inbound SMS stored is remembered for de-duplication: an SMSC re-delivers within
@@ -173,7 +187,17 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     otpSmsSender: DEFAULT_RELAY_OTP_SMS_SENDER,
     smtpPort: DEFAULT_RELAY_SMTP_PORT,
     smtpTls: smtpTlsModes.starttls,
+    deliveryNotices: true,
+    publishMaxAttempts: DEFAULT_RELAY_PUBLISH_MAX_ATTEMPTS,
+    publishRetryBaseDelayMs: DEFAULT_RELAY_PUBLISH_RETRY_BASE_DELAY_MS,
+    publishRetryMaxDelayMs: DEFAULT_RELAY_PUBLISH_RETRY_MAX_DELAY_MS,
     platforms: defaultRelayPlatforms,
+    ingress: false,
+    ingressNumbers: [],
+    ingressRetryMs: DEFAULT_RELAY_INGRESS_RETRY_MS,
+    segmentTtlMs: DEFAULT_RELAY_SEGMENT_TTL_MS,
+    maxSegmentsPerSender: DEFAULT_RELAY_MAX_SEGMENTS_PER_SENDER,
+    maxSegments: DEFAULT_RELAY_MAX_SEGMENTS,
     requireForwarderKey: false
   }
 })

@@ -236,8 +236,35 @@ export const gatewayConfigSchema = Type.Object({
     captchaUrl: Type.Optional(text()),
     /** Its client_secret's file (the first line), so the secret is in no configuration. */
     captchaSecretFile: Type.Optional(text()),
+    /** Where publisher.v1.Publisher listens, on relay.grpcHost (relay-wire.md §3); no port, no publisher. */
+    publisherGrpcPort: Type.Optional(count(0, 65535)),
+    /** A TLS port of publisher.v1.Publisher, with relay.grpcTlsCertFile and relay.grpcTlsKeyFile. */
+    publisherGrpcTlsPort: Type.Optional(count(0, 65535)),
+    /** Whether the sender of each payload published hears how it went by SMS (relay.md §6), sent as relay.otpSmsClient. */
+    deliveryNotices: Type.Boolean(),
+    /** Calls of a platform per payload when it fails transiently or limits the rate (docs/relay.md, "Publisher"). */
+    publishMaxAttempts: count(1, 10),
+    /** The first wait between them, doubling after each; a platform's Retry-After wins. */
+    publishRetryBaseDelayMs: count(0),
+    /** The longest wait inside one publish; a platform asking for longer gets no further call. */
+    publishRetryMaxDelayMs: count(0),
     /** The platforms published to (relay-platforms-schema.ts; docs/relay.md, "Platforms"). */
     platforms: relayPlatformsSchema,
+    /**
+     * The relay's ingress (docs/relay.md, "Ingress"): POST /v3/publish for gateway phones and the
+     * MO of our own SMPP binds for relay.ingressNumbers, handed to the publisher.
+     */
+    ingress: Type.Boolean(),
+    /** The numbers (as the inbound JSON writes a recipient) whose MO enter the relay's ingress instead of inbound.owners. */
+    ingressNumbers: Type.Array(Type.String({ minLength: 1, maxLength: 32 })),
+    /** How long a forward is left to the instance processing it before it comes due again (a crash, a failure). */
+    ingressRetryMs: count(1000),
+    /** How long an image-text segment waits for the rest of its session. */
+    segmentTtlMs: count(1000),
+    /** Image-text segments one sender may have waiting. */
+    maxSegmentsPerSender: count(1),
+    /** Image-text segments waiting in all. */
+    maxSegments: count(1),
     /** Forwards to /v3/publish must carry a registered gateway client's key (docs/relay.md, "Gateway clients"). */
     requireForwarderKey: Type.Boolean()
   }, closed)

@@ -5,9 +5,11 @@ import type { LedgerEntry, LedgerRecord } from '../domain/ledger-record.ts'
 import type { StatusEvent } from '../domain/status-event.ts'
 import type { GatewayClientRegistryStore } from './gateway-clients.ts'
 import type { RelayAccountStore } from './relay-accounts.ts'
+import type { RelayIngressStore } from './relay-ingress.ts'
 import type { RelayLimitStore } from './relay-limits.ts'
 import type { RelayOtpStore } from './relay-otps.ts'
 import type { RelayTokenStore } from './relay-tokens.ts'
+import type { RelayPublicationStore } from './relay-publications.ts'
 
 // What the embedded deployment keeps, whatever keeps it: a SQLite file on this machine
 // (src/store/sqlite) or a PostgreSQL database shared by several instances (src/store/postgres).
@@ -157,6 +159,10 @@ export interface EmbeddedStore {
   readonly relayTokens: RelayTokenStore
   /** The relay's gateway clients and their reliability tests (src/store/gateway-clients.ts). */
   readonly gatewayClients: GatewayClientRegistryStore
+  /** The publisher's record of each payload (src/store/relay-publications.ts): at most one post per payload. */
+  readonly relayPublications: RelayPublicationStore
+  /** The relay's ingress (src/store/relay-ingress.ts): forwards not yet handed to the publisher, image-text segments. */
+  readonly relayIngress: RelayIngressStore
   /**
    * Deletes what is older than the retention at `now`: done requests, statuses, correlation
    * records whose final receipt never came, inbound SMS and their duplicate keys. Queued requests and ledger entries are never pruned.

@@ -87,6 +87,12 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.breachLookupUrl', 'SMSGW_RELAY_BREACH_LOOKUP_URL', 'string'],
     ['relay.captchaUrl', 'SMSGW_RELAY_CAPTCHA_URL', 'string'],
     ['relay.captchaSecretFile', 'SMSGW_RELAY_CAPTCHA_SECRET_FILE', 'string'],
+    ['relay.publisherGrpcPort', 'SMSGW_RELAY_PUBLISHER_GRPC_PORT', 'integer'],
+    ['relay.publisherGrpcTlsPort', 'SMSGW_RELAY_PUBLISHER_GRPC_TLS_PORT', 'integer'],
+    ['relay.deliveryNotices', 'SMSGW_RELAY_DELIVERY_NOTICES', 'boolean'],
+    ['relay.publishMaxAttempts', 'SMSGW_RELAY_PUBLISH_MAX_ATTEMPTS', 'integer'],
+    ['relay.publishRetryBaseDelayMs', 'SMSGW_RELAY_PUBLISH_RETRY_BASE_DELAY_MS', 'integer'],
+    ['relay.publishRetryMaxDelayMs', 'SMSGW_RELAY_PUBLISH_RETRY_MAX_DELAY_MS', 'integer'],
     ['relay.platforms.gmail.baseUrl', 'SMSGW_RELAY_PLATFORMS_GMAIL_BASE_URL', 'string'],
     ['relay.platforms.gmail.authorizationUrl', 'SMSGW_RELAY_PLATFORMS_GMAIL_AUTHORIZATION_URL', 'string'],
     ['relay.platforms.gmail.tokenUrl', 'SMSGW_RELAY_PLATFORMS_GMAIL_TOKEN_URL', 'string'],
@@ -109,6 +115,12 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.platforms.bluesky.redirectUrl', 'SMSGW_RELAY_PLATFORMS_BLUESKY_REDIRECT_URL', 'string'],
     ['relay.platforms.telegram.apiId', 'SMSGW_RELAY_PLATFORMS_TELEGRAM_API_ID', 'integer'],
     ['relay.platforms.telegram.apiHashFile', 'SMSGW_RELAY_PLATFORMS_TELEGRAM_API_HASH_FILE', 'string'],
+    ['relay.ingress', 'SMSGW_RELAY_INGRESS', 'boolean'],
+    ['relay.ingressNumbers', 'SMSGW_RELAY_INGRESS_NUMBERS', 'string-list'],
+    ['relay.ingressRetryMs', 'SMSGW_RELAY_INGRESS_RETRY_MS', 'integer'],
+    ['relay.segmentTtlMs', 'SMSGW_RELAY_SEGMENT_TTL_MS', 'integer'],
+    ['relay.maxSegmentsPerSender', 'SMSGW_RELAY_MAX_SEGMENTS_PER_SENDER', 'integer'],
+    ['relay.maxSegments', 'SMSGW_RELAY_MAX_SEGMENTS', 'integer'],
     ['relay.requireForwarderKey', 'SMSGW_RELAY_REQUIRE_FORWARDER_KEY', 'boolean']
   ])
 })

@@ -70,6 +70,10 @@ const defaults: GatewayConfig = {
     otpSmsSender: 'RelaySMS',
     smtpPort: 587,
     smtpTls: 'starttls',
+    deliveryNotices: true,
+    publishMaxAttempts: 3,
+    publishRetryBaseDelayMs: 500,
+    publishRetryMaxDelayMs: 10000,
     platforms: {
       gmail: {
         baseUrl: 'https://www.googleapis.com',
@@ -83,6 +87,12 @@ const defaults: GatewayConfig = {
       bluesky: { baseUrl: 'https://bsky.social', redirectUrl: 'https://relay.smswithoutborders.com/android' },
       telegram: {}
     },
+    ingress: false,
+    ingressNumbers: [],
+    ingressRetryMs: 300000,
+    segmentTtlMs: 86400000,
+    maxSegmentsPerSender: 512,
+    maxSegments: 100000,
     requireForwarderKey: false
   }
 }

@@ -6,7 +6,7 @@ import type { RelayOtpStore } from '../../store/relay-otps.ts'
 import type { RelayTokenStore } from '../../store/relay-tokens.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { generateX25519KeyPair } from '../ratchet/index.ts'
-import { identifierKeyFromKeyFile, loadSealingKeyRing, pepperFromFile } from '../vault/index.ts'
+import { identifierKeyFromKeyFile, loadSealingKeyRing, pepperFromFile, type RelayVault } from '../vault/index.ts'
 import { rangeApiBreachLookup } from './breach-lookup.ts'
 import { captchaServiceVerifier, type CaptchaVerifier } from './captcha.ts'
 import { composeEntityContext, type EntityContext } from './entity-context.ts'
@@ -33,19 +33,26 @@ export interface EntityConfigParts {
 }
 
 export function entityContextFromConfig (relay: GatewayConfig['relay'], store: RelayStoreParts, parts: EntityConfigParts = {}): Outcome<EntityContext> {
-  const keys = loadSealingKeyRing({ keyFile: relay.sealingKeyFile, key: relay.sealingKey })
-  if (!keys.ok) return keys
-  const identifierKey = identifierKeyOfConfig(relay)
-  if (!identifierKey.ok) return identifierKey
+  const vault = relayVaultFromConfig(relay, store)
+  if (!vault.ok) return vault
+  const identifierKey = vault.value.identifierKey
   const pepper = fromFile(relay.pepperFile, 'relay.pepperFile', pepperFromFile)
   if (!pepper.ok) return pepper
-  const otpSender = otpSenderFromConfig(relay, { store: store.relayOtps, identifierKey: identifierKey.value, ...parts })
+  const otpSender = otpSenderFromConfig(relay, { store: store.relayOtps, identifierKey, ...parts })
   if (!otpSender.ok) return otpSender
   const captcha = captchaOfConfig(relay)
   if (!captcha.ok) return captcha
   const breachLookup = relay.breachLookupUrl === undefined ? undefined : rangeApiBreachLookup({ baseUrl: relay.breachLookupUrl })
-  const vault = { accounts: store.relay, tokens: store.relayTokens, keys: keys.value, identifierKey: identifierKey.value, generateKeyPair: generateX25519KeyPair }
-  return succeed(composeEntityContext({ vault, pepper: pepper.value, otpSender: otpSender.value, limitStore: store.relayLimits, breachLookup, captcha: captcha.value }))
+  return succeed(composeEntityContext({ vault: vault.value, pepper: pepper.value, otpSender: otpSender.value, limitStore: store.relayLimits, breachLookup, captcha: captcha.value }))
+}
+
+/** The vault over the store with the sealing key ring and the identifier key of the configuration (the Entity services' and the publisher's). */
+export function relayVaultFromConfig (relay: GatewayConfig['relay'], store: Pick<RelayStoreParts, 'relay' | 'relayTokens'>): Outcome<RelayVault> {
+  const keys = loadSealingKeyRing({ keyFile: relay.sealingKeyFile, key: relay.sealingKey })
+  if (!keys.ok) return keys
+  const identifierKey = identifierKeyOfConfig(relay)
+  if (!identifierKey.ok) return identifierKey
+  return succeed({ accounts: store.relay, tokens: store.relayTokens, keys: keys.value, identifierKey: identifierKey.value, generateKeyPair: generateX25519KeyPair })
 }
 
 /** The identifier key from relay.identifierKeyFile; missing or malformed, SMSGW_RELAY_KEY_FILE naming the setting. */

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 
 export const VAULT_PROTO_PATH = fileURLToPath(new URL('./proto/vault.proto', import.meta.url))
 
-const LOADER_OPTIONS = Object.freeze({ keepCase: true, longs: Number, enums: String, defaults: true, arrays: true, objects: true, oneofs: false })
+export const LOADER_OPTIONS = Object.freeze({ keepCase: true, longs: Number, enums: String, defaults: true, arrays: true, objects: true, oneofs: false })
 
 export function loadVaultPackage (): ReturnType<typeof loadPackageDefinition> {
   return loadPackageDefinition(loadSync(VAULT_PROTO_PATH, LOADER_OPTIONS))

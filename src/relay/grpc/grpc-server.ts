@@ -4,9 +4,9 @@ import { entityInternalServiceHandlers } from './entity-internal/entity-internal
 import { entityInternalServiceDefinition, entityServiceDefinition } from './entity-proto.ts'
 import { entityServiceHandlers } from './entity-service.ts'
 
-// The vault's gRPC servers: vault.v1.Entity (relay-wire.md §1, the app's) and, on ports of its
-// own, vault.v1.EntityInternal (§2, server to server), each on a plaintext port and on a TLS port
-// when a certificate is configured.
+// The relay's gRPC servers: vault.v1.Entity (relay-wire.md §1, the app's) and, on ports of its
+// own, vault.v1.EntityInternal (§2, server to server) and publisher.v1.Publisher (§3), each on a
+// plaintext port and on a TLS port when a certificate is configured.
 
 /** Ours: the largest request the Entity server reads; the vault's requests are well under 4 KiB. */
 export const MAX_REQUEST_BYTES = 64 * 1024
@@ -42,7 +42,8 @@ export async function startEntityInternalGrpcServer (context: Pick<EntityContext
   return await startGrpcServer(entityInternalServiceDefinition(), entityInternalServiceHandlers(context, options.onInternalError), MAX_INTERNAL_REQUEST_BYTES, options)
 }
 
-async function startGrpcServer (definition: ServiceDefinition, handlers: UntypedServiceImplementation, maxRequestBytes: number, options: RelayGrpcServerOptions): Promise<RelayGrpcServer> {
+/** One service on its ports. */
+export async function startGrpcServer (definition: ServiceDefinition, handlers: UntypedServiceImplementation, maxRequestBytes: number, options: RelayGrpcServerOptions): Promise<RelayGrpcServer> {
   const server = new Server({ 'grpc.max_receive_message_length': maxRequestBytes })
   server.addService(definition, handlers)
   const bind = async (port: number, creds: ServerCredentials): Promise<number> => await new Promise<number>((resolve, reject) => {

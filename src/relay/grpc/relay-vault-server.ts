@@ -65,7 +65,7 @@ export async function startConfiguredRelayVault (relay: GatewayConfig['relay'], 
 }
 
 /** A TLS port with the configured files (the configuration requires both with either TLS port, config-rules.ts). */
-function tlsOf (relay: GatewayConfig['relay'], port: number | undefined): Pick<RelayGrpcServerOptions, 'tls'> {
+export function tlsOf (relay: GatewayConfig['relay'], port: number | undefined): Pick<RelayGrpcServerOptions, 'tls'> {
   if (port === undefined || relay.grpcTlsCertFile === undefined || relay.grpcTlsKeyFile === undefined) return {}
   return { tls: { port, certChain: readSetting(relay.grpcTlsCertFile, 'relay.grpcTlsCertFile'), privateKey: readSetting(relay.grpcTlsKeyFile, 'relay.grpcTlsKeyFile') } }
 }

@@ -1,9 +1,11 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 
-// What every /v3 answer of the Gateway Server carries (relay-wire.md §5): upstream's security
-// headers, open CORS (Flask-Cors' defaults: the request's Origin echoed, `*` without one), and
-// errors as `{"error": "<text>"}`, an unexpected one as a 500 with upstream's text. Applied to
-// each /v3 route group (an encapsulated Fastify plugin) by calling applyV3Conventions in it.
+// What every answer of the Gateway Server carries (relay-wire.md §5): upstream's security
+// headers, open CORS (Flask-Cors' defaults: the request's Origin echoed, `*` without one; /v3
+// exposes its pagination headers), and errors as `{"error": "<text>"}`, an unexpected one as a 500
+// with upstream's text. Applied to a /v3 route group (an encapsulated Fastify plugin) by calling
+// applyV3Conventions in it, or per answer with setGatewayServerHeaders (the ingress, whose legacy
+// /sms/platform/<x> path shares them).
 
 /** Upstream's after_request headers (src/api_v3.py), the same on every /v3 answer. */
 export const v3SecurityHeaders: Readonly<Record<string, string>> = Object.freeze({
@@ -22,8 +24,8 @@ export const v3SecurityHeaders: Readonly<Record<string, string>> = Object.freeze
     'xr-spatial-tracking=()'
 })
 
-/** The headers a browser may read from a /v3 answer (upstream's CORS expose_headers). */
-export const V3_EXPOSED_HEADERS = 'X-Total-Count, X-Page, X-Per-Page, Link'
+/** The headers a browser may read from a /v3 answer (upstream's CORS expose_headers, as Flask-Cors writes them: sorted). */
+export const V3_EXPOSED_HEADERS = 'Link, X-Page, X-Per-Page, X-Total-Count'
 
 /** Upstream's text for an unexpected failure (relay-wire.md §5). */
 export const UNEXPECTED_ERROR_TEXT = 'Oops! Something went wrong. Please try again later.'
@@ -37,11 +39,7 @@ const PREFLIGHT_METHODS = 'DELETE, GET, HEAD, OPTIONS, PATCH, POST, PUT'
  * else as a 500 with UNEXPECTED_ERROR_TEXT (logged, never shown).
  */
 export function applyV3Conventions (app: FastifyInstance): void {
-  app.addHook('onSend', async (request, reply) => {
-    reply.headers(v3SecurityHeaders)
-    reply.headers(corsHeaders(request))
-    if (request.method !== 'OPTIONS') reply.header('Access-Control-Expose-Headers', V3_EXPOSED_HEADERS)
-  })
+  app.addHook('onSend', async (request, reply) => { setGatewayServerHeaders(request, reply) })
   app.setErrorHandler(async (error: FastifyError, request, reply) => {
     const status = error.statusCode ?? 500
     if (status >= 400 && status < 500) return await reply.code(status).send({ error: error.message })
@@ -52,17 +50,23 @@ export function applyV3Conventions (app: FastifyInstance): void {
 
 /** Answers a CORS preflight (OPTIONS) of any /v3 path, as Flask-Cors does. Register once, in one /v3 route group. */
 export function addV3Preflight (app: FastifyInstance): void {
-  app.options('/v3/*', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => {
-    const asked = request.headers['access-control-request-headers']
-    reply.header('Access-Control-Allow-Methods', PREFLIGHT_METHODS)
-    if (typeof asked === 'string') reply.header('Access-Control-Allow-Headers', asked)
-    return await reply.code(200).send()
-  })
+  app.options('/v3/*', { schema: { hide: true } }, async (request: FastifyRequest, reply: FastifyReply) => answerPreflight(request, reply))
 }
 
-function corsHeaders (request: FastifyRequest): Record<string, string> {
+/** Sets the security and CORS headers of one answer; a /v3 answer other than a preflight also exposes the pagination headers. */
+export function setGatewayServerHeaders (request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.headers(v3SecurityHeaders)
   const origin = request.headers.origin
-  return typeof origin === 'string' && origin !== ''
-    ? { 'Access-Control-Allow-Origin': origin, Vary: 'Origin' }
-    : { 'Access-Control-Allow-Origin': '*' }
+  if (typeof origin === 'string' && origin !== '') reply.headers({ 'Access-Control-Allow-Origin': origin, Vary: 'Origin' })
+  else reply.header('Access-Control-Allow-Origin', '*')
+  if (request.method !== 'OPTIONS' && request.url.startsWith('/v3/')) reply.header('Access-Control-Expose-Headers', V3_EXPOSED_HEADERS)
+  return reply
+}
+
+/** The answer to a CORS preflight (OPTIONS): the methods, and the headers the request asked for, with an empty HTML body as Flask's. */
+export function answerPreflight (request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  reply.header('Access-Control-Allow-Methods', PREFLIGHT_METHODS)
+  const asked = request.headers['access-control-request-headers']
+  if (typeof asked === 'string') reply.header('Access-Control-Allow-Headers', asked)
+  return reply.code(200).type('text/html; charset=utf-8').send('')
 }

@@ -6,10 +6,12 @@ import { DEFAULT_RETENTION_MS, pruneStore } from '../retention.ts'
 import { PostgresCorrelationTable } from './correlation-table.ts'
 import { PostgresInboundTable } from './inbound-table.ts'
 import { PostgresLedgerTable } from './ledger-table.ts'
+import { PostgresRelayIngressTable } from './relay-ingress-table.ts'
 import { PostgresRelayLimitsTable } from './relay-limits-table.ts'
 import { PostgresRelayOtpsTable } from './relay-otps-table.ts'
 import { PostgresRelayTokensTable } from './relay-tokens-table.ts'
 import { PostgresGatewayClientsTables } from './gateway-clients-table.ts'
+import { PostgresRelayPublicationsTable } from './relay-publications-table.ts'
 import { PostgresRelayTable } from './relay-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
 import { RetryingPool } from './retrying-pool.ts'
@@ -55,6 +57,8 @@ export class PostgresStore implements EmbeddedStore {
   readonly relayOtps: PostgresRelayOtpsTable
   readonly relayTokens: PostgresRelayTokensTable
   readonly gatewayClients: PostgresGatewayClientsTables
+  readonly relayPublications: PostgresRelayPublicationsTable
+  readonly relayIngress: PostgresRelayIngressTable
   readonly #pool: pg.Pool
   readonly #retentionMs: number
   #closed = false
@@ -95,6 +99,8 @@ export class PostgresStore implements EmbeddedStore {
     this.relayOtps = new PostgresRelayOtpsTable(queries)
     this.relayTokens = new PostgresRelayTokensTable(queries, now)
     this.gatewayClients = new PostgresGatewayClientsTables(queries)
+    this.relayPublications = new PostgresRelayPublicationsTable(queries)
+    this.relayIngress = new PostgresRelayIngressTable(queries)
   }
 
   async prune (now: Date = new Date()): Promise<PruneCounts> {

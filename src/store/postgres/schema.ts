@@ -31,6 +31,10 @@ import { advisoryKey } from './advisory-locks.ts'
 // - smsgw_gateway_clients, smsgw_reliability_tests (migration 9, the relay's gateway-client registry): as in the
 //   SQLite store, plus a test's `start_id`, so that a start retried after a lost connection
 //   stores one test.
+// - smsgw_relay_publications (migration 10, the publisher's record of each payload): as relay_publications in
+//   the SQLite store.
+// - smsgw_relay_forwards, smsgw_relay_segments (migration 11, the relay's ingress): as relay_forwards and
+//   relay_segments in the SQLite store.
 export const migrations: readonly string[] = [
   `
   CREATE TABLE smsgw_requests (
@@ -175,6 +179,40 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX smsgw_reliability_tests_client ON smsgw_reliability_tests (msisdn, id);
   CREATE INDEX smsgw_reliability_tests_open ON smsgw_reliability_tests (start_time_ms) WHERE status IN ('pending', 'running');
+  `,
+  `
+  CREATE TABLE smsgw_relay_publications (
+    publication_key text PRIMARY KEY CHECK (length(publication_key) = 128),
+    state text NOT NULL CHECK (state IN ('publishing', 'published', 'failed')),
+    platform text NOT NULL CHECK (length(platform) <= 32),
+    response text NOT NULL CHECK (length(response) <= 1024),
+    code integer NOT NULL,
+    created_at_ms bigint NOT NULL,
+    updated_at_ms bigint NOT NULL
+  );
+  CREATE INDEX smsgw_relay_publications_by_state ON smsgw_relay_publications (state, created_at_ms);
+  `,
+  `
+  CREATE TABLE smsgw_relay_forwards (
+    forward_id text PRIMARY KEY CHECK (length(forward_id) = 32),
+    sealed bytea NOT NULL CHECK (length(sealed) <= 98304),
+    due_at_ms bigint NOT NULL,
+    attempts integer NOT NULL
+  );
+  CREATE INDEX smsgw_relay_forwards_due ON smsgw_relay_forwards (due_at_ms);
+
+  CREATE TABLE smsgw_relay_segments (
+    session_key text NOT NULL CHECK (length(session_key) = 128),
+    segment integer NOT NULL CHECK (segment BETWEEN 0 AND 255),
+    sender_key text NOT NULL CHECK (length(sender_key) = 128),
+    total integer NOT NULL,
+    image_length integer NOT NULL,
+    sealed bytea NOT NULL CHECK (length(sealed) <= 98304),
+    stored_at_ms bigint NOT NULL,
+    PRIMARY KEY (session_key, segment)
+  );
+  CREATE INDEX smsgw_relay_segments_sender ON smsgw_relay_segments (sender_key);
+  CREATE INDEX smsgw_relay_segments_stored ON smsgw_relay_segments (stored_at_ms);
   `
 ]
 

@@ -36,6 +36,13 @@ import { schemaNewer } from '../store-errors.ts'
 //   src/store/gateway-clients.ts): a client's msisdn is the public number of a gateway phone, kept
 //   in the clear as GET /v3/clients serves it; its forwarding key only as a SHA-256 digest. Each
 //   text bounded in bytes. Tests go with their client (deleted with it by the table's code).
+// - relay_publications (migration 10, the publisher's record of each payload, relay.md §6): per keyed digest of
+//   the payload, its state (publishing, published, failed), the platform's name and the answer
+//   given (src/store/relay-publications.ts); no content, token or number.
+// - relay_forwards, relay_segments (migration 11, the relay's ingress, docs/relay.md "Ingress"): forwards
+//   accepted and not yet handed to the publisher, sealed whole under a random id, with the time
+//   their holder's turn ends; image-text segments by keyed digests of sender and session, their
+//   content sealed (src/store/relay-ingress.ts).
 export const migrations: readonly string[] = [
   `
   CREATE TABLE requests (
@@ -169,6 +176,40 @@ export const migrations: readonly string[] = [
   );
   CREATE INDEX reliability_tests_client ON reliability_tests (msisdn, id);
   CREATE INDEX reliability_tests_open ON reliability_tests (start_time_ms) WHERE status IN ('pending', 'running');
+  `,
+  `
+  CREATE TABLE relay_publications (
+    publication_key TEXT PRIMARY KEY CHECK (length(publication_key) = 128),
+    state TEXT NOT NULL CHECK (state IN ('publishing', 'published', 'failed')),
+    platform TEXT NOT NULL CHECK (length(platform) <= 32),
+    response TEXT NOT NULL CHECK (length(response) <= 1024),
+    code INTEGER NOT NULL,
+    created_at_ms INTEGER NOT NULL,
+    updated_at_ms INTEGER NOT NULL
+  );
+  CREATE INDEX relay_publications_by_state ON relay_publications (state, created_at_ms);
+  `,
+  `
+  CREATE TABLE relay_forwards (
+    forward_id TEXT PRIMARY KEY CHECK (length(forward_id) = 32),
+    sealed BLOB NOT NULL CHECK (length(sealed) <= 98304),
+    due_at_ms INTEGER NOT NULL,
+    attempts INTEGER NOT NULL
+  );
+  CREATE INDEX relay_forwards_due ON relay_forwards (due_at_ms);
+
+  CREATE TABLE relay_segments (
+    session_key TEXT NOT NULL CHECK (length(session_key) = 128),
+    segment INTEGER NOT NULL CHECK (segment BETWEEN 0 AND 255),
+    sender_key TEXT NOT NULL CHECK (length(sender_key) = 128),
+    total INTEGER NOT NULL,
+    image_length INTEGER NOT NULL,
+    sealed BLOB NOT NULL CHECK (length(sealed) <= 98304),
+    stored_at_ms INTEGER NOT NULL,
+    PRIMARY KEY (session_key, segment)
+  );
+  CREATE INDEX relay_segments_sender ON relay_segments (sender_key);
+  CREATE INDEX relay_segments_stored ON relay_segments (stored_at_ms);
   `
 ]
 

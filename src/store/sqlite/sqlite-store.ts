@@ -8,10 +8,12 @@ import { GroupCommit } from './group-commit.ts'
 import { InboundTable } from './inbound-table.ts'
 import { LedgerTable } from './ledger-table.ts'
 import { RequestQueue } from './request-queue.ts'
+import { RelayIngressTable } from './relay-ingress-table.ts'
 import { RelayLimitsTable } from './relay-limits-table.ts'
 import { RelayOtpsTable } from './relay-otps-table.ts'
 import { RelayTokensTable } from './relay-tokens-table.ts'
 import { GatewayClientsTables } from './gateway-clients-table.ts'
+import { RelayPublicationsTable } from './relay-publications-table.ts'
 import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
 import { StatusStore } from './status-store.ts'
@@ -52,6 +54,8 @@ export class SqliteStore implements EmbeddedStore {
   readonly relayOtps: RelayOtpsTable
   readonly relayTokens: RelayTokensTable
   readonly gatewayClients: GatewayClientsTables
+  readonly relayPublications: RelayPublicationsTable
+  readonly relayIngress: RelayIngressTable
   readonly #db: DatabaseSync
   readonly #commit: GroupCommit
   readonly #retentionMs: number
@@ -85,6 +89,8 @@ export class SqliteStore implements EmbeddedStore {
     this.relayOtps = new RelayOtpsTable(db, this.#commit)
     this.relayTokens = new RelayTokensTable(db, this.#commit, now)
     this.gatewayClients = new GatewayClientsTables(db, this.#commit)
+    this.relayPublications = new RelayPublicationsTable(db, this.#commit)
+    this.relayIngress = new RelayIngressTable(db, this.#commit)
   }
 
   /**

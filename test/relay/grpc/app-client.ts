@@ -25,7 +25,7 @@ export interface LoggedIn {
   /** "<eid>:<jwt>", what later requests carry. */
   readonly token: string
   readonly serverPublishPublicKey: Buffer
-  send: (content: string) => Buffer
+  send: (content: string | Buffer) => Buffer
   /** Opens a reply of the server (associated data: the app's publish public key). */
   receive: (message: Buffer) => Buffer
 }

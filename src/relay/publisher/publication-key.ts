@@ -1,0 +1,15 @@
+import { createHmac } from 'node:crypto'
+
+// The key of a payload's publication record (src/store/relay-publications.ts): HMAC-SHA512 of the
+// payload's bytes under a key of the server's, so the record says nothing about the content and
+// nobody without the key can tell whether a given payload was published. Copies of one SMS
+// (forwarded by two phones, re-sent by the ingress after a crash) have one key.
+
+/** The publication key's own key, derived from the relay's identifier key so no new secret is needed. */
+export function publicationKeyOf (identifierKey: Buffer): Buffer {
+  return createHmac('sha512', identifierKey).update('smsgw relay publication key').digest()
+}
+
+export function publicationDigest (publicationKey: Buffer, payload: Buffer): string {
+  return createHmac('sha512', publicationKey).update(payload).digest('hex')
+}

@@ -1,0 +1,245 @@
+import { status } from '@grpc/grpc-js'
+import type { RelayPublishOutcome } from '../../domain/relay-diagnostics-channels.ts'
+import { MAX_PUBLICATION_RESPONSE_CHARS, publicationStates, type PublicationSettlement, type RelayPublication } from '../../store/relay-publications.ts'
+import { INTERNAL_DETAILS, invalidArgument, missingField, RpcFailure } from '../grpc/rpc-failure.ts'
+import { decodeContent, type Content, type EmailContent, type MessageContent, type TextContent } from '../payload/content.ts'
+import { decodePlatformPayload, type PlatformPayload } from '../payload/platform-payload.ts'
+import { platformByShortcode, type Platform } from '../payload/platforms.ts'
+import { PlatformFailure, type PlatformToken, type Published } from '../platforms/platform-adapter.ts'
+import { publishPublication } from '../relay-diagnostics.ts'
+import { refreshAlert } from './delivery-notice.ts'
+import { publicationDigest } from './publication-key.ts'
+import { publishWithRetries } from './publish-retries.ts'
+import type { PublisherParts } from './publisher-parts.ts'
+import { noPlatformForShortcode, prefixed, publishedMessage, publisherTexts, unsupportedPlatform, unsupportedServiceType } from './publisher-texts.ts'
+
+// PublishContent (relay-wire.md §3), the pipeline of relay.md §6 for one payload, as upstream's
+// grpc_publisher_service.py runs it: decode the envelope, find the platform by shortcode, decrypt
+// through the vault (by device id when the envelope has one, else by the sender's number), decode
+// the content, fetch the platform token, publish, store a refreshed token, record, send the
+// delivery notice. Every failure is upstream's code and text.
+//
+// Ours: at most one post per payload, across crashes and instances. The payload's record
+// (src/store/relay-publications.ts) is looked up first, and a payload seen before is answered
+// from it; otherwise the record is claimed, durably, right before the platform is called, and
+// settled with the answer after. A record left `publishing` (a crash while the platform was
+// called) is never published again: its outcome is unknown. Nothing is recorded for a payload
+// refused before the platform is called: nothing was posted, and the ratchet refuses a second
+// decryption of it anyway.
+
+export interface PublishContentRequest {
+  /** The SMS text exactly as received: base64 of the platform payload. */
+  readonly content: string
+  /** `From` (the sender's number), `Date` and `Date_sent` (Unix seconds as text). */
+  readonly metadata: Readonly<Record<string, string>>
+}
+
+export interface PublishContentResponse {
+  readonly success: boolean
+  readonly message: string
+  readonly publisher_response: string
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
+
+/** What an attempt that reached the platform (or the reliability tests) ended as. */
+type Settled =
+  | { readonly published: true, readonly response: PublishContentResponse, readonly notice?: string | undefined }
+  | { readonly published: false, readonly failure: RpcFailure, readonly outcome: RelayPublishOutcome, readonly notice?: string | undefined }
+
+export async function publishContent (parts: PublisherParts, request: PublishContentRequest): Promise<PublishContentResponse> {
+  const startedMs = performance.now()
+  if (request.content === '') throw missingField('content')
+  if (!BASE64.test(request.content)) throw invalidArgument(`${publisherTexts.decodingPrefix}: Invalid base64-encoded string`)
+  const payloadBytes = Buffer.from(request.content, 'base64')
+  const envelope = decodePlatformPayload(payloadBytes)
+  if (!envelope.ok) throw invalidArgument(`${publisherTexts.decodingPrefix}: ${envelope.error.message}`)
+  const platform = platformByShortcode(envelope.value.platformShortcode)
+  if (platform === undefined) throw noPlatformForShortcode(envelope.value.platformShortcode)
+  const observe = (outcome: RelayPublishOutcome): void => { publishPublication(platform.name, outcome, performance.now() - startedMs) }
+
+  const key = publicationDigest(parts.publicationKey, payloadBytes)
+  const earlier = await parts.publications.get(key)
+  if (earlier !== undefined) return answerFromRecord(earlier, observe)
+
+  const sender = request.metadata.From ?? ''
+  let settled: Settled | undefined
+  try {
+    const content = await decryptContent(parts, envelope.value, platform, sender)
+    settled = await publishOnce(parts, { key, platform, content, metadata: request.metadata, envelope: envelope.value, sender })
+  } catch (error) {
+    observe(error instanceof RpcFailure ? 'refused' : 'error')
+    throw error
+  }
+  if (settled === undefined) return answerFromRecord(await parts.publications.get(key), observe)
+  observe(settled.published ? 'published' : settled.outcome)
+  if (settled.published) return settled.response
+  throw settled.failure
+}
+
+async function decryptContent (parts: PublisherParts, envelope: PlatformPayload, platform: Platform, sender: string): Promise<Content> {
+  const decrypted = await parts.entityInternal.decryptPayload({
+    device_id: envelope.deviceId.toString('hex'),
+    phone_number: sender,
+    payload_ciphertext: envelope.encryptedMessage.toString('base64')
+  }).catch((error: unknown) => { throw prefixed(publisherTexts.decryptingPrefix, error) })
+  if (!decrypted.success) throw new RpcFailure(status.INVALID_ARGUMENT, decrypted.message)
+  const content = decodeContent(envelope.version, platform.serviceType, Buffer.from(decrypted.payload_plaintext, 'base64'))
+  if (!content.ok) throw invalidArgument(content.error.message)
+  return content.value
+}
+
+interface Attempt {
+  readonly key: string
+  readonly platform: Platform
+  readonly content: Content
+  readonly metadata: PublishContentRequest['metadata']
+  readonly envelope: PlatformPayload
+  readonly sender: string
+}
+
+/** Claims the record, publishes, settles the record, sends the notice; undefined when another copy holds the claim. */
+async function publishOnce (parts: PublisherParts, attempt: Attempt): Promise<Settled | undefined> {
+  const { platform, content } = attempt
+  let publish: () => Promise<Settled>
+  if (content.serviceType === 'test') {
+    if (platform.protocol !== 'event') throw unsupportedServiceType(content.serviceType, platform.name)
+    const tests = parts.reliabilityTests
+    if (tests === undefined) throw unsupportedPlatform(platform.name, 'event')
+    const sms = { sentAtMs: secondsToMs(attempt.metadata.Date_sent), receivedAtMs: secondsToMs(attempt.metadata.Date) }
+    publish = async () => {
+      const routed = await tests.recordRouted(content.testId, sms)
+      return routed.success
+        ? { published: true, response: { success: true, message: publishedMessage(platform.name), publisher_response: routed.message } }
+        : { published: false, failure: invalidArgument(routed.message), outcome: 'rejected' }
+    }
+  } else {
+    publish = await platformPublish(parts, attempt, content)
+  }
+  if (!await parts.publications.claim(attempt.key, platform.name, parts.nowMs())) return undefined
+  let settled: Settled
+  try {
+    settled = await publish()
+  } catch (error) {
+    // Unforeseen, once the platform was called: the sender is told it failed, as upstream tells
+    // of any unforeseen failure. (Before the claim, INTERNAL tells the ingress to try again
+    // later, which may yet succeed: no notice then.)
+    await settle(parts, attempt.key, { state: publicationStates.failed, response: INTERNAL_DETAILS, code: status.INTERNAL })
+    if (platform.protocol !== 'event') await parts.notify({ recipient: attempt.sender, platform, published: false, language: attempt.envelope.language })
+    throw error
+  }
+  await settle(parts, attempt.key, settled.published
+    ? { state: publicationStates.published, response: settled.response.publisher_response, code: status.OK }
+    : { state: publicationStates.failed, response: settled.failure.message, code: settled.failure.code })
+  if (platform.protocol !== 'event') {
+    await parts.notify({ recipient: attempt.sender, platform, published: settled.published, language: attempt.envelope.language, additional: settled.notice })
+  }
+  return settled
+}
+
+/** The publish through the platform's adapter, once the token is at hand (fetched before the claim: a vault refusal posts nothing). */
+async function platformPublish (parts: PublisherParts, attempt: Attempt, content: EmailContent | TextContent | MessageContent): Promise<() => Promise<Settled>> {
+  const { platform, envelope } = attempt
+  const adapter = parts.adapters.get(platform.name)
+  if (platform.protocol === 'event' || (platform.protocol === 'pnba' && content.serviceType !== 'message')) throw unsupportedServiceType(content.serviceType, platform.name)
+  if (adapter === undefined || adapter.protocol !== platform.protocol) throw unsupportedPlatform(platform.name, platform.protocol)
+  const from = content.from.replaceAll('\n', '')
+  const fetched = await parts.entityInternal.getEntityAccessToken({ device_id: envelope.deviceId.toString('hex'), long_lived_token: '', platform: platform.name, account_identifier: from, phone_number: attempt.sender })
+    .catch((error: unknown) => { throw prefixed(publisherTexts.tokenPrefix, error) })
+  if (!fetched.success) throw new RpcFailure(status.INVALID_ARGUMENT, fetched.message)
+  const stored = JSON.parse(fetched.token) as PlatformToken
+  // Tokens in the content belong to a user who keeps them on the device (relay.md §4): they win.
+  const onDevice = platform.protocol === 'oauth2' && content.accessToken !== undefined && content.accessToken !== '' && content.refreshToken !== undefined && content.refreshToken !== ''
+  const token = onDevice ? { ...stored, access_token: content.accessToken, refresh_token: content.refreshToken } : stored
+  const withFrom = { ...content, from }
+  const post = latestTokenPoster(token, adapter.protocol === 'pnba' ? async current => await adapter.publish(current, withFrom as MessageContent) : async current => await adapter.publish(current, withFrom))
+  return async () => {
+    try {
+      const published = await publishWithRetries(post, parts.retry, parts.sleep)
+      const notice = await keepRefreshedToken(parts, attempt, { from, onDevice, sentRefreshToken: content.refreshToken }, published.refreshedToken)
+      return { published: true, response: { success: true, message: publishedMessage(platform.name), publisher_response: publisherTexts.messageSent }, notice }
+    } catch (error) {
+      if (!(error instanceof PlatformFailure)) throw error
+      // A token refreshed before the failure replaced the one stored (rotating platforms retire the old refresh token).
+      const notice = await keepRefreshedToken(parts, attempt, { from, onDevice, sentRefreshToken: content.refreshToken }, error.refreshedToken)
+      return { published: false, failure: invalidArgument(error.message), outcome: error.kind, notice }
+    }
+  }
+}
+
+/**
+ * The calls of one publish (its retries) share the newest token: a token a failed call refreshed
+ * is the next call's (a rotating platform has retired the old refresh token), and it goes back to
+ * be stored however the last call ends.
+ */
+function latestTokenPoster (token: PlatformToken, publish: (token: PlatformToken) => Promise<Published>): () => Promise<Published> {
+  let current = token
+  let refreshed: PlatformToken | undefined
+  return async () => {
+    try {
+      const published = await publish(current)
+      return published.refreshedToken === undefined && refreshed !== undefined ? { ...published, refreshedToken: refreshed } : published
+    } catch (error) {
+      if (!(error instanceof PlatformFailure)) throw error
+      if (error.refreshedToken !== undefined) {
+        current = error.refreshedToken
+        refreshed = current
+      }
+      throw refreshed === undefined || error.refreshedToken !== undefined ? error : new PlatformFailure(error.kind, error.message, error.retryAfterMs, refreshed)
+    }
+  }
+}
+
+/**
+ * Records the answer. A record that cannot be settled (the store failed) stays `publishing`, so a
+ * copy is answered "unknown" and never published again; the answer to this call stands.
+ */
+async function settle (parts: PublisherParts, key: string, settlement: PublicationSettlement): Promise<void> {
+  try {
+    await parts.publications.settle(key, { ...settlement, response: settlement.response.slice(0, MAX_PUBLICATION_RESPONSE_CHARS) }, parts.nowMs())
+  } catch (error) {
+    parts.onError('publication record not settled', error)
+  }
+}
+
+/**
+ * A token the adapter refreshed: stored back through the vault (upstream), or, for a user who
+ * keeps tokens on the device, the refresh alert for the notice (upstream's text) when the refresh
+ * token changed. Resolves with that alert.
+ */
+async function keepRefreshedToken (parts: PublisherParts, attempt: Attempt, sent: { readonly from: string, readonly onDevice: boolean, readonly sentRefreshToken: string | undefined }, refreshed: PlatformToken | undefined): Promise<string | undefined> {
+  if (refreshed === undefined) return undefined
+  if (!sent.onDevice) {
+    await storeRefreshedToken(parts, attempt, sent.from, refreshed)
+    return undefined
+  }
+  const refreshToken = refreshed.refresh_token
+  return typeof refreshToken === 'string' && refreshToken !== sent.sentRefreshToken ? refreshAlert(sent.from, refreshToken) : undefined
+}
+
+/** Upstream stores a refreshed token back and only logs a failure: the post is made either way. */
+async function storeRefreshedToken (parts: PublisherParts, attempt: Attempt, accountIdentifier: string, token: PlatformToken): Promise<void> {
+  try {
+    const updated = await parts.entityInternal.updateEntityToken({ device_id: attempt.envelope.deviceId.toString('hex'), phone_number: attempt.sender, token: JSON.stringify(token), account_identifier: accountIdentifier, platform: attempt.platform.name })
+    if (!updated.success) parts.onError('token update refused', new Error(updated.message))
+  } catch (error) {
+    parts.onError('token update failed', error)
+  }
+}
+
+/** A payload seen before: its record's answer; a claim without an outcome is reported, never published again. */
+function answerFromRecord (record: RelayPublication | undefined, observe: (outcome: RelayPublishOutcome) => void): PublishContentResponse {
+  if (record === undefined || record.state === publicationStates.publishing) {
+    observe('unknown')
+    throw new RpcFailure(status.ALREADY_EXISTS, publisherTexts.outcomeUnknown)
+  }
+  observe('replayed')
+  if (record.state === publicationStates.failed) throw new RpcFailure(record.code, record.response)
+  return { success: true, message: publishedMessage(record.platform), publisher_response: record.response }
+}
+
+function secondsToMs (text: string | undefined): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined
+  const seconds = Number(text)
+  return Number.isFinite(seconds) ? Math.round(seconds * 1000) : undefined
+}
