@@ -51,6 +51,7 @@ export const errorCodes = {
   relaySealed: 'SMSGW_RELAY_SEALED',
   relayAccountMissing: 'SMSGW_RELAY_ACCOUNT_MISSING',
   relayBusy: 'SMSGW_RELAY_BUSY',
+  relayGatewayClient: 'SMSGW_RELAY_GATEWAY_CLIENT',
   smppDeadline: 'SMSGW_SMPP_DEADLINE',
   listen: 'SMSGW_LISTEN',
   kafkaUnreachable: 'SMSGW_KAFKA_UNREACHABLE',

@@ -9,6 +9,8 @@ import { DashboardState } from '../http/dashboard/dashboard-state.ts'
 import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { metricsStatusSink } from '../http/observability/metric-sources.ts'
 import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
+import { reliabilityTestsOf } from '../relay/gateway-clients/reliability.ts'
+import { gatewayClientRegistryRoutes } from './gateway-client-registry.ts'
 import { buildHttpFront } from './http-front.ts'
 import { listenHttp } from './listen-http.ts'
 import type { Logger } from '../log/logger.ts'
@@ -119,9 +121,10 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
   // The dashboard answers operators only: the first start makes them a key, demo or not.
   const newOperatorKey = (await apiKeys.listOperatorKeys()).length === 0 ? (await apiKeys.createOperatorKey()).key : undefined
   const outbound = await relayOutbound(config, vaultPassword, transport.ingress)
-  const relayPublisher = configuredPublisher(config, transport.store, log, { outbound })
+  const relayPublisher = configuredPublisher(config, transport.store, log, { outbound, reliabilityTests: config.relay.grpcPort === undefined ? undefined : reliabilityTestsOf(transport.store.gatewayClients) })
   relayIngress.start(relayPublisher?.publisher.publishContent)
-  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), ...(config.relay.grpcPort === undefined ? {} : { relayAccounts: () => transport.store.relay.count() }), ...(relayPublisher === undefined ? {} : { relayUnknownPublications: relayPublisher.countUnknown }), ...relayIngress.httpFront(relayPublisher === undefined ? [] : [relayPublisher.routes]), log })
+  const relayRoutes = [...gatewayClientRegistryRoutes(config, transport.store), ...(relayPublisher === undefined ? [] : [relayPublisher.routes])]
+  const app = await buildHttpFront({ ingress: transport.ingress, statuses: transport.statuses, inbound: transport.inbound, apiKeys, running, metrics, dashboard, rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst }, webhookDestinations, protectMetrics: config.http.protectMetrics, transportReady: async () => await transport.store.reachable(), ...(config.relay.grpcPort === undefined ? {} : { relayAccounts: () => transport.store.relay.count() }), ...(relayPublisher === undefined ? {} : { relayUnknownPublications: relayPublisher.countUnknown }), ...relayIngress.httpFront(relayRoutes), log })
   started.push(async () => { await app.close() })
   const url = await listenHttp(app, { host: options.httpHost, port: options.httpPort, hostOption: '--host', portOption: '--port' })
   const relayVault = await startConfiguredRelayVault(config.relay, transport.store, log, outbound)

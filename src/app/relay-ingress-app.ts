@@ -5,6 +5,8 @@ import type { Logger } from '../log/logger.ts'
 import { startConfiguredRelayIngress, type ConfiguredRelayIngress } from '../relay/ingress/ingress-from-config.ts'
 import type { MoIngress } from '../relay/ingress/mo-forward.ts'
 import type { PublishContent } from '../relay/ingress/publish-content.ts'
+import { FORWARDER_KEY_HEADER, forwarderAuthorization } from '../relay/gateway-clients/forwarder-key.ts'
+import { recordForward } from '../relay/gateway-clients/reliability.ts'
 import type { EmbeddedStore } from '../store/embedded-store.ts'
 
 /**
@@ -30,7 +32,12 @@ export class EmbeddedRelayIngress {
   readonly mo = (store: EmbeddedStore): MoIngress | undefined => {
     // Nothing is processed before `start` gave the publisher (RelayIngress.accept stores only).
     const publishContent: PublishContent = async request => await (this.#publishContent ?? assertStarted())(request)
-    this.#running = startConfiguredRelayIngress(this.#config.relay, store.relayIngress, publishContent, this.#log)
+    this.#running = startConfiguredRelayIngress(this.#config.relay, store.relayIngress, publishContent, this.#log, {
+      required: this.#config.relay.requireForwarderKey,
+      header: FORWARDER_KEY_HEADER,
+      authorize: forwarderAuthorization(store.gatewayClients.clients),
+      recordPublished: async (msisdn, atMs) => { await recordForward(store.gatewayClients, msisdn, atMs) }
+    })
     return this.#running?.mo
   }
 

@@ -2,7 +2,6 @@ import type { Command } from 'commander'
 import { constants } from 'node:fs'
 import { mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
-import { dataDirOf, storeLocationOf } from '../config/data-dir.ts'
 import { loadConfig } from '../config/index.ts'
 import { writeFileAtomic } from '../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
@@ -11,12 +10,10 @@ import { listAccounts, removeAccountOf } from '../relay/vault/account-admin.ts'
 import { newRelayKeyTexts, relayKeyFileNames, rotatedKeyRingText, type RelayKeyFile } from '../relay/vault/key-files.ts'
 import { resealAccounts } from '../relay/vault/reseal.ts'
 import { loadSealingKeyRing, parseSealingKeyRing, type SealingKeyRing } from '../relay/vault/sealing-key-ring.ts'
-import type { EmbeddedStore } from '../store/embedded-store.ts'
-import { openStore } from '../store/open-store.ts'
+import { addGatewayClientCommands } from './gateway-client-command.ts'
 import type { ProgramIo } from './program-io.ts'
 import { addRelayAppCommand } from './relay-app-command.ts'
-
-interface StoreOptions { config?: string, data: string }
+import { storeCommand, withStore, type StoreOptions } from './store-command.ts'
 
 const KEY_FILE_MODE = 0o600
 
@@ -26,7 +23,7 @@ const KEY_FILE_MODE = 0o600
  * account, a changed pepper fails every password, a lost sealing key loses every account.
  */
 export function addRelayCommand (program: Command, io: ProgramIo): void {
-  const command = program.command('relay').description('the RelaySMS relay: its keys and accounts, and the app as a command (docs/relay.md)')
+  const command = program.command('relay').description('the RelaySMS relay: its keys, accounts and gateway clients, and the app as a command (docs/relay.md)')
 
   command.command('new-keys')
     .description('write a new identifier key, pepper and sealing key ring into DIR (mode 0600), and print the configuration that names them')
@@ -77,6 +74,7 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
     })
 
   addAccountCommands(command, io)
+  addGatewayClientCommands(command, io)
   addRelayAppCommand(command, io)
 }
 
@@ -117,23 +115,6 @@ function addAccountCommands (command: Command, io: ProgramIo): void {
       if (!removed.ok) throw removed.error
       await io.writeStdout(`${JSON.stringify({ event: 'deleted', entityId: removed.value })}\n`)
     })
-}
-
-/** The options of a command that reads the configuration (`settings` names what it reads there) and opens the store. */
-function storeCommand (command: Command, settings: string, io: ProgramIo): Command {
-  return command
-    .option('--config <file>', `the configuration file (${settings})`)
-    .option('--data <dir>', 'folder of the store smsgw.db when store.url names none', dataDirOf(io.env))
-}
-
-/** Runs `work` on the store at store.url (or smsgw.db in --data), closing it after. */
-async function withStore<T> (options: StoreOptions, storeUrl: string | undefined, work: (store: EmbeddedStore) => Promise<T>): Promise<T> {
-  const store = await openStore(storeLocationOf(storeUrl, options.data))
-  try {
-    return await work(store)
-  } finally {
-    await store.close()
-  }
 }
 
 function ringOf (relay: { readonly sealingKeyFile?: string | undefined, readonly sealingKey?: string | undefined }): SealingKeyRing {

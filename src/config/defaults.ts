@@ -197,6 +197,7 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     ingressRetryMs: DEFAULT_RELAY_INGRESS_RETRY_MS,
     segmentTtlMs: DEFAULT_RELAY_SEGMENT_TTL_MS,
     maxSegmentsPerSender: DEFAULT_RELAY_MAX_SEGMENTS_PER_SENDER,
-    maxSegments: DEFAULT_RELAY_MAX_SEGMENTS
+    maxSegments: DEFAULT_RELAY_MAX_SEGMENTS,
+    requireForwarderKey: false
   }
 })

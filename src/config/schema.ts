@@ -264,7 +264,9 @@ export const gatewayConfigSchema = Type.Object({
     /** Image-text segments one sender may have waiting. */
     maxSegmentsPerSender: count(1),
     /** Image-text segments waiting in all. */
-    maxSegments: count(1)
+    maxSegments: count(1),
+    /** Forwards to /v3/publish must carry a registered gateway client's key (docs/relay.md, "Gateway clients"). */
+    requireForwarderKey: Type.Boolean()
   }, closed)
 }, closed)
 

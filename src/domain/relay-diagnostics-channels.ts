@@ -36,11 +36,12 @@ export const relayPlatformNames = ['gmail', 'twitter', 'telegram', 'bluesky', 'm
 /**
  * How PublishContent ended for a payload that named a platform: `published`; refused by the
  * platform for good (`rejected`), for its token (`token-invalid`), or still `rate-limited` or
- * `transient` after the retries; an unforeseen `error`; answered from the record of an earlier
+ * `transient` after the retries; `refused` before the platform was called (decryption, token,
+ * content: the contract's error); an unforeseen `error`; answered from the record of an earlier
  * copy (`replayed`); or found in a publication whose outcome is `unknown` (a crash while the
  * platform was being called; it is never published again).
  */
-export const relayPublishOutcomes = ['published', 'rejected', 'token-invalid', 'rate-limited', 'transient', 'error', 'replayed', 'unknown'] as const
+export const relayPublishOutcomes = ['published', 'rejected', 'token-invalid', 'rate-limited', 'transient', 'refused', 'error', 'replayed', 'unknown'] as const
 export type RelayPublishOutcome = typeof relayPublishOutcomes[number]
 export const relayNoticeOutcomes = ['sent', 'failed'] as const
 export const relayOtpChannels = ['phone', 'email'] as const

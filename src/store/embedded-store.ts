@@ -3,6 +3,7 @@ import type { CorrelationRecord } from '../domain/correlation-record.ts'
 import type { InboundRecord, StoredInbound } from '../domain/stored-inbound.ts'
 import type { LedgerEntry, LedgerRecord } from '../domain/ledger-record.ts'
 import type { StatusEvent } from '../domain/status-event.ts'
+import type { GatewayClientRegistryStore } from './gateway-clients.ts'
 import type { RelayAccountStore } from './relay-accounts.ts'
 import type { RelayIngressStore } from './relay-ingress.ts'
 import type { RelayLimitStore } from './relay-limits.ts'
@@ -156,6 +157,8 @@ export interface EmbeddedStore {
   readonly relayOtps: RelayOtpStore
   /** The platform tokens of relay accounts (src/store/relay-tokens.ts), sealed; they go with their account. */
   readonly relayTokens: RelayTokenStore
+  /** The relay's gateway clients and their reliability tests (src/store/gateway-clients.ts). */
+  readonly gatewayClients: GatewayClientRegistryStore
   /** The publisher's record of each payload (src/store/relay-publications.ts): at most one post per payload. */
   readonly relayPublications: RelayPublicationStore
   /** The relay's ingress (src/store/relay-ingress.ts): forwards not yet handed to the publisher, image-text segments. */

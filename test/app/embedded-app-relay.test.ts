@@ -40,7 +40,7 @@ async function relayConfig (folder: string, withPepper: boolean): Promise<string
   return config
 }
 
-test('smsgw run with relay.grpcPort serves vault.v1.Entity over the run\'s store until it closes', async () => {
+test('smsgw run with relay.grpcPort serves vault.v1.Entity and the gateway-client registry over the run\'s store until it closes', async () => {
   const folder = await temporaryFolder('embedded-relay')
   const app = await startEmbeddedApp({ dataDir: join(folder, 'data'), configFile: await relayConfig(folder, true), httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log: silent, env: {} })
   assert.ok(app.relayGrpcPort !== undefined && app.relayGrpcPort > 0)
@@ -48,6 +48,13 @@ test('smsgw run with relay.grpcPort serves vault.v1.Entity over the run\'s store
   const first = await client.call('CreateEntity', { country_code: 'CM', phone_number: '+237650000001', password: 'Str0ng!pass', ...keyFields(newAppKeys()) })
   assert.equal(first.message, DEVELOPMENT_OTP_MESSAGE)
   client.close()
+  // The gateway-client registry is served by the same HTTP front, over the run's store.
+  const clients = await fetch(`${app.url}/v3/clients`)
+  assert.deepStrictEqual([clients.status, await clients.json(), clients.headers.get('x-total-count'), clients.headers.get('cache-control')], [200, [], '0', 'no-cache'])
+  const test = await fetch(`${app.url}/v3/clients/+237650000001/tests`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{"test_start_time": "1"}' })
+  assert.deepStrictEqual([test.status, await test.json()], [200, { error: 'Gateway client not found' }])
+  const openapi = await (await fetch(`${app.url}/openapi.json`)).json() as { paths: Record<string, unknown> }
+  assert.deepStrictEqual(Object.keys(openapi.paths).filter(path => path.startsWith('/v3')), [], 'the RelaySMS routes are not the smsgw API')
   await app.close()
   const after = entityClient(app.relayGrpcPort)
   await assert.rejects(after.call('ListEntityStoredTokens', {}), (error: { code: number }) => error.code === status.UNAVAILABLE, 'nothing listens after close')

@@ -120,7 +120,8 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.ingressRetryMs', 'SMSGW_RELAY_INGRESS_RETRY_MS', 'integer'],
     ['relay.segmentTtlMs', 'SMSGW_RELAY_SEGMENT_TTL_MS', 'integer'],
     ['relay.maxSegmentsPerSender', 'SMSGW_RELAY_MAX_SEGMENTS_PER_SENDER', 'integer'],
-    ['relay.maxSegments', 'SMSGW_RELAY_MAX_SEGMENTS', 'integer']
+    ['relay.maxSegments', 'SMSGW_RELAY_MAX_SEGMENTS', 'integer'],
+    ['relay.requireForwarderKey', 'SMSGW_RELAY_REQUIRE_FORWARDER_KEY', 'boolean']
   ])
 })
 

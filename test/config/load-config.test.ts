@@ -92,7 +92,8 @@ const defaults: GatewayConfig = {
     ingressRetryMs: 300000,
     segmentTtlMs: 86400000,
     maxSegmentsPerSender: 512,
-    maxSegments: 100000
+    maxSegments: 100000,
+    requireForwarderKey: false
   }
 }
 

@@ -1,19 +1,10 @@
 import { randomUUID } from 'node:crypto'
 import { after } from 'node:test'
 import pg from 'pg'
-import type { EmbeddedStore } from '../../src/store/embedded-store.ts'
-import { openStore, type OpenStoreOptions } from '../../src/store/open-store.ts'
 import { testPostgresUrl } from '../harness/postgres.ts'
-import { tempStoreFiles } from './temp-files.ts'
+import { sqliteStoreKind, storeKind, type StoreKind } from './store-kind.ts'
 
-/** One kind of embedded store, for tests that every kind must pass. */
-export interface StoreKind {
-  readonly name: 'sqlite' | 'postgres'
-  /** Where a new, empty store of this kind can be opened. */
-  newLocation: () => Promise<string>
-  /** Opens the store at `location` (default: a new one). */
-  open: (location?: string, options?: OpenStoreOptions) => Promise<EmbeddedStore>
-}
+export type { StoreKind }
 
 /**
  * Both kinds: a SQLite file in a temp folder, and a PostgreSQL schema of its own in the test
@@ -21,11 +12,12 @@ export interface StoreKind {
  * dropped after the file's tests.
  */
 export async function storeKinds (prefix: string): Promise<StoreKind[]> {
-  const files = await tempStoreFiles(prefix)
-  return [
-    kind('sqlite', async () => files.next()),
-    kind('postgres', newPostgresLocation)
-  ]
+  return [await sqliteStoreKind(prefix), postgresStoreKind()]
+}
+
+/** PostgreSQL alone: a schema of its own per store (newPostgresLocation). */
+export function postgresStoreKind (): StoreKind {
+  return storeKind('postgres', newPostgresLocation)
 }
 
 /** A URL of the test run's PostgreSQL database whose tables go into a new, empty schema. */
@@ -46,13 +38,5 @@ export async function withAdmin<T> (work: (client: pg.Client) => Promise<T>, url
     return await work(client)
   } finally {
     await client.end()
-  }
-}
-
-function kind (name: StoreKind['name'], newLocation: () => Promise<string>): StoreKind {
-  return {
-    name,
-    newLocation,
-    open: async (location, options) => await openStore(location ?? await newLocation(), options)
   }
 }

@@ -1,5 +1,5 @@
 import { status } from '@grpc/grpc-js'
-import { listPlatformTokens } from '../vault/platform-tokens.ts'
+import { listPlatformTokens } from '../vault/index.ts'
 import { accountOfToken, type EntityContext } from './entity-context.ts'
 import { RpcFailure } from './rpc-failure.ts'
 import { pythonStringRepr } from './python-repr.ts'

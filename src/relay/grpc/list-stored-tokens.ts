@@ -1,4 +1,4 @@
-import { listPlatformTokens, replaceListedToken, type PlatformToken } from '../vault/platform-tokens.ts'
+import { listPlatformTokens, replaceListedToken, type PlatformToken } from '../vault/index.ts'
 import { platforms } from '../payload/platforms.ts'
 import { accountOfToken, type EntityContext } from './entity-context.ts'
 

@@ -20,7 +20,8 @@ export interface RelayVaultServers extends RelayGrpcServer {
 /**
  * The relay vault's gRPC servers as `smsgw run` starts them: when relay.grpcPort is set, composed from
  * the configuration (a missing key file refuses the start with SMSGW_RELAY_KEY_FILE); otherwise
- * none. The OTP SMS go out through `outbound` (the composition root's gateway). Rate-limit rows
+ * none. vault.v1.EntityInternal runs beside it, over the same context, when relay.internalGrpcPort
+ * is set (a failure to start it stops the Entity server again). The OTP SMS go out through `outbound` (the composition root's gateway). Rate-limit rows
  * whose count would start over, and one-time codes a day past their expiry, are pruned hourly.
  * An RPC's unforeseen error, and an OTP that could not be delivered, are logged by code and
  * message only, never a request field.
@@ -37,10 +38,12 @@ export async function startConfiguredRelayVault (relay: GatewayConfig['relay'], 
   log.info({ host: relay.grpcHost, port: server.port, tlsPort: server.tlsPort }, 'relay vault gRPC server started')
   let internal: RelayGrpcServer | undefined
   if (relay.internalGrpcPort !== undefined) {
-    internal = await startEntityInternalGrpcServer(context.value, { host: relay.internalGrpcHost, port: relay.internalGrpcPort, ...tlsOf(relay, relay.internalGrpcTlsPort), onInternalError }).catch(async (error: unknown) => {
+    try {
+      internal = await startEntityInternalGrpcServer(context.value, { host: relay.internalGrpcHost, port: relay.internalGrpcPort, ...tlsOf(relay, relay.internalGrpcTlsPort), onInternalError })
+    } catch (error) {
       await server.close(0)
       throw error
-    })
+    }
     log.info({ host: relay.internalGrpcHost, port: internal.port, tlsPort: internal.tlsPort }, 'relay vault EntityInternal gRPC server started')
   }
   const prune = (): void => {

@@ -7,7 +7,7 @@ import { loadSealingKeyRing } from '../vault/index.ts'
 import { readForward } from './forward.ts'
 import { forwardBodyOfMo, type MoIngress } from './mo-forward.ts'
 import type { PublishContent } from './publish-content.ts'
-import { publishRoutes } from './publish-routes.ts'
+import { publishRoutes, type ForwarderKeys } from './publish-routes.ts'
 import { RelayIngress } from './relay-ingress.ts'
 import { storedSegmentCache } from './stored-segment-cache.ts'
 
@@ -33,10 +33,11 @@ export interface ConfiguredRelayIngress {
 /**
  * The relay's ingress from the configuration (docs/relay.md, "Ingress") over the store, handing
  * each forward to `publishContent` once started (MO stored before then wait for the start).
- * Undefined when relay.ingress is off. Throws SMSGW_RELAY_KEY_FILE naming the setting when the sealing key ring or the identifier
+ * `forwarders` are the gateway-client registry's forwarding keys, where it runs. Undefined when
+ * relay.ingress is off. Throws SMSGW_RELAY_KEY_FILE naming the setting when the sealing key ring or the identifier
  * key is missing or malformed.
  */
-export function startConfiguredRelayIngress (relay: GatewayConfig['relay'], store: RelayIngressStore, publishContent: PublishContent, log: Logger): ConfiguredRelayIngress | undefined {
+export function startConfiguredRelayIngress (relay: GatewayConfig['relay'], store: RelayIngressStore, publishContent: PublishContent, log: Logger, forwarders?: ForwarderKeys): ConfiguredRelayIngress | undefined {
   if (!relay.ingress) return undefined
   const keys = loadSealingKeyRing({ keyFile: relay.sealingKeyFile, key: relay.sealingKey })
   if (!keys.ok) throw keys.error
@@ -49,7 +50,7 @@ export function startConfiguredRelayIngress (relay: GatewayConfig['relay'], stor
   const numbers = new Set(relay.ingressNumbers)
   return {
     ingress,
-    routes: publishRoutes({ ingress }),
+    routes: publishRoutes({ ingress, forwarders }),
     mo: {
       takes: sms => numbers.has(sms.recipient),
       accept: async sms => {

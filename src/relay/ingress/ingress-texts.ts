@@ -21,6 +21,8 @@ export const ingressTexts = {
   tooLarge: 'The data value transmitted exceeds the capacity limit.',
   /** Ours: a sender longer than a stored sender may be. */
   senderTooLong: 'Sender address or MSISDN is too long.',
+  /** Ours: a forward without a registered gateway client's key, where relay.requireForwarderKey asks for one (401). */
+  forwarderKeyRequired: 'A registered gateway client\'s forwarding key is required.',
   /** Ours: a bridge payload that did not come over HTTP (our SMPP binds); there is no bridge server. */
   noBridge: 'No bridge server is configured.'
 } as const

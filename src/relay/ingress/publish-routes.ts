@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { publishIngressOutcome } from '../relay-diagnostics.ts'
 import { readForward, type JsonValue, type Refusal } from './forward.ts'
-import { answerPreflight, setGatewayServerHeaders, V3_EXPOSED_HEADERS } from './gateway-server-headers.ts'
+import { answerPreflight, setGatewayServerHeaders } from '../http/v3-conventions.ts'
 import { ingressTexts } from './ingress-texts.ts'
 import type { RelayIngress } from './relay-ingress.ts'
 
@@ -18,8 +18,26 @@ export const MAX_PUBLISH_BODY_BYTES = 64 * 1024
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false })
 
+/**
+ * The gateway-client registry's forwarding keys as the routes use them (ours, relay.md §5; the
+ * registry's, docs/relay.md "Gateway clients"): the forward's key header names a registered client,
+ * whose last published date a published forward moves on.
+ */
+export interface ForwarderKeys {
+  /** Whether a forward without a registered client's key is refused (relay.requireForwarderKey). */
+  readonly required: boolean
+  /** The request header the key travels in (lower case). */
+  readonly header: string
+  /** The registered client whose key `key` is; undefined for none. Rejects only when the store fails. */
+  readonly authorize: (key: string | undefined) => Promise<{ readonly msisdn: string } | undefined>
+  /** Records that a forward of the client `msisdn` was published at `atMs`. */
+  readonly recordPublished: (msisdn: string, atMs: number) => Promise<unknown>
+}
+
 export interface PublishRoutesOptions {
   readonly ingress: RelayIngress
+  /** The forwarding keys, where the registry runs; none, every forward is taken as upstream takes it. */
+  readonly forwarders?: ForwarderKeys | undefined
 }
 
 export function publishRoutes (options: PublishRoutesOptions): (app: FastifyInstance) => Promise<void> {
@@ -34,6 +52,12 @@ export function publishRoutes (options: PublishRoutesOptions): (app: FastifyInst
       answer(request, reply, tooLarge ? 413 : 500, { error: tooLarge ? ingressTexts.tooLarge : ingressTexts.internal })
     })
     const handle = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
+      // A forward that must name its phone and does not is refused before its body is looked at.
+      const forwarder = await forwarderOf(options.forwarders, request)
+      if (forwarder === undefined && options.forwarders?.required === true) {
+        publishIngressOutcome('http', 'refused')
+        return answer(request, reply, 401, { error: ingressTexts.forwarderKeyRequired })
+      }
       const body = jsonBodyOf(request)
       const reading = body.ok ? readForward(body.value) : { ok: false as const, refusal: body.refusal }
       if (!reading.ok) {
@@ -41,24 +65,29 @@ export function publishRoutes (options: PublishRoutesOptions): (app: FastifyInst
         return answer(request, reply, reading.refusal.status, { error: reading.refusal.error })
       }
       const result = await options.ingress.publish(reading.forward, 'http')
+      if (forwarder !== undefined && result.outcome === 'published') {
+        // The answer stands whatever becomes of the record: the post is made.
+        await options.forwarders?.recordPublished(forwarder.msisdn, Date.now()).catch((error: unknown) => { request.log.warn({ err: error }, 'gateway client\'s last published date not recorded') })
+      }
       return result.ok
         ? answer(request, reply, 200, { publisher_response: result.publisherResponse })
         : answer(request, reply, result.refusal.status, { error: result.refusal.error })
     }
     app.post('/v3/publish', handle)
     app.post('/sms/platform/:platform', handle)
-    app.options('/v3/publish', async (request, reply) => answerPreflight(request, withHeaders(request, reply)))
-    app.options('/sms/platform/:platform', async (request, reply) => answerPreflight(request, withHeaders(request, reply)))
+    app.options('/v3/publish', async (request, reply) => answerPreflight(request, setGatewayServerHeaders(request, reply)))
+    app.options('/sms/platform/:platform', async (request, reply) => answerPreflight(request, setGatewayServerHeaders(request, reply)))
   }
 }
 
-function withHeaders (request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  setGatewayServerHeaders(request, reply, request.url.startsWith('/v3/') ? V3_EXPOSED_HEADERS : undefined)
-  return reply
+async function forwarderOf (forwarders: ForwarderKeys | undefined, request: FastifyRequest): Promise<{ readonly msisdn: string } | undefined> {
+  if (forwarders === undefined) return undefined
+  const key = request.headers[forwarders.header]
+  return await forwarders.authorize(typeof key === 'string' ? key : undefined)
 }
 
 function answer (request: FastifyRequest, reply: FastifyReply, status: number, body: Record<string, string>): FastifyReply {
-  return withHeaders(request, reply).code(status).type('application/json').send(body)
+  return setGatewayServerHeaders(request, reply).code(status).type('application/json').send(body)
 }
 
 /**

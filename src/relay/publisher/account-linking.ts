@@ -139,7 +139,8 @@ export async function revokeAndDeletePnbaToken (parts: PublisherParts, request: 
 }
 
 async function revokeAndDelete (parts: PublisherParts, request: RevokeAndDeleteTokenRequest, adapter: OAuth2Adapter | PnbaAdapter): Promise<SuccessResponse> {
-  const selector = { long_lived_token: request.long_lived_token, platform: request.platform, account_identifier: request.account_identifier }
+  // The name as the token was stored under (lower-cased, as every RPC here reads it).
+  const selector = { long_lived_token: request.long_lived_token, platform: request.platform.toLowerCase(), account_identifier: request.account_identifier }
   const fetched = await parts.entityInternal.getEntityAccessToken({ ...selector, device_id: '', phone_number: '' })
   if (!fetched.success) return { success: false, message: fetched.message }
   try {

@@ -63,21 +63,18 @@ export async function publishContent (parts: PublisherParts, request: PublishCon
   if (earlier !== undefined) return answerFromRecord(earlier, observe)
 
   const sender = request.metadata.From ?? ''
+  let settled: Settled | undefined
   try {
     const content = await decryptContent(parts, envelope.value, platform, sender)
-    const settled = await publishOnce(parts, { key, platform, content, metadata: request.metadata, envelope: envelope.value, sender })
-    if (settled === undefined) return answerFromRecord(await parts.publications.get(key), observe)
-    observe(settled.published ? 'published' : settled.outcome)
-    if (settled.published) return settled.response
-    throw settled.failure
+    settled = await publishOnce(parts, { key, platform, content, metadata: request.metadata, envelope: envelope.value, sender })
   } catch (error) {
-    if (!(error instanceof RpcFailure)) {
-      // Upstream tells the sender of any unforeseen failure once the platform is known.
-      observe('error')
-      await parts.notify({ recipient: sender, platform, published: false, language: envelope.value.language })
-    }
+    observe(error instanceof RpcFailure ? 'refused' : 'error')
     throw error
   }
+  if (settled === undefined) return answerFromRecord(await parts.publications.get(key), observe)
+  observe(settled.published ? 'published' : settled.outcome)
+  if (settled.published) return settled.response
+  throw settled.failure
 }
 
 async function decryptContent (parts: PublisherParts, envelope: PlatformPayload, platform: Platform, sender: string): Promise<Content> {
@@ -124,7 +121,11 @@ async function publishOnce (parts: PublisherParts, attempt: Attempt): Promise<Se
   try {
     settled = await publish()
   } catch (error) {
+    // Unforeseen, once the platform was called: the sender is told it failed, as upstream tells
+    // of any unforeseen failure. (Before the claim, INTERNAL tells the ingress to try again
+    // later, which may yet succeed: no notice then.)
     await settle(parts, attempt.key, { state: publicationStates.failed, response: INTERNAL_DETAILS, code: status.INTERNAL })
+    if (platform.protocol !== 'event') await parts.notify({ recipient: attempt.sender, platform, published: false, language: attempt.envelope.language })
     throw error
   }
   await settle(parts, attempt.key, settled.published

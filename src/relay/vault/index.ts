@@ -18,6 +18,11 @@ export { findAccount } from './find-account.ts'
 export { MAX_RATCHET_ATTEMPTS } from './ratchet-update.ts'
 export { deviceLookupOf } from './relay-vault.ts'
 export type { AccountSelector, RelayVault } from './relay-vault.ts'
+export {
+  accountLookupOf, checkAccountIdentifier, checkPlatformTokenJson, deletePlatformToken, knownPlatformOf, listPlatformTokens, MAX_ACCOUNT_IDENTIFIER_BYTES,
+  MAX_PLATFORM_TOKEN_BYTES, MAX_PLATFORM_TOKEN_DEPTH, platformTokenOf, replaceListedToken, resealPlatformTokens, storePlatformToken, updatePlatformToken
+} from './platform-tokens.ts'
+export type { PlatformToken, TokenResealCounts, TokenVault } from './platform-tokens.ts'
 export { resealAccounts } from './reseal.ts'
 export type { ResealReport } from './reseal.ts'
 export { open, seal, sealingKeyIdOf } from './sealing.ts'

@@ -18,6 +18,12 @@ import { open, seal, sealingKeyIdOf, type SealedField } from './sealing.ts'
 export const MAX_PLATFORM_TOKEN_BYTES = 16 * 1024
 /** Ours: far above any e-mail address, handle or phone number. */
 export const MAX_ACCOUNT_IDENTIFIER_BYTES = 512
+/**
+ * Ours: how deep a token's JSON may nest. Real tokens nest two or three levels; 16 KiB of brackets
+ * would nest 8,000 deep, and JSON.stringify (ListEntityStoredTokens writes the server's copy back)
+ * runs out of stack on that.
+ */
+export const MAX_PLATFORM_TOKEN_DEPTH = 32
 
 /** What the token functions need of the vault. */
 export type TokenVault = Pick<RelayVault, 'tokens' | 'keys' | 'identifierKey'>
@@ -59,7 +65,22 @@ export function checkPlatformTokenJson (text: string): Outcome<Record<string, un
     return fail(errorCodes.relayInvalidInput, 'The token field is not a JSON object.')
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return fail(errorCodes.relayInvalidInput, 'The token field is not a JSON object.')
+  if (depthOf(parsed) > MAX_PLATFORM_TOKEN_DEPTH) return fail(errorCodes.relayInvalidInput, `The token field nests deeper than ${MAX_PLATFORM_TOKEN_DEPTH} levels.`)
   return succeed(parsed as Record<string, unknown>)
+}
+
+/** How deep a parsed JSON value nests (an object or array is one level), walked without recursion. */
+function depthOf (value: object): number {
+  let deepest = 0
+  const pending: Array<[unknown, number]> = [[value, 1]]
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    const [item, depth] = next
+    if (typeof item !== 'object' || item === null) continue
+    deepest = Math.max(deepest, depth)
+    if (deepest > MAX_PLATFORM_TOKEN_DEPTH) return deepest
+    for (const child of Object.values(item)) pending.push([child, depth + 1])
+  }
+  return deepest
 }
 
 export function checkAccountIdentifier (text: string): Outcome<string> {

@@ -10,6 +10,7 @@ import { PostgresRelayIngressTable } from './relay-ingress-table.ts'
 import { PostgresRelayLimitsTable } from './relay-limits-table.ts'
 import { PostgresRelayOtpsTable } from './relay-otps-table.ts'
 import { PostgresRelayTokensTable } from './relay-tokens-table.ts'
+import { PostgresGatewayClientsTables } from './gateway-clients-table.ts'
 import { PostgresRelayPublicationsTable } from './relay-publications-table.ts'
 import { PostgresRelayTable } from './relay-table.ts'
 import { PostgresRequestQueue } from './request-queue.ts'
@@ -55,6 +56,7 @@ export class PostgresStore implements EmbeddedStore {
   readonly relayLimits: PostgresRelayLimitsTable
   readonly relayOtps: PostgresRelayOtpsTable
   readonly relayTokens: PostgresRelayTokensTable
+  readonly gatewayClients: PostgresGatewayClientsTables
   readonly relayPublications: PostgresRelayPublicationsTable
   readonly relayIngress: PostgresRelayIngressTable
   readonly #pool: pg.Pool
@@ -96,6 +98,7 @@ export class PostgresStore implements EmbeddedStore {
     this.relayLimits = new PostgresRelayLimitsTable(queries, now)
     this.relayOtps = new PostgresRelayOtpsTable(queries)
     this.relayTokens = new PostgresRelayTokensTable(queries, now)
+    this.gatewayClients = new PostgresGatewayClientsTables(queries)
     this.relayPublications = new PostgresRelayPublicationsTable(queries)
     this.relayIngress = new PostgresRelayIngressTable(queries)
   }

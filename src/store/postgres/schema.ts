@@ -28,9 +28,12 @@ import { advisoryKey } from './advisory-locks.ts'
 //   store.
 // - smsgw_relay_tokens (migration 8, the platform tokens of relay accounts): as relay_tokens in the
 //   SQLite store, going with their account (ON DELETE CASCADE).
-// - smsgw_relay_publications (migration 9, the publisher's record of each payload): as relay_publications in
+// - smsgw_gateway_clients, smsgw_reliability_tests (migration 9, the relay's gateway-client registry): as in the
+//   SQLite store, plus a test's `start_id`, so that a start retried after a lost connection
+//   stores one test.
+// - smsgw_relay_publications (migration 10, the publisher's record of each payload): as relay_publications in
 //   the SQLite store.
-// - smsgw_relay_forwards, smsgw_relay_segments (the relay's ingress): as relay_forwards and
+// - smsgw_relay_forwards, smsgw_relay_segments (migration 11, the relay's ingress): as relay_forwards and
 //   relay_segments in the SQLite store.
 export const migrations: readonly string[] = [
   `
@@ -151,6 +154,31 @@ export const migrations: readonly string[] = [
     updated_at_ms bigint NOT NULL,
     PRIMARY KEY (entity_id, platform, account_lookup)
   );
+  `,
+  `
+  CREATE TABLE smsgw_gateway_clients (
+    msisdn text PRIMARY KEY CHECK (octet_length(msisdn) <= 16),
+    country text NOT NULL CHECK (octet_length(country) <= 64),
+    operator text NOT NULL CHECK (octet_length(operator) <= 64),
+    operator_code text NOT NULL CHECK (octet_length(operator_code) <= 6),
+    protocols text NOT NULL CHECK (octet_length(protocols) <= 64),
+    reliability_hundredths integer NOT NULL CHECK (reliability_hundredths BETWEEN 0 AND 10000),
+    last_published_at_ms bigint NOT NULL,
+    forwarder_key_digest text UNIQUE CHECK (length(forwarder_key_digest) = 64)
+  );
+
+  CREATE TABLE smsgw_reliability_tests (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    msisdn text NOT NULL REFERENCES smsgw_gateway_clients (msisdn) ON DELETE CASCADE,
+    status text NOT NULL CHECK (status IN ('pending', 'running', 'success', 'timedout')),
+    start_time_ms bigint NOT NULL,
+    sms_sent_time_ms bigint,
+    sms_received_time_ms bigint,
+    sms_routed_time_ms bigint,
+    start_id uuid NOT NULL UNIQUE
+  );
+  CREATE INDEX smsgw_reliability_tests_client ON smsgw_reliability_tests (msisdn, id);
+  CREATE INDEX smsgw_reliability_tests_open ON smsgw_reliability_tests (start_time_ms) WHERE status IN ('pending', 'running');
   `,
   `
   CREATE TABLE smsgw_relay_publications (

@@ -32,10 +32,14 @@ import { schemaNewer } from '../store-errors.ts'
 //   account, platform and keyed digest of the platform account's identifier, that identifier and
 //   the token JSON sealed (src/store/relay-tokens.ts). Rows go with their account (ON DELETE
 //   CASCADE; node:sqlite enforces foreign keys by default).
-// - relay_publications (migration 9, the publisher's record of each payload, relay.md §6): per keyed digest of
+// - gateway_clients, reliability_tests (migration 9, the relay's gateway-client registry, relay.md §5;
+//   src/store/gateway-clients.ts): a client's msisdn is the public number of a gateway phone, kept
+//   in the clear as GET /v3/clients serves it; its forwarding key only as a SHA-256 digest. Each
+//   text bounded in bytes. Tests go with their client (deleted with it by the table's code).
+// - relay_publications (migration 10, the publisher's record of each payload, relay.md §6): per keyed digest of
 //   the payload, its state (publishing, published, failed), the platform's name and the answer
 //   given (src/store/relay-publications.ts); no content, token or number.
-// - relay_forwards, relay_segments (the relay's ingress, docs/relay.md "Ingress"): forwards
+// - relay_forwards, relay_segments (migration 11, the relay's ingress, docs/relay.md "Ingress"): forwards
 //   accepted and not yet handed to the publisher, sealed whole under a random id, with the time
 //   their holder's turn ends; image-text segments by keyed digests of sender and session, their
 //   content sealed (src/store/relay-ingress.ts).
@@ -148,6 +152,30 @@ export const migrations: readonly string[] = [
     updated_at_ms INTEGER NOT NULL,
     PRIMARY KEY (entity_id, platform, account_lookup)
   );
+  `,
+  `
+  CREATE TABLE gateway_clients (
+    msisdn TEXT PRIMARY KEY CHECK (length(CAST(msisdn AS BLOB)) <= 16),
+    country TEXT NOT NULL CHECK (length(CAST(country AS BLOB)) <= 64),
+    operator TEXT NOT NULL CHECK (length(CAST(operator AS BLOB)) <= 64),
+    operator_code TEXT NOT NULL CHECK (length(CAST(operator_code AS BLOB)) <= 6),
+    protocols TEXT NOT NULL CHECK (length(CAST(protocols AS BLOB)) <= 64),
+    reliability_hundredths INTEGER NOT NULL CHECK (reliability_hundredths BETWEEN 0 AND 10000),
+    last_published_at_ms INTEGER NOT NULL,
+    forwarder_key_digest TEXT UNIQUE CHECK (length(forwarder_key_digest) = 64)
+  ) WITHOUT ROWID;
+
+  CREATE TABLE reliability_tests (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    msisdn TEXT NOT NULL REFERENCES gateway_clients (msisdn),
+    status TEXT NOT NULL CHECK (status IN ('pending', 'running', 'success', 'timedout')),
+    start_time_ms INTEGER NOT NULL,
+    sms_sent_time_ms INTEGER,
+    sms_received_time_ms INTEGER,
+    sms_routed_time_ms INTEGER
+  );
+  CREATE INDEX reliability_tests_client ON reliability_tests (msisdn, id);
+  CREATE INDEX reliability_tests_open ON reliability_tests (start_time_ms) WHERE status IN ('pending', 'running');
   `,
   `
   CREATE TABLE relay_publications (

@@ -12,6 +12,7 @@ import { RelayIngressTable } from './relay-ingress-table.ts'
 import { RelayLimitsTable } from './relay-limits-table.ts'
 import { RelayOtpsTable } from './relay-otps-table.ts'
 import { RelayTokensTable } from './relay-tokens-table.ts'
+import { GatewayClientsTables } from './gateway-clients-table.ts'
 import { RelayPublicationsTable } from './relay-publications-table.ts'
 import { RelayTable } from './relay-table.ts'
 import { migrate } from './schema.ts'
@@ -52,6 +53,7 @@ export class SqliteStore implements EmbeddedStore {
   readonly relayLimits: RelayLimitsTable
   readonly relayOtps: RelayOtpsTable
   readonly relayTokens: RelayTokensTable
+  readonly gatewayClients: GatewayClientsTables
   readonly relayPublications: RelayPublicationsTable
   readonly relayIngress: RelayIngressTable
   readonly #db: DatabaseSync
@@ -86,6 +88,7 @@ export class SqliteStore implements EmbeddedStore {
     this.relayLimits = new RelayLimitsTable(db, this.#commit, now)
     this.relayOtps = new RelayOtpsTable(db, this.#commit)
     this.relayTokens = new RelayTokensTable(db, this.#commit, now)
+    this.gatewayClients = new GatewayClientsTables(db, this.#commit)
     this.relayPublications = new RelayPublicationsTable(db, this.#commit)
     this.relayIngress = new RelayIngressTable(db, this.#commit)
   }

@@ -6,7 +6,7 @@ import { test } from 'node:test'
 import { Registry } from 'prom-client'
 import { watchRelay } from '../../../src/http/observability/relay-metrics.ts'
 import { RpcFailure } from '../../../src/relay/grpc/rpc-failure.ts'
-import { MAX_PUBLISH_BODY_BYTES, publishRoutes } from '../../../src/relay/ingress/publish-routes.ts'
+import { MAX_PUBLISH_BODY_BYTES, publishRoutes, type ForwarderKeys } from '../../../src/relay/ingress/publish-routes.ts'
 import type { PublishContentRequest } from '../../../src/relay/ingress/publish-content.ts'
 import { SqliteStore } from '../../../src/store/sqlite/sqlite-store.ts'
 import { tempStoreFiles } from '../../store/temp-files.ts'
@@ -29,12 +29,12 @@ async function answerOf (request: PublishContentRequest): Promise<{ success: boo
   return { success: true, message: 'Successfully published Twitter message', publisher_response: 'Successfully sent message' }
 }
 
-async function appWith (limits = {}): Promise<{ app: FastifyInstance, requests: PublishContentRequest[], store: SqliteStore }> {
+async function appWith (limits = {}, forwarders?: ForwarderKeys): Promise<{ app: FastifyInstance, requests: PublishContentRequest[], store: SqliteStore }> {
   const store = SqliteStore.open(files.next())
   const publisher = recordingPublisher(answerOf)
   const ingress = newIngress(store.relayIngress, publisher.publishContent, { limits })
   const app = Fastify()
-  await app.register(publishRoutes({ ingress }))
+  await app.register(publishRoutes({ ingress, forwarders }))
   app.addHook('onClose', async () => {
     await ingress.close()
     store.close()
@@ -143,5 +143,33 @@ test('POST /v3/publish over a real socket: a payload handed to the publisher wit
   }
   assert.ok(!metrics.includes(SENDER.slice(1)) && !metrics.includes(PAYLOAD.slice(0, 8)))
   unwatch()
+  await app.close()
+})
+
+test('POST /v3/publish with forwarding keys required refuses a forward without a registered client\'s key before reading it, and records the client\'s published forward', async () => {
+  // A stand-in of the gateway-client registry's forwarderAuthorization and recordForward (branch
+  // gateway-clients, not merged into this one): one client, one key.
+  const recorded: Array<[string, number]> = []
+  const forwarders: ForwarderKeys = {
+    required: true,
+    header: 'x-smsgw-forwarder-key',
+    authorize: async key => key === 'smsgw_gc_good' ? { msisdn: '+237690000000' } : undefined,
+    recordPublished: async (msisdn, atMs) => { recorded.push([msisdn, atMs]) }
+  }
+  const { app, requests } = await appWith({}, forwarders)
+  const post = async (headers: Record<string, string>, body: unknown = good): Promise<[number, unknown]> => {
+    const response = await app.inject({ method: 'POST', url: '/v3/publish', payload: JSON.stringify(body), headers: { 'content-type': 'application/json', ...headers } })
+    return [response.statusCode, response.json()]
+  }
+  const refused = [401, { error: 'A registered gateway client\'s forwarding key is required.' }]
+  assert.deepStrictEqual(await post({}), refused)
+  assert.deepStrictEqual(await post({}, {}), refused, 'before the field rules')
+  assert.deepStrictEqual(await post({ 'x-smsgw-forwarder-key': 'smsgw_gc_other' }), refused)
+  assert.equal(requests.length, 0)
+  const before = Date.now()
+  assert.deepStrictEqual(await post({ 'x-smsgw-forwarder-key': 'smsgw_gc_good' }), [200, { publisher_response: 'Successfully sent message' }])
+  assert.deepStrictEqual(await post({ 'x-smsgw-forwarder-key': 'smsgw_gc_good' }, { ...good, text: payloadWith('f') }), [400, { error: 'Failed to publish message' }])
+  assert.deepStrictEqual(recorded.map(([msisdn]) => msisdn), ['+237690000000'], 'only the published forward')
+  assert.ok((recorded[0]?.[1] ?? 0) >= before)
   await app.close()
 })

@@ -84,6 +84,25 @@ for (const kind of kinds) {
       await crashed.close()
     })
 
+    test('RelayIngress stores what it accepts before its start, due at once; instances started on the same store share those forwards, each published once', async () => {
+      const location = await kind.newLocation()
+      const keys = newKeyRing()
+      const identifierKey = randomBytes(32)
+      const accepting = await kind.open(location)
+      const early = newIngress(accepting.relayIngress, async () => assert.fail('not started: nothing is processed'), { keys, identifierKey })
+      const senders = Array.from({ length: 40 }, (_, index) => `+2376500${String(index).padStart(5, '0')}`)
+      for (const sender of senders) await early.accept({ ...forward, sender }, 'smpp')
+      assert.equal(await accepting.relayIngress.countForwards(), senders.length)
+      const stores = [await kind.open(location), await kind.open(location)]
+      const publisher = recordingPublisher()
+      const instances = stores.map(store => newIngress(store.relayIngress, publisher.publishContent, { keys, identifierKey }))
+      for (const instance of instances) instance.start()
+      await eventually('every forward to be published', async () => await accepting.relayIngress.countForwards() === 0)
+      assert.deepStrictEqual(publisher.requests.map(request => request.metadata.From).sort(), senders, 'each once')
+      for (const instance of [early, ...instances]) await instance.close()
+      for (const store of [accepting, ...stores]) await store.close()
+    })
+
     test('RelayIngress answers 500 when processing fails inside, keeps the forward and tries it again until its last attempt', async () => {
       const location = await kind.newLocation()
       const store = await kind.open(location)

@@ -24,9 +24,9 @@ import { textContentV2 } from './publisher-harness.ts'
 
 // At most one post per payload across a crash (kill -9), on SQLite and PostgreSQL: a publisher
 // process is killed after its claim is durable and while the platform (the simulator, answering
-// slowly) handles the post, which the platform then records. The same payload given to a new
-// publisher over the same store is answered "unknown" and never posted again, and the record
-// shows in the unknown count; a payload of its own posts normally after.
+// slowly) holds the post. The same payload given to a new publisher over the same store is
+// answered "unknown" and never posted, and the record shows in the unknown count; a payload of
+// its own posts normally after.
 
 const CHILD = fileURLToPath(new URL('./publish-child.ts', import.meta.url))
 const REDIRECT = 'https://relay.smswithoutborders.com/android'
@@ -72,7 +72,6 @@ for (const kind of kinds) {
         child.kill('SIGKILL')
         const [, signal] = await exited as [number | null, string | null]
         assert.equal(signal, 'SIGKILL')
-        await eventually('the platform records the post the killed publisher asked for', () => platforms.posts().length === 1)
 
         store = await kind.open(location)
         const publisher = publisherOf({
@@ -86,7 +85,8 @@ for (const kind of kinds) {
         assert.equal(await store.relayPublications.countPublishing(Date.now() + 1), 1, 'the record stays publishing: the operator\'s unknown count')
         const next = `After the crash ${randomUUID()}`
         assert.equal((await publisher.publishContent({ content: payload(next), metadata: { From: PHONE_NUMBER } })).success, true)
-        assert.deepEqual(platforms.posts().map(post => post.text), [text, next], 'the payload cut off by the crash is posted once, never again')
+        // The simulator drops a call whose client is gone (a platform might as well have posted it): either way, no second call.
+        assert.deepEqual(platforms.posts().map(post => post.text), [next], 'the payload cut off by the crash is not posted again')
       } finally {
         await store.close()
         await platforms.close()

@@ -1,4 +1,4 @@
-import { credentials, status, type Client, type ServiceError } from '@grpc/grpc-js'
+import { credentials, status, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js'
 import { randomBytes } from 'node:crypto'
 import type { EntityInternal } from '../../../src/relay/grpc/entity-internal/entity-internal.ts'
 import type { RelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
@@ -25,9 +25,9 @@ export const DEVICE_ID = Buffer.alloc(32, 0xd1)
 type StubClient = Client & Record<string, (request: unknown, callback: (error: ServiceError | null, response: Record<string, unknown>) => void) => void>
 
 /** A grpc-js client of publisher.v1.Publisher on 127.0.0.1:`port`. */
-export function publisherClient (port: number): { call: (rpc: string, request: unknown) => Promise<Record<string, unknown>>, failure: (rpc: string, request: unknown) => Promise<{ code: number, details: string }>, close: () => void } {
-  const Publisher = (loadPublisherPackage().publisher as any).v1.Publisher as new (address: string, creds: ReturnType<typeof credentials.createInsecure>) => StubClient
-  const client = new Publisher(`127.0.0.1:${port}`, credentials.createInsecure())
+export function publisherClient (port: number, creds: ChannelCredentials = credentials.createInsecure()): { call: (rpc: string, request: unknown) => Promise<Record<string, unknown>>, failure: (rpc: string, request: unknown) => Promise<{ code: number, details: string }>, close: () => void } {
+  const Publisher = (loadPublisherPackage().publisher as any).v1.Publisher as new (address: string, creds: ChannelCredentials) => StubClient
+  const client = new Publisher(`127.0.0.1:${port}`, creds)
   const call = async (rpc: string, request: unknown): Promise<Record<string, unknown>> => await new Promise((resolve, reject) => {
     const method = client[rpc]
     if (method === undefined) throw new Error(`no RPC ${rpc}`)

@@ -92,7 +92,7 @@ describe('OAuth2 linking', () => {
     vault.tokens.set('mastodon/@gone@platform.example', JSON.stringify({ access_token: 'at-gone' }))
     mastodon.failRevoke = true
     const before = harness.internalErrors.length
-    assert.deepStrictEqual(await call('RevokeAndDeleteOAuth2Token', { long_lived_token: VALID_LLT, platform: 'mastodon', account_identifier: '@gone@platform.example' }), { message: 'Successfully deleted token', success: true })
+    assert.deepStrictEqual(await call('RevokeAndDeleteOAuth2Token', { long_lived_token: VALID_LLT, platform: 'Mastodon', account_identifier: '@gone@platform.example' }), { message: 'Successfully deleted token', success: true })
     mastodon.failRevoke = false
     assert.deepEqual(mastodon.revoked.at(-1), { access_token: 'at-gone' })
     assert.equal(vault.tokens.has('mastodon/@gone@platform.example'), false)
@@ -237,6 +237,18 @@ describe('PublishContent', () => {
     assert.match(notices.sent[0]?.text ?? '', /^RelaySMS Delivery: Failed to send message to mastodon at /)
     assert.ok(harness.internalErrors.some(error => error instanceof TypeError))
     assert.deepStrictEqual(await failure('PublishContent', { content, metadata: { From: SENDER } }), internal)
+  })
+
+  test('an unforeseen failure before the platform is called (the vault\'s store down) is INTERNAL without a notice or a record: the same payload later publishes', async () => {
+    linked('jon')
+    notices.sent.length = 0
+    const content = payload('m', textContentV2('jon', 'after the outage'))
+    vault.failNext = { method: 'decryptPayload', failure: new Error('the store is unreachable') }
+    assert.deepStrictEqual(await failure('PublishContent', { content, metadata: { From: SENDER } }), { code: status.INTERNAL, details: 'Oops! Something went wrong. Please try again later.' })
+    assert.equal(notices.sent.length, 0)
+    assert.equal(await store.relayPublications.get(publicationDigest(publicationKey, Buffer.from(content, 'base64'))), undefined)
+    assert.equal((await call('PublishContent', { content, metadata: { From: SENDER } })).success, true)
+    assert.deepEqual(mastodon.published.at(-1)?.body, 'after the outage')
   })
 
   test('a reliability test payload marks the test routed with the SMS times (metadata in seconds, handed on in ms), answers with the tests\' text and sends no notice', async () => {

@@ -33,7 +33,7 @@ test('stores opened at once on a new schema migrate it once, to the current vers
     leases: (await admin.query('SELECT id, epoch FROM smsgw_consumer_lease')).rows
   }), location)
   assert.deepStrictEqual(state, { versions: [{ version: SCHEMA_VERSION }], leases: [{ id: 1, epoch: '0' }] })
-  assert.deepStrictEqual(await tablesIn(location), ['smsgw_consumer_lease', 'smsgw_correlations', 'smsgw_inbound_duplicate_keys', 'smsgw_inbound_sms', 'smsgw_ledger', 'smsgw_relay_entities', 'smsgw_relay_forwards', 'smsgw_relay_limits', 'smsgw_relay_otps', 'smsgw_relay_publications', 'smsgw_relay_segments', 'smsgw_relay_tokens', 'smsgw_requests', 'smsgw_schema', 'smsgw_statuses'])
+  assert.deepStrictEqual(await tablesIn(location), ['smsgw_consumer_lease', 'smsgw_correlations', 'smsgw_gateway_clients', 'smsgw_inbound_duplicate_keys', 'smsgw_inbound_sms', 'smsgw_ledger', 'smsgw_relay_entities', 'smsgw_relay_forwards', 'smsgw_relay_limits', 'smsgw_relay_otps', 'smsgw_relay_publications', 'smsgw_relay_segments', 'smsgw_relay_tokens', 'smsgw_reliability_tests', 'smsgw_requests', 'smsgw_schema', 'smsgw_statuses'])
   // Each works on the same tables.
   const seqs = await Promise.all(stores.map(async (store, index) => await store.requests.enqueue([`from ${index}`])))
   assert.deepStrictEqual(seqs.flat().sort(), [1, 2, 3])

@@ -14,7 +14,7 @@ const versionOf = (db: DatabaseSync): unknown => db.prepare('PRAGMA user_version
 test('migrate creates every table of a new database and sets its version', () => {
   const db = new DatabaseSync(files.next())
   assert.equal(migrate(db), 0)
-  assert.deepStrictEqual([tablesOf(db), versionOf(db)], [['correlations', 'inbound_duplicate_keys', 'inbound_sms', 'ledger', 'relay_entities', 'relay_forwards', 'relay_limits', 'relay_otps', 'relay_publications', 'relay_segments', 'relay_tokens', 'requests', 'statuses'], SCHEMA_VERSION])
+  assert.deepStrictEqual([tablesOf(db), versionOf(db)], [['correlations', 'gateway_clients', 'inbound_duplicate_keys', 'inbound_sms', 'ledger', 'relay_entities', 'relay_forwards', 'relay_limits', 'relay_otps', 'relay_publications', 'relay_segments', 'relay_tokens', 'reliability_tests', 'requests', 'statuses'], SCHEMA_VERSION])
   db.close()
 })
 

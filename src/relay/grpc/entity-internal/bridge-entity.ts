@@ -1,6 +1,5 @@
 import { status } from '@grpc/grpc-js'
-import { findAccount } from '../../vault/index.ts'
-import { checkX25519PublicKeyField } from '../../vault/input-checks.ts'
+import { checkX25519PublicKeyField, findAccount } from '../../vault/index.ts'
 import { checkPhoneCountry } from '../entity-inputs.ts'
 import { invalidArgument, RpcFailure } from '../rpc-failure.ts'
 import { requireFields, type InternalContext } from './account-of-request.ts'
