@@ -3,7 +3,7 @@ import { SmsgwError, errorCodes } from '../errors.ts'
 import { composeSms, contentFor, injectMoIntoSimulator, publishViaGateway, type AppState } from '../relay/client/index.ts'
 import { platforms, type Platform } from '../relay/payload/index.ts'
 import type { ProgramIo } from './program-io.ts'
-import { openStateFile, printJson, withState, type StateOptions } from './relay-app-state.ts'
+import { openStateFile, printJson, secretOf, withState, type StateOptions } from './relay-app-state.ts'
 
 interface ComposeOptions extends StateOptions {
   body?: string
@@ -18,6 +18,7 @@ interface ComposeOptions extends StateOptions {
 interface SendOptions extends ComposeOptions {
   via: string
   gateway?: string
+  forwarderKeyFile?: string
   from?: string
   smscSim?: string
   relayNumber?: string
@@ -38,6 +39,7 @@ export function addComposeCommands (app: Command, io: ProgramIo): void {
     .description('compose as `compose` does, then deliver the SMS text as a gateway phone would (--via http: POST /v3/publish) or as the network would (--via smsc: an MO injected into the SMSC simulator)')
     .requiredOption('--via <route>', `how the SMS reaches the relay: ${VIAS.join(' or ')}`)
     .option('--gateway <url>', 'with --via http: the relay\'s HTTP front (POST <url>/v3/publish)')
+    .option('--forwarder-key-file <file>', 'with --via http: the gateway client\'s forwarding key on the file\'s first line, where relay.requireForwarderKey asks for one')
     .option('--from <msisdn>', 'the number the SMS comes from (default: the account\'s phone number)')
     .option('--smsc-sim <url>', 'with --via smsc: the SMSC simulator\'s control URL (smsgw smsc-sim --control-port)')
     .option('--relay-number <number>', 'with --via smsc: the relay number the SMS is sent to (relay.ingressNumbers; --to is the content\'s recipient)')
@@ -47,12 +49,13 @@ export function addComposeCommands (app: Command, io: ProgramIo): void {
       if (!(VIAS as readonly string[]).includes(options.via)) throw new SmsgwError(errorCodes.usage, `unknown --via '${options.via}': use ${VIAS.join(' or ')}`)
       if (options.via === 'http' && options.gateway === undefined) throw new SmsgwError(errorCodes.usage, '--via http needs --gateway URL')
       if (options.via === 'smsc' && (options.smscSim === undefined || options.relayNumber === undefined)) throw new SmsgwError(errorCodes.usage, '--via smsc needs --smsc-sim URL and --relay-number NUMBER')
+      const forwarderKey = options.forwarderKeyFile === undefined ? undefined : await secretOf(options.forwarderKeyFile, '', '--forwarder-key-file', io)
       let from = options.from
       const text = await composeAndSave(platform, options, io, state => { from ??= state.session.identifier.startsWith('+') ? state.session.identifier : undefined })
       if (from === undefined) throw new SmsgwError(errorCodes.usage, 'the account is an e-mail address: give --from MSISDN, the number the SMS comes from')
       const nowMs = Date.now()
       const delivered = options.via === 'http'
-        ? await publishViaGateway(options.gateway as string, { from, text, sentAtMs: nowMs, receivedAtMs: nowMs })
+        ? await publishViaGateway(options.gateway as string, { from, text, sentAtMs: nowMs, receivedAtMs: nowMs }, forwarderKey)
         : await injectMoIntoSimulator(options.smscSim as string, { from, to: options.relayNumber as string, text })
       await printJson(io, { event: 'sent', via: options.via, answer: delivered.answer })
     })

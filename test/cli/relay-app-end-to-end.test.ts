@@ -53,6 +53,7 @@ test('smsgw relay app against smsgw run: signup, link Mastodon at the simulator,
       publisherGrpcPort: 0,
       ingress: true,
       ingressNumbers: [`+${RELAY_NUMBER}`],
+      requireForwarderKey: true,
       environment: 'development',
       otpDevelopmentCode: OTP,
       otpDevelopmentIdentifiers: [PHONE],
@@ -89,9 +90,15 @@ test('smsgw relay app against smsgw run: signup, link Mastodon at the simulator,
   const ambiguous = await smsgw(['relay', 'app', 'compose', 'mastodon', '--body', 'x', ...state])
   assert.deepEqual([ambiguous.code, smsgwLines(ambiguous.stderr)], [2, ['smsgw: 2 mastodon accounts are linked; or give --account ID']])
 
-  // As a gateway phone forwards it, then as the network delivers it to our relay number.
+  // As a gateway phone forwards it (a registered one: relay.requireForwarderKey), then as the network delivers it to our relay number.
   const overHttp = `Posted through /v3/publish ${randomUUID()}`
-  const sent = JSON.parse(await ok(['send', 'mastodon', '--account', 'second_user', '--body', overHttp, '--via', 'http', '--gateway', app.url]))
+  const byHttp = ['send', 'mastodon', '--account', 'second_user', '--body', overHttp, '--via', 'http', '--gateway', app.url]
+  const unregistered = await smsgw(['relay', 'app', ...byHttp, ...state])
+  assert.deepEqual([unregistered.code, smsgwLines(unregistered.stderr)], [1, [`smsgw: the gateway at ${app.url}/v3/publish answered 401: A registered gateway client's forwarding key is required.`]])
+  const store = ['--config', configFile, '--data', dataDir]
+  assert.equal((await smsgw(['relay', 'gateway-client', 'add', PHONE, '--operator', 'MTN Cameroon', '--operator-code', '62401', ...store])).code, 0)
+  const key = (await smsgw(['relay', 'gateway-client', 'set-key', PHONE, ...store])).stdout.toString('utf8')
+  const sent = JSON.parse(await ok([...byHttp, '--forwarder-key-file', await write('forwarder.key', `${key}\n`)]))
   assert.deepEqual(sent, { event: 'sent', via: 'http', answer: { publisher_response: 'Successfully sent message' } })
   assert.deepEqual(platforms.posts().map(post => [post.platform, post.account, post.text]), [['mastodon', 'second_user', overHttp]])
 
