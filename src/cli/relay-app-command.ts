@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { existsSync } from 'node:fs'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { completeLogin, keyFieldsOf, newAppKeys, writeAppState, type RelayClient } from '../relay/client/index.ts'
+import { completeLogin, keyFieldsOf, newAppKeys, withStateLock, writeAppState, type RelayClient } from '../relay/client/index.ts'
 import { normalizePhoneNumber } from '../relay/vault/input-checks.ts'
 import { warn, type ProgramIo } from './program-io.ts'
 import { addComposeCommands } from './relay-app-compose.ts'
@@ -59,14 +59,16 @@ async function enter (step: 'signup' | 'login', options: AccountOptions, io: Pro
     ...(step === 'signup' ? { country_code: options.countryCode ?? '' } : {}),
     ...keyFieldsOf(keys)
   }
-  const session = await withRelayClient('Entity', endpoints, async client => {
-    const answer = await twoSteps(client, rpc, request, options.otp, io)
-    if (answer.requires_password_reset === true) throw new SmsgwError(errorCodes.relayAppCall, `${rpc}: the vault asks for a password reset first (${String(answer.message)})`)
-    const opened = completeLogin(keys, identifier, answer)
-    if (!opened.ok) throw opened.error
-    return opened.value
+  await withStateLock(options.state, async () => {
+    const session = await withRelayClient('Entity', endpoints, async client => {
+      const answer = await twoSteps(client, rpc, request, options.otp, io)
+      if (answer.requires_password_reset === true) throw new SmsgwError(errorCodes.relayAppCall, `${rpc}: the vault asks for a password reset first (${String(answer.message)})`)
+      const opened = completeLogin(keys, identifier, answer)
+      if (!opened.ok) throw opened.error
+      return opened.value
+    })
+    await writeAppState(options.state, { session, endpoints, accounts: {}, pendingLinks: {} }, statePassword)
   })
-  await writeAppState(options.state, { session, endpoints, accounts: {}, pendingLinks: {} }, statePassword)
   await printJson(io, { event: step === 'signup' ? 'signed-up' : 'logged-in', state: options.state })
 }
 

@@ -3,7 +3,7 @@ import { SmsgwError, errorCodes } from '../errors.ts'
 import { composeSms, contentFor, injectMoIntoSimulator, publishViaGateway, type AppState } from '../relay/client/index.ts'
 import { platforms, type Platform } from '../relay/payload/index.ts'
 import type { ProgramIo } from './program-io.ts'
-import { openStateFile, printJson, secretOf, withState, type StateOptions } from './relay-app-state.ts'
+import { printJson, secretOf, withState, withStateFile, type StateOptions } from './relay-app-state.ts'
 
 interface ComposeOptions extends StateOptions {
   body?: string
@@ -79,14 +79,15 @@ function withContent (command: Command): Command {
  */
 async function composeAndSave (platform: Platform, options: ComposeOptions, io: ProgramIo, inspect?: (state: AppState) => void): Promise<string> {
   if (platform.serviceType !== 'test' && options.body === undefined) throw new SmsgwError(errorCodes.usage, `${platform.name} needs --body TEXT`)
-  const opened = await openStateFile(options, io)
-  inspect?.(opened.state)
-  const content = contentFor(platform, { from: accountOf(platform, options.account, opened.state), to: options.to, cc: options.cc, bcc: options.bcc, subject: options.subject, body: options.body })
-  if (!content.ok) throw new SmsgwError(errorCodes.usage, content.error.message)
-  const composed = composeSms(opened.state.session, platform, content.value, options.language)
-  if (!composed.ok) throw composed.error
-  await opened.save({ ...opened.state, session: { ...opened.state.session, ratchet: composed.value.ratchet } })
-  return composed.value.text
+  return await withStateFile(options, io, async opened => {
+    inspect?.(opened.state)
+    const content = contentFor(platform, { from: accountOf(platform, options.account, opened.state), to: options.to, cc: options.cc, bcc: options.bcc, subject: options.subject, body: options.body })
+    if (!content.ok) throw new SmsgwError(errorCodes.usage, content.error.message)
+    const composed = composeSms(opened.state.session, platform, content.value, options.language)
+    if (!composed.ok) throw composed.error
+    await opened.save({ ...opened.state, session: { ...opened.state.session, ratchet: composed.value.ratchet } })
+    return composed.value.text
+  })
 }
 
 function accountOf (platform: Platform, given: string | undefined, state: AppState): string {

@@ -3,7 +3,7 @@ import { SmsgwError, errorCodes } from '../errors.ts'
 import { authorizationCodeOf, consentAtSimulator, type AppState, type Endpoints } from '../relay/client/index.ts'
 import { platforms, type Platform } from '../relay/payload/index.ts'
 import { warn, type ProgramIo } from './program-io.ts'
-import { endpointsOf, openStateFile, printJson, withEndpoints, withRelayClient, withState, type EndpointOptions, type OpenedState, type StateOptions } from './relay-app-state.ts'
+import { endpointsOf, printJson, withEndpoints, withRelayClient, withState, withStateFile, type EndpointOptions, type OpenedState, type StateOptions } from './relay-app-state.ts'
 
 /** The redirect URL the RelaySMS Android app registers (relay-wire.md §3). */
 export const APP_REDIRECT_URL = 'https://relay.smswithoutborders.com/android'
@@ -29,9 +29,7 @@ export function addLinkCommands (app: Command, io: ProgramIo): void {
   withEndpoints(withState(app.command('tokens')))
     .description('list the linked accounts (ListEntityStoredTokens) as JSON lines, and keep them for compose')
     .action(async (options: StateOptions & EndpointOptions) => {
-      const opened = await openStateFile(options, io)
-      const endpoints = endpointsOf(opened.state.endpoints, options)
-      const tokens = await listTokens(opened, endpoints)
+      const tokens = await withStateFile(options, io, async opened => await listTokens(opened, endpointsOf(opened.state.endpoints, options)))
       for (const token of tokens) await printJson(io, { platform: token.platform, account: token.account })
     })
 }
@@ -40,7 +38,10 @@ async function link (name: string, options: LinkOptions, io: ProgramIo): Promise
   const platform = oauthPlatforms().find(candidate => candidate.name === name.toLowerCase())
   if (platform === undefined) throw new SmsgwError(errorCodes.usage, `unknown OAuth2 platform '${name}': use ${oauthPlatforms().map(candidate => candidate.name).join(', ')}`)
   if (options.consent === true && options.code !== undefined) throw new SmsgwError(errorCodes.usage, '--consent and --code exclude each other')
-  const opened = await openStateFile(options, io)
+  await withStateFile(options, io, async opened => { await linkWith(opened, platform, options, io) })
+}
+
+async function linkWith (opened: OpenedState, platform: Platform, options: LinkOptions, io: ProgramIo): Promise<void> {
   const endpoints = endpointsOf(opened.state.endpoints, options)
   const requestIdentifier = opened.state.session.serverPublishPublicKey.toString('base64')
   let pending = opened.state.pendingLinks[platform.name]

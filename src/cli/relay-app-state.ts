@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { readFile } from 'node:fs/promises'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { openRelayClient, readAppState, writeAppState, type AppState, type Endpoints, type RelayClient } from '../relay/client/index.ts'
+import { openRelayClient, readAppState, withStateLock, writeAppState, type AppState, type Endpoints, type RelayClient } from '../relay/client/index.ts'
 import type { ProgramIo } from './program-io.ts'
 
 // What every `smsgw relay app` command shares: the state file and its password, the vault and
@@ -47,10 +47,13 @@ export interface OpenedState {
   save: (state: AppState) => Promise<void>
 }
 
-export async function openStateFile (options: StateOptions, io: ProgramIo): Promise<OpenedState> {
+/** Runs `work` on the state file, opened with its password and held by this run alone. */
+export async function withStateFile<T> (options: StateOptions, io: ProgramIo, work: (opened: OpenedState) => Promise<T>): Promise<T> {
   const password = await statePasswordOf(options, io)
-  const state = await readAppState(options.state, password)
-  return { state, save: async changed => { await writeAppState(options.state, changed, password) } }
+  return await withStateLock(options.state, async () => {
+    const state = await readAppState(options.state, password)
+    return await work({ state, save: async changed => { await writeAppState(options.state, changed, password) } })
+  })
 }
 
 /** The endpoints of the state with those given on the command line put over them. */

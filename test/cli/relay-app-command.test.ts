@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { errorCodes } from '../../src/errors.ts'
@@ -74,6 +74,13 @@ test('signup, compose, login, compose: each payload decrypts on the vault; the s
   const missing = await smsgw(['relay', 'app', 'compose', 'mastodon', '--state', join(folder, 'none.state'), '--state-password-file', await write('none.pw', 'x'), '--body', 'x'])
   assert.deepEqual(smsgwLines(missing.stderr), [`smsgw: no state file ${join(folder, 'none.state')}: sign up or log in first (smsgw relay app signup|login)`])
 
+  // One run at a time: a lock left beside the file (a run going on, or one that crashed) is reported, not broken.
+  await writeFile(`${state}.lock`, '1\n')
+  const locked = await smsgw(['relay', 'app', 'compose', 'mastodon', ...files, '--account', 'a', '--body', 'x'])
+  assert.deepEqual([locked.code, smsgwLines(locked.stderr)], [1, [`smsgw: another run of smsgw relay app holds ${state}.lock; remove that file if none is running`]])
+  await rm(`${state}.lock`)
+  assert.deepEqual(await readFile(state), sealed)
+
   // A login makes a new device: the old state's payloads no longer open, the new one's do.
   const oldText = await compose('from the old device')
   const loggedIn = await smsgw(['relay', 'app', 'login', ...files, ...vault, '--phone', TEST_PHONE, '--password-file', passwordFile, '--otp', OTP_CODE])
@@ -86,6 +93,7 @@ test('signup, compose, login, compose: each payload decrypts on the vault; the s
   const wrongOtp = await smsgw(['relay', 'app', 'login', ...files, ...vault, '--phone', TEST_PHONE, '--password-file', passwordFile, '--otp', '000000'])
   assert.equal(wrongOtp.code, 1)
   assert.match(smsgwLines(wrongOtp.stderr).at(-1) ?? '', /^smsgw: AuthenticateEntity at 127\.0\.0\.1:\d+: UNAUTHENTICATED /)
+  assert.deepEqual((await readdir(folder)).filter(name => name.endsWith('.lock') || name.endsWith('.tmp')), [], 'no lock or temporary file left')
   assert.deepEqual(harness.internalErrors, [])
 })
 

@@ -11,4 +11,4 @@ export type { ChannelOptions, RelayClient, RelayService } from './relay-grpc-cli
 export { DEFAULT_SCRYPT, openState, sealState, STATE_FILE_FORMAT } from './sealed-state.ts'
 export type { ScryptParameters } from './sealed-state.ts'
 export { authorizationCodeOf, consentAtSimulator } from './simulator-consent.ts'
-export { readAppState, writeAppState } from './state-file.ts'
+export { readAppState, withStateLock, writeAppState } from './state-file.ts'
