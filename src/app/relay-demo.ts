@@ -21,7 +21,7 @@ export const DEMO_RELAY_COUNTRY = 'CM'
 /** relay.otpDevelopmentCode of the demo: refused anywhere but relay.environment development. */
 export const DEMO_OTP_CODE = '135790'
 /** The relay number on the demo SMSC: an MO to it enters the ingress, not inbound.owners. */
-export const DEMO_RELAY_NUMBER = '15505'
+export const DEMO_RELAY_NUMBER = '15999'
 /** The platforms of the simulator the relay is pointed at (Telegram has no simulator). */
 const SIMULATED = ['gmail', 'twitter', 'mastodon', 'bluesky'] as const
 
