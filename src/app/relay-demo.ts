@@ -87,7 +87,7 @@ export async function startRelayDemo (dataDir: string, smsc: SmscSimulator): Pro
       environment: relayEnvironments.development,
       otpDevelopmentCode: DEMO_OTP_CODE,
       otpDevelopmentIdentifiers: [DEMO_RELAY_PHONE],
-      // The OTP SMS of other numbers and the delivery notices go out as the demo client, over SMPP.
+      // The delivery notices go out as the demo client, over SMPP to the demo SMSC.
       otpSmsClient: DEMO_CLIENT,
       deliveryNotices: true,
       platforms
