@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { join } from 'node:path'
 import { test } from 'node:test'
 import { eventually } from '../harness/eventually.ts'
 import { temporaryFolder, within } from './app-fixtures.ts'
@@ -43,7 +45,8 @@ async function stop (child: RunChild): Promise<void> {
 }
 
 test('npm start shows both directions: the printed relay app commands post to the simulated Mastodon by SMS, the delivery notice goes out; again after a restart', { timeout: 240_000 }, async t => {
-  const dataDir = await temporaryFolder('run-relay-demo')
+  // A space in the path: the printed commands quote what the shell would split.
+  const dataDir = join(await temporaryFolder('run-relay-demo'), 'demo data')
   const first = new RunChild(dataDir)
   t.after(() => { if (first.running) first.signal('SIGKILL') })
   const { url, operatorKey } = await first.welcome()
@@ -65,6 +68,10 @@ test('npm start shows both directions: the printed relay app commands post to th
   const key = operatorKey ?? assert.fail('no operator key on the first start')
   await eventually('the delivery notice delivered', async () => (await noticesOnDashboard(url, key)).some(notice => notice.statuses.includes('DELIVERED')), 30_000)
   await stop(first)
+  const keyFiles = ['identifier.key', 'pepper.key', 'sealing.keys', 'demo-app.password', 'demo-user.password'].map(name => join(dataDir, 'relay', name))
+  const keys = await Promise.all(keyFiles.map(async file => await readFile(file, 'utf8')))
+  // The log names neither the demo user's number nor what it posted.
+  assert.deepEqual(first.logLines.map(line => JSON.stringify(line)).filter(line => line.includes('Hello from an SMS') || line.includes('237650000044')), [])
 
   // Restarted on the same data: signed up and linked already, so only the post is printed; it works.
   const second = new RunChild(dataDir)
@@ -78,4 +85,5 @@ test('npm start shows both directions: the printed relay app commands post to th
   assert.deepEqual((await posts(again.platformsUrl)).map(post => [post.platform, post.account, post.text]), [['mastodon', 'sim-user', 'Hello from an SMS']])
   await eventually('the second delivery notice', async () => (await noticesOnDashboard(secondUrl, key)).length === 1, 30_000)
   await stop(second)
+  assert.deepEqual(await Promise.all(keyFiles.map(async file => await readFile(file, 'utf8'))), keys, 'the relay\'s keys and the demo passwords are never replaced')
 })
