@@ -1,9 +1,10 @@
 import { status } from '@grpc/grpc-js'
 import { channel } from 'node:diagnostics_channel'
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+import { Counter, Histogram, type Registry } from 'prom-client'
 import type { Awaitable } from '../../async/awaitable.ts'
 import { publisherRpcMethods, relayDiagnosticsChannels, relayHandshakeKinds, relayIngressKinds, relayIngressOutcomes, relayLimits, relayNoticeOutcomes, relayOtpChannels, relayOtpOutcomes, relayPlatformNames, relayPublishOutcomes, relayRpcMethods } from '../../domain/relay-diagnostics-channels.ts'
 import { errorCodes } from '../../errors.ts'
+import { storeGauge } from './store-gauge.ts'
 
 // The relay vault's metrics (docs/observability.md), fed by its diagnostics channels
 // (src/domain/relay-diagnostics-channels.ts). Every label value is checked against a closed set
@@ -105,21 +106,4 @@ export function watchRelay (registry: Registry, countAccounts?: () => Awaitable<
     for (const [name, onMessage] of subscriptions) channel(name).unsubscribe(onMessage)
     for (const name of METRIC_NAMES) registry.removeSingleMetric(name)
   }
-}
-
-/** A gauge read from the store on every scrape; a read that fails (the store is unreachable, /readyz says so) keeps the last value. */
-function storeGauge (registry: Registry, name: string, help: string, count: () => Awaitable<number>): void {
-  const gauge = new Gauge({
-    name,
-    help,
-    registers: [registry],
-    async collect () {
-      try {
-        this.set(await count())
-      } catch {
-        // Kept: the last value.
-      }
-    }
-  })
-  gauge.set(0)
 }
