@@ -8,6 +8,7 @@ import { operatorGuard, operatorOf, type OperatorAuth } from '../operator/operat
 import { registerDashboardLogin } from './dashboard-login.ts'
 import { dashboardContentSecurityPolicy, dashboardPage } from './dashboard-page.ts'
 import type { DashboardSnapshot } from './dashboard-state.ts'
+import type { RelayPanel } from './relay-panel.ts'
 import { SnapshotBroadcast } from './snapshot-broadcast.ts'
 
 export interface DashboardPluginOptions {
@@ -19,6 +20,8 @@ export interface DashboardPluginOptions {
   snapshot: () => DashboardSnapshot
   /** Who may see the data: operator keys and their login sessions. */
   operators: OperatorAuth
+  /** The relay panel's data, where the relay runs (`relayPanelOf`); without it the page shows no relay panel. */
+  relay?: () => Promise<RelayPanel>
   /** Milliseconds between frames on /dashboard/events; 1 000 by default. */
   frameIntervalMs?: number
   /** Most open event streams; 32 by default. */
@@ -32,9 +35,10 @@ export interface DashboardPluginOptions {
 
 export const DEFAULT_OPERATOR_RECHECK_MS = 10_000
 
-/** One frame of /dashboard/events: the state's snapshot and the metrics' current values. */
+/** One frame of /dashboard/events: the state's snapshot and the metrics' current values, and the relay's where it runs. */
 export interface DashboardFrame extends DashboardSnapshot {
   readonly metrics: MetricsView
+  readonly relay?: RelayPanel
 }
 
 /** One status in /dashboard/history; the error text is left out, as it can echo the recipient. */
@@ -61,11 +65,15 @@ const hidden = { hide: true }
  * answer operators only (an operator key, or the session of a login at /dashboard/session).
  */
 export async function dashboardPlugin (app: FastifyInstance, options: DashboardPluginOptions): Promise<void> {
-  const { statuses, metrics, snapshot } = options
+  const { statuses, metrics, snapshot, relay } = options
   const operatorsOnly = operatorGuard(options.operators)
   registerDashboardLogin(app, options.operators)
   const broadcast = new SnapshotBroadcast({
-    frame: (): DashboardFrame => ({ ...snapshot(), metrics: metrics.view() }),
+    frame: async (): Promise<DashboardFrame> => {
+      // The relay's part reads the store: read first, so the outbound part is the newest.
+      const relayPanel = await relay?.()
+      return { ...snapshot(), metrics: metrics.view(), ...(relayPanel === undefined ? {} : { relay: relayPanel }) }
+    },
     onError: error => { app.log.error({ err: error }, 'dashboard frame failed') },
     ...(options.frameIntervalMs === undefined ? {} : { intervalMs: options.frameIntervalMs }),
     ...(options.maxViewers === undefined ? {} : { maxViewers: options.maxViewers })
