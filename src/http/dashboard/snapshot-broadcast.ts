@@ -32,8 +32,11 @@ export class SnapshotBroadcast {
   readonly #viewers = new Set<ServerResponse>()
   #timer: NodeJS.Timeout | undefined
   #closed = false
-  /** A tick's frame is being made: a slow one (the store) skips ticks instead of piling them up. */
-  #making = false
+  /**
+   * The frame being made, shared by a tick and viewers who come meanwhile: a slow frame (one read
+   * from the store) skips ticks instead of piling them up.
+   */
+  #making: Promise<string | undefined> | undefined
 
   constructor (options: SnapshotBroadcastOptions) {
     this.#options = options
@@ -57,7 +60,7 @@ export class SnapshotBroadcast {
     response.write(`retry: ${RECONNECT_MS}\n\n`)
     this.#viewers.add(response)
     response.once('close', () => { this.#remove(response) })
-    void this.#serialise().then(data => { if (data !== undefined && this.#viewers.has(response)) this.#send(response, data) })
+    void this.#frame().then(data => { if (data !== undefined && this.#viewers.has(response)) this.#send(response, data) })
     this.#timer ??= setInterval(() => { this.#tick() }, this.#options.intervalMs ?? DEFAULT_FRAME_INTERVAL_MS)
     return true
   }
@@ -72,13 +75,18 @@ export class SnapshotBroadcast {
   }
 
   #tick (): void {
-    if (this.#making) return
-    this.#making = true
-    void this.#serialise().then(data => {
-      this.#making = false
+    if (this.#making !== undefined) return
+    // Those watching now; one who comes while the frame is made gets it through add().
+    const audience = [...this.#viewers]
+    void this.#frame().then(data => {
       if (data === undefined) return
-      for (const viewer of this.#viewers) this.#send(viewer, data)
+      for (const viewer of audience) if (this.#viewers.has(viewer)) this.#send(viewer, data)
     })
+  }
+
+  #frame (): Promise<string | undefined> {
+    this.#making ??= this.#serialise().finally(() => { this.#making = undefined })
+    return this.#making
   }
 
   /** The frame as an event; undefined (and onError told) when making it failed. Never rejects. */
