@@ -20,7 +20,10 @@ export interface DashboardPluginOptions {
   snapshot: () => DashboardSnapshot
   /** Who may see the data: operator keys and their login sessions. */
   operators: OperatorAuth
-  /** The relay panel's data, where the relay runs (`relayPanelOf`); without it the page shows no relay panel. */
+  /**
+   * The relay panel's data, where the relay runs (`relayPanelOf`); without it the page shows no
+   * relay panel. When it rejects (the store is away), frames go on with the last one read.
+   */
   relay?: () => Promise<RelayPanel>
   /** Milliseconds between frames on /dashboard/events; 1 000 by default. */
   frameIntervalMs?: number
@@ -65,7 +68,8 @@ const hidden = { hide: true }
  * answer operators only (an operator key, or the session of a login at /dashboard/session).
  */
 export async function dashboardPlugin (app: FastifyInstance, options: DashboardPluginOptions): Promise<void> {
-  const { statuses, metrics, snapshot, relay } = options
+  const { statuses, metrics, snapshot } = options
+  const relay = options.relay === undefined ? undefined : keepingLast(options.relay, error => { app.log.warn({ err: error }, 'dashboard: the relay panel could not be read; the last one is shown') })
   const operatorsOnly = operatorGuard(options.operators)
   registerDashboardLogin(app, options.operators)
   const broadcast = new SnapshotBroadcast({
@@ -117,4 +121,23 @@ export async function dashboardPlugin (app: FastifyInstance, options: DashboardP
     }))
     return await reply.header('cache-control', 'no-store').send({ statuses: entries })
   })
+}
+
+/**
+ * `read`, answering the last value it gave when it rejects (undefined before any), so that a store
+ * away does not stop the whole frame; `onFailure` hears the first failure of each run of them.
+ */
+function keepingLast<T> (read: () => Promise<T>, onFailure: (error: unknown) => void): () => Promise<T | undefined> {
+  let last: T | undefined
+  let failing = false
+  return async () => {
+    try {
+      last = await read()
+      failing = false
+    } catch (error) {
+      if (!failing) onFailure(error)
+      failing = true
+    }
+    return last
+  }
 }

@@ -119,7 +119,7 @@ test('dashboardPlugin streams the relay panel in every frame where the relay run
   assert.deepStrictEqual(frame !== undefined && 'relay' in frame, false)
 })
 
-test('dashboardPlugin makes no frame while the last is still being read, and goes on after one that failed', async t => {
+test('dashboardPlugin makes no frame while the last is still being read, and shows the last relay panel when one could not be read', async t => {
   let calls = 0
   let pending = 0
   let mostPending = 0
@@ -139,7 +139,7 @@ test('dashboardPlugin makes no frame while the last is still being read, and goe
   const response = await openEvents(url)
   const found = await frames(response, 3)
   response.destroy()
-  assert.deepStrictEqual([mostPending, found.map(frame => frame.relay?.accounts !== 2)], [1, [true, true, true]])
+  assert.deepStrictEqual([mostPending, found.map(frame => frame.relay?.accounts)], [1, [1, 1, 3]])
 })
 
 test('dashboardPlugin refuses an event stream past maxViewers with 503', async t => {
