@@ -60,17 +60,17 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
   const { running, metrics, dashboard } = options
   // The operator keys live in the API key file; the sessions of dashboard logins last as long as this app.
   const operators = { keys: options.apiKeys, sessions: new OperatorSessions() }
-  const relayPanel = options.relayPanel
-  const relayView = relayPanel === undefined ? undefined : new RelayView(metrics.registry)
+  // Where the relay runs, the dashboard's relay panel: the relay's metrics read back, and the registry.
+  const relayPanel = options.relayPanel === undefined ? undefined : { view: new RelayView(metrics.registry), gatewayClients: options.relayPanel.gatewayClients }
   const unwatch = [
     subscribeDiagnostics(metrics),
     watchGateway(metrics, running.gateway),
     ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session)),
     watchUnknownOutcomes(metrics.registry, async () => await running.unknownOutcomes.count()),
     watchRelay(metrics.registry, options.relayAccounts, options.relayUnknownPublications, options.relaySegments),
-    ...relayView === undefined ? [] : [relayView.watch()]
+    ...relayPanel === undefined ? [] : [relayPanel.view.watch()]
   ]
-  const relay = relayView === undefined || relayPanel === undefined ? {} : { relay: async () => await relayPanelOf({ view: relayView, gatewayClients: relayPanel.gatewayClients }) }
+  const relay = relayPanel === undefined ? {} : { relay: async () => await relayPanelOf(relayPanel) }
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: await options.transportReady(), smsc: running.smscReady() }
     return { ready: checks.queue && checks.smsc, checks }
