@@ -27,7 +27,8 @@ const NOTICE_OUTCOMES = new Set<string>(relayNoticeOutcomes)
 /** Publish latency buckets (seconds): a post is one or a few HTTPS calls; retries wait seconds. */
 const PUBLISH_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
-const METRIC_NAMES = ['smsgw_relay_rpcs_total', 'smsgw_relay_otps_total', 'smsgw_relay_decryptions_total', 'smsgw_relay_rate_limited_total', 'smsgw_relay_handshakes_total', 'smsgw_relay_accounts', 'smsgw_relay_publishes_total', 'smsgw_relay_publish_seconds', 'smsgw_relay_notices_total', 'smsgw_relay_publications_unknown', 'smsgw_relay_ingress_total', 'smsgw_relay_segments_pending'] as const
+/** Every relay metric's name; the dashboard reads some back (relay-view.ts). */
+export const METRIC_NAMES = ['smsgw_relay_rpcs_total', 'smsgw_relay_otps_total', 'smsgw_relay_decryptions_total', 'smsgw_relay_rate_limited_total', 'smsgw_relay_handshakes_total', 'smsgw_relay_accounts', 'smsgw_relay_publishes_total', 'smsgw_relay_publish_seconds', 'smsgw_relay_notices_total', 'smsgw_relay_publications_unknown', 'smsgw_relay_ingress_total', 'smsgw_relay_segments_pending'] as const
 
 function label (message: unknown, field: string, allowed: Set<string>): string | undefined {
   const value = typeof message === 'object' && message !== null ? (message as Record<string, unknown>)[field] : undefined
