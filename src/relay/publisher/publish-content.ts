@@ -5,7 +5,7 @@ import { INTERNAL_DETAILS, invalidArgument, missingField, RpcFailure } from '../
 import { decodeContent, type Content, type EmailContent, type MessageContent, type TextContent } from '../payload/content.ts'
 import { decodePlatformPayload, type PlatformPayload } from '../payload/platform-payload.ts'
 import { platformByShortcode, type Platform } from '../payload/platforms.ts'
-import { PlatformFailure, type PlatformToken, type Published } from '../platforms/platform-adapter.ts'
+import { PlatformFailure, type PlatformToken, type PostedParts, type Published } from '../platforms/platform-adapter.ts'
 import { publishPublication } from '../relay-diagnostics.ts'
 import { refreshAlert } from './delivery-notice.ts'
 import { publicationDigest } from './publication-key.ts'
@@ -152,7 +152,7 @@ async function platformPublish (parts: PublisherParts, attempt: Attempt, content
   const onDevice = platform.protocol === 'oauth2' && content.accessToken !== undefined && content.accessToken !== '' && content.refreshToken !== undefined && content.refreshToken !== ''
   const token = onDevice ? { ...stored, access_token: content.accessToken, refresh_token: content.refreshToken } : stored
   const withFrom = { ...content, from }
-  const post = latestTokenPoster(token, adapter.protocol === 'pnba' ? async current => await adapter.publish(current, withFrom as MessageContent) : async current => await adapter.publish(current, withFrom))
+  const post = continuingPoster(token, adapter.protocol === 'pnba' ? async current => await adapter.publish(current, withFrom as MessageContent) : async (current, posted) => await adapter.publish(current, withFrom, posted))
   return async () => {
     try {
       const published = await publishWithRetries(post, parts.retry, parts.sleep)
@@ -168,16 +168,20 @@ async function platformPublish (parts: PublisherParts, attempt: Attempt, content
 }
 
 /**
- * The calls of one publish (its retries) share the newest token: a token a failed call refreshed
- * is the next call's (a rotating platform has retired the old refresh token), and it goes back to
- * be stored however the last call ends.
+ * The calls of one publish (its retries) go on from where the last one failed. A token a failed
+ * call refreshed is the next call's (a rotating platform has retired the old refresh token), and
+ * it goes back to be stored however the last call ends. The parts of a thread a failed call
+ * posted are handed to the next, which posts the rest in reply to them: no part twice. (A crash
+ * loses them with the rest of the attempt: the record stays `publishing`, and nothing of it is
+ * posted again.)
  */
-function latestTokenPoster (token: PlatformToken, publish: (token: PlatformToken) => Promise<Published>): () => Promise<Published> {
+function continuingPoster (token: PlatformToken, publish: (token: PlatformToken, posted: PostedParts) => Promise<Published>): () => Promise<Published> {
   let current = token
   let refreshed: PlatformToken | undefined
+  let posted: PostedParts = []
   return async () => {
     try {
-      const published = await publish(current)
+      const published = await publish(current, posted)
       return published.refreshedToken === undefined && refreshed !== undefined ? { ...published, refreshedToken: refreshed } : published
     } catch (error) {
       if (!(error instanceof PlatformFailure)) throw error
@@ -185,7 +189,8 @@ function latestTokenPoster (token: PlatformToken, publish: (token: PlatformToken
         current = error.refreshedToken
         refreshed = current
       }
-      throw refreshed === undefined || error.refreshedToken !== undefined ? error : new PlatformFailure(error.kind, error.message, error.retryAfterMs, refreshed)
+      if (error.postedParts.length > posted.length) posted = error.postedParts
+      throw refreshed === undefined || error.refreshedToken !== undefined ? error : new PlatformFailure(error.kind, error.message, error.retryAfterMs, refreshed, error.postedParts)
     }
   }
 }
