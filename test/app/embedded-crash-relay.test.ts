@@ -204,8 +204,9 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
   // The faults happened: a kill cut forwards off; the rest were answered and published.
   assert.ok(tally.cutOff > 0, 'no forward was cut off by a kill')
   assert.ok(tally.answered >= forwards.length - KILLS * SENDERS, `answered ${tally.answered}`)
-  // The unknown are the publishes in flight at a kill: at most one per phone sending then.
-  assert.ok(unknownAfterKill.every(unknown => unknown <= SENDERS), `unknown per kill ${unknownAfterKill.join(', ')}`)
+  // The unknown are the publishes in flight at a kill: at most one per phone sending then and per
+  // forward the recovery worker was taking up (a batch of 16, relay-ingress.ts).
+  assert.ok(unknownAfterKill.every(unknown => unknown <= SENDERS + 16), `unknown per kill ${unknownAfterKill.join(', ')}`)
   assert.equal(tally.unknown, unknownAfterKill.reduce((sum, n) => sum + n, 0), 'no publication left unknown but by a kill')
 
   // Nothing in clear in the store.
