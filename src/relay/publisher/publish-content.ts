@@ -65,7 +65,8 @@ export async function publishContent (parts: PublisherParts, request: PublishCon
   // Claimed before the decryption, which uses the payload's ratchet key for good: a crash after it
   // leaves the record (unknown, reported), never a stored forward that can neither be decrypted
   // again nor is reported. Given up (released) when the payload is refused before the platform.
-  if (!await parts.publications.claim(key, platform.name, parts.nowMs())) return answerFromRecord(await parts.publications.get(key), observe)
+  const claimed = await parts.publications.claim(key, platform.name, parts.nowMs()).catch((error: unknown) => { observe('error'); throw error })
+  if (!claimed) return answerFromRecord(await parts.publications.get(key), observe)
   const sender = request.metadata.From ?? ''
   let settled: Settled
   try {
