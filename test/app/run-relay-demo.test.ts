@@ -26,16 +26,25 @@ async function posts (platformsUrl: string): Promise<RecordedPostJson[]> {
   return ((await (await fetch(`${platformsUrl}/_sim/posts`)).json()) as { posts: RecordedPostJson[] }).posts
 }
 
-/** The correl-ids of the demo client's delivery notices with their statuses, as the dashboard's next frame lists them. */
-async function noticesOnDashboard (url: string, operatorKey: string): Promise<Array<{ correlId: string, statuses: string[] }>> {
+interface DashboardFrame {
+  requests: Array<{ clientId: string, correlId: string, statuses: string[] }>
+  relay?: { ingress: Array<{ ingress: string, counts: Record<string, number> }>, publishes: Array<{ platform: string, counts: Record<string, number> }> }
+}
+
+/** The dashboard's next frame (GET /dashboard/events), as the operator's page reads it. */
+async function dashboardFrame (url: string, operatorKey: string): Promise<DashboardFrame> {
   const frames = await fetch(`${url}/dashboard/events`, { headers: { authorization: `Bearer ${operatorKey}` } })
   assert.equal(frames.status, 200)
   const reader = (frames.body as ReadableStream<Uint8Array>).getReader()
   let frame = ''
   while (!frame.includes('\n\n')) frame += new TextDecoder().decode((await reader.read()).value)
   await reader.cancel()
-  const { requests } = JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? '{}') as { requests: Array<{ clientId: string, correlId: string, statuses: string[] }> }
-  return requests.filter(request => request.clientId === 'demo' && request.correlId.startsWith('relay-notice-'))
+  return JSON.parse(/^data: (.*)$/m.exec(frame)?.[1] ?? '{}') as DashboardFrame
+}
+
+/** The demo client's delivery notices among the dashboard's requests, with their statuses. */
+async function noticesOnDashboard (url: string, operatorKey: string): Promise<Array<{ correlId: string, statuses: string[] }>> {
+  return (await dashboardFrame(url, operatorKey)).requests.filter(request => request.clientId === 'demo' && request.correlId.startsWith('relay-notice-'))
     .map(request => ({ correlId: request.correlId, statuses: request.statuses }))
 }
 
@@ -67,6 +76,9 @@ test('npm start shows both directions: the printed relay app commands post to th
   // The notice goes over SMPP to the demo SMSC, which confirms its delivery.
   const key = operatorKey ?? assert.fail('no operator key on the first start')
   await eventually('the delivery notice delivered', async () => (await noticesOnDashboard(url, key)).some(notice => notice.statuses.includes('DELIVERED')), 30_000)
+  // The relay panel counts the payload in by SMPP and its publish to Mastodon.
+  const { relay } = await dashboardFrame(url, key)
+  assert.deepEqual([relay?.ingress.find(ingress => ingress.ingress === 'smpp')?.counts.published, relay?.publishes.find(publishes => publishes.platform === 'mastodon')?.counts.published], [1, 1])
   await stop(first)
   const keyFiles = ['identifier.key', 'pepper.key', 'sealing.keys', 'demo-app.password', 'demo-user.password'].map(name => join(dataDir, 'relay', name))
   const keys = await Promise.all(keyFiles.map(async file => await readFile(file, 'utf8')))
