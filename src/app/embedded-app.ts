@@ -21,6 +21,7 @@ import { relayOutbound } from './relay-outbound.ts'
 import { EmbeddedRelayIngress } from './relay-ingress-app.ts'
 import { configuredPublisher } from './relay-publisher.ts'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, LOOPBACK_CLIENT, prepareDemo, type DemoFiles } from './demo-setup.ts'
+import { startRelayDemo, type RelayDemo } from './relay-demo.ts'
 
 export interface EmbeddedAppOptions {
   /** Folder of the store, the demo vault and the API keys. */
@@ -58,6 +59,8 @@ export interface EmbeddedApp {
   readonly relayGrpcPort: number | undefined
   /** The port of publisher.v1.Publisher, when relay.publisherGrpcPort is set (docs/relay.md, "Publisher"). */
   readonly relayPublisherGrpcPort: number | undefined
+  /** The demo's relay (its simulators and files), with no configuration file. */
+  readonly relayDemo: RelayDemo | undefined
   close: () => Promise<void>
 }
 
@@ -88,7 +91,9 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
   const demo = options.configFile === undefined ? await prepareDemo(options.dataDir) : undefined
   const simulator = demo === undefined ? undefined : await startSimulator(options.smscPort)
   if (simulator !== undefined) started.push(async () => { await simulator.close() })
-  const demoOverrides: DeepPartial<GatewayConfig> = demo === undefined || simulator === undefined
+  const relayDemo = simulator === undefined ? undefined : await startRelayDemo(options.dataDir, simulator)
+  if (relayDemo !== undefined) started.push(async () => { await relayDemo.close() })
+  const demoOverrides: DeepPartial<GatewayConfig> = demo === undefined || simulator === undefined || relayDemo === undefined
     ? {}
     : {
         vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
@@ -96,7 +101,8 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
         smpp: { host: '127.0.0.1', port: simulator.address.port, ...DEMO_SMSC_ACCOUNT },
         // The demo client owns every number: an SMS injected into the simulator reaches it.
         inbound: { owners: [{ client: DEMO_CLIENT, prefixes: [''] }] },
-        pipeline: { maxInFlight: 500 }
+        pipeline: { maxInFlight: 500 },
+        relay: relayDemo.config
       }
   const overrides = options.storeUrl === undefined ? demoOverrides : { ...demoOverrides, store: { url: options.storeUrl } }
   const { config, warnings } = await loadConfigWithWarnings({ file: options.configFile, env: options.env, overrides })
@@ -143,6 +149,7 @@ async function startAll (options: EmbeddedAppOptions, started: Array<() => Promi
     simulator,
     relayGrpcPort: relayVault?.port,
     relayPublisherGrpcPort: publisherServer?.port,
+    relayDemo,
     // Stops what it started, last first: the same list a failed start unwinds.
     close: async () => { for (const stop of [...started].reverse()) await stop() }
   }

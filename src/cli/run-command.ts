@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { dataDirOf } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
+import { relayDemoLines, relayDemoSummary, type RelayDemoWelcome } from './relay-demo-welcome.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 interface RunOptions { data: string, config?: string, store?: string, host: string, port: string, smscPort: string }
@@ -8,7 +9,7 @@ interface RunOptions { data: string, config?: string, store?: string, host: stri
 /** `smsgw run`: everything on one machine, no Kafka: the default of `npm start`. */
 export function addRunCommand (program: Command, io: ProgramIo): void {
   program.command('run')
-    .description('run the whole gateway on this machine: durable queue, HTTP API, dashboard, and a demo SMSC')
+    .description('run the whole gateway on this machine: durable queue, HTTP API, dashboard; without --config, a demo of both directions (SMSC and platform simulators, the relay)')
     .option('--data <dir>', 'folder of the store, the demo vault and the API keys (api-keys.json unless $SMSGW_API_KEYS_FILE names another)', dataDirOf(io.env))
     .option('--config <file>', 'configuration file (without it the demo defaults apply)')
     .option('--store <url>', 'a postgres:// URL to keep the queue and statuses in PostgreSQL (default: smsgw.db in the data folder; config store.url, $SMSGW_STORE_URL)')
@@ -35,7 +36,7 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
     })
 }
 
-function welcome (url: string, data: string, app: { store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, newTestApiKey: string | undefined, apiKeyFile: string, newOperatorKey: string | undefined, smsc: string | undefined }): string {
+function welcome (url: string, data: string, app: Omit<RelayDemoWelcome, 'url' | 'relayDemo'> & { relayDemo: RelayDemoWelcome['relayDemo'] | undefined, store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, newTestApiKey: string | undefined, apiKeyFile: string, newOperatorKey: string | undefined, smsc: string | undefined }): string {
   const operatorKey = app.newOperatorKey === undefined
     ? `<the operator key printed at the first start; or: bin/smsgw api-key operator create --file ${app.apiKeyFile}>`
     : `${app.newOperatorKey}   (shown once: the dashboard's login)`
@@ -48,6 +49,8 @@ function welcome (url: string, data: string, app: { store: string, demo: { publi
     `  metrics     ${url}/metrics   health ${url}/healthz ${url}/readyz`
   ]
   if (app.smsc !== undefined) lines.push(`  SMSC        simulator on ${app.smsc} (clients: test answers by loop-back, demo goes over SMPP)`)
+  const relayDemo = app.relayDemo === undefined ? undefined : { ...app, url, relayDemo: app.relayDemo }
+  if (relayDemo !== undefined) lines.push(...relayDemoSummary(relayDemo))
   if (app.demo !== undefined) {
     const key = app.newApiKey === undefined ? `<the demo key printed at the first start; or: bin/smsgw api-key create demo --file ${app.apiKeyFile}>` : app.newApiKey
     lines.push(
@@ -62,6 +65,7 @@ function welcome (url: string, data: string, app: { store: string, demo: { publi
     )
     lines.push(...loopBackLines(url, data, app))
   }
+  if (relayDemo !== undefined) lines.push(...relayDemoLines(relayDemo))
   lines.push('', 'Ctrl-C stops it.', '')
   return lines.join('\n')
 }

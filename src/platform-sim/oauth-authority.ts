@@ -68,6 +68,10 @@ export interface OAuthAuthorityOptions {
   readonly clients: readonly SimClient[]
   readonly tokenLifetimeSeconds?: number
   readonly now?: () => number
+  /** Grants issued by an earlier run (its `grants()`), live again: the demo's links survive a restart. */
+  readonly grants?: readonly Grant[]
+  /** Called after each change of the live grants (issued, refreshed, revoked), to keep them. */
+  readonly onGrantsChanged?: () => void
 }
 
 export class OAuthAuthority {
@@ -77,11 +81,23 @@ export class OAuthAuthority {
   readonly #codes = new Map<string, PendingCode>()
   readonly #byAccess = new Map<string, Grant>()
   readonly #byRefresh = new Map<string, Grant>()
+  readonly #onGrantsChanged: () => void
 
   constructor (options: OAuthAuthorityOptions) {
     this.#clients = new Map(options.clients.map(client => [client.clientId, client]))
     this.#lifetimeSeconds = options.tokenLifetimeSeconds ?? DEFAULT_TOKEN_LIFETIME_SECONDS
     this.#now = options.now ?? Date.now
+    this.#onGrantsChanged = options.onGrantsChanged ?? (() => {})
+    // The latest MAX_GRANTS of a known client: a grant of a client no longer accepted is gone.
+    for (const grant of (options.grants ?? []).filter(grant => this.#clients.get(grant.clientId)?.platform === grant.platform).slice(-MAX_GRANTS)) {
+      this.#byAccess.set(grant.accessToken, grant)
+      this.#byRefresh.set(grant.refreshToken, grant)
+    }
+  }
+
+  /** The live grants, oldest first (expired access tokens included: their refresh tokens still work). */
+  grants (): Grant[] {
+    return [...this.#byAccess.values()]
   }
 
   client (clientId: string): SimClient | undefined {
@@ -159,6 +175,7 @@ export class OAuthAuthority {
     }
     this.#byAccess.set(grant.accessToken, grant)
     this.#byRefresh.set(grant.refreshToken, grant)
+    this.#onGrantsChanged()
     return {
       access_token: grant.accessToken,
       refresh_token: grant.refreshToken,
@@ -173,6 +190,7 @@ export class OAuthAuthority {
     if (grant === undefined) return
     this.#byAccess.delete(grant.accessToken)
     this.#byRefresh.delete(grant.refreshToken)
+    this.#onGrantsChanged()
   }
 
   #dropExpiredCodes (): void {

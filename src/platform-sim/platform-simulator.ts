@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net'
 import { setTimeout as delay } from 'node:timers/promises'
 import { controlRoutes } from './control-routes.ts'
+import { openGrantsFile } from './grants-file.ts'
 import { ActiveFaults, faultKinds, type Fault } from './faults.ts'
 import { OAuthAuthority, type SimClient } from './oauth-authority.ts'
 import { oauthRoutes } from './oauth-routes.ts'
@@ -31,6 +32,8 @@ export interface PlatformSimulatorOptions {
   readonly autoApprove?: boolean
   /** The clock of token expiry, in milliseconds since the epoch (tests). */
   readonly now?: () => number
+  /** A file the live grants are kept in, so tokens issued stay good across restarts (the demo); none, memory only. */
+  readonly grantsFile?: string
 }
 
 export interface PlatformSimulator {
@@ -53,7 +56,13 @@ export function defaultSimClients (): SimClient[] {
 export async function startPlatformSimulator (options: PlatformSimulatorOptions = {}): Promise<PlatformSimulator> {
   const clients = options.clients ?? defaultSimClients()
   const now = options.now ?? Date.now
-  const authority = new OAuthAuthority({ clients, now, ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }) })
+  const grantsFile = options.grantsFile === undefined ? undefined : await openGrantsFile(options.grantsFile)
+  const authority: OAuthAuthority = new OAuthAuthority({
+    clients,
+    now,
+    ...(options.tokenLifetimeSeconds === undefined ? {} : { tokenLifetimeSeconds: options.tokenLifetimeSeconds }),
+    ...(grantsFile === undefined ? {} : { grants: grantsFile.grants, onGrantsChanged: () => { grantsFile.keep(() => authority.grants()) } })
+  })
   const posts = new RecordedPosts(options.maxRecordedPosts)
   const faults = new ActiveFaults()
   const closing = new AbortController()
@@ -81,6 +90,7 @@ export async function startPlatformSimulator (options: PlatformSimulatorOptions 
     const closed = new Promise<void>(resolve => { server.close(() => { resolve() }) })
     server.closeAllConnections()
     await closed
+    await grantsFile?.flushed()
   }
   return {
     url: `http://${host}:${address.port}`,
