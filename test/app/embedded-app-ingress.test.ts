@@ -4,11 +4,9 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { startEmbeddedApp } from '../../src/app/embedded-app.ts'
 import { createLogger } from '../../src/log/logger.ts'
-import { startPlatformSimulator } from '../../src/platform-sim/index.ts'
 import { commandStatus } from '../../src/smpp/codec/index.ts'
-import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
-import { eventually, temporaryFolder } from './app-fixtures.ts'
-import { relayConfigFile, signUpAndLink, SMSC_ACCOUNT, sqliteBytes } from './relay-app-fixture.ts'
+import { eventually } from './app-fixtures.ts'
+import { relayConfigFile, relaySimulators, signUpAndLink, sqliteBytes } from './relay-app-fixture.ts'
 
 // Issue 12, "Done when": in `smsgw run` with relay.ingress, a gateway phone's forward (POST
 // /v3/publish on the app's HTTP port) and an MO on our own SMPP bind for a relay number both end as
@@ -19,12 +17,7 @@ const PHONE = '+237650000043'
 const RELAY_NUMBER = '15505'
 
 test('smsgw run with relay.ingress: a phone\'s forward and an MO for a relay number are published to the platform simulator, each with its notice; nothing in clear', { timeout: 90_000 }, async t => {
-  const folder = await temporaryFolder('embedded-ingress')
-  const dataDir = join(folder, 'data')
-  const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 20, port: 0 })
-  t.after(async () => { await smsc.close() })
-  const platforms = await startPlatformSimulator({ autoApprove: true })
-  t.after(async () => { await platforms.close() })
+  const { folder, dataDir, smsc, platforms } = await relaySimulators(t, 'embedded-ingress', { autoApprove: true })
   const configFile = await relayConfigFile(folder, dataDir, smsc, platforms, { phones: [PHONE], relayNumber: RELAY_NUMBER })
   const logLines: string[] = []
   const log = createLogger({ level: 'debug', destination: { write: (line: string) => { logLines.push(line) } } })

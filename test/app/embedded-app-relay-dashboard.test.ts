@@ -9,13 +9,11 @@ import type { Page } from 'playwright-core'
 import { startEmbeddedApp } from '../../src/app/embedded-app.ts'
 import type { DashboardFrame } from '../../src/http/dashboard/index.ts'
 import { createLogger } from '../../src/log/logger.ts'
-import { startPlatformSimulator } from '../../src/platform-sim/index.ts'
 import { commandStatus } from '../../src/smpp/codec/index.ts'
-import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { smsgw } from '../cli/gateway-client-cli.ts'
 import { firstFrame, logIn, openBrowser } from '../http/dashboard/dashboard-browser-fixture.ts'
-import { eventually, temporaryFolder } from './app-fixtures.ts'
-import { relayConfigFile, signUpAndLink, SMSC_ACCOUNT } from './relay-app-fixture.ts'
+import { eventually } from './app-fixtures.ts'
+import { relayConfigFile, relaySimulators, signUpAndLink } from './relay-app-fixture.ts'
 
 // Issue 13, "The dashboard": `smsgw run` with the relay on shows a relay panel, live: payloads in
 // by ingress and outcome, publishes by platform and outcome, decrypt failures, publish latency,
@@ -55,12 +53,7 @@ function lastPublishedOf (stream: string, operator: string): number {
 }
 
 test('smsgw run with the relay: the dashboard\'s relay panel counts a forward, an MO, a publish and a decrypt failure live, lists the gateway client without its number, and shows no number, token or text', { timeout: 120_000 }, async t => {
-  const folder = await temporaryFolder('embedded-relay-dashboard')
-  const dataDir = join(folder, 'data')
-  const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 20, port: 0 })
-  t.after(async () => { await smsc.close() })
-  const platforms = await startPlatformSimulator({ autoApprove: true })
-  t.after(async () => { await platforms.close() })
+  const { folder, dataDir, smsc, platforms } = await relaySimulators(t, 'embedded-relay-dashboard', { autoApprove: true })
   const configFile = await relayConfigFile(folder, dataDir, smsc, platforms, { phones: [PHONE], relayNumber: RELAY_NUMBER })
   // A gateway phone, registered and given a forwarding key with the CLI, as an operator does.
   const where = ['--config', configFile, '--data', dataDir]

@@ -4,14 +4,16 @@ import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, prepareDemo } from '../../src/app/demo-setup.ts'
-import type { SimClient } from '../../src/platform-sim/index.ts'
+import type { TestContext } from 'node:test'
+import { startPlatformSimulator, type PlatformSimulator, type SimClient } from '../../src/platform-sim/index.ts'
 import { encodePlatformPayload, platforms as relayPlatforms } from '../../src/relay/payload/index.ts'
 import { computeDeviceId } from '../../src/relay/vault/index.ts'
-import type { SmscSimulator } from '../../src/smpp/simulator/index.ts'
+import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { completeOnApp, keyFields, newAppKeys } from '../relay/grpc/app-client.ts'
 import { entityClient } from '../relay/grpc/entity-harness.ts'
 import { publisherClient, textContentV2 } from '../relay/publisher/publisher-harness.ts'
 import { withAdmin } from '../store/store-kinds.ts'
+import { temporaryFolder } from './app-fixtures.ts'
 
 // `smsgw run` with the relay on (vault, publisher, and the ingress where a test wants it) over an
 // SMSC simulator and the platform simulator, and the RelaySMS app's side of it: sign up with the
@@ -22,6 +24,24 @@ export const SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
 /** The development code of relay.otpDevelopmentCode: it proves the numbers of `phones`. */
 export const OTP = '246810'
 export const REDIRECT = 'https://relay.smswithoutborders.com/android'
+
+export interface RelaySimulators {
+  /** A temporary folder for the configuration and its files; `dataDir` is in it. */
+  readonly folder: string
+  readonly dataDir: string
+  readonly smsc: SmscSimulator
+  readonly platforms: PlatformSimulator
+}
+
+/** A temporary folder `prefix`, an SMSC simulator and the platform simulator (its OAuth `autoApprove` on or off), closed when the test ends. */
+export async function relaySimulators (t: TestContext, prefix: string, options: { autoApprove: boolean }): Promise<RelaySimulators> {
+  const folder = await temporaryFolder(prefix)
+  const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 20, port: 0 })
+  t.after(async () => { await smsc.close() })
+  const platforms = await startPlatformSimulator({ autoApprove: options.autoApprove })
+  t.after(async () => { await platforms.close() })
+  return { folder, dataDir: join(folder, 'data'), smsc, platforms }
+}
 
 /** The platform simulator as the configuration needs it: in this process or in a process of its own. */
 export interface PlatformSimulatorAt {

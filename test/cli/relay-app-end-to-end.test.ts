@@ -5,12 +5,12 @@ import { join } from 'node:path'
 import { test } from 'node:test'
 import { startEmbeddedApp } from '../../src/app/embedded-app.ts'
 import { createLogger } from '../../src/log/logger.ts'
-import { DEFAULT_SIM_ACCOUNT, startPlatformSimulator } from '../../src/platform-sim/index.ts'
+import { DEFAULT_SIM_ACCOUNT } from '../../src/platform-sim/index.ts'
 import { consentAtSimulator } from '../../src/relay/client/index.ts'
-import { SmscSimulator, startMoControl } from '../../src/smpp/simulator/index.ts'
+import { startMoControl } from '../../src/smpp/simulator/index.ts'
+import { OTP, REDIRECT, relayConfigFile, relaySimulators } from '../app/relay-app-fixture.ts'
 import { eventually } from '../harness/eventually.ts'
-import { OTP, REDIRECT, relayConfigFile, SMSC_ACCOUNT } from '../app/relay-app-fixture.ts'
-import { smsgw, smsgwLines, temporaryFolder } from './cli-fixtures.ts'
+import { smsgw, smsgwLines } from './cli-fixtures.ts'
 
 // The whole inbound direction driven by `smsgw relay app`, in-process, against `smsgw run` with the
 // relay (vault and publisher gRPC, ingress on HTTP and on our SMPP bind for a relay number), the
@@ -23,14 +23,9 @@ const PHONE = '+237650000044'
 const RELAY_NUMBER = '15505'
 
 test('smsgw relay app against smsgw run: signup, link Mastodon at the simulator, send by /v3/publish and by MO; each post recorded once', { timeout: 120_000 }, async t => {
-  const folder = await temporaryFolder('relay-app-e2e')
-  const dataDir = join(folder, 'data')
-  const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 20, port: 0 })
-  t.after(async () => { await smsc.close() })
+  const { folder, dataDir, smsc, platforms } = await relaySimulators(t, 'relay-app-e2e', { autoApprove: false })
   const control = await startMoControl(smsc, { host: '127.0.0.1', port: 0 })
   t.after(async () => { await control.close() })
-  const platforms = await startPlatformSimulator({ autoApprove: false })
-  t.after(async () => { await platforms.close() })
   const configFile = await relayConfigFile(folder, dataDir, smsc, platforms, { phones: [PHONE], relayNumber: RELAY_NUMBER, relay: { requireForwarderKey: true } })
   const write = async (name: string, text: string): Promise<string> => {
     const file = join(folder, name)
