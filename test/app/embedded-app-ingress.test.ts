@@ -6,7 +6,8 @@ import { startEmbeddedApp } from '../../src/app/embedded-app.ts'
 import { createLogger } from '../../src/log/logger.ts'
 import { commandStatus } from '../../src/smpp/codec/index.ts'
 import { eventually } from './app-fixtures.ts'
-import { relayConfigFile, relaySimulators, signUpAndLink, sqliteBytes } from './relay-app-fixture.ts'
+import { sqliteBytes } from '../store/at-rest.ts'
+import { relayConfigFile, relaySimulators, signUpAndLink } from './relay-app-fixture.ts'
 
 // Issue 12, "Done when": in `smsgw run` with relay.ingress, a gateway phone's forward (POST
 // /v3/publish on the app's HTTP port) and an MO on our own SMPP bind for a relay number both end as

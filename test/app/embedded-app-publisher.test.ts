@@ -9,9 +9,10 @@ import { startPlatformSimulator, type PlatformSimulator } from '../../src/platfo
 import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { entityClient } from '../relay/grpc/entity-harness.ts'
 import { publisherClient } from '../relay/publisher/publisher-harness.ts'
+import { postgresText, sqliteBytes } from '../store/at-rest.ts'
 import { newPostgresLocation } from '../store/store-kinds.ts'
 import { temporaryFolder } from './app-fixtures.ts'
-import { postgresText, relayConfigFile, signUpAndLink, SMSC_ACCOUNT, sqliteBytes } from './relay-app-fixture.ts'
+import { relayConfigFile, signUpAndLink, SMSC_ACCOUNT } from './relay-app-fixture.ts'
 
 // `smsgw run` with relay.publisherGrpcPort, end to end on SQLite and on PostgreSQL: the app signs
 // up (vault.v1.Entity), links Mastodon through publisher.v1.Publisher with the platform simulator

@@ -11,9 +11,10 @@ import { identifierKeyFromKeyFile } from '../../src/relay/vault/index.ts'
 import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { openStore } from '../../src/store/open-store.ts'
 import type { RelayPublication } from '../../src/store/relay-publications.ts'
+import { postgresText, sqliteBytes } from '../store/at-rest.ts'
 import { newPostgresLocation, withAdmin } from '../store/store-kinds.ts'
 import { eventually, temporaryFolder, within } from './app-fixtures.ts'
-import { type PlatformSimulatorAt, postgresText, relayConfigFile, signUpAndLink, SMSC_ACCOUNT, sqliteBytes } from './relay-app-fixture.ts'
+import { type PlatformSimulatorAt, relayConfigFile, signUpAndLink, SMSC_ACCOUNT } from './relay-app-fixture.ts'
 import { childEnv, REPO, RunChild, SMSGW } from './run-child.ts'
 
 // The relay's fault test (issue 12, "Scale and reliability"): `bin/smsgw run` with the vault, the

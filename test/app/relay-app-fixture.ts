@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, prepareDemo } from '../../src/app/demo-setup.ts'
 import type { TestContext } from 'node:test'
@@ -12,7 +11,6 @@ import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { completeOnApp, keyFields, newAppKeys } from '../relay/grpc/app-client.ts'
 import { entityClient } from '../relay/grpc/entity-harness.ts'
 import { publisherClient, textContentV2 } from '../relay/publisher/publisher-harness.ts'
-import { withAdmin } from '../store/store-kinds.ts'
 import { temporaryFolder } from './app-fixtures.ts'
 
 // `smsgw run` with the relay on (vault, publisher, and the ingress where a test wants it) over an
@@ -165,21 +163,4 @@ export async function signUpAndLink (ports: { vault: number, publisher: number }
 async function autoApproved (authorizationUrl: string): Promise<string> {
   const redirect = await fetch(authorizationUrl, { redirect: 'manual' })
   return new URL(redirect.headers.get('location') ?? assert.fail('no redirect')).searchParams.get('code') ?? assert.fail('no code')
-}
-
-/** The bytes of a SQLite store's file and its write-ahead log, to search for plaintext. */
-export async function sqliteBytes (file: string): Promise<Buffer> {
-  return Buffer.concat(await Promise.all([file, `${file}-wal`].filter(name => existsSync(name)).map(async name => await readFile(name))))
-}
-
-/** Every row of every table of a PostgreSQL store's schema, as text (bytea columns as their bytes); `table` must be among them. */
-export async function postgresText (url: string, table: string): Promise<Buffer> {
-  return await withAdmin(async admin => {
-    const { rows: tables } = await admin.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
-    const asText = (_key: string, value: unknown): unknown => (value as { type?: unknown })?.type === 'Buffer' ? Buffer.from((value as { data: number[] }).data).toString('latin1') : value
-    const dumps: string[] = []
-    for (const { table_name: name } of tables) dumps.push(JSON.stringify((await admin.query(`SELECT * FROM "${name}"`)).rows, asText))
-    assert.ok(tables.some(({ table_name: name }) => name === table), `no table ${table}`)
-    return Buffer.from(dumps.join('\n'))
-  }, url)
 }
