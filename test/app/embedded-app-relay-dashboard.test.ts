@@ -1,20 +1,19 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Page } from 'playwright-core'
+import type { Page } from 'playwright-core'
 import { startEmbeddedApp } from '../../src/app/embedded-app.ts'
 import type { DashboardFrame } from '../../src/http/dashboard/index.ts'
 import { createLogger } from '../../src/log/logger.ts'
-import { startPlatformSimulator } from '../../src/platform-sim/index.ts'
 import { commandStatus } from '../../src/smpp/codec/index.ts'
-import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { smsgw } from '../cli/gateway-client-cli.ts'
-import { eventually, temporaryFolder } from './app-fixtures.ts'
-import { relayConfigFile, signUpAndLinkMastodon, SMSC_ACCOUNT } from './relay-app-fixture.ts'
+import { firstFrame, logIn, openBrowser } from '../http/dashboard/dashboard-browser-fixture.ts'
+import { eventually } from './app-fixtures.ts'
+import { relayConfigFile, relaySimulators, signUpAndLink } from './relay-app-fixture.ts'
 
 // Issue 13, "The dashboard": `smsgw run` with the relay on shows a relay panel, live: payloads in
 // by ingress and outcome, publishes by platform and outcome, decrypt failures, publish latency,
@@ -23,11 +22,6 @@ import { relayConfigFile, signUpAndLinkMastodon, SMSC_ACCOUNT } from './relay-ap
 // HTTP and an MO over SMPP, the real Mastodon client against the platform simulator, Chromium.
 // No number, token, payload or post text reaches the page or its event stream.
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'
-]
 const VIEWPORT = { width: 1440, height: 1080 }
 // The screenshot goes to a temp file; SMSGW_UPDATE_SCREENSHOT=1 writes docs/dashboard-relay.png
 // instead, so a test run does not change a tracked file (as test/http/dashboard/dashboard-browser.test.ts).
@@ -51,21 +45,6 @@ async function countsRow (page: Page, table: string, name: string): Promise<Reco
   return Object.fromEntries(headers.map((header, index) => [header, cells[index] ?? '']))
 }
 
-/** The text of an event stream up to the end of its first frame. */
-async function firstFrame (url: string, headers: Record<string, string>): Promise<string> {
-  const response = await fetch(url, { headers })
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-  const decoder = new TextDecoder()
-  let received = ''
-  while (!/^data: .*\n\n/m.test(received)) {
-    const { value, done } = await reader.read()
-    if (done) break
-    received += decoder.decode(value, { stream: true })
-  }
-  await reader.cancel()
-  return received
-}
-
 /** When the gateway client of `operator` last published, as the frame in `stream` says. */
 function lastPublishedOf (stream: string, operator: string): number {
   const frame = JSON.parse(stream.slice(stream.indexOf('data: ') + 'data: '.length)) as DashboardFrame
@@ -74,13 +53,8 @@ function lastPublishedOf (stream: string, operator: string): number {
 }
 
 test('smsgw run with the relay: the dashboard\'s relay panel counts a forward, an MO, a publish and a decrypt failure live, lists the gateway client without its number, and shows no number, token or text', { timeout: 120_000 }, async t => {
-  const folder = await temporaryFolder('embedded-relay-dashboard')
-  const dataDir = join(folder, 'data')
-  const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 20, port: 0 })
-  t.after(async () => { await smsc.close() })
-  const platforms = await startPlatformSimulator({ autoApprove: true })
-  t.after(async () => { await platforms.close() })
-  const configFile = await relayConfigFile(folder, dataDir, smsc, platforms, { phone: PHONE, relayNumber: RELAY_NUMBER })
+  const { folder, dataDir, smsc, platforms } = await relaySimulators(t, 'embedded-relay-dashboard', { autoApprove: true })
+  const configFile = await relayConfigFile(folder, dataDir, smsc, platforms, { phones: [PHONE], relayNumber: RELAY_NUMBER })
   // A gateway phone, registered and given a forwarding key with the CLI, as an operator does.
   const where = ['--config', configFile, '--data', dataDir]
   const added = await smsgw(['relay', 'gateway-client', 'add', GATEWAY_PHONE, '--operator', 'MTN Cameroon', '--operator-code', '62401', '--protocols', 'https', ...where])
@@ -96,20 +70,8 @@ test('smsgw run with the relay: the dashboard\'s relay panel counts a forward, a
   t.after(async () => { await app.close() })
   const operatorKey = app.newOperatorKey ?? assert.fail('no operator key made')
 
-  const userDataDir = await mkdtemp(join(tmpdir(), 'smsgw-chromium-'))
-  const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: VIEWPORT })
-  t.after(async () => {
-    await browser.close()
-    await rm(userDataDir, { recursive: true, force: true })
-  })
-  const page = await browser.newPage()
-  const problems: string[] = []
-  page.on('console', message => { if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text()) })
-  page.on('pageerror', error => { problems.push(error.message) })
-  await page.goto(`${app.url}/dashboard`)
-  await page.locator('#operator-key').fill(operatorKey)
-  await page.locator('#login-form button[type=submit]').click()
-  await page.locator('#live[data-live="true"]').waitFor({ timeout: 10_000 })
+  const { page, problems } = await openBrowser(t, VIEWPORT)
+  await logIn(page, `${app.url}/dashboard`, operatorKey)
 
   // Before any traffic: the panel is there, with the registered phone and nothing counted.
   await page.locator('#relay').waitFor({ state: 'visible', timeout: 10_000 })
@@ -125,7 +87,7 @@ test('smsgw run with the relay: the dashboard\'s relay panel counts a forward, a
 
   // Traffic: a user signs up and links Mastodon; the gateway phone forwards a post, the network
   // brings another to our own bind, and a third arrives with its ratchet tag broken.
-  const user = await signUpAndLinkMastodon({ vault: app.relayGrpcPort ?? assert.fail('no vault'), publisher: app.relayPublisherGrpcPort ?? assert.fail('no publisher') }, PHONE)
+  const user = await signUpAndLink({ vault: app.relayGrpcPort ?? assert.fail('no vault'), publisher: app.relayPublisherGrpcPort ?? assert.fail('no publisher') }, PHONE)
   const texts = [`Market prices at noon ${randomUUID()}`, `Road to Kumba open ${randomUUID()}`, `Never seen ${randomUUID()}`]
   const payloads = [user.payload(texts[0] as string), user.payload(texts[1] as string), user.payload(texts[2] as string, { tampered: true })]
   const forward = async (payload: string): Promise<Response> => await fetch(`${app.url}/v3/publish`, {
@@ -163,7 +125,7 @@ test('smsgw run with the relay: the dashboard\'s relay panel counts a forward, a
   // Nothing that names or says anything: not in the DOM, its text, or the event stream.
   const html = await page.content()
   const text = await page.locator('body').innerText()
-  const secrets = [PHONE, PHONE.slice(1), PHONE.slice(4), GATEWAY_PHONE, GATEWAY_PHONE.slice(1), GATEWAY_PHONE.slice(4), OTHER_GATEWAY_PHONE.slice(1), OTHER_GATEWAY_PHONE.slice(4), forwarderKey, operatorKey, user.token, user.account, ...texts, ...payloads.map(payload => payload.slice(8, 48))]
+  const secrets = [PHONE, PHONE.slice(1), PHONE.slice(4), GATEWAY_PHONE, GATEWAY_PHONE.slice(1), GATEWAY_PHONE.slice(4), OTHER_GATEWAY_PHONE.slice(1), OTHER_GATEWAY_PHONE.slice(4), forwarderKey, operatorKey, user.token, ...user.accounts.values(), ...texts, ...payloads.map(payload => payload.slice(8, 48))]
   for (const secret of secrets) {
     assert.deepStrictEqual([html.includes(secret), text.includes(secret), stream.includes(secret)], [false, false, false], secret)
   }

@@ -1,21 +1,15 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { chromium } from 'playwright-core'
 import { ApiKeyFile } from '../../src/http/api-keys/index.ts'
 import { demoPublicKey, startApp } from './embedded-app-fixture.ts'
 import { ApiClient, eventually, hasFinal, kinds, sealedRequest, temporaryFolder } from './app-fixtures.ts'
+import { logIn, openBrowser } from '../http/dashboard/dashboard-browser-fixture.ts'
 
 // The one-command experience in-process, with every real part: the SQLite queue, the gateway, the
 // HTTP API on a real port, the demo SMSC simulator over real SMPP, the demo vault and API key.
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'
-]
 const VIEWPORT = { width: 1280, height: 900 }
 // Plaintext of the requests: distinctive, so that a leak into the log is found.
 const RECIPIENT = '+255712904836'
@@ -104,21 +98,9 @@ test('startEmbeddedApp dashboard in a real browser shows a request sent after th
   const dataDir = await temporaryFolder('embedded-app-dashboard')
   const { app } = await startApp(t, dataDir)
   const demo = new ApiClient(app.url, app.newApiKey)
-  const userDataDir = await mkdtemp(join(tmpdir(), 'smsgw-chromium-'))
-  const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: VIEWPORT })
-  t.after(async () => {
-    await browser.close()
-    await rm(userDataDir, { recursive: true, force: true })
-  })
-  const page = await browser.newPage()
-  const problems: string[] = []
-  page.on('console', message => { if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text()) })
-  page.on('pageerror', error => { problems.push(error.message) })
+  const { page, problems } = await openBrowser(t, VIEWPORT)
 
-  await page.goto(`${app.url}/dashboard`)
-  await page.locator('#operator-key').fill(app.newOperatorKey ?? '')
-  await page.locator('#login-form button[type=submit]').click()
-  await page.locator('#live[data-live="true"]').waitFor({ timeout: 10_000 })
+  await logIn(page, `${app.url}/dashboard`, app.newOperatorKey ?? '')
   await page.locator('#connections tr', { hasText: 'smsc' }).locator('.pill', { hasText: 'bound' }).waitFor({ timeout: 10_000 })
   const row = page.locator('#requests tr', { hasText: 'live-7731' })
   assert.deepStrictEqual(await row.count(), 0)

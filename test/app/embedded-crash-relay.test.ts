@@ -1,23 +1,20 @@
 import assert from 'node:assert/strict'
 import { spawn } from 'node:child_process'
-import { randomBytes, randomUUID } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DatabaseSync } from 'node:sqlite'
 import { test, type TestContext } from 'node:test'
-import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, prepareDemo } from '../../src/app/demo-setup.ts'
-import { encodePlatformPayload } from '../../src/relay/payload/index.ts'
+import { consentAtSimulator } from '../../src/relay/client/index.ts'
 import { publicationDigest, publicationKeyOf } from '../../src/relay/publisher/publication-key.ts'
-import { computeDeviceId, identifierKeyFromKeyFile } from '../../src/relay/vault/index.ts'
+import { identifierKeyFromKeyFile } from '../../src/relay/vault/index.ts'
 import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { openStore } from '../../src/store/open-store.ts'
 import type { RelayPublication } from '../../src/store/relay-publications.ts'
-import { completeOnApp, keyFields, newAppKeys } from '../relay/grpc/app-client.ts'
-import { entityClient } from '../relay/grpc/entity-harness.ts'
-import { publisherClient, textContentV2 } from '../relay/publisher/publisher-harness.ts'
+import { postgresText, sqliteBytes } from '../store/at-rest.ts'
 import { newPostgresLocation, withAdmin } from '../store/store-kinds.ts'
 import { eventually, temporaryFolder, within } from './app-fixtures.ts'
+import { type PlatformSimulatorAt, relayConfigFile, signUpAndLink, SMSC_ACCOUNT } from './relay-app-fixture.ts'
 import { childEnv, REPO, RunChild, SMSGW } from './run-child.ts'
 
 // The relay's fault test (issue 12, "Scale and reliability"): `bin/smsgw run` with the vault, the
@@ -44,10 +41,7 @@ const FORWARDS_PER_RUN = 50
 const POSTS_BEFORE_KILL = 20
 /** Concurrent gateway phones. */
 const SENDERS = 12
-const SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
-const OTP = '246810'
-const REDIRECT = 'https://relay.smswithoutborders.com/android'
-const PLATFORMS = [{ name: 'mastodon', shortcode: 'm' }, { name: 'twitter', shortcode: 't' }] as const
+const PLATFORMS = ['mastodon', 'twitter'] as const
 
 interface Forward {
   readonly phone: string
@@ -72,43 +66,17 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
   const platforms = await startPlatformSimProcess(t)
   const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 10_000, port: 0 })
   t.after(async () => { await smsc.close() })
-  const demo = await prepareDemo(dataDir)
-  const write = async (name: string, text: string): Promise<string> => {
-    const file = join(folder, name)
-    await writeFile(file, text)
-    return file
-  }
-  const identifierKeyText = `${randomBytes(24).toString('base64')}\n`
-  const identifierKey = identifierKeyFromKeyFile(identifierKeyText)
-  if (!identifierKey.ok) throw identifierKey.error
   const phones = Array.from({ length: ACCOUNTS }, (_, index) => `+2376500001${String(index).padStart(2, '0')}`)
-  const platformConfig = async (name: string): Promise<Record<string, string>> => {
-    const client = platforms.clients.get(name) ?? assert.fail(`no ${name} client`)
-    return { baseUrl: platforms.url, clientId: client.clientId, clientSecretFile: await write(`${name}.secret`, `${client.clientSecret}\n`), redirectUrl: REDIRECT }
-  }
-  const configFile = await write('smsgw.json', JSON.stringify({
-    vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
-    clients: { allowed: [DEMO_CLIENT] },
-    smpp: { host: '127.0.0.1', port: smsc.address.port, ...SMSC_ACCOUNT, reconnectDelayMs: 200 },
-    pipeline: { claimTakeoverMs: 500 },
-    store: { url: location },
-    relay: {
-      sealingKey: `k1 ${randomBytes(32).toString('base64')}`,
-      identifierKeyFile: await write('identifier.key', identifierKeyText),
-      pepperFile: await write('pepper', `${randomBytes(32).toString('base64')}\n`),
-      grpcPort: 0,
-      publisherGrpcPort: 0,
-      ingress: true,
-      // A killed run's forwards come due soon after the restart.
-      ingressRetryMs: 3000,
-      environment: 'development',
-      otpDevelopmentCode: OTP,
-      otpDevelopmentIdentifiers: phones,
-      otpSmsClient: DEMO_CLIENT,
-      publishRetryBaseDelayMs: 10,
-      platforms: { mastodon: await platformConfig('mastodon'), twitter: { ...await platformConfig('twitter'), authorizationUrl: `${platforms.url}/i/oauth2/authorize` } }
-    }
-  }))
+  const configFile = await relayConfigFile(folder, dataDir, smsc, platforms, {
+    phones,
+    platforms: PLATFORMS,
+    smpp: { reconnectDelayMs: 200 },
+    top: { pipeline: { claimTakeoverMs: 500 }, store: { url: location } },
+    // A killed run's forwards come due soon after the restart.
+    relay: { ingress: true, ingressRetryMs: 3000, publishRetryBaseDelayMs: 10 }
+  })
+  const identifierKey = identifierKeyFromKeyFile(await readFile(join(folder, 'identifier.key'), 'utf8'))
+  if (!identifierKey.ok) throw identifierKey.error
 
   const forwards: Forward[] = []
   const toSend: Forward[] = []
@@ -120,7 +88,7 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
     const url = (await child.stdoutMatch(/^ {2}dashboard +(http:\/\/\S+)\/dashboard$/m))[1] as string
     if (run === 0) {
       // The accounts sign up and link both platforms, as the app does; their payloads are made now, in ratchet order.
-      forwards.push(...await accountsWithPayloads(child, phones, platforms))
+      forwards.push(...await accountsWithPayloads(child, phones))
       toSend.push(...forwards)
     }
     const batch = toSend.splice(0, run === KILLS ? toSend.length : FORWARDS_PER_RUN)
@@ -211,48 +179,27 @@ async function killUnderLoad (t: TestContext, kind: 'sqlite' | 'postgres'): Prom
 
   // Nothing in clear in the store.
   const secrets = [...phones, ...phones.map(phone => phone.slice(1)), ...forwards.flatMap(forward => [forward.text, forward.payload.slice(10, 50)])]
-  const stored = kind === 'sqlite' ? await sqliteBytes(location) : await postgresText(location)
+  const stored = kind === 'sqlite' ? await sqliteBytes(location) : await postgresText(location, 'smsgw_relay_forwards')
   assert.deepStrictEqual(secrets.filter(secret => stored.includes(Buffer.from(secret))), [], 'no number, payload or post text in the store')
 }
 
 /** Signs each phone up (vault.v1.Entity of the child), links Mastodon and X (publisher.v1.Publisher), and makes its payloads, alternating platforms. */
-async function accountsWithPayloads (child: RunChild, phones: readonly string[], platforms: PlatformSimProcess): Promise<Forward[]> {
+async function accountsWithPayloads (child: RunChild, phones: readonly string[]): Promise<Forward[]> {
   const portOf = async (message: string): Promise<number> => {
     await eventually(message, () => child.logLines.some(line => line.msg === message), 30_000)
     return child.logLines.find(line => line.msg === message)?.port as number
   }
-  const entity = entityClient(await portOf('relay vault gRPC server started'))
-  const publisher = publisherClient(await portOf('relay publisher gRPC server started'))
-  try {
-    const perAccount = await Promise.all(phones.map(async (phone, index) => {
-      const keys = newAppKeys()
-      const signUp = { country_code: 'CM', phone_number: phone, password: 'Str0ng!pass', ...keyFields(keys) }
-      await entity.call('CreateEntity', signUp)
-      const session = completeOnApp(keys, await entity.call('CreateEntity', { ...signUp, ownership_proof_response: OTP }))
-      const accounts = new Map<string, string>()
-      for (const { name } of PLATFORMS) {
-        const url = await publisher.call('GetOAuth2AuthorizationUrl', { platform: name, state: 's', autogenerate_code_verifier: true, redirect_url: REDIRECT })
-        const code = await platforms.consent(String(url.authorization_url), `${name}_user_${index}`)
-        await publisher.call('ExchangeOAuth2CodeAndStore', { long_lived_token: session.token, platform: name, authorization_code: code, code_verifier: url.code_verifier, redirect_url: REDIRECT })
-      }
-      for (const stored of (await entity.call('ListEntityStoredTokens', { long_lived_token: session.token })).stored_tokens as Array<{ platform: string, account_identifier: string }>) {
-        accounts.set(stored.platform, stored.account_identifier)
-      }
-      const deviceId = computeDeviceId(session.deviceSecret, phone, keys.deviceId.publicKey)
-      return Array.from({ length: FORWARDS_PER_ACCOUNT }, (_, n): Forward => {
-        const platform = PLATFORMS[n % PLATFORMS.length] ?? PLATFORMS[0]
-        const text = `Crash test ${n} of ${index} ${randomUUID()}`
-        const account = accounts.get(platform.name) ?? assert.fail(`${phone} has no ${platform.name} token`)
-        const payload = encodePlatformPayload({ version: 2, platformShortcode: platform.shortcode, encryptedMessage: session.send(textContentV2(account, text)), deviceId, language: 'en' }).toString('base64')
-        return { phone, platform: platform.name, text, payload }
-      })
-    }))
-    // Interleaved, so that every account's payloads come in order but side by side with the others'.
-    return Array.from({ length: FORWARDS_PER_ACCOUNT }, (_, n) => perAccount.map(payloads => payloads[n] as Forward)).flat()
-  } finally {
-    entity.close()
-    publisher.close()
-  }
+  const ports = { vault: await portOf('relay vault gRPC server started'), publisher: await portOf('relay publisher gRPC server started') }
+  const perAccount = await Promise.all(phones.map(async (phone, index) => {
+    const user = await signUpAndLink(ports, phone, { platforms: PLATFORMS, approve: async (url, name) => await consentAtSimulator(url, `${name}_user_${index}`) })
+    return Array.from({ length: FORWARDS_PER_ACCOUNT }, (_, n): Forward => {
+      const platform = PLATFORMS[n % PLATFORMS.length] ?? PLATFORMS[0]
+      const text = `Crash test ${n} of ${index} ${randomUUID()}`
+      return { phone, platform, text, payload: user.payload(text, { platform }) }
+    })
+  }))
+  // Interleaved, so that every account's payloads come in order but side by side with the others'.
+  return Array.from({ length: FORWARDS_PER_ACCOUNT }, (_, n) => perAccount.map(payloads => payloads[n] as Forward)).flat()
 }
 
 /** The run's publishes refused before the platform (its metrics), with the relay's counters as a diagnostic. */
@@ -288,28 +235,7 @@ async function count (location: string, table: string, where = 'TRUE'): Promise<
   }
 }
 
-async function sqliteBytes (file: string): Promise<Buffer> {
-  return Buffer.concat(await Promise.all([file, `${file}-wal`].filter(name => existsSync(name)).map(async name => await readFile(name))))
-}
-
-/** Every row of every table of the store's schema, as text (bytea columns as their bytes). */
-async function postgresText (url: string): Promise<Buffer> {
-  return await withAdmin(async admin => {
-    const { rows: tables } = await admin.query<{ table_name: string }>("SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() AND table_type = 'BASE TABLE'")
-    const asText = (_key: string, value: unknown): unknown => (value as { type?: unknown })?.type === 'Buffer' ? Buffer.from((value as { data: number[] }).data).toString('latin1') : value
-    const dumps: string[] = []
-    for (const { table_name: table } of tables) dumps.push(JSON.stringify((await admin.query(`SELECT * FROM "${table}"`)).rows, asText))
-    assert.ok(tables.some(({ table_name: table }) => table === 'smsgw_relay_forwards'))
-    return Buffer.from(dumps.join('\n'))
-  }, url)
-}
-
-interface PlatformSimProcess {
-  readonly url: string
-  /** The OAuth clients it printed, by platform. */
-  readonly clients: ReadonlyMap<string, { clientId: string, clientSecret: string }>
-  /** Approves an authorization URL on the consent page as `account`; resolves to the redirect's code. */
-  consent: (authorizationUrl: string, account: string) => Promise<string>
+interface PlatformSimProcess extends PlatformSimulatorAt {
   posts: () => Promise<Array<{ text: string, platform: string }>>
   postCount: () => Promise<number>
 }
@@ -322,16 +248,12 @@ async function startPlatformSimProcess (t: TestContext): Promise<PlatformSimProc
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => { output += chunk })
   await eventually('the platform simulator listening', () => /^OAuth2 clients it accepts/m.test(output) && /^ {2}bluesky /m.test(output), 30_000)
   const url = (output.match(/^platform simulator listening on (http:\/\/\S+) /m) ?? assert.fail(output))[1] as string
-  const clients = new Map([...output.matchAll(/^ {2}(\w+) +client id (\S+) +client secret (\S+)$/gm)].map(match => [match[1] as string, { clientId: match[2] as string, clientSecret: match[3] as string }]))
+  // The OAuth clients it printed.
+  const clients = [...output.matchAll(/^ {2}(\w+) +client id (\S+) +client secret (\S+)$/gm)].map(match => ({ platform: match[1] as string, clientId: match[2] as string, clientSecret: match[3] as string }))
   const posts = async (): Promise<Array<{ text: string, platform: string }>> => ((await (await fetch(`${url}/_sim/posts`)).json()) as { posts: Array<{ text: string, platform: string }> }).posts
   return {
     url,
     clients,
-    consent: async (authorizationUrl, account) => {
-      const form = new URL(authorizationUrl)
-      const consent = await fetch(`${form.origin}${form.pathname}`, { method: 'POST', body: new URLSearchParams({ ...Object.fromEntries(form.searchParams), account, approve: 'yes' }), redirect: 'manual' })
-      return new URL(consent.headers.get('location') ?? assert.fail(`no redirect: ${consent.status}`)).searchParams.get('code') ?? assert.fail('no code')
-    },
     posts,
     postCount: async () => ((await (await fetch(`${url}/_sim/posts`)).json()) as { total: number }).total
   }

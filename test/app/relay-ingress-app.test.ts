@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { readFile, writeFile } from 'node:fs/promises'
+import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { Registry } from 'prom-client'
@@ -15,6 +14,7 @@ import { commandStatus } from '../../src/smpp/codec/index.ts'
 import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { eventually, temporaryFolder } from './app-fixtures.ts'
 import { recordingPublisher } from '../relay/ingress/ingress-fixtures.ts'
+import { sqliteBytes } from '../store/at-rest.ts'
 
 // Ours (relay.md §1): mobile-originated SMS on our own SMPP binds for a relay number
 // (relay.ingressNumbers) enter the relay's ingress like a gateway phone's forward, stored before
@@ -86,7 +86,7 @@ test('an MO for a relay number on our own SMPP bind is stored as a forward befor
 
   await relayIngress.close()
   await running.shutdown()
-  const stored = Buffer.concat(await Promise.all([storeFile, `${storeFile}-wal`].filter(file => existsSync(file)).map(async file => await readFile(file))))
+  const stored = await sqliteBytes(storeFile)
   const secrets = [SENDER, SENDER.slice(1), PAYLOAD, PAYLOAD.slice(8, 40)]
   assert.deepStrictEqual(secrets.filter(secret => stored.includes(Buffer.from(secret))), [], 'no number or payload in the store')
   assert.ok(lines.some(line => line.includes('relay ingress started')), 'the logs were captured')

@@ -1,16 +1,16 @@
 import assert from 'node:assert/strict'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test } from 'node:test'
-import { DEMO_CLIENT, DEMO_VAULT_PASSWORD, prepareDemo } from '../../src/app/demo-setup.ts'
 import { startEmbeddedApp } from '../../src/app/embedded-app.ts'
 import { createLogger } from '../../src/log/logger.ts'
-import { DEFAULT_SIM_ACCOUNT, startPlatformSimulator } from '../../src/platform-sim/index.ts'
+import { DEFAULT_SIM_ACCOUNT } from '../../src/platform-sim/index.ts'
 import { consentAtSimulator } from '../../src/relay/client/index.ts'
-import { SmscSimulator, startMoControl } from '../../src/smpp/simulator/index.ts'
+import { startMoControl } from '../../src/smpp/simulator/index.ts'
+import { OTP, REDIRECT, relayConfigFile, relaySimulators } from '../app/relay-app-fixture.ts'
 import { eventually } from '../harness/eventually.ts'
-import { smsgw, smsgwLines, temporaryFolder } from './cli-fixtures.ts'
+import { smsgw, smsgwLines } from './cli-fixtures.ts'
 
 // The whole inbound direction driven by `smsgw relay app`, in-process, against `smsgw run` with the
 // relay (vault and publisher gRPC, ingress on HTTP and on our SMPP bind for a relay number), the
@@ -19,48 +19,19 @@ import { smsgw, smsgwLines, temporaryFolder } from './cli-fixtures.ts'
 // send a post as a gateway phone would and as the network would. Each post is recorded by the
 // simulator, made by the publisher's real Mastodon client library.
 
-const SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
 const PHONE = '+237650000044'
-const OTP = '135790'
 const RELAY_NUMBER = '15505'
-const REDIRECT = 'https://relay.smswithoutborders.com/android'
 
 test('smsgw relay app against smsgw run: signup, link Mastodon at the simulator, send by /v3/publish and by MO; each post recorded once', { timeout: 120_000 }, async t => {
-  const folder = await temporaryFolder('relay-app-e2e')
-  const dataDir = join(folder, 'data')
-  const demo = await prepareDemo(dataDir)
-  const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 20, port: 0 })
-  t.after(async () => { await smsc.close() })
+  const { folder, dataDir, smsc, platforms } = await relaySimulators(t, 'relay-app-e2e', { autoApprove: false })
   const control = await startMoControl(smsc, { host: '127.0.0.1', port: 0 })
   t.after(async () => { await control.close() })
-  const platforms = await startPlatformSimulator({ autoApprove: false })
-  t.after(async () => { await platforms.close() })
+  const configFile = await relayConfigFile(folder, dataDir, smsc, platforms, { phones: [PHONE], relayNumber: RELAY_NUMBER, relay: { requireForwarderKey: true } })
   const write = async (name: string, text: string): Promise<string> => {
     const file = join(folder, name)
     await writeFile(file, text)
     return file
   }
-  const mastodon = platforms.clients.find(client => client.platform === 'mastodon') ?? assert.fail('no Mastodon client')
-  const configFile = await write('smsgw.json', JSON.stringify({
-    vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
-    clients: { allowed: [DEMO_CLIENT] },
-    smpp: { host: '127.0.0.1', port: smsc.address.port, ...SMSC_ACCOUNT },
-    relay: {
-      sealingKey: `k1 ${randomBytes(32).toString('base64')}`,
-      identifierKeyFile: await write('identifier.key', `${randomBytes(24).toString('base64')}\n`),
-      pepperFile: await write('pepper', `${randomBytes(32).toString('base64')}\n`),
-      grpcPort: 0,
-      publisherGrpcPort: 0,
-      ingress: true,
-      ingressNumbers: [`+${RELAY_NUMBER}`],
-      requireForwarderKey: true,
-      environment: 'development',
-      otpDevelopmentCode: OTP,
-      otpDevelopmentIdentifiers: [PHONE],
-      otpSmsClient: DEMO_CLIENT,
-      platforms: { mastodon: { baseUrl: platforms.url, clientId: mastodon.clientId, clientSecretFile: await write('mastodon.secret', `${mastodon.clientSecret}\n`), redirectUrl: REDIRECT } }
-    }
-  }))
   const log = createLogger({ level: 'warn', destination: { write: () => {} } })
   const app = await startEmbeddedApp({ dataDir, configFile, httpHost: '127.0.0.1', httpPort: 0, smscPort: 0, log, env: {} })
   t.after(async () => { await app.close() })

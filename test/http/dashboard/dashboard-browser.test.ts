@@ -1,13 +1,12 @@
 import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
-import { mkdtemp, readFile, rm } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
 import { fileURLToPath } from 'node:url'
 import Fastify from 'fastify'
-import { chromium } from 'playwright-core'
 import type { StatusEvent } from '../../../src/domain/status-event.ts'
 import { StatusFanOut } from '../../../src/gateway/status/status-sink.ts'
 import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
@@ -18,13 +17,10 @@ import { metricsStatusSink, watchSession } from '../../../src/http/observability
 import { observabilityPlugin } from '../../../src/http/observability/observability-plugin.ts'
 import { OperatorSessions } from '../../../src/http/operator/index.ts'
 import type { ReconnectingSessionEvents, ReconnectingSessionState } from '../../../src/smpp/session/index.ts'
+import { temporaryFolder } from '../../harness/temporary-folder.ts'
+import { firstFrame, openBrowser } from './dashboard-browser-fixture.ts'
 import { StatusFeedFake } from './status-feed-fake.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
-  '--disable-component-update', '--disable-sync'
-]
 // The screenshot goes to a temp file; SMSGW_UPDATE_SCREENSHOT=1 writes docs/dashboard.png instead,
 // so a test run does not change a tracked file.
 const SCREENSHOT = process.env.SMSGW_UPDATE_SCREENSHOT === '1'
@@ -96,21 +92,6 @@ async function replayTraffic (clock: { ms: number | undefined }, endMs: number, 
   clock.ms = undefined
 }
 
-/** The text of an event stream up to the end of its first frame. */
-async function firstFrame (url: string, headers: Record<string, string>): Promise<string> {
-  const response = await fetch(url, { headers })
-  const reader = (response.body as ReadableStream<Uint8Array>).getReader()
-  const decoder = new TextDecoder()
-  let received = ''
-  while (!/^data: .*\n\n/m.test(received)) {
-    const { value, done } = await reader.read()
-    if (done) break
-    received += decoder.decode(value, { stream: true })
-  }
-  await reader.cancel()
-  return received
-}
-
 /** Width and height from a PNG's IHDR; throws when `bytes` is not a PNG. */
 function pngSize (bytes: Buffer): { width: number, height: number } {
   assert.deepStrictEqual([...bytes.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'PNG signature')
@@ -143,8 +124,7 @@ test('dashboard in a real browser shows statuses reported after it loaded, the c
   backup.emit('reconnecting', { attempt: 1, delayMs: 4_000, reason: new Error('connection reset') })
   backup.enter('connecting')
 
-  const userDataDir = await mkdtemp(join(tmpdir(), 'smsgw-chromium-'))
-  const keys = await ApiKeyFile.open(join(userDataDir, 'api-keys.json'))
+  const keys = await ApiKeyFile.open(join(await temporaryFolder('dashboard-browser'), 'api-keys.json'))
   const operatorKey = (await keys.createOperatorKey()).key
   const clientKey = (await keys.create('acme')).key
   const app = Fastify()
@@ -152,16 +132,9 @@ test('dashboard in a real browser shows statuses reported after it loaded, the c
   await app.register(dashboardPlugin, { statuses: feed, metrics, snapshot: () => state.snapshot(), operators: { keys, sessions: new OperatorSessions() } })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const url = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/dashboard`
-  const browser = await chromium.launchPersistentContext(userDataDir, { executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true, viewport: VIEWPORT })
-  t.after(async () => {
-    await browser.close()
-    await app.close()
-    await rm(userDataDir, { recursive: true, force: true })
-  })
-  const page = await browser.newPage()
-  const problems: string[] = []
-  page.on('console', message => { if (message.type() === 'error' || message.type() === 'warning') problems.push(message.text()) })
-  page.on('pageerror', error => { problems.push(error.message) })
+  const { browser, page, problems } = await openBrowser(t, VIEWPORT)
+  // After the browser's close (the hooks run in order): its event stream ends first.
+  t.after(async () => { await app.close() })
 
   // The page asks for an operator key first (issue 9, item 3); a client's API key is refused.
   await page.goto(url)

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { describe, test } from 'node:test'
+import { rowBytes, sqliteBytes } from '../../store/at-rest.ts'
 import { storeKinds, withAdmin } from '../../store/store-kinds.ts'
 import { completeOnApp, keyFields, newAppKeys } from './app-client.ts'
 import { storedOtpSender } from '../../../src/relay/grpc/stored-otp-sender.ts'
@@ -75,7 +74,7 @@ for (const kind of kinds) {
       secrets.push(phone.deviceSecret, email.deviceSecret, again.deviceSecret, phoneKeys.deviceId.publicKey, loginKeys.publish.publicKey)
       let raw: Buffer
       if (kind.name === 'sqlite') {
-        raw = Buffer.concat(await Promise.all([location, `${location}-wal`].filter(file => existsSync(file)).map(async file => await readFile(file))))
+        raw = await sqliteBytes(location)
         assert.ok(raw.includes(Buffer.from('relay_limits')) && raw.includes(Buffer.from('relay_otps')), 'the file holds the limits and codes tables')
       } else {
         const rows = await withAdmin(async admin => [
@@ -84,7 +83,7 @@ for (const kind of kinds) {
           ...(await admin.query('SELECT * FROM smsgw_relay_otps')).rows
         ], location)
         assert.equal(rows.length, 4, 'two accounts, the e-mail\'s OTP window (the later login cleared the failed password) and its code')
-        raw = Buffer.concat(rows.flatMap(row => Object.values(row).map(value => Buffer.isBuffer(value) ? value : Buffer.from(String(value)))))
+        raw = rowBytes(rows)
       }
       assert.deepEqual(inClear(raw, secrets), [])
     })

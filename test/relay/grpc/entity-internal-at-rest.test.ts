@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { describe, test } from 'node:test'
 import { isSmsgwError } from '../../../src/errors.ts'
 import { entityInternalOf } from '../../../src/relay/grpc/entity-internal/entity-internal-of.ts'
 import { removeAccountOf } from '../../../src/relay/vault/account-admin.ts'
 import { findAccount, parseSealingKeyRing, resealAccounts, sealingKeyIdOf } from '../../../src/relay/vault/index.ts'
+import { rowBytes, sqliteBytes } from '../../store/at-rest.ts'
 import { storeKinds, withAdmin } from '../../store/store-kinds.ts'
 import { unwrap } from '../relaysms-vectors.ts'
 import { vaultOver } from '../vault/stored-vault.ts'
@@ -44,12 +43,12 @@ for (const kind of kinds) {
 
       let raw: Buffer
       if (kind.name === 'sqlite') {
-        raw = Buffer.concat(await Promise.all([location, `${location}-wal`].filter(file => existsSync(file)).map(async file => await readFile(file))))
+        raw = await sqliteBytes(location)
         assert.ok(raw.includes(Buffer.from('relay_tokens')), 'the file holds the tokens table')
       } else {
         const rows = await withAdmin(async admin => (await admin.query('SELECT * FROM smsgw_relay_tokens')).rows, location)
         assert.equal(rows.length, 2)
-        raw = Buffer.concat(rows.flatMap(row => Object.values(row).map(value => Buffer.isBuffer(value) ? value : Buffer.from(String(value)))))
+        raw = rowBytes(rows)
       }
       assert.deepEqual(inClear(raw, [ACCESS_TOKEN, REFRESH_TOKEN, GMAIL_ACCOUNT, TELEGRAM_ACCOUNT]), [])
 

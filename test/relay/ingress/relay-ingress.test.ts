@@ -1,12 +1,11 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
-import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { describe, test } from 'node:test'
 import { createLogger } from '../../../src/log/logger.ts'
 import type { Forward } from '../../../src/relay/ingress/forward.ts'
 import type { PublishContentRequest } from '../../../src/relay/ingress/publish-content.ts'
 import { eventually } from '../../harness/eventually.ts'
+import { sqliteBytes } from '../../store/at-rest.ts'
 import { storeKinds, withAdmin, type StoreKind } from '../../store/store-kinds.ts'
 import { imageTextSegments, newIngress, newKeyRing, recordingPublisher } from './ingress-fixtures.ts'
 
@@ -23,7 +22,7 @@ const published = { success: true, message: 'Successfully published Twitter mess
 
 /** Every byte the store holds: the SQLite file and its WAL, or the ingress tables' rows as PostgreSQL writes them in text (bytea as hex). */
 async function storedBytes (kind: StoreKind, location: string): Promise<Buffer> {
-  if (kind.name === 'sqlite') return Buffer.concat(await Promise.all([location, `${location}-wal`].filter(file => existsSync(file)).map(async file => await readFile(file))))
+  if (kind.name === 'sqlite') return await sqliteBytes(location)
   const schema = /search_path=(\w+)/.exec(new URL(location).searchParams.get('options') ?? '')?.[1] as string
   return await withAdmin(async admin => {
     const { rows } = await admin.query<{ row: string }>(`SELECT f::text AS row FROM ${schema}.smsgw_relay_forwards f UNION ALL SELECT s::text FROM ${schema}.smsgw_relay_segments s`)

@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict'
-import { existsSync } from 'node:fs'
-import { readFile } from 'node:fs/promises'
 import { describe, test } from 'node:test'
 import { encodeRatchetState, generateX25519KeyPair } from '../../../src/relay/ratchet/index.ts'
 import { openRatchetState } from '../../../src/relay/vault/account-record.ts'
 import { decryptPayload, encryptPayload, replaceDevice } from '../../../src/relay/vault/index.ts'
+import { rowBytes, sqliteBytes } from '../../store/at-rest.ts'
 import { storeKinds, withAdmin } from '../../store/store-kinds.ts'
 import { hex, keyPairOf, readVectors, unwrap } from '../relaysms-vectors.ts'
 import { createTestAccount, newRing, PHONE_NUMBER, vaultOver } from './stored-vault.ts'
@@ -66,12 +65,12 @@ for (const kind of kinds) {
 
       let raw: Buffer
       if (kind.name === 'sqlite') {
-        raw = Buffer.concat(await Promise.all([location, `${location}-wal`].filter(file => existsSync(file)).map(async file => await readFile(file))))
+        raw = await sqliteBytes(location)
         assert.ok(raw.includes(Buffer.from('relay_entities')), 'the file holds the relay table')
       } else {
         const rows = await withAdmin(async admin => (await admin.query('SELECT * FROM smsgw_relay_entities')).rows, location)
         assert.equal(rows.length, 2)
-        raw = Buffer.concat(rows.flatMap(row => Object.values(row).map(value => Buffer.isBuffer(value) ? value : Buffer.from(String(value)))))
+        raw = rowBytes(rows)
       }
       assert.deepEqual(inClear(raw, secrets), [])
       // The check finds what it looks for: the identifier hash is stored, and found.
