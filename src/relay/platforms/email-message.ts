@@ -1,3 +1,4 @@
+import type { EmailContent } from '../payload/content.ts'
 import { PlatformFailure } from './platform-adapter.ts'
 
 // The RFC 5322 message the Gmail adapter sends (Gmail's messages.send takes it whole, base64url
@@ -6,14 +7,8 @@ import { PlatformFailure } from './platform-adapter.ts'
 // The fields come from an SMS, so they are checked: a CR or LF in a header field would let the
 // sender add headers (or a second body) of their own; upstream's EmailMessage refuses those too.
 
-export interface EmailFields {
-  readonly from: string
-  readonly to: string
-  readonly cc: string
-  readonly bcc: string
-  readonly subject: string
-  readonly body: string
-}
+/** The e-mail content's fields a message is made of (its tokens stay out). */
+export type EmailFields = Pick<EmailContent, 'from' | 'to' | 'cc' | 'bcc' | 'subject' | 'body'>
 
 /** RFC 2047 §2: an encoded-word is at most 75 characters. */
 const ENCODED_WORD_MAX_CHARS = 75
