@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { Agent, request } from 'node:http'
-import { tmpdir } from 'node:os'
+import { availableParallelism, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { setTimeout as sleep } from 'node:timers/promises'
@@ -37,6 +37,8 @@ export const RELAY_E2E_GOAL_PER_SECOND = 1_000
 export const RELAY_E2E_P99_LIMIT_MS = 100
 /** RSS may rise this much while a backlog drains before it counts as growing with the backlog. */
 export const BACKLOG_RSS_GROWTH_LIMIT_MIB = 20
+/** The first seconds of a drain, before RSS is judged. */
+const BACKLOG_WARM_UP_MS = 5_000
 
 const ACCOUNTS = Number(process.env.SMSGW_BENCH_RELAY_ACCOUNTS ?? 1_000)
 /** Concurrent keep-alive connections of the load: the phones forwarding at once. */
@@ -62,7 +64,7 @@ export interface BacklogResult {
   readonly backlog: number
   readonly drained: number
   readonly drainedPerSecond: number
-  /** RSS (MiB) of the gateway process sampled while the backlog drained: first, peak, last. */
+  /** RSS (MiB) of the gateway process sampled while the backlog drained, after its warm-up: first, peak, last. */
   readonly rssFirstMiB: number
   readonly rssPeakMiB: number
   readonly rssLastMiB: number
@@ -271,12 +273,14 @@ export async function backlogRun (deployment: Deployment, backlog: number, drain
   const gateway = await startGateway(deployment)
   try {
     const postsAtStart = await postsTotal(deployment.simulator)
+    // RSS is judged once the gateway has warmed up (its JIT, its heap grown to what a steady load
+    // needs): from then on a process that held the backlog, or a part of it per forward, would grow.
     const samples: number[] = []
     const start = performance.now()
     let drained = 0
     while (performance.now() - start < drainMs && drained < backlog) {
       await sleep(500)
-      samples.push(await rssMiBOf(gateway.pid))
+      if (performance.now() - start >= BACKLOG_WARM_UP_MS) samples.push(await rssMiBOf(gateway.pid))
       drained = await postsTotal(deployment.simulator) - postsAtStart
     }
     const elapsedMs = performance.now() - start
@@ -448,6 +452,7 @@ export async function printRelayEndToEndSection (budgetMs: number, decryptPerSec
     }
   }
   console.log(`## Relay end to end: POST /v3/publish -> stored -> decrypted -> published to the platform simulator -> notice queued (\`smsgw run\` in its own process, ${ACCOUNTS} accounts, ${fmt(runMs / 1000)} s a run)\n`)
+  console.log(`The machine's load average (1 min) when the section ended: ${fmt(loadavg()[0] ?? 0, 1)} on ${availableParallelism()} cores. Closed-loop latency includes the wait for one of the ${CONNECTIONS} connections; the open loop's is from each forward's due time.\n`)
   console.log('| store | run | published | publishes/s | p50 ms | p99 ms | errors | gateway CPU ms per publish | ratio to stored DecryptPayload |')
   console.log('|---|---|---:|---:|---:|---:|---|---:|---:|')
   for (const { store, rows } of results) {
