@@ -9,6 +9,7 @@ import { HTTP_ACCEPT_GOAL_PER_SECOND, runHttpBench } from './http-bench.ts'
 import { runKafkaBench, type EndToEndResult } from './kafka-bench.ts'
 import { runPayloadBench } from './payload-bench.ts'
 import { printRelaySection } from './relay-bench.ts'
+import { printRelayEndToEndSection } from './relay-e2e-bench.ts'
 import { printStoredDecryptSection } from './relay-store-bench.ts'
 import { runBindBench } from './smpp-bench.ts'
 import { fmt, goalLine, limitLine, measurementTable, peakRssMiB } from './report.ts'
@@ -63,7 +64,11 @@ try {
   }
 
   console.log()
-  await printStoredDecryptSection(budgetMs, postgres?.url)
+  const decryptRates = await printStoredDecryptSection(budgetMs, postgres?.url)
+  if (process.env.SMSGW_BENCH_SKIP_RELAY_E2E !== '1') {
+    console.log()
+    await printRelayEndToEndSection(budgetMs, decryptRates, postgres?.url)
+  }
 
   if (process.env.SMSGW_BENCH_SKIP_HTTP !== '1') {
     await printHttpSection('SQLite', undefined)

@@ -1,6 +1,7 @@
 import { createDecipheriv, createHmac, hkdfSync, timingSafeEqual } from 'node:crypto'
 import { generateX25519KeyPair, initInitiatorState, initResponderState, ratchetDecrypt, ratchetEncrypt, type RatchetState } from '../src/relay/ratchet/index.ts'
 import { bestOfRounds, type Measurement } from './measure.ts'
+import { printRelayEndToEndSection } from './relay-e2e-bench.ts'
 import { printStoredDecryptSection } from './relay-store-bench.ts'
 import { fmt, goalLine, measurementTable } from './report.ts'
 
@@ -87,11 +88,15 @@ function unwrap<T> (outcome: { ok: true, value: T } | { ok: false, error: Error 
   return outcome.value
 }
 
-// `node bench/relay-bench.ts` runs the relay sections alone: the pure ratchet, then DecryptPayload
-// through the store (SQLite; PostgreSQL too when SMSGW_BENCH_POSTGRES names a server).
+// `node bench/relay-bench.ts` runs the relay sections alone: the pure ratchet, DecryptPayload
+// through the store, then the relay end to end (SQLite; PostgreSQL too when SMSGW_BENCH_POSTGRES,
+// or else SMSGW_TEST_POSTGRES, names a server).
 if (import.meta.main) {
   const budgetMs = Number(process.env.SMSGW_BENCH_BUDGET_MS ?? 3000)
+  const postgresUrl = process.env.SMSGW_BENCH_POSTGRES ?? process.env.SMSGW_TEST_POSTGRES
   printRelaySection(budgetMs)
   console.log()
-  await printStoredDecryptSection(budgetMs, process.env.SMSGW_BENCH_POSTGRES)
+  const decryptRates = await printStoredDecryptSection(budgetMs, postgresUrl)
+  console.log()
+  await printRelayEndToEndSection(budgetMs, decryptRates, postgresUrl)
 }

@@ -17,8 +17,18 @@ export interface VaultKey {
 
 export const KEY_ID_BYTES = 8
 
-/** The key id of a public key: the first 8 bytes of SHA-256 over its SPKI DER. */
+const keyIds = new WeakMap<KeyObject, Buffer>()
+
+/**
+ * The key id of a public key: the first 8 bytes of SHA-256 over its SPKI DER. Cached per KeyObject:
+ * a sender sealing to the same key again and again (the relay's notices, one per publish) would
+ * otherwise export and hash it each time, a fifth of a v2 X25519 seal.
+ */
 export function keyIdOf (publicKey: KeyObject): Buffer {
-  const spki = publicKey.export({ type: 'spki', format: 'der' })
-  return createHash('sha256').update(spki).digest().subarray(0, KEY_ID_BYTES)
+  let keyId = keyIds.get(publicKey)
+  if (keyId === undefined) {
+    keyId = createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest().subarray(0, KEY_ID_BYTES)
+    keyIds.set(publicKey, keyId)
+  }
+  return Buffer.from(keyId)
 }
