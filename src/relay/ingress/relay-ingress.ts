@@ -18,6 +18,12 @@ import { processForward, type ForwardResult, type IngressOrigin, type Processing
 
 /** Forwards a claim takes at once. */
 const CLAIM_BATCH = 16
+/**
+ * MO forwards processed in the background at once; more arriving meanwhile are stored due at once
+ * and left to the worker's claims (CLAIM_BATCH at a time), so an MO flood faster than the
+ * platforms costs store rows, not memory.
+ */
+export const MAX_BACKGROUND_FORWARDS = 64
 /** How long close waits for the forwards being processed; those left come due again. */
 const CLOSE_GRACE_MS = 5_000
 
@@ -46,6 +52,8 @@ export class RelayIngress {
   readonly #running = new Set<Promise<void>>()
   #timer: NodeJS.Timeout | undefined
   #claiming: Promise<void> | undefined
+  /** A claim was asked for while one ran: run another once it ends, so what was stored meanwhile does not wait for the timer. */
+  #claimAgain = false
   #closed = false
 
   constructor (options: RelayIngressOptions) {
@@ -66,13 +74,15 @@ export class RelayIngress {
 
   /**
    * The SMPP path: resolves once `forward` is stored (the deliver_sm_resp may go), and processes
-   * it in the background. Before `start` (the publisher is not there yet) it is stored due at
+   * it in the background, at most MAX_BACKGROUND_FORWARDS at once (beyond, the worker takes it up). Before `start` (the publisher is not there yet) it is stored due at
    * once, and the worker's first claim takes it. Rejects when it cannot be stored.
    */
   async accept (forward: Forward, origin: IngressOrigin): Promise<void> {
     const started = this.#timer !== undefined
-    const id = await this.#store(forward, origin, started ? this.#options.holdMs : 0)
-    if (started) this.#track(this.#process(id, forward, origin, 1).then(() => {}))
+    const inBackground = started && this.#running.size < MAX_BACKGROUND_FORWARDS
+    const id = await this.#store(forward, origin, inBackground ? this.#options.holdMs : 0)
+    if (inBackground) this.#track(this.#process(id, forward, origin, 1).then(() => {}))
+    else if (started) this.#claimNow()
   }
 
   /** Starts the recovery worker: a claim now, then one every half hold. */
@@ -121,10 +131,18 @@ export class RelayIngress {
   }
 
   #claimNow (): void {
-    if (this.#closed || this.#claiming !== undefined) return
+    if (this.#closed) return
+    if (this.#claiming !== undefined) {
+      this.#claimAgain = true
+      return
+    }
+    this.#claimAgain = false
     this.#claiming = this.#claimAll().catch((error: unknown) => {
       this.#options.log.warn({ err: error }, 'relay forwards not claimed; trying again')
-    }).finally(() => { this.#claiming = undefined })
+    }).finally(() => {
+      this.#claiming = undefined
+      if (this.#claimAgain) this.#claimNow()
+    })
   }
 
   /** Claims and processes due forwards until none is left. */

@@ -7,6 +7,7 @@ import type { PublishContentRequest } from '../../../src/relay/ingress/publish-c
 import { eventually } from '../../harness/eventually.ts'
 import { sqliteBytes } from '../../store/at-rest.ts'
 import { storeKinds, withAdmin, type StoreKind } from '../../store/store-kinds.ts'
+import { MAX_BACKGROUND_FORWARDS } from '../../../src/relay/ingress/relay-ingress.ts'
 import { imageTextSegments, newIngress, newKeyRing, recordingPublisher } from './ingress-fixtures.ts'
 
 // The ingress is durable and at-least-once (docs/relay.md, "Ingress"), on both stores: a forward
@@ -54,6 +55,26 @@ for (const kind of kinds) {
       release()
       assert.deepStrictEqual(await answer, { ok: true, publisherResponse: 'Successfully sent message', outcome: 'published' })
       assert.equal(await store.relayIngress.countForwards(), 0)
+      await ingress.close()
+      await store.close()
+    })
+
+    test('RelayIngress processes at most MAX_BACKGROUND_FORWARDS MO in the background; a flood beyond them waits in the store for the worker, none lost', async () => {
+      const store = await kind.open(await kind.newLocation())
+      // The platforms are slower than the flood: the publisher answers only when released.
+      let release: () => void = () => {}
+      const released = new Promise<void>(resolve => { release = resolve })
+      const publisher = recordingPublisher(async () => { await released; return published })
+      const ingress = newIngress(store.relayIngress, publisher.publishContent)
+      ingress.start()
+      const flood = MAX_BACKGROUND_FORWARDS * 3
+      for (let index = 0; index < flood; index++) await ingress.accept({ ...forward, sender: `+2376500${String(index).padStart(5, '0')}` }, 'smpp')
+      assert.equal(await store.relayIngress.countForwards(), flood, 'every MO stored before its deliver_sm_resp')
+      await eventually('the worker to take up a batch beside the background ones', () => publisher.requests.length > MAX_BACKGROUND_FORWARDS)
+      assert.ok(publisher.requests.length <= MAX_BACKGROUND_FORWARDS + 16, `at most the background forwards and one claim batch in the publisher (${publisher.requests.length})`)
+      release()
+      await eventually('every MO published', async () => await store.relayIngress.countForwards() === 0)
+      assert.equal(new Set(publisher.requests.map(request => request.metadata.From)).size, flood, 'each MO published')
       await ingress.close()
       await store.close()
     })
