@@ -110,6 +110,7 @@ export class KafkaForwardTopics {
   async #process (ingress: TopicIngress, record: IncomingRequest, partition: PartitionProgress<IncomingRequest>): Promise<void> {
     try {
       await ingress.process(record.value)
+      this.#log.debug({ stream: record.stream }, 'relay forward processed')
       const committable = partition.finish(record.offset, record).at(-1)
       await committable?.note.commit()
     } catch (error) {

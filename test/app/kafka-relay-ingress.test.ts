@@ -1,0 +1,177 @@
+// Issue 12, "Scale and reliability": on a Kafka deployment the relay's ingress goes through a topic
+// of its own so several instances share the work (docs/relay.md, "Several instances (Kafka and
+// PostgreSQL)"). Two `smsgw gateway` apps in this process, on one ingress topic and one PostgreSQL
+// store: forwards posted to either are each published once to the platform simulator by the real
+// Mastodon client library, processed by both instances; one instance stopped mid-way leaves its
+// partitions to the other, which publishes what comes meanwhile (none lost, none doubled); the
+// records on the ingress and reply topics and the logs hold no sender, payload or post text.
+import { Consumer } from '@platformatic/kafka'
+import assert from 'node:assert/strict'
+import { randomBytes, randomUUID } from 'node:crypto'
+import { writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { test } from 'node:test'
+import { startKafkaApp, type KafkaApp } from '../../src/app/kafka-app.ts'
+import type { GatewayConfig } from '../../src/config/index.ts'
+import { createLogger } from '../../src/log/logger.ts'
+import { startPlatformSimulator } from '../../src/platform-sim/index.ts'
+import { encodePlatformPayload } from '../../src/relay/payload/index.ts'
+import { computeDeviceId } from '../../src/relay/vault/index.ts'
+import { clientOptions } from '../../src/transport/kafka/client-options.ts'
+import { isolatedKafkaConfig, LogCapture, testConfig } from '../harness/gateway-fixture.ts'
+import { uniqueTopicName } from '../harness/kafka.ts'
+import { completeOnApp, keyFields, newAppKeys } from '../relay/grpc/app-client.ts'
+import { entityClient } from '../relay/grpc/entity-harness.ts'
+import { publisherClient, textContentV2 } from '../relay/publisher/publisher-harness.ts'
+import { newPostgresLocation } from '../store/store-kinds.ts'
+import { eventually, temporaryFolder } from './app-fixtures.ts'
+
+const PHONE = '+237650000044'
+const OTP = '246810'
+const REDIRECT = 'https://relay.smswithoutborders.com/android'
+/** Forwards posted at once: one account's ratchet steps are serialised by the store's compare-and-set. */
+const CONCURRENCY = 4
+
+/** Every record of `topic` so far, as raw bytes. */
+async function recordsOf (config: GatewayConfig, topic: string): Promise<Buffer[]> {
+  const consumer = new Consumer({ ...clientOptions({ brokers: [...config.kafka.brokers], clientId: 'test-relay-ingress' }, 'reader'), groupId: uniqueTopicName('relay-ingress-reader'), autocommit: false, maxWaitTime: 100 })
+  const stream = await consumer.consume({ topics: [topic], mode: 'earliest' })
+  const records: Buffer[] = []
+  let timer: NodeJS.Timeout | undefined
+  // The topic holds what the test produced; reading stops once nothing more came for a second.
+  const quiet = (): void => {
+    clearTimeout(timer)
+    timer = setTimeout(() => { void stream.close() }, 1_000)
+  }
+  quiet()
+  for await (const message of stream) {
+    records.push(message.value ?? Buffer.alloc(0))
+    quiet()
+  }
+  clearTimeout(timer)
+  await consumer.close()
+  return records
+}
+
+/** The partitions (topic/partition) whose records an instance logged as processed. */
+function processedStreams (logs: LogCapture): string[] {
+  return logs.lines.filter(line => line.includes('relay forward processed')).map(line => (JSON.parse(line) as { stream: string }).stream)
+}
+
+test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every forward published once, the work shared, an instance stopped mid-way leaves its partitions to the other; nothing in clear on the topics or in the logs', { timeout: 180_000 }, async t => {
+  const folder = await temporaryFolder('kafka-relay-ingress')
+  const platforms = await startPlatformSimulator({ autoApprove: true })
+  t.after(async () => { await platforms.close() })
+  const write = async (name: string, text: string): Promise<string> => {
+    const file = join(folder, name)
+    await writeFile(file, text)
+    return file
+  }
+  const mastodon = platforms.clients.find(client => client.platform === 'mastodon') ?? assert.fail('no Mastodon client')
+  const config = await testConfig(await isolatedKafkaConfig(), {
+    kafka: { partitions: 4 },
+    store: { url: await newPostgresLocation() },
+    relay: {
+      sealingKey: `k1 ${randomBytes(32).toString('base64')}`,
+      identifierKeyFile: await write('identifier.key', `${randomBytes(24).toString('base64')}\n`),
+      pepperFile: await write('pepper', `${randomBytes(32).toString('base64')}\n`),
+      grpcPort: 0,
+      publisherGrpcPort: 0,
+      ingress: true,
+      ingressTopic: uniqueTopicName('relay-ingress'),
+      ingressReplyTopic: uniqueTopicName('relay-ingress-replies'),
+      environment: 'development',
+      otpDevelopmentCode: OTP,
+      otpDevelopmentIdentifiers: [PHONE],
+      // Notices are the outbound side's (embedded-app-ingress.test.ts); this test is about the ingress.
+      deliveryNotices: false,
+      platforms: { mastodon: { baseUrl: platforms.url, clientId: mastodon.clientId, clientSecretFile: await write('mastodon.secret', `${mastodon.clientSecret}\n`), redirectUrl: REDIRECT } }
+    }
+  })
+  const start = async (name: string): Promise<{ app: KafkaApp, logs: LogCapture }> => {
+    const logs = new LogCapture()
+    const app = await startKafkaApp(config, config.vault.password ?? '', createLogger({ level: 'debug', destination: logs }), { host: '127.0.0.1', port: 0, apiKeysFile: join(folder, `${name}-api-keys.json`) }, join(folder, name))
+    t.after(async () => { await app.close() })
+    return { app, logs }
+  }
+  const a = await start('a')
+  const b = await start('b')
+  // Both are members of the ingress topic's group once each has joined it.
+  await eventually('both instances to consume the ingress topic', () => [a, b].every(instance => instance.logs.lines.some(line => line.includes('relay ingress topic consumed'))), 30_000)
+
+  // Sign up on one instance and link Mastodon on the other: one store serves both.
+  const entity = entityClient(a.app.relayGrpcPort ?? assert.fail('no vault port'))
+  const publisher = publisherClient(b.app.relayPublisherGrpcPort ?? assert.fail('no publisher port'))
+  t.after(() => {
+    entity.close()
+    publisher.close()
+  })
+  const keys = newAppKeys()
+  const signUp = { country_code: 'CM', phone_number: PHONE, password: 'Str0ng!pass', ...keyFields(keys) }
+  await entity.call('CreateEntity', signUp)
+  const session = completeOnApp(keys, await entity.call('CreateEntity', { ...signUp, ownership_proof_response: OTP }))
+  const url = await publisher.call('GetOAuth2AuthorizationUrl', { platform: 'mastodon', state: 'bWFzdG9kb24sZmFsc2U=', autogenerate_code_verifier: true, redirect_url: REDIRECT })
+  const redirect = await fetch(String(url.authorization_url), { redirect: 'manual' })
+  const code = new URL(redirect.headers.get('location') ?? assert.fail('no redirect')).searchParams.get('code') ?? assert.fail('no code')
+  await publisher.call('ExchangeOAuth2CodeAndStore', { long_lived_token: session.token, platform: 'mastodon', authorization_code: code, code_verifier: url.code_verifier, redirect_url: REDIRECT })
+  const [stored] = (await entity.call('ListEntityStoredTokens', { long_lived_token: session.token })).stored_tokens as Array<{ account_identifier: string }>
+  const account = stored?.account_identifier ?? assert.fail('no token stored')
+  const deviceId = computeDeviceId(session.deviceSecret, PHONE, keys.deviceId.publicKey)
+  const texts: string[] = []
+  const payloads: string[] = []
+  const payload = (text: string): string => {
+    texts.push(text)
+    const made = encodePlatformPayload({ version: 2, platformShortcode: 'm', encryptedMessage: session.send(textContentV2(account, text)), deviceId, language: 'en' }).toString('base64')
+    payloads.push(made)
+    return made
+  }
+  /** Posts `count` forwards, `CONCURRENCY` at a time, each to the instance `to(i)` names; resolves with their answers. */
+  const forward = async (count: number, to: (i: number) => KafkaApp): Promise<Array<[number, unknown]>> => {
+    const answers: Array<[number, unknown]> = []
+    for (let first = 0; first < count; first += CONCURRENCY) {
+      answers.push(...await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count - first) }, async (_, offset) => {
+        const response = await fetch(`${to(first + offset).url ?? assert.fail('no HTTP side')}/v3/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: payload(`Forward ${randomUUID()}`), address: PHONE, date: Date.now(), date_sent: Date.now() - 3000 }) })
+        return [response.status, await response.json()] as [number, unknown]
+      })))
+    }
+    return answers
+  }
+  const published: [number, unknown] = [200, { publisher_response: 'Successfully sent message' }]
+
+  // Twenty forwards, to either instance: each answered with its publish, and posted once.
+  const firstRound = await forward(20, i => (i % 2 === 0 ? a : b).app)
+  assert.deepStrictEqual(firstRound, firstRound.map(() => published))
+  assert.deepStrictEqual(platforms.posts().map(post => post.text).sort(), [...texts].sort())
+  const processedByA = processedStreams(a.logs)
+  const processedByB = processedStreams(b.logs)
+  assert.equal(processedByA.length + processedByB.length, 20, 'each record processed once')
+  assert.ok(processedByA.length > 0 && processedByB.length > 0, `the work is shared: ${processedByA.length} and ${processedByB.length}`)
+
+  // A stops while forwards keep coming: those it accepted before are answered, those after go to
+  // B, and A's partitions pass to B, which processes what lands there.
+  const secondRound = forward(20, () => b.app)
+  const stopping = (async () => {
+    await eventually('the second round to be under way', () => platforms.posts().length >= 24, 30_000)
+    await a.app.close()
+  })()
+  const [answers] = await Promise.all([secondRound, stopping])
+  assert.deepStrictEqual(answers, answers.map(() => published))
+  const posts = platforms.posts().map(post => post.text)
+  assert.equal(posts.length, 40)
+  assert.deepStrictEqual([...posts].sort(), [...texts].sort(), 'every forward posted, none twice')
+  const takenOver = new Set(processedStreams(b.logs).slice(processedByB.length))
+  assert.ok(processedByA.some(stream => takenOver.has(stream)), 'B processed records of a partition A held before')
+  await b.app.close()
+
+  // Nothing in clear on either topic or in either instance's logs.
+  const forwardRecords = await recordsOf(config, config.relay.ingressTopic)
+  const replyRecords = await recordsOf(config, config.relay.ingressReplyTopic)
+  assert.equal(forwardRecords.length, 40, 'one record per forward')
+  // An instance's phone waited for a forward the other processed: its answer came back over the reply topic.
+  assert.ok(replyRecords.length > 0, 'answers crossed between the instances')
+  const onTopics = Buffer.concat([...forwardRecords, ...replyRecords])
+  const secrets = [PHONE, PHONE.slice(1), ...texts, ...payloads, ...payloads.map(made => made.slice(10, 50))]
+  assert.deepStrictEqual(secrets.filter(secret => onTopics.includes(Buffer.from(secret))), [], 'no number, payload or text on the topics')
+  const logText = a.logs.text + b.logs.text
+  assert.deepStrictEqual(secrets.filter(secret => logText.includes(secret)), [], 'nor in the logs')
+})
