@@ -22,6 +22,12 @@ const PROCESSING_LIMIT = 64
 /** The first wait after a failure inside (the store, the publisher), doubled up to a minute. */
 const RETRY_BASE_DELAY_MS = 1_000
 const RETRY_MAX_DELAY_MS = 60_000
+/**
+ * How long a phone's forward waits for its answer: a publish takes a few platform calls of 15 s at
+ * most, and a record whose instance crashed is taken up by another after the group's session
+ * timeout (10 s). Past it the phone hears 500 (and may send again); the record is processed still.
+ */
+const ANSWER_TIMEOUT_MS = 2 * 60 * 1000
 /** How long close waits for the forwards being processed; those left are the next holder's. */
 const CLOSE_GRACE_MS = 5_000
 
@@ -54,8 +60,7 @@ export class KafkaForwardTopics {
       },
       retryBaseDelayMs: RETRY_BASE_DELAY_MS,
       retryMaxDelayMs: RETRY_MAX_DELAY_MS,
-      // As long as the store's forward is left to its holder: past it, the phone hears 500 and may send again.
-      answerTimeoutMs: relay.ingressRetryMs
+      answerTimeoutMs: ANSWER_TIMEOUT_MS
     })
     this.#ingress = ingress
     const held: ForwardIngress = {
