@@ -125,13 +125,17 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
     payloads.push(made)
     return made
   }
+  const latenciesMs: number[] = []
   /** Posts `count` forwards, `CONCURRENCY` at a time, each to the instance `to(i)` names; resolves with their answers. */
   const forward = async (count: number, to: (i: number) => KafkaApp): Promise<Array<[number, unknown]>> => {
     const answers: Array<[number, unknown]> = []
     for (let first = 0; first < count; first += CONCURRENCY) {
       answers.push(...await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count - first) }, async (_, offset) => {
+        const sentAt = performance.now()
         const response = await fetch(`${to(first + offset).url ?? assert.fail('no HTTP side')}/v3/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: payload(`Forward ${randomUUID()}`), address: PHONE, date: Date.now(), date_sent: Date.now() - 3000 }) })
-        return [response.status, await response.json()] as [number, unknown]
+        const answer = [response.status, await response.json()] as [number, unknown]
+        latenciesMs.push(performance.now() - sentAt)
+        return answer
       })))
     }
     return answers
@@ -139,7 +143,11 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
   const published: [number, unknown] = [200, { publisher_response: 'Successfully sent message' }]
 
   // Twenty forwards, to either instance: each answered with its publish, and posted once.
+  const firstStartedAt = performance.now()
   const firstRound = await forward(20, i => (i % 2 === 0 ? a : b).app)
+  // What a forward costs through the topic (docs/relay.md quotes it): produce, consume, decrypt, publish, answer.
+  const sorted = [...latenciesMs].sort((x, y) => x - y)
+  t.diagnostic(`20 forwards, ${CONCURRENCY} at a time: ${(20_000 / (performance.now() - firstStartedAt)).toFixed(0)}/s, p50 ${sorted[9]?.toFixed(1)} ms, max ${sorted[19]?.toFixed(1)} ms`)
   assert.deepStrictEqual(firstRound, firstRound.map(() => published))
   assert.deepStrictEqual(platforms.posts().map(post => post.text).sort(), [...texts].sort())
   const processedByA = processedStreams(a.logs)
