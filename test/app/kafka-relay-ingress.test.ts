@@ -1,8 +1,9 @@
 // Issue 12, "Scale and reliability": on a Kafka deployment the relay's ingress goes through a topic
 // of its own so several instances share the work (docs/relay.md, "Several instances (Kafka and
 // PostgreSQL)"). Two `smsgw gateway` apps in this process, on one ingress topic and one PostgreSQL
-// store: forwards posted to either are each published once to the platform simulator by the real
-// Mastodon client library, processed by both instances; one instance stopped mid-way leaves its
+// store: forwards posted to either, and an MO for a relay number on their SMPP binds, are each
+// published once to the platform simulator by the real Mastodon client library, processed by both
+// instances; one instance stopped mid-way leaves its
 // partitions to the other, which publishes what comes meanwhile (none lost, none doubled); the
 // records on the ingress and reply topics and the logs hold no sender, payload or post text.
 import { Consumer } from '@platformatic/kafka'
@@ -17,6 +18,8 @@ import { createLogger } from '../../src/log/logger.ts'
 import { startPlatformSimulator } from '../../src/platform-sim/index.ts'
 import { encodePlatformPayload } from '../../src/relay/payload/index.ts'
 import { computeDeviceId } from '../../src/relay/vault/index.ts'
+import { commandStatus } from '../../src/smpp/codec/index.ts'
+import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { clientOptions } from '../../src/transport/kafka/client-options.ts'
 import { isolatedKafkaConfig, LogCapture, testConfig } from '../harness/gateway-fixture.ts'
 import { uniqueTopicName } from '../harness/kafka.ts'
@@ -26,7 +29,9 @@ import { publisherClient, textContentV2 } from '../relay/publisher/publisher-har
 import { newPostgresLocation } from '../store/store-kinds.ts'
 import { eventually, temporaryFolder } from './app-fixtures.ts'
 
+const SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
 const PHONE = '+237650000044'
+const RELAY_NUMBER = '15506'
 const OTP = '246810'
 const REDIRECT = 'https://relay.smswithoutborders.com/android'
 /** Forwards posted at once: one account's ratchet steps are serialised by the store's compare-and-set. */
@@ -62,6 +67,8 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
   const folder = await temporaryFolder('kafka-relay-ingress')
   const platforms = await startPlatformSimulator({ autoApprove: true })
   t.after(async () => { await platforms.close() })
+  const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 0, port: 0 })
+  t.after(async () => { await smsc.close() })
   const write = async (name: string, text: string): Promise<string> => {
     const file = join(folder, name)
     await writeFile(file, text)
@@ -70,6 +77,7 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
   const mastodon = platforms.clients.find(client => client.platform === 'mastodon') ?? assert.fail('no Mastodon client')
   const config = await testConfig(await isolatedKafkaConfig(), {
     kafka: { partitions: 4 },
+    smpp: { host: '127.0.0.1', port: smsc.address.port, ...SMSC_ACCOUNT },
     store: { url: await newPostgresLocation() },
     relay: {
       sealingKey: `k1 ${randomBytes(32).toString('base64')}`,
@@ -78,6 +86,7 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
       grpcPort: 0,
       publisherGrpcPort: 0,
       ingress: true,
+      ingressNumbers: [`+${RELAY_NUMBER}`],
       ingressTopic: uniqueTopicName('relay-ingress'),
       ingressReplyTopic: uniqueTopicName('relay-ingress-replies'),
       environment: 'development',
@@ -155,17 +164,25 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
   assert.equal(processedByA.length + processedByB.length, 20, 'each record processed once')
   assert.ok(processedByA.length > 0 && processedByB.length > 0, `the work is shared: ${processedByA.length} and ${processedByB.length}`)
 
+  // An MO for the relay number on a bind of either instance goes through the topic too, and not to sms-inbound.
+  const viaSmpp = payload(`Sent to our own number ${randomUUID()}`)
+  await eventually('the gateways to bind', () => smsc.boundSessions >= 2)
+  const parts = (await smsc.injectMo({ from: PHONE, to: RELAY_NUMBER, text: viaSmpp })).commandStatuses
+  assert.ok(parts.length > 0 && parts.every(part => part === commandStatus.ESME_ROK), String(parts))
+  await eventually('the MO\'s post', () => platforms.posts().length === 21)
+  assert.deepStrictEqual(platforms.posts().map(post => post.text).sort(), [...texts].sort())
+
   // A stops while forwards keep coming: those it accepted before are answered, those after go to
   // B, and A's partitions pass to B, which processes what lands there.
   const secondRound = forward(20, () => b.app)
   const stopping = (async () => {
-    await eventually('the second round to be under way', () => platforms.posts().length >= 24, 30_000)
+    await eventually('the second round to be under way', () => platforms.posts().length >= 25, 30_000)
     await a.app.close()
   })()
   const [answers] = await Promise.all([secondRound, stopping])
   assert.deepStrictEqual(answers, answers.map(() => published))
   const posts = platforms.posts().map(post => post.text)
-  assert.equal(posts.length, 40)
+  assert.equal(posts.length, 41)
   assert.deepStrictEqual([...posts].sort(), [...texts].sort(), 'every forward posted, none twice')
   const takenOver = new Set(processedStreams(b.logs).slice(processedByB.length))
   assert.ok(processedByA.some(stream => takenOver.has(stream)), 'B processed records of a partition A held before')
@@ -174,12 +191,12 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
   // Nothing in clear on either topic or in either instance's logs.
   const forwardRecords = await recordsOf(config, config.relay.ingressTopic)
   const replyRecords = await recordsOf(config, config.relay.ingressReplyTopic)
-  assert.equal(forwardRecords.length, 40, 'one record per forward')
+  assert.equal(forwardRecords.length, 41, 'one record per forward')
   // An instance's phone waited for a forward the other processed: its answer came back over the reply topic.
   assert.ok(replyRecords.length > 0, 'answers crossed between the instances')
-  const onTopics = Buffer.concat([...forwardRecords, ...replyRecords])
+  const onTopics = Buffer.concat([...forwardRecords, ...replyRecords, ...await recordsOf(config, config.kafka.topics.inbound)])
   const secrets = [PHONE, PHONE.slice(1), ...texts, ...payloads, ...payloads.map(made => made.slice(10, 50))]
-  assert.deepStrictEqual(secrets.filter(secret => onTopics.includes(Buffer.from(secret))), [], 'no number, payload or text on the topics')
+  assert.deepStrictEqual(secrets.filter(secret => onTopics.includes(Buffer.from(secret))), [], 'no number, payload or text on the topics (sms-inbound included)')
   const logText = a.logs.text + b.logs.text
   assert.deepStrictEqual(secrets.filter(secret => logText.includes(secret)), [], 'nor in the logs')
 })
