@@ -3,25 +3,27 @@
 // PostgreSQL)"). Two `smsgw gateway` apps in this process, on one ingress topic and one PostgreSQL
 // store: forwards posted to either, and an MO for a relay number on their SMPP binds, are each
 // published once to the platform simulator by the real Mastodon client library, processed by both
-// instances; one instance stopped mid-way leaves its
-// partitions to the other, which publishes what comes meanwhile (none lost, none doubled); the
-// records on the ingress and reply topics and the logs hold no sender, payload or post text.
+// instances; one instance stopped mid-way, or killed outright (a
+// `bin/smsgw gateway` child and SIGKILL), leaves its partitions to the other, which publishes what
+// comes meanwhile (none lost, none doubled); the records on the ingress and reply topics and the
+// logs hold no sender, payload or post text.
 import { Consumer } from '@platformatic/kafka'
 import assert from 'node:assert/strict'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { test } from 'node:test'
+import { test, type TestContext } from 'node:test'
 import { startKafkaApp, type KafkaApp } from '../../src/app/kafka-app.ts'
 import type { GatewayConfig } from '../../src/config/index.ts'
 import { createLogger } from '../../src/log/logger.ts'
-import { startPlatformSimulator } from '../../src/platform-sim/index.ts'
+import { startPlatformSimulator, type PlatformSimulator } from '../../src/platform-sim/index.ts'
 import { encodePlatformPayload } from '../../src/relay/payload/index.ts'
 import { computeDeviceId } from '../../src/relay/vault/index.ts'
 import { commandStatus } from '../../src/smpp/codec/index.ts'
 import { SmscSimulator } from '../../src/smpp/simulator/index.ts'
 import { clientOptions } from '../../src/transport/kafka/client-options.ts'
 import { isolatedKafkaConfig, LogCapture, testConfig } from '../harness/gateway-fixture.ts'
+import { GatewayProcess } from '../harness/gateway-process.ts'
 import { uniqueTopicName } from '../harness/kafka.ts'
 import { completeOnApp, keyFields, newAppKeys } from '../relay/grpc/app-client.ts'
 import { entityClient } from '../relay/grpc/entity-harness.ts'
@@ -63,7 +65,8 @@ function processedStreams (logs: LogCapture): string[] {
   return logs.lines.filter(line => line.includes('relay forward processed')).map(line => (JSON.parse(line) as { stream: string }).stream)
 }
 
-test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every forward published once, the work shared, an instance stopped mid-way leaves its partitions to the other; nothing in clear on the topics or in the logs', { timeout: 180_000 }, async t => {
+/** A relay deployment on Kafka and one PostgreSQL store, with the platform and SMSC simulators; instances are started by the tests. */
+async function relayDeployment (t: TestContext): Promise<{ folder: string, config: GatewayConfig, platforms: PlatformSimulator, smsc: SmscSimulator, start: (name: string) => Promise<{ app: KafkaApp, logs: LogCapture }> }> {
   const folder = await temporaryFolder('kafka-relay-ingress')
   const platforms = await startPlatformSimulator({ autoApprove: true })
   t.after(async () => { await platforms.close() })
@@ -103,14 +106,13 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
     t.after(async () => { await app.close() })
     return { app, logs }
   }
-  const a = await start('a')
-  const b = await start('b')
-  // Both are members of the ingress topic's group once each has joined it.
-  await eventually('both instances to consume the ingress topic', () => [a, b].every(instance => instance.logs.lines.some(line => line.includes('relay ingress topic consumed'))), 30_000)
+  return { folder, config, platforms, smsc, start }
+}
 
-  // Sign up on one instance and link Mastodon on the other: one store serves both.
-  const entity = entityClient(a.app.relayGrpcPort ?? assert.fail('no vault port'))
-  const publisher = publisherClient(b.app.relayPublisherGrpcPort ?? assert.fail('no publisher port'))
+/** An account signed up through `vaultPort`, Mastodon linked through `publisherPort`, and forwards of its payloads posted to the ingress. */
+async function linkedSender (t: TestContext, platforms: PlatformSimulator, vaultPort: number | undefined, publisherPort: number | undefined): Promise<{ texts: string[], payloads: string[], payload: (text: string) => string, forward: (count: number, to: (i: number) => string) => Promise<Array<[number, unknown]>>, latenciesMs: number[] }> {
+  const entity = entityClient(vaultPort ?? assert.fail('no vault port'))
+  const publisher = publisherClient(publisherPort ?? assert.fail('no publisher port'))
   t.after(() => {
     entity.close()
     publisher.close()
@@ -136,12 +138,12 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
   }
   const latenciesMs: number[] = []
   /** Posts `count` forwards, `CONCURRENCY` at a time, each to the instance `to(i)` names; resolves with their answers. */
-  const forward = async (count: number, to: (i: number) => KafkaApp): Promise<Array<[number, unknown]>> => {
+  const forward = async (count: number, to: (i: number) => string): Promise<Array<[number, unknown]>> => {
     const answers: Array<[number, unknown]> = []
     for (let first = 0; first < count; first += CONCURRENCY) {
       answers.push(...await Promise.all(Array.from({ length: Math.min(CONCURRENCY, count - first) }, async (_, offset) => {
         const sentAt = performance.now()
-        const response = await fetch(`${to(first + offset).url ?? assert.fail('no HTTP side')}/v3/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: payload(`Forward ${randomUUID()}`), address: PHONE, date: Date.now(), date_sent: Date.now() - 3000 }) })
+        const response = await fetch(`${to(first + offset)}/v3/publish`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: payload(`Forward ${randomUUID()}`), address: PHONE, date: Date.now(), date_sent: Date.now() - 3000 }) })
         const answer = [response.status, await response.json()] as [number, unknown]
         latenciesMs.push(performance.now() - sentAt)
         return answer
@@ -149,11 +151,27 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
     }
     return answers
   }
-  const published: [number, unknown] = [200, { publisher_response: 'Successfully sent message' }]
+  return { texts, payloads, payload, forward, latenciesMs }
+}
+
+const published: [number, unknown] = [200, { publisher_response: 'Successfully sent message' }]
+
+/** The HTTP side's URL of an instance. */
+const urlOf = (app: KafkaApp): string => app.url ?? assert.fail('no HTTP side')
+
+test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every forward published once, the work shared, an instance stopped mid-way leaves its partitions to the other; nothing in clear on the topics or in the logs', { timeout: 180_000 }, async t => {
+  const { config, platforms, smsc, start } = await relayDeployment(t)
+  const a = await start('a')
+  const b = await start('b')
+  // Both are members of the ingress topic's group once each has joined it.
+  await eventually('both instances to consume the ingress topic', () => [a, b].every(instance => instance.logs.lines.some(line => line.includes('relay ingress topic consumed'))), 30_000)
+
+  // Sign up on one instance and link Mastodon on the other: one store serves both.
+  const { texts, payloads, payload, forward, latenciesMs } = await linkedSender(t, platforms, a.app.relayGrpcPort, b.app.relayPublisherGrpcPort)
 
   // Twenty forwards, to either instance: each answered with its publish, and posted once.
   const firstStartedAt = performance.now()
-  const firstRound = await forward(20, i => (i % 2 === 0 ? a : b).app)
+  const firstRound = await forward(20, i => urlOf((i % 2 === 0 ? a : b).app))
   // What a forward costs through the topic (docs/relay.md quotes it): produce, consume, decrypt, publish, answer.
   const sorted = [...latenciesMs].sort((x, y) => x - y)
   t.diagnostic(`20 forwards, ${CONCURRENCY} at a time: ${(20_000 / (performance.now() - firstStartedAt)).toFixed(0)}/s, p50 ${sorted[9]?.toFixed(1)} ms, max ${sorted[19]?.toFixed(1)} ms`)
@@ -174,7 +192,7 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
 
   // A stops while forwards keep coming: those it accepted before are answered, those after go to
   // B, and A's partitions pass to B, which processes what lands there.
-  const secondRound = forward(20, () => b.app)
+  const secondRound = forward(20, () => urlOf(b.app))
   const stopping = (async () => {
     await eventually('the second round to be under way', () => platforms.posts().length >= 25, 30_000)
     await a.app.close()
@@ -199,4 +217,33 @@ test('smsgw gateway twice on one ingress topic and one PostgreSQL store: every f
   assert.deepStrictEqual(secrets.filter(secret => onTopics.includes(Buffer.from(secret))), [], 'no number, payload or text on the topics (sms-inbound included)')
   const logText = a.logs.text + b.logs.text
   assert.deepStrictEqual(secrets.filter(secret => logText.includes(secret)), [], 'nor in the logs')
+})
+
+test('an instance killed (SIGKILL) leaves its partitions to the other once the group notices: the forwards landing there meanwhile are answered and posted once; nothing in clear in its output', { timeout: 180_000 }, async t => {
+  const { folder, config, platforms, start } = await relayDeployment(t)
+  const b = await start('b')
+  // A is a real `smsgw gateway` process on the same configuration, so it can be killed outright.
+  const configFile = join(folder, 'a.json')
+  await writeFile(configFile, JSON.stringify({ ...config, log: { ...config.log, level: 'debug' } }))
+  const a = new GatewayProcess({}, ['--config', configFile, '--data', join(folder, 'a')])
+  t.after(async () => { await a.stop() })
+  await a.waitForLog('relay ingress topic consumed', 60_000)
+  const { texts, payloads, forward } = await linkedSender(t, platforms, b.app.relayGrpcPort, b.app.relayPublisherGrpcPort)
+
+  // Forwards to B until A has processed some: A holds partitions, and its answers came back to B.
+  const answers: Array<[number, unknown]> = []
+  for (let round = 0; round < 10 && a.logged('relay forward processed').length === 0; round++) answers.push(...await forward(4, () => urlOf(b.app)))
+  const streamsOfA = new Set(a.logged('relay forward processed').map(record => String(record.stream)))
+  assert.ok(streamsOfA.size > 0, 'A processed forwards')
+  a.kill('SIGKILL')
+  assert.equal((await a.exit(5_000)).signal, 'SIGKILL')
+
+  // What lands on A's partitions waits for the group to notice (its session timeout), then B has it.
+  const processedBefore = processedStreams(b.logs).length
+  answers.push(...await forward(12, () => urlOf(b.app)))
+  assert.deepStrictEqual(answers, answers.map(() => published))
+  assert.deepStrictEqual(platforms.posts().map(post => post.text).sort(), [...texts].sort(), 'every forward posted, none twice')
+  assert.ok(processedStreams(b.logs).slice(processedBefore).some(stream => streamsOfA.has(stream)), 'B processed records of a partition A held')
+  const secrets = [PHONE, PHONE.slice(1), ...texts, ...payloads, ...payloads.map(made => made.slice(10, 50))]
+  assert.deepStrictEqual(secrets.filter(secret => a.output.includes(secret) || b.logs.text.includes(secret)), [], 'no number, payload or text in either instance\'s logs')
 })
