@@ -58,7 +58,9 @@ export const errorCodes = {
   storeUnavailable: 'SMSGW_STORE_UNAVAILABLE',
   storeSchemaNewer: 'SMSGW_STORE_SCHEMA_NEWER',
   storeClosed: 'SMSGW_STORE_CLOSED',
-  storeLeaseLost: 'SMSGW_STORE_LEASE_LOST'
+  storeLeaseLost: 'SMSGW_STORE_LEASE_LOST',
+  relayAppState: 'SMSGW_RELAY_APP_STATE',
+  relayAppCall: 'SMSGW_RELAY_APP_CALL'
 } as const
 
 export type ErrorCode = typeof errorCodes[keyof typeof errorCodes]

@@ -8,16 +8,19 @@ import { buildHttpApp } from '../http/app.ts'
 import type { ApiKeyFile } from '../http/api-keys/index.ts'
 import { dashboardPlugin } from '../http/dashboard/dashboard-plugin.ts'
 import type { DashboardState } from '../http/dashboard/dashboard-state.ts'
+import { relayPanelOf } from '../http/dashboard/relay-panel.ts'
 import type { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
 import { watchGateway, watchSession } from '../http/observability/metric-sources.ts'
 import { observabilityPlugin } from '../http/observability/observability-plugin.ts'
 import { subscribeDiagnostics } from '../http/observability/diagnostics.ts'
 import { watchRelay } from '../http/observability/relay-metrics.ts'
+import { RelayView } from '../http/observability/relay-view.ts'
 import { OperatorSessions } from '../http/operator/operator-session.ts'
 import type { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
 import { watchUnknownOutcomes } from '../http/observability/unknown-outcomes-metric.ts'
 import { unknownOutcomeRoutes } from '../http/api/unknown-outcome-routes.ts'
 import type { Logger } from '../log/logger.ts'
+import type { GatewayClientStore } from '../store/gateway-clients.ts'
 
 export interface HttpFrontOptions {
   ingress: RequestIngress
@@ -43,6 +46,8 @@ export interface HttpFrontOptions {
   relaySegments?: () => Awaitable<number>
   /** The relay's HTTP routes where the relay runs (/v3/publish, /v3/clients, /v1/platforms: relay-wire.md §5). */
   relayRoutes?: readonly FastifyPluginAsync[]
+  /** Where the relay runs: the dashboard's relay panel, with the gateway-client registry it lists (without numbers). */
+  relayPanel?: { gatewayClients: Pick<GatewayClientStore, 'list'> }
   log: Logger
 }
 
@@ -55,13 +60,17 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
   const { running, metrics, dashboard } = options
   // The operator keys live in the API key file; the sessions of dashboard logins last as long as this app.
   const operators = { keys: options.apiKeys, sessions: new OperatorSessions() }
+  // Where the relay runs, the dashboard's relay panel: the relay's metrics read back, and the registry.
+  const relayPanel = options.relayPanel === undefined ? undefined : { view: new RelayView(metrics.registry), gatewayClients: options.relayPanel.gatewayClients }
   const unwatch = [
     subscribeDiagnostics(metrics),
     watchGateway(metrics, running.gateway),
     ...[...running.smscSessions].map(([name, session]) => watchSession(metrics, name, session)),
     watchUnknownOutcomes(metrics.registry, async () => await running.unknownOutcomes.count()),
-    watchRelay(metrics.registry, options.relayAccounts, options.relayUnknownPublications, options.relaySegments)
+    watchRelay(metrics.registry, options.relayAccounts, options.relayUnknownPublications, options.relaySegments),
+    ...relayPanel === undefined ? [] : [relayPanel.view.watch()]
   ]
+  const relay = relayPanel === undefined ? {} : { relay: async () => await relayPanelOf(relayPanel) }
   const readiness = async (): Promise<{ ready: boolean, checks: Record<string, boolean> }> => {
     const checks = { queue: await options.transportReady(), smsc: running.smscReady() }
     return { ready: checks.queue && checks.smsc, checks }
@@ -76,7 +85,7 @@ export async function buildHttpFront (options: HttpFrontOptions): Promise<Fastif
     webhooks: { directory: options.apiKeys, destinations: options.webhookDestinations },
     plugins: [
       async app => { await observabilityPlugin(app, { metrics, readiness, ...(options.protectMetrics ? { protectMetricsWith: operators } : {}) }) },
-      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot(), operators }) },
+      async app => { await dashboardPlugin(app, { statuses: options.statuses, metrics, snapshot: () => dashboard.snapshot(), operators, ...relay }) },
       async app => { await unknownOutcomeRoutes(app, { unknownOutcomes: running.unknownOutcomes, operators }) },
       ...options.relayRoutes ?? []
     ]

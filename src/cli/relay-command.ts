@@ -12,6 +12,7 @@ import { resealAccounts } from '../relay/vault/reseal.ts'
 import { loadSealingKeyRing, parseSealingKeyRing, type SealingKeyRing } from '../relay/vault/sealing-key-ring.ts'
 import { addGatewayClientCommands } from './gateway-client-command.ts'
 import type { ProgramIo } from './program-io.ts'
+import { addRelayAppCommand } from './relay-app-command.ts'
 import { storeCommand, withStore, type StoreOptions } from './store-command.ts'
 
 const KEY_FILE_MODE = 0o600
@@ -22,7 +23,7 @@ const KEY_FILE_MODE = 0o600
  * account, a changed pepper fails every password, a lost sealing key loses every account.
  */
 export function addRelayCommand (program: Command, io: ProgramIo): void {
-  const command = program.command('relay').description('the RelaySMS relay: its keys, accounts and gateway clients (docs/relay.md)')
+  const command = program.command('relay').description('the RelaySMS relay: its keys, accounts and gateway clients, and the app as a command (docs/relay.md)')
 
   command.command('new-keys')
     .description('write a new identifier key, pepper and sealing key ring into DIR (mode 0600), and print the configuration that names them')
@@ -74,6 +75,7 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
 
   addAccountCommands(command, io)
   addGatewayClientCommands(command, io)
+  addRelayAppCommand(command, io)
 }
 
 /**

@@ -22,6 +22,7 @@ interface SmscSimOptions {
   rules?: string
   receiptBeforeResponse?: boolean
   resendReceiptsMs: string
+  controlPort?: string
   logLevel: string
 }
 
@@ -44,6 +45,7 @@ export function addSmscSimCommand (program: Command, io: ProgramIo): void {
     .option('--rules <file>', 'JSON file of receipt rules, first match wins (docs/smsc-simulator.md)')
     .option('--receipt-before-response', 'send each receipt at once, before its submit_sm_resp')
     .option('--resend-receipts-ms <ms>', 'after a bind, also send again the receipts acknowledged in the last <ms> (as an SMSC that lost the acknowledgement)', '0')
+    .option('--control-port <port>', 'also serve POST /mo on this HTTP port (same --host; 0 picks a free one): an MO injected from another process (docs/smsc-simulator.md)')
     .option('--log-level <level>', `log level: ${LOG_LEVELS.join(', ')}`, 'info')
     .action(async (options: SmscSimOptions) => {
       // Usage mistakes first, before any file is read or port opened.
@@ -54,11 +56,12 @@ export function addSmscSimCommand (program: Command, io: ProgramIo): void {
       const firstMessageId = wholeNumber('--first-message-id', options.firstMessageId, Number.MAX_SAFE_INTEGER)
       const receiptDelayMs = wholeNumber('--receipt-delay-ms', options.receiptDelayMs, Number.MAX_SAFE_INTEGER)
       const resendAnsweredReceiptsMs = wholeNumber('--resend-receipts-ms', options.resendReceiptsMs, Number.MAX_SAFE_INTEGER)
+      const controlPort = options.controlPort === undefined ? undefined : wholeNumber('--control-port', options.controlPort, 65535)
       const inlineAccounts = accountsOf(options.systemId ?? [], options.password ?? [])
       if (options.accounts !== undefined && inlineAccounts !== undefined) {
         throw new SmsgwError(errorCodes.usage, '--accounts and --system-id/--password exclude each other: give the accounts one way')
       }
-      const { parseAccounts, parseReceiptRules, SmscSimulator, logSimulatorEvents } = await import('../smpp/simulator/index.ts')
+      const { parseAccounts, parseReceiptRules, SmscSimulator, logSimulatorEvents, startMoControl } = await import('../smpp/simulator/index.ts')
       const { createLogger } = await import('../log/logger.ts')
       const accounts = options.accounts === undefined ? inlineAccounts : parseAccounts(await readJson(options.accounts, 'accounts'))
       const rules = options.rules === undefined ? [] : parseReceiptRules(await readJson(options.rules, 'rules'))
@@ -79,9 +82,17 @@ export function addSmscSimCommand (program: Command, io: ProgramIo): void {
       })
       logSimulatorEvents(simulator, log)
       log.info({ event: 'listening', host: simulator.address.address, port: simulator.address.port }, 'SMSC simulator listening')
+      const control = controlPort === undefined
+        ? undefined
+        : await startMoControl(simulator, { host: options.host, port: controlPort }).catch(async (error: unknown) => {
+          await simulator.close()
+          throw error
+        })
+      if (control !== undefined) log.info({ event: 'control-listening', url: control.url }, 'SMSC simulator control port listening (POST /mo)')
       // A second signal means "now"; the copy of one Ctrl-C that a parent forwards does not.
       const signal = await new Promise<NodeJS.Signals>(resolve => { onStopSignals(io, resolve) })
       log.info({ event: 'stopping', signal }, 'stopping')
+      await control?.close()
       await simulator.close()
       log.info({ event: 'stopped' }, 'SMSC simulator stopped')
       log.flush()

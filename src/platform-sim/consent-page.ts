@@ -36,7 +36,7 @@ export function consentPage (action: string, request: AuthorizationRequest): str
     <p>It will be sent back to <code>${escapeHtml(request.redirectUri)}</code>.</p>
     <form method="post" action="${escapeHtml(action)}">
       ${hidden}
-      <label>Account <input name="account" value="${DEFAULT_SIM_ACCOUNT}" pattern="[A-Za-z0-9_]{1,30}" required></label>
+      <label>Account <input name="account" value="${DEFAULT_SIM_ACCOUNT}" pattern="[A-Za-z0-9_\\-]{1,30}" required></label>
       <button type="submit" name="approve" value="yes">Approve</button>
       <button type="submit" name="approve" value="no">Deny</button>
     </form>

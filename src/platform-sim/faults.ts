@@ -18,6 +18,8 @@ export interface Fault {
   readonly kind: FaultKind
   /** How many API calls it hits; none, every call until the faults are cleared. */
   readonly count?: number
+  /** How many API calls go through before it hits (0: the next one): a fault aimed at a thread's second part. */
+  readonly after: number
   /** rate-limit: the Retry-After header's seconds. */
   readonly retryAfterSeconds: number
   /** slow: how long each call waits before it is answered. */
@@ -32,13 +34,13 @@ const MAX_DELAY_MS = 120_000
 
 /** A fault from its JSON, or the reason it is none. */
 export function parseFault (body: unknown, platforms: readonly string[]): Fault | { problem: string } {
-  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { problem: 'the body must be a JSON object {platform, kind, count?, retryAfterSeconds?, delayMs?}' }
-  const { platform, kind, count, retryAfterSeconds, delayMs, ...rest } = body as Record<string, unknown>
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return { problem: 'the body must be a JSON object {platform, kind, count?, after?, retryAfterSeconds?, delayMs?}' }
+  const { platform, kind, count, after, retryAfterSeconds, delayMs, ...rest } = body as Record<string, unknown>
   const unknown = Object.keys(rest)
   if (unknown.length > 0) return { problem: `unknown field ${unknown[0] as string}` }
   if (typeof platform !== 'string' || !platforms.includes(platform)) return { problem: `platform must be one of ${platforms.join(', ')}` }
   if (typeof kind !== 'string' || !(allowedFaultKinds as readonly string[]).includes(kind)) return { problem: `kind must be one of ${allowedFaultKinds.join(', ')}` }
-  for (const [name, value, max] of [['count', count, MAX_COUNT], ['retryAfterSeconds', retryAfterSeconds, MAX_RETRY_AFTER_SECONDS], ['delayMs', delayMs, MAX_DELAY_MS]] as const) {
+  for (const [name, value, max] of [['count', count, MAX_COUNT], ['after', after, MAX_COUNT], ['retryAfterSeconds', retryAfterSeconds, MAX_RETRY_AFTER_SECONDS], ['delayMs', delayMs, MAX_DELAY_MS]] as const) {
     if (value !== undefined && (!Number.isSafeInteger(value) || (value as number) < (name === 'count' ? 1 : 0) || (value as number) > max)) {
       return { problem: `${name} must be a whole number from ${name === 'count' ? 1 : 0} to ${max}` }
     }
@@ -47,6 +49,7 @@ export function parseFault (body: unknown, platforms: readonly string[]): Fault 
     platform,
     kind: kind as FaultKind,
     ...(count === undefined ? {} : { count: count as number }),
+    after: (after as number | undefined) ?? 0,
     retryAfterSeconds: (retryAfterSeconds as number | undefined) ?? DEFAULT_RETRY_AFTER_SECONDS,
     delayMs: (delayMs as number | undefined) ?? DEFAULT_SLOW_DELAY_MS
   }
@@ -54,10 +57,10 @@ export function parseFault (body: unknown, platforms: readonly string[]): Fault 
 
 /** The faults switched on, one per platform (a new one replaces the platform's previous). */
 export class ActiveFaults {
-  readonly #faults = new Map<string, { fault: Fault, remaining: number }>()
+  readonly #faults = new Map<string, { fault: Fault, passing: number, remaining: number }>()
 
   set (fault: Fault): void {
-    this.#faults.set(fault.platform, { fault, remaining: fault.count ?? Number.POSITIVE_INFINITY })
+    this.#faults.set(fault.platform, { fault, passing: fault.after, remaining: fault.count ?? Number.POSITIVE_INFINITY })
   }
 
   clear (): void {
@@ -72,6 +75,10 @@ export class ActiveFaults {
   take (platform: string): Fault | undefined {
     const active = this.#faults.get(platform)
     if (active === undefined) return undefined
+    if (active.passing > 0) {
+      active.passing -= 1
+      return undefined
+    }
     active.remaining -= 1
     if (active.remaining <= 0) this.#faults.delete(platform)
     return active.fault

@@ -12,7 +12,7 @@ export interface OAuthPaths {
   readonly revoke: readonly string[]
 }
 
-const ACCOUNT = /^[A-Za-z0-9_]{1,30}$/
+const ACCOUNT = /^[A-Za-z0-9_-]{1,30}$/
 const CODE_CHALLENGE = /^[A-Za-z0-9_-]{43}$/
 const MAX_FIELD_CHARS = 2048
 
@@ -38,7 +38,7 @@ function decideConsent (authority: OAuthAuthority, fields: Record<string, string
   if ('problem' in parsed) return html(400, `<!doctype html><title>Bad authorization request</title><p>${escapeHtml(parsed.problem)}</p>\n`)
   if (fields.approve !== 'yes') return redirect(withQuery(parsed.redirectUri, { error: 'access_denied', state: parsed.state }))
   const account = fields.account ?? DEFAULT_SIM_ACCOUNT
-  if (!ACCOUNT.test(account)) return html(400, '<!doctype html><title>Bad account</title><p>account must be 1 to 30 letters, digits or _</p>\n')
+  if (!ACCOUNT.test(account)) return html(400, '<!doctype html><title>Bad account</title><p>account must be 1 to 30 letters, digits, _ or -</p>\n')
   return approved(authority, parsed, account)
 }
 

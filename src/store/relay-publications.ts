@@ -5,8 +5,9 @@ import { DIGEST_PATTERN } from './relay-accounts.ts'
 // "Publisher"): at most one post per payload, across crashes and instances. The row's key is a
 // keyed digest of the payload (src/relay/publisher/publication-key.ts), never the payload; the row
 // holds the platform's name, the state and the answer given, so a payload seen again is answered
-// from here. A row is claimed (`publishing`) and durable before the platform is called; one left
-// `publishing` by a crash is never published again: its outcome is unknown.
+// from here. A row is claimed (`publishing`) and durable before the payload is decrypted (which
+// uses its ratchet key) and the platform called; one left `publishing` by a crash is never
+// published again: its outcome is unknown.
 
 export const publicationStates = { publishing: 'publishing', published: 'published', failed: 'failed' } as const
 export type PublicationState = typeof publicationStates[keyof typeof publicationStates]
@@ -35,6 +36,8 @@ export interface RelayPublicationStore {
    * with whether this call made the row (of two claims at once, exactly one does).
    */
   claim: (key: string, platform: string, atMs: number) => Promise<boolean>
+  /** Deletes the key's row while it is `publishing`: a claim given up before the platform was called (the payload refused). */
+  release: (key: string) => Promise<void>
   /** Moves the key's row from `publishing` to its outcome; a row not `publishing` stays as it is. */
   settle: (key: string, settlement: PublicationSettlement, atMs: number) => Promise<void>
   /** Rows still `publishing` that were claimed before `beforeMs`: the publications whose outcome is unknown. */

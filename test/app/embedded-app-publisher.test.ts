@@ -151,7 +151,7 @@ for (const kind of ['sqlite', 'postgres'] as const) {
           'smsgw_relay_publications_unknown 0'
         ]) assert.ok(metrics.split('\n').includes(series), series)
         const platformList = await (await fetch(`${app.url}/v1/platforms`)).json() as Array<{ name: string }>
-        assert.deepEqual(platformList.map(platform => platform.name), ['mastodon'], 'the platforms served: those configured')
+        assert.deepEqual(platformList.map(platform => platform.name).sort(), ['mastodon', 'reliability'], 'the platforms served: those configured, and the reliability tests of the gateway-client registry')
 
         // The tokens go to the device; then they must be nowhere in clear.
         const handedOver = (await entity.call('ListEntityStoredTokens', { long_lived_token: session.token, migrate_to_device: true })).stored_tokens as Array<{ account_tokens: Record<string, string> }>

@@ -161,6 +161,12 @@ test('platform simulator answers faults for their count, with Retry-After on a 4
   assert.equal((await post(body.access_token as string, 'failing')).status, 503)
   assert.equal((await fetch(`${simulator.url}/_sim/faults`, { method: 'DELETE' })).status, 204)
   assert.equal((await post(body.access_token as string, 'through')).status, 200)
+  // Aimed past the next call: the second call alone fails (a thread's second part).
+  await setFault({ platform: 'mastodon', kind: 'server-error', after: 1, count: 1 })
+  assert.equal((await post(body.access_token as string, 'first')).status, 200)
+  assert.equal((await post(body.access_token as string, 'second')).status, 503)
+  assert.equal((await post(body.access_token as string, 'third')).status, 200)
+  assert.deepEqual(await (await fetch(`${simulator.url}/_sim/faults`)).json(), { faults: [] })
 })
 
 test('platform simulator answers a slow call late, and carries out none whose client gave up', async () => {
@@ -185,7 +191,8 @@ test('platform simulator answers a slow call late, and carries out none whose cl
 test('platform simulator refuses a bad fault naming the field', async () => {
   const cases: Array<[string, string]> = [
     ['not json', 'the body must be JSON'],
-    ['[]', 'the body must be a JSON object {platform, kind, count?, retryAfterSeconds?, delayMs?}'],
+    ['[]', 'the body must be a JSON object {platform, kind, count?, after?, retryAfterSeconds?, delayMs?}'],
+    ['{"platform":"twitter","kind":"slow","after":-1}', 'after must be a whole number from 0 to 1000000'],
     ['{"platform":"myspace","kind":"slow"}', 'platform must be one of mastodon, twitter, gmail, bluesky'],
     ['{"platform":"twitter","kind":"flaky"}', 'kind must be one of expired-token, rate-limit, server-error, slow'],
     ['{"platform":"twitter","kind":"slow","count":0}', 'count must be a whole number from 1 to 1000000'],

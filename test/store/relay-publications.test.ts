@@ -4,7 +4,8 @@ import { describe, test } from 'node:test'
 import { storeKinds } from './store-kinds.ts'
 
 // The store port of the publisher's records (src/store/relay-publications.ts) on both stores: one
-// claim per key wins (also when many race), a settle moves only a `publishing` row, the rows left
+// claim per key wins (also when many race), a settle moves only a `publishing` row, a release
+// deletes only a `publishing` row, the rows left
 // `publishing` are counted by claim time, settled rows are pruned and `publishing` ones never, and
 // nothing that is not a digest key or is over its bounds is stored.
 
@@ -24,6 +25,15 @@ for (const kind of kinds) {
       await publications.settle(key, { state: 'published', response: 'Successfully sent message', code: 0 }, 2_000)
       await publications.settle(key, { state: 'failed', response: 'too late', code: 3 }, 3_000)
       assert.deepStrictEqual(await publications.get(key), { state: 'published', platform: 'mastodon', response: 'Successfully sent message', code: 0, createdAtMs: 1_000, updatedAtMs: 2_000 }, 'a settled row stays as it was settled')
+      await publications.release(key)
+      assert.equal((await publications.get(key))?.state, 'published', 'a settled row is not released')
+
+      const refused = digest('payload refused')
+      assert.equal(await publications.claim(refused, 'mastodon', 1_500), true)
+      await publications.release(refused)
+      assert.equal(await publications.get(refused), undefined, 'a released claim is gone')
+      assert.equal(await publications.claim(refused, 'mastodon', 1_600), true, 'and can be made again')
+      await publications.release(refused)
 
       const crashed = digest('payload two')
       assert.equal(await publications.claim(crashed, 'twitter', 5_000), true)

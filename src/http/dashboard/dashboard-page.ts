@@ -78,6 +78,41 @@ export const dashboardPage = `<!doctype html>
   </table>
   <div id="history"></div>
 </section>
+<section id="relay" hidden>
+  <h2 class="part">Relay: SMS in, posts out</h2>
+  <section class="tiles">
+    ${tile('tile-relay-in', 'Payloads in')}
+    ${tile('tile-relay-published', 'Published')}
+    ${tile('tile-relay-decrypt', 'Decrypt failures')}
+    ${tile('tile-relay-p50', 'Publish p50')}
+    ${tile('tile-relay-p99', 'Publish p99')}
+    ${tile('tile-relay-accounts', 'Accounts')}
+    ${tile('tile-relay-clients', 'Gateway clients')}
+    ${tile('tile-relay-segments', 'Segments pending')}
+    ${tile('tile-relay-unknown', 'Unknown publications')}
+  </section>
+  <section class="grid">
+    <div class="panel">
+      <h2>Payloads in, by ingress and outcome</h2>
+      <table id="relay-ingress"><thead></thead><tbody></tbody></table>
+    </div>
+    <div class="panel">
+      <h2>Decrypt failures, by cause</h2>
+      <table><thead><tr><th>Cause</th><th class="num">Count</th></tr></thead><tbody id="relay-decrypt-failures"></tbody></table>
+    </div>
+  </section>
+  <section class="panel spaced">
+    <h2>Publishes, by platform and outcome</h2>
+    <table id="relay-publishes"><thead></thead><tbody></tbody></table>
+  </section>
+  <section class="panel">
+    <h2>Gateway clients <span class="muted" id="relay-clients-note"></span></h2>
+    <table>
+      <thead><tr><th>Country</th><th>Operator</th><th>Operator code</th><th>Protocols</th><th>Reliability</th><th>Last published</th><th>Forwarding key</th></tr></thead>
+      <tbody id="relay-clients"></tbody>
+    </table>
+  </section>
+</section>
 </main>
 <script>${dashboardScript}</script>
 </body>

@@ -8,6 +8,7 @@ import { operatorGuard, operatorOf, type OperatorAuth } from '../operator/operat
 import { registerDashboardLogin } from './dashboard-login.ts'
 import { dashboardContentSecurityPolicy, dashboardPage } from './dashboard-page.ts'
 import type { DashboardSnapshot } from './dashboard-state.ts'
+import type { RelayPanel } from './relay-panel.ts'
 import { SnapshotBroadcast } from './snapshot-broadcast.ts'
 
 export interface DashboardPluginOptions {
@@ -19,6 +20,11 @@ export interface DashboardPluginOptions {
   snapshot: () => DashboardSnapshot
   /** Who may see the data: operator keys and their login sessions. */
   operators: OperatorAuth
+  /**
+   * The relay panel's data, where the relay runs (`relayPanelOf`); without it the page shows no
+   * relay panel. When it rejects (the store is away), frames go on with the last one read.
+   */
+  relay?: () => Promise<RelayPanel>
   /** Milliseconds between frames on /dashboard/events; 1 000 by default. */
   frameIntervalMs?: number
   /** Most open event streams; 32 by default. */
@@ -32,9 +38,10 @@ export interface DashboardPluginOptions {
 
 export const DEFAULT_OPERATOR_RECHECK_MS = 10_000
 
-/** One frame of /dashboard/events: the state's snapshot and the metrics' current values. */
+/** One frame of /dashboard/events: the state's snapshot and the metrics' current values, and the relay's where it runs. */
 export interface DashboardFrame extends DashboardSnapshot {
   readonly metrics: MetricsView
+  readonly relay?: RelayPanel
 }
 
 /** One status in /dashboard/history; the error text is left out, as it can echo the recipient. */
@@ -62,10 +69,15 @@ const hidden = { hide: true }
  */
 export async function dashboardPlugin (app: FastifyInstance, options: DashboardPluginOptions): Promise<void> {
   const { statuses, metrics, snapshot } = options
+  const relay = options.relay === undefined ? undefined : keepingLast(options.relay, error => { app.log.warn({ err: error }, 'dashboard: the relay panel could not be read; the last one is shown') })
   const operatorsOnly = operatorGuard(options.operators)
   registerDashboardLogin(app, options.operators)
   const broadcast = new SnapshotBroadcast({
-    frame: (): DashboardFrame => ({ ...snapshot(), metrics: metrics.view() }),
+    frame: async (): Promise<DashboardFrame> => {
+      // The relay's part reads the store: read first, so the outbound part is the newest.
+      const relayPanel = await relay?.()
+      return { ...snapshot(), metrics: metrics.view(), ...(relayPanel === undefined ? {} : { relay: relayPanel }) }
+    },
     onError: error => { app.log.error({ err: error }, 'dashboard frame failed') },
     ...(options.frameIntervalMs === undefined ? {} : { intervalMs: options.frameIntervalMs }),
     ...(options.maxViewers === undefined ? {} : { maxViewers: options.maxViewers })
@@ -109,4 +121,23 @@ export async function dashboardPlugin (app: FastifyInstance, options: DashboardP
     }))
     return await reply.header('cache-control', 'no-store').send({ statuses: entries })
   })
+}
+
+/**
+ * `read`, answering the last value it gave when it rejects (undefined before any), so that a store
+ * away does not stop the whole frame; `onFailure` hears the first failure of each run of them.
+ */
+function keepingLast<T> (read: () => Promise<T>, onFailure: (error: unknown) => void): () => Promise<T | undefined> {
+  let last: T | undefined
+  let failing = false
+  return async () => {
+    try {
+      last = await read()
+      failing = false
+    } catch (error) {
+      if (!failing) onFailure(error)
+      failing = true
+    }
+    return last
+  }
 }

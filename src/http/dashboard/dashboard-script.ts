@@ -179,6 +179,79 @@ function drawRequests (requests) {
   byId('requests').replaceChildren.apply(byId('requests'), rows.length ? rows : [emptyRow(6, 'No requests yet')])
 }
 
+// The relay's part (docs/dashboard.md, "Relay"): counts, latency and the gateway clients, which
+// come without their numbers. Shown only when the frame has it, that is where the relay runs.
+function sum (counts) { return Object.keys(counts).reduce(function (total, key) { return total + counts[key] }, 0) }
+
+function dateTime (ms) {
+  var date = new Date(ms)
+  return [date.getFullYear(), date.getMonth() + 1, date.getDate()].map(function (n) { return String(n).padStart(2, '0') }).join('-') + ' ' + clock(ms).slice(0, 5)
+}
+
+// A table of counts: one row per name, one column per outcome (the outcomes of the first row), and the total.
+function drawCounts (id, firstColumn, rows, emptyText) {
+  var table = byId(id)
+  var outcomes = rows.length ? Object.keys(rows[0].counts) : []
+  var head = element('tr')
+  head.appendChild(element('th', '', firstColumn))
+  outcomes.forEach(function (outcome) { head.appendChild(element('th', 'num', outcome)) })
+  head.appendChild(element('th', 'num', 'total'))
+  table.tHead.replaceChildren(head)
+  var body = rows.map(function (r) {
+    var row = element('tr')
+    cell(row, r.name, 'mono')
+    outcomes.forEach(function (outcome) { cell(row, count(r.counts[outcome]), r.counts[outcome] === 0 ? 'num zero' : 'num') })
+    cell(row, count(sum(r.counts)), 'num')
+    return row
+  })
+  table.tBodies[0].replaceChildren.apply(table.tBodies[0], body.length ? body : [emptyRow(outcomes.length + 2, emptyText)])
+}
+
+function reliabilityKind (hundredths) { return hundredths >= 9000 ? 'good' : hundredths >= 5000 ? 'fair' : 'poor' }
+
+function drawGatewayClients (clients) {
+  var rows = clients.listed.map(function (c) {
+    var row = element('tr')
+    cell(row, c.country)
+    cell(row, c.operator)
+    cell(row, c.operatorCode, 'mono')
+    cell(row, c.protocols.join(', ') || '–', 'mono')
+    cell(row, pill((c.reliabilityHundredths / 100).toFixed(2) + ' %', reliabilityKind(c.reliabilityHundredths)))
+    cell(row, dateTime(c.lastPublishedAtMs), 'mono muted')
+    cell(row, c.forwarderKey ? 'set' : 'none', c.forwarderKey ? '' : 'muted')
+    return row
+  })
+  byId('relay-clients').replaceChildren.apply(byId('relay-clients'), rows.length ? rows : [emptyRow(7, 'No gateway clients registered')])
+  byId('relay-clients-note').textContent = clients.total > clients.listed.length ? '(' + count(clients.total) + ', the first ' + clients.listed.length + ' listed)' : ''
+}
+
+function gauge (value) { return value === null ? '–' : count(value) }
+
+function renderRelay (relay) {
+  byId('relay').hidden = !relay
+  if (!relay) return
+  var failures = relay.decryptFailures.reduce(function (total, f) { return total + f.count }, 0)
+  setTile('tile-relay-in', count(relay.ingress.reduce(function (total, r) { return total + sum(r.counts) }, 0)))
+  setTile('tile-relay-published', count(relay.publishes.reduce(function (total, r) { return total + r.counts.published }, 0)))
+  setTile('tile-relay-decrypt', count(failures))
+  var p50 = duration(relay.publishLatency.p50Seconds); setTile('tile-relay-p50', p50[0], p50[1])
+  var p99 = duration(relay.publishLatency.p99Seconds); setTile('tile-relay-p99', p99[0], p99[1])
+  setTile('tile-relay-accounts', gauge(relay.accounts))
+  setTile('tile-relay-clients', count(relay.gatewayClients.total))
+  setTile('tile-relay-segments', gauge(relay.segmentsPending))
+  setTile('tile-relay-unknown', gauge(relay.unknownPublications))
+  drawCounts('relay-ingress', 'ingress', relay.ingress.map(function (r) { return { name: r.ingress, counts: r.counts } }), 'No ingress')
+  drawCounts('relay-publishes', 'platform', relay.publishes.map(function (r) { return { name: r.platform, counts: r.counts } }), 'No publishes yet')
+  var causes = relay.decryptFailures.map(function (f) {
+    var row = element('tr')
+    cell(row, f.code, 'mono')
+    cell(row, count(f.count), 'num')
+    return row
+  })
+  byId('relay-decrypt-failures').replaceChildren.apply(byId('relay-decrypt-failures'), causes.length ? causes : [emptyRow(2, 'No decrypt failures (' + count(relay.decryptions) + ' decryptions)')])
+  drawGatewayClients(relay.gatewayClients)
+}
+
 function render (frame) {
   var m = frame.metrics
   setTile('tile-requests', rate(average(frame.throughput, 'requests', 10)), '/s')
@@ -196,6 +269,7 @@ function render (frame) {
   drawKinds(frame.statusesByKind)
   drawConnections(m.connections)
   drawRequests(frame.requests)
+  renderRelay(frame.relay)
   byId('updated').textContent = 'live · ' + clock(frame.atMs)
   firstFrame = false
 }

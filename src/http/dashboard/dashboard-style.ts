@@ -59,5 +59,9 @@ button:hover { background: #2e3b59; }
 .login label { color: var(--muted); width: 100%; }
 .login input { flex: 1; min-width: 260px; font: 13px ui-monospace, "DejaVu Sans Mono", Menlo, monospace; color: var(--text); background: var(--bg); border: 1px solid var(--panel-edge); border-radius: 6px; padding: 7px 10px; }
 #login-error { color: var(--failed); min-height: 1.4em; margin: 0; }
+.part { font-size: 15px; color: var(--text); margin: 28px 0 12px; }
+th.num, td.num { text-align: right; }
+td.zero { color: var(--muted); }
+.pill.good { background: var(--delivered); } .pill.fair { background: var(--expired); } .pill.poor { background: var(--failed); }
 @media (max-width: 900px) { .grid { grid-template-columns: 1fr; } }
 `

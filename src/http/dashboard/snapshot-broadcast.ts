@@ -1,4 +1,5 @@
 import type { ServerResponse } from 'node:http'
+import type { Awaitable } from '../../async/awaitable.ts'
 
 /** How often a frame goes out. */
 export const DEFAULT_FRAME_INTERVAL_MS = 1_000
@@ -10,9 +11,12 @@ export const DEFAULT_MAX_BUFFERED_BYTES = 1024 * 1024
 const RECONNECT_MS = 2_000
 
 export interface SnapshotBroadcastOptions {
-  /** The frame to send, as a JSON-able value; called once per interval whatever the number of viewers. */
-  frame: () => unknown
-  /** Called when `frame` throws; that interval sends nothing. */
+  /**
+   * The frame to send, as a JSON-able value (or a promise of one: a part read from the store);
+   * called once per interval whatever the number of viewers, never again while one is pending.
+   */
+  frame: () => Awaitable<unknown>
+  /** Called when `frame` throws or rejects; that interval sends nothing. */
   onError: (error: unknown) => void
   intervalMs?: number
   maxViewers?: number
@@ -28,6 +32,11 @@ export class SnapshotBroadcast {
   readonly #viewers = new Set<ServerResponse>()
   #timer: NodeJS.Timeout | undefined
   #closed = false
+  /**
+   * The frame being made, shared by a tick and viewers who come meanwhile: a slow frame (one read
+   * from the store) skips ticks instead of piling them up.
+   */
+  #making: Promise<string | undefined> | undefined
 
   constructor (options: SnapshotBroadcastOptions) {
     this.#options = options
@@ -51,8 +60,7 @@ export class SnapshotBroadcast {
     response.write(`retry: ${RECONNECT_MS}\n\n`)
     this.#viewers.add(response)
     response.once('close', () => { this.#remove(response) })
-    const data = this.#serialise()
-    if (data !== undefined) this.#send(response, data)
+    void this.#frame().then(data => { if (data !== undefined && this.#viewers.has(response)) this.#send(response, data) })
     this.#timer ??= setInterval(() => { this.#tick() }, this.#options.intervalMs ?? DEFAULT_FRAME_INTERVAL_MS)
     return true
   }
@@ -67,15 +75,25 @@ export class SnapshotBroadcast {
   }
 
   #tick (): void {
-    const data = this.#serialise()
-    if (data === undefined) return
-    for (const viewer of this.#viewers) this.#send(viewer, data)
+    if (this.#making !== undefined) return
+    // Those watching now; one who comes while the frame is made gets it through add().
+    const audience = [...this.#viewers]
+    void this.#frame().then(data => {
+      if (data === undefined) return
+      for (const viewer of audience) if (this.#viewers.has(viewer)) this.#send(viewer, data)
+    })
   }
 
-  #serialise (): string | undefined {
+  #frame (): Promise<string | undefined> {
+    this.#making ??= this.#serialise().finally(() => { this.#making = undefined })
+    return this.#making
+  }
+
+  /** The frame as an event; undefined (and onError told) when making it failed. Never rejects. */
+  async #serialise (): Promise<string | undefined> {
     try {
       // JSON has no raw line breaks, so one `data:` line carries the whole frame.
-      return `data: ${JSON.stringify(this.#options.frame())}\n\n`
+      return `data: ${JSON.stringify(await this.#options.frame())}\n\n`
     } catch (error) {
       this.#options.onError(error)
       return undefined

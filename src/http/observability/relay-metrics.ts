@@ -1,9 +1,10 @@
 import { status } from '@grpc/grpc-js'
 import { channel } from 'node:diagnostics_channel'
-import { Counter, Gauge, Histogram, type Registry } from 'prom-client'
+import { Counter, Histogram, type Registry } from 'prom-client'
 import type { Awaitable } from '../../async/awaitable.ts'
 import { publisherRpcMethods, relayDiagnosticsChannels, relayHandshakeKinds, relayIngressKinds, relayIngressOutcomes, relayLimits, relayNoticeOutcomes, relayOtpChannels, relayOtpOutcomes, relayPlatformNames, relayPublishOutcomes, relayRpcMethods } from '../../domain/relay-diagnostics-channels.ts'
 import { errorCodes } from '../../errors.ts'
+import { storeGauge } from './store-gauge.ts'
 
 // The relay vault's metrics (docs/observability.md), fed by its diagnostics channels
 // (src/domain/relay-diagnostics-channels.ts). Every label value is checked against a closed set
@@ -26,7 +27,8 @@ const NOTICE_OUTCOMES = new Set<string>(relayNoticeOutcomes)
 /** Publish latency buckets (seconds): a post is one or a few HTTPS calls; retries wait seconds. */
 const PUBLISH_SECONDS_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30]
 
-const METRIC_NAMES = ['smsgw_relay_rpcs_total', 'smsgw_relay_otps_total', 'smsgw_relay_decryptions_total', 'smsgw_relay_rate_limited_total', 'smsgw_relay_handshakes_total', 'smsgw_relay_accounts', 'smsgw_relay_publishes_total', 'smsgw_relay_publish_seconds', 'smsgw_relay_notices_total', 'smsgw_relay_publications_unknown', 'smsgw_relay_ingress_total', 'smsgw_relay_segments_pending'] as const
+/** Every relay metric's name; the dashboard reads some back (relay-view.ts). */
+export const METRIC_NAMES = ['smsgw_relay_rpcs_total', 'smsgw_relay_otps_total', 'smsgw_relay_decryptions_total', 'smsgw_relay_rate_limited_total', 'smsgw_relay_handshakes_total', 'smsgw_relay_accounts', 'smsgw_relay_publishes_total', 'smsgw_relay_publish_seconds', 'smsgw_relay_notices_total', 'smsgw_relay_publications_unknown', 'smsgw_relay_ingress_total', 'smsgw_relay_segments_pending'] as const
 
 function label (message: unknown, field: string, allowed: Set<string>): string | undefined {
   const value = typeof message === 'object' && message !== null ? (message as Record<string, unknown>)[field] : undefined
@@ -105,21 +107,4 @@ export function watchRelay (registry: Registry, countAccounts?: () => Awaitable<
     for (const [name, onMessage] of subscriptions) channel(name).unsubscribe(onMessage)
     for (const name of METRIC_NAMES) registry.removeSingleMetric(name)
   }
-}
-
-/** A gauge read from the store on every scrape; a read that fails (the store is unreachable, /readyz says so) keeps the last value. */
-function storeGauge (registry: Registry, name: string, help: string, count: () => Awaitable<number>): void {
-  const gauge = new Gauge({
-    name,
-    help,
-    registers: [registry],
-    async collect () {
-      try {
-        this.set(await count())
-      } catch {
-        // Kept: the last value.
-      }
-    }
-  })
-  gauge.set(0)
 }

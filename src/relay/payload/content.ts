@@ -76,6 +76,36 @@ export function decodeContent (version: PlatformPayloadVersion, serviceType: Ser
   }
 }
 
+/**
+ * The app's encoder (upstream create_message_v1/v2, RelaySMS-Android's composers): the fields of
+ * the content's service type in header order, every other field empty. Refused when a field is
+ * longer than its length can say (from and subject 255 bytes, the rest 65,535; v1 tokens 255).
+ */
+export function encodeContent (version: 1 | 2, content: Content): Outcome<Buffer> {
+  const field = fieldsOf(content)
+  const texts = FIELD_NAMES.map(name => Buffer.from(field[name] ?? '', 'utf8'))
+  const sizes = LENGTH_BYTES[version]
+  const header = Buffer.alloc(sizes.reduce((sum, size) => sum + size, 0))
+  let offset = 0
+  for (const [index, size] of sizes.entries()) {
+    const length = (texts[index] as Buffer).length
+    if (length >= 2 ** (8 * size)) return fail(errorCodes.relayInvalidInput, `the ${FIELD_NAMES[index] as FieldName} is ${length} bytes, over the ${2 ** (8 * size) - 1} a v${version} content can carry`)
+    if (size === 1) header.writeUInt8(length, offset)
+    else header.writeUInt16LE(length, offset)
+    offset += size
+  }
+  return succeed(Buffer.concat([header, ...texts]))
+}
+
+function fieldsOf (content: Content): Partial<Record<FieldName, string | undefined>> {
+  switch (content.serviceType) {
+    case 'email': return content
+    case 'text': return { from: content.from, body: content.body, accessToken: content.accessToken, refreshToken: content.refreshToken }
+    case 'message': return { from: content.from, to: content.to, body: content.body, accessToken: content.accessToken, refreshToken: content.refreshToken }
+    case 'test': return { from: content.testId }
+  }
+}
+
 function decodeFields (lengthBytes: readonly number[], bytes: Buffer): Outcome<Record<FieldName, string>> {
   const headerBytes = lengthBytes.reduce((sum, size) => sum + size, 0)
   if (bytes.length < headerBytes) return malformed(`it is shorter than its ${headerBytes}-byte header`)

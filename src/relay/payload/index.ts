@@ -1,4 +1,4 @@
-export { decodeContent } from './content.ts'
+export { decodeContent, encodeContent } from './content.ts'
 export type { Content, EmailContent, MessageContent, TestContent, TextContent } from './content.ts'
 export { decodePlatformPayload, DEVICE_ID_BYTES, encodePlatformPayload, MAX_PLATFORM_PAYLOAD_BYTES, platformPayloadVersions } from './platform-payload.ts'
 export type { PlatformPayload, PlatformPayloadVersion } from './platform-payload.ts'

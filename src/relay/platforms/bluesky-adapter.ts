@@ -74,29 +74,24 @@ export function blueskyAdapter (options: BlueskyAdapterOptions): OAuth2Adapter {
       return { token: { ...token, sub: did }, accountIdentifier: handle }
     },
 
-    async publish (token, content) {
+    async publish (token, content, posted) {
       const body = textBodyOf(content, PLATFORM)
       // Upstream requires a message; Bluesky's apps make no post of blank text either.
       if (body.trim() === '') throw new PlatformFailure('rejected', `${PLATFORM} takes no blank post`)
       const did = typeof token.sub === 'string' ? token.sub : undefined
       if (did === undefined) throw new PlatformFailure('token-invalid', `the stored ${PLATFORM} token names no account (sub): link the account again`)
-      // The thread's posts by URI: a reply names its root and its parent as strong refs (URI and CID).
-      const posted = new Map<string, StrongRef>()
-      let root: StrongRef | undefined
+      // A reply names its root and its parent as strong refs (URI and CID): a part's reference is its strong ref as JSON.
       return await publishThread({
         platform: PLATFORM,
         now,
         refresh: async refreshToken => await refreshAccessToken(endpoints, token, refreshToken),
-        post: async (accessToken, text, inReplyTo) => {
-          const parent = inReplyTo === undefined ? undefined : posted.get(inReplyTo)
-          const record = { $type: POST_COLLECTION, text, createdAt: new Date(now()).toISOString(), ...(parent === undefined || root === undefined ? {} : { reply: { root, parent } }) }
+        post: async (accessToken, text, inReplyTo, root) => {
+          const reply = inReplyTo === undefined || root === undefined ? {} : { reply: { root: strongRefOf(root), parent: strongRefOf(inReplyTo) } }
+          const record = { $type: POST_COLLECTION, text, createdAt: new Date(now()).toISOString(), ...reply }
           const ref = await xrpc(async () => (await agentFor(accessToken, did).com.atproto.repo.createRecord({ repo: did, collection: POST_COLLECTION, record })).data)
-          const strongRef = { uri: ref.uri, cid: ref.cid }
-          root ??= strongRef
-          posted.set(ref.uri, strongRef)
-          return ref.uri
+          return JSON.stringify({ uri: ref.uri, cid: ref.cid } satisfies StrongRef)
         }
-      }, token, splitIntoPosts(body, BLUESKY_POST_CHARACTERS))
+      }, token, splitIntoPosts(body, BLUESKY_POST_CHARACTERS), posted)
     },
 
     async revoke (token) {
@@ -104,6 +99,11 @@ export function blueskyAdapter (options: BlueskyAdapterOptions): OAuth2Adapter {
       await revokeToken(endpoints, token)
     }
   }
+}
+
+function strongRefOf (reference: string): StrongRef {
+  const { uri, cid } = JSON.parse(reference) as StrongRef
+  return { uri, cid }
 }
 
 /** An XRPC call's failure as a PlatformFailure: what our fetch handler threw, else the PDS's status. */

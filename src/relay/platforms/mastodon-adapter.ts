@@ -67,7 +67,7 @@ export function mastodonAdapter (options: MastodonAdapterOptions): OAuth2Adapter
       return { token, accountIdentifier: account.acct }
     },
 
-    publish: async (token, content) => await publishThread({
+    publish: async (token, content, posted) => await publishThread({
       platform: PLATFORM,
       now,
       refresh: async refreshToken => await createToken({ grantType: 'refresh_token', refreshToken }).catch(error => { throw failureOf(error, failureOfTokenEndpoint) }),
@@ -75,7 +75,7 @@ export function mastodonAdapter (options: MastodonAdapterOptions): OAuth2Adapter
         const status = await rest.v1.statuses.create({ status: text, inReplyToId: inReplyTo ?? null }, as(accessToken)).catch(error => { throw failureOf(error, failureOfStatus) })
         return status.id
       }
-    }, token, splitIntoPosts(textBodyOf(content, PLATFORM), MASTODON_POST_CHARACTERS)),
+    }, token, splitIntoPosts(textBodyOf(content, PLATFORM), MASTODON_POST_CHARACTERS), posted),
 
     async revoke (token): Promise<void> {
       const revoked = typeof token.access_token === 'string' ? token.access_token : undefined

@@ -34,13 +34,26 @@ export class PlatformFailure extends Error {
    * platform that rotates refresh tokens (X) has already retired the one the publisher holds.
    */
   readonly refreshedToken: PlatformToken | undefined
-  constructor (kind: PlatformFailureKind, message: string, retryAfterMs?: number, refreshedToken?: PlatformToken) {
+  /**
+   * The parts of a thread posted before the failure (PostedParts): a retry hands them back to
+   * publish, which posts the rest in reply to the last, so no part is posted twice.
+   */
+  readonly postedParts: PostedParts
+  constructor (kind: PlatformFailureKind, message: string, retryAfterMs?: number, refreshedToken?: PlatformToken, postedParts: PostedParts = []) {
     super(message)
     this.kind = kind
     this.retryAfterMs = retryAfterMs
     this.refreshedToken = refreshedToken
+    this.postedParts = postedParts
   }
 }
+
+/**
+ * The platform's references of a thread's first parts, in order, as the adapter made them (a post
+ * id; Bluesky's URI and CID): opaque to the publisher, which only hands them back. Held in memory
+ * for the retries of one publish, never stored or logged.
+ */
+export type PostedParts = readonly string[]
 
 /** What a publish returns: the token again when the adapter refreshed it, to be stored back. */
 export interface Published {
@@ -66,7 +79,11 @@ export interface OAuth2Adapter {
   authorizationUrl (request: { readonly state: string, readonly codeVerifier: string, readonly redirectUrl?: string }): AuthorizationUrl
   /** Exchanges the redirect's code, then reads the account identifier with the new token. */
   exchangeCode (request: { readonly code: string, readonly codeVerifier: string, readonly redirectUrl?: string }): Promise<LinkedAccount>
-  publish (token: PlatformToken, content: EmailContent | TextContent | MessageContent): Promise<Published>
+  /**
+   * Posts `content`; with `posted` (a failure's postedParts), a thread goes on after those parts
+   * (the same text cuts into the same parts), the first new one in reply to the last of them.
+   */
+  publish (token: PlatformToken, content: EmailContent | TextContent | MessageContent, posted?: PostedParts): Promise<Published>
   /** Revokes at the provider; the publisher logs a failure and deletes its copy anyway. */
   revoke (token: PlatformToken): Promise<void>
 }

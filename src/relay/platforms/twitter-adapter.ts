@@ -61,7 +61,7 @@ export function twitterAdapter (options: TwitterAdapterOptions): OAuth2Adapter {
       return { token, accountIdentifier: me.data.username }
     },
 
-    publish: async (token, content) => await publishThread({
+    publish: async (token, content, posted) => await publishThread({
       platform: PLATFORM,
       now,
       refresh: async refreshToken => tokenOf(await app.refreshOAuth2Token(refreshToken).catch(error => { throw failureOf(error, failureOfTokenEndpoint) })),
@@ -71,7 +71,7 @@ export function twitterAdapter (options: TwitterAdapterOptions): OAuth2Adapter {
           .catch(error => { throw failureOf(error, failureOfStatus) })
         return posted.data.id
       }
-    }, token, splitIntoPosts(textBodyOf(content, PLATFORM), X_POST_CHARACTERS)),
+    }, token, splitIntoPosts(textBodyOf(content, PLATFORM), X_POST_CHARACTERS), posted),
 
     async revoke (token): Promise<void> {
       // Revoking the refresh token ends the grant; a token without one is revoked by its access token.

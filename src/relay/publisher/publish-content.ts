@@ -5,7 +5,7 @@ import { INTERNAL_DETAILS, invalidArgument, missingField, RpcFailure } from '../
 import { decodeContent, type Content, type EmailContent, type MessageContent, type TextContent } from '../payload/content.ts'
 import { decodePlatformPayload, type PlatformPayload } from '../payload/platform-payload.ts'
 import { platformByShortcode, type Platform } from '../payload/platforms.ts'
-import { PlatformFailure, type PlatformToken, type Published } from '../platforms/platform-adapter.ts'
+import { PlatformFailure, type PlatformToken, type PostedParts, type Published } from '../platforms/platform-adapter.ts'
 import { publishPublication } from '../relay-diagnostics.ts'
 import { refreshAlert } from './delivery-notice.ts'
 import { publicationDigest } from './publication-key.ts'
@@ -21,11 +21,11 @@ import { noPlatformForShortcode, prefixed, publishedMessage, publisherTexts, uns
 //
 // Ours: at most one post per payload, across crashes and instances. The payload's record
 // (src/store/relay-publications.ts) is looked up first, and a payload seen before is answered
-// from it; otherwise the record is claimed, durably, right before the platform is called, and
-// settled with the answer after. A record left `publishing` (a crash while the platform was
-// called) is never published again: its outcome is unknown. Nothing is recorded for a payload
-// refused before the platform is called: nothing was posted, and the ratchet refuses a second
-// decryption of it anyway.
+// from it; otherwise the record is claimed, durably, before the payload is decrypted (the
+// decryption uses its ratchet key for good), and settled with the answer after the platform. A
+// record left `publishing` (a crash after the claim) is never published again: its outcome is
+// unknown. A payload refused before the platform is called has its claim released: nothing was
+// posted, and the ratchet refuses a second decryption of it anyway.
 
 export interface PublishContentRequest {
   /** The SMS text exactly as received: base64 of the platform payload. */
@@ -62,16 +62,29 @@ export async function publishContent (parts: PublisherParts, request: PublishCon
   const earlier = await parts.publications.get(key)
   if (earlier !== undefined) return answerFromRecord(earlier, observe)
 
+  // Claimed before the decryption, which uses the payload's ratchet key for good: a crash after it
+  // leaves the record (unknown, reported), never a stored forward that can neither be decrypted
+  // again nor is reported. Given up (released) when the payload is refused before the platform.
+  const claimed = await parts.publications.claim(key, platform.name, parts.nowMs()).catch((error: unknown) => { observe('error'); throw error })
+  if (!claimed) return answerFromRecord(await parts.publications.get(key), observe)
   const sender = request.metadata.From ?? ''
-  let settled: Settled | undefined
+  let settled: Settled
   try {
-    const content = await decryptContent(parts, envelope.value, platform, sender)
-    settled = await publishOnce(parts, { key, platform, content, metadata: request.metadata, envelope: envelope.value, sender })
+    let attempt: Attempt
+    let publish: () => Promise<Settled>
+    try {
+      const content = await decryptContent(parts, envelope.value, platform, sender)
+      attempt = { key, platform, content, metadata: request.metadata, envelope: envelope.value, sender }
+      publish = await publishOf(parts, attempt)
+    } catch (error) {
+      await release(parts, key)
+      throw error
+    }
+    settled = await publishClaimed(parts, attempt, publish)
   } catch (error) {
     observe(error instanceof RpcFailure ? 'refused' : 'error')
     throw error
   }
-  if (settled === undefined) return answerFromRecord(await parts.publications.get(key), observe)
   observe(settled.published ? 'published' : settled.outcome)
   if (settled.published) return settled.response
   throw settled.failure
@@ -98,32 +111,34 @@ interface Attempt {
   readonly sender: string
 }
 
-/** Claims the record, publishes, settles the record, sends the notice; undefined when another copy holds the claim. */
-async function publishOnce (parts: PublisherParts, attempt: Attempt): Promise<Settled | undefined> {
+/** The publish of a decrypted payload (refusing what its platform cannot take), to be called once. */
+async function publishOf (parts: PublisherParts, attempt: Attempt): Promise<() => Promise<Settled>> {
   const { platform, content } = attempt
-  let publish: () => Promise<Settled>
   if (content.serviceType === 'test') {
     if (platform.protocol !== 'event') throw unsupportedServiceType(content.serviceType, platform.name)
     const tests = parts.reliabilityTests
     if (tests === undefined) throw unsupportedPlatform(platform.name, 'event')
     const sms = { sentAtMs: secondsToMs(attempt.metadata.Date_sent), receivedAtMs: secondsToMs(attempt.metadata.Date) }
-    publish = async () => {
+    return async () => {
       const routed = await tests.recordRouted(content.testId, sms)
       return routed.success
         ? { published: true, response: { success: true, message: publishedMessage(platform.name), publisher_response: routed.message } }
         : { published: false, failure: invalidArgument(routed.message), outcome: 'rejected' }
     }
-  } else {
-    publish = await platformPublish(parts, attempt, content)
   }
-  if (!await parts.publications.claim(attempt.key, platform.name, parts.nowMs())) return undefined
+  return await platformPublish(parts, attempt, content)
+}
+
+/** Publishes under the record's claim, settles the record, sends the notice. */
+async function publishClaimed (parts: PublisherParts, attempt: Attempt, publish: () => Promise<Settled>): Promise<Settled> {
+  const { platform } = attempt
   let settled: Settled
   try {
     settled = await publish()
   } catch (error) {
     // Unforeseen, once the platform was called: the sender is told it failed, as upstream tells
-    // of any unforeseen failure. (Before the claim, INTERNAL tells the ingress to try again
-    // later, which may yet succeed: no notice then.)
+    // of any unforeseen failure. (Before the platform is called, the claim is released and
+    // INTERNAL tells the ingress to try again later, which may yet succeed: no notice then.)
     await settle(parts, attempt.key, { state: publicationStates.failed, response: INTERNAL_DETAILS, code: status.INTERNAL })
     if (platform.protocol !== 'event') await parts.notify({ recipient: attempt.sender, platform, published: false, language: attempt.envelope.language })
     throw error
@@ -152,7 +167,7 @@ async function platformPublish (parts: PublisherParts, attempt: Attempt, content
   const onDevice = platform.protocol === 'oauth2' && content.accessToken !== undefined && content.accessToken !== '' && content.refreshToken !== undefined && content.refreshToken !== ''
   const token = onDevice ? { ...stored, access_token: content.accessToken, refresh_token: content.refreshToken } : stored
   const withFrom = { ...content, from }
-  const post = latestTokenPoster(token, adapter.protocol === 'pnba' ? async current => await adapter.publish(current, withFrom as MessageContent) : async current => await adapter.publish(current, withFrom))
+  const post = continuingPoster(token, adapter.protocol === 'pnba' ? async current => await adapter.publish(current, withFrom as MessageContent) : async (current, posted) => await adapter.publish(current, withFrom, posted))
   return async () => {
     try {
       const published = await publishWithRetries(post, parts.retry, parts.sleep)
@@ -168,16 +183,20 @@ async function platformPublish (parts: PublisherParts, attempt: Attempt, content
 }
 
 /**
- * The calls of one publish (its retries) share the newest token: a token a failed call refreshed
- * is the next call's (a rotating platform has retired the old refresh token), and it goes back to
- * be stored however the last call ends.
+ * The calls of one publish (its retries) go on from where the last one failed. A token a failed
+ * call refreshed is the next call's (a rotating platform has retired the old refresh token), and
+ * it goes back to be stored however the last call ends. The parts of a thread a failed call
+ * posted are handed to the next, which posts the rest in reply to them: no part twice. (A crash
+ * loses them with the rest of the attempt: the record stays `publishing`, and nothing of it is
+ * posted again.)
  */
-function latestTokenPoster (token: PlatformToken, publish: (token: PlatformToken) => Promise<Published>): () => Promise<Published> {
+function continuingPoster (token: PlatformToken, publish: (token: PlatformToken, posted: PostedParts) => Promise<Published>): () => Promise<Published> {
   let current = token
   let refreshed: PlatformToken | undefined
+  let posted: PostedParts = []
   return async () => {
     try {
-      const published = await publish(current)
+      const published = await publish(current, posted)
       return published.refreshedToken === undefined && refreshed !== undefined ? { ...published, refreshedToken: refreshed } : published
     } catch (error) {
       if (!(error instanceof PlatformFailure)) throw error
@@ -185,8 +204,22 @@ function latestTokenPoster (token: PlatformToken, publish: (token: PlatformToken
         current = error.refreshedToken
         refreshed = current
       }
-      throw refreshed === undefined || error.refreshedToken !== undefined ? error : new PlatformFailure(error.kind, error.message, error.retryAfterMs, refreshed)
+      if (error.postedParts.length > posted.length) posted = error.postedParts
+      throw refreshed === undefined || error.refreshedToken !== undefined ? error : new PlatformFailure(error.kind, error.message, error.retryAfterMs, refreshed, error.postedParts)
     }
+  }
+}
+
+/**
+ * Gives the claim of a payload refused before the platform up: nothing was posted, and a copy is
+ * refused again (its ratchet key is used). A release that fails leaves the record `publishing`:
+ * the payload is then never published (unknown), which keeps at most one post.
+ */
+async function release (parts: PublisherParts, key: string): Promise<void> {
+  try {
+    await parts.publications.release(key)
+  } catch (error) {
+    parts.onError('publication claim not released', error)
   }
 }
 

@@ -8,6 +8,8 @@ export {
 export type { MessageIdFormat } from './message-id-format.ts'
 export { concatenations, encodeMoBodies } from './mobile-originated.ts'
 export type { Concatenation, MobileOriginated } from './mobile-originated.ts'
+export { startMoControl } from './mo-control.ts'
+export type { MoControl } from './mo-control.ts'
 export { MAX_QUEUED_RECEIPTS } from './receipt-desk.ts'
 export type { ReceiptEvent } from './receipt-desk.ts'
 export {

@@ -35,6 +35,11 @@ export class PostgresRelayPublicationsTable implements RelayPublicationStore {
     return rowCount === 1
   }
 
+  async release (key: string): Promise<void> {
+    checkPublication(key)
+    await this.#pool.query("DELETE FROM smsgw_relay_publications WHERE publication_key = $1 AND state = 'publishing'", [key])
+  }
+
   async settle (key: string, settlement: PublicationSettlement, atMs: number): Promise<void> {
     checkPublication(key, undefined, settlement.response)
     await this.#pool.query("UPDATE smsgw_relay_publications SET state = $1, response = $2, code = $3, updated_at_ms = $4 WHERE publication_key = $5 AND state = 'publishing'",

@@ -9,6 +9,7 @@ export class RelayPublicationsTable implements RelayPublicationStore {
   readonly #commit: GroupCommit
   readonly #select: StatementSync
   readonly #claim: StatementSync
+  readonly #release: StatementSync
   readonly #settle: StatementSync
   readonly #countPublishing: StatementSync
   readonly #prune: StatementSync
@@ -18,6 +19,7 @@ export class RelayPublicationsTable implements RelayPublicationStore {
     this.#select = db.prepare('SELECT state, platform, response, code, created_at_ms, updated_at_ms FROM relay_publications WHERE publication_key = ?')
     this.#claim = db.prepare(`INSERT INTO relay_publications (publication_key, state, platform, response, code, created_at_ms, updated_at_ms)
       VALUES (?, 'publishing', ?, '', 0, ?, ?) ON CONFLICT (publication_key) DO NOTHING`)
+    this.#release = db.prepare("DELETE FROM relay_publications WHERE publication_key = ? AND state = 'publishing'")
     this.#settle = db.prepare("UPDATE relay_publications SET state = ?, response = ?, code = ?, updated_at_ms = ? WHERE publication_key = ? AND state = 'publishing'")
     this.#countPublishing = db.prepare("SELECT count(*) AS n FROM relay_publications WHERE state = 'publishing' AND created_at_ms < ?")
     this.#prune = db.prepare("DELETE FROM relay_publications WHERE publication_key IN (SELECT publication_key FROM relay_publications WHERE state <> 'publishing' AND updated_at_ms < ? LIMIT ?)")
@@ -31,6 +33,11 @@ export class RelayPublicationsTable implements RelayPublicationStore {
   async claim (key: string, platform: string, atMs: number): Promise<boolean> {
     checkPublication(key, platform)
     return await this.#commit.run(() => Number(this.#claim.run(key, platform, atMs, atMs).changes) === 1)
+  }
+
+  async release (key: string): Promise<void> {
+    checkPublication(key)
+    await this.#commit.run(() => { this.#release.run(key) })
   }
 
   async settle (key: string, settlement: PublicationSettlement, atMs: number): Promise<void> {

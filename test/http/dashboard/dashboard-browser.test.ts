@@ -205,6 +205,8 @@ test('dashboard in a real browser shows statuses reported after it loaded, the c
   assert.ok(await page.locator('#throughput-chart polyline').count() === 2)
   assert.ok(await page.locator('#kinds-chart rect').count() > 20)
   assert.notDeepStrictEqual(await page.locator('#tile-p50 .value').innerText(), '–')
+  // No relay here: its panel stays hidden (test/app/embedded-app-relay-dashboard.test.ts shows it).
+  assert.deepStrictEqual(await page.locator('#relay').isHidden(), true)
 
   // No plaintext anywhere: not in the DOM, not in the text, not in the stream.
   const html = await page.content()

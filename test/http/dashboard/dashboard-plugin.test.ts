@@ -10,6 +10,7 @@ import type { FastifyInstance } from 'fastify'
 import { dashboardPlugin } from '../../../src/http/dashboard/dashboard-plugin.ts'
 import type { DashboardFrame } from '../../../src/http/dashboard/dashboard-plugin.ts'
 import { DashboardState } from '../../../src/http/dashboard/dashboard-state.ts'
+import type { RelayPanel } from '../../../src/http/dashboard/relay-panel.ts'
 import { ApiKeyFile } from '../../../src/http/api-keys/index.ts'
 import { GatewayMetrics } from '../../../src/http/observability/gateway-metrics.ts'
 import { OperatorSessions } from '../../../src/http/operator/index.ts'
@@ -27,7 +28,7 @@ const clock = { ms: Date.now() }
 const sessions = new OperatorSessions({ now: () => clock.ms })
 const asOperator = { authorization: `Bearer ${operatorKey}` }
 
-async function dashboardApp (options: { maxViewers?: number, operatorRecheckMs?: number } = {}): Promise<{ app: FastifyInstance, state: DashboardState, metrics: GatewayMetrics, feed: StatusFeedFake, url: string, routes: string[] }> {
+async function dashboardApp (options: { maxViewers?: number, operatorRecheckMs?: number, relay?: () => Promise<RelayPanel> } = {}): Promise<{ app: FastifyInstance, state: DashboardState, metrics: GatewayMetrics, feed: StatusFeedFake, url: string, routes: string[] }> {
   const metrics = new GatewayMetrics({ clients: ['acme'], processMetrics: false })
   const state = new DashboardState({ requestsTotal: () => metrics.requestsTotal })
   const feed = new StatusFeedFake()
@@ -86,6 +87,59 @@ test('dashboardPlugin streams a frame at once and then one per interval, with th
   assert.deepStrictEqual(first?.requests, [{ clientId: 'acme', correlId: 'C1', status: 'SENT', time: at.toISOString(), recallId: '4711', statuses: ['SENT'] }])
   assert.deepStrictEqual(first?.metrics.connections.map(c => [c.name, c.state]), [['smsc-a', 'bound']])
   assert.ok(second !== undefined && second.atMs >= first.atMs)
+})
+
+/** A relay panel whose accounts count the calls. */
+function relayPanel (accounts: number): RelayPanel {
+  return {
+    ingress: [],
+    publishes: [],
+    decryptions: 0,
+    decryptFailures: [],
+    publishLatency: { count: 0, p50Seconds: null, p90Seconds: null, p99Seconds: null },
+    accounts,
+    unknownPublications: null,
+    segmentsPending: null,
+    gatewayClients: { total: 0, listed: [] }
+  }
+}
+
+test('dashboardPlugin streams the relay panel in every frame where the relay runs, and none without', async t => {
+  let calls = 0
+  const withRelay = await dashboardApp({ relay: async () => relayPanel(++calls) })
+  const without = await dashboardApp()
+  t.after(async () => { await Promise.all([withRelay.app.close(), without.app.close()]) })
+  const response = await openEvents(withRelay.url)
+  const [first, second] = await frames(response, 2)
+  response.destroy()
+  assert.deepStrictEqual([first?.relay?.accounts, second?.relay?.accounts], [1, 2])
+  const plain = await openEvents(without.url)
+  const [frame] = await frames(plain, 1)
+  plain.destroy()
+  assert.deepStrictEqual(frame !== undefined && 'relay' in frame, false)
+})
+
+test('dashboardPlugin makes no frame while the last is still being read, and shows the last relay panel when one could not be read', async t => {
+  let calls = 0
+  let pending = 0
+  let mostPending = 0
+  const { app, url } = await dashboardApp({
+    relay: async () => {
+      calls++
+      if (calls === 2) throw new Error('the store is away')
+      pending++
+      mostPending = Math.max(mostPending, pending)
+      // Slower than three intervals of 50 ms: the ticks meanwhile are skipped, not stacked.
+      await new Promise(resolve => setTimeout(resolve, 160))
+      pending--
+      return relayPanel(calls)
+    }
+  })
+  t.after(async () => { await app.close() })
+  const response = await openEvents(url)
+  const found = await frames(response, 3)
+  response.destroy()
+  assert.deepStrictEqual([mostPending, found.map(frame => frame.relay?.accounts)], [1, [1, 1, 3]])
 })
 
 test('dashboardPlugin refuses an event stream past maxViewers with 503', async t => {

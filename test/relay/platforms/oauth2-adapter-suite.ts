@@ -119,6 +119,26 @@ export function oauth2AdapterSuite (adapterCase: OAuth2AdapterCase): void {
     assert.equal(thread.map(post => post.text.replace(/ \(\d+\/\d+\)$/, '')).join(' '), words.join(' '))
   })
 
+  test(`${platform} adapter reports a thread's parts posted before a failure, and goes on after them when given them: each part once, in reply order`, async () => {
+    const { token } = await link(adapter, 'carol')
+    const words = Array.from({ length: limit }, (_, index) => `w${index}`)
+    const before = posts().length
+    // The second call fails: the thread's second part.
+    await setFault({ kind: 'server-error', after: 1, count: 1 })
+    const failure = await failureKind(adapter.publish(token, text(words.join(' '))))
+    assert.equal(failure.kind, 'transient')
+    assert.equal(failure.postedParts.length, 1)
+    assert.equal(posts().length, before + 1)
+    assert.deepEqual(await adapter.publish(token, text(words.join(' ')), failure.postedParts), {})
+    const thread = posts().slice(before)
+    assert.ok(thread.length >= 3, `${thread.length} parts`)
+    thread.forEach((post, index) => {
+      assert.ok(post.text.endsWith(` (${index + 1}/${thread.length})`), post.text)
+      assert.equal(post.inReplyTo, index === 0 ? undefined : thread[index - 1]?.id)
+    })
+    assert.equal(thread.map(post => post.text.replace(/ \(\d+\/\d+\)$/, '')).join(' '), words.join(' '))
+  })
+
   test(`${platform} adapter refreshes an expired token first and returns the refreshed token`, async () => {
     const { token } = await link(adapter, 'dave')
     const expired: PlatformToken = { ...token, expires_at: Math.floor(Date.now() / 1000) - 10 }

@@ -64,3 +64,24 @@ test('publishThread does not refresh for other failures, nor without a refresh t
   assert.equal(noRefresh.kind, 'token-invalid')
   assert.deepEqual(expired.posted, [])
 })
+
+test('publishThread reports the parts posted before a failure, and given them goes on after them in reply to the last, with the first as root', async () => {
+  const roots: Array<string | undefined> = []
+  const { posted, poster } = script(call => call === 2 ? new PlatformFailure('transient', 'down') : undefined)
+  const counting: ThreadPoster = { ...poster, post: async (accessToken, text, inReplyTo, root) => { roots.push(root); return await poster.post(accessToken, text, inReplyTo, root) } }
+  const failure = await publishThread(counting, token, ['one', 'two', 'three']).then(() => assert.fail('published'), (error: unknown) => error as PlatformFailure)
+  assert.deepEqual({ kind: failure.kind, postedParts: failure.postedParts, refreshedToken: failure.refreshedToken }, { kind: 'transient', postedParts: ['id-1'], refreshedToken: undefined })
+  assert.deepEqual(await publishThread(counting, token, ['one', 'two', 'three'], failure.postedParts), {})
+  assert.deepEqual(posted, [
+    { accessToken: 'access-0', text: 'one', inReplyTo: undefined },
+    { accessToken: 'access-0', text: 'two', inReplyTo: 'id-1' },
+    { accessToken: 'access-0', text: 'three', inReplyTo: 'id-2' }
+  ])
+  assert.deepEqual(roots, [undefined, 'id-1', 'id-1', 'id-1'])
+})
+
+test('publishThread keeps the parts posted by earlier calls in a failure before any new part, and the refreshed token with them', async () => {
+  const { poster } = script(call => call === 1 ? new PlatformFailure('token-invalid', 'expired') : new PlatformFailure('rate-limited', 'slow down', 1000))
+  const failure = await publishThread(poster, token, ['one', 'two', 'three'], ['id-a']).then(() => assert.fail('published'), (error: unknown) => error as PlatformFailure)
+  assert.deepEqual({ kind: failure.kind, retryAfterMs: failure.retryAfterMs, postedParts: failure.postedParts, refreshedToken: failure.refreshedToken }, { kind: 'rate-limited', retryAfterMs: 1000, postedParts: ['id-a'], refreshedToken: { access_token: 'access-1', refresh_token: 'refresh+' } })
+})

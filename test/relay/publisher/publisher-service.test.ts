@@ -251,6 +251,31 @@ describe('PublishContent', () => {
     assert.deepEqual(mastodon.published.at(-1)?.body, 'after the outage')
   })
 
+  test('the record is claimed, durably, before the payload is decrypted (which uses its ratchet key), and released when the payload is refused before the platform', async () => {
+    linked('kim')
+    const content = payload('m', textContentV2('kim', 'claimed first'))
+    const keyOf = (copy: string): string => publicationDigest(publicationKey, Buffer.from(copy, 'base64'))
+    let key = keyOf(content)
+    const seen: Array<string | undefined> = []
+    const decrypt = vault.decryptPayload.bind(vault)
+    vault.decryptPayload = async request => {
+      seen.push((await store.relayPublications.get(key))?.state)
+      return await decrypt(request)
+    }
+    try {
+      assert.equal((await call('PublishContent', { content, metadata: { From: SENDER } })).success, true)
+      // A crash during the decryption leaves the claim: a copy is then "unknown", never decrypted again.
+      assert.deepEqual(seen, ['publishing'])
+      const refused = payload('m', textContentV2('nobody', 'no token'))
+      key = keyOf(refused)
+      assert.equal((await failure('PublishContent', { content: refused, metadata: { From: SENDER } })).code, status.NOT_FOUND)
+      assert.deepEqual(seen, ['publishing', 'publishing'])
+      assert.equal(await store.relayPublications.get(key), undefined, 'the refused payload\'s claim is released')
+    } finally {
+      vault.decryptPayload = decrypt
+    }
+  })
+
   test('a reliability test payload marks the test routed with the SMS times (metadata in seconds, handed on in ms), answers with the tests\' text and sends no notice', async () => {
     notices.sent.length = 0
     const testPayload = (id: string): string => payload('r', textContentV2(id, ''))

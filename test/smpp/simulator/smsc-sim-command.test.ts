@@ -77,3 +77,18 @@ test('smsc-sim takes its accounts from an --accounts file', async t => {
   ])
   assert.equal(cli.records.find(record => record.event === 'stopping')?.signal, 'SIGINT')
 })
+
+test('smsc-sim --control-port takes POST /mo from another process and delivers it on a bound receiver', async t => {
+  const cli = startCli(t, ['--port', '0', '--control-port', '0'])
+  const port = (await cli.waitForLog('SMSC simulator listening', WAIT_MS)).port as number
+  const url = (await cli.waitForLog('SMSC simulator control port listening (POST /mo)', WAIT_MS)).url as string
+  const client = await SmppTestClient.connect(port)
+  t.after(() => { client.close() })
+  assert.equal((await client.bind('receiver')).commandStatus, 0)
+  const response = await fetch(`${url}/mo`, { method: 'POST', body: JSON.stringify({ from: '+237650000001', to: '15505', text: 'from another process' }) })
+  assert.deepEqual([response.status, (await response.json() as { commandStatuses: number[] }).commandStatuses], [200, [0]])
+  const deliver = await client.waitFor(pdu => pdu.command === 'deliver_sm') as PduOf<'deliver_sm'>
+  assert.equal(deliver.body.shortMessage.toString('latin1'), 'from another process')
+  cli.kill('SIGTERM')
+  assert.equal((await cli.exited).code, 0)
+})
