@@ -22,8 +22,8 @@ export interface KafkaRelay {
   readonly publisherPort: number | undefined
   /** The MO of relay.ingressNumbers, for the gateway's binds, when relay.ingress is on. */
   readonly mo: MoIngress | undefined
-  /** What the HTTP front serves of the relay: its routes and gauges. */
-  readonly httpFront: Pick<HttpFrontOptions, 'relayRoutes' | 'relayAccounts' | 'relaySegments' | 'relayUnknownPublications'>
+  /** What the HTTP front serves of the relay: its routes, gauges and the dashboard's relay panel. */
+  readonly httpFront: Pick<HttpFrontOptions, 'relayRoutes' | 'relayAccounts' | 'relaySegments' | 'relayUnknownPublications' | 'relayPanel'>
   /** Stops the gRPC servers, the ingress, then the producer of the OTP SMS and notices, then closes the store. */
   close: () => Promise<void>
 }
@@ -73,7 +73,7 @@ export async function startKafkaRelay (config: GatewayConfig, vaultPassword: str
       mo,
       httpFront: {
         ...ingress.httpFront(routes),
-        ...(vault === undefined ? {} : { relayAccounts: async () => await store.relay.count() }),
+        ...(vault === undefined ? {} : { relayAccounts: async () => await store.relay.count(), relayPanel: { gatewayClients: store.gatewayClients.clients } }),
         ...(publisher === undefined ? {} : { relayUnknownPublications: publisher.countUnknown })
       },
       close
