@@ -40,6 +40,7 @@ export class KafkaForwardTopics {
   #replies: RequestConsumer | undefined
   #consumer: RequestConsumer | undefined
   #consuming: Promise<void> | undefined
+  #closed = false
   readonly #limit = new InFlightLimit(PROCESSING_LIMIT)
 
   constructor (config: GatewayConfig, log: Logger) {
@@ -96,9 +97,12 @@ export class KafkaForwardTopics {
     this.#consumer = consumer
     this.#consuming = (async () => {
       await consumer.start()
+      // A close during the group join found no stream to close: this one ends the loop instead.
+      if (this.#closed) return
       this.#log.info({ topic: this.#config.relay.ingressTopic }, 'relay ingress topic consumed')
       const progress = new Map<string, PartitionProgress<IncomingRequest>>()
       for await (const record of consumer) {
+        if (this.#closed) break
         await this.#limit.acquire()
         let partition = progress.get(record.stream)
         // A partition handed back after a rebalance starts over from its committed offset.
@@ -129,14 +133,20 @@ export class KafkaForwardTopics {
 
   async #close (ingress: TopicIngress): Promise<void> {
     // Stops pulling, lets what is under way finish a little, then leaves the group.
+    this.#closed = true
     await this.#consumer?.close()
-    let timer: NodeJS.Timeout | undefined
-    await Promise.race([this.#limit.idle(), new Promise<void>(resolve => { timer = setTimeout(resolve, CLOSE_GRACE_MS) })])
-    clearTimeout(timer)
+    await withinGrace(this.#limit.idle())
     await ingress.close()
-    await this.#consuming
+    await withinGrace(this.#consuming)
     await this.#consumer?.disconnect()
     await this.#replies?.disconnect()
     await this.#producer.close()
   }
+}
+
+/** Waits for `work`, CLOSE_GRACE_MS at most: a close must end even when a platform or the broker is slow. */
+async function withinGrace (work: Promise<unknown> | undefined): Promise<void> {
+  let timer: NodeJS.Timeout | undefined
+  await Promise.race([work, new Promise<void>(resolve => { timer = setTimeout(resolve, CLOSE_GRACE_MS) })])
+  clearTimeout(timer)
 }
