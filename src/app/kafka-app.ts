@@ -26,34 +26,37 @@ export interface KafkaApp {
   readonly url: string | undefined
   /** The port of the relay vault's gRPC server, when relay.grpcPort is set (docs/relay.md). */
   readonly relayGrpcPort: number | undefined
-  /** Stops the relay vault, the HTTP side and the gateway, in that order; later calls wait for the first. */
+  /** The port of publisher.v1.Publisher, when relay.publisherGrpcPort is set (docs/relay.md, "Publisher"). */
+  readonly relayPublisherGrpcPort: number | undefined
+  /** Stops the HTTP side, the gateway and the relay, in that order; later calls wait for the first. */
   close: () => Promise<void>
 }
 
 /**
  * `smsgw gateway`: the gateway on Kafka and, when asked, its HTTP side: the API as an ingress
  * that produces to `send-sms`, this instance's recent statuses, metrics, health, the dashboard;
- * and, when relay.grpcPort is set, the relay vault over its store (kafka-relay.ts: `store.url`,
- * else smsgw.db in `dataDir`), whose OTP SMS go to `send-sms`.
+ * and, when the relay is configured, the relay over its store (kafka-relay.ts: `store.url`, else
+ * smsgw.db in `dataDir`): the vault, the publisher, the ingress (its forwards on
+ * relay.ingressTopic, the MO of relay.ingressNumbers from this gateway's binds) and their HTTP
+ * routes. The relay's store opens first, so the gateway's MO path and the HTTP side get their
+ * relay parts when they start.
  */
 export async function startKafkaApp (config: GatewayConfig, vaultPassword: string, log: Logger, http?: KafkaHttpOptions, dataDir: string = DEFAULT_DATA_DIR): Promise<KafkaApp> {
   const front = http === undefined ? undefined : httpFrontParts(config)
-  const running = await startKafkaGateway(config, vaultPassword, log, front === undefined ? {} : { sinks: [metricsStatusSink(front.metrics), front.dashboard] })
   // What is running, stopped last first by close (a signal and the end of the run may both ask).
-  const started: Array<() => Promise<void>> = [async () => { await running.shutdown() }]
+  const started: Array<() => Promise<void>> = []
   let closing: Promise<void> | undefined
   const close = async (): Promise<void> => {
     closing ??= (async () => { for (const stop of [...started].reverse()) await stop() })()
     await closing
   }
-  // The HTTP side starts first, so the accounts gauge asks the relay once it runs.
-  let relay: KafkaRelay | undefined
-  const relayAccounts = config.relay.grpcPort === undefined ? undefined : async () => await relay?.accounts() ?? 0
   try {
-    const url = http === undefined || front === undefined ? undefined : await startHttp(config, log, http, { ...front, running, relayAccounts }, started)
-    relay = await startKafkaRelay(config, vaultPassword, dataDir, log)
+    const relay = await startKafkaRelay(config, vaultPassword, dataDir, log)
     if (relay !== undefined) started.push(relay.close)
-    return { running, url, relayGrpcPort: relay?.port, close }
+    const running = await startKafkaGateway(config, vaultPassword, log, front === undefined ? {} : { sinks: [metricsStatusSink(front.metrics), front.dashboard] }, relay?.mo)
+    started.push(async () => { await running.shutdown() })
+    const url = http === undefined || front === undefined ? undefined : await startHttp(config, log, http, { ...front, running, relay: relay?.httpFront ?? {} }, started)
+    return { running, url, relayGrpcPort: relay?.port, relayPublisherGrpcPort: relay?.publisherPort, close }
   } catch (error) {
     // Nothing may keep the process alive after a failed start: it exits with the error.
     await close()
@@ -75,7 +78,7 @@ function httpFrontParts (config: GatewayConfig): HttpFrontParts {
 }
 
 /** The HTTP side: the API produces what it accepts to send-sms. Resolves with its URL. */
-async function startHttp (config: GatewayConfig, log: Logger, http: KafkaHttpOptions, parts: HttpFrontParts & { readonly running: RunningGateway, readonly relayAccounts: (() => Promise<number>) | undefined }, started: Array<() => Promise<void>>): Promise<string> {
+async function startHttp (config: GatewayConfig, log: Logger, http: KafkaHttpOptions, parts: HttpFrontParts & { readonly running: RunningGateway, readonly relay: KafkaRelay['httpFront'] }, started: Array<() => Promise<void>>): Promise<string> {
   const producer = new CoalescingProducer({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-api` })
   started.push(async () => { await producer.close() })
   const apiKeys = await ApiKeyFile.open(http.apiKeysFile)
@@ -95,7 +98,7 @@ async function startHttp (config: GatewayConfig, log: Logger, http: KafkaHttpOpt
     protectMetrics: config.http.protectMetrics,
     // The gateway would not be running without the broker; a broker lost since shows in the logs.
     transportReady: () => true,
-    ...(parts.relayAccounts === undefined ? {} : { relayAccounts: parts.relayAccounts }),
+    ...parts.relay,
     log
   })
   started.push(async () => { await app.close() })

@@ -1,5 +1,6 @@
 import type { GatewayConfig } from '../config/index.ts'
 import type { Logger } from '../log/logger.ts'
+import type { MoIngress } from '../relay/ingress/mo-forward.ts'
 import type { KafkaConnection } from '../transport/kafka/client-options.ts'
 import { CoalescingProducer } from '../transport/kafka/coalescing-producer.ts'
 import { InboundPublisher } from '../transport/kafka/inbound-publisher.ts'
@@ -15,9 +16,10 @@ export type { GatewayParts, RunningGateway } from './outbound-gateway.ts'
 /**
  * The outbound gateway on Kafka: creates missing topics, catches up the compacted tables
  * (`correl-id`, the ledger) before the first request is pulled, joins the consumer group of
- * `send-sms`, and runs the gateway over them.
+ * `send-sms`, and runs the gateway over them. Inbound SMS go to the inbound topic; those for a
+ * relay number to the relay's ingress (`relayMo`: its topic, sealed) instead.
  */
-export async function startKafkaGateway (config: GatewayConfig, vaultPassword: string, log: Logger, parts: GatewayParts = {}): Promise<RunningGateway> {
+export async function startKafkaGateway (config: GatewayConfig, vaultPassword: string, log: Logger, parts: GatewayParts = {}, relayMo?: MoIngress): Promise<RunningGateway> {
   const connection: KafkaConnection = { brokers: config.kafka.brokers, clientId: config.kafka.clientId }
   const { topics } = config.kafka
   if (config.kafka.createTopics) {
@@ -45,7 +47,10 @@ export async function startKafkaGateway (config: GatewayConfig, vaultPassword: s
     statuses: new KafkaStatusPublisher(producer, topics.smsStatus),
     ledgerLog,
     correlations,
-    publishInbound: async sms => { await inbound.publish(sms) },
+    publishInbound: async sms => {
+      if (relayMo?.takes(sms) === true) await relayMo.accept(sms)
+      else await inbound.publish(sms)
+    },
     flush: async () => {
       await producer.flush()
       await consumer.disconnect()

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { Awaitable } from '../async/awaitable.ts'
 import type { GatewayConfig } from '../config/index.ts'
 import type { Logger } from '../log/logger.ts'
-import { startConfiguredRelayIngress, type ConfiguredRelayIngress } from '../relay/ingress/ingress-from-config.ts'
+import { startConfiguredRelayIngress, type ConfiguredRelayIngress, type ForwardHolder } from '../relay/ingress/ingress-from-config.ts'
 import type { MoIngress } from '../relay/ingress/mo-forward.ts'
 import type { PublishContent } from '../relay/ingress/publish-content.ts'
 import { FORWARDER_KEY_HEADER, forwarderAuthorization } from '../relay/gateway-clients/forwarder-key.ts'
@@ -10,7 +10,8 @@ import { recordForward } from '../relay/gateway-clients/reliability.ts'
 import type { EmbeddedStore } from '../store/embedded-store.ts'
 
 /**
- * The relay's ingress in `smsgw run` (relay.ingress; docs/relay.md, "Ingress"). Made over the store
+ * The relay's ingress in `smsgw run` (relay.ingress; docs/relay.md, "Ingress"), and in `smsgw
+ * gateway` with the ingress topic as the forwards' `holder` (kafka-relay-ingress.ts). Made over the store
  * when the embedded gateway has opened it (`mo`, which the gateway's MO path asks: an MO for a
  * relay number is stored from the first bind on), started once the publisher exists (`start`:
  * the publisher is made over the same store after the gateway, and the forwards stored meanwhile
@@ -20,12 +21,14 @@ import type { EmbeddedStore } from '../store/embedded-store.ts'
 export class EmbeddedRelayIngress {
   readonly #config: GatewayConfig
   readonly #log: Logger
+  readonly #holder: ForwardHolder | undefined
   #running: ConfiguredRelayIngress | undefined
   #publishContent: PublishContent | undefined
 
-  constructor (config: GatewayConfig, log: Logger) {
+  constructor (config: GatewayConfig, log: Logger, holder?: ForwardHolder) {
     this.#config = config
     this.#log = log
+    this.#holder = holder
   }
 
   /** Makes the ingress over `store` when relay.ingress is set; its MO path for the relay numbers. */
@@ -37,7 +40,7 @@ export class EmbeddedRelayIngress {
       header: FORWARDER_KEY_HEADER,
       authorize: forwarderAuthorization(store.gatewayClients.clients),
       recordPublished: async (msisdn, atMs) => { await recordForward(store.gatewayClients, msisdn, atMs) }
-    })
+    }, this.#holder)
     return this.#running?.mo
   }
 

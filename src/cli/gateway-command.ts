@@ -13,7 +13,7 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
     .option('--brokers <list>', 'Kafka bootstrap brokers, comma-separated (overrides the configuration)')
     .option('--http-port <port>', 'also serve the HTTP API (an ingress to send-sms), metrics and the dashboard on this port')
     .option('--http-host <host>', 'address of the HTTP API', '127.0.0.1')
-    .option('--data <dir>', 'folder of the relay vault\'s store smsgw.db when relay.grpcPort is set and store.url names none', dataDirOf(io.env))
+    .option('--data <dir>', 'folder of the relay\'s store smsgw.db when the relay runs (relay.grpcPort or relay.publisherGrpcPort) and store.url names none', dataDirOf(io.env))
     .option('--api-keys <file>', `API key file of the HTTP API (default: $SMSGW_API_KEYS_FILE, else api-keys.json in the data folder of smsgw run: $SMSGW_DATA_DIR, else ${DEFAULT_DATA_DIR})`)
     .action(async (options: { config?: string, brokers?: string, httpPort?: string, httpHost: string, data: string, apiKeys?: string }) => {
       // Loaded here, not at the top: the other commands need none of it and start faster.

@@ -195,6 +195,8 @@ export const defaultConfig: GatewayConfig = deepFreeze({
     ingress: false,
     ingressNumbers: [],
     ingressRetryMs: DEFAULT_RELAY_INGRESS_RETRY_MS,
+    ingressTopic: 'relay-ingress',
+    ingressReplyTopic: 'relay-ingress-replies',
     segmentTtlMs: DEFAULT_RELAY_SEGMENT_TTL_MS,
     maxSegmentsPerSender: DEFAULT_RELAY_MAX_SEGMENTS_PER_SENDER,
     maxSegments: DEFAULT_RELAY_MAX_SEGMENTS,

@@ -259,6 +259,10 @@ export const gatewayConfigSchema = Type.Object({
     ingressNumbers: Type.Array(Type.String({ minLength: 1, maxLength: 32 })),
     /** How long a forward is left to the instance processing it before it comes due again (a crash, a failure). */
     ingressRetryMs: count(1000),
+    /** `smsgw gateway`: the topic the forwards go through, shared by every instance's consumer group (docs/relay.md, "Several instances"). */
+    ingressTopic: topic(),
+    /** `smsgw gateway`: the topic a forward's answer goes back on to the instance whose phone waits for it. */
+    ingressReplyTopic: topic(),
     /** How long an image-text segment waits for the rest of its session. */
     segmentTtlMs: count(1000),
     /** Image-text segments one sender may have waiting. */

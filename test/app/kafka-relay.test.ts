@@ -125,7 +125,7 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
   })
 }
 
-test('smsgw gateway with relay.grpcPort but no pepper file refuses to start, naming the setting, and stops the gateway it started', async () => {
+test('smsgw gateway with relay.grpcPort but no pepper file refuses to start, naming the setting, before the gateway starts, and closes the relay store it opened', async () => {
   const folder = await temporaryFolder('kafka-relay')
   const identifierKeyFile = join(folder, 'identifier.key')
   await writeFile(identifierKeyFile, `${randomBytes(24).toString('base64')}\n`)
@@ -137,6 +137,8 @@ test('smsgw gateway with relay.grpcPort but no pepper file refuses to start, nam
     startKafkaApp(config, config.vault.password ?? '', createLogger({ level: 'debug', destination: logs }), undefined, join(folder, 'data')),
     { code: 'SMSGW_RELAY_KEY_FILE', message: /relay\.pepperFile/ }
   )
-  // Nothing is left running: the test process would not end otherwise.
-  assert.ok(logs.lines.some(line => line.includes('gateway started')) && logs.lines.some(line => line.includes('gateway stopped')), logs.text)
+  // The relay starts first (its store, then its parts), so the gateway never started; the store
+  // it opened is closed again: the test process would not end otherwise.
+  assert.ok(logs.lines.some(line => line.includes('relay store opened')), logs.text)
+  assert.ok(!logs.lines.some(line => line.includes('gateway started')), logs.text)
 })

@@ -118,6 +118,8 @@ test('configKeys names one environment variable per setting, in upper snake case
     ['relay.ingress', 'SMSGW_RELAY_INGRESS', 'boolean'],
     ['relay.ingressNumbers', 'SMSGW_RELAY_INGRESS_NUMBERS', 'string-list'],
     ['relay.ingressRetryMs', 'SMSGW_RELAY_INGRESS_RETRY_MS', 'integer'],
+    ['relay.ingressTopic', 'SMSGW_RELAY_INGRESS_TOPIC', 'string'],
+    ['relay.ingressReplyTopic', 'SMSGW_RELAY_INGRESS_REPLY_TOPIC', 'string'],
     ['relay.segmentTtlMs', 'SMSGW_RELAY_SEGMENT_TTL_MS', 'integer'],
     ['relay.maxSegmentsPerSender', 'SMSGW_RELAY_MAX_SEGMENTS_PER_SENDER', 'integer'],
     ['relay.maxSegments', 'SMSGW_RELAY_MAX_SEGMENTS', 'integer'],

@@ -90,6 +90,8 @@ const defaults: GatewayConfig = {
     ingress: false,
     ingressNumbers: [],
     ingressRetryMs: 300000,
+    ingressTopic: 'relay-ingress',
+    ingressReplyTopic: 'relay-ingress-replies',
     segmentTtlMs: 86400000,
     maxSegmentsPerSender: 512,
     maxSegments: 100000,

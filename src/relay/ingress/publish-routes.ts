@@ -3,7 +3,7 @@ import { publishIngressOutcome } from '../relay-diagnostics.ts'
 import { readForward, type JsonValue, type Refusal } from './forward.ts'
 import { answerPreflight, setGatewayServerHeaders } from '../http/v3-conventions.ts'
 import { ingressTexts } from './ingress-texts.ts'
-import type { RelayIngress } from './relay-ingress.ts'
+import type { ForwardIngress } from './forward-ingress.ts'
 
 // POST /v3/publish and its old alias POST /sms/platform/<platform> (relay-wire.md §5.1), as an
 // encapsulated Fastify plugin the HTTP front registers (relayRoutes). Answers are upstream's:
@@ -35,7 +35,7 @@ export interface ForwarderKeys {
 }
 
 export interface PublishRoutesOptions {
-  readonly ingress: RelayIngress
+  readonly ingress: Pick<ForwardIngress, 'publish'>
   /** The forwarding keys, where the registry runs; none, every forward is taken as upstream takes it. */
   readonly forwarders?: ForwarderKeys | undefined
 }

@@ -2,11 +2,12 @@ import { randomBytes } from 'node:crypto'
 import type { Logger } from '../../log/logger.ts'
 import type { RelayIngressStore } from '../../store/relay-ingress.ts'
 import { publishIngressOutcome } from '../relay-diagnostics.ts'
-import { open, seal } from '../vault/sealing.ts'
 import type { SealingKeyRing } from '../vault/sealing-key-ring.ts'
 import { ingressTexts } from './ingress-texts.ts'
-import type { Forward, JsonValue } from './forward.ts'
+import type { Forward } from './forward.ts'
+import type { ForwardIngress } from './forward-ingress.ts'
 import { processForward, type ForwardResult, type IngressOrigin, type ProcessingParts } from './forward-processing.ts'
+import { openForward, sealForward } from './sealed-forward.ts'
 
 // The ingress, durable and at-least-once (docs/relay.md, "Ingress"): a forward that passed the
 // field rules is stored, sealed, before anything is done with it, and deleted once its outcome is
@@ -38,15 +39,7 @@ export interface RelayIngressOptions extends ProcessingParts {
   readonly nowMs?: () => number
 }
 
-interface SealedForward {
-  readonly text: string
-  readonly sender: string
-  readonly date: JsonValue
-  readonly date_sent: JsonValue
-  readonly origin: IngressOrigin
-}
-
-export class RelayIngress {
+export class RelayIngress implements ForwardIngress {
   readonly #options: RelayIngressOptions
   readonly #nowMs: () => number
   readonly #running = new Set<Promise<void>>()
@@ -106,8 +99,7 @@ export class RelayIngress {
   /** Stores `forward`, due `holdMs` from now (when it is someone's to take up if its processing has not finished it). */
   async #store (forward: Forward, origin: IngressOrigin, holdMs: number): Promise<string> {
     const id = randomBytes(16).toString('hex')
-    const json: SealedForward = { text: forward.text, sender: forward.sender, date: forward.date, date_sent: forward.dateSent, origin }
-    await this.#options.store.addForward(id, seal(this.#options.keys, 'ingressForward', id, Buffer.from(JSON.stringify(json), 'utf8')), this.#nowMs() + holdMs)
+    await this.#options.store.addForward(id, sealForward(this.#options.keys, id, forward, origin), this.#nowMs() + holdMs)
     return id
   }
 
@@ -151,16 +143,14 @@ export class RelayIngress {
       const now = this.#nowMs()
       const claimed = await this.#options.store.claimDue(now, now + this.#options.holdMs, CLAIM_BATCH)
       await Promise.all(claimed.map(async row => {
-        const opened = open(this.#options.keys, 'ingressForward', row.id, row.sealed)
+        const opened = openForward(this.#options.keys, row.id, row.sealed)
         if (!opened.ok) {
           // A key taken out of the ring too early: it never opens. Logged by its code, and dropped.
           this.#options.log.error({ code: opened.error.code }, 'a stored relay forward does not open; dropped')
           await this.#options.store.finishForward(row.id)
           return
         }
-        const stored = JSON.parse(opened.value.toString('utf8')) as SealedForward
-        const forward: Forward = { text: stored.text, sender: stored.sender, date: stored.date, dateSent: stored.date_sent }
-        await this.#process(row.id, forward, stored.origin, row.attempts)
+        await this.#process(row.id, opened.value.forward, opened.value.origin, row.attempts)
       }))
       if (claimed.length < CLAIM_BATCH) return
     }

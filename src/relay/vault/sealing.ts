@@ -21,10 +21,10 @@ const CONTEXT = Buffer.from('smsgw-relay-seal\0')
  * The fields that are sealed; the name is part of the associated data. The account's fields are
  * bound to the entity id; a platform token's two (platform-tokens.ts) to their row: the entity id,
  * platform and account digest joined by NULs in place of the entity id; the ingress's
- * (src/relay/ingress/) a forward to its id, an image-text segment's content to its session key and
+ * (src/relay/ingress/) a forward and its answer to its id, an image-text segment's content to its session key and
  * segment number.
  */
-export type SealedField = 'countryCode' | 'serverPublishKeyPair' | 'serverDeviceIdKeyPair' | 'clientPublishPublicKey' | 'clientDeviceIdPublicKey' | 'deviceId' | 'ratchetState' | 'platformToken' | 'platformAccountIdentifier' | 'ingressForward' | 'ingressSegment'
+export type SealedField = 'countryCode' | 'serverPublishKeyPair' | 'serverDeviceIdKeyPair' | 'clientPublishPublicKey' | 'clientDeviceIdPublicKey' | 'deviceId' | 'ratchetState' | 'platformToken' | 'platformAccountIdentifier' | 'ingressForward' | 'ingressResult' | 'ingressSegment'
 
 export function seal (ring: SealingKeyRing, field: SealedField, entityId: string, plaintext: Buffer): Buffer {
   const { id, key } = ring.current

@@ -9,6 +9,8 @@ export interface RequestConsumerOptions {
   groupId: string
   /** Records fetched ahead of the pipeline; small, so a backlog stays in Kafka, not in memory. */
   highWaterMark?: number
+  /** Where a group without committed offsets starts: the earliest record (the default), or the next one produced. */
+  from?: 'earliest' | 'latest'
 }
 
 const DEFAULT_HIGH_WATER_MARK = 64
@@ -40,7 +42,7 @@ export class RequestConsumer implements RequestSource {
   }
 
   async start (): Promise<void> {
-    this.#stream = await this.#consumer.consume({ topics: [this.#options.topic], mode: 'committed', fallbackMode: 'earliest' })
+    this.#stream = await this.#consumer.consume({ topics: [this.#options.topic], mode: 'committed', fallbackMode: this.#options.from ?? 'earliest' })
   }
 
   async * [Symbol.asyncIterator] (): AsyncIterator<IncomingRequest> {
