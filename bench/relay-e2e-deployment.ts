@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process'
+import { encodeContent } from '../src/relay/payload/content.ts'
 import { randomBytes } from 'node:crypto'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -139,7 +140,7 @@ export function forwardsOf (account: BenchAccount, shortcode: string, count: num
   const prepared: Array<{ body: string, after: RatchetState }> = []
   let state = account.state
   for (let index = 0; index < count; index++) {
-    const sent = unwrap(ratchetEncrypt(state, textContentV2(ACCOUNT, POST), account.serverPublicKey))
+    const sent = unwrap(ratchetEncrypt(state, unwrap(encodeContent(2, { serviceType: 'text', from: ACCOUNT, body: POST, accessToken: '', refreshToken: '' })), account.serverPublicKey))
     state = sent.state
     const text = encodePlatformPayload({ version: 2, platformShortcode: shortcode, encryptedMessage: sent.message, deviceId: account.deviceId, language: 'en' }).toString('base64')
     prepared.push({ body: JSON.stringify({ text, address: account.phone, date: String(Date.now()), date_sent: String(Date.now()), thread_id: 1, type: 1 }), after: state })
@@ -172,21 +173,6 @@ async function linkedToken (adapter: OAuth2Adapter): Promise<string> {
   const linked = await adapter.exchangeCode({ code, codeVerifier })
   if (linked.accountIdentifier !== ACCOUNT) fail(`the simulator linked ${linked.accountIdentifier}`)
   return JSON.stringify(linked.token)
-}
-
-/** A v2 text content (relay.md §4): the sizes of from, to, cc, bcc, subject, body, access and refresh token, then the fields. */
-function textContentV2 (from: string, body: string): Buffer {
-  const fields = [from, '', '', '', '', body, '', ''].map(text => Buffer.from(text, 'utf8'))
-  const sizes = [1, 2, 2, 2, 1, 2, 2, 2]
-  const header = Buffer.alloc(14)
-  let offset = 0
-  sizes.forEach((size, index) => {
-    const length = (fields[index] as Buffer).length
-    if (size === 1) header.writeUInt8(length, offset)
-    else header.writeUInt16LE(length, offset)
-    offset += size
-  })
-  return Buffer.concat([header, ...fields])
 }
 
 export async function postsTotal (simulator: ChildRun): Promise<number> {

@@ -1,4 +1,5 @@
 import { credentials, status, type ChannelCredentials, type Client, type ServiceError } from '@grpc/grpc-js'
+import { encodeContent } from '../../../src/relay/payload/content.ts'
 import { randomBytes } from 'node:crypto'
 import type { EntityInternal } from '../../../src/relay/grpc/entity-internal/entity-internal.ts'
 import type { RelayGrpcServer } from '../../../src/relay/grpc/grpc-server.ts'
@@ -216,15 +217,7 @@ export async function startPublisherHarness (store: EmbeddedStore, options: Part
 
 /** Decrypted content v2 (relay.md §4) of a text platform: from, body, and the tokens when the device keeps them. */
 export function textContentV2 (from: string, body: string, access = '', refresh = ''): Buffer {
-  const fields = [from, '', '', '', '', body, access, refresh].map(text => Buffer.from(text, 'utf8'))
-  const sizes = [1, 2, 2, 2, 1, 2, 2, 2]
-  const header = Buffer.alloc(14)
-  let offset = 0
-  sizes.forEach((size, index) => {
-    const length = (fields[index] as Buffer).length
-    if (size === 1) header.writeUInt8(length, offset)
-    else header.writeUInt16LE(length, offset)
-    offset += size
-  })
-  return Buffer.concat([header, ...fields])
+  const encoded = encodeContent(2, { serviceType: 'text', from, body, accessToken: access, refreshToken: refresh })
+  if (!encoded.ok) throw encoded.error
+  return encoded.value
 }
