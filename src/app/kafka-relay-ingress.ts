@@ -97,8 +97,12 @@ export class KafkaForwardTopics {
     this.#consumer = consumer
     this.#consuming = (async () => {
       await consumer.start()
-      // A close during the group join found no stream to close: this one ends the loop instead.
-      if (this.#closed) return
+      if (this.#closed) {
+        // A close during the group join found no stream to close and left the group before it was
+        // joined: leave it now, or the joined member's fetches and heartbeats keep the process alive.
+        await consumer.disconnect()
+        return
+      }
       this.#log.info({ topic: this.#config.relay.ingressTopic }, 'relay ingress topic consumed')
       const progress = new Map<string, PartitionProgress<IncomingRequest>>()
       for await (const record of consumer) {
