@@ -1,8 +1,8 @@
-import { createHmac } from 'node:crypto'
 import type { RelayAccountStore } from '../../store/relay-accounts.ts'
 import type { RelayTokenStore } from '../../store/relay-tokens.ts'
 import type { GenerateKeyPair } from '../ratchet/dh.ts'
 import type { SealingKeyRing } from './sealing-key-ring.ts'
+import { keyedHmac } from './keyed-hmac.ts'
 
 // What the vault's storage functions work with (docs/relay.md, "What is stored and how it is
 // sealed"): the accounts in the store, the key ring that seals them, the identifier key of
@@ -31,5 +31,5 @@ export type AccountSelector =
  * key over a domain label and the raw id, so the device id itself stays sealed.
  */
 export function deviceLookupOf (identifierKey: Buffer, deviceId: Buffer): string {
-  return createHmac('sha512', identifierKey).update('smsgw-relay-device-id\0').update(deviceId).digest('hex')
+  return keyedHmac(identifierKey).update('smsgw-relay-device-id\0').update(deviceId).digest('hex')
 }
