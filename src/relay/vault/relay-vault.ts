@@ -1,4 +1,4 @@
-import type { RelayAccountStore } from '../../store/relay-accounts.ts'
+import type { RelayAccount, RelayAccountStore } from '../../store/relay-accounts.ts'
 import type { RelayTokenStore } from '../../store/relay-tokens.ts'
 import type { GenerateKeyPair } from '../ratchet/dh.ts'
 import type { SealingKeyRing } from './sealing-key-ring.ts'
@@ -25,6 +25,12 @@ export type AccountSelector =
   | { readonly deviceId: Buffer }
   /** A phone number or e-mail address exactly as the account was made with it. */
   | { readonly identifier: string }
+  /**
+   * The account as the caller has just read it (an EntityInternal call found it by the request's
+   * device id): a ratchet step starts on it instead of reading the row again, and reads it again
+   * only when it lost the compare-and-set (updateRatchet). Saves a read of the row per decryption.
+   */
+  | { readonly account: RelayAccount }
 
 /**
  * The digest the store finds an account by its device id with: HMAC-SHA512 under the identifier
