@@ -267,7 +267,7 @@ export async function printRelayEndToEndSection (budgetMs: number, decryptPerSec
       // What the CPU the run cost allows where nothing else runs: every core of this machine at it.
       console.log(`${store}: at ${fmt(closed.allCpuMsPerPublish, 2)} ms CPU per publish, ${availableParallelism()} idle cores would allow ${fmt(availableParallelism() * 1000 / closed.allCpuMsPerPublish)} publishes/s`)
       // The tighter bound: the gateway's one event loop, which no number of cores widens.
-      console.log(`${store}: the gateway's main thread at ${fmt(closed.mainThreadCpuMsPerPublish, 2)} ms CPU per publish allows at most ${fmt(1000 / closed.mainThreadCpuMsPerPublish)} publishes/s (before its commits' fsync waits)`)
+      console.log(`${store}: the gateway's main thread at ${fmt(closed.mainThreadCpuMsPerPublish, 2)} ms CPU per publish allows at most ${fmt(1000 / closed.mainThreadCpuMsPerPublish)} publishes/s${store === 'SQLite' ? ', less its waits for SQLite\'s commits (synchronous, on that thread)' : ''}`)
     }
     if (open !== undefined) console.log(limitLine(`${store}: p99 at ${RELAY_E2E_GOAL_PER_SECOND / 2}/s`, open.p99Ms, RELAY_E2E_P99_LIMIT_MS, ' ms'))
     if (backlog !== undefined) {
