@@ -7,7 +7,7 @@ import { RelayIngress } from '../src/relay/ingress/relay-ingress.ts'
 import { openStore } from '../src/store/open-store.ts'
 import { newSchema } from './embedded-bench.ts'
 import { percentile } from './measure.ts'
-import { ACCOUNTS, cpuMsOf, fail, forwardsOf, postsTotal, prepareDeployment, removeDeployment, rssMiBOf, startGateway, type ChildRun, type Deployment } from './relay-e2e-deployment.ts'
+import { ACCOUNTS, cpuMsOf, fail, mainThreadCpuMsOf, forwardsOf, postsTotal, prepareDeployment, removeDeployment, rssMiBOf, startGateway, type ChildRun, type Deployment } from './relay-e2e-deployment.ts'
 import { dropSchema, manyAccountsRates, runStoredDecryptBench } from './relay-store-bench.ts'
 import { fmt, goalLine, limitLine } from './report.ts'
 
@@ -38,6 +38,8 @@ export interface RelayE2eRow {
   readonly errors: Readonly<Record<string, number>>
   /** The gateway process's CPU per publish (all threads). */
   readonly gatewayCpuMsPerPublish: number
+  /** The gateway's main thread's CPU per publish: one event loop runs at most 1,000 / this publishes/s, whatever the cores. */
+  readonly mainThreadCpuMsPerPublish: number
   /** The CPU of the whole run per publish: the gateway, the platform simulator and this process (the load). */
   readonly allCpuMsPerPublish: number
 }
@@ -134,17 +136,24 @@ export async function backlogRun (deployment: Deployment, backlog: number, drain
   }
 }
 
+interface CpuBefore {
+  readonly gateway: number
+  readonly gatewayMain: number
+  readonly simulator: number
+  readonly bench: NodeJS.CpuUsage
+}
+
 /** The forwards of one run: their answers, latencies and the CPU they cost. */
 class Load {
   readonly #agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS })
   readonly #url: URL
   readonly #gatewayPid: number
   readonly #simulatorPid: number
-  readonly #cpuBefore: { gateway: number, simulator: number, bench: NodeJS.CpuUsage }
+  readonly #cpuBefore: CpuBefore
   readonly #latencies: number[] = []
   readonly #errors: Record<string, number> = {}
 
-  private constructor (gateway: ChildRun, simulator: ChildRun, cpuBefore: { gateway: number, simulator: number, bench: NodeJS.CpuUsage }) {
+  private constructor (gateway: ChildRun, simulator: ChildRun, cpuBefore: CpuBefore) {
     this.#url = new URL('/v3/publish', gateway.url)
     this.#gatewayPid = gateway.pid
     this.#simulatorPid = simulator.pid
@@ -152,7 +161,7 @@ class Load {
   }
 
   static async start (gateway: ChildRun, simulator: ChildRun): Promise<Load> {
-    return new Load(gateway, simulator, { gateway: await cpuMsOf(gateway.pid), simulator: await cpuMsOf(simulator.pid), bench: process.cpuUsage() })
+    return new Load(gateway, simulator, { gateway: await cpuMsOf(gateway.pid), gatewayMain: await mainThreadCpuMsOf(gateway.pid), simulator: await cpuMsOf(simulator.pid), bench: process.cpuUsage() })
   }
 
   async post (body: string, fromMs: number): Promise<void> {
@@ -174,6 +183,7 @@ class Load {
     const sorted = Float64Array.from(this.#latencies).sort()
     const published = Math.max(1, sorted.length)
     const gatewayMs = await cpuMsOf(this.#gatewayPid) - this.#cpuBefore.gateway
+    const mainMs = await mainThreadCpuMsOf(this.#gatewayPid) - this.#cpuBefore.gatewayMain
     const simulatorMs = await cpuMsOf(this.#simulatorPid) - this.#cpuBefore.simulator
     return {
       name,
@@ -183,6 +193,7 @@ class Load {
       p99Ms: percentile(sorted, 0.99),
       errors: { ...this.#errors },
       gatewayCpuMsPerPublish: gatewayMs / published,
+      mainThreadCpuMsPerPublish: mainMs / published,
       allCpuMsPerPublish: (gatewayMs + simulatorMs + (bench.user + bench.system) / 1000) / published
     }
   }
@@ -239,13 +250,13 @@ export async function printRelayEndToEndSection (budgetMs: number, decryptPerSec
   }
   console.log(`## Relay end to end: POST /v3/publish -> stored -> decrypted -> published to the platform simulator -> notice queued (\`smsgw run\` in its own process, ${ACCOUNTS} accounts, ${fmt(runMs / 1000)} s a run)\n`)
   console.log(`The machine's load average (1 min) when the section ended: ${fmt(loadavg()[0] ?? 0, 1)} on ${availableParallelism()} cores. Closed-loop latency includes the wait for one of the ${CONNECTIONS} connections; the open loop's is from each forward's due time.\n`)
-  console.log('| store | run | published | publishes/s | p50 ms | p99 ms | errors | gateway CPU ms per publish | all CPU ms per publish (gateway, simulator, load) | ratio to stored DecryptPayload |')
-  console.log('|---|---|---:|---:|---:|---:|---|---:|---:|---:|')
+  console.log('| store | run | published | publishes/s | p50 ms | p99 ms | errors | gateway CPU ms per publish | its main thread | all CPU ms per publish (gateway, simulator, load) | ratio to stored DecryptPayload |')
+  console.log('|---|---|---:|---:|---:|---:|---|---:|---:|---:|---:|')
   for (const { store, rows } of results) {
     for (const row of rows) {
       const errors = Object.entries(row.errors).map(([status, count]) => `${count} x ${status === '0' ? 'connection error' : status}`).join(', ')
       const ceiling = decryptPerSecond[store]
-      console.log(`| ${store} | ${row.name} | ${fmt(row.published)} | ${fmt(row.perSecond)} | ${fmt(row.p50Ms, 1)} | ${fmt(row.p99Ms, 1)} | ${errors === '' ? 'none' : errors} | ${fmt(row.gatewayCpuMsPerPublish, 2)} | ${fmt(row.allCpuMsPerPublish, 2)} | ${ceiling === undefined ? 'n/a' : fmt(row.perSecond / ceiling, 2)} |`)
+      console.log(`| ${store} | ${row.name} | ${fmt(row.published)} | ${fmt(row.perSecond)} | ${fmt(row.p50Ms, 1)} | ${fmt(row.p99Ms, 1)} | ${errors === '' ? 'none' : errors} | ${fmt(row.gatewayCpuMsPerPublish, 2)} | ${fmt(row.mainThreadCpuMsPerPublish, 2)} | ${fmt(row.allCpuMsPerPublish, 2)} | ${ceiling === undefined ? 'n/a' : fmt(row.perSecond / ceiling, 2)} |`)
     }
   }
   console.log()
@@ -255,6 +266,8 @@ export async function printRelayEndToEndSection (budgetMs: number, decryptPerSec
       console.log(goalLine(`${store}: relay end to end, publishes/s (X)`, closed.perSecond, RELAY_E2E_GOAL_PER_SECOND))
       // What the CPU the run cost allows where nothing else runs: every core of this machine at it.
       console.log(`${store}: at ${fmt(closed.allCpuMsPerPublish, 2)} ms CPU per publish, ${availableParallelism()} idle cores would allow ${fmt(availableParallelism() * 1000 / closed.allCpuMsPerPublish)} publishes/s`)
+      // The tighter bound: the gateway's one event loop, which no number of cores widens.
+      console.log(`${store}: the gateway's main thread at ${fmt(closed.mainThreadCpuMsPerPublish, 2)} ms CPU per publish allows at most ${fmt(1000 / closed.mainThreadCpuMsPerPublish)} publishes/s${store === 'SQLite' ? ', less its waits for SQLite\'s commits (synchronous, on that thread)' : ''}`)
     }
     if (open !== undefined) console.log(limitLine(`${store}: p99 at ${RELAY_E2E_GOAL_PER_SECOND / 2}/s`, open.p99Ms, RELAY_E2E_P99_LIMIT_MS, ' ms'))
     if (backlog !== undefined) {

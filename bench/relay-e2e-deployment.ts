@@ -208,7 +208,21 @@ async function startChild (args: readonly string[], ready: RegExp, env: Record<s
 
 /** utime + stime of every thread of `pid`, in ms. */
 export async function cpuMsOf (pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ') ')).split(') ')[1]?.split(' ') ?? []
+  return await statCpuMsOf(`/proc/${pid}/stat`)
+}
+
+/**
+ * utime + stime of the main thread of `pid` alone, in ms: its event loop, where a publish's
+ * JavaScript, its SQLite statements and commits run (the other threads are V8's garbage collection
+ * and compiler helpers, the outbound side's opening worker and libuv's pool).
+ */
+export async function mainThreadCpuMsOf (pid: number): Promise<number> {
+  return await statCpuMsOf(`/proc/${pid}/task/${pid}/stat`)
+}
+
+async function statCpuMsOf (path: string): Promise<number> {
+  const stat = await readFile(path, 'utf8').catch(() => ') ')
+  const fields = stat.slice(stat.lastIndexOf(') ') + 2).split(' ')
   return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) * 10
 }
 

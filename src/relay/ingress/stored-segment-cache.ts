@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { keyedHmac } from '../vault/keyed-hmac.ts'
 import type { RelayIngressStore } from '../../store/relay-ingress.ts'
 import { open, seal } from '../vault/sealing.ts'
 import type { SealingKeyRing } from '../vault/sealing-key-ring.ts'
@@ -33,7 +33,7 @@ export interface StoredSegmentCacheOptions {
 export function storedSegmentCache (options: StoredSegmentCacheOptions): SegmentCache {
   const { store, keys, identifierKey, limits } = options
   const nowMs = options.nowMs ?? Date.now
-  const digest = (label: string, ...parts: string[]): string => createHmac('sha512', identifierKey).update(`smsgw-relay-${label}\0${parts.join('\0')}`).digest('hex')
+  const digest = (label: string, ...parts: string[]): string => keyedHmac(identifierKey).update(`smsgw-relay-${label}\0${parts.join('\0')}`).digest('hex')
   const sessionKeyOf = (sender: string, session: number): string => digest('segment-session', sender, String(session))
   const sealedId = (sessionKey: string, segment: number): string => `${sessionKey}:${segment}`
   return {

@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { keyedHmac } from '../vault/keyed-hmac.ts'
 
 // The key of a payload's publication record (src/store/relay-publications.ts): HMAC-SHA512 of the
 // payload's bytes under a key of the server's, so the record says nothing about the content and
@@ -7,9 +7,9 @@ import { createHmac } from 'node:crypto'
 
 /** The publication key's own key, derived from the relay's identifier key so no new secret is needed. */
 export function publicationKeyOf (identifierKey: Buffer): Buffer {
-  return createHmac('sha512', identifierKey).update('smsgw relay publication key').digest()
+  return keyedHmac(identifierKey).update('smsgw relay publication key').digest()
 }
 
 export function publicationDigest (publicationKey: Buffer, payload: Buffer): string {
-  return createHmac('sha512', publicationKey).update(payload).digest('hex')
+  return keyedHmac(publicationKey).update(payload).digest('hex')
 }

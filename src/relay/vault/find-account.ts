@@ -6,6 +6,7 @@ import { deviceLookupOf, type AccountSelector, type RelayVault } from './relay-v
 
 /** The account a selector names, as stored now; none is SMSGW_RELAY_ACCOUNT_MISSING (naming no identifier). */
 export async function findAccount (vault: RelayVault, selector: AccountSelector): Promise<Outcome<RelayAccount>> {
+  if ('account' in selector) return succeed(selector.account)
   let account: RelayAccount | undefined
   if ('deviceId' in selector) account = await vault.accounts.findByDeviceLookup(deviceLookupOf(vault.identifierKey, selector.deviceId))
   else {

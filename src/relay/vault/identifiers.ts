@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { keyedHmac } from './keyed-hmac.ts'
 import { errorCodes } from '../../errors.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { DNS_NAMESPACE, uuidV5Hex } from './uuid-v5.ts'
@@ -26,7 +26,7 @@ export function identifierKeyFromKeyFile (fileText: string): Outcome<Buffer> {
 
 /** HMAC-SHA512(key, identifier UTF-8) as lowercase hex: the only form an identifier is stored in. */
 export function hashIdentifier (key: Buffer, identifier: string): string {
-  return createHmac('sha512', key).update(identifier, 'utf8').digest('hex')
+  return keyedHmac(key).update(identifier, 'utf8').digest('hex')
 }
 
 /** The entity id: UUIDv5(DNS namespace, identifier hash hex), 32 hex characters. */

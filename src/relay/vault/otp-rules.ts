@@ -1,5 +1,6 @@
-import { createHmac, randomInt } from 'node:crypto'
+import { randomInt } from 'node:crypto'
 import type { RelayOtp } from '../../store/relay-otps.ts'
+import { keyedHmac } from './keyed-hmac.ts'
 
 // The one-time codes of relay.md §2 as rules, as upstream's Vault keeps its in-app codes
 // (src/otp_service.py: create_inapp_otp, verify_inapp_otp): six random digits, valid for 10
@@ -23,7 +24,7 @@ export function generateOtpCode (): string {
 
 /** The store key of an identifier's code: HMAC-SHA512 hex under the identifier key over a label and the identifier. */
 export function otpKeyOf (identifierKey: Buffer, identifier: string): string {
-  return createHmac('sha512', identifierKey).update('smsgw-relay-otp\0').update(identifier).digest('hex')
+  return keyedHmac(identifierKey).update('smsgw-relay-otp\0').update(identifier).digest('hex')
 }
 
 /**
@@ -32,7 +33,7 @@ export function otpKeyOf (identifierKey: Buffer, identifier: string): string {
  * never in the database, a copy of the table does not give the code away.
  */
 export function otpCodeHashOf (identifierKey: Buffer, otpKey: string, code: string): string {
-  return createHmac('sha512', identifierKey).update(`smsgw-relay-otp-code\0${otpKey}\0`).update(code).digest('hex')
+  return keyedHmac(identifierKey).update(`smsgw-relay-otp-code\0${otpKey}\0`).update(code).digest('hex')
 }
 
 /**

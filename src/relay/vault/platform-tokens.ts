@@ -1,10 +1,10 @@
-import { createHmac } from 'node:crypto'
 import { errorCodes } from '../../errors.ts'
 import type { RelayToken, RelayTokenKey } from '../../store/relay-tokens.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { platforms, type Platform } from '../payload/platforms.ts'
 import type { RelayVault } from './relay-vault.ts'
 import { open, seal, sealingKeyIdOf, type SealedField } from './sealing.ts'
+import { keyedHmac } from './keyed-hmac.ts'
 
 // The platform tokens of an account (relay-wire.md §2: StoreEntityToken, GetEntityAccessToken,
 // UpdateEntityToken, DeleteEntityToken; §1: ListEntityStoredTokens), over the store's rows
@@ -52,7 +52,7 @@ export function knownPlatformOf (name: string): Platform | undefined {
  * hash of the RelaySMS account of the same number.
  */
 export function accountLookupOf (identifierKey: Buffer, accountIdentifier: string): string {
-  return createHmac('sha512', identifierKey).update('smsgw-relay-platform-account\0').update(accountIdentifier.trim(), 'utf8').digest('hex')
+  return keyedHmac(identifierKey).update('smsgw-relay-platform-account\0').update(accountIdentifier.trim(), 'utf8').digest('hex')
 }
 
 /** A token's JSON text: at most MAX_PLATFORM_TOKEN_BYTES, a JSON object (ListEntityStoredTokens reads its keys). */

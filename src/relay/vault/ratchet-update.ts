@@ -28,8 +28,9 @@ export interface RatchetStep<T> {
  * fails (bad MAC, replay, malformed) writes nothing: the stored state stays byte for byte as it was.
  */
 export async function updateRatchet<T> (vault: RelayVault, selector: AccountSelector, step: (state: RatchetState, account: RelayAccount) => Outcome<RatchetStep<T>>): Promise<Outcome<T>> {
+  let current = selector
   for (let attempt = 0; attempt < MAX_RATCHET_ATTEMPTS; attempt++) {
-    const account = await findAccount(vault, selector)
+    const account = await findAccount(vault, current)
     if (!account.ok) return account
     const state = openRatchetState(vault, account.value)
     if (!state.ok) return state
@@ -38,6 +39,9 @@ export async function updateRatchet<T> (vault: RelayVault, selector: AccountSele
     const sealed = sealRatchetState(vault, account.value.entityId, stepped.value.state)
     const version = await vault.accounts.update(account.value.entityId, account.value.stateVersion, { sealed: { ratchetState: sealed } })
     if (version !== undefined) return succeed(stepped.value.result)
+    // Lost to another writer: what it stored is read again, the same way (an account the caller
+    // handed in, as EntityInternal's calls do, by its entity id, as they did before they handed it in).
+    if ('account' in current) current = { entityId: account.value.entityId }
   }
   return { ok: false, error: new SmsgwError(errorCodes.relayBusy, `the account's ratchet state changed under ${MAX_RATCHET_ATTEMPTS} attempts in a row`, { retryable: true }) }
 }

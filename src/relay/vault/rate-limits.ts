@@ -1,4 +1,4 @@
-import { createHmac } from 'node:crypto'
+import { keyedHmac } from './keyed-hmac.ts'
 
 // The rate limits of relay.md §7, as rules: OTP requests in growing windows, password attempts
 // locking for growing times. The counts live in the store (src/store/relay-limits.ts) under a
@@ -26,5 +26,5 @@ export function passwordLockMs (failures: number): number | undefined {
 
 /** The store key of a limit: HMAC-SHA512 hex under the identifier key, over a label, the purpose and the identifier. */
 export function limitKeyOf (identifierKey: Buffer, purpose: LimitPurpose, identifier: string): string {
-  return createHmac('sha512', identifierKey).update(`smsgw-relay-limit\0${purpose}\0`).update(identifier).digest('hex')
+  return keyedHmac(identifierKey).update(`smsgw-relay-limit\0${purpose}\0`).update(identifier).digest('hex')
 }

@@ -130,6 +130,23 @@ for (const kind of kinds) {
       await second.close()
     })
 
+    test('an account handed in as read earlier: a decryption on it that loses the compare-and-set reads the row again and decrypts on what is stored', async () => {
+      const store = await kind.open()
+      const vault = vaultOver(store, newRing())
+      const client = generateX25519KeyPair()
+      const { entityId, serverPublishKeyPair } = await createTestAccount(vault, client.publicKey)
+      const app = appFor(serverPublishKeyPair, client)
+      const [first, second] = [app.send('first'), app.send('second')]
+      const stale = await store.relay.get(entityId)
+      assert.ok(stale !== undefined)
+      assert.equal(unwrap(await decryptPayload(vault, { account: stale }, first)).plaintext.toString(), 'first', 'the account as read: no second read')
+      // The row moved on since `stale` was read: the step on it loses, and the stored state is used.
+      assert.equal(unwrap(await decryptPayload(vault, { account: stale }, second)).plaintext.toString(), 'second')
+      const state = storedState(vault, await store.relay.get(entityId))
+      assert.deepEqual([state.receivingMessageNumber, state.skippedMessageKeys.length], [2, 0], 'both keys used, none skipped')
+      await store.close()
+    })
+
     test('a sealed state copied to another account does not open there, and the failure changes nothing', async () => {
       const store = await kind.open()
       const vault = vaultOver(store, newRing())

@@ -26,7 +26,7 @@ export async function decryptPayloadRpc (context: InternalContext, request: Decr
   requireFields(request, [['device_id', 'phone_number'], 'payload_ciphertext'])
   const account = await accountOfRequest(context, { device_id: request.device_id, phone_number: request.phone_number })
   const framed = framedMessageOf(request.payload_ciphertext)
-  const decrypted = await decryptPayload(context.vault, { entityId: account.entityId }, framed)
+  const decrypted = await decryptPayload(context.vault, { account }, framed)
   if (!decrypted.ok) throw messageFault(decrypted.error, 'Error Decrypting Content')
   return { payload_plaintext: decrypted.value.plaintext.toString('base64'), message: 'Successfully decrypted payload', success: true, country_code: decrypted.value.countryCode }
 }
@@ -37,7 +37,7 @@ export async function encryptPayloadRpc (context: InternalContext, request: Encr
   // Upstream encrypts the field's text as UTF-8.
   const plaintext = Buffer.from(request.payload_plaintext, 'utf8')
   if (plaintext.length > MAX_REPLY_PLAINTEXT_BYTES) throw invalidArgument(`Error Encrypting Content: the plaintext is longer than ${MAX_REPLY_PLAINTEXT_BYTES} bytes.`)
-  const encrypted = await encryptPayload(context.vault, { entityId: account.entityId }, plaintext)
+  const encrypted = await encryptPayload(context.vault, { account }, plaintext)
   if (!encrypted.ok) throw messageFault(encrypted.error, 'Error Encrypting Content')
   return { payload_ciphertext: encrypted.value.toString('base64'), message: 'Successfully encrypted payload.', success: true }
 }
