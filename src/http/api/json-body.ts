@@ -41,6 +41,8 @@ function clientError (statusCode: number, message: string): Error {
  * charset means the sender encoded the text otherwise, and reading it as UTF-8 would be a guess.
  */
 function unreadableMediaType (contentType: string | undefined): string | undefined {
+  // What clients send as a rule, read without parsing a MIMEType (0.5 us of CPU a request).
+  if (contentType === JSON_MEDIA_TYPE) return undefined
   let mediaType: MIMEType
   try {
     mediaType = new MIMEType(contentType ?? '')
