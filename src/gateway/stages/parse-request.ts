@@ -59,18 +59,19 @@ const utf8 = new TextDecoder('utf-8', { fatal: true })
 export function parseSendRequest (value: Uint8Array | string | null | undefined): ParsedRequest {
   const text = decodeValue(value)
   if (text === null) return rejected(requestRejections.notJson)
-  let fields: unknown
+  let parsed: unknown
   try {
     // A plain parse first (a loop in V8: no depth overflows it); the reviver, 2-4x its cost and
     // recursive, only for a value whose fields hold a number, whose source text only it gives.
-    fields = JSON.parse(text)
+    parsed = JSON.parse(text)
   } catch {
     return rejected(requestRejections.notJson)
   }
-  if (typeof fields !== 'object' || fields === null || Array.isArray(fields)) return rejected(requestRejections.notJson)
-  if (someJsonValue(fields, nestedTooDeep)) return rejected(requestRejections.notJson)
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) return rejected(requestRejections.notJson)
+  if (someJsonValue(parsed, nestedTooDeep)) return rejected(requestRejections.notJson)
+  const plain: object = parsed
   // Below the nesting limit, the reviver cannot run out of stack.
-  if (Object.values(fieldNames).some(name => typeof textFieldValue(fields, name) === 'number')) fields = JSON.parse(text, scalarsAsText) as object
+  const fields = Object.values(fieldNames).some(name => typeof textFieldValue(plain, name) === 'number') ? JSON.parse(text, scalarsAsText) as object : plain
   const clientId = textField(fields, fieldNames.clientId)
   if (clientId === undefined || clientId === '') return rejected(requestRejections.noClientId)
   const correlId = textField(fields, fieldNames.correlId)
