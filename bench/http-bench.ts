@@ -369,11 +369,19 @@ interface GatewayProcess {
 
 // `bin/smsgw run` with the demo defaults (and the store at `storeUrl`, if given), its own process
 // as in production; the loop-back answers at once. Ready when it has printed its welcome (URL
-// and the demo client's API key).
+// and the demo client's API key). With SMSGW_BENCH_CPU_PROF=<dir>, it writes a CPU profile of
+// each of its threads there when it stops.
 async function startRunProcess (dataDir: string, storeUrl: string | undefined): Promise<GatewayProcess> {
   const store = storeUrl === undefined ? [] : ['--store', storeUrl]
+  const profile = process.env.SMSGW_BENCH_CPU_PROF
   const child: ChildProcess = spawn(fileURLToPath(new URL('../bin/smsgw', import.meta.url)), ['run', '--data', dataDir, '--port', '0', '--smsc-port', '0', ...store], {
-    env: { ...process.env, SMSGW_LOG_LEVEL: 'warn', SMSGW_LOOPBACK_NORMAL_DELAY_MS: '0', SMSGW_LOOPBACK_LONG_DELAY_MS: '0' },
+    env: {
+      ...process.env,
+      SMSGW_LOG_LEVEL: 'warn',
+      SMSGW_LOOPBACK_NORMAL_DELAY_MS: '0',
+      SMSGW_LOOPBACK_LONG_DELAY_MS: '0',
+      ...(profile === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` })
+    },
     stdio: ['ignore', 'pipe', 'inherit']
   })
   const exited = new Promise<void>(resolve => child.once('exit', () => { resolve() }))

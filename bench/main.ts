@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
 import { startKafkaBroker } from '../test/harness/kafka-broker.ts'
 import { startPostgresServer } from '../test/harness/postgres-server.ts'
-import { EMBEDDED_INGRESS_GOAL_PER_SECOND, runEmbeddedIngressBench } from './embedded-bench.ts'
+import { EMBEDDED_INGRESS_GOAL_PER_SECOND, FDATASYNC_CEILING, ONE_CALLER_CASE, SQLITE_COMMIT_CEILING, runEmbeddedIngressBench } from './embedded-bench.ts'
 import { HTTP_ACCEPT_GOAL_PER_SECOND, runHttpBench } from './http-bench.ts'
 import { runKafkaBench, type EndToEndResult } from './kafka-bench.ts'
 import { runPayloadBench } from './payload-bench.ts'
@@ -56,8 +56,13 @@ try {
   for (const row of ingress) console.log(`| ${row.name} | ${fmt(row.perSecond)} | ${fmt(row.p50Ms, 2)} | ${fmt(row.p99Ms, 2)} |`)
   console.log()
   // The goal holds for the file as shipped: the slowest synchronous=FULL case is the one judged.
-  const slowestShipped = Math.min(...ingress.filter(row => !row.name.includes('synchronous=normal') && !row.name.startsWith('PostgreSQL')).map(row => row.perSecond))
+  const slowestShipped = Math.min(...ingress.filter(row => !row.name.includes('synchronous=normal') && !row.name.startsWith('PostgreSQL') && !row.name.startsWith('ceiling')).map(row => row.perSecond))
   console.log(goalLine('embedded queue, accepted requests/s, slowest case as shipped', slowestShipped, EMBEDDED_INGRESS_GOAL_PER_SECOND))
+  // One caller waits one fsync per request (synchronous=FULL): the file system decides its rate,
+  // so smsgw's own part is judged by the ratio to SQLite's commit loop in the same folder and run.
+  const rate = (name: string): number => ingress.find(row => row.name === name)?.perSecond ?? Number.NaN
+  console.log(goalLine('embedded queue, one caller / SQLite single-row commit ceiling', rate(ONE_CALLER_CASE.name) / rate(SQLITE_COMMIT_CEILING), 0.9))
+  console.log(`(the file system's own fsync ceiling in the same run: ${fmt(rate(FDATASYNC_CEILING))} appends + fdatasync/s)`)
   const postgresCeiling = ingress.find(row => row.name.startsWith('PostgreSQL ceiling'))
   if (postgresCeiling !== undefined) {
     for (const row of ingress.filter(row => row.name.startsWith('PostgreSQL:'))) console.log(`${row.name}: ${fmt(row.perSecond / postgresCeiling.perSecond, 2)}x the server's single-row INSERT ceiling`)

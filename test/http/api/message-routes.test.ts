@@ -63,6 +63,15 @@ test('POST /v1/messages takes a JSON number where a string is expected, as its e
   assert.equal(JSON.parse(ingress.accepted[0]?.[0] ?? '')['correl-id'], '12345678901234567890')
 })
 
+test('POST /v1/messages/batch takes a number as its text in any request of the batch, not only the first', async () => {
+  // The body parser reads a number's text only when the parsed body holds one: it must find it anywhere.
+  ingress.accepted.length = 0
+  const second = `{"client-id":"test","correl-id":1.50,"deadline":"2100-01-01T00:00:00Z","payload":"${PAYLOAD}"}`
+  const response = await send({ method: 'POST', url: '/v1/messages/batch', payload: `[${JSON.stringify(request({ 'correl-id': 'B1' }))},${second}]`, headers: { 'content-type': 'application/json' } })
+  assert.equal(response.statusCode, 202)
+  assert.deepStrictEqual(ingress.accepted[0]?.map(value => JSON.parse(value)['correl-id']), ['B1', '1.50'])
+})
+
 test('POST /v1/messages accepts a past deadline: the pipeline reports it EXPIRED, as on Kafka', async () => {
   const response = await post(request({ deadline: '2000-01-01T00:00:00+02:00' }))
   assert.equal(response.statusCode, 202)
