@@ -105,12 +105,13 @@ function labeledExtract (suite: Buffer, salt: Buffer, label: string, ikm: Buffer
 
 function labeledExpand (suite: Buffer, prk: Buffer, label: string, info: Buffer, lengthBytes: number): Buffer {
   // Every output here fits in one SHA-256 block, so HKDF-Expand is T(1) alone.
-  const labeledInfo = Buffer.concat([u16(lengthBytes), HPKE_V1, suite, Buffer.from(label), info, Buffer.of(1)])
-  return hmacSha256(prk, labeledInfo).subarray(0, lengthBytes)
+  return hmacSha256(prk, u16(lengthBytes), HPKE_V1, suite, Buffer.from(label), info, FIRST_BLOCK).subarray(0, lengthBytes)
 }
 
+const FIRST_BLOCK = Buffer.of(1)
+
 function u16 (value: number): Buffer {
-  const bytes = Buffer.alloc(2)
+  const bytes = Buffer.allocUnsafe(2)
   bytes.writeUInt16BE(value)
   return bytes
 }
