@@ -1,38 +1,24 @@
 // `npm run bench`: the performance report. Goals are judged as ratios to ceilings measured in
 // the same run, because absolute numbers on a shared 2-core machine are noise.
-import { execFileSync } from 'node:child_process'
 import { availableParallelism, cpus } from 'node:os'
 import { startKafkaBroker } from '../test/harness/kafka-broker.ts'
 import { startPostgresServer } from '../test/harness/postgres-server.ts'
 import { EMBEDDED_INGRESS_GOAL_PER_SECOND, FDATASYNC_CEILING, ONE_CALLER_CASE, SQLITE_COMMIT_CEILING, runEmbeddedIngressBench } from './embedded-bench.ts'
 import { HTTP_ACCEPT_GOAL_PER_SECOND, runHttpBench } from './http-bench.ts'
 import { runKafkaBench, type EndToEndResult } from './kafka-bench.ts'
-import { runPayloadBench } from './payload-bench.ts'
+import { printPayloadSection } from './payload-bench.ts'
 import { printRelaySection } from './relay-bench.ts'
 import { printRelayEndToEndSection } from './relay-e2e-bench.ts'
 import { printStoredDecryptSection } from './relay-store-bench.ts'
 import { runBindBench } from './smpp-bench.ts'
-import { fmt, goalLine, limitLine, measurementTable, peakRssMiB } from './report.ts'
+import { fmt, goalLine, limitLine } from './report.ts'
 
 const budgetMs = Number(process.env.SMSGW_BENCH_BUDGET_MS ?? 3000)
 
 console.log('# smsgw benchmark report\n')
 console.log(`machine: ${availableParallelism()} cores (${cpus()[0]?.model ?? 'unknown cpu'}), node ${process.version}, ${budgetMs} ms per row in 3 interleaved rounds, best round kept\n`)
 
-const payload = runPayloadBench(budgetMs)
-console.log('## Sealed payloads: opens per second on one core\n')
-console.log(measurementTable([
-  { row: payload.rsaCeiling, ceiling: payload.rsaCeiling },
-  { row: payload.legacy, ceiling: payload.rsaCeiling },
-  { row: payload.v2Rsa, ceiling: payload.rsaCeiling },
-  { row: payload.x25519Ceiling, ceiling: payload.x25519Ceiling },
-  { row: payload.v2X25519, ceiling: payload.x25519Ceiling }
-]))
-console.log()
-console.log(goalLine('legacy open / RSA ceiling', payload.legacy.perSecond / payload.rsaCeiling.perSecond, 0.9))
-console.log(goalLine('v2 X25519 open / legacy open', payload.v2X25519.perSecond / payload.legacy.perSecond, 10, 'x'))
-console.log(`context: this machine's X25519 primitive is ${fmt(payload.x25519Ceiling.perSecond / payload.rsaCeiling.perSecond, 1)}x its RSA-2048 private operation (node); ${opensslRatio()}`)
-console.log(`\npeak RSS of the payload bench: ${fmt(peakRssMiB(), 1)} MiB`)
+const payload = printPayloadSection(budgetMs)
 
 console.log()
 printRelaySection(budgetMs)
@@ -140,18 +126,5 @@ if (process.env.SMSGW_BENCH_SKIP_KAFKA !== '1') {
     for (const row of [smppRuns.burst, smppRuns.paced]) console.log(`| ${row.name} | ${fmt(row.requests)} | ${fmt(row.perSecond)} | ${fmt(row.p50Ms, 1)} | ${fmt(row.p99Ms, 1)} | ${fmt(smppRuns.gatewayCpuMsPerRequest, 2)} |`)
   } finally {
     await broker.stop()
-  }
-}
-
-// OpenSSL's own figures, where the openssl binary is present, show how much of the gap is
-// the hardware and how much is Node's per-call overhead.
-function opensslRatio (): string {
-  try {
-    const out = execFileSync('openssl', ['speed', '-seconds', '1', 'ecdhx25519', 'rsa2048'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
-    const rsaSigns = Number(/rsa 2048 bits\s+\S+\s+\S+\s+([\d.]+)/.exec(out)?.[1])
-    const x25519 = Number(/\(X25519\)\s+\S+\s+([\d.]+)/.exec(out)?.[1])
-    return `openssl speed: X25519 ${fmt(x25519)}/s, RSA-2048 private ${fmt(rsaSigns)}/s, ratio ${fmt(x25519 / rsaSigns, 1)}x`
-  } catch {
-    return 'openssl speed unavailable'
   }
 }

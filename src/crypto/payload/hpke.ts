@@ -1,6 +1,7 @@
-import { createPrivateKey, createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
+import { createPublicKey, diffieHellman, generateKeyPairSync, type KeyObject } from 'node:crypto'
 import { SmsgwError, errorCodes } from '../../errors.ts'
 import { hmacSha256 } from '../hmac-sha256.ts'
+import { X25519_KEY_BYTES, x25519PublicKeyFromRaw } from '../x25519-key.ts'
 import type { GcmCipher } from './aes-gcm.ts'
 
 // HPKE (RFC 9180), base mode, single-shot: one message per context, so the nonce is
@@ -15,15 +16,11 @@ export const hpkeAeads = {
 } as const satisfies Record<string, { id: number, cipher: GcmCipher, keyBytes: number }>
 export type HpkeAead = typeof hpkeAeads[keyof typeof hpkeAeads]
 
-export const X25519_KEY_BYTES = 32
 const NONCE_BYTES = 12
 const SHARED_SECRET_BYTES = 32
 const MODE_BASE = 0x00
 const HPKE_V1 = Buffer.from('HPKE-v1')
 const KEM_SUITE_ID = Buffer.concat([Buffer.from('KEM'), u16(KEM_X25519_HKDF_SHA256)])
-// DER prefixes that turn a raw X25519 key into SPKI / PKCS#8 (RFC 8410).
-const X25519_SPKI_PREFIX = Buffer.from('302a300506032b656e032100', 'hex')
-const X25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b656e04220420', 'hex')
 
 /** The AEAD key and nonce of one single-shot HPKE context. */
 export interface HpkeContext {
@@ -32,22 +29,13 @@ export interface HpkeContext {
   nonce: Buffer
 }
 
-// JWK import measured ~20% faster than SPKI DER import here; this runs once per payload.
-export function x25519PublicKeyFromRaw (raw: Buffer): KeyObject {
-  return createPublicKey({ key: { kty: 'OKP', crv: 'X25519', x: raw.toString('base64url') }, format: 'jwk' })
-}
-
-export function x25519PrivateKeyFromRaw (raw: Buffer): KeyObject {
-  return createPrivateKey({ key: Buffer.concat([X25519_PKCS8_PREFIX, raw]), format: 'der', type: 'pkcs8' })
-}
-
 const rawPublicKeys = new WeakMap<KeyObject, Buffer>()
 
 /** The 32 raw bytes of an X25519 public key, cached per KeyObject (the hot path asks often). */
 export function rawX25519PublicKey (publicKey: KeyObject): Buffer {
   let raw = rawPublicKeys.get(publicKey)
   if (raw === undefined) {
-    raw = publicKey.export({ format: 'der', type: 'spki' }).subarray(X25519_SPKI_PREFIX.length)
+    raw = publicKey.export({ format: 'raw-public' })
     rawPublicKeys.set(publicKey, raw)
   }
   return raw
@@ -55,9 +43,11 @@ export function rawX25519PublicKey (publicKey: KeyObject): Buffer {
 
 /** SetupBaseS: a fresh ephemeral key (or the given one, for known-answer tests) and the context. */
 export function setupBaseSender (recipient: KeyObject, info: Buffer, aead: HpkeAead, ephemeral?: KeyObject): { enc: Buffer, context: HpkeContext } {
-  const ephemeralKey = ephemeral ?? generateKeyPairSync('x25519').privateKey
-  const enc = rawX25519PublicKey(createPublicKey(ephemeralKey))
-  const dh = diffieHellman({ privateKey: ephemeralKey, publicKey: recipient })
+  // A generated pair comes with its public KeyObject, whose raw export costs ~1 µs (the SPKI
+  // export it replaced cost ~23 µs per seal).
+  const pair = ephemeral === undefined ? generateKeyPairSync('x25519') : { privateKey: ephemeral, publicKey: createPublicKey(ephemeral) }
+  const enc = pair.publicKey.export({ format: 'raw-public' })
+  const dh = diffieHellman({ privateKey: pair.privateKey, publicKey: recipient })
   const sharedSecret = extractAndExpand(dh, Buffer.concat([enc, rawX25519PublicKey(recipient)]))
   return { enc, context: keySchedule(sharedSecret, info, aead) }
 }
@@ -115,12 +105,13 @@ function labeledExtract (suite: Buffer, salt: Buffer, label: string, ikm: Buffer
 
 function labeledExpand (suite: Buffer, prk: Buffer, label: string, info: Buffer, lengthBytes: number): Buffer {
   // Every output here fits in one SHA-256 block, so HKDF-Expand is T(1) alone.
-  const labeledInfo = Buffer.concat([u16(lengthBytes), HPKE_V1, suite, Buffer.from(label), info, Buffer.of(1)])
-  return hmacSha256(prk, labeledInfo).subarray(0, lengthBytes)
+  return hmacSha256(prk, u16(lengthBytes), HPKE_V1, suite, Buffer.from(label), info, FIRST_BLOCK).subarray(0, lengthBytes)
 }
 
+const FIRST_BLOCK = Buffer.of(1)
+
 function u16 (value: number): Buffer {
-  const bytes = Buffer.alloc(2)
+  const bytes = Buffer.allocUnsafe(2)
   bytes.writeUInt16BE(value)
   return bytes
 }

@@ -1,4 +1,4 @@
-import { constants, createCipheriv, createDecipheriv, hash, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto'
+import { constants, createCipheriv, createDecipheriv, createSecretKey, hash, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto'
 import { SmsgwError, errorCodes } from '../../errors.ts'
 
 // The legacy "ENC" format of the Java gateway (spec §3):
@@ -28,7 +28,7 @@ export function sealLegacy (publicKey: KeyObject, plaintext: Buffer): Buffer {
   const wrapped = publicEncrypt({ key: publicKey, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' }, key)
   const header = Buffer.alloc(HEADER_BYTES)
   header.writeUInt32BE(((LEGACY_MAGIC << LENGTH_BITS) | wrapped.length) >>> 0)
-  const cipher = createCipheriv('aes-256-cfb', key, ivFor(key))
+  const cipher = createCipheriv('aes-256-cfb', createSecretKey(key), ivFor(key))
   const body = Buffer.concat([cipher.update(addPkcs7(plaintext)), cipher.final()])
   return Buffer.concat([header, wrapped, body])
 }
@@ -49,7 +49,8 @@ export function openLegacy (privateKey: KeyObject, sealed: Buffer): Buffer {
     throw new SmsgwError(errorCodes.wrongKey, 'payload was not sealed to this key', { cause })
   }
   if (key.length !== AES_KEY_BYTES) throw new SmsgwError(errorCodes.wrongKey, 'payload carries a key of the wrong size')
-  const decipher = createDecipheriv('aes-256-cfb', key, ivFor(key))
+  // A secret KeyObject, not the Buffer: ~13 µs less per cipher object (see aes-gcm.ts).
+  const decipher = createDecipheriv('aes-256-cfb', createSecretKey(key), ivFor(key))
   const padded = Buffer.concat([decipher.update(sealed.subarray(bodyStart)), decipher.final()])
   return stripPkcs7(padded)
 }

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto'
+import { createCipheriv, createDecipheriv, createSecretKey, timingSafeEqual } from 'node:crypto'
 import { hmacSha256 } from '../../crypto/hmac-sha256.ts'
 import { errorCodes } from '../../errors.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
@@ -14,7 +14,7 @@ const BLOCK_BYTES = 16
 
 export function encryptMessage (messageKey: Buffer, plaintext: Buffer, associatedData: Buffer): Buffer {
   const keys = messageCipherKeys(messageKey)
-  const cipher = createCipheriv('aes-256-cbc', keys.aesKey, keys.iv)
+  const cipher = createCipheriv('aes-256-cbc', createSecretKey(keys.aesKey), keys.iv)
   const ciphertext = Buffer.concat([cipher.update(plaintext), cipher.final()])
   const tag = hmacSha256(keys.macKey, associatedData, ciphertext)
   return Buffer.concat([ciphertext, tag])
@@ -37,7 +37,8 @@ export function decryptMessage (messageKey: Buffer, ciphertextAndTag: Buffer, as
     return fail(errorCodes.ratchetAuth, 'ratchet message failed its MAC check')
   }
   try {
-    const decipher = createDecipheriv('aes-256-cbc', keys.aesKey, keys.iv)
+    // A secret KeyObject, not the Buffer: ~13 µs less per cipher object (crypto/payload/aes-gcm.ts).
+    const decipher = createDecipheriv('aes-256-cbc', createSecretKey(keys.aesKey), keys.iv)
     return succeed(Buffer.concat([decipher.update(ciphertext), decipher.final()]))
   } catch {
     // Reachable only by a sender holding the message key that encrypted bad padding on purpose.

@@ -1,5 +1,5 @@
 import { errorCodes } from '../../errors.ts'
-import { STANDARD_BASE64 } from '../../crypto/base64.ts'
+import { isStandardBase64 } from '../../crypto/base64.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
 import { agree, X25519_KEY_BYTES } from '../ratchet/dh.ts'
 
@@ -37,7 +37,7 @@ export function checkEmailAddress (emailAddress: string): Outcome<string> {
 export function decodeLenientBase64 (text: string): Buffer | undefined {
   if (text.length > MAX_BASE64_FIELD_CHARS) return undefined
   const compact = text.replace(/\s+/g, '')
-  return STANDARD_BASE64.test(compact) ? Buffer.from(compact, 'base64') : undefined
+  return isStandardBase64(compact) ? Buffer.from(compact, 'base64') : undefined
 }
 
 /**

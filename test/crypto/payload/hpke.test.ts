@@ -2,7 +2,8 @@ import assert from 'node:assert/strict'
 import { generateKeyPairSync } from 'node:crypto'
 import { test } from 'node:test'
 import { openGcm, sealGcm } from '../../../src/crypto/payload/aes-gcm.ts'
-import { hpkeAeads, setupBaseReceiver, setupBaseSender, x25519PrivateKeyFromRaw, x25519PublicKeyFromRaw } from '../../../src/crypto/payload/hpke.ts'
+import { hpkeAeads, setupBaseReceiver, setupBaseSender } from '../../../src/crypto/payload/hpke.ts'
+import { x25519PrivateKeyFromRaw, x25519PublicKeyFromRaw } from '../../../src/crypto/x25519-key.ts'
 
 // RFC 9180 appendix A.1: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-128-GCM, base mode.
 const hex = (text: string): Buffer => Buffer.from(text, 'hex')

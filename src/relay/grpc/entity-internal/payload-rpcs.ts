@@ -1,4 +1,4 @@
-import { STANDARD_BASE64 } from '../../../crypto/base64.ts'
+import { isStandardBase64 } from '../../../crypto/base64.ts'
 import { errorCodes, type ErrorCode, type SmsgwError } from '../../../errors.ts'
 import { decodeFramedMessage, HEADER_BYTES, MAX_CIPHERTEXT_BYTES } from '../../ratchet/index.ts'
 import { decryptPayload, encryptPayload } from '../../vault/index.ts'
@@ -46,7 +46,7 @@ export async function encryptPayloadRpc (context: InternalContext, request: Encr
 function framedMessageOf (text: string): Buffer {
   const compact = text.replace(/\s+/g, '')
   if (compact.length > MAX_FRAMED_BASE64_CHARS) throw invalidArgument(`Error Decoding Content: the payload is longer than ${MAX_FRAMED_BYTES} bytes.`)
-  if (!STANDARD_BASE64.test(compact)) throw invalidArgument('Error Decoding Content: Invalid base64-encoded string.')
+  if (!isStandardBase64(compact)) throw invalidArgument('Error Decoding Content: Invalid base64-encoded string.')
   const bytes = Buffer.from(compact, 'base64')
   const framed = decodeFramedMessage(bytes)
   if (!framed.ok) throw invalidArgument(`Error Decoding Content: ${framed.error.message}`)
