@@ -194,7 +194,7 @@ test('platform simulator refuses a bad fault naming the field', async () => {
     ['[]', 'the body must be a JSON object {platform, kind, count?, after?, retryAfterSeconds?, delayMs?}'],
     ['{"platform":"twitter","kind":"slow","after":-1}', 'after must be a whole number from 0 to 1000000'],
     ['{"platform":"myspace","kind":"slow"}', 'platform must be one of mastodon, twitter, gmail, bluesky'],
-    ['{"platform":"twitter","kind":"flaky"}', 'kind must be one of expired-token, rate-limit, server-error, slow'],
+    ['{"platform":"twitter","kind":"flaky"}', 'kind must be one of expired-token, rate-limit, server-error, slow, slow-after-post, drop-after-post'],
     ['{"platform":"twitter","kind":"slow","count":0}', 'count must be a whole number from 1 to 1000000'],
     ['{"platform":"twitter","kind":"slow","delayMs":1.5}', 'delayMs must be a whole number from 0 to 120000'],
     ['{"platform":"twitter","kind":"slow","extra":1}', 'unknown field extra']
