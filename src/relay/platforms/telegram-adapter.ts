@@ -142,12 +142,13 @@ export function telegramAdapter (options: TelegramAdapterOptions): PnbaAdapter {
         try {
           // What GramJS's sendMessage sends (the recipient resolved, the text parsed as its
           // default Markdown), with the publication's random_id instead of a random one: Telegram
-          // keeps a sender's random_ids, so a retry after a lost answer sends nothing twice.
+          // answers a random_id the account has used with the message made then, so a retry after
+          // a lost answer sends nothing twice.
           const [message, entities] = MarkdownParser.parse(content.body)
           const randomId = idempotency === undefined ? generateRandomBigInt() : returnBigInt(randomIdOf(idempotency, 0))
           await client.invoke(new Api.messages.SendMessage({ peer: await client.getInputEntity(content.to), message, entities, randomId }))
         } catch (error) {
-          // Telegram's answer to a random_id it has already taken from this account: the message went.
+          // Telegram's answer to a repeat while the first call is still running: that call sends it.
           if (idempotency !== undefined && telegramErrorName(error) === 'RANDOM_ID_DUPLICATE') return
           throw failureOfTelegramError(error)
         }

@@ -141,7 +141,7 @@ describe('telegramAdapter', () => {
     assert.deepStrictEqual(telegram.sent, [])
   })
 
-  test('sends the publication\'s random_id: a message whose answer was lost is not sent again by the retry (RANDOM_ID_DUPLICATE is the message sent)', async () => {
+  test('sends the publication\'s random_id: a message whose answer was lost is not sent again by the retry', async () => {
     const { token } = await link(PHONE)
     const idempotency = { key: 'c3'.repeat(32), claimedAtMs: Date.now() }
     telegram.loseNextAnswer()
@@ -153,6 +153,14 @@ describe('telegramAdapter', () => {
     await adapter.publish(token, message('@friend', 'twice'))
     await adapter.publish(token, message('@friend', 'twice'))
     assert.deepStrictEqual(telegram.sent.map(sent => sent.message), ['once', 'another', 'twice', 'twice'])
+  })
+
+  test('takes RANDOM_ID_DUPLICATE (a repeat while the first call is still running) as the message sent, and only with a random_id of a publication', async () => {
+    const { token } = await link(PHONE)
+    telegram.failNext('messages.SendMessage', 'RANDOM_ID_DUPLICATE')
+    assert.deepStrictEqual(await adapter.publish(token, message('@friend', 'in flight'), { key: 'e5'.repeat(32), claimedAtMs: Date.now() }), {})
+    telegram.failNext('messages.SendMessage', 'RANDOM_ID_DUPLICATE')
+    assert.equal((await rejection(adapter.publish(token, message('@friend', 'random')))).kind, 'transient')
   })
 
   test('parses the text as GramJS\'s sendMessage does by default (Markdown): the entities go with the message', async () => {

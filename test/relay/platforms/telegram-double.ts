@@ -34,8 +34,8 @@ export class TelegramDouble {
   readonly #faults = new Map<string, string[]>()
   /** The recipients resolved, by the user id of their input peer. */
   readonly #peers: string[] = []
-  /** The random_ids Telegram has taken, per sending account. */
-  readonly #randomIds = new Set<string>()
+  /** The random_ids Telegram has taken, per sending account, with the answer of their message. */
+  readonly #randomIds = new Map<string, unknown>()
   #loseNextAnswer = false
   #connects = 0
   #disconnects = 0
@@ -131,16 +131,18 @@ export class TelegramDouble {
       this.#fault('messages.SendMessage')
       const state = this.#authorized(id)
       const randomId = `${state.phone as string} ${String(request.randomId)}`
-      // Telegram's answer to a random_id the account has used (core.telegram.org/method/messages.sendMessage).
-      if (this.#randomIds.has(randomId)) throw rpcError(500, 'RANDOM_ID_DUPLICATE')
-      this.#randomIds.add(randomId)
+      // Telegram answers a random_id the account has used with the message it made then, sending
+      // nothing (core.telegram.org/api: RANDOM_ID_DUPLICATE only while that call is still running).
+      if (this.#randomIds.has(randomId)) return this.#randomIds.get(randomId)
       const peer = request.peer as Api.InputPeerUser
       this.sent.push({ fromPhone: state.phone as string, to: this.#peers[Number(peer.userId.toString())] as string, message: request.message })
+      const answer = new Api.UpdateShortSentMessage({ id: this.sent.length, pts: 0, ptsCount: 0, date: 0 })
+      this.#randomIds.set(randomId, answer)
       if (this.#loseNextAnswer) {
         this.#loseNextAnswer = false
         throw new Error('TIMEOUT')
       }
-      return new Api.UpdateShortSentMessage({ id: this.sent.length, pts: 0, ptsCount: 0, date: 0 })
+      return answer
     }
     if (request instanceof Api.auth.LogOut) {
       this.#fault('auth.LogOut')
@@ -161,7 +163,7 @@ export class TelegramDouble {
     const errorMessage = this.#faults.get(method)?.shift()
     if (errorMessage === undefined) return
     const flood = /^FLOOD_WAIT_\d+$/.test(errorMessage)
-    throw rpcError(flood ? 420 : errorMessage.startsWith('INTERNAL') ? 500 : 400, errorMessage)
+    throw rpcError(flood ? 420 : errorMessage.startsWith('INTERNAL') || errorMessage === 'RANDOM_ID_DUPLICATE' ? 500 : 400, errorMessage)
   }
 
   async #passwordChallenge (state: SessionState): Promise<Api.account.Password> {
