@@ -29,16 +29,16 @@ export function failureOfTokenEndpoint (platform: string, status: number, retryA
  */
 export function networkFailure (platform: string, error?: unknown, repeatable = true): PlatformFailure {
   if (repeatable || neverSent(error)) return new PlatformFailure('transient', `${platform} could not be reached`)
-  return lostAnswer(platform)
+  return lostAnswer(`${platform} gave no answer after the request was sent (it timed out or the connection broke)`)
 }
 
 /** A post's HTTP failure on a platform that cannot deduplicate: a 504 (a gateway gave up on the platform, which may have posted) is `unknown`. */
 export function failureOfUnrepeatablePost (platform: string, status: number, retryAfterMs?: number): PlatformFailure {
-  return status === 504 ? lostAnswer(platform, `HTTP ${status}`) : failureOfStatus(platform, status, retryAfterMs)
+  return status === 504 ? lostAnswer(`${platform} answered HTTP 504 (a gateway gave up waiting for it)`) : failureOfStatus(platform, status, retryAfterMs)
 }
 
-function lostAnswer (platform: string, answer = 'no answer'): PlatformFailure {
-  return new PlatformFailure('unknown', `${platform} gave ${answer} after the request was sent (it timed out or the connection broke): the post may have been made, and is not sent again`)
+function lostAnswer (what: string): PlatformFailure {
+  return new PlatformFailure('unknown', `${what}: the post may have been made, and is not sent again`)
 }
 
 /**
