@@ -21,7 +21,7 @@ export type PlatformFailureKind =
   | 'token-invalid'
   /** 429 or the platform's own rate limit; `retryAfterMs` when the platform said. */
   | 'rate-limited'
-  /** A 5xx, a reset connection, a timeout: the same call may succeed later. */
+  /** A 5xx, a reset connection, a timeout (where the post cannot repeat: else `unknown`): the same call may succeed later. */
   | 'transient'
   /** The platform refused the content or the request for good (4xx other than the above). */
   | 'rejected'
