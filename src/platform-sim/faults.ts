@@ -1,12 +1,17 @@
 // Faults switchable at run time (POST /_sim/faults): the next calls of a platform's API answer as
 // the platform does when a token expired, when it rate-limits, when it fails, or slowly. They hit
 // the platform's API routes only; the OAuth server keeps working, so that a refresh can succeed.
+// Two lose the answer of a call the platform carried out (the post recorded): `slow-after-post`
+// answers only after `delayMs` (a client that gives up first gets nothing), `drop-after-post`
+// closes the connection instead of answering; what a client's retry then meets is the platform's.
 
 export const faultKinds = {
   expiredToken: 'expired-token',
   rateLimit: 'rate-limit',
   serverError: 'server-error',
-  slow: 'slow'
+  slow: 'slow',
+  slowAfterPost: 'slow-after-post',
+  dropAfterPost: 'drop-after-post'
 } as const
 
 export type FaultKind = typeof faultKinds[keyof typeof faultKinds]
@@ -22,7 +27,7 @@ export interface Fault {
   readonly after: number
   /** rate-limit: the Retry-After header's seconds. */
   readonly retryAfterSeconds: number
-  /** slow: how long each call waits before it is answered. */
+  /** slow, slow-after-post: how long each call waits before it is answered. */
   readonly delayMs: number
 }
 

@@ -4,10 +4,15 @@ import { escapeHtml, formFields, json, type SimRequest, type SimResponse } from 
 
 // Mastodon's REST API as `masto` (v8) calls it (docs.joinmastodon.org/methods/): the account of
 // the token and posting a status, in reply to another for a thread. The OAuth paths are the
-// simulator's own, /oauth/authorize, /oauth/token and /oauth/revoke, as on an instance.
+// simulator's own, /oauth/authorize, /oauth/token and /oauth/revoke, as on an instance. A status
+// posted with an Idempotency-Key is answered again, unposted, for the same key of the same account
+// within an hour, as Mastodon's PostStatusService does (it checks the key first, and keeps it,
+// with the status, once the status is made).
 
 /** A Mastodon instance's default status length limit (relay.md §6). */
 export const MASTODON_STATUS_LIMIT = 500
+/** How long Mastodon keeps a status's Idempotency-Key (PostStatusService: 3600 s). */
+export const MASTODON_IDEMPOTENCY_TTL_MS = 3_600_000
 
 const instance = 'mastodon.simulator'
 
@@ -21,6 +26,10 @@ export const mastodonApi: SimulatedPlatform = {
 }
 
 async function postStatus (request: SimRequest, grant: Grant, context: PlatformContext): Promise<SimResponse> {
+  const idempotencyKey = request.headers['idempotency-key']
+  const kept = typeof idempotencyKey === 'string' && idempotencyKey !== '' ? `${grant.account}\0${idempotencyKey}` : undefined
+  const earlier = kept === undefined ? undefined : context.idempotentAnswers.get(kept, context.now().getTime())
+  if (earlier !== undefined) return earlier
   const fields = await formFields(request)
   const text = fields.status ?? ''
   if (text.trim() === '') return errorResponse({ status: 422, message: 'Validation failed: Text can\'t be blank' })
@@ -29,7 +38,7 @@ async function postStatus (request: SimRequest, grant: Grant, context: PlatformC
   const id = context.nextPostId()
   const at = context.now().toISOString()
   context.posts.record({ id, platform: 'mastodon', account: grant.account, text, ...(inReplyTo === undefined ? {} : { inReplyTo }), at })
-  return json(200, {
+  const answer = json(200, {
     id,
     created_at: at,
     in_reply_to_id: inReplyTo ?? null,
@@ -53,6 +62,8 @@ async function postStatus (request: SimRequest, grant: Grant, context: PlatformC
     card: null,
     poll: null
   })
+  if (kept !== undefined) context.idempotentAnswers.set(kept, answer, context.now().getTime(), MASTODON_IDEMPOTENCY_TTL_MS)
+  return answer
 }
 
 function account (name: string): Record<string, unknown> {

@@ -6,7 +6,8 @@ import { openGrantsFile } from './grants-file.ts'
 import { ActiveFaults, faultKinds, type Fault } from './faults.ts'
 import { OAuthAuthority, type SimClient } from './oauth-authority.ts'
 import { oauthRoutes } from './oauth-routes.ts'
-import { RecordedPosts, type RecordedPost } from './recorded-posts.ts'
+import { KeptByKey } from './kept-by-key.ts'
+import { DEFAULT_MAX_RECORDED_POSTS, RecordedPosts, type RecordedPost } from './recorded-posts.ts'
 import type { ApiRoute, PlatformContext, SimulatedPlatform } from './simulated-platform.ts'
 import { simulatedPlatforms } from './simulated-platforms.ts'
 import { bearerToken, json, readBody, type PlainRoute, type SimRequest, type SimResponse } from './sim-http.ts'
@@ -67,8 +68,11 @@ export async function startPlatformSimulator (options: PlatformSimulatorOptions 
   const faults = new ActiveFaults()
   const closing = new AbortController()
   let lastPostId = BigInt(now()) * 1000n
+  const kept = options.maxRecordedPosts ?? DEFAULT_MAX_RECORDED_POSTS
   const context: PlatformContext = {
     posts,
+    idempotentAnswers: new KeptByKey(kept),
+    records: new KeptByKey(kept),
     nextPostId: () => String(++lastPostId),
     now: () => new Date(now())
   }
@@ -119,11 +123,14 @@ function apiRoute (platform: SimulatedPlatform, route: ApiRoute, parts: { author
       const fault = parts.faults.take(platform.name)
       // A client that gives up waiting leaves nothing done: a late post would land in another test's record.
       if (fault?.kind === faultKinds.slow) await delay(fault.delayMs, undefined, { signal: request.signal })
-      else if (fault !== undefined) return faultResponse(platform, fault)
+      else if (fault !== undefined && fault.kind !== faultKinds.slowAfterPost && fault.kind !== faultKinds.dropAfterPost) return faultResponse(platform, fault)
       const token = bearerToken(request)
       const grant = token === undefined ? undefined : parts.authority.grantOf(platform.name, token)
       if (grant === undefined) return platform.errorResponse({ status: 401, message: 'The access token is invalid' })
-      return await route.handle(request, grant, parts.context)
+      const answer = await route.handle(request, grant, parts.context)
+      // Done, and its answer lost: late (a client that gave up waiting gets none), or never.
+      if (fault?.kind === faultKinds.slowAfterPost) await delay(fault.delayMs, undefined, { signal: request.signal })
+      return fault?.kind === faultKinds.dropAfterPost ? { ...answer, dropConnection: true } : answer
     }
   }
 }
@@ -178,6 +185,10 @@ async function answer (routes: RouteTable, message: IncomingMessage, response: S
 }
 
 function write (response: ServerResponse, answer: SimResponse, close = false): void {
+  if (answer.dropConnection === true) {
+    response.destroy()
+    return
+  }
   const headers: Record<string, string> = { ...answer.headers }
   let body = ''
   if (answer.json !== undefined) {

@@ -22,6 +22,8 @@ export interface SimResponse {
   readonly json?: unknown
   readonly html?: string
   readonly text?: string
+  /** Ours: the connection is dropped instead of answered (a fault: the answer lost after the work was done). */
+  readonly dropConnection?: boolean
 }
 
 /** A route of the simulator: the exact path, the method, the answer. */

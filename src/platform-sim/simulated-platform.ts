@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { Grant } from './oauth-authority.ts'
+import type { KeptByKey } from './kept-by-key.ts'
 import type { RecordedPosts } from './recorded-posts.ts'
 import type { SimRequest, SimResponse } from './sim-http.ts'
 
@@ -7,12 +8,23 @@ import type { SimRequest, SimResponse } from './sim-http.ts'
 // error answer, and the OAuth paths its library insists on. One file per platform's API
 // (mastodon-api.ts, twitter-api.ts, ...), all listed in simulated-platforms.ts.
 
-/** What an API route may use: the post record and the simulator's clock. */
+/** What an API route may use: the post record, what the platforms keep by key, and the simulator's clock. */
 export interface PlatformContext {
   readonly posts: RecordedPosts
+  /** Mastodon: the answer to a status's Idempotency-Key, by account and key. */
+  readonly idempotentAnswers: KeptByKey<SimResponse>
+  /** Bluesky: the records of every repository, by at:// URI (repository, collection, record key). */
+  readonly records: KeptByKey<KeptRecord>
   /** A fresh post id, unique in this simulator run (decimal, as Mastodon's and X's ids). */
   nextPostId (): string
   now (): Date
+}
+
+/** A record of an atproto repository as com.atproto.repo.getRecord answers it. */
+export interface KeptRecord {
+  readonly uri: string
+  readonly cid: string
+  readonly value: Readonly<Record<string, unknown>>
 }
 
 /** An API call, answered only with a live access token of this platform (the server checks it). */

@@ -188,13 +188,50 @@ test('platform simulator answers a slow call late, and carries out none whose cl
   assert.deepEqual(simulator.posts().slice(-2).map(post => post.text), ['late', 'next'])
 })
 
+test('platform simulator answers a repeated Idempotency-Key of an account with its first status for an hour, posting nothing, as Mastodon', async () => {
+  const tokenOf = async (account: string): Promise<string> => {
+    const verifier = newVerifier()
+    return (await exchange('mastodon', verifier, await authorizationCode(simulator, clientOf(simulator, 'mastodon'), verifier, account))).body.access_token as string
+  }
+  const keyed = async (accessToken: string, text: string, key: string): Promise<{ status: number, id: unknown }> => {
+    const response = await fetch(`${simulator.url}/api/v1/statuses`, { method: 'POST', headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json', 'idempotency-key': key }, body: JSON.stringify({ status: text }) })
+    return { status: response.status, id: ((await response.json()) as { id?: unknown }).id }
+  }
+  const total = async (): Promise<number> => ((await (await fetch(`${simulator.url}/_sim/posts`)).json()) as { total: number }).total
+  const before = await total()
+  const alice = await tokenOf('alice')
+  const first = await keyed(alice, 'first', 'key-1')
+  assert.equal(first.status, 200)
+  assert.deepEqual(await keyed(alice, 'first again', 'key-1'), first)
+  assert.equal(await total(), before + 1)
+  // Another account's key of the same name is its own.
+  assert.notEqual((await keyed(await tokenOf('bob'), 'bob\'s', 'key-1')).id, first.id)
+  assert.equal(await total(), before + 2)
+  // An hour on, the key is forgotten.
+  nowMs += 3_600_000
+  assert.notEqual((await keyed(await tokenOf('alice'), 'an hour on', 'key-1')).id, first.id)
+  assert.equal(await total(), before + 3)
+})
+
+test('platform simulator carries out a call and loses its answer: late (slow-after-post) or never (drop-after-post)', async () => {
+  const verifier = newVerifier()
+  const { body } = await exchange('mastodon', verifier, await authorizationCode(simulator, clientOf(simulator, 'mastodon'), verifier))
+  await fetch(`${simulator.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ platform: 'mastodon', kind: 'drop-after-post', count: 1 }) })
+  await assert.rejects(post(body.access_token as string, 'dropped'), { name: 'TypeError' })
+  assert.equal(simulator.posts().at(-1)?.text, 'dropped')
+  await fetch(`${simulator.url}/_sim/faults`, { method: 'POST', body: JSON.stringify({ platform: 'mastodon', kind: 'slow-after-post', count: 1, delayMs: 5000 }) })
+  const impatient = fetch(`${simulator.url}/api/v1/statuses`, { method: 'POST', headers: { authorization: `Bearer ${body.access_token as string}`, 'content-type': 'application/json' }, body: JSON.stringify({ status: 'answered late' }), signal: AbortSignal.timeout(100) })
+  await assert.rejects(impatient, { name: 'TimeoutError' })
+  assert.equal(simulator.posts().at(-1)?.text, 'answered late')
+})
+
 test('platform simulator refuses a bad fault naming the field', async () => {
   const cases: Array<[string, string]> = [
     ['not json', 'the body must be JSON'],
     ['[]', 'the body must be a JSON object {platform, kind, count?, after?, retryAfterSeconds?, delayMs?}'],
     ['{"platform":"twitter","kind":"slow","after":-1}', 'after must be a whole number from 0 to 1000000'],
     ['{"platform":"myspace","kind":"slow"}', 'platform must be one of mastodon, twitter, gmail, bluesky'],
-    ['{"platform":"twitter","kind":"flaky"}', 'kind must be one of expired-token, rate-limit, server-error, slow'],
+    ['{"platform":"twitter","kind":"flaky"}', 'kind must be one of expired-token, rate-limit, server-error, slow, slow-after-post, drop-after-post'],
     ['{"platform":"twitter","kind":"slow","count":0}', 'count must be a whole number from 1 to 1000000'],
     ['{"platform":"twitter","kind":"slow","delayMs":1.5}', 'delayMs must be a whole number from 0 to 120000'],
     ['{"platform":"twitter","kind":"slow","extra":1}', 'unknown field extra']

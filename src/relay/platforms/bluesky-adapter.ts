@@ -6,6 +6,7 @@ import { PlatformFailure, type OAuth2Adapter } from './platform-adapter.ts'
 import { platformFetch } from './platform-fetch.ts'
 import { failureOfStatus, retryAfterMsOf } from './platform-http-failure.ts'
 import { BLUESKY_POST_CHARACTERS, splitIntoPosts } from './post-thread.ts'
+import { recordKeyOf } from './publish-idempotency.ts'
 import { publishThread, textBodyOf } from './thread-publishing.ts'
 
 // Bluesky through @atproto/api against one PDS (the platform simulator in tests). Upstream's
@@ -15,7 +16,8 @@ import { publishThread, textBodyOf } from './thread-publishing.ts'
 // them), its access token sent to the PDS as a bearer token (docs/relay.md, "Platforms": what a
 // real deployment still needs). What is upstream's: the scope, the account identifier (the
 // handle), the token's `sub` holding the DID, posts as app.bsky.feed.post records and a long text
-// as a reply thread numbered (i/n) whose replies name the thread's root and their parent.
+// as a reply thread numbered (i/n) whose replies name the thread's root and their parent. Ours:
+// each record's key is the publication's, so that a retry after a lost answer makes no second post.
 
 /** Upstream's scope (config.py DEFAULT_SCOPE). */
 export const BLUESKY_SCOPES: readonly string[] = Object.freeze(['atproto', 'transition:generic'])
@@ -74,7 +76,7 @@ export function blueskyAdapter (options: BlueskyAdapterOptions): OAuth2Adapter {
       return { token: { ...token, sub: did }, accountIdentifier: handle }
     },
 
-    async publish (token, content, posted) {
+    async publish (token, content, posted, idempotency) {
       const body = textBodyOf(content, PLATFORM)
       // Upstream requires a message; Bluesky's apps make no post of blank text either.
       if (body.trim() === '') throw new PlatformFailure('rejected', `${PLATFORM} takes no blank post`)
@@ -85,11 +87,24 @@ export function blueskyAdapter (options: BlueskyAdapterOptions): OAuth2Adapter {
         platform: PLATFORM,
         now,
         refresh: async refreshToken => await refreshAccessToken(endpoints, token, refreshToken),
-        post: async (accessToken, text, inReplyTo, root) => {
+        post: async (accessToken, text, inReplyTo, root, index) => {
+          const agent = agentFor(accessToken, did)
           const reply = inReplyTo === undefined || root === undefined ? {} : { reply: { root: strongRefOf(root), parent: strongRefOf(inReplyTo) } }
           const record = { $type: POST_COLLECTION, text, createdAt: new Date(now()).toISOString(), ...reply }
-          const ref = await xrpc(async () => (await agentFor(accessToken, did).com.atproto.repo.createRecord({ repo: did, collection: POST_COLLECTION, record })).data)
-          return JSON.stringify({ uri: ref.uri, cid: ref.cid } satisfies StrongRef)
+          // The record key is the publication's (publish-idempotency.ts): a repeat cannot make a second record.
+          const rkey = idempotency === undefined ? undefined : recordKeyOf(idempotency, index)
+          try {
+            const ref = await xrpc(async () => (await agent.com.atproto.repo.createRecord({ repo: did, collection: POST_COLLECTION, record, ...(rkey === undefined ? {} : { rkey }) })).data)
+            return JSON.stringify({ uri: ref.uri, cid: ref.cid } satisfies StrongRef)
+          } catch (error) {
+            // A PDS refuses a record key already taken (Bluesky's: HTTP 500 InternalServerError,
+            // its repository holding a value at that key): an earlier try whose answer was lost
+            // made the post when the key holds this text. Read back, its URI and CID are the part's.
+            if (rkey === undefined || !(error instanceof PlatformFailure) || (error.kind !== 'transient' && error.kind !== 'rejected')) throw error
+            const earlier = await postedBefore(agent, did, rkey, text)
+            if (earlier === undefined) throw error
+            return earlier
+          }
         }
       }, token, splitIntoPosts(body, BLUESKY_POST_CHARACTERS), posted)
     },
@@ -98,6 +113,17 @@ export function blueskyAdapter (options: BlueskyAdapterOptions): OAuth2Adapter {
       // Upstream's revoke_token does nothing; atproto OAuth servers have a revocation endpoint, so ours revokes.
       await revokeToken(endpoints, token)
     }
+  }
+}
+
+/** The reference of the post at `rkey` when it holds `text`; undefined when there is none, another, or it cannot be read. */
+async function postedBefore (agent: Agent, did: string, rkey: string, text: string): Promise<string | undefined> {
+  try {
+    const { data } = await agent.com.atproto.repo.getRecord({ repo: did, collection: POST_COLLECTION, rkey })
+    if ((data.value as { text?: unknown }).text !== text || data.cid === undefined) return undefined
+    return JSON.stringify({ uri: data.uri, cid: data.cid } satisfies StrongRef)
+  } catch {
+    return undefined
   }
 }
 

@@ -4,6 +4,7 @@ import { exchangeCodeForToken, refreshAccessToken, revokeToken, type TokenEndpoi
 import { accessTokenOf, grantsScopes } from './oauth2-token.ts'
 import { PlatformFailure, type OAuth2Adapter, type PlatformToken } from './platform-adapter.ts'
 import { okResponse, platformFetch } from './platform-fetch.ts'
+import { failureOfUnrepeatablePost } from './platform-http-failure.ts'
 import { publishThread } from './thread-publishing.ts'
 
 // Gmail over its REST API with fetch (no googleapis package). The facts are upstream
@@ -84,14 +85,17 @@ export function gmailAdapter (options: GmailAdapterOptions): OAuth2Adapter {
         platform: PLATFORM,
         now,
         refresh: async refreshToken => await refreshAccessToken(endpoints, token, refreshToken),
+        // Gmail takes no key to tell a repeated send from a new one: an answer lost after the
+        // request went out (a timeout, a broken connection, a 504) is `unknown`, never sent again.
         post: async accessToken => {
           const response = await okResponse(PLATFORM, await platformFetch(PLATFORM, api('/gmail/v1/users/me/messages/send'), {
             method: 'POST',
             headers: { authorization: `Bearer ${accessToken}`, 'content-type': 'application/json' },
             body: JSON.stringify({ raw })
-          }, options.timeoutMs))
-          const { id } = await response.json() as { id?: unknown }
-          return String(id)
+          }, options.timeoutMs, false), failureOfUnrepeatablePost)
+          // A 2xx says the message was sent, even when its body is then cut off; its id is not needed (no thread).
+          const { id } = await response.json().catch(() => ({})) as { id?: unknown }
+          return String(id ?? '')
         }
       }, token, [raw])
     },

@@ -4,11 +4,13 @@ import { authorizationUrlOf } from './authorization-url.ts'
 import { PlatformFailure, type LinkedAccount, type OAuth2Adapter, type PlatformToken } from './platform-adapter.ts'
 import { DEFAULT_PLATFORM_TIMEOUT_MS, failureOfStatus, failureOfTokenEndpoint, networkFailure, retryAfterMsOf } from './platform-http-failure.ts'
 import { MASTODON_POST_CHARACTERS, splitIntoPosts } from './post-thread.ts'
+import { idempotencyKeyOf } from './publish-idempotency.ts'
 import { publishThread, textBodyOf } from './thread-publishing.ts'
 
 // Mastodon over `masto` (v8), the instance at a configurable base URL: OAuth 2.0 with PKCE on
 // the instance's /oauth/authorize and /oauth/token (masto's OAuth client), the account from
-// verify_credentials, statuses of at most 500 characters as a reply thread, revoke.
+// verify_credentials, statuses of at most 500 characters as a reply thread, each with an
+// Idempotency-Key of the publication's, revoke.
 
 /** Upstream's adapter's scopes (mastodon-oauth2-adapter, config.py). */
 export const MASTODON_SCOPES: readonly string[] = ['profile', 'write:statuses', 'write:media']
@@ -31,7 +33,7 @@ export function mastodonAdapter (options: MastodonAdapterOptions): OAuth2Adapter
   // One client for every account: each call carries its account's token in its own headers, so
   // no client object (and no token) outlives the call.
   const rest = createRestAPIClient({ url: options.baseUrl, timeout })
-  const as = (accessToken: string): { requestInit: { headers: Record<string, string> } } => ({ requestInit: { headers: { authorization: `Bearer ${accessToken}` } } })
+  const as = (accessToken: string, headers: Record<string, string> = {}): { requestInit: { headers: Record<string, string> } } => ({ requestInit: { headers: { ...headers, authorization: `Bearer ${accessToken}` } } })
 
   // masto's token parameters name only the grants of Mastodon's docs, but it sends every field it
   // is given (snake_cased): the PKCE verifier and the refresh grant go through it all the same.
@@ -67,12 +69,15 @@ export function mastodonAdapter (options: MastodonAdapterOptions): OAuth2Adapter
       return { token, accountIdentifier: account.acct }
     },
 
-    publish: async (token, content, posted) => await publishThread({
+    publish: async (token, content, posted, idempotency) => await publishThread({
       platform: PLATFORM,
       now,
       refresh: async refreshToken => await createToken({ grantType: 'refresh_token', refreshToken }).catch(error => { throw failureOf(error, failureOfTokenEndpoint) }),
-      post: async (accessToken, text, inReplyTo) => {
-        const status = await rest.v1.statuses.create({ status: text, inReplyToId: inReplyTo ?? null }, as(accessToken)).catch(error => { throw failureOf(error, failureOfStatus) })
+      // Mastodon keeps a status's Idempotency-Key an hour (per account) and answers a repeat with
+      // the status it made first (PostStatusService): a retry after a lost answer posts nothing new.
+      post: async (accessToken, text, inReplyTo, _root, index) => {
+        const headers: Record<string, string> = idempotency === undefined ? {} : { 'idempotency-key': idempotencyKeyOf(idempotency, index) }
+        const status = await rest.v1.statuses.create({ status: text, inReplyToId: inReplyTo ?? null }, as(accessToken, headers)).catch(error => { throw failureOf(error, failureOfStatus) })
         return status.id
       }
     }, token, splitIntoPosts(textBodyOf(content, PLATFORM), MASTODON_POST_CHARACTERS), posted),

@@ -1,4 +1,5 @@
 import type { EmailContent, MessageContent, TextContent } from '../payload/content.ts'
+import type { PublishIdempotency } from './publish-idempotency.ts'
 
 // What the publisher asks of a platform (relay.md §6, relay-wire.md §3): link an account, publish
 // a decrypted content with the account's token, revoke. One adapter per platform of
@@ -20,10 +21,16 @@ export type PlatformFailureKind =
   | 'token-invalid'
   /** 429 or the platform's own rate limit; `retryAfterMs` when the platform said. */
   | 'rate-limited'
-  /** A 5xx, a reset connection, a timeout: the same call may succeed later. */
+  /** A 5xx, a reset connection, a timeout (where the post cannot repeat: else `unknown`): the same call may succeed later. */
   | 'transient'
   /** The platform refused the content or the request for good (4xx other than the above). */
   | 'rejected'
+  /**
+   * No answer once the request may have reached the platform (a timeout, a connection broken
+   * after sending, a 504), on a platform that cannot tell a repeat from a new post (X, Gmail):
+   * the post may exist. Never retried; the publication's outcome stays unknown.
+   */
+  | 'unknown'
 
 /** A platform call's failure; `message` is safe to show the user and never holds a token or content. */
 export class PlatformFailure extends Error {
@@ -82,8 +89,10 @@ export interface OAuth2Adapter {
   /**
    * Posts `content`; with `posted` (a failure's postedParts), a thread goes on after those parts
    * (the same text cuts into the same parts), the first new one in reply to the last of them.
+   * With `idempotency`, a platform that takes a key of the caller's for a post gets one per part
+   * (publish-idempotency.ts), so that a repeated call makes no second post; without, none is sent.
    */
-  publish (token: PlatformToken, content: EmailContent | TextContent | MessageContent, posted?: PostedParts): Promise<Published>
+  publish (token: PlatformToken, content: EmailContent | TextContent | MessageContent, posted?: PostedParts, idempotency?: PublishIdempotency): Promise<Published>
   /** Revokes at the provider; the publisher logs a failure and deletes its copy anyway. */
   revoke (token: PlatformToken): Promise<void>
 }
@@ -94,7 +103,8 @@ export interface PnbaAdapter {
   /** Asks the platform to send its login code; the text is the adapter's (shown to the user). */
   requestCode (phoneNumber: string): Promise<{ readonly message: string }>
   exchangeCode (request: { readonly phoneNumber: string, readonly code: string, readonly password?: string }): Promise<LinkedAccount | { readonly twoStepVerificationRequired: true }>
-  publish (token: PlatformToken, content: MessageContent): Promise<Published>
+  /** With `idempotency`, the message's random_id is derived from it (publish-idempotency.ts), else GramJS picks one. */
+  publish (token: PlatformToken, content: MessageContent, idempotency?: PublishIdempotency): Promise<Published>
   revoke (token: PlatformToken): Promise<void>
 }
 

@@ -6,12 +6,16 @@ import { DEFAULT_PLATFORM_TIMEOUT_MS, failureOfStatus, networkFailure, retryAfte
 // failure a PlatformFailure of platform-http-failure.ts's table. A platform's error body may echo
 // content or a token, so it is read and dropped, never put in a message.
 
-/** The response, whatever its status; no answer at all (refused, reset, timed out) is a transient PlatformFailure. */
-export async function platformFetch (platform: string, url: string | URL, init: RequestInit, timeoutMs = DEFAULT_PLATFORM_TIMEOUT_MS): Promise<Response> {
+/**
+ * The response, whatever its status; no answer at all (refused, reset, timed out) is a transient
+ * PlatformFailure, or for a post the platform cannot deduplicate (`repeatable` false) an `unknown`
+ * one unless the connection was never made (networkFailure).
+ */
+export async function platformFetch (platform: string, url: string | URL, init: RequestInit, timeoutMs = DEFAULT_PLATFORM_TIMEOUT_MS, repeatable = true): Promise<Response> {
   try {
     return await fetch(url, { ...init, signal: AbortSignal.timeout(timeoutMs) })
-  } catch {
-    throw networkFailure(platform)
+  } catch (error) {
+    throw networkFailure(platform, error, repeatable)
   }
 }
 

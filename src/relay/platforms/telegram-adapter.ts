@@ -1,7 +1,10 @@
 import { Api, type TelegramClient } from 'telegram'
+import { MarkdownParser } from 'telegram/extensions/markdown.js'
+import { generateRandomBigInt, returnBigInt } from 'telegram/Helpers.js'
 import { computeCheck } from 'telegram/Password.js'
 import type { MessageContent } from '../payload/content.ts'
 import { PlatformFailure, type PnbaAdapter, type PlatformToken } from './platform-adapter.ts'
+import { randomIdOf } from './publish-idempotency.ts'
 import { failureOfTelegramError, telegramErrorName } from './telegram-failure.ts'
 
 // Telegram links by phone number (PNBA, relay.md §6) over MTProto with GramJS. Upstream's
@@ -14,10 +17,11 @@ import { failureOfTelegramError, telegramErrorName } from './telegram-failure.ts
 //
 // MTProto cannot run locally (no Telegram test server here), so this adapter is tested at its
 // boundary: the GramJS client comes from `connect`, and the tests hand it a test double of the
-// client's methods (docs/relay.md, "Platforms").
+// client's methods (docs/relay.md, "Platforms"). A message's random_id, Telegram's key of a sent
+// message, is the publication's (publish-idempotency.ts).
 
 /** The GramJS client methods the adapter uses; the real TelegramClient has them. */
-export type TelegramSessionClient = Pick<TelegramClient, 'sendCode' | 'invoke' | 'sendMessage' | 'disconnect' | 'session'>
+export type TelegramSessionClient = Pick<TelegramClient, 'sendCode' | 'invoke' | 'getInputEntity' | 'disconnect' | 'session'>
 
 /** Opens a connected client on a saved session ('' for a new one). */
 export type ConnectTelegram = (session: string) => Promise<TelegramSessionClient>
@@ -132,12 +136,20 @@ export function telegramAdapter (options: TelegramAdapterOptions): PnbaAdapter {
       })
     },
 
-    async publish (token, content: MessageContent) {
+    async publish (token, content: MessageContent, idempotency) {
       if (content.serviceType !== 'message') throw new PlatformFailure('rejected', 'Telegram publishes message content only')
       await withClient(sessionOf(token), async client => {
         try {
-          await client.sendMessage(content.to, { message: content.body })
+          // What GramJS's sendMessage sends (the recipient resolved, the text parsed as its
+          // default Markdown), with the publication's random_id instead of a random one: Telegram
+          // answers a random_id the account has used with the message made then, so a retry after
+          // a lost answer sends nothing twice.
+          const [message, entities] = MarkdownParser.parse(content.body)
+          const randomId = idempotency === undefined ? generateRandomBigInt() : returnBigInt(randomIdOf(idempotency, 0))
+          await client.invoke(new Api.messages.SendMessage({ peer: await client.getInputEntity(content.to), message, entities, randomId }))
         } catch (error) {
+          // Telegram's answer to a repeat while the first call is still running: that call sends it.
+          if (idempotency !== undefined && telegramErrorName(error) === 'RANDOM_ID_DUPLICATE') return
           throw failureOfTelegramError(error)
         }
       })

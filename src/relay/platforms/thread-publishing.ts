@@ -15,10 +15,10 @@ export interface ThreadPoster {
   /** New tokens for a refresh token; throws a PlatformFailure. */
   refresh (refreshToken: string): Promise<PlatformToken>
   /**
-   * Posts one part, in reply to a part (and in the thread of its first part) or none; resolves to
-   * the new post's reference (PostedParts); throws a PlatformFailure.
+   * Posts part `index` (from 0), in reply to a part (and in the thread of its first part) or none;
+   * resolves to the new post's reference (PostedParts); throws a PlatformFailure.
    */
-  post (accessToken: string, text: string, inReplyTo: string | undefined, root: string | undefined): Promise<string>
+  post (accessToken: string, text: string, inReplyTo: string | undefined, root: string | undefined, index: number): Promise<string>
 }
 
 /** Posts `parts` after the first `posted.length` of them, which earlier calls posted (`posted`, their references). */
@@ -34,8 +34,9 @@ export async function publishThread (poster: ThreadPoster, token: PlatformToken,
   }
   try {
     if (expiresSoon(current, poster.now())) await refresh()
-    for (const part of parts.slice(done.length)) {
-      const post = async (): Promise<string> => await poster.post(accessTokenOf(current, poster.platform), part, done.at(-1), done[0])
+    for (let index = done.length; index < parts.length; index += 1) {
+      const part = parts[index] as string
+      const post = async (): Promise<string> => await poster.post(accessTokenOf(current, poster.platform), part, done.at(-1), done[0], index)
       try {
         done.push(await post())
       } catch (error) {

@@ -1,8 +1,8 @@
-import { ApiResponseError, TwitterApi, type IParsedOAuth2TokenResult } from 'twitter-api-v2'
+import { ApiRequestError, ApiResponseError, TwitterApi, type IParsedOAuth2TokenResult } from 'twitter-api-v2'
 import { authorizationUrlOf } from './authorization-url.ts'
 import { grantsScopes, storedToken } from './oauth2-token.ts'
 import { PlatformFailure, type LinkedAccount, type OAuth2Adapter, type PlatformToken } from './platform-adapter.ts'
-import { DEFAULT_PLATFORM_TIMEOUT_MS, failureOfStatus, failureOfTokenEndpoint, networkFailure, retryAfterMsOf } from './platform-http-failure.ts'
+import { DEFAULT_PLATFORM_TIMEOUT_MS, failureOfStatus, failureOfTokenEndpoint, failureOfUnrepeatablePost, networkFailure, retryAfterMsOf } from './platform-http-failure.ts'
 import { splitIntoPosts, X_POST_CHARACTERS } from './post-thread.ts'
 import { publishThread, textBodyOf } from './thread-publishing.ts'
 import { twitterClientSettings } from './twitter-base-url.ts'
@@ -67,8 +67,10 @@ export function twitterAdapter (options: TwitterAdapterOptions): OAuth2Adapter {
       refresh: async refreshToken => tokenOf(await app.refreshOAuth2Token(refreshToken).catch(error => { throw failureOf(error, failureOfTokenEndpoint) })),
       post: async (accessToken, text, inReplyTo) => {
         const client = new TwitterApi(accessToken, settings)
+        // X takes no key to tell a repeated post from a new one: an answer lost after the request
+        // went out (a timeout, a broken connection, a 504) is `unknown`, never posted again.
         const posted = await client.v2.tweet(text, inReplyTo === undefined ? {} : { reply: { in_reply_to_tweet_id: inReplyTo } })
-          .catch(error => { throw failureOf(error, failureOfStatus) })
+          .catch(error => { throw failureOf(error, failureOfUnrepeatablePost, false) })
         return posted.data.id
       }
     }, token, splitIntoPosts(textBodyOf(content, PLATFORM), X_POST_CHARACTERS), posted),
@@ -84,8 +86,12 @@ export function twitterAdapter (options: TwitterAdapterOptions): OAuth2Adapter {
   }
 }
 
-/** twitter-api-v2's error as a PlatformFailure: an HTTP error by its status (the 429's wait from Retry-After, else x-rate-limit-reset), anything else a failure to reach X. */
-function failureOf (error: unknown, ofStatus: (platform: string, status: number, retryAfterMs?: number) => PlatformFailure): PlatformFailure {
+/**
+ * twitter-api-v2's error as a PlatformFailure: an HTTP error by its status (the 429's wait from
+ * Retry-After, else x-rate-limit-reset), anything else a failure to reach X (the library keeps the
+ * socket's error in `requestError`; `repeatable` as networkFailure's).
+ */
+function failureOf (error: unknown, ofStatus: (platform: string, status: number, retryAfterMs?: number) => PlatformFailure, repeatable = true): PlatformFailure {
   if (error instanceof PlatformFailure) return error
   if (error instanceof ApiResponseError) {
     const nowMs = Date.now()
@@ -93,5 +99,14 @@ function failureOf (error: unknown, ofStatus: (platform: string, status: number,
     const resetMs = error.rateLimit?.reset === undefined ? undefined : Math.max(0, error.rateLimit.reset * 1000 - nowMs)
     return ofStatus(PLATFORM, error.code, retryAfterMsOf(Array.isArray(retryAfter) ? retryAfter[0] : retryAfter, nowMs) ?? resetMs)
   }
-  return networkFailure(PLATFORM)
+  return networkFailure(PLATFORM, error instanceof ApiRequestError ? socketErrorOf(error) : error, repeatable)
+}
+
+/**
+ * The socket's error of a request that got no answer. twitter-api-v2 (1.29) builds its
+ * ApiRequestError with `{ error }` where its `requestError` getter reads `requestError`, so the
+ * getter is undefined; the error is in the options it keeps.
+ */
+function socketErrorOf (error: ApiRequestError): unknown {
+  return error.requestError ?? (error as unknown as { _options?: { error?: unknown } })._options?.error
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { keyedHmac } from '../vault/keyed-hmac.ts'
 
 // The key of a payload's publication record (src/store/relay-publications.ts): HMAC-SHA512 of the
@@ -12,4 +13,12 @@ export function publicationKeyOf (identifierKey: Buffer): Buffer {
 
 export function publicationDigest (publicationKey: Buffer, payload: Buffer): string {
   return keyedHmac(publicationKey).update(payload).digest('hex')
+}
+
+/**
+ * The publication's key for the platforms (platforms/publish-idempotency.ts): a hash of the
+ * record's key under a label of its own, so what a platform is sent matches no record key of ours.
+ */
+export function platformIdempotencyKey (recordKey: string): string {
+  return createHash('sha256').update(`smsgw platform idempotency\0${recordKey}`).digest('hex')
 }

@@ -8,7 +8,8 @@ import { platformByShortcode, type Platform } from '../payload/platforms.ts'
 import { PlatformFailure, type PlatformToken, type PostedParts, type Published } from '../platforms/platform-adapter.ts'
 import { publishPublication } from '../relay-diagnostics.ts'
 import { refreshAlert } from './delivery-notice.ts'
-import { publicationDigest } from './publication-key.ts'
+import type { PublishIdempotency } from '../platforms/publish-idempotency.ts'
+import { platformIdempotencyKey, publicationDigest } from './publication-key.ts'
 import { publishWithRetries } from './publish-retries.ts'
 import type { PublisherParts } from './publisher-parts.ts'
 import { noPlatformForShortcode, prefixed, publishedMessage, publisherTexts, unsupportedPlatform, unsupportedServiceType } from './publisher-texts.ts'
@@ -23,8 +24,10 @@ import { noPlatformForShortcode, prefixed, publishedMessage, publisherTexts, uns
 // (src/store/relay-publications.ts) is looked up first, and a payload seen before is answered
 // from it; otherwise the record is claimed, durably, before the payload is decrypted (the
 // decryption uses its ratchet key for good), and settled with the answer after the platform. A
-// record left `publishing` (a crash after the claim) is never published again: its outcome is
-// unknown. A payload refused before the platform is called has its claim released: nothing was
+// record left `publishing` (a crash after the claim, or an answer lost by a platform that cannot
+// deduplicate) is never published again: its outcome is unknown. Within the attempt, retries carry
+// keys derived from the record's to the platforms that deduplicate by them (publish-idempotency.ts).
+// A payload refused before the platform is called has its claim released: nothing was
 // posted, and the ratchet refuses a second decryption of it anyway.
 
 export interface PublishContentRequest {
@@ -42,7 +45,10 @@ export interface PublishContentResponse {
 
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
-/** What an attempt that reached the platform (or the reliability tests) ended as. */
+/**
+ * What an attempt that reached the platform (or the reliability tests) ended as. Outcome `unknown`
+ * (an adapter's `unknown` failure: the post may have been made) leaves the record `publishing`.
+ */
 type Settled =
   | { readonly published: true, readonly response: PublishContentResponse, readonly notice?: string | undefined }
   | { readonly published: false, readonly failure: RpcFailure, readonly outcome: RelayPublishOutcome, readonly notice?: string | undefined }
@@ -65,7 +71,8 @@ export async function publishContent (parts: PublisherParts, request: PublishCon
   // Claimed before the decryption, which uses the payload's ratchet key for good: a crash after it
   // leaves the record (unknown, reported), never a stored forward that can neither be decrypted
   // again nor is reported. Given up (released) when the payload is refused before the platform.
-  const claimed = await parts.publications.claim(key, platform.name, parts.nowMs()).catch((error: unknown) => { observe('error'); throw error })
+  const claimedAtMs = parts.nowMs()
+  const claimed = await parts.publications.claim(key, platform.name, claimedAtMs).catch((error: unknown) => { observe('error'); throw error })
   if (!claimed) return answerFromRecord(await parts.publications.get(key), observe)
   const sender = request.metadata.From ?? ''
   let settled: Settled
@@ -74,7 +81,7 @@ export async function publishContent (parts: PublisherParts, request: PublishCon
     let publish: () => Promise<Settled>
     try {
       const content = await decryptContent(parts, envelope.value, platform, sender)
-      attempt = { key, platform, content, metadata: request.metadata, envelope: envelope.value, sender }
+      attempt = { key, idempotency: { key: platformIdempotencyKey(key), claimedAtMs }, platform, content, metadata: request.metadata, envelope: envelope.value, sender }
       publish = await publishOf(parts, attempt)
     } catch (error) {
       await release(parts, key)
@@ -104,6 +111,8 @@ async function decryptContent (parts: PublisherParts, envelope: PlatformPayload,
 
 interface Attempt {
   readonly key: string
+  /** What the adapters derive the platforms' idempotency keys from. */
+  readonly idempotency: PublishIdempotency
   readonly platform: Platform
   readonly content: Content
   readonly metadata: PublishContentRequest['metadata']
@@ -143,6 +152,10 @@ async function publishClaimed (parts: PublisherParts, attempt: Attempt, publish:
     if (platform.protocol !== 'event') await parts.notify({ recipient: attempt.sender, platform, published: false, language: attempt.envelope.language })
     throw error
   }
+  // The post may have been made (an answer lost on a platform that cannot deduplicate): the
+  // record stays `publishing`, as a crash leaves it, so no copy is published again and the
+  // operator's count of unknown publications shows it; no notice, which could only guess.
+  if (!settled.published && settled.outcome === 'unknown') return settled
   await settle(parts, attempt.key, settled.published
     ? { state: publicationStates.published, response: settled.response.publisher_response, code: status.OK }
     : { state: publicationStates.failed, response: settled.failure.message, code: settled.failure.code })
@@ -167,7 +180,8 @@ async function platformPublish (parts: PublisherParts, attempt: Attempt, content
   const onDevice = platform.protocol === 'oauth2' && content.accessToken !== undefined && content.accessToken !== '' && content.refreshToken !== undefined && content.refreshToken !== ''
   const token = onDevice ? { ...stored, access_token: content.accessToken, refresh_token: content.refreshToken } : stored
   const withFrom = { ...content, from }
-  const post = continuingPoster(token, adapter.protocol === 'pnba' ? async current => await adapter.publish(current, withFrom as MessageContent) : async (current, posted) => await adapter.publish(current, withFrom, posted))
+  const { idempotency } = attempt
+  const post = continuingPoster(token, adapter.protocol === 'pnba' ? async current => await adapter.publish(current, withFrom as MessageContent, idempotency) : async (current, posted) => await adapter.publish(current, withFrom, posted, idempotency))
   return async () => {
     try {
       const published = await publishWithRetries(post, parts.retry, parts.sleep)
@@ -177,7 +191,7 @@ async function platformPublish (parts: PublisherParts, attempt: Attempt, content
       if (!(error instanceof PlatformFailure)) throw error
       // A token refreshed before the failure replaced the one stored (rotating platforms retire the old refresh token).
       const notice = await keepRefreshedToken(parts, attempt, { from, onDevice, sentRefreshToken: content.refreshToken }, error.refreshedToken)
-      return { published: false, failure: invalidArgument(error.message), outcome: error.kind, notice }
+      return { published: false, failure: error.kind === 'unknown' ? new RpcFailure(status.UNKNOWN, error.message) : invalidArgument(error.message), outcome: error.kind, notice }
     }
   }
 }

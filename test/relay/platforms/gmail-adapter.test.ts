@@ -112,11 +112,27 @@ describe('gmailAdapter', () => {
     assert.deepStrictEqual(simulator.posts(), [])
   })
 
-  test('maps an unreachable Gmail to transient', async () => {
+  test('maps an unreachable Gmail (connection refused: nothing sent) to transient', async () => {
     const client = simClientOf(simulator, 'gmail')
-    const unreachable = gmailAdapter({ baseUrl: 'http://127.0.0.1:1', authorizationUrl: 'http://127.0.0.1:1/auth', tokenUrl: 'http://127.0.0.1:1/token', revokeUrl: 'http://127.0.0.1:1/revoke', clientId: client.clientId, clientSecret: client.clientSecret, redirectUrl: REDIRECT_URL })
+    const gone = await startPlatformSimulator({ port: 0 })
+    await gone.close()
+    const unreachable = gmailAdapter({ baseUrl: gone.url, authorizationUrl: `${gone.url}/auth`, tokenUrl: `${gone.url}/token`, revokeUrl: `${gone.url}/revoke`, clientId: client.clientId, clientSecret: client.clientSecret, redirectUrl: REDIRECT_URL })
     assert.equal((await failureKind(unreachable.publish({ access_token: 'a', refresh_token: 'r' }, email()))).kind, 'transient')
   })
+
+  // Gmail takes no key to tell a repeated send from a new one (docs/relay.md, "Retries").
+  for (const fault of ['slow', 'slow-after-post', 'drop-after-post']) {
+    test(`maps an answer lost after the request was sent (${fault}) to unknown: the message may have gone, never sent again`, async () => {
+      const client = simClientOf(simulator, 'gmail')
+      const hasty = gmailAdapter({ baseUrl: simulator.url, authorizationUrl: `${simulator.url}/o/oauth2/auth`, tokenUrl: `${simulator.url}/token`, revokeUrl: `${simulator.url}/revoke`, clientId: client.clientId, clientSecret: client.clientSecret, redirectUrl: REDIRECT_URL, timeoutMs: 300 })
+      const { token } = await link(hasty, ACCOUNT)
+      await setFault(simulator, { platform: 'gmail', kind: fault, count: 1, delayMs: 5000 })
+      const failure = await failureKind(hasty.publish(token, email({ subject: 'lost' })))
+      assert.equal(failure.kind, 'unknown')
+      assert.ok(!failure.message.includes('lost') && !failure.message.includes(token.access_token as string))
+      assert.equal(simulator.posts().length, fault === 'slow' ? 0 : 1)
+    })
+  }
 
   test('refuses an exchange with the wrong verifier (rejected)', async () => {
     assert.equal((await failureKind(link(adapter, ACCOUNT, 'a'.repeat(43), 'b'.repeat(43)))).kind, 'rejected')

@@ -9,6 +9,7 @@ oauth2AdapterSuite({
   limit: MASTODON_POST_CHARACTERS,
   scopes: MASTODON_SCOPES,
   authorizePath: '/oauth/authorize',
+  lostAnswer: 'transient',
   build: (simulator, client, options = {}) => mastodonAdapter({
     baseUrl: simulator.url,
     clientId: client.clientId,

@@ -20,6 +20,13 @@ export interface OAuth2AdapterCase {
   readonly authorizePath: string
   /** The authorization URL answer's `scope`, when not the scopes comma-separated (upstream's Bluesky adapter answers its scope string). */
   readonly scopeAnswer?: string
+  /**
+   * What a post whose answer is lost once the platform took it ends as: `recovered` where the
+   * adapter reads back, in the same call, the post its own key names (Bluesky's record key);
+   * `transient` where it sends a key the platform tells repeats by (a retry posts nothing twice:
+   * Mastodon); `unknown` where the platform has none (X).
+   */
+  readonly lostAnswer: 'recovered' | 'transient' | 'unknown'
   /** The account identifier of the simulator's account name, when not the name itself (Bluesky: a handle). */
   accountIdentifierOf? (account: string): string
   build (simulator: { url: string }, client: SimClient, options?: { timeoutMs?: number }): OAuth2Adapter
@@ -50,7 +57,7 @@ export async function failureKind (promise: Promise<unknown>): Promise<PlatformF
 }
 
 export function oauth2AdapterSuite (adapterCase: OAuth2AdapterCase): void {
-  const { platform, limit } = adapterCase
+  const { platform, limit, lostAnswer } = adapterCase
   let simulator: PlatformSimulator
   let adapter: OAuth2Adapter
   const posts = (): RecordedPost[] => simulator.posts().filter(post => post.platform === platform)
@@ -182,12 +189,54 @@ export function oauth2AdapterSuite (adapterCase: OAuth2AdapterCase): void {
     })
   }
 
-  test(`${platform} adapter reports a slow answer past its timeout as transient`, async () => {
+  test(`${platform} adapter reports a slow answer past its timeout as ${lostAnswer === 'unknown' ? 'unknown' : 'transient'}`, async () => {
     const hasty = adapterCase.build(simulator, client(), { timeoutMs: 200 })
     const { token } = await link(hasty)
     await setFault({ kind: 'slow', count: 1, delayMs: 5000 })
-    assert.equal((await failureKind(hasty.publish(token, text('slow')))).kind, 'transient')
+    assert.equal((await failureKind(hasty.publish(token, text('slow')))).kind, lostAnswer === 'unknown' ? 'unknown' : 'transient')
   })
+
+  // The gap of docs/relay.md "Retries": the platform made the post, its answer never came.
+  for (const fault of ['slow-after-post', 'drop-after-post']) {
+    test(`${platform} adapter: a post whose answer is lost (${fault}) ${{ recovered: 'is read back and published', transient: 'fails as transient, and published again with the same idempotency makes no second post', unknown: 'fails as unknown, and is on the platform once' }[lostAnswer]}`, async () => {
+      const hasty = adapterCase.build(simulator, client(), { timeoutMs: 300 })
+      const { token } = await link(hasty)
+      const idempotency = { key: randomBytes(32).toString('hex'), claimedAtMs: Date.now() }
+      const before = posts().length
+      await setFault({ kind: fault, count: 1, delayMs: 5000 })
+      const published = hasty.publish(token, text(`lost ${fault}`), [], idempotency)
+      if (lostAnswer === 'recovered') {
+        assert.deepEqual(await published, {})
+      } else {
+        const failure = await failureKind(published)
+        assert.equal(failure.kind, lostAnswer)
+        assert.ok(!failure.message.includes(token.access_token as string) && !failure.message.includes('lost'))
+        if (lostAnswer === 'transient') assert.deepEqual(await hasty.publish(token, text(`lost ${fault}`), failure.postedParts, idempotency), {})
+      }
+      assert.deepEqual(posts().slice(before).map(post => post.text), [`lost ${fault}`])
+    })
+  }
+
+  if (lostAnswer !== 'unknown') {
+    test(`${platform} adapter: a thread whose second part's answer is lost is ${lostAnswer === 'recovered' ? 'read back and continued' : 'continued by a retry with the same idempotency'}, each part once, in reply order`, async () => {
+      const { token } = await link(adapter)
+      const idempotency = { key: randomBytes(32).toString('hex'), claimedAtMs: Date.now() }
+      const body = Array.from({ length: limit }, (_, index) => `lost${index}`).join(' ')
+      const before = posts().length
+      await setFault({ kind: 'drop-after-post', after: 1, count: 1 })
+      if (lostAnswer === 'transient') {
+        const failure = await failureKind(adapter.publish(token, text(body), [], idempotency))
+        assert.deepEqual({ kind: failure.kind, parts: failure.postedParts.length }, { kind: 'transient', parts: 1 })
+        await adapter.publish(token, text(body), failure.postedParts, idempotency)
+      } else {
+        await adapter.publish(token, text(body), [], idempotency)
+      }
+      const thread = posts().slice(before)
+      assert.ok(thread.length >= 3, 'a thread of three parts or more')
+      assert.equal(new Set(thread.map(post => post.text)).size, thread.length, 'no part twice')
+      thread.forEach((post, index) => { assert.equal(post.inReplyTo, index === 0 ? undefined : thread[index - 1]?.id) })
+    })
+  }
 
   test(`${platform} adapter reports a platform it cannot reach as transient`, async () => {
     const { token } = await link(adapter)

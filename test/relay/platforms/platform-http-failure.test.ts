@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
-import { failureOfStatus, failureOfTokenEndpoint, retryAfterMsOf } from '../../../src/relay/platforms/platform-http-failure.ts'
+import { failureOfStatus, failureOfTokenEndpoint, failureOfUnrepeatablePost, networkFailure, neverSent, retryAfterMsOf } from '../../../src/relay/platforms/platform-http-failure.ts'
 
 test('failureOfStatus maps 401 to token-invalid, 429 to rate-limited, 408 and 5xx to transient, other 4xx to rejected', () => {
   const kinds = [400, 401, 403, 404, 408, 422, 429, 500, 502, 503].map(status => [status, failureOfStatus('X', status, 5000).kind])
@@ -22,4 +22,19 @@ test('retryAfterMsOf reads seconds and HTTP dates, bounds them, and ignores what
   assert.equal(retryAfterMsOf('Wed, 31 Dec 2025 23:00:00 GMT', nowMs), 0)
   assert.equal(retryAfterMsOf('99999999', nowMs), 86_400_000)
   for (const header of [undefined, null, '', 'soon', '-5']) assert.equal(retryAfterMsOf(header, nowMs), undefined)
+})
+
+test('a post the platform cannot deduplicate: only a connection never made is transient; no answer after sending, and a 504, are unknown', () => {
+  const refused = new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' }) })
+  const reset = new TypeError('fetch failed', { cause: Object.assign(new Error('other side closed'), { code: 'UND_ERR_SOCKET' }) })
+  const timedOut = new DOMException('The operation was aborted due to timeout', 'TimeoutError')
+  assert.equal(neverSent(refused), true)
+  assert.equal(neverSent(reset), false)
+  assert.equal(neverSent(timedOut), false)
+  assert.equal(neverSent(undefined), false)
+  assert.deepEqual([refused, reset, timedOut, undefined].map(error => networkFailure('X', error, false).kind), ['transient', 'unknown', 'unknown', 'unknown'])
+  // A platform that tells repeats apart is retried whatever the cause.
+  assert.deepEqual([refused, reset, timedOut].map(error => networkFailure('Mastodon', error).kind), ['transient', 'transient', 'transient'])
+  assert.deepEqual([503, 504, 429].map(status => failureOfUnrepeatablePost('Gmail', status).kind), ['transient', 'unknown', 'rate-limited'])
+  assert.equal(failureOfUnrepeatablePost('Gmail', 504).message, 'Gmail answered HTTP 504 (a gateway gave up waiting for it): the post may have been made, and is not sent again')
 })

@@ -122,7 +122,7 @@ describe('telegramAdapter', () => {
     assert.deepStrictEqual([onCode.kind, onCode.retryAfterMs, onCode.message], ['rate-limited', 42_000, 'A wait of 42 seconds is required'])
 
     const { token } = await link(PHONE)
-    telegram.failNext('sendMessage', 'FLOOD_WAIT_7')
+    telegram.failNext('messages.SendMessage', 'FLOOD_WAIT_7')
     const onPublish = await rejection(adapter.publish(token, message('@friend', 'hi')))
     assert.deepStrictEqual([onPublish.kind, onPublish.retryAfterMs], ['rate-limited', 7000])
     assert.deepStrictEqual(telegram.sent, [])
@@ -130,15 +130,43 @@ describe('telegramAdapter', () => {
 
   test('maps Telegram internal errors to transient and an unknown recipient to rejected', async () => {
     const { token } = await link(PHONE)
-    telegram.failNext('sendMessage', 'INTERNAL_SERVER_ERROR')
+    telegram.failNext('messages.SendMessage', 'INTERNAL_SERVER_ERROR')
     assert.equal((await rejection(adapter.publish(token, message('@friend', 'hi')))).kind, 'transient')
-    telegram.failNext('sendMessage', 'USERNAME_NOT_OCCUPIED')
+    telegram.failNext('messages.SendMessage', 'USERNAME_NOT_OCCUPIED')
     assert.equal((await rejection(adapter.publish(token, message('@nobody', 'hi')))).kind, 'rejected')
     // GramJS's own error for a recipient it cannot resolve names the recipient: the failure does not.
     telegram.addUnknownRecipient('+237699999999')
     const unknown = await rejection(adapter.publish(token, message('+237699999999', 'hi')))
     assert.deepStrictEqual([unknown.kind, unknown.message], ['rejected', UNKNOWN_RECIPIENT_MESSAGE])
     assert.deepStrictEqual(telegram.sent, [])
+  })
+
+  test('sends the publication\'s random_id: a message whose answer was lost is not sent again by the retry', async () => {
+    const { token } = await link(PHONE)
+    const idempotency = { key: 'c3'.repeat(32), claimedAtMs: Date.now() }
+    telegram.loseNextAnswer()
+    assert.equal((await rejection(adapter.publish(token, message('@friend', 'once'), idempotency))).kind, 'transient')
+    assert.deepStrictEqual(await adapter.publish(token, message('@friend', 'once'), idempotency), {})
+    assert.deepStrictEqual(telegram.sent, [{ fromPhone: PHONE, to: '@friend', message: 'once' }])
+    // Another publication has another random_id; without one (a caller with no publication), each call is a new message.
+    await adapter.publish(token, message('@friend', 'another'), { ...idempotency, key: 'd4'.repeat(32) })
+    await adapter.publish(token, message('@friend', 'twice'))
+    await adapter.publish(token, message('@friend', 'twice'))
+    assert.deepStrictEqual(telegram.sent.map(sent => sent.message), ['once', 'another', 'twice', 'twice'])
+  })
+
+  test('takes RANDOM_ID_DUPLICATE (a repeat while the first call is still running) as the message sent, and only with a random_id of a publication', async () => {
+    const { token } = await link(PHONE)
+    telegram.failNext('messages.SendMessage', 'RANDOM_ID_DUPLICATE')
+    assert.deepStrictEqual(await adapter.publish(token, message('@friend', 'in flight'), { key: 'e5'.repeat(32), claimedAtMs: Date.now() }), {})
+    telegram.failNext('messages.SendMessage', 'RANDOM_ID_DUPLICATE')
+    assert.equal((await rejection(adapter.publish(token, message('@friend', 'random')))).kind, 'transient')
+  })
+
+  test('parses the text as GramJS\'s sendMessage does by default (Markdown): the entities go with the message', async () => {
+    const { token } = await link(PHONE)
+    await adapter.publish(token, message('@friend', 'a **bold** word'))
+    assert.deepStrictEqual(telegram.sent.map(sent => sent.message), ['a bold word'])
   })
 
   test('revokes by logging the session out; the session then publishes no more (token-invalid)', async () => {

@@ -32,6 +32,11 @@ export class TelegramDouble {
   readonly #unknownRecipients = new Set<string>()
   /** Telegram error names the next calls throw, per GramJS method or TL request class name. */
   readonly #faults = new Map<string, string[]>()
+  /** The recipients resolved, by the user id of their input peer. */
+  readonly #peers: string[] = []
+  /** The random_ids Telegram has taken, per sending account, with the answer of their message. */
+  readonly #randomIds = new Map<string, unknown>()
+  #loseNextAnswer = false
   #connects = 0
   #disconnects = 0
 
@@ -49,7 +54,7 @@ export class TelegramDouble {
     this.#unknownRecipients.add(to)
   }
 
-  /** The next call of `method` ('sendCode', 'sendMessage', 'auth.SignIn', ...) fails with Telegram's `errorMessage`. */
+  /** The next call of `method` ('sendCode', 'messages.SendMessage', 'auth.SignIn', ...) fails with Telegram's `errorMessage`. */
   failNext (method: string, errorMessage: string): void {
     this.#faults.set(method, [...this.#faults.get(method) ?? [], errorMessage])
   }
@@ -57,6 +62,11 @@ export class TelegramDouble {
   /** The code Telegram sent to `phone` last (read off the phone's Telegram app). */
   codeSentTo (phone: string): string | undefined {
     return [...this.#codes.values()].findLast(sent => sent.phone === phone)?.code
+  }
+
+  /** The next message is sent, and its answer lost on the way back (GramJS then throws a plain error, as on a timeout). */
+  loseNextAnswer (): void {
+    this.#loseNextAnswer = true
   }
 
   expireCodes (): void {
@@ -83,13 +93,12 @@ export class TelegramDouble {
         this.#codes.set(phoneCodeHash, { phone, code: String(10000 + Math.floor(Math.random() * 90000)), session: id })
         return { phoneCodeHash, isCodeViaApp: true }
       },
-      sendMessage: async (to: string, params: { message: string }) => {
-        this.#fault('sendMessage')
-        const state = this.#authorized(id)
+      getInputEntity: async (to: string) => {
+        this.#authorized(id)
         // GramJS's own error (client/users.js) when it cannot resolve the recipient.
         if (this.#unknownRecipients.has(to)) throw new Error(`Cannot find any entity corresponding to "${to}"`)
-        this.sent.push({ fromPhone: state.phone as string, to, message: params.message })
-        return {}
+        const userId = this.#peers.push(to) - 1
+        return new Api.InputPeerUser({ userId: bigInt(userId), accessHash: bigInt(0) })
       },
       invoke: async (request: unknown) => await this.#invoke(id, request)
     }
@@ -118,6 +127,23 @@ export class TelegramDouble {
       state.srp = undefined
       return new Api.auth.Authorization({ user: new Api.UserEmpty({ id: bigInt(1) }) })
     }
+    if (request instanceof Api.messages.SendMessage) {
+      this.#fault('messages.SendMessage')
+      const state = this.#authorized(id)
+      const randomId = `${state.phone as string} ${String(request.randomId)}`
+      // Telegram answers a random_id the account has used with the message it made then, sending
+      // nothing (core.telegram.org/api: RANDOM_ID_DUPLICATE only while that call is still running).
+      if (this.#randomIds.has(randomId)) return this.#randomIds.get(randomId)
+      const peer = request.peer as Api.InputPeerUser
+      this.sent.push({ fromPhone: state.phone as string, to: this.#peers[Number(peer.userId.toString())] as string, message: request.message })
+      const answer = new Api.UpdateShortSentMessage({ id: this.sent.length, pts: 0, ptsCount: 0, date: 0 })
+      this.#randomIds.set(randomId, answer)
+      if (this.#loseNextAnswer) {
+        this.#loseNextAnswer = false
+        throw new Error('TIMEOUT')
+      }
+      return answer
+    }
     if (request instanceof Api.auth.LogOut) {
       this.#fault('auth.LogOut')
       this.#authorized(id)
@@ -137,7 +163,7 @@ export class TelegramDouble {
     const errorMessage = this.#faults.get(method)?.shift()
     if (errorMessage === undefined) return
     const flood = /^FLOOD_WAIT_\d+$/.test(errorMessage)
-    throw rpcError(flood ? 420 : errorMessage.startsWith('INTERNAL') ? 500 : 400, errorMessage)
+    throw rpcError(flood ? 420 : errorMessage.startsWith('INTERNAL') || errorMessage === 'RANDOM_ID_DUPLICATE' ? 500 : 400, errorMessage)
   }
 
   async #passwordChallenge (state: SessionState): Promise<Api.account.Password> {

@@ -65,10 +65,11 @@ test('publishThread does not refresh for other failures, nor without a refresh t
   assert.deepEqual(expired.posted, [])
 })
 
-test('publishThread reports the parts posted before a failure, and given them goes on after them in reply to the last, with the first as root', async () => {
+test('publishThread reports the parts posted before a failure, and given them goes on after them in reply to the last, with the first as root and each part\'s index', async () => {
   const roots: Array<string | undefined> = []
   const { posted, poster } = script(call => call === 2 ? new PlatformFailure('transient', 'down') : undefined)
-  const counting: ThreadPoster = { ...poster, post: async (accessToken, text, inReplyTo, root) => { roots.push(root); return await poster.post(accessToken, text, inReplyTo, root) } }
+  const indexes: number[] = []
+  const counting: ThreadPoster = { ...poster, post: async (accessToken, text, inReplyTo, root, index) => { roots.push(root); indexes.push(index); return await poster.post(accessToken, text, inReplyTo, root, index) } }
   const failure = await publishThread(counting, token, ['one', 'two', 'three']).then(() => assert.fail('published'), (error: unknown) => error as PlatformFailure)
   assert.deepEqual({ kind: failure.kind, postedParts: failure.postedParts, refreshedToken: failure.refreshedToken }, { kind: 'transient', postedParts: ['id-1'], refreshedToken: undefined })
   assert.deepEqual(await publishThread(counting, token, ['one', 'two', 'three'], failure.postedParts), {})
@@ -78,6 +79,8 @@ test('publishThread reports the parts posted before a failure, and given them go
     { accessToken: 'access-0', text: 'three', inReplyTo: 'id-2' }
   ])
   assert.deepEqual(roots, [undefined, 'id-1', 'id-1', 'id-1'])
+  // Each call names its part's index, which the platforms' idempotency keys are derived from: the retried part keeps its own.
+  assert.deepEqual(indexes, [0, 1, 1, 2])
 })
 
 test('publishThread keeps the parts posted by earlier calls in a failure before any new part, and the refreshed token with them', async () => {

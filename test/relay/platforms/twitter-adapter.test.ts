@@ -10,6 +10,7 @@ oauth2AdapterSuite({
   limit: X_POST_CHARACTERS,
   scopes: X_SCOPES,
   authorizePath: '/i/oauth2/authorize',
+  lostAnswer: 'unknown',
   build: (simulator, client, options = {}) => twitterAdapter({
     baseUrl: simulator.url,
     authorizationUrl: `${simulator.url}/i/oauth2/authorize`,
