@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Consumer, type MessagesStream } from '@platformatic/kafka'
 import { errorCodes, SmsgwError } from '../../errors.ts'
+import { keepInGroup } from './group-rejoin.ts'
 import { clientOptions, GROUP_MEMBERSHIP, type KafkaConnection } from './client-options.ts'
 
 export interface CompactedTopicReaderOptions {
@@ -42,6 +43,7 @@ export class CompactedTopicReader {
       maxWaitTime: FETCH_WAIT_MS,
       ...GROUP_MEMBERSHIP
     })
+    keepInGroup(this.#consumer)
   }
 
   /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { Consumer, type MessagesStream } from '@platformatic/kafka'
 import type { IncomingRequest, RequestSource } from '../../gateway/request-source.ts'
+import { keepInGroup } from './group-rejoin.ts'
 import { clientOptions, GROUP_MEMBERSHIP, type KafkaConnection } from './client-options.ts'
 
 export interface RequestConsumerOptions {
@@ -39,6 +40,7 @@ export class RequestConsumer implements RequestSource {
       highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
       ...GROUP_MEMBERSHIP
     })
+    keepInGroup(this.#consumer)
   }
 
   async start (): Promise<void> {

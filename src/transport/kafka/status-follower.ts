@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { Consumer } from '@platformatic/kafka'
 import { decodeStatusEvent, type StatusEvent } from '../../domain/status-event.ts'
+import { keepInGroup } from './group-rejoin.ts'
 import { clientOptions, type KafkaConnection } from './client-options.ts'
 
 export interface FollowOptions {
@@ -17,6 +18,7 @@ export interface FollowOptions {
  */
 export async function * followStatuses (connection: KafkaConnection, options: FollowOptions): AsyncGenerator<StatusEvent> {
   const consumer = new Consumer({ ...clientOptions(connection, 'listen'), groupId: `smsgw-listen-${randomUUID()}`, autocommit: false, maxWaitTime: 200 })
+  keepInGroup(consumer)
   const stream = await consumer.consume({ topics: [options.topic], mode: options.fromBeginning ? 'earliest' : 'latest' })
   let timer: NodeJS.Timeout | undefined
   const arm = (): void => {
