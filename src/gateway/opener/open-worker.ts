@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Vault } from '../../crypto/vault/vault.ts'
-import { openRequest } from '../stages/open-request.ts'
+import { openRequest, type OpenVerdict } from '../stages/open-request.ts'
 
 export interface OpenWorkerData {
   vaultFile: string
@@ -18,6 +18,11 @@ export interface OpenTask {
   payload: string
 }
 
+export interface OpenedTask {
+  id: number
+  verdict: OpenVerdict
+}
+
 const { vaultFile, vaultPassword, reloadIntervalMs } = workerData as OpenWorkerData
 const vault = await Vault.load(vaultFile, vaultPassword)
 vault.watch({ intervalMs: reloadIntervalMs })
@@ -25,7 +30,21 @@ const port = parentPort
 // Only PayloadOpener starts this file, always as a worker: an impossible state (STYLE: node:assert), not a user's failure.
 assert.ok(port !== null, 'open-worker.ts runs as a worker thread only')
 
-port.on('message', (task: OpenTask) => {
-  port.postMessage({ id: task.id, verdict: openRequest(task.payload, vault.keysFor(task.clientId)) })
+// Tasks come in batches (worker-opener.ts, MAX_OPEN_BATCH). Their verdicts go back together,
+// but never held longer than MAX_VERDICT_HOLD_MS: a batch of RSA opens takes several ms, and
+// the first requests of a batch need not wait for the last.
+const MAX_VERDICT_HOLD_MS = 2
+port.on('message', (tasks: OpenTask[]) => {
+  let opened: OpenedTask[] = []
+  let heldSinceMs = performance.now()
+  for (const task of tasks) {
+    opened.push({ id: task.id, verdict: openRequest(task.payload, vault.keysFor(task.clientId)) })
+    if (performance.now() - heldSinceMs >= MAX_VERDICT_HOLD_MS) {
+      port.postMessage(opened)
+      opened = []
+      heldSinceMs = performance.now()
+    }
+  }
+  if (opened.length > 0) port.postMessage(opened)
 })
 port.postMessage({ ready: true })
