@@ -30,21 +30,10 @@ const port = parentPort
 // Only PayloadOpener starts this file, always as a worker: an impossible state (STYLE: node:assert), not a user's failure.
 assert.ok(port !== null, 'open-worker.ts runs as a worker thread only')
 
-// Tasks come in batches (worker-opener.ts, MAX_OPEN_BATCH). Their verdicts go back together,
-// but never held longer than MAX_VERDICT_HOLD_MS: a batch of RSA opens takes several ms, and
-// the first requests of a batch need not wait for the last.
-const MAX_VERDICT_HOLD_MS = 2
+// Tasks come in batches (worker-opener.ts, MAX_OPEN_BATCH); each verdict goes back as soon as it
+// is made. Verdicts held back to go together cost the legacy requests' latency more than they
+// saved: on a busy machine a worker taken off its core while holding them delays them all.
 port.on('message', (tasks: OpenTask[]) => {
-  let opened: OpenedTask[] = []
-  let heldSinceMs = performance.now()
-  for (const task of tasks) {
-    opened.push({ id: task.id, verdict: openRequest(task.payload, vault.keysFor(task.clientId)) })
-    if (performance.now() - heldSinceMs >= MAX_VERDICT_HOLD_MS) {
-      port.postMessage(opened)
-      opened = []
-      heldSinceMs = performance.now()
-    }
-  }
-  if (opened.length > 0) port.postMessage(opened)
+  for (const task of tasks) port.postMessage({ id: task.id, verdict: openRequest(task.payload, vault.keysFor(task.clientId)) } satisfies OpenedTask)
 })
 port.postMessage({ ready: true })
