@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { spawn } from 'node:child_process'
-import { mkdtemp, readFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,7 +36,7 @@ const PRODUCE_BATCH = 200
  * delay) in this process, final statuses read from sms-status. Throughput is measured on a
  * backlog produced as fast as possible; latency on a paced run at `pacedFraction` of it.
  */
-export async function runKafkaBench (brokers: string, format: PayloadFormat, route: BenchRoute, requests: number, pacedFraction: number): Promise<{ burst: EndToEndResult, paced: EndToEndResult, gatewayPeakRssMiB: number, gatewayCpuMsPerRequest: number }> {
+export async function runKafkaBench (brokers: string, format: PayloadFormat, route: BenchRoute, requests: number, pacedFraction: number): Promise<{ burst: EndToEndResult, paced: EndToEndResult, gatewayPeakRssMiB: number, gatewayCpuMsPerRequest: number, gatewayBurstCpuMsPerRequest: GatewayCpu }> {
   // The SMPP route: an SMSC simulator in this process answers at once and sends each receipt
   // at once, so the final status is DELIVERED from a real receipt over real SMPP.
   const simulator = route === 'smpp' ? await SmscSimulator.start({ port: 0, retainSubmitted: 0, receiptDelayMs: 0 }) : undefined
@@ -81,6 +81,8 @@ export async function runKafkaBench (brokers: string, format: PayloadFormat, rou
     await produce(200)
     await waitForFinals(200)
 
+    // CPU is counted from here: the process's start (type stripping, workers, the vault) and the warm-up are not per-request costs.
+    const cpuBefore = await gateway.cpuSeconds()
     latencies.length = 0
     const burstStart = performance.now()
     const base = finals
@@ -88,6 +90,7 @@ export async function runKafkaBench (brokers: string, format: PayloadFormat, rou
     await waitForFinals(base + requests)
     const burstSeconds = (performance.now() - burstStart) / 1000
     const burst = summary(`burst of ${requests}, ${format}, ${route}`, requests, requests / burstSeconds, latencies)
+    const cpuAfterBurst = await gateway.cpuSeconds()
 
     latencies.length = 0
     const rate = burst.perSecond * pacedFraction
@@ -104,7 +107,14 @@ export async function runKafkaBench (brokers: string, format: PayloadFormat, rou
     }
     await waitForFinals(pacedBase + pacedRequests)
     const paced = summary(`paced at ${Math.round(rate)}/s, ${format}, ${route}`, pacedRequests, pacedRequests / ((performance.now() - pacedStart) / 1000), latencies)
-    return { burst, paced, gatewayPeakRssMiB: await gateway.peakRssMiB(), gatewayCpuMsPerRequest: (await gateway.cpuSeconds()) * 1000 / (requests + pacedRequests + 200) }
+    const cpuAfterPaced = await gateway.cpuSeconds()
+    return {
+      burst,
+      paced,
+      gatewayPeakRssMiB: await gateway.peakRssMiB(),
+      gatewayCpuMsPerRequest: (cpuAfterPaced.total - cpuBefore.total) * 1000 / (requests + pacedRequests),
+      gatewayBurstCpuMsPerRequest: perRequestMs(cpuBefore, cpuAfterBurst, requests)
+    }
   } finally {
     await producer.close()
     await gateway.stop()
@@ -149,12 +159,15 @@ async function benchConfig (brokers: string, format: PayloadFormat, smscPort: nu
 interface GatewayProcess {
   stop: () => Promise<void>
   peakRssMiB: () => Promise<number>
-  /** CPU time the gateway process has used so far, all its threads, in seconds. */
-  cpuSeconds: () => Promise<number>
+  /** CPU time the gateway process has used so far, in seconds. */
+  cpuSeconds: () => Promise<GatewayCpu>
 }
 
+// With SMSGW_BENCH_CPU_PROF=<dir>, the gateway writes a CPU profile of each thread there when it stops.
 async function startGatewayProcess (env: Record<string, string>): Promise<GatewayProcess> {
-  const child = spawn(fileURLToPath(new URL('../bin/smsgw', import.meta.url)), ['gateway'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] })
+  const profile = process.env.SMSGW_BENCH_CPU_PROF
+  const profiling = profile === undefined ? {} : { NODE_OPTIONS: `--cpu-prof --cpu-prof-dir=${profile}` }
+  const child = spawn(fileURLToPath(new URL('../bin/smsgw', import.meta.url)), ['gateway'], { env: { ...process.env, ...env, ...profiling }, stdio: ['ignore', 'pipe', 'inherit'] })
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()))
   // The gateway is ready once it has joined the group; it logs nothing at warn level, so wait
   // for its consumer group to show up instead of a log line.
@@ -175,10 +188,32 @@ async function startGatewayProcess (env: Record<string, string>): Promise<Gatewa
   }
 }
 
-async function processCpuSeconds (pid: number): Promise<number> {
-  const fields = (await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => ') ')).split(') ')[1]?.split(' ') ?? []
-  // utime and stime, in clock ticks (100 a second on Linux).
-  return (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100
+/** CPU time of the gateway process: all its threads, its main thread (the event loop: Kafka, the pipeline), its opening workers; the rest is V8's helper threads (GC, compiler). */
+export interface GatewayCpu {
+  total: number
+  mainThread: number
+  openingWorkers: number
+}
+
+async function processCpuSeconds (pid: number): Promise<GatewayCpu> {
+  const cpu = { total: 0, mainThread: 0, openingWorkers: 0 }
+  const threads = await readdir(`/proc/${pid}/task`).catch(() => [])
+  for (const thread of threads) {
+    const [stat, name] = await Promise.all([readFile(`/proc/${pid}/task/${thread}/stat`, 'utf8').catch(() => ') '), readFile(`/proc/${pid}/task/${thread}/comm`, 'utf8').catch(() => '')])
+    const fields = stat.split(') ')[1]?.split(' ') ?? []
+    // utime and stime, in clock ticks (100 a second on Linux).
+    const seconds = (Number(fields[11] ?? 0) + Number(fields[12] ?? 0)) / 100
+    cpu.total += seconds
+    if (thread === String(pid)) cpu.mainThread += seconds
+    // Node names each worker_threads thread so.
+    else if (name.trim() === 'WorkerThread') cpu.openingWorkers += seconds
+  }
+  return cpu
+}
+
+function perRequestMs (before: GatewayCpu, after: GatewayCpu, requests: number): GatewayCpu {
+  const ms = (key: keyof GatewayCpu): number => (after[key] - before[key]) * 1000 / requests
+  return { total: ms('total'), mainThread: ms('mainThread'), openingWorkers: ms('openingWorkers') }
 }
 
 async function waitForGroup (brokers: string, groupId: string): Promise<void> {

@@ -1,25 +1,12 @@
 import type { GatewayConfig } from '../config/index.ts'
 import { DEFAULT_DATA_DIR } from '../config/data-dir.ts'
+import { relayRuns } from '../config/relay-runs.ts'
 import type { RunningGateway } from './outbound-gateway.ts'
-import { ApiKeyFile } from '../http/api-keys/index.ts'
-import { DashboardState } from '../http/dashboard/dashboard-state.ts'
-import { GatewayMetrics } from '../http/observability/gateway-metrics.ts'
-import { metricsStatusSink } from '../http/observability/metric-sources.ts'
 import type { Logger } from '../log/logger.ts'
-import { CoalescingProducer } from '../transport/kafka/coalescing-producer.ts'
-import { kafkaIngress } from '../transport/kafka/kafka-ingress.ts'
+import type { KafkaHttpOptions } from './kafka-http-side.ts'
 import { startKafkaGateway } from './kafka-gateway.ts'
-import { startKafkaRelay, type KafkaRelay } from './kafka-relay.ts'
-import { DestinationPolicy } from '../http/webhooks/destination-policy.ts'
-import { buildHttpFront } from './http-front.ts'
-import { listenHttp } from './listen-http.ts'
 
-export interface KafkaHttpOptions {
-  host: string
-  port: number
-  /** The API key file (the CLI finds it: --api-keys, else apiKeyFilePath). */
-  apiKeysFile: string
-}
+export type { KafkaHttpOptions } from './kafka-http-side.ts'
 
 export interface KafkaApp {
   readonly running: RunningGateway
@@ -42,7 +29,10 @@ export interface KafkaApp {
  * relay parts when they start.
  */
 export async function startKafkaApp (config: GatewayConfig, vaultPassword: string, log: Logger, http?: KafkaHttpOptions, dataDir: string = DEFAULT_DATA_DIR): Promise<KafkaApp> {
-  const front = http === undefined ? undefined : httpFrontParts(config)
+  // The HTTP side and the relay are loaded only when they run: their modules (Fastify, Swagger,
+  // prom-client; gRPC and the platforms' clients) were a third of what a gateway without them
+  // loaded, ~20 MiB of its idle memory and ~40 MiB of its peak under load (docs/performance.md).
+  const front = http === undefined ? undefined : (await import('./kafka-http-side.ts')).kafkaHttpSide(config, log, http)
   // What is running, stopped last first by close (a signal and the end of the run may both ask).
   const started: Array<() => Promise<void>> = []
   let closing: Promise<void> | undefined
@@ -51,56 +41,15 @@ export async function startKafkaApp (config: GatewayConfig, vaultPassword: strin
     await closing
   }
   try {
-    const relay = await startKafkaRelay(config, vaultPassword, dataDir, log)
+    const relay = relayRuns(config) ? await (await import('./kafka-relay.ts')).startKafkaRelay(config, vaultPassword, dataDir, log) : undefined
     if (relay !== undefined) started.push(relay.close)
-    const running = await startKafkaGateway(config, vaultPassword, log, front === undefined ? {} : { sinks: [metricsStatusSink(front.metrics), front.dashboard] }, relay?.mo)
+    const running = await startKafkaGateway(config, vaultPassword, log, front === undefined ? {} : { sinks: front.sinks }, relay?.mo)
     started.push(async () => { await running.shutdown() })
-    const url = http === undefined || front === undefined ? undefined : await startHttp(config, log, http, { ...front, running, relay: relay?.httpFront ?? {} }, started)
+    const url = front === undefined ? undefined : await front.listen(running, relay?.httpFront ?? {}, started)
     return { running, url, relayGrpcPort: relay?.port, relayPublisherGrpcPort: relay?.publisherPort, close }
   } catch (error) {
     // Nothing may keep the process alive after a failed start: it exits with the error.
     await close()
     throw error
   }
-}
-
-interface HttpFrontParts {
-  readonly metrics: GatewayMetrics
-  readonly dashboard: DashboardState
-  readonly webhookDestinations: DestinationPolicy
-}
-
-/** What the HTTP side shares with the gateway; made before anything starts, so a bad allow-list entry stops the start with nothing to clean up. */
-function httpFrontParts (config: GatewayConfig): HttpFrontParts {
-  const webhookDestinations = DestinationPolicy.allowing(config.webhooks.allowedDestinations)
-  const metrics = new GatewayMetrics({ clients: config.clients.allowed })
-  return { metrics, dashboard: new DashboardState({ requestsTotal: () => metrics.requestsTotal }), webhookDestinations }
-}
-
-/** The HTTP side: the API produces what it accepts to send-sms. Resolves with its URL. */
-async function startHttp (config: GatewayConfig, log: Logger, http: KafkaHttpOptions, parts: HttpFrontParts & { readonly running: RunningGateway, readonly relay: KafkaRelay['httpFront'] }, started: Array<() => Promise<void>>): Promise<string> {
-  const producer = new CoalescingProducer({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-api` })
-  started.push(async () => { await producer.close() })
-  const apiKeys = await ApiKeyFile.open(http.apiKeysFile)
-  // Unlike `smsgw run`, this makes no operator key of its own: it says how to make one instead.
-  if ((await apiKeys.listOperatorKeys()).length === 0) {
-    log.warn({ apiKeysFile: apiKeys.file }, `no operator key, so the dashboard answers nobody: make one with smsgw api-key operator create --file ${apiKeys.file}`)
-  }
-  const app = await buildHttpFront({
-    ingress: kafkaIngress(producer, config.kafka.topics.sendSms),
-    statuses: parts.running.recent,
-    apiKeys,
-    running: parts.running,
-    metrics: parts.metrics,
-    dashboard: parts.dashboard,
-    rateLimit: { requestsPerSecond: config.http.rateLimitPerSecond, burst: config.http.rateLimitBurst },
-    webhookDestinations: parts.webhookDestinations,
-    protectMetrics: config.http.protectMetrics,
-    // The gateway would not be running without the broker; a broker lost since shows in the logs.
-    transportReady: () => true,
-    ...parts.relay,
-    log
-  })
-  started.push(async () => { await app.close() })
-  return await listenHttp(app, { host: http.host, port: http.port, hostOption: '--http-host', portOption: '--http-port' })
 }

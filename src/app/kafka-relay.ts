@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises'
 import type { GatewayConfig } from '../config/index.ts'
 import { storeLocationOf } from '../config/data-dir.ts'
+import { relayRuns } from '../config/relay-runs.ts'
 import type { Logger } from '../log/logger.ts'
 import { reliabilityTestsOf } from '../relay/gateway-clients/reliability.ts'
 import { startConfiguredRelayVault } from '../relay/grpc/relay-vault-server.ts'
@@ -42,8 +43,7 @@ export interface KafkaRelay {
  */
 export async function startKafkaRelay (config: GatewayConfig, vaultPassword: string, dataDir: string, log: Logger): Promise<KafkaRelay | undefined> {
   const { relay } = config
-  // The ingress needs the publisher (config-rules.ts), so these two ports say whether a relay runs.
-  if (relay.grpcPort === undefined && relay.publisherGrpcPort === undefined) return undefined
+  if (!relayRuns(config)) return undefined
   const location = storeLocationOf(config.store.url, dataDir)
   // An operator's data folder may not exist yet (`smsgw run` makes its own the same way).
   if (config.store.url === undefined) await mkdir(dataDir, { recursive: true, mode: 0o700 })

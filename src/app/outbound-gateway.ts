@@ -17,7 +17,6 @@ import type { RequestSource } from '../gateway/request-source.ts'
 import { defaultRoutes, LOOPBACK_BACKEND, type RouteRule } from '../gateway/stages/route.ts'
 import { ClientLog } from '../gateway/status/client-log.ts'
 import { reportDurably } from '../gateway/status/durable-report.ts'
-import { RecentStatuses } from '../gateway/status/recent-statuses.ts'
 import { StatusFanOut, type StatusSink } from '../gateway/status/status-sink.ts'
 import type { Logger } from '../log/logger.ts'
 import type { InboundSms } from '../smpp/inbound/index.ts'
@@ -56,8 +55,6 @@ export interface GatewayParts {
 export interface RunningGateway {
   readonly gateway: Gateway
   readonly sink: StatusFanOut
-  /** The statuses this instance reported, recent ones kept: for the API and the dashboard. */
-  readonly recent: RecentStatuses
   /** Whether at least one SMSC connection is bound (true when none is configured). */
   readonly smscReady: () => boolean
   /** The SMPP session of each SMSC connection by name (none when no SMSC is configured). */
@@ -83,8 +80,7 @@ export async function startOutboundGateway (config: GatewayConfig, vaultPassword
     : inlineOpener(vault)
   const ledger = new RequestLedger(transport.ledgerLog, { takeoverMs: config.pipeline.claimTakeoverMs })
 
-  const recent = new RecentStatuses()
-  const secondary = [...(config.clientLog.dir === undefined ? [] : [new ClientLog(config.clientLog.dir)]), recent, ...(parts.sinks ?? [])]
+  const secondary = [...(config.clientLog.dir === undefined ? [] : [new ClientLog(config.clientLog.dir)]), ...(parts.sinks ?? [])]
   const sink = new StatusFanOut(transport.statuses, secondary, (error, event) => {
     log.warn({ err: error, clientId: event.clientId, correlId: event.correlId }, 'status not recorded by a secondary sink')
   })
@@ -147,5 +143,5 @@ export async function startOutboundGateway (config: GatewayConfig, vaultPassword
   }
   const smscReady = (): boolean => smpp === undefined || smpp.links.some(link => link.channel.bound)
   const unknownOutcomes = new UnknownOutcomes(transport.ledgerLog, { takeoverMs: config.pipeline.claimTakeoverMs, ...(transport.reported === undefined ? {} : { reported: transport.reported }) })
-  return { gateway, sink, recent, smscReady, smscSessions: smpp?.sessions ?? new Map(), unknownOutcomes, done, shutdown }
+  return { gateway, sink, smscReady, smscSessions: smpp?.sessions ?? new Map(), unknownOutcomes, done, shutdown }
 }

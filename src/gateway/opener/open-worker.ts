@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { parentPort, workerData } from 'node:worker_threads'
 import { Vault } from '../../crypto/vault/vault.ts'
-import { openRequest } from '../stages/open-request.ts'
+import { openRequest, type OpenVerdict } from '../stages/open-request.ts'
 
 export interface OpenWorkerData {
   vaultFile: string
@@ -18,6 +18,11 @@ export interface OpenTask {
   payload: string
 }
 
+export interface OpenedTask {
+  id: number
+  verdict: OpenVerdict
+}
+
 const { vaultFile, vaultPassword, reloadIntervalMs } = workerData as OpenWorkerData
 const vault = await Vault.load(vaultFile, vaultPassword)
 vault.watch({ intervalMs: reloadIntervalMs })
@@ -25,7 +30,10 @@ const port = parentPort
 // Only PayloadOpener starts this file, always as a worker: an impossible state (STYLE: node:assert), not a user's failure.
 assert.ok(port !== null, 'open-worker.ts runs as a worker thread only')
 
-port.on('message', (task: OpenTask) => {
-  port.postMessage({ id: task.id, verdict: openRequest(task.payload, vault.keysFor(task.clientId)) })
+// Tasks come in batches (worker-opener.ts, MAX_OPEN_BATCH); each verdict goes back as soon as it
+// is made. Verdicts held back to go together cost the legacy requests' latency more than they
+// saved: on a busy machine a worker taken off its core while holding them delays them all.
+port.on('message', (tasks: OpenTask[]) => {
+  for (const task of tasks) port.postMessage({ id: task.id, verdict: openRequest(task.payload, vault.keysFor(task.clientId)) } satisfies OpenedTask)
 })
 port.postMessage({ ready: true })

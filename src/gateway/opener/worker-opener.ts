@@ -2,17 +2,25 @@ import { Worker } from 'node:worker_threads'
 import type { OpenVerdict } from '../stages/open-request.ts'
 import { statusVerdict } from '../stages/verdict.ts'
 import { smsStatuses } from '../../domain/status-event.ts'
-import type { OpenTask, OpenWorkerData } from './open-worker.ts'
+import type { OpenedTask, OpenTask, OpenWorkerData } from './open-worker.ts'
 import type { PayloadOpener } from './payload-opener.ts'
 
 // A crashed worker is a server error, not a client's: FAILED (spec §4), and the pipeline goes on.
 export const WORKER_FAILURE_TEXT = 'Failed to open request payload: the opening worker stopped'
 
 const WORKER_YOUNG_GENERATION_MB = 4
+/**
+ * Tasks go to a worker in batches: those asked for in one turn of the event loop, at most this
+ * many. One message per batch instead of one per task cut the CPU of an X25519 open, both
+ * threads, from ~237 to ~200 µs (the opener alone, medians of eight interleaved bursts of 2,000).
+ */
+export const MAX_OPEN_BATCH = 16
 
 interface PoolWorker {
   readonly worker: Worker
   readonly pending: Map<number, (verdict: OpenVerdict) => void>
+  /** Tasks not yet posted to the worker: they go at the end of this turn of the event loop. */
+  outbox: OpenTask[]
 }
 
 /**
@@ -43,8 +51,16 @@ export class WorkerOpener implements PayloadOpener {
     const id = this.#nextId++
     return await new Promise<OpenVerdict>(resolve => {
       target.pending.set(id, resolve)
-      target.worker.postMessage({ id, clientId, payload } satisfies OpenTask)
+      target.outbox.push({ id, clientId, payload })
+      if (target.outbox.length >= MAX_OPEN_BATCH) this.#post(target)
+      else if (target.outbox.length === 1) setImmediate(() => this.#post(target))
     })
+  }
+
+  #post (entry: PoolWorker): void {
+    if (entry.outbox.length === 0) return
+    entry.worker.postMessage(entry.outbox)
+    entry.outbox = []
   }
 
   async close (): Promise<void> {
@@ -55,12 +71,12 @@ export class WorkerOpener implements PayloadOpener {
   async #startWorker (): Promise<PoolWorker> {
     // Opening allocates little and briefly: a small young generation keeps each worker's memory low.
     const worker = new Worker(new URL('./open-worker.ts', import.meta.url), { workerData: this.#data, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } })
-    const entry: PoolWorker = { worker, pending: new Map() }
+    const entry: PoolWorker = { worker, pending: new Map(), outbox: [] }
     await new Promise<void>((resolve, reject) => {
       worker.once('error', reject)
       worker.once('message', () => { worker.off('error', reject); resolve() })
     })
-    worker.on('message', ({ id, verdict }: { id: number, verdict: OpenVerdict }) => {
+    worker.on('message', ({ id, verdict }: OpenedTask) => {
       entry.pending.get(id)?.(verdict)
       entry.pending.delete(id)
     })
@@ -75,6 +91,7 @@ export class WorkerOpener implements PayloadOpener {
     this.#pool = this.#pool.filter(entry => entry !== dead)
     for (const resolve of dead.pending.values()) resolve(statusVerdict(smsStatuses.failed, WORKER_FAILURE_TEXT))
     dead.pending.clear()
+    dead.outbox = []
     if (this.#closing) return
     let fresh: PoolWorker
     try {

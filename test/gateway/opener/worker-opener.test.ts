@@ -8,7 +8,7 @@ import workerThreads from 'node:worker_threads'
 import { readFileSync } from 'node:fs'
 import { Vault } from '../../../src/crypto/vault/vault.ts'
 import { inlineOpener } from '../../../src/gateway/opener/inline-opener.ts'
-import { WORKER_FAILURE_TEXT, WorkerOpener } from '../../../src/gateway/opener/worker-opener.ts'
+import { MAX_OPEN_BATCH, WORKER_FAILURE_TEXT, WorkerOpener } from '../../../src/gateway/opener/worker-opener.ts'
 import type { OpenVerdict } from '../../../src/gateway/stages/open-request.ts'
 import { fixturePath, VECTOR_VAULT_PASSWORD } from '../../harness/fixtures.ts'
 import { eventually } from '../../harness/eventually.ts'
@@ -71,6 +71,24 @@ test('WorkerOpener with two workers opens every shared vector to the verdict inl
   }
 })
 
+test('WorkerOpener posts the tasks asked for in one turn to a worker in batches of at most MAX_OPEN_BATCH, and answers each with its own verdict', async () => {
+  const from = created.length
+  const opener = await startOpener(1)
+  try {
+    const worker = created[from] as TrackedWorker
+    const batches: number[] = []
+    const post = worker.postMessage.bind(worker)
+    worker.postMessage = (tasks: unknown[]) => { batches.push(tasks.length); post(tasks) }
+    const inline = inlineOpener(await Vault.load(VAULT_FILE, VECTOR_VAULT_PASSWORD))
+    const payloads = Array.from({ length: 2 * MAX_OPEN_BATCH + 1 }, (_, index) => (vectors[index % vectors.length] as { payload: string }).payload)
+    const verdicts = await Promise.all(payloads.map(async payload => await opener.open('test', payload)))
+    assert.deepStrictEqual(batches, [MAX_OPEN_BATCH, MAX_OPEN_BATCH, 1])
+    assert.deepStrictEqual(verdicts, await Promise.all(payloads.map(async payload => await inline.open('test', payload))))
+  } finally {
+    await closeAll(opener, from)
+  }
+})
+
 test('WorkerOpener open answers FAILED when it is closed', async () => {
   const from = created.length
   const opener = await startOpener(2)
@@ -92,11 +110,10 @@ test('WorkerOpener answers FAILED for the tasks of a worker that dies, replaces 
   const opener = await startOpener(1)
   try {
     const worker = created[from] as TrackedWorker
-    // Take the task away from the worker, so it is still pending when the worker dies.
-    const post = worker.postMessage.bind(worker)
+    // Take the task away from the worker (it is posted at the end of this turn of the event
+    // loop), so it is still pending when the worker dies.
     worker.postMessage = () => {}
     const pending = opener.open('test', happy)
-    worker.postMessage = post
     await worker.terminate()
     assert.deepStrictEqual(await pending, failed)
     await eventually('a replacement worker opens', async () => (await opener.open('test', happy)).kind === 'continue')
