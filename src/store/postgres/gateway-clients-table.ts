@@ -153,17 +153,26 @@ class TestsTable implements ReliabilityTestStore {
 
   /**
    * A compare-and-set on the tally: the score is written only while the tests still tally as it
-   * was computed from, checked in the same statement; otherwise counted again. A refresh whose
-   * tally a completion made stale loses to that completion's own refresh.
+   * was computed from, checked in the same statement; otherwise counted again. The check alone
+   * is not enough under READ COMMITTED: the statement's tally subquery reads the snapshot of its
+   * start, so an UPDATE that waited for another refresh's row lock still matches the tally both
+   * started from and overwrites the newer score (9 completions at once left 8 counted, seen on
+   * a loaded machine). So a refresh counts again after its write and starts over until the tally
+   * it wrote is still the tally: the last write is always followed by a check that holds.
    */
   async refreshReliability (msisdn: string, score: (tally: TestTally) => number): Promise<void> {
     for (;;) {
       const tally = await this.tally(msisdn)
       const { rowCount } = await this.#pool.query(`UPDATE smsgw_gateway_clients SET reliability_hundredths = $1 WHERE msisdn = $2
         AND (SELECT row(tally.tests, tally.succeeded) FROM (SELECT ${TALLY} FROM smsgw_reliability_tests WHERE msisdn = $2) AS tally) = row($3::bigint, $4::bigint)`, [score(tally), msisdn, tally.tests, tally.succeeded])
-      if (rowCount === 1 || tally.tests === 0) return
+      if (tally.tests === 0) return
+      if (rowCount === 1 && sameTally(await this.tally(msisdn), tally)) return
     }
   }
+}
+
+function sameTally (a: TestTally, b: TestTally): boolean {
+  return a.tests === b.tests && a.succeeded === b.succeeded
 }
 
 function clientOf (row: ClientRow): GatewayClient {
