@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { status } from '@grpc/grpc-js'
 import { startPlatformSimulator, type PlatformSimulator } from '../../../src/platform-sim/index.ts'
@@ -15,14 +14,11 @@ import { twitterAdapter } from '../../../src/relay/platforms/twitter-adapter.ts'
 import { publicationDigest, publicationKeyOf } from '../../../src/relay/publisher/publication-key.ts'
 import { publisherOf } from '../../../src/relay/publisher/publisher.ts'
 import { publisherTexts } from '../../../src/relay/publisher/publisher-texts.ts'
-import { generateX25519KeyPair } from '../../../src/relay/ratchet/index.ts'
-import { storePlatformToken } from '../../../src/relay/vault/platform-tokens.ts'
 import { publicationStates } from '../../../src/store/relay-publications.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
-import { unwrap } from '../relaysms-vectors.ts'
-import { createTestAccount, newRing, PHONE_NUMBER, vaultOver } from '../vault/stored-vault.ts'
-import { appFor } from '../vault/test-app.ts'
+import { PHONE_NUMBER } from '../vault/stored-vault.ts'
 import { textContentV2 } from './publisher-harness.ts'
+import { simulatorClientOf, simulatorLinkedAccount } from './simulator-linked-account.ts'
 
 // The gap of docs/relay.md "Retries", closed where the platform allows: the platform carries out
 // a post and its answer is lost (the simulator's faults `slow-after-post`, answered after the
@@ -38,9 +34,9 @@ const kinds = await storeKinds('publisher-lost-answer')
 
 interface PlatformCase { readonly shortcode: string, readonly limit: number, readonly deduplicates: boolean, build: (simulator: PlatformSimulator) => OAuth2Adapter }
 const platforms: PlatformCase[] = [
-  { shortcode: 'm', limit: MASTODON_POST_CHARACTERS, deduplicates: true, build: simulator => mastodonAdapter({ baseUrl: simulator.url, ...clientOf(simulator, 'mastodon'), redirectUrl: REDIRECT, timeoutMs: 300 }) },
-  { shortcode: 'b', limit: BLUESKY_POST_CHARACTERS, deduplicates: true, build: simulator => blueskyAdapter({ baseUrl: simulator.url, ...clientOf(simulator, 'bluesky'), redirectUrl: REDIRECT, timeoutMs: 300 }) },
-  { shortcode: 't', limit: X_POST_CHARACTERS, deduplicates: false, build: simulator => twitterAdapter({ baseUrl: simulator.url, authorizationUrl: `${simulator.url}/i/oauth2/authorize`, ...clientOf(simulator, 'twitter'), redirectUrl: REDIRECT, timeoutMs: 300 }) }
+  { shortcode: 'm', limit: MASTODON_POST_CHARACTERS, deduplicates: true, build: simulator => mastodonAdapter({ baseUrl: simulator.url, ...simulatorClientOf(simulator, 'mastodon'), redirectUrl: REDIRECT, timeoutMs: 300 }) },
+  { shortcode: 'b', limit: BLUESKY_POST_CHARACTERS, deduplicates: true, build: simulator => blueskyAdapter({ baseUrl: simulator.url, ...simulatorClientOf(simulator, 'bluesky'), redirectUrl: REDIRECT, timeoutMs: 300 }) },
+  { shortcode: 't', limit: X_POST_CHARACTERS, deduplicates: false, build: simulator => twitterAdapter({ baseUrl: simulator.url, authorizationUrl: `${simulator.url}/i/oauth2/authorize`, ...simulatorClientOf(simulator, 'twitter'), redirectUrl: REDIRECT, timeoutMs: 300 }) }
 ]
 
 /** The lost answers: of a single post, or of a thread's second part (`after: 1`). */
@@ -50,35 +46,13 @@ const faults = [
   { kind: 'drop-after-post', after: 1, delayMs: 0 }
 ]
 
-function clientOf (simulator: PlatformSimulator, platform: string): { clientId: string, clientSecret: string } {
-  const client = simulator.clients.find(candidate => candidate.platform === platform) ?? assert.fail(`no ${platform} client`)
-  return { clientId: client.clientId, clientSecret: client.clientSecret }
-}
-
 for (const kind of kinds) {
   describe(`${kind.name} store`, () => {
     test('a post whose answer is lost after the platform made it: exactly one post where the platform deduplicates, else the documented unknown outcome', async () => {
       const store = await kind.open(await kind.newLocation())
       const simulator = await startPlatformSimulator({ port: 0, autoApprove: true })
       try {
-        const identifierKey = randomBytes(32)
-        const vault = vaultOver(store, newRing(), identifierKey)
-        const appKeys = generateX25519KeyPair()
-        const account = await createTestAccount(vault, appKeys.publicKey)
-        const app = appFor(account.serverPublishKeyPair, appKeys)
-        const adapters = new Map<string, OAuth2Adapter>()
-        const identifiers = new Map<string, string>()
-        for (const { shortcode, build } of platforms) {
-          const platform = platformByShortcode(shortcode) ?? assert.fail(shortcode)
-          const adapter = build(simulator)
-          const verifier = randomBytes(32).toString('base64url')
-          const redirect = await fetch(adapter.authorizationUrl({ state: 's', codeVerifier: verifier }).url, { redirect: 'manual' })
-          const code = new URL(redirect.headers.get('location') ?? assert.fail('no redirect')).searchParams.get('code') ?? assert.fail('no code')
-          const linked = await adapter.exchangeCode({ code, codeVerifier: verifier })
-          unwrap(await storePlatformToken(vault, account.entityId, platform, linked.accountIdentifier, JSON.stringify(linked.token)))
-          adapters.set(platform.name, adapter)
-          identifiers.set(shortcode, linked.accountIdentifier)
-        }
+        const { identifierKey, vault, account, app, adapters, identifiers } = await simulatorLinkedAccount(store, simulator, platforms)
         const notices: string[] = []
         const publicationKey = publicationKeyOf(identifierKey)
         const publisher = publisherOf({

@@ -1,5 +1,4 @@
 import assert from 'node:assert/strict'
-import { randomBytes } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { startPlatformSimulator, type PlatformSimulator } from '../../../src/platform-sim/index.ts'
 import { encodePlatformPayload } from '../../../src/relay/payload/index.ts'
@@ -12,13 +11,10 @@ import { BLUESKY_POST_CHARACTERS, MASTODON_POST_CHARACTERS, X_POST_CHARACTERS } 
 import { twitterAdapter } from '../../../src/relay/platforms/twitter-adapter.ts'
 import { publicationKeyOf } from '../../../src/relay/publisher/publication-key.ts'
 import { publisherOf } from '../../../src/relay/publisher/publisher.ts'
-import { generateX25519KeyPair } from '../../../src/relay/ratchet/index.ts'
-import { storePlatformToken } from '../../../src/relay/vault/platform-tokens.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
-import { unwrap } from '../relaysms-vectors.ts'
-import { createTestAccount, newRing, PHONE_NUMBER, vaultOver } from '../vault/stored-vault.ts'
-import { appFor } from '../vault/test-app.ts'
+import { PHONE_NUMBER } from '../vault/stored-vault.ts'
 import { textContentV2 } from './publisher-harness.ts'
+import { simulatorClientOf, simulatorLinkedAccount } from './simulator-linked-account.ts'
 
 // A thread is never posted twice (docs/relay.md, "Publisher", "Retries"): the platform fails a
 // thread's second part with a server error once (the simulator's fault `after: 1, count: 1`); the
@@ -30,15 +26,10 @@ const REDIRECT = 'https://relay.smswithoutborders.com/android'
 const kinds = await storeKinds('publisher-thread-retry')
 
 const adapters: Array<{ shortcode: string, limit: number, build: (simulator: PlatformSimulator) => OAuth2Adapter }> = [
-  { shortcode: 't', limit: X_POST_CHARACTERS, build: simulator => twitterAdapter({ baseUrl: simulator.url, authorizationUrl: `${simulator.url}/i/oauth2/authorize`, ...clientOf(simulator, 'twitter'), redirectUrl: REDIRECT }) },
-  { shortcode: 'm', limit: MASTODON_POST_CHARACTERS, build: simulator => mastodonAdapter({ baseUrl: simulator.url, ...clientOf(simulator, 'mastodon'), redirectUrl: REDIRECT }) },
-  { shortcode: 'b', limit: BLUESKY_POST_CHARACTERS, build: simulator => blueskyAdapter({ baseUrl: simulator.url, ...clientOf(simulator, 'bluesky'), redirectUrl: REDIRECT }) }
+  { shortcode: 't', limit: X_POST_CHARACTERS, build: simulator => twitterAdapter({ baseUrl: simulator.url, authorizationUrl: `${simulator.url}/i/oauth2/authorize`, ...simulatorClientOf(simulator, 'twitter'), redirectUrl: REDIRECT }) },
+  { shortcode: 'm', limit: MASTODON_POST_CHARACTERS, build: simulator => mastodonAdapter({ baseUrl: simulator.url, ...simulatorClientOf(simulator, 'mastodon'), redirectUrl: REDIRECT }) },
+  { shortcode: 'b', limit: BLUESKY_POST_CHARACTERS, build: simulator => blueskyAdapter({ baseUrl: simulator.url, ...simulatorClientOf(simulator, 'bluesky'), redirectUrl: REDIRECT }) }
 ]
-
-function clientOf (simulator: PlatformSimulator, platform: string): { clientId: string, clientSecret: string } {
-  const client = simulator.clients.find(candidate => candidate.platform === platform) ?? assert.fail(`no ${platform} client`)
-  return { clientId: client.clientId, clientSecret: client.clientSecret }
-}
 
 for (const kind of kinds) {
   describe(`${kind.name} store`, () => {
@@ -46,24 +37,7 @@ for (const kind of kinds) {
       const store = await kind.open(await kind.newLocation())
       const simulator = await startPlatformSimulator({ port: 0, autoApprove: true })
       try {
-        const identifierKey = randomBytes(32)
-        const vault = vaultOver(store, newRing(), identifierKey)
-        const appKeys = generateX25519KeyPair()
-        const account = await createTestAccount(vault, appKeys.publicKey)
-        const app = appFor(account.serverPublishKeyPair, appKeys)
-        const built = new Map<string, OAuth2Adapter>()
-        const identifiers = new Map<string, string>()
-        for (const { shortcode, build } of adapters) {
-          const platform = platformByShortcode(shortcode) ?? assert.fail(shortcode)
-          const adapter = build(simulator)
-          const verifier = randomBytes(32).toString('base64url')
-          const redirect = await fetch(adapter.authorizationUrl({ state: 's', codeVerifier: verifier }).url, { redirect: 'manual' })
-          const code = new URL(redirect.headers.get('location') ?? assert.fail('no redirect')).searchParams.get('code') ?? assert.fail('no code')
-          const linked = await adapter.exchangeCode({ code, codeVerifier: verifier })
-          unwrap(await storePlatformToken(vault, account.entityId, platform, linked.accountIdentifier, JSON.stringify(linked.token)))
-          built.set(platform.name, adapter)
-          identifiers.set(shortcode, linked.accountIdentifier)
-        }
+        const { identifierKey, vault, account, app, adapters: built, identifiers } = await simulatorLinkedAccount(store, simulator, adapters)
         const publisher = publisherOf({
           entityInternal: entityInternalOf({ vault }),
           adapters: built,
