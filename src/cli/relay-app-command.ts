@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { existsSync } from 'node:fs'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { completeLogin, keyFieldsOf, newAppKeys, withStateLock, writeAppState, type RelayClient } from '../relay/client/index.ts'
+import type { RelayClient } from '../relay/client/relay-grpc-client.ts'
+import { withStateLock, writeAppState } from '../relay/client/state-file.ts'
 import { normalizePhoneNumber } from '../relay/vault/input-checks.ts'
 import { warn, type ProgramIo } from './program-io.ts'
 import { addComposeCommands } from './relay-app-compose.ts'
@@ -50,6 +51,8 @@ async function enter (step: 'signup' | 'login', options: AccountOptions, io: Pro
   const password = await secretOf(options.passwordFile, 'Account password: ', '--password-file', io)
   const statePassword = await statePasswordOf(options, io)
   if (existsSync(options.state)) warn(io, `${options.state} exists: it is replaced once the ${step} completes (one device per account)`)
+  // Loaded here, not at the top: the app's keys and login load only for the command that uses them.
+  const { completeLogin, keyFieldsOf, newAppKeys } = await import('../relay/client/app-session.ts')
   const keys = newAppKeys()
   const rpc = step === 'signup' ? 'CreateEntity' : 'AuthenticateEntity'
   const request = {

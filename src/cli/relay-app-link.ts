@@ -1,6 +1,7 @@
 import type { Command } from 'commander'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { authorizationCodeOf, consentAtSimulator, type AppState, type Endpoints } from '../relay/client/index.ts'
+import type { AppState, Endpoints } from '../relay/client/app-state.ts'
+import { authorizationCodeOf, consentAtSimulator } from '../relay/client/simulator-consent.ts'
 import { platforms, type Platform } from '../relay/payload/index.ts'
 import { warn, type ProgramIo } from './program-io.ts'
 import { endpointsOf, printJson, withEndpoints, withRelayClient, withState, withStateFile, type EndpointOptions, type OpenedState, type StateOptions } from './relay-app-state.ts'

@@ -1,7 +1,9 @@
 import type { Command } from 'commander'
 import { readFile } from 'node:fs/promises'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { openRelayClient, readAppState, withStateLock, writeAppState, type AppState, type Endpoints, type RelayClient } from '../relay/client/index.ts'
+import type { AppState, Endpoints } from '../relay/client/app-state.ts'
+import type { RelayClient } from '../relay/client/relay-grpc-client.ts'
+import { readAppState, withStateLock, writeAppState } from '../relay/client/state-file.ts'
 import type { ProgramIo } from './program-io.ts'
 
 // What every `smsgw relay app` command shares: the state file and its password, the vault and
@@ -71,6 +73,9 @@ export async function withRelayClient<T> (service: 'Entity' | 'Publisher', endpo
   const address = service === 'Entity' ? endpoints.vault : endpoints.publisher
   const option = service === 'Entity' ? '--vault' : '--publisher'
   if (address === undefined) throw new SmsgwError(errorCodes.usage, `no ${service === 'Entity' ? 'vault' : 'publisher'} address: give ${option} HOST:PORT (it is kept in the state file)`)
+  // Loaded here, not at the top: gRPC and the protobuf loader (about 10 MiB of RSS) only for the
+  // commands that call the relay, not in every smsgw process.
+  const { openRelayClient } = await import('../relay/client/relay-grpc-client.ts')
   const client = await openRelayClient(service, { address, tls: endpoints.tls, caFile: endpoints.caFile })
   try {
     return await work(client)

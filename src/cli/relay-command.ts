@@ -5,7 +5,6 @@ import { join, resolve } from 'node:path'
 import { loadConfig } from '../config/index.ts'
 import { writeFileAtomic } from '../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { identifierKeyOfConfig } from '../relay/grpc/entity-context-from-config.ts'
 import { listAccounts, removeAccountOf } from '../relay/vault/account-admin.ts'
 import { newRelayKeyTexts, relayKeyFileNames, rotatedKeyRingText, type RelayKeyFile } from '../relay/vault/key-files.ts'
 import { resealAccounts } from '../relay/vault/reseal.ts'
@@ -107,6 +106,9 @@ function addAccountCommands (command: Command, io: ProgramIo): void {
     .description('delete the account of a phone number or e-mail address, found by its digest under the identifier key; prints its entity id')
     .argument('<identifier>', 'the phone number (E.164; spaces are removed) or e-mail address; - reads it from standard input, keeping it out of the shell history and the process list')
     .action(async (identifier: string, options: StoreOptions) => {
+      // Loaded here, not at the top: it brings the relay's OTP senders and entity context (about
+      // 19 MiB of RSS) into every smsgw process, the gateway's too.
+      const { identifierKeyOfConfig } = await import('../relay/grpc/entity-context-from-config.ts')
       const config = await loadConfig({ file: options.config, env: io.env })
       const identifierKey = identifierKeyOfConfig(config.relay)
       if (!identifierKey.ok) throw identifierKey.error
