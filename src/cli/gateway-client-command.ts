@@ -1,9 +1,6 @@
 import type { Command } from 'commander'
 import { loadConfig } from '../config/index.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { forwarderKeyDigest, newForwarderKey } from '../relay/gateway-clients/forwarder-key.ts'
-import { checkMsisdn, newGatewayClientOf } from '../relay/gateway-clients/registration.ts'
-import { reliabilityText } from '../relay/gateway-clients/registry-json.ts'
 import type { ProgramIo } from './program-io.ts'
 import { storeCommand, withStore, type StoreOptions } from './store-command.ts'
 
@@ -12,6 +9,8 @@ interface AddOptions extends StoreOptions { country?: string, operator: string, 
 /**
  * `smsgw relay gateway-client add|list|remove|set-key`: the phones that forward RelaySMS payloads
  * (docs/relay.md, "Gateway clients"). Each prints JSON lines; `set-key` prints the new key once.
+ * Each action loads the relay modules it uses: the registration checks' phone number metadata
+ * alone is about 6 MiB of RSS that every smsgw process, the gateway too, would carry.
  */
 export function addGatewayClientCommands (relay: Command, io: ProgramIo): void {
   const command = relay.command('gateway-client').description('the gateway clients: phones that forward RelaySMS payloads, listed to the app at GET /v3/clients')
@@ -24,6 +23,7 @@ export function addGatewayClientCommands (relay: Command, io: ProgramIo): void {
     .option('--country <name>', 'the country\'s name (default: the English name of the number\'s region)')
     .option('--protocols <list>', 'what the phone forwards by, comma-separated', 'https')
     .action(async (msisdn: string, options: AddOptions) => {
+      const { newGatewayClientOf } = await import('../relay/gateway-clients/registration.ts')
       const config = await loadConfig({ file: options.config, env: io.env })
       const client = newGatewayClientOf({ msisdn, country: options.country, operator: options.operator, operatorCode: options.operatorCode, protocols: options.protocols }, Date.now())
       if (!client.ok) throw client.error
@@ -35,6 +35,7 @@ export function addGatewayClientCommands (relay: Command, io: ProgramIo): void {
   storeCommand(command.command('list'), 'store.url', io)
     .description('print each gateway client as a JSON line, with its reliability and whether it has a forwarding key')
     .action(async (options: StoreOptions) => {
+      const { reliabilityText } = await import('../relay/gateway-clients/registry-json.ts')
       const config = await loadConfig({ file: options.config, env: io.env })
       await withStore(options, config.store.url, async store => {
         const { clients } = await store.gatewayClients.clients.list({}, { offset: 0, limit: Number.MAX_SAFE_INTEGER })
@@ -67,6 +68,8 @@ export function addGatewayClientCommands (relay: Command, io: ProgramIo): void {
     .description('give a gateway client a new forwarding key, replacing its last one; prints the key, which is stored only as a digest')
     .argument('<msisdn>', 'the phone\'s number, as registered')
     .action(async (msisdn: string, options: StoreOptions) => {
+      const { checkMsisdn } = await import('../relay/gateway-clients/registration.ts')
+      const { forwarderKeyDigest, newForwarderKey } = await import('../relay/gateway-clients/forwarder-key.ts')
       const config = await loadConfig({ file: options.config, env: io.env })
       const checked = checkMsisdn(msisdn)
       if (!checked.ok) throw checked.error

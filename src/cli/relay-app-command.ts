@@ -1,8 +1,7 @@
 import type { Command } from 'commander'
 import { existsSync } from 'node:fs'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { completeLogin, keyFieldsOf, newAppKeys, withStateLock, writeAppState, type RelayClient } from '../relay/client/index.ts'
-import { normalizePhoneNumber } from '../relay/vault/input-checks.ts'
+import type { RelayClient } from '../relay/client/relay-grpc-client.ts'
 import { warn, type ProgramIo } from './program-io.ts'
 import { addComposeCommands } from './relay-app-compose.ts'
 import { addLinkCommands } from './relay-app-link.ts'
@@ -41,6 +40,10 @@ export function addRelayAppCommand (relay: Command, io: ProgramIo): void {
 }
 
 async function enter (step: 'signup' | 'login', options: AccountOptions, io: ProgramIo): Promise<void> {
+  // Loaded here, not at the top, as every relay module of the CLI (relay-app-state.ts).
+  const { completeLogin, keyFieldsOf, newAppKeys } = await import('../relay/client/app-session.ts')
+  const { withStateLock, writeAppState } = await import('../relay/client/state-file.ts')
+  const { normalizePhoneNumber } = await import('../relay/vault/input-checks.ts')
   // Usage first: nothing is asked or sent for a command line that cannot work.
   if ((options.phone === undefined) === (options.email === undefined)) throw new SmsgwError(errorCodes.usage, 'give the account\'s --phone or its --email (one of them)')
   if (step === 'signup' && options.phone !== undefined && options.countryCode === undefined) throw new SmsgwError(errorCodes.usage, 'signup with --phone needs --country-code (ISO 3166-1 alpha-2, e.g. CM)')

@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { composeSms, contentFor, injectMoIntoSimulator, publishViaGateway, type AppState } from '../relay/client/index.ts'
-import { platforms, type Platform } from '../relay/payload/index.ts'
+import type { AppState } from '../relay/client/app-state.ts'
+import { platforms, type Platform } from '../relay/payload/platforms.ts'
 import type { ProgramIo } from './program-io.ts'
 import { printJson, secretOf, withState, withStateFile, type StateOptions } from './relay-app-state.ts'
 
@@ -53,6 +53,7 @@ export function addComposeCommands (app: Command, io: ProgramIo): void {
       let from = options.from
       const text = await composeAndSave(platform, options, io, state => { from ??= state.session.identifier.startsWith('+') ? state.session.identifier : undefined })
       if (from === undefined) throw new SmsgwError(errorCodes.usage, 'the account is an e-mail address: give --from MSISDN, the number the SMS comes from')
+      const { injectMoIntoSimulator, publishViaGateway } = await import('../relay/client/gateway-delivery.ts')
       const nowMs = Date.now()
       const delivered = options.via === 'http'
         ? await publishViaGateway(options.gateway as string, { from, text, sentAtMs: nowMs, receivedAtMs: nowMs }, forwarderKey)
@@ -79,6 +80,8 @@ function withContent (command: Command): Command {
  */
 async function composeAndSave (platform: Platform, options: ComposeOptions, io: ProgramIo, inspect?: (state: AppState) => void): Promise<string> {
   if (platform.serviceType !== 'test' && options.body === undefined) throw new SmsgwError(errorCodes.usage, `${platform.name} needs --body TEXT`)
+  // Loaded here, not at the top, as every relay module of the CLI (relay-app-state.ts): it brings the ratchet.
+  const { composeSms, contentFor } = await import('../relay/client/compose.ts')
   return await withStateFile(options, io, async opened => {
     inspect?.(opened.state)
     const content = contentFor(platform, { from: accountOf(platform, options.account, opened.state), to: options.to, cc: options.cc, bcc: options.bcc, subject: options.subject, body: options.body })

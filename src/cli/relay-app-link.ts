@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { authorizationCodeOf, consentAtSimulator, type AppState, type Endpoints } from '../relay/client/index.ts'
-import { platforms, type Platform } from '../relay/payload/index.ts'
+import type { AppState, Endpoints } from '../relay/client/app-state.ts'
+import { platforms, type Platform } from '../relay/payload/platforms.ts'
 import { warn, type ProgramIo } from './program-io.ts'
 import { endpointsOf, printJson, withEndpoints, withRelayClient, withState, withStateFile, type EndpointOptions, type OpenedState, type StateOptions } from './relay-app-state.ts'
 
@@ -42,6 +42,8 @@ async function link (name: string, options: LinkOptions, io: ProgramIo): Promise
 }
 
 async function linkWith (opened: OpenedState, platform: Platform, options: LinkOptions, io: ProgramIo): Promise<void> {
+  // Loaded here, not at the top, as every relay module of the CLI (relay-app-state.ts).
+  const { authorizationCodeOf, consentAtSimulator } = await import('../relay/client/simulator-consent.ts')
   const endpoints = endpointsOf(opened.state.endpoints, options)
   const requestIdentifier = opened.state.session.serverPublishPublicKey.toString('base64')
   let pending = opened.state.pendingLinks[platform.name]

@@ -1,7 +1,8 @@
 import type { Command } from 'commander'
 import { readFile } from 'node:fs/promises'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { openRelayClient, readAppState, withStateLock, writeAppState, type AppState, type Endpoints, type RelayClient } from '../relay/client/index.ts'
+import type { AppState, Endpoints } from '../relay/client/app-state.ts'
+import type { RelayClient } from '../relay/client/relay-grpc-client.ts'
 import type { ProgramIo } from './program-io.ts'
 
 // What every `smsgw relay app` command shares: the state file and its password, the vault and
@@ -50,6 +51,7 @@ export interface OpenedState {
 /** Runs `work` on the state file, opened with its password and held by this run alone. */
 export async function withStateFile<T> (options: StateOptions, io: ProgramIo, work: (opened: OpenedState) => Promise<T>): Promise<T> {
   const password = await statePasswordOf(options, io)
+  const { readAppState, withStateLock, writeAppState } = await import('../relay/client/state-file.ts')
   return await withStateLock(options.state, async () => {
     const state = await readAppState(options.state, password)
     return await work({ state, save: async changed => { await writeAppState(options.state, changed, password) } })
@@ -71,6 +73,9 @@ export async function withRelayClient<T> (service: 'Entity' | 'Publisher', endpo
   const address = service === 'Entity' ? endpoints.vault : endpoints.publisher
   const option = service === 'Entity' ? '--vault' : '--publisher'
   if (address === undefined) throw new SmsgwError(errorCodes.usage, `no ${service === 'Entity' ? 'vault' : 'publisher'} address: give ${option} HOST:PORT (it is kept in the state file)`)
+  // Loaded here, not at the top: gRPC and the protobuf loader are about 10 MiB of RSS that every
+  // smsgw process, the gateway too, would carry. So are the other relay client modules.
+  const { openRelayClient } = await import('../relay/client/relay-grpc-client.ts')
   const client = await openRelayClient(service, { address, tls: endpoints.tls, caFile: endpoints.caFile })
   try {
     return await work(client)

@@ -3,13 +3,9 @@ import { constants } from 'node:fs'
 import { mkdir, open, readFile, unlink } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { loadConfig } from '../config/index.ts'
-import { writeFileAtomic } from '../crypto/vault/atomic-write.ts'
 import { SmsgwError, errorCodes } from '../errors.ts'
-import { identifierKeyOfConfig } from '../relay/grpc/entity-context-from-config.ts'
-import { listAccounts, removeAccountOf } from '../relay/vault/account-admin.ts'
-import { newRelayKeyTexts, relayKeyFileNames, rotatedKeyRingText, type RelayKeyFile } from '../relay/vault/key-files.ts'
-import { resealAccounts } from '../relay/vault/reseal.ts'
-import { loadSealingKeyRing, parseSealingKeyRing, type SealingKeyRing } from '../relay/vault/sealing-key-ring.ts'
+import type { RelayKeyFile } from '../relay/vault/key-files.ts'
+import type { SealingKeyRing } from '../relay/vault/sealing-key-ring.ts'
 import { addGatewayClientCommands } from './gateway-client-command.ts'
 import type { ProgramIo } from './program-io.ts'
 import { addRelayAppCommand } from './relay-app-command.ts'
@@ -21,6 +17,9 @@ const KEY_FILE_MODE = 0o600
  * `smsgw relay new-keys DIR`: the relay's identifier key, password pepper and sealing key ring,
  * written once. An existing file is never replaced: a changed identifier key orphans every
  * account, a changed pepper fails every password, a lost sealing key loses every account.
+ *
+ * Each action loads the relay modules it uses: at the top, every smsgw process (the gateway's
+ * too) would load them for nothing (docs/performance.md, "End to end on Kafka").
  */
 export function addRelayCommand (program: Command, io: ProgramIo): void {
   const command = program.command('relay').description('the RelaySMS relay: its keys, accounts and gateway clients, and the app as a command (docs/relay.md)')
@@ -29,6 +28,7 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
     .description('write a new identifier key, pepper and sealing key ring into DIR (mode 0600), and print the configuration that names them')
     .argument('<dir>', 'the folder for the key files; created if missing')
     .action(async (dir: string) => {
+      const { newRelayKeyTexts, relayKeyFileNames } = await import('../relay/vault/key-files.ts')
       const texts = newRelayKeyTexts(new Date())
       await mkdir(dir, { recursive: true, mode: 0o700 })
       const files = Object.entries(relayKeyFileNames) as Array<[RelayKeyFile, string]>
@@ -56,6 +56,9 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
       const config = await loadConfig({ file: options.config, env: io.env })
       const ringFile = config.relay.sealingKeyFile
       if (ringFile === undefined) throw new SmsgwError(errorCodes.relayKeyFile, 'relay.sealingKeyFile is not set: rotate-key rewrites that file (a ring given in relay.sealingKey is rotated by putting the new key first)')
+      const { rotatedKeyRingText } = await import('../relay/vault/key-files.ts')
+      const { parseSealingKeyRing } = await import('../relay/vault/sealing-key-ring.ts')
+      const { writeFileAtomic } = await import('../crypto/vault/atomic-write.ts')
       const rotated = rotatedKeyRingText(await readFile(ringFile, 'utf8'), new Date())
       if (!rotated.ok) throw rotated.error
       await writeFileAtomic(ringFile, Buffer.from(rotated.value))
@@ -70,7 +73,7 @@ export function addRelayCommand (program: Command, io: ProgramIo): void {
     .description('seal again under the current key every account value sealed under an older key of the ring')
     .action(async (options: StoreOptions) => {
       const config = await loadConfig({ file: options.config, env: io.env })
-      await reseal(io, options, config.store.url, ringOf(config.relay))
+      await reseal(io, options, config.store.url, await ringOf(config.relay))
     })
 
   addAccountCommands(command, io)
@@ -96,6 +99,7 @@ function addAccountCommands (command: Command, io: ProgramIo): void {
     .description('print each account as a JSON line: its entity id and when it was created and last changed, no identifier')
     .action(async (options: StoreOptions) => {
       const config = await loadConfig({ file: options.config, env: io.env })
+      const { listAccounts } = await import('../relay/vault/account-admin.ts')
       await withStore(options, config.store.url, async store => {
         for await (const account of listAccounts(store.relay)) {
           await io.writeStdout(`${JSON.stringify({ entityId: account.entityId, createdAt: new Date(account.createdAtMs).toISOString(), updatedAt: new Date(account.updatedAtMs).toISOString() })}\n`)
@@ -107,9 +111,13 @@ function addAccountCommands (command: Command, io: ProgramIo): void {
     .description('delete the account of a phone number or e-mail address, found by its digest under the identifier key; prints its entity id')
     .argument('<identifier>', 'the phone number (E.164; spaces are removed) or e-mail address; - reads it from standard input, keeping it out of the shell history and the process list')
     .action(async (identifier: string, options: StoreOptions) => {
+      // Loaded here, not at the top: it brings the relay's OTP senders and entity context (about
+      // 19 MiB of RSS) into every smsgw process, the gateway's too.
+      const { identifierKeyOfConfig } = await import('../relay/grpc/entity-context-from-config.ts')
       const config = await loadConfig({ file: options.config, env: io.env })
       const identifierKey = identifierKeyOfConfig(config.relay)
       if (!identifierKey.ok) throw identifierKey.error
+      const { removeAccountOf } = await import('../relay/vault/account-admin.ts')
       const given = identifier === '-' ? (await io.readStdin()).toString('utf8').trim() : identifier
       const removed = await withStore(options, config.store.url, async store => await removeAccountOf(store.relay, identifierKey.value, given))
       if (!removed.ok) throw removed.error
@@ -117,7 +125,8 @@ function addAccountCommands (command: Command, io: ProgramIo): void {
     })
 }
 
-function ringOf (relay: { readonly sealingKeyFile?: string | undefined, readonly sealingKey?: string | undefined }): SealingKeyRing {
+async function ringOf (relay: { readonly sealingKeyFile?: string | undefined, readonly sealingKey?: string | undefined }): Promise<SealingKeyRing> {
+  const { loadSealingKeyRing } = await import('../relay/vault/sealing-key-ring.ts')
   const ring = loadSealingKeyRing({ keyFile: relay.sealingKeyFile, key: relay.sealingKey })
   if (!ring.ok) throw ring.error
   return ring.value
@@ -128,6 +137,7 @@ function ringOf (relay: { readonly sealingKeyFile?: string | undefined, readonly
  * when a value opens under no key of the ring: a key was removed too early.
  */
 async function reseal (io: ProgramIo, options: StoreOptions, storeUrl: string | undefined, keys: SealingKeyRing): Promise<void> {
+  const { resealAccounts } = await import('../relay/vault/reseal.ts')
   const report = await withStore(options, storeUrl, async store => await resealAccounts({ accounts: store.relay, tokens: store.relayTokens, keys }))
   const { tokens } = report
   await io.writeStdout(`${JSON.stringify({ event: 'resealed', current: keys.current.id, resealed: report.resealed, alreadyCurrent: report.current, unopenable: report.unopenable.length, tokensResealed: tokens.resealed, tokensAlreadyCurrent: tokens.current, tokensUnopenable: tokens.unopenable })}\n`)

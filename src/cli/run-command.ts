@@ -1,7 +1,7 @@
 import type { Command } from 'commander'
 import { dataDirOf } from '../config/data-dir.ts'
 import type { ProgramIo } from './program-io.ts'
-import { relayDemoLines, relayDemoSummary, type RelayDemoWelcome } from './relay-demo-welcome.ts'
+import type { RelayDemoWelcome } from './relay-demo-welcome.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 interface RunOptions { data: string, config?: string, store?: string, host: string, port: string, smscPort: string }
@@ -29,14 +29,17 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
       let stopRequested = (): void => {}
       const stopped = new Promise<void>(resolve => { stopRequested = resolve })
       onStopSignals(io, () => { stopRequested() })
-      await io.writeStdout(welcome(app.url, options.data, app))
+      await io.writeStdout(await welcome(app.url, options.data, app))
       await stopped
       await app.close()
       log.flush()
     })
 }
 
-function welcome (url: string, data: string, app: Omit<RelayDemoWelcome, 'url' | 'relayDemo'> & { relayDemo: RelayDemoWelcome['relayDemo'] | undefined, store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, newTestApiKey: string | undefined, apiKeyFile: string, newOperatorKey: string | undefined, smsc: string | undefined }): string {
+async function welcome (url: string, data: string, app: Omit<RelayDemoWelcome, 'url' | 'relayDemo'> & { relayDemo: RelayDemoWelcome['relayDemo'] | undefined, store: string, demo: { publicKeys: Readonly<Record<string, string>> } | undefined, newApiKey: string | undefined, newTestApiKey: string | undefined, apiKeyFile: string, newOperatorKey: string | undefined, smsc: string | undefined }): Promise<string> {
+  // Loaded here, not at the top: its demo constants come with the relay demo, the platform and
+  // SMSC simulators (about 14 MiB of RSS), which the app has loaded by now and no other command needs.
+  const { relayDemoLines, relayDemoSummary } = await import('./relay-demo-welcome.ts')
   const operatorKey = app.newOperatorKey === undefined
     ? `<the operator key printed at the first start; or: bin/smsgw api-key operator create --file ${app.apiKeyFile}>`
     : `${app.newOperatorKey}   (shown once: the dashboard's login)`

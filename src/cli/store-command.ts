@@ -1,7 +1,6 @@
 import type { Command } from 'commander'
 import { dataDirOf, storeLocationOf } from '../config/data-dir.ts'
 import type { EmbeddedStore } from '../store/embedded-store.ts'
-import { openStore } from '../store/open-store.ts'
 import type { ProgramIo } from './program-io.ts'
 
 export interface StoreOptions { config?: string, data: string }
@@ -15,6 +14,8 @@ export function storeCommand (command: Command, settings: string, io: ProgramIo)
 
 /** Runs `work` on the store at store.url (or smsgw.db in --data), closing it after. */
 export async function withStore<T> (options: StoreOptions, storeUrl: string | undefined, work: (store: EmbeddedStore) => Promise<T>): Promise<T> {
+  // Loaded here, not at the top: the other commands, the gateway too, need none of it.
+  const { openStore } = await import('../store/open-store.ts')
   const store = await openStore(storeLocationOf(storeUrl, options.data))
   try {
     return await work(store)

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
+import { execFile } from 'node:child_process'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { promisify } from 'node:util'
 import { asText, smsgw, smsgwLines, temporaryFolder, VECTOR_VAULT_PASSWORD, vectorPath } from './cli-fixtures.ts'
 
 // The command tree as a whole, run in-process: help, usage errors (exit 2) and failures (exit 1),
@@ -150,4 +152,49 @@ test('program fails with exit 1 and one smsgw line when the vault cannot be writ
     { env: vectorEnv })
   assert.deepStrictEqual({ code: result.code, stdout: result.stdout.length, lines: smsgwLines(result.stderr).length }, { code: 1, stdout: 0, lines: 1 })
   assert.match(result.stderr, /^smsgw: cannot write .*no-such-folder\/v.p12: its folder does not exist\n$/)
+})
+
+/**
+ * Every module that importing src/cli/program.ts resolves, in a fresh Node. A resolve hook of
+ * module.registerHooks runs in the importing thread before the import, for every specifier that
+ * the ESM loader and require() resolve (grpc-js, like commander, is CommonJS loaded from ESM):
+ * process.moduleLoadList names built-ins only and require.cache misses ESM. A child process,
+ * because this one has loaded much through the other tests.
+ */
+async function modulesLoadedByProgram (): Promise<string[]> {
+  const program = new URL('../../src/cli/program.ts', import.meta.url).href
+  const probe = `
+    import { registerHooks } from 'node:module'
+    const resolved = new Set()
+    registerHooks({ resolve (specifier, context, nextResolve) { const result = nextResolve(specifier, context); resolved.add(result.url); return result } })
+    await import(${JSON.stringify(program)})
+    process.stdout.write(JSON.stringify([...resolved]))`
+  const { stdout } = await promisify(execFile)(process.execPath, ['--input-type=module', '--eval', probe])
+  return JSON.parse(stdout) as string[]
+}
+
+// What `smsgw gateway` must not carry: every command's module is imported at the start, so a
+// command that imports its heavy dependencies at the top puts them into the gateway's RSS (the
+// relay's gRPC client and the simulators were ~25 MiB of its idle RSS; docs/performance.md, "End
+// to end on Kafka"). They load in the actions that use them.
+const loadedOnlyByTheirCommands = [
+  '/node_modules/@grpc/', // the relay app's gRPC client
+  '/node_modules/protobufjs/',
+  '/node_modules/libphonenumber-js/', // the relay's phone number checks
+  '/src/platform-sim/',
+  '/src/smpp/simulator/',
+  '/src/app/',
+  '/src/relay/client/',
+  '/src/relay/grpc/',
+  '/src/relay/ratchet/',
+  '/src/relay/vault/',
+  '/src/relay/gateway-clients/'
+]
+
+test('program loads no relay client, simulator or app module before a command runs', async () => {
+  const loaded = await modulesLoadedByProgram()
+  // The hook saw the whole graph, CommonJS required from ESM included.
+  assert.ok(loaded.some(url => url.endsWith('/src/cli/relay-app-state.ts')))
+  assert.ok(loaded.some(url => url.endsWith('/node_modules/commander/lib/command.js')))
+  assert.deepStrictEqual(loaded.filter(url => loadedOnlyByTheirCommands.some(part => url.includes(part))), [])
 })
