@@ -9,7 +9,7 @@
 // logs hold no sender, payload or post text.
 import { Consumer } from '@platformatic/kafka'
 import assert from 'node:assert/strict'
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomUUID } from 'node:crypto'
 import { writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { test, type TestContext } from 'node:test'
@@ -30,12 +30,10 @@ import { entityClient } from '../relay/grpc/entity-harness.ts'
 import { publisherClient, textContentV2 } from '../relay/publisher/publisher-harness.ts'
 import { newPostgresLocation } from '../store/store-kinds.ts'
 import { eventually, temporaryFolder } from './app-fixtures.ts'
+import { fileWriterInto, freshRelayKeys, OTP, REDIRECT, simulatedPlatformConfig, SMSC_ACCOUNT } from './relay-app-fixture.ts'
 
-const SMSC_ACCOUNT = { systemId: 'smsgw', password: 'secret' }
 const PHONE = '+237650000044'
 const RELAY_NUMBER = '15506'
-const OTP = '246810'
-const REDIRECT = 'https://relay.smswithoutborders.com/android'
 /** Forwards posted at once: one account's ratchet steps are serialised by the store's compare-and-set. */
 const CONCURRENCY = 4
 
@@ -72,22 +70,13 @@ async function relayDeployment (t: TestContext): Promise<{ folder: string, confi
   t.after(async () => { await platforms.close() })
   const smsc = await SmscSimulator.start({ accounts: [SMSC_ACCOUNT], retainSubmitted: 0, port: 0 })
   t.after(async () => { await smsc.close() })
-  const write = async (name: string, text: string): Promise<string> => {
-    const file = join(folder, name)
-    await writeFile(file, text)
-    return file
-  }
-  const mastodon = platforms.clients.find(client => client.platform === 'mastodon') ?? assert.fail('no Mastodon client')
+  const write = fileWriterInto(folder)
   const config = await testConfig(await isolatedKafkaConfig(), {
     kafka: { partitions: 4 },
     smpp: { host: '127.0.0.1', port: smsc.address.port, ...SMSC_ACCOUNT },
     store: { url: await newPostgresLocation() },
     relay: {
-      sealingKey: `k1 ${randomBytes(32).toString('base64')}`,
-      identifierKeyFile: await write('identifier.key', `${randomBytes(24).toString('base64')}\n`),
-      pepperFile: await write('pepper', `${randomBytes(32).toString('base64')}\n`),
-      grpcPort: 0,
-      publisherGrpcPort: 0,
+      ...await freshRelayKeys(write),
       ingress: true,
       ingressNumbers: [`+${RELAY_NUMBER}`],
       ingressTopic: uniqueTopicName('relay-ingress'),
@@ -97,7 +86,7 @@ async function relayDeployment (t: TestContext): Promise<{ folder: string, confi
       otpDevelopmentIdentifiers: [PHONE],
       // Notices are the outbound side's (embedded-app-ingress.test.ts); this test is about the ingress.
       deliveryNotices: false,
-      platforms: { mastodon: { baseUrl: platforms.url, clientId: mastodon.clientId, clientSecretFile: await write('mastodon.secret', `${mastodon.clientSecret}\n`), redirectUrl: REDIRECT } }
+      platforms: { mastodon: await simulatedPlatformConfig(platforms, 'mastodon', write) }
     }
   })
   const start = async (name: string): Promise<{ app: KafkaApp, logs: LogCapture }> => {

@@ -60,22 +60,42 @@ export interface RelayConfigOptions {
   readonly top?: Record<string, unknown>
 }
 
-/** Writes the configuration (and its key files) into `folder`; returns its file. The identifier key is `folder`/identifier.key. */
-export async function relayConfigFile (folder: string, dataDir: string, smsc: SmscSimulator, simulator: PlatformSimulatorAt, options: RelayConfigOptions): Promise<string> {
-  const demo = await prepareDemo(dataDir)
-  const write = async (name: string, text: string): Promise<string> => {
+/** Writes a file named `name` into the folder it was made for and resolves to its path. */
+export type FileWriter = (name: string, text: string) => Promise<string>
+
+export function fileWriterInto (folder: string): FileWriter {
+  return async (name, text) => {
     const file = join(folder, name)
     await writeFile(file, text)
     return file
   }
-  const platformConfig = async (name: string): Promise<Record<string, string>> => {
-    const client = simulator.clients.find(candidate => candidate.platform === name) ?? assert.fail(`no ${name} client`)
-    // X's authorize page is the one URL not under its API (src/config/relay-platforms-schema.ts).
-    const authorization: Record<string, string> = name === 'twitter' ? { authorizationUrl: `${simulator.url}/i/oauth2/authorize` } : {}
-    return { baseUrl: simulator.url, clientId: client.clientId, clientSecretFile: await write(`${name}.secret`, `${client.clientSecret}\n`), redirectUrl: REDIRECT, ...authorization }
+}
+
+/** The relay's own keys, fresh (the key files written with `write`), and its two gRPC services on free ports. */
+export async function freshRelayKeys (write: FileWriter): Promise<Record<string, unknown>> {
+  return {
+    sealingKey: `k1 ${randomBytes(32).toString('base64')}`,
+    identifierKeyFile: await write('identifier.key', `${randomBytes(24).toString('base64')}\n`),
+    pepperFile: await write('pepper', `${randomBytes(32).toString('base64')}\n`),
+    grpcPort: 0,
+    publisherGrpcPort: 0
   }
+}
+
+/** The configuration of platform `name` (mastodon, twitter, ...) at the simulator, its client secret written with `write`. */
+export async function simulatedPlatformConfig (simulator: PlatformSimulatorAt, name: string, write: FileWriter): Promise<Record<string, string>> {
+  const client = simulator.clients.find(candidate => candidate.platform === name) ?? assert.fail(`no ${name} client`)
+  // X's authorize page is the one URL not under its API (src/config/relay-platforms-schema.ts).
+  const authorization: Record<string, string> = name === 'twitter' ? { authorizationUrl: `${simulator.url}/i/oauth2/authorize` } : {}
+  return { baseUrl: simulator.url, clientId: client.clientId, clientSecretFile: await write(`${name}.secret`, `${client.clientSecret}\n`), redirectUrl: REDIRECT, ...authorization }
+}
+
+/** Writes the configuration (and its key files) into `folder`; returns its file. The identifier key is `folder`/identifier.key. */
+export async function relayConfigFile (folder: string, dataDir: string, smsc: SmscSimulator, simulator: PlatformSimulatorAt, options: RelayConfigOptions): Promise<string> {
+  const demo = await prepareDemo(dataDir)
+  const write = fileWriterInto(folder)
   const platforms: Record<string, Record<string, string>> = {}
-  for (const name of options.platforms ?? ['mastodon']) platforms[name] = await platformConfig(name)
+  for (const name of options.platforms ?? ['mastodon']) platforms[name] = await simulatedPlatformConfig(simulator, name, write)
   const ingress = options.relayNumber === undefined ? {} : { ingress: true, ingressNumbers: [`+${options.relayNumber}`] }
   return await write('smsgw.json', JSON.stringify({
     vault: { file: demo.vault, password: DEMO_VAULT_PASSWORD },
@@ -83,11 +103,7 @@ export async function relayConfigFile (folder: string, dataDir: string, smsc: Sm
     smpp: { host: '127.0.0.1', port: smsc.address.port, ...SMSC_ACCOUNT, ...options.smpp },
     ...options.top,
     relay: {
-      sealingKey: `k1 ${randomBytes(32).toString('base64')}`,
-      identifierKeyFile: await write('identifier.key', `${randomBytes(24).toString('base64')}\n`),
-      pepperFile: await write('pepper', `${randomBytes(32).toString('base64')}\n`),
-      grpcPort: 0,
-      publisherGrpcPort: 0,
+      ...await freshRelayKeys(write),
       ...ingress,
       environment: 'development',
       otpDevelopmentCode: OTP,
