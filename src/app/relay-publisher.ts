@@ -105,12 +105,12 @@ export function configuredPublisher (config: GatewayConfig, store: EmbeddedStore
 function noticesOf (relay: GatewayConfig['relay'], outbound: OutboundSide | undefined, log: Logger): RelaySms | undefined {
   if (!relay.deliveryNotices) return undefined
   const clientId = relay.otpSmsClient
-  const publicKey = clientId === undefined ? undefined : outbound?.publicKeyOf(clientId)
-  if (clientId === undefined || outbound === undefined || publicKey === undefined) {
+  const key = clientId === undefined ? undefined : outbound?.keyOf(clientId)
+  if (clientId === undefined || outbound === undefined || key === undefined) {
     log.warn('relay.deliveryNotices is on but no notice can be sent: relay.otpSmsClient needs to be set, with its key in the vault')
     return undefined
   }
-  return relaySmsSender({ ingress: outbound.ingress, clientId, publicKey, sender: relay.otpSmsSender })
+  return relaySmsSender({ ingress: outbound.ingress, clientId, key, sender: relay.otpSmsSender })
 }
 
 function codeOf (error: unknown): unknown {

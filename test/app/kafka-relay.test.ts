@@ -84,6 +84,7 @@ for (const storeKind of ['sqlite', 'postgres'] as const) {
         assert.deepEqual(Object.keys(sent).sort(), ['client-id', 'correl-id', 'deadline', 'payload'])
         assert.equal(sent['client-id'], OTP_CLIENT)
         assert.match(sent['correl-id'] ?? '', /^relay-otp-[0-9a-f-]{36}$/)
+        assert.match(sent.payload ?? '', /^U0dXAg[M-P]/, 'sealed with the client\'s vault key by its holder: v2 suite 03')
         const deadlineMs = Date.parse(sent.deadline ?? '')
         assert.ok(deadlineMs >= askedAtMs + OTP_VALIDITY_MS - 1000 && deadlineMs <= Date.now() + OTP_VALIDITY_MS, 'the deadline is the code\'s expiry')
         // The same pipeline reports it on sms-status, as any client's request.

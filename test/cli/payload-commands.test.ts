@@ -2,6 +2,8 @@ import assert from 'node:assert/strict'
 import { readFile, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { before, test } from 'node:test'
+import { sealPayloadAsHolder } from '../../src/crypto/payload/index.ts'
+import { Vault } from '../../src/crypto/vault/index.ts'
 import { asText, encrypt, smsgw, temporaryFolder, TEST_PASSWORD, VECTOR_VAULT_PASSWORD, vectorPath } from './cli-fixtures.ts'
 
 // `smsgw encrypt`, `enc-sms` and `decrypt`, run in-process, cross-checked with the vectors in
@@ -47,6 +49,15 @@ test('encrypt --format v2 seals to an X25519 key in a v2 payload that decrypt op
   // Suite 2 (HPKE X25519 + AES-256-GCM): base64 U0dXAg then I to L.
   assert.match(sealed, /^U0dXAg[I-L][A-Za-z0-9+/]+={0,2}$/)
   const opened = await smsgw(['decrypt', xVault, 'XCLIENT'], { env: xEnv, stdin: `${sealed}\n` })
+  assert.deepStrictEqual({ code: opened.code, stdout: opened.stdout, stderr: opened.stderr }, { code: 0, stdout: sms, stderr: '' })
+})
+
+test('decrypt opens a v2 suite 03 payload, sealed with the vault key by its holder as the relay seals its own SMS', async () => {
+  const key = (await Vault.load(builtinVault, VECTOR_VAULT_PASSWORD)).keysFor('test')[0] ?? assert.fail('no test key')
+  const sealed = sealPayloadAsHolder(key, sms)
+  // Suite 3: base64 U0dXAg then M to P.
+  assert.match(sealed, /^U0dXAg[M-P][A-Za-z0-9+/]+={0,2}$/)
+  const opened = await smsgw(['decrypt', builtinVault, 'test'], { env: vectorEnv, stdin: sealed })
   assert.deepStrictEqual({ code: opened.code, stdout: opened.stdout, stderr: opened.stderr }, { code: 0, stdout: sms, stderr: '' })
 })
 

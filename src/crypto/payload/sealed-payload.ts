@@ -3,7 +3,7 @@ import { SmsgwError, errorCodes } from '../../errors.ts'
 import { decodeBase64 } from '../base64.ts'
 import { keyIdOf, type VaultKey } from '../vault/vault-key.ts'
 import { isLegacyPayload, legacyWrappedKeyBytes, openLegacy, sealLegacy } from './legacy-format.ts'
-import { decodeV2, isV2Payload, openV2Rsa, openV2X25519, sealV2Rsa, sealV2X25519, v2Suites } from './v2-format.ts'
+import { decodeV2, isV2Payload, openV2Holder, openV2Rsa, openV2X25519, sealV2Holder, sealV2Rsa, sealV2X25519, v2Suites } from './v2-format.ts'
 
 export const payloadFormats = { legacy: 'legacy', v2: 'v2' } as const
 export type PayloadFormat = typeof payloadFormats[keyof typeof payloadFormats]
@@ -25,6 +25,16 @@ export function sealPayload (publicKey: KeyObject, plaintext: Buffer, format: Pa
   const keyId = keyIdOf(publicKey)
   const sealed = keyType === 'rsa' ? sealV2Rsa(publicKey, keyId, plaintext) : sealV2X25519(publicKey, keyId, plaintext)
   return sealed.toString('base64')
+}
+
+/**
+ * Seals `plaintext` as the holder of `key`'s private half (v2 suite 03) and returns standard
+ * base64 on one line. For a sender that holds the recipient's vault key, as the relay does inside
+ * the gateway: no key agreement, so ~150 µs less than an HPKE seal. Only a holder of the private
+ * key can make such a payload (clients hold public keys only).
+ */
+export function sealPayloadAsHolder (key: VaultKey, plaintext: Buffer): string {
+  return sealV2Holder(key.privateKey, key.keyId, plaintext).toString('base64')
 }
 
 /**
@@ -65,6 +75,7 @@ function openV2 (sealed: Buffer, keys: readonly VaultKey[]): Buffer {
   if (key === undefined) {
     throw new SmsgwError(errorCodes.unknownKey, `payload was sealed to key ${payload.keyId.toString('hex')}, which this client has not`)
   }
+  if (payload.suite === v2Suites.holderAes256Gcm) return openV2Holder(key.privateKey, payload)
   if (payload.suite === v2Suites.rsaOaepAes256Gcm) {
     if (key.type !== 'rsa') throw new SmsgwError(errorCodes.unsupportedKey, 'payload suite needs an RSA key')
     return openV2Rsa(key.privateKey, payload)

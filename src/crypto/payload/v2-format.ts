@@ -1,6 +1,7 @@
 import { constants, privateDecrypt, publicEncrypt, randomBytes, type KeyObject } from 'node:crypto'
 import { SmsgwError, errorCodes } from '../../errors.ts'
 import { openGcm, sealGcm, TAG_BYTES } from './aes-gcm.ts'
+import { HOLDER_SEED_BYTES, holderPayloadKey } from './holder-key.ts'
 import { hpkeAeads, setupBaseReceiver, setupBaseSender } from './hpke.ts'
 
 // Our authenticated format, "v2" (docs/sealed-payload-v2.md has the byte map):
@@ -20,7 +21,9 @@ export const v2Suites = {
   /** RSA-OAEP(SHA-256) wraps a fresh AES-256 key; AES-256-GCM seals the text. */
   rsaOaepAes256Gcm: 0x01,
   /** HPKE base mode: DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, AES-256-GCM. */
-  hpkeX25519Aes256Gcm: 0x02
+  hpkeX25519Aes256Gcm: 0x02,
+  /** Sealed by the holder of the recipient's private key: HKDF-SHA256 from that key and a random seed, AES-256-GCM. */
+  holderAes256Gcm: 0x03
 } as const
 export type V2Suite = typeof v2Suites[keyof typeof v2Suites]
 
@@ -29,7 +32,7 @@ const KEY_ID_OFFSET = 5
 const KEY_ID_BYTES = 8
 const ENC_LENGTH_OFFSET = 13
 const AES_KEY_BYTES = 32
-// The RSA suite's AES key is fresh for every payload and used once, so a constant nonce is safe.
+// The RSA and holder suites' AES keys are fresh for every payload and used once, so a constant nonce is safe.
 const SINGLE_USE_NONCE = Buffer.alloc(12)
 const HPKE_INFO = Buffer.from('smsgw sealed payload v2')
 const OAEP = { padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: 'sha256' } as const
@@ -51,7 +54,7 @@ export function decodeV2 (sealed: Buffer): V2Payload {
   if (!isV2Payload(sealed)) throw new SmsgwError(errorCodes.badMagic, 'payload has an unknown format (bad magic)')
   if (sealed.length < FIXED_HEADER_BYTES) throw new SmsgwError(errorCodes.truncated, 'payload is truncated')
   const suite = sealed[4]
-  if (suite !== v2Suites.rsaOaepAes256Gcm && suite !== v2Suites.hpkeX25519Aes256Gcm) {
+  if (suite !== v2Suites.rsaOaepAes256Gcm && suite !== v2Suites.hpkeX25519Aes256Gcm && suite !== v2Suites.holderAes256Gcm) {
     throw new SmsgwError(errorCodes.badMagic, `payload names an unknown suite ${suite}`)
   }
   const ciphertextStart = FIXED_HEADER_BYTES + sealed.readUInt16BE(ENC_LENGTH_OFFSET)
@@ -102,4 +105,26 @@ export function sealV2X25519 (publicKey: KeyObject, keyId: Buffer, plaintext: Bu
 export function openV2X25519 (privateKey: KeyObject, publicKey: KeyObject, payload: V2Payload): Buffer {
   const context = setupBaseReceiver(payload.enc, privateKey, publicKey, HPKE_INFO, hpkeAeads.aes256gcm)
   return openGcm(context.cipher, context.key, context.nonce, payload.aad, payload.ciphertext)
+}
+
+/** Suite 03: `privateKey` is the recipient's own, held by the sealer; `seed` is given only by known-answer tests. */
+export function sealV2Holder (privateKey: KeyObject, keyId: Buffer, plaintext: Buffer, seed: Buffer = randomBytes(HOLDER_SEED_BYTES)): Buffer {
+  const header = encodeHeader(v2Suites.holderAes256Gcm, keyId, seed)
+  const key = holderPayloadKey(privateKey, seed)
+  try {
+    return Buffer.concat([header, sealGcm('aes-256-gcm', key, SINGLE_USE_NONCE, header, plaintext)])
+  } finally {
+    key.fill(0)
+  }
+}
+
+export function openV2Holder (privateKey: KeyObject, payload: V2Payload): Buffer {
+  // The sealer always sends 16 bytes: another length is a changed header, as a failed tag would say.
+  if (payload.enc.length !== HOLDER_SEED_BYTES) throw new SmsgwError(errorCodes.tampered, 'payload failed authentication (its seed is not 16 bytes)')
+  const key = holderPayloadKey(privateKey, payload.enc)
+  try {
+    return openGcm('aes-256-gcm', key, SINGLE_USE_NONCE, payload.aad, payload.ciphertext)
+  } finally {
+    key.fill(0)
+  }
 }

@@ -1,6 +1,6 @@
-import type { KeyObject } from 'node:crypto'
 import { hostname } from 'node:os'
 import type { GatewayConfig } from '../../config/index.ts'
+import type { VaultKey } from '../../crypto/vault/index.ts'
 import { errorCodes } from '../../errors.ts'
 import type { RequestIngress } from '../../gateway/request-ingress.ts'
 import type { RelayOtpStore } from '../../store/relay-otps.ts'
@@ -25,8 +25,11 @@ const SMTP_STEP_TIMEOUT_MS = 15_000
 export interface OutboundSide {
   /** Where the gateway takes requests (the embedded queue, or `send-sms`). */
   readonly ingress: RequestIngress
-  /** A client's current public key in the gateway's vault; undefined when it has none. */
-  readonly publicKeyOf: (clientId: string) => KeyObject | undefined
+  /**
+   * A client's current key in the gateway's vault, private half included (the relay runs in the
+   * gateway's process and seals its SMS as the key's holder); undefined when it has none.
+   */
+  readonly keyOf: (clientId: string) => VaultKey | undefined
 }
 
 export interface OtpSenderParts {
@@ -57,9 +60,9 @@ export function otpSenderFromConfig (relay: GatewayConfig['relay'], parts: OtpSe
 
 function smsDelivery (relay: GatewayConfig['relay'], clientId: string, outbound: OutboundSide | undefined): Outcome<OtpDelivery> {
   if (outbound === undefined) return fail(errorCodes.relayKeyFile, 'relay.otpSmsClient is set, but no outbound gateway runs here to send the OTP SMS through')
-  const publicKey = outbound.publicKeyOf(clientId)
-  if (publicKey === undefined) return fail(errorCodes.relayKeyFile, `relay.otpSmsClient: the vault holds no key of client ${clientId}`)
-  return succeed(smsOtpDelivery({ ingress: outbound.ingress, clientId, publicKey, sender: relay.otpSmsSender }))
+  const key = outbound.keyOf(clientId)
+  if (key === undefined) return fail(errorCodes.relayKeyFile, `relay.otpSmsClient: the vault holds no key of client ${clientId}`)
+  return succeed(smsOtpDelivery({ ingress: outbound.ingress, clientId, key, sender: relay.otpSmsSender }))
 }
 
 function emailDelivery (relay: GatewayConfig['relay'], host: string, from: string): Outcome<OtpDelivery> {

@@ -4,7 +4,7 @@ import { createPublicKey, generateKeyPairSync } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { test } from 'node:test'
 import fc from 'fast-check'
-import { openPayload, sealPayload } from '../../../src/crypto/payload/index.ts'
+import { openPayload, sealPayload, sealPayloadAsHolder } from '../../../src/crypto/payload/index.ts'
 import { isSmsgwError } from '../../../src/errors.ts'
 import { keyIdOf, type VaultKey } from '../../../src/crypto/vault/vault-key.ts'
 import { Vault } from '../../../src/crypto/vault/vault.ts'
@@ -121,7 +121,8 @@ function runJavaRef (args: string[], input: string): Promise<string> {
 
 test('openPayload fails only with a labelled SmsgwError on arbitrary input', () => {
   const x25519 = generatedKey('x25519')
-  const seeds = [Buffer.from(vectors[0]?.payload ?? '', 'base64'), Buffer.from(sealPayload(x25519.publicKey, Buffer.from('To: +1\n\nx'), 'v2'), 'base64')]
+  const seeds = [Buffer.from(vectors[0]?.payload ?? '', 'base64'), Buffer.from(sealPayload(x25519.publicKey, Buffer.from('To: +1\n\nx'), 'v2'), 'base64'),
+    Buffer.from(sealPayloadAsHolder(x25519, Buffer.from('To: +1\n\nx')), 'base64')]
   fc.assert(fc.property(fc.oneof(
     fc.string(),
     fc.uint8Array({ maxLength: 600 }).map(bytes => Buffer.from(bytes).toString('base64')),

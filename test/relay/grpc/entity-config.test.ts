@@ -61,7 +61,7 @@ test('the OTP senders are not composed without the gateway to send through, or w
   const smsClient = { SMSGW_RELAY_OTP_SMS_CLIENT: 'test' }
   assert.match(await composedError(smsClient), /^SMSGW_RELAY_KEY_FILE relay\.otpSmsClient is set, but no outbound gateway runs here/)
   const ingress = { accept: async () => {}, queued: () => false }
-  assert.match(await composedError(smsClient, { outbound: { ingress, publicKeyOf: () => undefined } }), /^SMSGW_RELAY_KEY_FILE relay\.otpSmsClient: the vault holds no key of client test$/)
+  assert.match(await composedError(smsClient, { outbound: { ingress, keyOf: () => undefined } }), /^SMSGW_RELAY_KEY_FILE relay\.otpSmsClient: the vault holds no key of client test$/)
   const smtp = { SMSGW_RELAY_SMTP_HOST: '127.0.0.1', SMSGW_RELAY_SMTP_FROM: 'otp@relay.test', SMSGW_RELAY_SMTP_USER: 'relay' }
   assert.match(await composedError({ ...smtp, SMSGW_RELAY_SMTP_PASSWORD_FILE: join(files.dir, 'absent') }), /^SMSGW_RELAY_KEY_FILE cannot read relay\.smtpPasswordFile \(.*absent\): ENOENT$/)
   assert.match(await composedError({ SMSGW_RELAY_SMTP_HOST: '127.0.0.1', SMSGW_RELAY_SMTP_FROM: 'otp@relay.test', SMSGW_RELAY_SMTP_CA_FILE: join(files.dir, 'absent') }), /^SMSGW_RELAY_KEY_FILE cannot read relay\.smtpCaFile/)
