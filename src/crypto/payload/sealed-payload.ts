@@ -30,8 +30,9 @@ export function sealPayload (publicKey: KeyObject, plaintext: Buffer, format: Pa
 /**
  * Seals `plaintext` as the holder of `key`'s private half (v2 suite 03) and returns standard
  * base64 on one line. For a sender that holds the recipient's vault key, as the relay does inside
- * the gateway: no key agreement, so ~150 µs less than an HPKE seal. Only a holder of the private
- * key can make such a payload (clients hold public keys only).
+ * the gateway: no key agreement, so ~15 µs of CPU against ~130 for an HPKE seal, and ~11 against
+ * ~80 to open. Only a holder of the private key can make such a payload (clients hold public keys
+ * only).
  */
 export function sealPayloadAsHolder (key: VaultKey, plaintext: Buffer): string {
   return sealV2Holder(key.privateKey, key.keyId, plaintext).toString('base64')
