@@ -173,11 +173,7 @@ async function answer (routes: RouteTable, message: IncomingMessage, response: S
       write(response, json(413, { error: 'request body too large' }), true)
       return
     }
-    // The signal is made when a route asks for it (a slow fault's wait): AbortSignal.any costs
-    // ~2 % of the simulator's CPU a post, and an answer made at once never needs it.
-    let signal: AbortSignal | undefined
-    const method = message.method ?? 'GET'
-    write(response, await handle({ method, url, headers: message.headers, body, get signal () { return (signal ??= AbortSignal.any([gone.signal, closing])) } }))
+    write(response, await handle({ method: message.method ?? 'GET', url, headers: message.headers, body, signal: AbortSignal.any([gone.signal, closing]) }))
   } catch (error) {
     // The simulator closing while an answer waits (a slow fault), or a client gone: no answer.
     if ((error as Error).name === 'AbortError' || response.destroyed) {
