@@ -202,6 +202,8 @@ function write (response: ServerResponse, answer: SimResponse, close = false): v
     body = answer.text
   }
   if (close) headers.connection = 'close'
+  // With its length the answer goes out in one write; without, as chunks (a writev of several).
+  headers['content-length'] = String(Buffer.byteLength(body))
   response.writeHead(answer.status, headers)
   response.end(body)
 }

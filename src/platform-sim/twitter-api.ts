@@ -24,7 +24,8 @@ function postTweet (request: SimRequest, grant: Grant, context: PlatformContext)
   const body = jsonObject(request)
   const text = body?.text
   if (typeof text !== 'string' || text.trim() === '') return invalidRequest('text', 'The `text` field is required and must not be blank.')
-  if ([...text].length > X_POST_LIMIT) return invalidRequest('text', `Your Tweet text is too long (at most ${X_POST_LIMIT} characters).`)
+  // A text of at most X_POST_LIMIT UTF-16 units has at most as many code points: counted only beyond.
+  if (text.length > X_POST_LIMIT && [...text].length > X_POST_LIMIT) return invalidRequest('text', `Your Tweet text is too long (at most ${X_POST_LIMIT} characters).`)
   const reply = body?.reply
   let inReplyTo: string | undefined
   if (reply !== undefined) {

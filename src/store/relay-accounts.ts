@@ -74,6 +74,11 @@ export interface RelayAccountStore {
   get: (entityId: string) => Awaitable<RelayAccount | undefined>
   findByDeviceLookup: (deviceLookup: string) => Awaitable<RelayAccount | undefined>
   /**
+   * The entity id of the account with this device lookup, reading nothing else of the row: for a
+   * caller that needs only which account it is (a platform token's), and not its sealed fields.
+   */
+  entityIdByDeviceLookup: (deviceLookup: string) => Awaitable<string | undefined>
+  /**
    * Applies `changes` if the account is still at `expectedVersion`; resolves, once durable, with
    * the new version, or undefined when the account changed or went in the meantime (nothing written).
    * With `expectedVersion` undefined the changes apply whatever the version (a new device replaces

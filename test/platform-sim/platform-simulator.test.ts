@@ -128,6 +128,21 @@ test('platform simulator revokes a grant by either token; an unknown token is no
   assert.equal(await revoke('never-issued'), 200)
 })
 
+test('platform simulator counts an X post\'s length in code points: 280 emoji pass, 281 are refused; answers carry their length', async () => {
+  const verifier = newVerifier()
+  const { body } = await exchange('twitter', verifier, await authorizationCode(simulator, clientOf(simulator, 'twitter'), verifier))
+  const tweet = async (text: string): Promise<Response> => await fetch(`${simulator.url}/2/tweets`, { method: 'POST', headers: { authorization: `Bearer ${body.access_token as string}`, 'content-type': 'application/json' }, body: JSON.stringify({ text }) })
+  // 560 UTF-16 units, 280 code points: past the shortcut on length, within the limit.
+  const accepted = await tweet('😀'.repeat(280))
+  assert.equal(accepted.status, 201)
+  const answer = await accepted.text()
+  assert.equal(accepted.headers.get('content-length'), String(Buffer.byteLength(answer)))
+  assert.equal(simulator.posts().at(-1)?.text, '😀'.repeat(280))
+  const refused = await tweet('😀'.repeat(281))
+  assert.equal(refused.status, 400)
+  assert.match(await refused.text(), /too long/)
+})
+
 test('platform simulator answers a token of one platform on another platform\'s API with 401', async () => {
   const verifier = newVerifier()
   const { body } = await exchange('mastodon', verifier, await authorizationCode(simulator, clientOf(simulator, 'mastodon'), verifier))

@@ -1,7 +1,7 @@
-import { randomBytes } from 'node:crypto'
 import type { Logger } from '../../log/logger.ts'
 import type { RelayIngressStore } from '../../store/relay-ingress.ts'
 import { publishIngressOutcome } from '../relay-diagnostics.ts'
+import { pooledRandomBytes } from '../vault/random-pool.ts'
 import type { SealingKeyRing } from '../vault/sealing-key-ring.ts'
 import { ingressTexts } from './ingress-texts.ts'
 import type { Forward } from './forward.ts'
@@ -98,7 +98,7 @@ export class RelayIngress implements ForwardIngress {
 
   /** Stores `forward`, due `holdMs` from now (when it is someone's to take up if its processing has not finished it). */
   async #store (forward: Forward, origin: IngressOrigin, holdMs: number): Promise<string> {
-    const id = randomBytes(16).toString('hex')
+    const id = pooledRandomBytes(16).toString('hex')
     await this.#options.store.addForward(id, sealForward(this.#options.keys, id, forward, origin), this.#nowMs() + holdMs)
     return id
   }

@@ -21,9 +21,9 @@ import { noPlatformForShortcode, prefixed, publishedMessage, publisherTexts, uns
 // delivery notice. Every failure is upstream's code and text.
 //
 // Ours: at most one post per payload, across crashes and instances. The payload's record
-// (src/store/relay-publications.ts) is looked up first, and a payload seen before is answered
-// from it; otherwise the record is claimed, durably, before the payload is decrypted (the
-// decryption uses its ratchet key for good), and settled with the answer after the platform. A
+// (src/store/relay-publications.ts) is claimed, durably, before the payload is decrypted (the
+// decryption uses its ratchet key for good), and settled with the answer after the platform; a
+// payload seen before finds the record claimed and is answered from it. A
 // record left `publishing` (a crash after the claim, or an answer lost by a platform that cannot
 // deduplicate) is never published again: its outcome is unknown. Within the attempt, retries carry
 // keys derived from the record's to the platforms that deduplicate by them (publish-idempotency.ts).
@@ -65,12 +65,11 @@ export async function publishContent (parts: PublisherParts, request: PublishCon
   const observe = (outcome: RelayPublishOutcome): void => { publishPublication(platform.name, outcome, performance.now() - startedMs) }
 
   const key = publicationDigest(parts.publicationKey, payloadBytes)
-  const earlier = await parts.publications.get(key)
-  if (earlier !== undefined) return answerFromRecord(earlier, observe)
-
   // Claimed before the decryption, which uses the payload's ratchet key for good: a crash after it
   // leaves the record (unknown, reported), never a stored forward that can neither be decrypted
   // again nor is reported. Given up (released) when the payload is refused before the platform.
+  // A payload seen before loses the claim (nothing written) and is answered from its record: the
+  // claim is the lookup, so a new payload, nearly every one, costs no read of the record first.
   const claimedAtMs = parts.nowMs()
   const claimed = await parts.publications.claim(key, platform.name, claimedAtMs).catch((error: unknown) => { observe('error'); throw error })
   if (!claimed) return answerFromRecord(await parts.publications.get(key), observe)

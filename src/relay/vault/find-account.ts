@@ -15,3 +15,13 @@ export async function findAccount (vault: RelayVault, selector: AccountSelector)
   }
   return account === undefined ? fail(errorCodes.relayAccountMissing, 'no relay account matches') : succeed(account)
 }
+
+/**
+ * The entity id of the account a device id names, reading no sealed field of it: what a caller
+ * that only needs to know which account it is (a platform token's) reads; none is
+ * SMSGW_RELAY_ACCOUNT_MISSING, as findAccount's.
+ */
+export async function findEntityIdByDevice (vault: RelayVault, deviceId: Buffer): Promise<Outcome<string>> {
+  const entityId = await vault.accounts.entityIdByDeviceLookup(deviceLookupOf(vault.identifierKey, deviceId))
+  return entityId === undefined ? fail(errorCodes.relayAccountMissing, 'no relay account matches') : succeed(entityId)
+}

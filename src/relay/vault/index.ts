@@ -14,7 +14,7 @@ export { createAccount, MAX_COUNTRY_CODE_BYTES, replaceDevice, retireDevice } fr
 export type { CreatedAccount, NewAccountRequest } from './account-writes.ts'
 export { decryptPayload, encryptPayload } from './decrypt-payload.ts'
 export type { DecryptedPayload } from './decrypt-payload.ts'
-export { findAccount } from './find-account.ts'
+export { findAccount, findEntityIdByDevice } from './find-account.ts'
 export { MAX_RATCHET_ATTEMPTS } from './ratchet-update.ts'
 export { deviceLookupOf } from './relay-vault.ts'
 export type { AccountSelector, RelayVault } from './relay-vault.ts'

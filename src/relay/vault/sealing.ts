@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto'
 import { openGcm, sealGcm, TAG_BYTES } from '../../crypto/payload/index.ts'
 import { errorCodes } from '../../errors.ts'
 import { fail, succeed, type Outcome } from '../outcome.ts'
+import { keyObjectOf } from './key-objects.ts'
+import { pooledRandomBytes } from './random-pool.ts'
 import type { SealingKeyRing } from './sealing-key-ring.ts'
 
 // Sealing at rest (relay.md §7, ours): AES-256-GCM under a key of the ring. A sealed value is
@@ -29,8 +30,8 @@ export type SealedField = 'countryCode' | 'serverPublishKeyPair' | 'serverDevice
 export function seal (ring: SealingKeyRing, field: SealedField, entityId: string, plaintext: Buffer): Buffer {
   const { id, key } = ring.current
   const header = Buffer.concat([Buffer.from([SEAL_VERSION, id.length]), Buffer.from(id, 'ascii')])
-  const nonce = randomBytes(NONCE_BYTES)
-  return Buffer.concat([header, nonce, sealGcm('aes-256-gcm', key, nonce, associatedData(header, field, entityId), plaintext)])
+  const nonce = pooledRandomBytes(NONCE_BYTES)
+  return Buffer.concat([header, nonce, sealGcm('aes-256-gcm', keyObjectOf(key), nonce, associatedData(header, field, entityId), plaintext)])
 }
 
 /**
@@ -44,7 +45,7 @@ export function open (ring: SealingKeyRing, field: SealedField, entityId: string
   if (key === undefined) return fail(errorCodes.relaySealed, `the sealed ${field} names key ${header.keyId}, which the sealing key ring does not hold`)
   const nonce = sealed.subarray(header.bytes, header.bytes + NONCE_BYTES)
   try {
-    return succeed(openGcm('aes-256-gcm', key.key, nonce, associatedData(sealed.subarray(0, header.bytes), field, entityId), sealed.subarray(header.bytes + NONCE_BYTES)))
+    return succeed(openGcm('aes-256-gcm', keyObjectOf(key.key), nonce, associatedData(sealed.subarray(0, header.bytes), field, entityId), sealed.subarray(header.bytes + NONCE_BYTES)))
   } catch {
     return fail(errorCodes.relaySealed, `the sealed ${field} does not open under key ${header.keyId} for this account`)
   }

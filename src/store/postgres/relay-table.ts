@@ -48,6 +48,11 @@ export class PostgresRelayTable implements RelayAccountStore {
     return rows[0] === undefined ? undefined : accountOf(rows[0])
   }
 
+  async entityIdByDeviceLookup (deviceLookup: string): Promise<string | undefined> {
+    const { rows } = await this.#pool.query<{ entity_id: string }>('SELECT entity_id FROM smsgw_relay_entities WHERE device_lookup = $1', [deviceLookup])
+    return rows[0]?.entity_id
+  }
+
   async update (entityId: string, expectedVersion: number | undefined, changes: RelayAccountChanges): Promise<number | undefined> {
     checkRelayAccountChanges(changes)
     const set = changedColumns(changes)

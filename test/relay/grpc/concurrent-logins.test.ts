@@ -46,6 +46,7 @@ function writesHeldUntil (accounts: RelayAccountStore, gate: Promise<unknown>): 
     create: async account => await accounts.create(account),
     get: entityId => accounts.get(entityId),
     findByDeviceLookup: deviceLookup => accounts.findByDeviceLookup(deviceLookup),
+    entityIdByDeviceLookup: deviceLookup => accounts.entityIdByDeviceLookup(deviceLookup),
     update: async (entityId, expectedVersion, changes) => {
       await gate.catch(() => {})
       return await accounts.update(entityId, expectedVersion, changes)

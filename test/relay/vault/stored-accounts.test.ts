@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto'
 import { describe, test } from 'node:test'
 import { errorCodes } from '../../../src/errors.ts'
 import { generateX25519KeyPair } from '../../../src/relay/ratchet/index.ts'
-import { createAccount, decryptPayload, deviceSecretOfAccount, findAccount, MAX_COUNTRY_CODE_BYTES, parseSealingKeyRing, replaceDevice, resealAccounts, sealingKeyIdOf, type RelayVault } from '../../../src/relay/vault/index.ts'
+import { createAccount, decryptPayload, deviceSecretOfAccount, findAccount, findEntityIdByDevice, MAX_COUNTRY_CODE_BYTES, parseSealingKeyRing, replaceDevice, resealAccounts, sealingKeyIdOf, type RelayVault } from '../../../src/relay/vault/index.ts'
 import { relayAccountBounds, relaySealedFieldNames } from '../../../src/store/relay-accounts.ts'
 import { storeKinds } from '../../store/store-kinds.ts'
 import { unwrap } from '../relaysms-vectors.ts'
@@ -120,6 +120,10 @@ for (const kind of kinds) {
       const newApp = appFor(login.handshake.serverPublishKeyPair, newClient)
       const decrypted = unwrap(await decryptPayload(vault, { deviceId: login.handshake.deviceId }, newApp.send('new phone')))
       assert.deepEqual([decrypted.plaintext.toString(), decrypted.countryCode], ['new phone', COUNTRY_CODE])
+      // The id-only lookup (a token fetch's) follows the device as findAccount does.
+      assert.equal(unwrap(await findEntityIdByDevice(vault, login.handshake.deviceId)), old.entityId)
+      const byOldDeviceId = await findEntityIdByDevice(vault, old.deviceId)
+      assert.equal(byOldDeviceId.ok ? 'found' : byOldDeviceId.error.code, errorCodes.relayAccountMissing)
       await store.close()
     })
   })

@@ -4,7 +4,7 @@ import type { Platform } from '../../payload/platforms.ts'
 import type { Outcome } from '../../outcome.ts'
 import { deletePlatformToken, knownPlatformOf, platformTokenOf, storePlatformToken, updatePlatformToken } from '../../vault/index.ts'
 import { invalidArgument, RpcFailure } from '../rpc-failure.ts'
-import { accountOfRequest, requireFields, type InternalContext } from './account-of-request.ts'
+import { accountOfRequest, entityIdOfRequest, requireFields, type InternalContext } from './account-of-request.ts'
 import type { DeleteEntityTokenRequest, GetEntityAccessTokenRequest, GetEntityAccessTokenResponse, StoreEntityTokenRequest, TokenChangeResponse, UpdateEntityTokenRequest } from './entity-internal.ts'
 
 // The token RPCs of vault.v1.EntityInternal (relay-wire.md §2, §4), in upstream's order of checks:
@@ -23,9 +23,9 @@ export async function storeEntityToken (context: InternalContext, request: Store
 
 export async function getEntityAccessToken (context: InternalContext, request: GetEntityAccessTokenRequest): Promise<GetEntityAccessTokenResponse> {
   requireFields(request, [['device_id', 'long_lived_token', 'phone_number'], 'platform', 'account_identifier'])
-  const account = await accountOfRequest(context, request)
+  const entityId = await entityIdOfRequest(context, request)
   supportedPlatform(request.platform)
-  const token = answerOf(await platformTokenOf(context.vault, account.entityId, request.platform, request.account_identifier))
+  const token = answerOf(await platformTokenOf(context.vault, entityId, request.platform, request.account_identifier))
   if (token === undefined) throw noToken(request)
   return { token, message: 'Successfully fetched tokens.', success: true }
 }
