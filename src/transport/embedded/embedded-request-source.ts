@@ -79,17 +79,17 @@ export class EmbeddedRequestSource implements RequestSource {
           await this.#idle(lease)
           continue
         }
-        if (batch.length === 0) {
-          // A batch heard of while the read was on its way may not be in what it returned.
-          if (this.#enqueuedNotices === noticesBefore) await this.#idle(lease)
-          continue
-        }
         for (const queued of batch) {
           // Closed or lost while the consumer held the previous one: the rest waits for the next lease.
           if (this.#closing.signal.aborted || lease.lost.aborted) return
           afterSeq = queued.seq
           yield this.#incoming(queued, lease)
         }
+        // A batch shorter than asked for was all there was when the read ran: the next read would
+        // find only what was enqueued since, so it waits for word of that (or the poll) instead
+        // of reading at once and finding nothing, a query per wake-up. A batch heard of while the
+        // read was on its way, or while the consumer held these, may not be in what it returned.
+        if (batch.length < this.#readAheadCount && this.#enqueuedNotices === noticesBefore) await this.#idle(lease)
       }
     } finally {
       lease.lost.removeEventListener('abort', wakeOnLoss)
