@@ -7,7 +7,7 @@ import assert from 'node:assert/strict'
 const MS_PER_SECOND = 1000
 const TIMESTAMP = /^([+-]\d{4,6}|\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d):(\d\d)Z$/
 
-const twoDigits = (value: number): string => String(value).padStart(2, '0')
+const twoDigits = (value: number): string => value < 10 ? `0${value}` : String(value)
 
 function formatYear (year: number): string {
   if (year > 9999) return `+${year}`
@@ -23,9 +23,7 @@ export function formatTimestamp (date: Date): string {
   const ms = date.getTime()
   assert.ok(Number.isFinite(ms), 'a status timestamp must be a valid Date')
   const whole = new Date(Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND)
-  const day = [whole.getUTCMonth() + 1, whole.getUTCDate()].map(twoDigits).join('-')
-  const time = [whole.getUTCHours(), whole.getUTCMinutes(), whole.getUTCSeconds()].map(twoDigits).join(':')
-  return `${formatYear(whole.getUTCFullYear())}-${day}T${time}Z`
+  return `${formatYear(whole.getUTCFullYear())}-${twoDigits(whole.getUTCMonth() + 1)}-${twoDigits(whole.getUTCDate())}T${twoDigits(whole.getUTCHours())}:${twoDigits(whole.getUTCMinutes())}:${twoDigits(whole.getUTCSeconds())}Z`
 }
 
 /**

@@ -69,8 +69,12 @@ export interface RequestQueueStore {
    * correl-id). Reads the queued requests only, through their partial index.
    */
   hasQueuedValue: (valuePrefix: string) => Awaitable<boolean>
-  /** Calls `listener` after batches are enqueued (by this instance, and by others where the store can tell). */
-  onEnqueued: (listener: () => void) => () => void
+  /**
+   * Calls `listener` after batches are enqueued (by this instance, and by others where the store
+   * can tell); with the committed batch itself where the store hands it on (SQLite, this
+   * process's batches), so that a reader may take it without reading it back.
+   */
+  onEnqueued: (listener: (batch?: readonly QueuedRequest[]) => void) => () => void
   /** Resolves once this instance is the queue's consumer; undefined when `until` aborts first. */
   leaseConsumer: (until: AbortSignal) => Promise<ConsumerLease | undefined>
 }

@@ -13,11 +13,23 @@ import { decodeStatusEvent, encodeStatusEvent, type StatusEvent } from '../domai
  * never reports one.
  */
 export function storableStatus (event: StatusEvent): { text: string, stored: StatusEvent, onceKey: string | null } {
-  const text = encodeStatusEvent(event)
-  const stored = decodeStatusEvent(text)
-  if (stored === null) throw new TypeError('not a status the contract can carry (empty client-id or correl-id?)')
-  return { text, stored, onceKey: statusOnceKey(stored) }
+  const { clientId, correlId, status, recallId, errorText } = event
+  if (clientId === '' || correlId === '') throw new TypeError('not a status the contract can carry (empty client-id or correl-id)')
+  // What decoding `text` gives back, made without decoding it (a JSON parse and a timestamp
+  // parse, ~4 µs of each status's main-thread time): whole seconds, empty optional fields left
+  // out. test/store/stored-status.test.ts holds the two equal.
+  const stored: StatusEvent = {
+    clientId,
+    correlId,
+    timestamp: new Date(Math.floor(event.timestamp.getTime() / MS_PER_SECOND) * MS_PER_SECOND),
+    status,
+    ...(recallId === undefined || recallId === '' ? {} : { recallId }),
+    ...(errorText === undefined || errorText === '' ? {} : { errorText })
+  }
+  return { text: encodeStatusEvent(event), stored, onceKey: statusOnceKey(stored) }
 }
+
+const MS_PER_SECOND = 1000
 
 /**
  * A status with a recall-id is a fact about one SMSC message: its request reached this state.

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { hash } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { inboundJsonOf, type InboundFeed } from '../../gateway/inbound/inbound-feed.ts'
 import type { StoredInbound } from '../../domain/stored-inbound.ts'
@@ -79,8 +79,14 @@ interface QueuedPost {
   readonly kind: WebhookEvent
   /** What logs may say of it: ids, never a number or a text. */
   readonly context: Readonly<Record<string, string>>
-  /** The status JSON (spec §4), or an inbound SMS's JSON (sealed payload inside): the exact bytes that are signed and sent. */
-  readonly body: string
+  /**
+   * The status JSON (spec §4), or an inbound SMS's JSON (sealed payload inside): the exact bytes
+   * that are signed and sent. A status's is written only when its client has a webhook: most
+   * statuses go to none, and writing each one's JSON cost ~1 µs of the main thread.
+   */
+  readonly body: () => string
+  /** The characters it holds until it is sent (its body, or a status's texts): for the queue's bound in bytes. */
+  readonly characters: number
   /** The same for every attempt and every report of this status, so a receiver can de-duplicate too. */
   readonly deliveryId: string
   /** The heap it takes, estimated to err high: its body at 4 bytes a character, and some. */
@@ -174,7 +180,7 @@ class WebhookDispatcher implements WebhookDelivery {
   #enqueue (event: StatusEvent): void {
     if (this.#abort.signal.aborted) return
     const key = JSON.stringify([event.clientId, event.correlId, event.status, formatTimestamp(event.timestamp)])
-    const deliveryId = createHash('sha256').update(key).digest('hex').slice(0, 32)
+    const deliveryId = hash('sha256', key, 'hex').slice(0, 32)
     // The delivery id (128 bits of the key's hash) stands for the key: the memory takes the
     // same few bytes per status whatever the length of the ids.
     if (this.#seen.has(deliveryId)) {
@@ -186,7 +192,8 @@ class WebhookDispatcher implements WebhookDelivery {
       clientId: event.clientId,
       kind: webhookEvents.status,
       context: { clientId: event.clientId, correlId: event.correlId, status: event.status },
-      body: encodeStatusEvent(event),
+      body: () => encodeStatusEvent(event),
+      characters: statusCharacters(event),
       deliveryId
     })
   }
@@ -194,12 +201,14 @@ class WebhookDispatcher implements WebhookDelivery {
   // The store announces each inbound SMS once, when it is stored: nothing to de-duplicate.
   #enqueueInbound (message: StoredInbound): void {
     if (this.#abort.signal.aborted) return
+    const body = JSON.stringify(inboundJsonOf(message))
     this.#queue({
       clientId: message.owner,
       kind: webhookEvents.inbound,
       context: { clientId: message.owner, inboundId: String(message.id) },
-      body: JSON.stringify(inboundJsonOf(message)),
-      deliveryId: createHash('sha256').update(JSON.stringify([webhookEvents.inbound, message.id])).digest('hex').slice(0, 32)
+      body: () => body,
+      characters: body.length,
+      deliveryId: hash('sha256', JSON.stringify([webhookEvents.inbound, message.id]), 'hex').slice(0, 32)
     })
   }
 
@@ -209,7 +218,7 @@ class WebhookDispatcher implements WebhookDelivery {
       queue = { waiting: [], bytes: 0, running: false }
       this.#queues.set(post.clientId, queue)
     }
-    const queued: QueuedPost = { ...post, bytes: QUEUED_POST_OVERHEAD_BYTES + 4 * post.body.length }
+    const queued: QueuedPost = { ...post, bytes: QUEUED_POST_OVERHEAD_BYTES + 4 * post.characters }
     queue.waiting.push(queued)
     queue.bytes += queued.bytes
     // The newest post stays, even one larger than the bound on its own.
@@ -263,6 +272,7 @@ class WebhookDispatcher implements WebhookDelivery {
   async #deliver (item: QueuedPost): Promise<void> {
     const clientId = item.clientId
     const context = { ...item.context, deliveryId: item.deliveryId }
+    let body: string | undefined
     for (let attempt = 1; ; attempt++) {
       let webhook: Webhook | undefined
       let outcome: Outcome
@@ -270,7 +280,7 @@ class WebhookDispatcher implements WebhookDelivery {
         webhook = await this.#directory.webhookOf(clientId)
         // A client without a webhook (or whose webhook was removed meanwhile): nothing to do.
         if (webhook === undefined) return
-        outcome = await this.#post(webhook, item)
+        outcome = await this.#post(webhook, item, body ??= item.body())
       } catch (error) {
         outcome = { kind: 'retry', reason: `webhook lookup failed: ${(error as Error).message}` }
       }
@@ -296,7 +306,7 @@ class WebhookDispatcher implements WebhookDelivery {
     }
   }
 
-  async #post (webhook: Webhook, item: QueuedPost): Promise<Outcome> {
+  async #post (webhook: Webhook, item: QueuedPost, body: string): Promise<Outcome> {
     let response: Response
     try {
       response = await this.#fetch(webhook.url, {
@@ -304,11 +314,11 @@ class WebhookDispatcher implements WebhookDelivery {
         headers: {
           'content-type': 'application/json',
           'user-agent': 'smsgw-webhook',
-          [SIGNATURE_HEADER]: signWebhookBody(webhook.secret, item.body),
+          [SIGNATURE_HEADER]: signWebhookBody(webhook.secret, body),
           [DELIVERY_HEADER]: item.deliveryId,
           [EVENT_HEADER]: item.kind
         },
-        body: item.body,
+        body,
         // A redirect is the receiver's mistake, and following it would send the status elsewhere.
         redirect: 'manual',
         signal: AbortSignal.any([this.#abort.signal, AbortSignal.timeout(this.#timeoutMs)])
@@ -325,6 +335,12 @@ class WebhookDispatcher implements WebhookDelivery {
     return { kind: retryable ? 'retry' : 'refused', reason: `HTTP ${response.status}` }
   }
 }
+
+/** What a waiting status holds, in characters: its texts, and 120 for the rest (as much as its JSON adds to them). */
+function statusCharacters (event: StatusEvent): number {
+  return STATUS_FRAME_CHARACTERS + event.clientId.length + event.correlId.length + (event.recallId?.length ?? 0) + (event.errorText?.length ?? 0)
+}
+const STATUS_FRAME_CHARACTERS = 120
 
 /** Only the origin of a webhook URL is logged: its path or query may hold the receiver's own token. */
 function originOf (url: string): string {

@@ -26,7 +26,7 @@ export class RequestQueue implements RequestQueueStore {
   readonly #hasQueuedValue: StatementSync
   readonly #firstKept: StatementSync
   readonly #deleteDoneBefore: StatementSync
-  readonly #enqueuedListeners = new Set<() => void>()
+  readonly #enqueuedListeners = new Set<(batch: readonly QueuedRequest[]) => void>()
 
   constructor (db: DatabaseSync, commit: GroupCommit, now: () => number = Date.now) {
     this.#commit = commit
@@ -46,13 +46,14 @@ export class RequestQueue implements RequestQueueStore {
 
   /**
    * Stores `values` as one batch: all of them or none. Resolves with their seqs, in order, once
-   * the batch is committed (durable); then tells the `onEnqueued` listeners.
+   * the batch is committed (durable); then tells the `onEnqueued` listeners, with the batch.
    */
   async enqueue (values: readonly string[]): Promise<number[]> {
     if (values.length === 0) return []
     const acceptedAtMs = this.#now()
     const seqs = await this.#commit.run(() => values.map(value => Number(this.#insert.run(value, acceptedAtMs).lastInsertRowid)))
-    for (const listener of [...this.#enqueuedListeners]) listener()
+    const batch = values.map((value, index) => ({ seq: seqs[index] as number, value }))
+    for (const listener of [...this.#enqueuedListeners]) listener(batch)
     return seqs
   }
 
@@ -83,10 +84,10 @@ export class RequestQueue implements RequestQueueStore {
   }
 
   /**
-   * Calls `listener` after each batch enqueued through this instance (not through another
-   * process's); returns a function that stops it.
+   * Calls `listener` with each batch enqueued through this instance (not through another
+   * process's), once committed; returns a function that stops it.
    */
-  onEnqueued (listener: () => void): () => void {
+  onEnqueued (listener: (batch: readonly QueuedRequest[]) => void): () => void {
     this.#enqueuedListeners.add(listener)
     return () => { this.#enqueuedListeners.delete(listener) }
   }

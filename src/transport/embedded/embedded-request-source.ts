@@ -34,6 +34,11 @@ export class EmbeddedRequestSource implements RequestSource {
   readonly #closing = new AbortController()
   /** Batches heard of: a read that started before the count moved may have missed one. */
   #enqueuedNotices = 0
+  /**
+   * Requests committed in this process that the store handed on, oldest first, at most
+   * readAheadCount: taken without reading them back when they follow the last one yielded.
+   */
+  #heard: QueuedRequest[] = []
 
   constructor (queue: RequestQueueStore, options: EmbeddedRequestSourceOptions = {}) {
     this.#queue = queue
@@ -44,8 +49,9 @@ export class EmbeddedRequestSource implements RequestSource {
   }
 
   async * [Symbol.asyncIterator] (): AsyncGenerator<IncomingRequest> {
-    const stopListening = this.#queue.onEnqueued(() => {
+    const stopListening = this.#queue.onEnqueued(batch => {
       this.#enqueuedNotices++
+      this.#remember(batch)
       this.#wake()
     })
     try {
@@ -71,17 +77,15 @@ export class EmbeddedRequestSource implements RequestSource {
     lease.lost.addEventListener('abort', wakeOnLoss)
     try {
       let afterSeq = 0
+      // Heard of before this lease: what it reads from the start tells all of it.
+      this.#heard = []
       while (!this.#closing.signal.aborted && !lease.lost.aborted) {
         const noticesBefore = this.#enqueuedNotices
-        const batch = await this.#read(afterSeq)
+        const heard = this.#takeHeard(afterSeq)
+        const batch = heard ?? await this.#read(afterSeq)
         if (batch === undefined) {
           // The store did not answer: try again after a pause, not in a tight loop.
           await this.#idle(lease)
-          continue
-        }
-        if (batch.length === 0) {
-          // A batch heard of while the read was on its way may not be in what it returned.
-          if (this.#enqueuedNotices === noticesBefore) await this.#idle(lease)
           continue
         }
         for (const queued of batch) {
@@ -90,10 +94,41 @@ export class EmbeddedRequestSource implements RequestSource {
           afterSeq = queued.seq
           yield this.#incoming(queued, lease)
         }
+        // A batch shorter than asked for was all there was when the read ran, and requests heard
+        // of were all this process had enqueued: the next read would find only what was enqueued
+        // since, so it waits for word of that (or the poll) instead of reading at once and
+        // finding nothing, a query per wake-up. A batch heard of while the read was on its way,
+        // or while the consumer held these, may not be in what it returned.
+        const allKnown = heard === undefined ? batch.length < this.#readAheadCount : this.#heard.length === 0
+        if (allKnown && this.#enqueuedNotices === noticesBefore) await this.#idle(lease)
       }
     } finally {
       lease.lost.removeEventListener('abort', wakeOnLoss)
     }
+  }
+
+  // Keeps a batch the store handed on, while the buffer stays within the read-ahead; past it the
+  // buffer is dropped, and the store is read instead (what follows then has a gap before it).
+  #remember (batch: readonly QueuedRequest[] | undefined): void {
+    if (batch === undefined) return
+    if (this.#heard.length + batch.length > this.#readAheadCount) this.#heard = []
+    else this.#heard.push(...batch)
+  }
+
+  /**
+   * The requests heard of that directly follow `afterSeq` (seqs without a gap: nothing another
+   * process enqueued lies between them), or undefined when the store must be read: the rest after
+   * a gap stays until a read has passed it. Saves a query for each batch enqueued in this
+   * process (the relay's notices: one a publish).
+   */
+  #takeHeard (afterSeq: number): QueuedRequest[] | undefined {
+    const heard = this.#heard
+    let start = 0
+    while (start < heard.length && (heard[start] as QueuedRequest).seq <= afterSeq) start++
+    let end = start
+    while (end < heard.length && (heard[end] as QueuedRequest).seq === afterSeq + 1 + end - start) end++
+    this.#heard = heard.slice(end === start ? start : end)
+    return end === start ? undefined : heard.slice(start, end)
   }
 
   async #read (afterSeq: number): Promise<QueuedRequest[] | undefined> {

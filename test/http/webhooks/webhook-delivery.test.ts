@@ -263,6 +263,16 @@ test('webhook delivery posts nothing for a client without a webhook', async (t) 
   assert.deepStrictEqual(requests.map(request => JSON.parse(request.body)['client-id']), ['test'])
 })
 
+test('webhook delivery writes no status JSON for a client without a webhook', async (t) => {
+  const { url } = await receiver(t)
+  const { statuses, delivery } = deliveryWith(t, url)
+  const stringify = t.mock.method(JSON, 'stringify')
+  statuses.report(statusOf('other', 'C1', 'SENT'))
+  await delivery.idle()
+  // The delivery id's key is an array; a status JSON would be an object.
+  assert.deepStrictEqual(stringify.mock.calls.filter(call => !Array.isArray(call.arguments[0])).length, 0)
+})
+
 test('webhook delivery close() aborts what is in flight, stops listening, and resolves', async (t) => {
   const { requests, url } = await receiver(t, () => {})
   const { statuses, delivery } = deliveryWith(t, url)

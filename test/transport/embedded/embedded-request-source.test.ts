@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, mock, test } from 'node:test'
-import { setTimeout as sleep } from 'node:timers/promises'
+import { setImmediate, setTimeout as sleep } from 'node:timers/promises'
 import type { IncomingRequest } from '../../../src/gateway/request-source.ts'
 import { EmbeddedRequestSource } from '../../../src/transport/embedded/embedded-request-source.ts'
 import { EMBEDDED_STREAM } from '../../../src/store/queue-source.ts'
@@ -82,6 +82,57 @@ for (const kind of kinds) {
       assert.equal(reads.mock.callCount(), 1)
       await pull(iterator, 1)
       assert.deepStrictEqual(reads.mock.calls.map(call => call.arguments), [[0, 2], [2, 2]])
+      await source.close()
+      await store.close()
+    })
+
+    test('after a batch shorter than readAheadCount, waits for the next enqueue instead of reading again', async () => {
+      const store = await kind.open()
+      await store.requests.enqueue(['a'])
+      const reads = mock.method(store.requests, 'queuedAfter')
+      const source = new EmbeddedRequestSource(store.requests, { ...NO_POLL, readAheadCount: 2 })
+      const iterator = source[Symbol.asyncIterator]()
+      await pull(iterator, 1)
+      const next = iterator.next()
+      await setImmediate()
+      await setImmediate()
+      assert.deepStrictEqual(reads.mock.calls.map(call => call.arguments), [[0, 2]])
+      await store.requests.enqueue(['b'])
+      assert.equal((await next).value?.value.toString(), 'b')
+      await source.close()
+      await store.close()
+    })
+
+    test('takes a batch enqueued in this process without reading it back where the store hands it on, and reads the store past a gap', async () => {
+      const location = await kind.newLocation()
+      const store = await kind.open(location)
+      const other = await kind.open(location)
+      await store.requests.enqueue(['a'])
+      const reads = mock.method(store.requests, 'queuedAfter')
+      const source = new EmbeddedRequestSource(store.requests, { ...NO_POLL, readAheadCount: 4 })
+      const iterator = source[Symbol.asyncIterator]()
+      await pull(iterator, 1)
+      await store.requests.enqueue(['b', 'c'])
+      assert.deepStrictEqual((await pull(iterator, 2)).map(request => request.value.toString()), ['b', 'c'])
+      // Another process's request comes between: this process's next batch does not follow c.
+      await other.requests.enqueue(['d'])
+      await store.requests.enqueue(['e'])
+      assert.deepStrictEqual((await pull(iterator, 2)).map(request => request.value.toString()), ['d', 'e'])
+      // SQLite hands this process's batches on; PostgreSQL does not, and its reads depend on when its notices arrive.
+      if (kind.name === 'sqlite') assert.deepStrictEqual(reads.mock.calls.map(call => call.arguments), [[0, 4], [3, 4]])
+      await source.close()
+      await other.close()
+      await store.close()
+    })
+
+    test('reads again at once after a short batch when a batch was enqueued while the consumer held it', async () => {
+      const store = await kind.open()
+      await store.requests.enqueue(['a'])
+      const source = new EmbeddedRequestSource(store.requests, { ...NO_POLL, readAheadCount: 2 })
+      const iterator = source[Symbol.asyncIterator]()
+      await pull(iterator, 1)
+      await store.requests.enqueue(['b'])
+      assert.equal((await iterator.next()).value?.value.toString(), 'b')
       await source.close()
       await store.close()
     })

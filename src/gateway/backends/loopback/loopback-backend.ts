@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises'
 import { LOOPBACK_BACKEND } from '../../stages/route.ts'
 import { passEveryMessage, type Backend } from '../backend.ts'
-import { loopbackScript, type LoopbackDelays } from './loopback-script.ts'
+import { loopbackScript, type LoopbackDelays, type LoopbackStep } from './loopback-script.ts'
 
 /**
  * The loop-back backend for client `test` (spec §6): plays the script the body's marker
@@ -15,10 +15,20 @@ export function loopbackBackend (delays: LoopbackDelays): Backend {
     check: passEveryMessage,
     submit: async (submission, report) => {
       const startedMs = performance.now()
-      for (const step of loopbackScript(submission.message.body, delays)) {
-        const waitMs = step.afterMs - (performance.now() - startedMs)
+      const steps = loopbackScript(submission.message.body, delays)
+      for (let next = 0; next < steps.length;) {
+        const waitMs = (steps[next] as LoopbackStep).afterMs - (performance.now() - startedMs)
         if (waitMs > 0) await sleep(waitMs)
-        await report(step.errorText === undefined ? { status: step.status } : { status: step.status, errorText: step.errorText })
+        // The steps due by now (SENT and DELIVERED at zero delays) are reported together, in
+        // order: a sink that commits the writes of one turn together (the embedded store) then
+        // stores them in one commit, not one each, and keeps their order.
+        const dueMs = Math.max(performance.now() - startedMs, (steps[next] as LoopbackStep).afterMs)
+        const due: Array<Promise<void>> = []
+        for (; next < steps.length && (steps[next] as LoopbackStep).afterMs <= dueMs; next++) {
+          const { status, errorText } = steps[next] as LoopbackStep
+          due.push(report(errorText === undefined ? { status } : { status, errorText }))
+        }
+        await Promise.all(due)
       }
     },
     close: async () => {}

@@ -117,3 +117,18 @@ test('loopbackBackend keeps the script\'s times, counted from the submission, wh
   await advance(1_000)
   await finished
 })
+
+test('loopbackBackend reports the steps due at the same time together, in order, so a group-committing sink stores them in one commit', async () => {
+  const reported: StatusReport[] = []
+  let release: () => void = () => {}
+  const held = new Promise<void>(resolve => { release = resolve })
+  const finished = loopbackBackend({ normalDelayMs: 0, longDelayMs: 0 }).submit(submission('C1', 'Hello'), async report => {
+    reported.push(report)
+    await held
+  })
+  await settle()
+  // Both asked for while the first is still being stored.
+  assert.deepStrictEqual(reported, [{ status: 'SENT' }, { status: 'DELIVERED' }])
+  release()
+  await finished
+})
