@@ -20,6 +20,8 @@ import { fmt, goalLine, limitLine } from './report.ts'
 
 export const RELAY_E2E_GOAL_PER_SECOND = 1_000
 export const RELAY_E2E_P99_LIMIT_MS = 100
+/** The store issue 12's goals are set on. */
+const GOAL_STORE = 'SQLite'
 /** RSS may rise this much while a backlog drains before it counts as growing with the backlog. */
 export const BACKLOG_RSS_GROWTH_LIMIT_MIB = 20
 /** The first seconds of a drain, before RSS is judged. */
@@ -272,13 +274,21 @@ export async function printRelayEndToEndSection (budgetMs: number, decryptPerSec
   for (const { store, rows, backlog } of results) {
     const [closed, open] = rows
     if (closed !== undefined) {
-      console.log(goalLine(`${store}: relay end to end, publishes/s (X)`, closed.perSecond, RELAY_E2E_GOAL_PER_SECOND))
+      // Issue 12 sets its goals on SQLite, the embedded store `smsgw run` ships with; PostgreSQL's
+      // figures are reported beside them with their bounds, as context.
+      console.log(store === GOAL_STORE
+        ? goalLine(`${store}: relay end to end, publishes/s (X)`, closed.perSecond, RELAY_E2E_GOAL_PER_SECOND)
+        : `context ${store}: relay end to end, publishes/s (X): ${fmt(closed.perSecond)} (the goals are ${GOAL_STORE}'s)`)
       // What the CPU the run cost allows where nothing else runs: every core of this machine at it.
       console.log(`${store}: at ${fmt(closed.allCpuMsPerPublish, 2)} ms CPU per publish, ${availableParallelism()} idle cores would allow ${fmt(availableParallelism() * 1000 / closed.allCpuMsPerPublish)} publishes/s`)
       // The tighter bound: the gateway's one event loop, which no number of cores widens.
       console.log(`${store}: the gateway's main thread at ${fmt(closed.mainThreadCpuMsPerPublish, 2)} ms CPU per publish allows at most ${fmt(1000 / closed.mainThreadCpuMsPerPublish)} publishes/s${store === 'SQLite' ? ', less its waits for SQLite\'s commits (synchronous, on that thread)' : ''}`)
     }
-    if (open !== undefined) console.log(limitLine(`${store}: p99 at ${RELAY_E2E_GOAL_PER_SECOND / 2}/s`, open.p99Ms, RELAY_E2E_P99_LIMIT_MS, ' ms'))
+    if (open !== undefined) {
+      console.log(store === GOAL_STORE
+        ? limitLine(`${store}: p99 at ${RELAY_E2E_GOAL_PER_SECOND / 2}/s`, open.p99Ms, RELAY_E2E_P99_LIMIT_MS, ' ms')
+        : `context ${store}: p99 at ${RELAY_E2E_GOAL_PER_SECOND / 2}/s: ${fmt(open.p99Ms, 1)} ms, ${fmt(open.perSecond)}/s sustained`)
+    }
     if (backlog !== undefined) {
       console.log(`${store}: a backlog of ${fmt(backlog.backlog)} stored forwards, ${fmt(backlog.drained)} drained at ${fmt(backlog.drainedPerSecond)}/s; gateway RSS while draining: first ${fmt(backlog.rssFirstMiB, 1)} MiB, peak ${fmt(backlog.rssPeakMiB, 1)} MiB, last ${fmt(backlog.rssLastMiB, 1)} MiB`)
       console.log(limitLine(`${store}: RSS growth while the backlog drains`, backlog.rssPeakMiB - backlog.rssFirstMiB, BACKLOG_RSS_GROWTH_LIMIT_MIB, ' MiB'))
