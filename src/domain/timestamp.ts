@@ -20,10 +20,14 @@ function formatYear (year: number): string {
  * (truncated towards the past, as Java's truncatedTo does). An invalid Date is a caller's bug.
  */
 export function formatTimestamp (date: Date): string {
-  const ms = date.getTime()
-  assert.ok(Number.isFinite(ms), 'a status timestamp must be a valid Date')
-  const whole = new Date(Math.floor(ms / MS_PER_SECOND) * MS_PER_SECOND)
+  assert.ok(Number.isFinite(date.getTime()), 'a status timestamp must be a valid Date')
+  const whole = wholeSecondOf(date)
   return `${formatYear(whole.getUTCFullYear())}-${twoDigits(whole.getUTCMonth() + 1)}-${twoDigits(whole.getUTCDate())}T${twoDigits(whole.getUTCHours())}:${twoDigits(whole.getUTCMinutes())}:${twoDigits(whole.getUTCSeconds())}Z`
+}
+
+/** `date` without its milliseconds, truncated towards the past: the instant a status timestamp of it names. */
+export function wholeSecondOf (date: Date): Date {
+  return new Date(Math.floor(date.getTime() / MS_PER_SECOND) * MS_PER_SECOND)
 }
 
 /**

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
 import { decodeStatusEvent, encodeStatusEvent, type StatusEvent } from '../domain/status-event.ts'
+import { wholeSecondOf } from '../domain/timestamp.ts'
 
 // Statuses are kept as their `sms-status` JSON (spec §4): the text a client reads on Kafka
 // deployments, with every field the contract has. History gives back what that text holds, so
@@ -21,15 +22,13 @@ export function storableStatus (event: StatusEvent): { text: string, stored: Sta
   const stored: StatusEvent = {
     clientId,
     correlId,
-    timestamp: new Date(Math.floor(event.timestamp.getTime() / MS_PER_SECOND) * MS_PER_SECOND),
+    timestamp: wholeSecondOf(event.timestamp),
     status,
     ...(recallId === undefined || recallId === '' ? {} : { recallId }),
     ...(errorText === undefined || errorText === '' ? {} : { errorText })
   }
   return { text: encodeStatusEvent(event), stored, onceKey: statusOnceKey(stored) }
 }
-
-const MS_PER_SECOND = 1000
 
 /**
  * A status with a recall-id is a fact about one SMSC message: its request reached this state.

@@ -17,15 +17,16 @@ export function loopbackBackend (delays: LoopbackDelays): Backend {
       const startedMs = performance.now()
       const steps = loopbackScript(submission.message.body, delays)
       for (let next = 0; next < steps.length;) {
-        const waitMs = (steps[next] as LoopbackStep).afterMs - (performance.now() - startedMs)
+        const first = steps[next] as LoopbackStep
+        const waitMs = first.afterMs - (performance.now() - startedMs)
         if (waitMs > 0) await sleep(waitMs)
         // The steps due by now (SENT and DELIVERED at zero delays) are reported together, in
         // order: a sink that commits the writes of one turn together (the embedded store) then
         // stores them in one commit, not one each, and keeps their order.
-        const dueMs = Math.max(performance.now() - startedMs, (steps[next] as LoopbackStep).afterMs)
+        const dueMs = Math.max(performance.now() - startedMs, first.afterMs)
         const due: Array<Promise<void>> = []
-        for (; next < steps.length && (steps[next] as LoopbackStep).afterMs <= dueMs; next++) {
-          const { status, errorText } = steps[next] as LoopbackStep
+        while (next < steps.length && (steps[next] as LoopbackStep).afterMs <= dueMs) {
+          const { status, errorText } = steps[next++] as LoopbackStep
           due.push(report(errorText === undefined ? { status } : { status, errorText }))
         }
         await Promise.all(due)

@@ -1,5 +1,6 @@
 import { status } from '@grpc/grpc-js'
 import type { RelayAccount } from '../../../store/relay-accounts.ts'
+import type { Outcome } from '../../outcome.ts'
 import { findAccount, findEntityIdByDevice } from '../../vault/index.ts'
 import { accountOfToken, type EntityContext } from '../entity-context.ts'
 import { missingField, RpcFailure } from '../rpc-failure.ts'
@@ -34,12 +35,8 @@ export interface SelectorFields {
 const DEVICE_ID_HEX = /^[0-9a-f]{64}$/
 
 export async function accountOfRequest (context: InternalContext, request: SelectorFields): Promise<RelayAccount> {
-  if (request.long_lived_token !== undefined && request.long_lived_token !== '') return await accountOfToken(context, request.long_lived_token)
-  if (request.device_id !== undefined && request.device_id !== '') {
-    const account = DEVICE_ID_HEX.test(request.device_id) ? await findAccount(context.vault, { deviceId: Buffer.from(request.device_id, 'hex') }) : undefined
-    if (account?.ok === true) return account.value
-    throw deviceNotFound(request.device_id)
-  }
+  if (isSet(request.long_lived_token)) return await accountOfToken(context, request.long_lived_token)
+  if (isSet(request.device_id)) return await foundByDevice(request.device_id, async deviceId => await findAccount(context.vault, { deviceId }))
   const phoneNumber = request.phone_number ?? ''
   const account = await findAccount(context.vault, { identifier: phoneNumber })
   if (account.ok) return account.value
@@ -52,13 +49,15 @@ export async function accountOfRequest (context: InternalContext, request: Selec
  * whole account, reads ~11 µs less (CPU per call).
  */
 export async function entityIdOfRequest (context: InternalContext, request: SelectorFields): Promise<string> {
-  const useDevice = (request.long_lived_token === undefined || request.long_lived_token === '') && request.device_id !== undefined && request.device_id !== ''
-  if (!useDevice) return (await accountOfRequest(context, request)).entityId
-  const entityId = DEVICE_ID_HEX.test(request.device_id) ? await findEntityIdByDevice(context.vault, Buffer.from(request.device_id, 'hex')) : undefined
-  if (entityId?.ok === true) return entityId.value
-  throw deviceNotFound(request.device_id)
+  if (isSet(request.long_lived_token) || !isSet(request.device_id)) return (await accountOfRequest(context, request)).entityId
+  return await foundByDevice(request.device_id, async deviceId => await findEntityIdByDevice(context.vault, deviceId))
 }
 
-function deviceNotFound (deviceId: string): RpcFailure {
-  return new RpcFailure(status.UNAUTHENTICATED, `Entity associated with device ID '${deviceId}' not found. Please log in again to obtain a valid device ID.`)
+const isSet = (value: string | undefined): value is string => value !== undefined && value !== ''
+
+/** What `find` finds by the request's device id, or §4's refusal when it is not one or names no account. */
+async function foundByDevice<T> (deviceId: string, find: (deviceId: Buffer) => Promise<Outcome<T>>): Promise<T> {
+  const found = DEVICE_ID_HEX.test(deviceId) ? await find(Buffer.from(deviceId, 'hex')) : undefined
+  if (found?.ok === true) return found.value
+  throw new RpcFailure(status.UNAUTHENTICATED, `Entity associated with device ID '${deviceId}' not found. Please log in again to obtain a valid device ID.`)
 }
