@@ -34,7 +34,7 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
       // unsettled requests from being sent twice.
       const started: { app?: Awaited<ReturnType<typeof startKafkaApp>> } = {}
       let stopRequested = false
-      onStopSignals(io, signal => {
+      const signals = onStopSignals(io, signal => {
         log.info({ signal }, 'stopping')
         stopRequested = true
         void started.app?.close()
@@ -46,6 +46,7 @@ export function addGatewayCommand (program: Command, io: ProgramIo): void {
       await app.running.done
       await app.close()
       log.flush()
+      await signals.graceOver()
     })
 }
 

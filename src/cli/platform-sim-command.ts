@@ -34,7 +34,10 @@ export function addPlatformSimCommand (program: Command, io: ProgramIo): void {
       await io.writeStdout(`platform simulator listening on ${simulator.url} (posts: ${simulator.url}/, faults: POST ${simulator.url}/_sim/faults)\n` +
         `OAuth2 clients it accepts (authorize ${simulator.url}/oauth/authorize, token ${simulator.url}/oauth/token):\n${clients.join('')}`)
       // A second signal means "now"; the copy of one Ctrl-C that a parent forwards does not.
-      await new Promise<NodeJS.Signals>(resolve => { onStopSignals(io, resolve) })
+      const stopping = Promise.withResolvers<NodeJS.Signals>()
+      const signals = onStopSignals(io, stopping.resolve)
+      await stopping.promise
       await simulator.close()
+      await signals.graceOver()
     })
 }

@@ -28,11 +28,12 @@ export function addRunCommand (program: Command, io: ProgramIo): void {
       // Listening before the welcome: a Ctrl-C right after it stops cleanly, not by the default action.
       let stopRequested = (): void => {}
       const stopped = new Promise<void>(resolve => { stopRequested = resolve })
-      onStopSignals(io, () => { stopRequested() })
+      const signals = onStopSignals(io, () => { stopRequested() })
       await io.writeStdout(await welcome(app.url, options.data, app))
       await stopped
       await app.close()
       log.flush()
+      await signals.graceOver()
     })
 }
 

@@ -90,12 +90,15 @@ export function addSmscSimCommand (program: Command, io: ProgramIo): void {
         })
       if (control !== undefined) log.info({ event: 'control-listening', url: control.url }, 'SMSC simulator control port listening (POST /mo)')
       // A second signal means "now"; the copy of one Ctrl-C that a parent forwards does not.
-      const signal = await new Promise<NodeJS.Signals>(resolve => { onStopSignals(io, resolve) })
+      const stopping = Promise.withResolvers<NodeJS.Signals>()
+      const signals = onStopSignals(io, stopping.resolve)
+      const signal = await stopping.promise
       log.info({ event: 'stopping', signal }, 'stopping')
       await control?.close()
       await simulator.close()
       log.info({ event: 'stopped' }, 'SMSC simulator stopped')
       log.flush()
+      await signals.graceOver()
     })
 }
 

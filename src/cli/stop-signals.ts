@@ -8,6 +8,18 @@ import type { ProgramIo } from './program-io.ts'
 export const REPEATED_SIGNAL_MS = 1_000
 /** The exit code of a stop cut short by a second signal (128 + SIGINT), as shells report Ctrl-C. */
 export const INTERRUPTED_EXIT_CODE = 130
+/**
+ * How long after the first signal a stopped process may end. Node's teardown closes the signal
+ * handlers before the process is gone, and a signal in that window takes the default action: the
+ * copy of a Ctrl-C that a parent forwards late (npm, on a loaded machine) killed a `smsgw run`
+ * that had stopped cleanly (seen once in CI: `npm start` ended by SIGINT, not with 0).
+ */
+export const FORWARDED_SIGNAL_GRACE_MS = 500
+
+export interface StopSignals {
+  /** Resolves once FORWARDED_SIGNAL_GRACE_MS have passed since the first signal (at once if none came): awaited last, before the process ends. */
+  readonly graceOver: () => Promise<void>
+}
 
 /**
  * Calls `stop` once, on the first SIGINT or SIGTERM of `io.signals`. A second signal
@@ -15,9 +27,10 @@ export const INTERRUPTED_EXIT_CODE = 130
  *
  * The handlers stay until the process ends: the copy of a Ctrl-C that a parent forwards (npm
  * does) may arrive after the stop has finished, and with no handler left the default action
- * would kill the process that was about to exit 0.
+ * would kill the process that was about to exit 0; for the same reason a command awaits
+ * `graceOver()` before it ends.
  */
-export function onStopSignals (io: Pick<ProgramIo, 'signals' | 'exit'>, stop: (signal: NodeJS.Signals) => void): void {
+export function onStopSignals (io: Pick<ProgramIo, 'signals' | 'exit'>, stop: (signal: NodeJS.Signals) => void): StopSignals {
   let firstAtMs: number | undefined
   const onSignal = (signal: NodeJS.Signals): void => {
     const nowMs = Date.now()
@@ -30,4 +43,10 @@ export function onStopSignals (io: Pick<ProgramIo, 'signals' | 'exit'>, stop: (s
   }
   io.signals.on('SIGINT', onSignal)
   io.signals.on('SIGTERM', onSignal)
+  return {
+    graceOver: async () => {
+      const leftMs = firstAtMs === undefined ? 0 : firstAtMs + FORWARDED_SIGNAL_GRACE_MS - Date.now()
+      if (leftMs > 0) await new Promise(resolve => setTimeout(resolve, leftMs))
+    }
+  }
 }

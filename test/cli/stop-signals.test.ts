@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { EventEmitter } from 'node:events'
 import { test } from 'node:test'
-import { INTERRUPTED_EXIT_CODE, onStopSignals, REPEATED_SIGNAL_MS } from '../../src/cli/stop-signals.ts'
+import { FORWARDED_SIGNAL_GRACE_MS, INTERRUPTED_EXIT_CODE, onStopSignals, REPEATED_SIGNAL_MS } from '../../src/cli/stop-signals.ts'
 
 test('one Ctrl-C delivered twice stops once; a second one later exits at once; the handlers outlive the stop', t => {
   t.mock.timers.enable({ apis: ['Date'], now: 1_000_000 })
@@ -21,4 +21,24 @@ test('one Ctrl-C delivered twice stops once; a second one later exits at once; t
   t.mock.timers.tick(1)
   signals.emit('SIGTERM', 'SIGTERM')
   assert.deepEqual([stops, exits], [['SIGINT'], [INTERRUPTED_EXIT_CODE]])
+})
+
+test('a stopped command ends no sooner than the grace after the first signal, so a late forwarded copy still finds the handler', async t => {
+  t.mock.timers.enable({ apis: ['Date', 'setTimeout'], now: 1_000_000 })
+  const signals = new EventEmitter()
+  const stop = onStopSignals({ signals, exit: () => { assert.fail('one Ctrl-C is not a second one') } }, () => {})
+  let over = false
+  signals.emit('SIGINT', 'SIGINT')
+  t.mock.timers.tick(FORWARDED_SIGNAL_GRACE_MS / 2)
+  const waiting = stop.graceOver().then(() => { over = true })
+  await Promise.resolve()
+  assert.equal(over, false)
+  t.mock.timers.tick(FORWARDED_SIGNAL_GRACE_MS / 2)
+  await waiting
+  assert.equal(over, true)
+})
+
+test('without a signal the grace is over at once', async () => {
+  const stop = onStopSignals({ signals: new EventEmitter(), exit: () => {} }, () => {})
+  await stop.graceOver()
 })
